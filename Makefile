@@ -1,0 +1,82 @@
+# bwmon: one non-recursive Makefile for the library, every program and
+# the tests.  The user owns CFLAGS; warnings live in WARN.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+CC	?= cc
+AR	?= ar
+CFLAGS	?= -O2 -g
+WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wformat=2 -Wcast-qual -Wpointer-arith -Wvla
+
+JANSSON_CFLAGS != $(PKG_CONFIG) --cflags jansson
+JANSSON_LIBS   != $(PKG_CONFIG) --libs jansson
+
+BW_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(JANSSON_CFLAGS) \
+	    $(CFLAGS) $(CPPFLAGS)
+BW_LIBS	= lib/libbw.a $(JANSSON_LIBS) -lm
+
+# A program exists once its directory holds C sources.
+ALLPROGS = bwcollect bwhistory bwtotal
+PROGS	= $(foreach p,$(ALLPROGS),$(if $(wildcard $(p)/*.c),$(p)/$(p)))
+LIBSRC	= $(wildcard lib/*.c)
+LIBOBJ	= $(LIBSRC:.c=.o)
+HDRS	= $(wildcard lib/*.h)
+CTESTS	= $(patsubst %.c,%.t,$(wildcard t/[0-9]*.c))
+MAN1	= $(wildcard man/*.1)
+MAN5	= $(wildcard man/*.5)
+MAN8	= $(wildcard man/*.8)
+
+.PHONY: all check sanitize install uninstall lint clean
+
+all: $(PROGS)
+
+lib/%.o: lib/%.c $(HDRS)
+	$(CC) $(BW_CFLAGS) -c -o $@ $<
+
+lib/libbw.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+.SECONDEXPANSION:
+$(PROGS): $$(wildcard $$(@D)/*.c) $$(wildcard $$(@D)/*.h) lib/libbw.a $(HDRS)
+	$(CC) $(BW_CFLAGS) -I$(@D) $(LDFLAGS) -o $@ \
+	    $(filter %.c,$^) $(BW_LIBS)
+
+t/%.t: t/%.c t/tap.h lib/libbw.a $(HDRS)
+	$(CC) $(BW_CFLAGS) -It $(LDFLAGS) -o $@ $< $(BW_LIBS)
+
+check: all $(CTESTS)
+	PATH="$(foreach p,$(PROGS),$(CURDIR)/$(dir $(p)):)$$PATH" \
+	    SRCDIR="$(CURDIR)" prove $(PROVEFLAGS) t/
+
+# Objects do not record their flags: clean before and after.
+sanitize:
+	$(MAKE) clean
+	$(MAKE) check CFLAGS='-O1 -g -fno-omit-frame-pointer \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined'
+	$(MAKE) clean
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(PROGS) $(DESTDIR)$(BINDIR)
+	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1)
+	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
+	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8)
+
+uninstall:
+	rm -f $(foreach p,$(PROGS),$(DESTDIR)$(BINDIR)/$(notdir $(p))) \
+	    $(foreach m,$(MAN1),$(DESTDIR)$(MANDIR)/man1/$(notdir $(m))) \
+	    $(foreach m,$(MAN5),$(DESTDIR)$(MANDIR)/man5/$(notdir $(m))) \
+	    $(foreach m,$(MAN8),$(DESTDIR)$(MANDIR)/man8/$(notdir $(m)))
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN8)
+
+clean:
+	rm -f lib/*.o lib/libbw.a $(foreach p,$(ALLPROGS),$(p)/$(p)) \
+	    $(CTESTS)

@@ -1,0 +1,191 @@
+/*
+ * Table-driven configuration parser.  A bad line is reported through the
+ * caller's warn function with file:line and never stops the program.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "fileio.h"
+
+#define CONF_MAX	(1 << 20)
+
+enum conf_type { CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST };
+
+struct conf_key {
+	const char	*name;
+	enum conf_type	 type;
+	size_t		 off;
+	double		 min, max;
+};
+
+static const struct conf_key keys[] = {
+	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },
+	{ "ifaces", CONF_IFLIST, 0, 0, 0 },
+	{ "max_bps", CONF_DOUBLE, offsetof(struct bw_conf, max_bps),
+	    1e3, 1e13 },
+	{ "month_start_day", CONF_INT,
+	    offsetof(struct bw_conf, month_start_day), 1, 28 },
+	{ "retention_days", CONF_INT,
+	    offsetof(struct bw_conf, retention_days), 1, 3650 },
+};
+
+void
+bw_conf_init(struct bw_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->retention_days = 180;
+	c->month_start_day = 1;
+	c->max_bps = 100e9;
+}
+
+static void __attribute__((format(printf, 4, 5)))
+warnf(bw_conf_warn_fn warn, const char *file, int line, const char *fmt, ...)
+{
+	struct bw_error	e;
+	va_list		ap;
+
+	if (warn == NULL)
+		return;
+	memset(&e, 0, sizeof(e));
+	(void)snprintf(e.file, sizeof(e.file), "%s", file);
+	e.line = line;
+	va_start(ap, fmt);
+	(void)vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	va_end(ap);
+	warn(&e);
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+set_iflist(struct bw_conf *c, char *v)
+{
+	char	*tok, *save = NULL;
+	int	 n = 0;
+	char	 list[BW_MAXIFACES][BW_IFNAMSIZ];
+
+	for (tok = strtok_r(v, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		if (!bw_ifname_valid(tok) || n == BW_MAXIFACES)
+			return -1;
+		(void)strcpy(list[n++], tok);
+	}
+	memcpy(c->ifaces, list, sizeof(list));
+	c->nifaces = n;
+	return 0;
+}
+
+static int
+set_value(struct bw_conf *c, const struct conf_key *k, char *v)
+{
+	long long	 ll;
+	double		 d;
+	char		*p = (char *)c + k->off;
+
+	switch (k->type) {
+	case CONF_INT:
+		if (bw_parse_ll(v, (long long)k->min, (long long)k->max,
+		    &ll) == -1)
+			return -1;
+		*(int *)(void *)p = (int)ll;
+		return 0;
+	case CONF_DOUBLE:
+		if (bw_parse_double(v, k->min, k->max, &d) == -1)
+			return -1;
+		*(double *)(void *)p = d;
+		return 0;
+	case CONF_IFACE:
+		if (!bw_ifname_valid(v))
+			return -1;
+		(void)strcpy(p, v);
+		return 0;
+	case CONF_IFLIST:
+		return set_iflist(c, v);
+	}
+	return -1;
+}
+
+/* Parse text (NUL-terminated) as if read from file. Returns 0. */
+int
+bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
+    bw_conf_warn_fn warn)
+{
+	char		 buf[1024], *line, *key, *val, *eq, *hash;
+	const char	*p = text, *nl;
+	size_t		 i, len;
+	int		 lineno = 0;
+
+	while (*p != '\0') {
+		lineno++;
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof(buf)) {
+			warnf(warn, file, lineno, "line too long");
+			goto next;
+		}
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		if ((hash = strchr(buf, '#')) != NULL)
+			*hash = '\0';
+		line = trim(buf);
+		if (*line == '\0')
+			goto next;
+		if ((eq = strchr(line, '=')) == NULL) {
+			warnf(warn, file, lineno,
+			    "expected \"key = value\": %.60s", line);
+			goto next;
+		}
+		*eq = '\0';
+		key = trim(line);
+		val = trim(eq + 1);
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(keys[i].name, key) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			warnf(warn, file, lineno, "unknown key \"%.40s\"",
+			    key);
+		else if (set_value(c, &keys[i], val) == -1)
+			warnf(warn, file, lineno,
+			    "bad value for %s: \"%.60s\", default kept",
+			    key, val);
+next:
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/*
+ * Load a config file.  -1 with errno when it cannot be read (the caller
+ * decides whether a missing file matters); bad lines only warn.
+ */
+int
+bw_conf_load(struct bw_conf *c, const char *path, bw_conf_warn_fn warn)
+{
+	char	*text;
+	size_t	 len;
+
+	if (bw_read_file(path, CONF_MAX, &text, &len) == -1)
+		return -1;
+	(void)bw_conf_parse(c, path, text, warn);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * bwmon.conf: "key = value" lines and '#' comments, parsed against one
+ * table of known keys with their ranges.
+ */
+#ifndef BW_CONF_H
+#define BW_CONF_H
+
+#include "util.h"
+
+#define BW_MAXIFACES	64
+
+struct bw_conf {
+	char	ifaces[BW_MAXIFACES][BW_IFNAMSIZ];	/* ifaces = */
+	int	nifaces;
+	char	iface[BW_IFNAMSIZ];			/* iface = (default) */
+	int	retention_days;
+	int	month_start_day;
+	double	max_bps;
+};
+
+/* Called once per problem; the parse goes on with the default value. */
+typedef void	(*bw_conf_warn_fn)(const struct bw_error *);
+
+void	bw_conf_init(struct bw_conf *);
+int	bw_conf_parse(struct bw_conf *, const char *, const char *,
+	    bw_conf_warn_fn);
+int	bw_conf_load(struct bw_conf *, const char *, bw_conf_warn_fn);
+
+#endif /* BW_CONF_H */

@@ -1,0 +1,243 @@
+/*
+ * Durable file replacement and appends, and safe bounded reads.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+int
+bw_write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* fsync the directory holding path, so a rename survives a crash. */
+int
+bw_fsync_dir(const char *path)
+{
+	char	 copy[PATH_MAX];
+	int	 fd, rv, saved;
+
+	if (strlen(path) >= sizeof(copy)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	(void)strcpy(copy, path);
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	rv = fsync(fd);
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
+/*
+ * Replace path with buf: readers see the old file or the new one, never
+ * a mixture, and a crash or full disk leaves the old one in place.
+ */
+int
+bw_write_atomic(const char *path, const void *buf, size_t len)
+{
+	char	 tmp[PATH_MAX], copy[PATH_MAX], *dir, *base;
+	int	 fd, n, saved;
+
+	if (strlen(path) >= sizeof(copy)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	(void)strcpy(copy, path);
+	base = strrchr(copy, '/');
+	if (base != NULL) {
+		*base++ = '\0';
+		dir = copy;
+	} else {
+		base = copy;
+		dir = ".";
+	}
+	n = snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return -1;
+	/* mkstemp(3) makes 0600; the web server's user reads these files. */
+	if (fchmod(fd, 0644) == -1 || bw_write_all(fd, buf, len) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		(void)close(fd);
+		goto fail;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		goto fail;
+	}
+	return bw_fsync_dir(path);
+fail:
+	(void)unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * Append one complete line to an open O_APPEND descriptor under an
+ * exclusive flock, as one write(2), and flush it to disk.
+ */
+int
+bw_append_fd(int fd, const char *line, size_t len)
+{
+	int	rv = -1, saved;
+
+	if (flock(fd, LOCK_EX) == -1)
+		return -1;
+	if (bw_write_all(fd, line, len) == 0 && fdatasync(fd) == 0)
+		rv = 0;
+	saved = errno;
+	(void)flock(fd, LOCK_UN);
+	errno = saved;
+	return rv;
+}
+
+int
+bw_append_line(const char *path, const char *line, size_t len)
+{
+	int	fd, rv, saved;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0644);
+	if (fd == -1)
+		return -1;
+	rv = bw_append_fd(fd, line, len);
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
+/*
+ * Read a whole regular file of at most max bytes into a NUL-terminated
+ * buffer the caller frees.  Reads to end of file rather than trusting
+ * st_size, which is 0 for /proc files.  Symlinks are refused (ELOOP) and
+ * a larger file fails with EFBIG.
+ */
+int
+bw_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
+{
+	struct stat	 st;
+	char		*buf = NULL, *nb;
+	size_t		 len = 0, cap;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	cap = (size_t)st.st_size + 4096;
+	if ((buf = malloc(cap + 1)) == NULL)
+		goto fail;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			if ((nb = realloc(buf, cap + 1)) == NULL)
+				goto fail;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	(void)close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+fail:
+	saved = errno;
+	free(buf);
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * Read the last (at most size - 1) bytes of an open file into buf,
+ * NUL-terminated; *lenp gets the byte count.
+ */
+int
+bw_read_tail(int fd, size_t size, char *buf, size_t *lenp)
+{
+	off_t	end, start;
+	ssize_t	n;
+	size_t	len = 0;
+
+	if (size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((end = lseek(fd, 0, SEEK_END)) == -1)
+		return -1;
+	start = end > (off_t)(size - 1) ? end - (off_t)(size - 1) : 0;
+	while (start + (off_t)len < end) {
+		n = pread(fd, buf + len, (size_t)(end - start) - len,
+		    start + (off_t)len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return 0;
+}

@@ -1,0 +1,67 @@
+/*
+ * Human-readable rates, byte amounts and local times.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "fmt.h"
+
+static char *
+fmt_si(char *buf, size_t size, double v, const char *const *units)
+{
+	int	i = 0;
+
+	if (!isfinite(v) || v < 0)
+		v = 0;
+	while (v >= 999.95 && units[i + 1] != NULL) {
+		v /= 1000;
+		i++;
+	}
+	if (i == 0)
+		(void)snprintf(buf, size, "%.0f %s", v, units[i]);
+	else
+		(void)snprintf(buf, size, "%.*f %s", v < 9.995 ? 2 :
+		    v < 99.95 ? 1 : 0, v, units[i]);
+	return buf;
+}
+
+/* "0 bps", "812 bps", "1.25 Mbps", "12.3 Gbps". */
+char *
+bw_fmt_bps(char *buf, size_t size, double bps)
+{
+	static const char *const	units[] = { "bps", "Kbps", "Mbps",
+	    "Gbps", "Tbps", NULL };
+
+	return fmt_si(buf, size, bps, units);
+}
+
+/* "512 B", "1.50 kB", "217 GB", decimal prefixes. */
+char *
+bw_fmt_bytes(char *buf, size_t size, double bytes)
+{
+	static const char *const	units[] = { "B", "kB", "MB", "GB",
+	    "TB", "PB", NULL };
+
+	return fmt_si(buf, size, bytes, units);
+}
+
+/* An epoch time in the local time zone with strftime's format. */
+char *
+bw_fmt_time(char *buf, size_t size, int64_t ts, const char *fmt)
+{
+	struct tm	tm;
+	time_t		t = (time_t)ts;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	/* fmt comes from our own callers, checked by the attribute. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, fmt, &tm) == 0)
+#pragma GCC diagnostic pop
+		(void)snprintf(buf, size, "%lld", (long long)ts);
+	return buf;
+}

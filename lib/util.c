@@ -1,0 +1,162 @@
+/*
+ * Argument validation, number parsing, the clock and default paths.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+/*
+ * An interface name becomes part of a file name, so allow only what
+ * Linux interface names use in practice: 1-15 bytes of letters, digits,
+ * '.', '_' and '-', and never "." or "..".
+ */
+int
+bw_ifname_valid(const char *s)
+{
+	size_t	n;
+
+	if (s == NULL)
+		return 0;
+	n = strnlen(s, BW_IFNAMSIZ);
+	if (n == 0 || n >= BW_IFNAMSIZ || strcmp(s, ".") == 0 ||
+	    strcmp(s, "..") == 0)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("._-", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Parse a whole decimal integer within [min, max]; -1 on anything else. */
+int
+bw_parse_ll(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parse a whole unsigned 64-bit decimal number, digits only. */
+int
+bw_parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t	v = 0;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parse a finite decimal number within [min, max]. */
+int
+bw_parse_double(const char *s, double min, double max, double *out)
+{
+	char	*end;
+	double	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * The wall clock as epoch seconds.  BWMON_NOW overrides it so that tests
+ * can step through intervals without waiting (documented in the pages'
+ * ENVIRONMENT sections as a testing aid).
+ */
+double
+bw_now(void)
+{
+	struct timespec	 ts;
+	const char	*s;
+	double		 v;
+
+	if ((s = getenv("BWMON_NOW")) != NULL &&
+	    bw_parse_double(s, 0, 1e11, &v) == 0)
+		return v;
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* -d DIR, else $BWMON_DATA_DIR, else the default. */
+const char *
+bw_datadir(const char *opt)
+{
+	const char	*s;
+
+	if (opt != NULL)
+		return opt;
+	if ((s = getenv("BWMON_DATA_DIR")) != NULL && *s != '\0')
+		return s;
+	return BW_DEFAULT_DATADIR;
+}
+
+/* -c FILE, else $BWMON_CONF, else the default. */
+const char *
+bw_confpath(const char *opt)
+{
+	const char	*s;
+
+	if (opt != NULL)
+		return opt;
+	if ((s = getenv("BWMON_CONF")) != NULL && *s != '\0')
+		return s;
+	return BW_DEFAULT_CONF;
+}
+
+/* Where net/dev and stat are read: $BWMON_PROC, else /proc. */
+const char *
+bw_procdir(void)
+{
+	const char	*s;
+
+	if ((s = getenv("BWMON_PROC")) != NULL && *s != '\0')
+		return s;
+	return BW_DEFAULT_PROC;
+}
+
+/*
+ * Build "dir/prefix<iface>suffix" into buf; -1 with ENAMETOOLONG when it
+ * does not fit.  iface may be NULL for a plain "dir/prefix".
+ */
+int
+bw_path(char *buf, size_t size, const char *dir, const char *prefix,
+    const char *iface, const char *suffix)
+{
+	int	n;
+
+	n = snprintf(buf, size, "%s/%s%s%s", dir, prefix,
+	    iface != NULL ? iface : "", suffix != NULL ? suffix : "");
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}

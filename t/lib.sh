@@ -1,0 +1,72 @@
+# Shared shell helpers for the TAP tests: sourced as . "${0%/*}/lib.sh".
+# ok STATUS DESC   prints "ok N - DESC" when STATUS is 0
+# is GOT WANT DESC compares two strings
+# done_testing     prints the plan; $T is a fresh temp dir removed at exit
+set -u
+SRCDIR=${SRCDIR:-$(cd "${0%/*}/.." && pwd)}
+export LC_ALL=C TZ=UTC
+unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
+T=$(mktemp -d "${TMPDIR:-/tmp}/bwmon-t.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+_n=0
+_failed=0
+
+ok() {
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+# like STRING REGEX DESC (grep -E)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want /%s/\n' "$1" "$2" | head -20
+	fi
+}
+
+skip_all() {
+	if [ "${CI:-}" = true ]; then
+		echo "Bail out! cannot skip under CI=true: $1"
+		exit 1
+	fi
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" -eq 0 ]
+}
+
+# A fake proc directory: mkproc DIR "iface rx tx" ... writes DIR/net/dev
+# (and DIR/stat with btime ${BTIME:-1700000000}).
+mkproc() {
+	_d=$1
+	shift
+	mkdir -p "$_d/net"
+	{
+		echo "Inter-|   Receive                                                |  Transmit"
+		echo " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed"
+		for _l in "$@"; do
+			set -- $_l
+			printf '%6s: %s 10 0 0 0 0 0 0 %s 10 0 0 0 0 0 0\n' "$1" "$2" "$3"
+		done
+	} >"$_d/net/dev.tmp" && mv "$_d/net/dev.tmp" "$_d/net/dev"
+	echo "btime ${BTIME:-1700000000}" >"$_d/stat"
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The test command: installs what building and testing need on a fresh
+# Debian 12 / Ubuntu (as root; a minimal system without make or a
+# compiler is fine), then builds and runs the whole suite twice: as
+# built, and under AddressSanitizer + UndefinedBehaviorSanitizer.
+#
+#   sudo t/run.sh            # from the top of a checkout
+#   t/run.sh --no-deps       # skip the package step (any user)
+set -eu
+cd "$(dirname "$0")/.."
+
+PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc"
+
+deps=1
+for arg in "$@"; do
+	case $arg in
+	--no-deps) deps=0 ;;
+	-h|--help)
+		echo "usage: t/run.sh [--no-deps]"
+		exit 0 ;;
+	*)	echo "t/run.sh: unknown argument: $arg" >&2
+		echo "usage: t/run.sh [--no-deps]" >&2
+		exit 2 ;;
+	esac
+done
+
+if [ "$deps" = 1 ]; then
+	missing=
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		if [ "$(id -u)" != 0 ]; then
+			echo "t/run.sh: missing packages:$missing" >&2
+			echo "t/run.sh: run as root, or install them first" >&2
+			exit 1
+		fi
+		echo "t/run.sh: installing:$missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q
+		# shellcheck disable=SC2086
+		apt-get install -y -q --no-install-recommends $missing
+	fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+make clean
+make -j"$jobs" all
+echo "== make check"
+make check
+echo "== make sanitize (ASan + UBSan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    make sanitize
