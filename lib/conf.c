@@ -15,7 +15,7 @@
 
 #define CONF_MAX	(1 << 20)
 
-enum conf_type { CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST };
+enum conf_type { CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST, CONF_BITS };
 
 struct conf_key {
 	const char	*name;
@@ -25,6 +25,8 @@ struct conf_key {
 };
 
 static const struct conf_key keys[] = {
+	{ "counter_bits", CONF_BITS, offsetof(struct bw_conf, counter_bits),
+	    0, 0 },
 	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },
 	{ "ifaces", CONF_IFLIST, 0, 0, 0 },
 	{ "max_bps", CONF_DOUBLE, offsetof(struct bw_conf, max_bps),
@@ -118,6 +120,14 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 		return 0;
 	case CONF_IFLIST:
 		return set_iflist(c, v);
+	case CONF_BITS:
+		if (strcmp(v, "auto") == 0)
+			*(int *)(void *)p = 0;
+		else if (strcmp(v, "32") == 0 || strcmp(v, "64") == 0)
+			*(int *)(void *)p = atoi(v);
+		else
+			return -1;
+		return 0;
 	}
 	return -1;
 }

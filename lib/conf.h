@@ -16,6 +16,7 @@ struct bw_conf {
 	int	retention_days;
 	int	month_start_day;
 	double	max_bps;
+	int	counter_bits;		/* 32, 64, or 0: auto */
 };
 
 /* Called once per problem; the parse goes on with the default value. */
