@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -211,27 +212,51 @@ bw_bucket_step(int64_t span, size_t maxpoints)
 	return days * 86400;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of n values; sorts v. */
+/*
+ * Nearest-rank percentile of n values by quickselect (Hoare's
+ * partition), which reorders v: linear time, where sorting six months of
+ * rates took half of bwhistory's run.
+ */
 static double
 percentile(double *v, size_t n, double pct)
 {
-	size_t	rank;
+	ptrdiff_t	lo = 0, hi, i, j, k;
+	size_t		rank;
+	double		pivot, t;
 
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_double);
 	rank = (size_t)ceil(pct / 100 * (double)n);
 	if (rank < 1)
 		rank = 1;
-	return v[rank - 1];
+	if (rank > n)
+		rank = n;
+	k = (ptrdiff_t)rank - 1;
+	hi = (ptrdiff_t)n - 1;
+	while (lo < hi) {
+		pivot = v[lo + (hi - lo) / 2];
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		}
+		/* v[lo..j] <= pivot <= v[i..hi]; between them == pivot. */
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
 }
 
 static int
