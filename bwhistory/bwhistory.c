@@ -1,0 +1,513 @@
+/*
+ * bwhistory: show an interface's traffic history from bw_<iface>.csv as
+ * a terminal chart with its statistics, or as JSON or CSV buckets.
+ */
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "chart.h"
+#include "conf.h"
+#include "datadir.h"
+#include "events.h"
+#include "fmt.h"
+#include "histjson.h"
+#include "history.h"
+#include "util.h"
+
+#define PATHMAX		4096
+#define TIMEFMT		"%Y-%m-%d %H:%M"
+
+enum format { TEXT, JSON, CSV };
+
+enum { OPT_CSV = 256 };
+
+struct view {
+	const char		*dir;
+	const char		*iface;
+	const char		*range;
+	char			 ifbuf[BW_IFNAMSIZ];
+	char			 path[PATHMAX];	/* bw_<iface>.csv */
+	int64_t			 secs;		/* 0: all */
+	struct bw_hist		 h;
+	int64_t			 from, to;
+	long long		 spikes, alerts;	/* -1: no log */
+};
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	(void)fprintf(status == 0 ? stdout : stderr,
+	    "usage: bwhistory [-ahjV] [-c conf] [-d datadir] [-i iface] "
+	    "[-r range]\n"
+	    "                 [--csv | --json]\n");
+	if (status == 0 && (fflush(stdout) == EOF || ferror(stdout)))
+		err(1, "stdout");
+	exit(status);
+}
+
+static void
+conf_warn(const struct bw_error *e)
+{
+	warnx("%s:%d: %s", e->file, e->line, e->text);
+}
+
+/* The output's width: the terminal's, else $COLUMNS, else 80. */
+static int
+term_width(void)
+{
+	struct winsize	 ws;
+	const char	*s;
+	long long	 v;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		v = ws.ws_col;
+	else if ((s = getenv("COLUMNS")) == NULL ||
+	    bw_parse_ll(s, 1, 100000, &v) == -1)
+		v = 80;
+	if (v < CHART_MINWIDTH)
+		v = CHART_MINWIDTH;
+	if (v > CHART_MAXWIDTH)
+		v = CHART_MAXWIDTH;
+	return (int)v;
+}
+
+static int
+utf8_locale(void)
+{
+	const char	*cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
+	    strcasecmp(cs, "utf8") == 0);
+}
+
+/* Say which interfaces do have history, for a name that has none. */
+static void __attribute__((noreturn))
+no_history(const char *dir, const char *iface)
+{
+	char	names[BW_MAXIFACES][BW_IFNAMSIZ], list[BW_MAXIFACES *
+		    (BW_IFNAMSIZ + 2)];
+	size_t	len = 0;
+	int	n, i;
+
+	if ((n = bw_data_ifaces(dir, names, BW_MAXIFACES)) <= 0)
+		errx(1, "no history for %s in %s yet: bwcollect writes "
+		    "bw_%s.csv every 5 minutes from cron (its first run "
+		    "only primes the counters)", iface, dir, iface);
+	/* Fits: at most BW_MAXIFACES names of BW_IFNAMSIZ - 1 bytes. */
+	list[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s%s", i > 0 ? ", " : "", names[i]);
+	errx(1, "no history for %s in %s (interfaces with history: %s)",
+	    iface, dir, list);
+}
+
+/* How many log records fall in the range; -1 when there is no log. */
+static long long
+count_events(const struct view *v, const char *prefix, const char *event)
+{
+	char			path[PATHMAX];
+	struct bw_evcount	c;
+
+	if (bw_path(path, sizeof(path), v->dir, prefix, v->iface,
+	    ".jsonl") == -1) {
+		warn("%s/%s%s.jsonl", v->dir, prefix, v->iface);
+		return -1;
+	}
+	if (bw_events_count(path, event, v->from, v->to, &c) == -1) {
+		if (errno != ENOENT)
+			warn("%s", path);
+		return -1;
+	}
+	return (long long)c.n;
+}
+
+/*
+ * The range [from, to): the last secs seconds before now, or for "all"
+ * from the first row's middle to just after the last row.
+ */
+static void
+set_range(struct view *v)
+{
+	int64_t	now = (int64_t)floor(bw_now());
+
+	if (v->secs > 0) {
+		v->from = now - v->secs;
+		v->to = now;
+	} else if (v->h.n > 0) {
+		v->from = (int64_t)floor(bw_row_mid(&v->h.rows[0]));
+		v->to = v->h.rows[v->h.n - 1].ts + 1;
+	} else
+		v->from = v->to = now;
+}
+
+/* Buckets of step seconds over the range; an empty range has none. */
+static void
+make_series(const struct view *v, int64_t step, struct bw_series *s)
+{
+	if (v->to <= v->from) {
+		memset(s, 0, sizeof(*s));
+		s->from = v->from;
+		s->to = v->to;
+		s->step = step;
+		return;
+	}
+	if (bw_hist_series(&v->h, v->from, v->to, step, s) == -1)
+		err(1, "buckets");
+}
+
+static int
+print_json(const struct view *v)
+{
+	struct bw_series	 s;
+	struct bw_histinfo	 info;
+	json_t			*doc;
+	int			 rv;
+
+	make_series(v, bw_json_step(v->to - v->from), &s);
+	info.iface = v->iface;
+	info.range = v->range;
+	info.skipped = v->h.bad;
+	info.spikes = v->spikes;
+	info.alerts = v->alerts;
+	if ((doc = bw_hist_json(&s, &info)) == NULL)
+		err(1, "json");
+	rv = json_dumpf(doc, stdout, BW_JSON_DUMPFLAGS) == -1 ||
+	    putchar('\n') == EOF ? -1 : 0;
+	json_decref(doc);
+	bw_series_free(&s);
+	return rv;
+}
+
+/*
+ * A rate for CSV: at most three decimals, no trailing zeros; empty when
+ * there is none.  Absurd rates (a row may hold 30 digits) get %g.
+ */
+static void
+csv_rate(char *buf, size_t size, double v)
+{
+	size_t	n;
+
+	if (v < 0 || !isfinite(v)) {
+		buf[0] = '\0';
+		return;
+	}
+	if (v >= 1e15) {
+		(void)snprintf(buf, size, "%.17g", v);
+		return;
+	}
+	n = (size_t)snprintf(buf, size, "%.3f", v);
+	if (n >= size)
+		n = size - 1;
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+}
+
+/* Exact bytes as an integer, kept in range whatever the file held. */
+static long long
+csv_bytes(double v)
+{
+	if (!isfinite(v) || v < 0)
+		return 0;
+	return llround(v > 9e18 ? 9e18 : v);
+}
+
+static int
+print_csv(const struct view *v)
+{
+	struct bw_series	 s;
+	const struct bw_bucket	*b;
+	char			 ra[32], rp[32], ta[32], tp[32];
+	double			 rx, tx;
+	size_t			 i;
+	int			 rv = 0;
+
+	make_series(v, bw_json_step(v->to - v->from), &s);
+	if (printf("ts,rx_avg_bps,rx_peak_bps,tx_avg_bps,tx_peak_bps,"
+	    "rx_bytes,tx_bytes,samples\n") < 0)
+		rv = -1;
+	for (i = 0; i < s.nb && rv == 0; i++) {
+		b = &s.b[i];
+		rx = bw_bucket_avg(b, 0);
+		tx = bw_bucket_avg(b, 1);
+		csv_rate(ra, sizeof(ra), rx);
+		csv_rate(rp, sizeof(rp), rx < 0 ? -1 : b->rx_peak);
+		csv_rate(ta, sizeof(ta), tx);
+		csv_rate(tp, sizeof(tp), tx < 0 ? -1 : b->tx_peak);
+		if (printf("%lld,%s,%s,%s,%s,%lld,%lld,%zu\n",
+		    (long long)b->start, ra, rp, ta, tp,
+		    csv_bytes(b->rx_bytes), csv_bytes(b->tx_bytes),
+		    b->samples) < 0)
+			rv = -1;
+	}
+	bw_series_free(&s);
+	return rv;
+}
+
+/* A line of at most width bytes (all our text lines are ASCII). */
+static void
+print_line(int width, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+print_line(int width, const char *fmt, ...)
+{
+	char	buf[CHART_MAXWIDTH + 1];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	buf[width < CHART_MAXWIDTH ? width : CHART_MAXWIDTH] = '\0';
+	(void)printf("%s\n", buf);
+}
+
+static const char *
+step_name(char *buf, size_t size, int64_t step)
+{
+	if (step % 86400 == 0)
+		(void)snprintf(buf, size, "%lld day%s",
+		    (long long)(step / 86400), step == 86400 ? "" : "s");
+	else if (step % 3600 == 0)
+		(void)snprintf(buf, size, "%lld h", (long long)(step / 3600));
+	else
+		(void)snprintf(buf, size, "%lld min", (long long)(step / 60));
+	return buf;
+}
+
+static void
+print_stats(const struct view *v, const struct bw_stats *st, int width)
+{
+	const struct bw_dirstats	*d;
+	char				 a[BW_FMTLEN], p[BW_FMTLEN];
+	char				 q[BW_FMTLEN], t[BW_FMTLEN];
+	char				 f[BW_FMTLEN], l[BW_FMTLEN];
+	int				 i;
+
+	print_line(width, "    %9s  %9s  %9s  %9s", "average", "peak",
+	    "p95", "total");
+	for (i = 0; i < 2; i++) {
+		d = i == 0 ? &st->rx : &st->tx;
+		print_line(width, "%s  %9s  %9s  %9s  %9s", i == 0 ? "RX" :
+		    "TX", bw_fmt_bps(a, sizeof(a), d->avg_bps),
+		    bw_fmt_bps(p, sizeof(p), d->peak_bps),
+		    bw_fmt_bps(q, sizeof(q), d->p95_bps),
+		    bw_fmt_bytes(t, sizeof(t), d->bytes));
+	}
+	if (st->gaps > 0)
+		print_line(width, "samples: %zu (%zu gap%s)", st->samples,
+		    st->gaps, st->gaps == 1 ? "" : "s");
+	else
+		print_line(width, "samples: %zu", st->samples);
+	print_line(width, "first: %s  last: %s",
+	    bw_fmt_time(f, sizeof(f), st->first, TIMEFMT),
+	    bw_fmt_time(l, sizeof(l), st->last, TIMEFMT));
+	if (v->h.bad > 0)
+		print_line(width, "skipped lines: %zu", v->h.bad);
+	if (v->spikes >= 0 && v->alerts >= 0)
+		print_line(width, "spikes: %lld, alerts: %lld", v->spikes,
+		    v->alerts);
+	else if (v->spikes >= 0)
+		print_line(width, "spikes: %lld", v->spikes);
+	else if (v->alerts >= 0)
+		print_line(width, "alerts: %lld", v->alerts);
+}
+
+static int
+print_text(const struct view *v, int ascii)
+{
+	struct bw_series	 s;
+	char			 f[BW_FMTLEN], t[BW_FMTLEN], sn[BW_FMTLEN];
+	int			 width, rv;
+
+	width = term_width();
+	if (v->h.n == 0) {
+		print_line(width, "%s: no samples yet in %s", v->iface,
+		    v->path);
+		print_line(width, "bwcollect's first run only primes the "
+		    "counters;");
+		print_line(width, "the first row follows 5 minutes later.");
+		if (v->h.bad > 0)
+			print_line(width, "skipped lines: %zu", v->h.bad);
+		return 0;
+	}
+	make_series(v, bw_bucket_step(v->to - v->from,
+	    (size_t)chart_columns(width) - 1), &s);
+	if (s.stats.samples == 0) {
+		print_line(width, "%s: no samples in the last %s", v->iface,
+		    v->range);
+		print_line(width, "history from %s to %s (see -r all)",
+		    bw_fmt_time(f, sizeof(f), v->h.rows[0].ts, TIMEFMT),
+		    bw_fmt_time(t, sizeof(t), v->h.rows[v->h.n - 1].ts,
+		    TIMEFMT));
+		bw_series_free(&s);
+		return 0;
+	}
+	print_line(width, "%s, %s%s: %s to %s", v->iface, v->secs > 0 ?
+	    "last " : "", v->secs > 0 ? v->range : "all history",
+	    bw_fmt_time(f, sizeof(f), v->from, TIMEFMT),
+	    bw_fmt_time(t, sizeof(t), v->to, TIMEFMT));
+	rv = chart_draw(stdout, &s, width, ascii || !utf8_locale() ?
+	    &chart_ascii : &chart_utf8);
+	print_line(width, "bars: average rate per %s; blank: no samples",
+	    step_name(sn, sizeof(sn), s.step));
+	print_stats(v, &s.stats, width);
+	bw_series_free(&s);
+	return rv;
+}
+
+/*
+ * Find and read the history: the data directory, the interface (named,
+ * else the default one) and its bw_<iface>.csv.  Exits when there is
+ * none, saying why.
+ */
+static void
+load(struct view *v, const char *cflag, const char *dflag)
+{
+	struct bw_conf	 conf;
+	struct stat	 sb;
+	const char	*path, *env;
+
+	bw_conf_init(&conf);
+	path = bw_confpath(cflag);
+	env = getenv("BWMON_CONF");
+	if (bw_conf_load(&conf, path, conf_warn) == -1 && (errno != ENOENT ||
+	    cflag != NULL || (env != NULL && *env != '\0')))
+		warn("%s", path);
+
+	v->dir = bw_datadir(dflag);
+	if (stat(v->dir, &sb) == -1) {
+		if (errno == ENOENT)
+			errx(1, "%s: no such data directory (bwcollect "
+			    "creates it; see -d)", v->dir);
+		err(1, "%s", v->dir);
+	}
+	if (!S_ISDIR(sb.st_mode))
+		errx(1, "%s: not a directory", v->dir);
+	if (v->iface == NULL) {
+		if (bw_default_iface(v->dir, &conf, v->ifbuf,
+		    sizeof(v->ifbuf)) == -1) {
+			if (errno == ENOENT)
+				errx(1, "no history in %s yet: bwcollect "
+				    "writes bw_<iface>.csv every 5 minutes "
+				    "from cron (its first run only primes "
+				    "the counters)", v->dir);
+			err(1, "%s", v->dir);
+		}
+		v->iface = v->ifbuf;
+	}
+	if (bw_path(v->path, sizeof(v->path), v->dir, "bw_", v->iface,
+	    ".csv") == -1)
+		err(1, "%s", v->dir);
+	if (bw_hist_read(v->path, &v->h) == -1) {
+		if (errno == ENOENT)
+			no_history(v->dir, v->iface);
+		err(1, "%s", v->path);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option	 longopts[] = {
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct view			 v;
+	const char			*cflag = NULL, *dflag = NULL;
+	enum format			 fmt = TEXT;
+	int				 ch, aflag = 0, rv;
+
+	(void)setlocale(LC_ALL, "");
+	/* Numbers keep their '.' whatever the locale: CSV depends on it. */
+	(void)setlocale(LC_NUMERIC, "C");
+	memset(&v, 0, sizeof(v));
+	v.range = "24h";
+	v.secs = 86400;
+	while ((ch = getopt_long(argc, argv, "ac:d:hi:jr:V", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			aflag = 1;
+			break;
+		case 'c':
+			cflag = optarg;
+			break;
+		case 'd':
+			dflag = optarg;
+			break;
+		case 'h':
+			usage(0);
+		case 'i':
+			if (!bw_ifname_valid(optarg))
+				errx(2, "-i: bad interface name: %s", optarg);
+			v.iface = optarg;
+			break;
+		case 'j':
+		case OPT_CSV:
+			if (fmt != TEXT && fmt != (ch == 'j' ? JSON : CSV)) {
+				warnx("--csv and --json exclude each other");
+				usage(2);
+			}
+			fmt = ch == 'j' ? JSON : CSV;
+			break;
+		case 'r':
+			if (bw_range_parse(optarg, &v.secs) == -1)
+				errx(2, "-r: bad range: %s (1h, 24h, 7d, 30d, "
+				    "6m or all)", optarg);
+			v.range = optarg;
+			break;
+		case 'V':
+			(void)printf("bwhistory bwmon %s\n", BW_VERSION);
+			if (fflush(stdout) == EOF || ferror(stdout))
+				err(1, "stdout");
+			return 0;
+		default:
+			usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 0)
+		usage(2);
+
+	load(&v, cflag, dflag);
+	set_range(&v);
+	v.spikes = count_events(&v, "spikes_", NULL);
+	v.alerts = count_events(&v, "alerts_", "FIRED");
+
+	switch (fmt) {
+	case JSON:
+		rv = print_json(&v);
+		break;
+	case CSV:
+		rv = print_csv(&v);
+		break;
+	default:
+		rv = print_text(&v, aflag);
+		break;
+	}
+	bw_hist_free(&v.h);
+	if (rv == -1 || fflush(stdout) == EOF || ferror(stdout))
+		err(1, "stdout");
+	return 0;
+}

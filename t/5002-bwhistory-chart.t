@@ -1,0 +1,149 @@
+#!/bin/sh
+# bwhistory's chart: Unicode blocks or ASCII by locale and -a, fitted to
+# the width, gaps left blank, and the messages shown instead of an empty
+# chart.
+. "${0%/*}/lib.sh"
+D=$SRCDIR/t/data
+
+# widest FILE: the longest line in characters (UTF-8 decoded).
+widest() {
+	perl -CSD -ne 'chomp; $m = length if length > ($m // 0);
+	    END { print $m // 0 }' "$1"
+}
+
+# nonascii FILE: how many lines hold a byte outside printable ASCII.
+nonascii() {
+	LC_ALL=C grep -c '[^ -~]' "$1"
+}
+
+if [ "$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)" = UTF-8 ]; then
+	UTF8=C.UTF-8
+else
+	UTF8=
+fi
+
+# The bars: block elements in a UTF-8 locale, ASCII otherwise.
+if [ -n "$UTF8" ]; then
+	LC_ALL=$UTF8 COLUMNS=80 bwhistory -r all -d "$D/bwmon-v1" -i eth0 \
+	    >"$T/u.txt"
+	ok $? "UTF-8: exits 0"
+	grep -q '█' "$T/u.txt"
+	ok $? "UTF-8: full blocks"
+	grep -q '[▁▂▃▄▅▆▇]' "$T/u.txt"
+	ok $? "UTF-8: RX in eighths"
+	grep -q '▀' "$T/u.txt"
+	ok $? "UTF-8: TX grows down in halves"
+	grep -q '#' "$T/u.txt"
+	ok $(( ! $? )) "UTF-8: no ASCII bars"
+	LC_ALL=$UTF8 COLUMNS=80 bwhistory -a -r all -d "$D/bwmon-v1" \
+	    -i eth0 >"$T/ua.txt"
+	is "$(nonascii "$T/ua.txt")" 0 "UTF-8 with -a: ASCII only"
+	grep -q '#' "$T/ua.txt"
+	ok $? "UTF-8 with -a: ASCII bars"
+else
+	for n in 1 2 3 4 5 6 7; do
+		ok 0 "UTF-8 chart # SKIP no C.UTF-8 locale"
+	done
+fi
+COLUMNS=80 bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/c.txt"
+ok $? "C locale: exits 0"
+is "$(nonascii "$T/c.txt")" 0 "C locale: ASCII only"
+grep -q '#' "$T/c.txt"
+ok $? "C locale: bars drawn"
+like "$(cat "$T/c.txt")" '^RX +[0-9.]+ [KMG]?bps +[0-9.]+ [KMG]?bps' \
+    "stats: RX line"
+like "$(cat "$T/c.txt")" '^samples: 4009 \(1 gap\)$' "stats: samples"
+like "$(cat "$T/c.txt")" '^RX .* 217 GB$' "stats: SI bytes"
+like "$(cat "$T/c.txt")" '^skipped lines: 2$' "stats: skipped lines"
+like "$(cat "$T/c.txt")" '^spikes: 5, alerts: 1$' "stats: spikes, alerts"
+like "$(cat "$T/c.txt")" '^first: 2026-09-07 14:10  last: 2026-09-21 14:10$' \
+    "stats: first and last in local time (TZ=UTC)"
+TZ=XST-5:30 COLUMNS=80 bwhistory -r all -d "$D/bwmon-v1" -i eth0 \
+    >"$T/tz.txt"
+like "$(cat "$T/tz.txt")" '^first: 2026-09-07 19:40  last: 2026-09-21 19:40$' \
+    "stats: TZ moves the times shown"
+
+# Fitted to the width.
+for cols in 60 120; do
+	COLUMNS=$cols bwhistory -r all -d "$D/bwmon-v1" -i eth0 \
+	    >"$T/w$cols.txt"
+	w=$(widest "$T/w$cols.txt")
+	ok $(( w > cols || w < cols - 12 )) \
+	    "ASCII COLUMNS=$cols: widest line $w fits and fills"
+	if [ -n "$UTF8" ]; then
+		LC_ALL=$UTF8 COLUMNS=$cols bwhistory -r all \
+		    -d "$D/bwmon-v1" -i eth0 >"$T/wu$cols.txt"
+		w=$(widest "$T/wu$cols.txt")
+		ok $(( w > cols || w < cols - 12 )) \
+		    "UTF-8 COLUMNS=$cols: widest line $w fits and fills"
+	else
+		ok 0 "UTF-8 width # SKIP no C.UTF-8 locale"
+	fi
+done
+cmp -s "$T/w60.txt" "$T/w120.txt"
+ok $(( ! $? )) "the width changes the chart"
+COLUMNS=10 bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/w10.txt"
+ok $? "a tiny width still draws"
+is "$(widest "$T/w10.txt")" 50 "narrow terminals get 50 columns"
+COLUMNS=junk bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/wj.txt"
+is "$(widest "$T/wj.txt") $(widest "$T/c.txt")" "80 80" \
+    "a bad COLUMNS means 80"
+
+# Short ranges stretch their buckets over the width.
+BWMON_NOW=1789999800 COLUMNS=80 bwhistory -r 1h -d "$D/hist-small" \
+    -i eth0 >"$T/h.txt"
+ok $? "1h chart exits 0"
+like "$(cat "$T/h.txt")" '^ *24.0 Kbps \+ {5}#{6}$' \
+    "1h: 12 buckets share 69 columns, the scale is the top average"
+like "$(cat "$T/h.txt")" '^ +[0-9:]{5} +[0-9:]{5}' "1h: time labels"
+like "$(cat "$T/h.txt")" 'per 5 min' "1h: bucket size said"
+
+# A gap is left blank, the axis too.
+COLUMNS=120 bwhistory -r all -d "$D/hist-gap" -i eth0 >"$T/g.txt"
+ok $? "gap chart exits 0"
+axis=$(grep -E '^ {10}\+' "$T/g.txt")
+like "$(printf '%s\n' "$axis" | tr -d +)" '^ {10}-+ {40,}-+$' \
+    "gap: blank axis across the gap"
+like "$(grep -E '^ +RX \|' "$T/g.txt")" '^ +RX \|#+ {24,}#' \
+    "gap: no bars across the gap"
+
+# Nothing to draw: say why.
+mkdir "$T/empty"
+: >"$T/empty/bw_eth0.csv"
+bwhistory -d "$T/empty" -i eth0 >"$T/out" 2>"$T/err"
+ok $? "empty file: exits 0"
+like "$(cat "$T/out")" '^eth0: no samples yet' "empty file: says no samples"
+like "$(cat "$T/out")" 'first run only primes' "empty file: says why"
+grep -q '[|#]' "$T/out"
+ok $(( ! $? )) "empty file: no chart"
+printf 'garbage\n\n1,2\n17899,x,y\n1789999800,1' >"$T/empty/bw_eth0.csv"
+bwhistory -d "$T/empty" -i eth0 >"$T/out" 2>"$T/err"
+ok $? "garbage only: exits 0"
+like "$(cat "$T/out")" '^eth0: no samples yet' "garbage only: no samples"
+like "$(cat "$T/out")" '^skipped lines: 4$' "garbage only: lines counted"
+is "$(cat "$T/err")" "" "garbage only: nothing on stderr"
+bwhistory -j -d "$T/empty" -i eth0 -r all >"$T/out"
+ok $? "garbage only: --json exits 0"
+like "$(cat "$T/out")" '"buckets":\[\],' "garbage only: no buckets"
+like "$(cat "$T/out")" \
+    '"samples":0,"gaps":0,"first":null,"last":null,"skipped_lines":4' \
+    "garbage only: empty stats"
+BWMON_NOW=1789999800 bwhistory --csv -d "$T/empty" -i eth0 -r 1h \
+    >"$T/out"
+is "$(wc -l <"$T/out" | tr -d ' ')" 13 \
+    "garbage only: --csv -r 1h: 12 empty buckets"
+
+BWMON_NOW=1800000000 bwhistory -r 1h -d "$D/bwmon-v1" -i eth0 >"$T/out"
+ok $? "empty range: exits 0"
+like "$(cat "$T/out")" '^eth0: no samples in the last 1h$' \
+    "empty range: says so"
+like "$(cat "$T/out")" \
+    '^history from 2026-09-07 14:10 to 2026-09-21 14:10' \
+    "empty range: says what there is"
+BWMON_NOW=1800000000 bwhistory -j -r 1h -d "$D/bwmon-v1" -i eth0 \
+    >"$T/out"
+like "$(cat "$T/out")" '"samples":0,' "empty range: --json has no samples"
+like "$(cat "$T/out")" '"rx":\{"avg_bps":null' \
+    "empty range: --json rates are null"
+
+done_testing
