@@ -1,0 +1,53 @@
+#!/bin/sh
+# bwmon uninstaller: sudo ./uninstall.sh [--purge-data]
+#
+# Removes what setup.sh installed.  The history in the data directory and
+# the configuration stay unless --purge-data is given.
+set -eu
+
+usage() {
+	cat <<USAGE
+usage: sudo ./uninstall.sh [--purge-data] [--help]
+
+  --purge-data  also remove the data directory and the configuration
+
+Environment overrides as for setup.sh: PREFIX DATA_DIR BIN_DIR CONF_DIR
+CRON_DIR.
+USAGE
+}
+
+say() { printf 'uninstall: %s\n' "$*"; }
+
+PREFIX=${PREFIX:-/usr/local}
+DATA_DIR=${DATA_DIR:-/var/lib/bwmon}
+BIN_DIR=${BIN_DIR:-/usr/local/bin}
+CONF_DIR=${CONF_DIR:-/etc/bwmon}
+CRON_DIR=${CRON_DIR:-/etc/cron.d}
+MAN_DIR=${MAN_DIR:-$PREFIX/share/man}
+purge=0
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--purge-data)	purge=1; shift ;;
+	-h|--help)	usage; exit 0 ;;
+	*)		printf 'uninstall: unknown argument: %s\n' "$1" >&2
+			usage >&2; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "uninstall: run as root" >&2; exit 1; }
+
+rm -f "$CRON_DIR/bwmon"
+for p in bwcollect bwhistory bwtotal; do
+	rm -f "$BIN_DIR/$p"
+done
+for m in man1/bwhistory.1 man1/bwtotal.1 man5/bwmon-files.5 \
+    man5/bwmon.conf.5 man8/bwcollect.8; do
+	rm -f "$MAN_DIR/$m"
+done
+say "removed programs, man pages and the cron job"
+if [ "$purge" = 1 ]; then
+	rm -rf "$DATA_DIR" "$CONF_DIR"
+	say "removed $DATA_DIR and $CONF_DIR"
+else
+	say "kept $DATA_DIR and $CONF_DIR (--purge-data removes them)"
+fi
