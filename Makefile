@@ -28,6 +28,9 @@ CTESTS	= $(patsubst %.c,%.t,$(wildcard t/[0-9]*.c))
 MAN1	= $(wildcard man/*.1)
 MAN5	= $(wildcard man/*.5)
 MAN8	= $(wildcard man/*.8)
+empty	=
+space	= $(empty) $(empty)
+TESTPATH = $(subst $(space),,$(foreach p,$(PROGS),$(CURDIR)/$(dir $(p)):))
 
 .PHONY: all check sanitize install uninstall lint clean
 
@@ -49,7 +52,7 @@ t/%.t: t/%.c t/tap.h lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) -It $(LDFLAGS) -o $@ $< $(BW_LIBS)
 
 check: all $(CTESTS)
-	PATH="$(foreach p,$(PROGS),$(CURDIR)/$(dir $(p)):)$$PATH" \
+	PATH="$(TESTPATH)$$PATH" \
 	    SRCDIR="$(CURDIR)" prove $(PROVEFLAGS) t/
 
 # Objects do not record their flags: clean before and after.
