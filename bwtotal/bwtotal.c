@@ -37,7 +37,7 @@ struct opts {
 	const char	*iface;		/* -i */
 	enum bw_period	 period;
 	int		 period_set;
-	long long	 count;		/* -n, 0 for the period's default */
+	long long	 count;		/* -n: periods shown, or looked at */
 	int		 append;
 	int		 json;
 };
@@ -78,6 +78,26 @@ set_period(struct opts *o, enum bw_period p)
 	}
 	o->period = p;
 	o->period_set = 1;
+}
+
+/*
+ * The table shows 30 days or 12 weeks or months.  --append looks back a
+ * week of days, 4 weeks or 2 month cycles: enough to catch up on periods
+ * missed while the machine was off at the nightly run, little enough to
+ * keep each run cheap.
+ */
+static long long
+default_count(enum bw_period p, int append)
+{
+	switch (p) {
+	case BW_PERIOD_DAY:
+		return append ? 7 : 30;
+	case BW_PERIOD_WEEK:
+		return append ? 4 : 12;
+	case BW_PERIOD_MONTH:
+		return append ? 2 : 12;
+	}
+	return 1;
 }
 
 static void
@@ -135,12 +155,12 @@ parse_args(int argc, char *argv[], struct opts *o)
 	}
 	if (optind != argc)
 		usage(0);
-	if (o->append && (o->json || o->count != 0)) {
-		warnx("--append takes neither --json nor -n");
+	if (o->append && o->json) {
+		warnx("--append does not take --json");
 		usage(0);
 	}
 	if (o->count == 0)
-		o->count = o->period == BW_PERIOD_DAY ? 30 : 12;
+		o->count = default_count(o->period, o->append);
 }
 
 static void
@@ -377,20 +397,114 @@ read_all(int fd, size_t size, char *buf, size_t *lenp)
 	return 0;
 }
 
+/* A line --append may log, and what became of it. */
+struct logline {
+	char	line[LINE_MAX_LEN];	/* with its newline */
+	size_t	len;
+	size_t	keylen;			/* of its "period,iface," */
+	int	state;
+};
+
+#define LINE_NEW	0	/* not found in the log (yet) */
+#define LINE_PRESENT	1	/* the log has a line for it */
+#define LINE_APPENDED	2	/* written by this run */
+
+/* What --append found in the history of one interface. */
+struct ifacelog {
+	const char	*iface;
+	char		 last[BW_PERIOD_LABELSZ];	/* last period done */
+	int		 last_samples;	/* it has samples: the final line */
+	int		 ok;		/* the history was counted */
+	size_t		 first, n;	/* its lines, oldest first */
+};
+
+static int
+key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	c;
+
+	if ((c = memcmp(a, b, alen < blen ? alen : blen)) != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int
+logline_cmp(const void *a, const void *b)
+{
+	const struct logline	*const *x = a, *const *y = b;
+
+	return key_cmp((*x)->line, (*x)->keylen, (*y)->line, (*y)->keylen);
+}
+
+/* The line of sorted[0 .. n-1] whose key is key, or NULL. */
+static struct logline *
+find_key(struct logline **sorted, size_t n, const char *key, size_t keylen)
+{
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = key_cmp(key, keylen, sorted[mid]->line,
+		    sorted[mid]->keylen);
+		if (c == 0)
+			return sorted[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 /*
- * Append line to the log at path unless a complete line there already
- * starts with key ("period,iface,").  The lock is held from the search to
- * the write, so runs at the same time append it once between them.  A
- * torn last line (a writer died) is ended first so ours stays whole.
- * Returns 1 appended, 0 already there, -1 with errno.
+ * Mark each of l[0 .. n-1] that a complete line of the log in buf
+ * already holds (a line starting with the same "period,iface,"), and
+ * return whether the log ends in a torn line.
  */
 static int
-log_append(const char *path, const char *key, const char *line)
+mark_present(const char *buf, size_t len, struct logline *l, size_t n,
+    struct logline **sorted)
 {
-	struct stat	 st;
-	char		*buf = NULL, *p, *end, *nl;
-	size_t		 len = 0, keylen = strlen(key), linelen;
-	int		 fd, rv = -1, saved, torn = 0, created;
+	const char	*p, *end = buf + len, *nl, *c;
+	struct logline	*hit;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		sorted[i] = &l[i];
+	qsort(sorted, n, sizeof(*sorted), logline_cmp);
+	for (p = buf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return 1;
+		if ((c = memchr(p, ',', (size_t)(nl - p))) == NULL ||
+		    (c = memchr(c + 1, ',', (size_t)(nl - c - 1))) == NULL ||
+		    c + 1 == nl)
+			continue;
+		if ((hit = find_key(sorted, n, p, (size_t)(c + 1 - p))) !=
+		    NULL)
+			hit->state = LINE_PRESENT;
+	}
+	return 0;
+}
+
+/*
+ * Append to the log at path, in order, each of l[0 .. n-1] that it does
+ * not hold yet, marking them LINE_PRESENT or LINE_APPENDED.  The lock is
+ * held from the search to the last write, so runs at the same time
+ * append each line once between them.  Each line is one write(2), and a
+ * torn last line (a writer died) is ended by the first, so ours stay
+ * whole.  Returns 0, or -1 with errno (the lines marked LINE_APPENDED
+ * are in the log all the same).
+ */
+static int
+log_append(const char *path, struct logline *l, size_t n)
+{
+	struct stat	  st;
+	struct logline	**sorted = NULL;
+	char		 *buf = NULL, nlline[LINE_MAX_LEN + 1];
+	const char	 *w;
+	size_t		  len = 0, wlen, i;
+	int		  fd, rv = -1, saved, torn, created, wrote = 0;
 
 	if ((fd = open_log(path, &created)) == -1)
 		return -1;
@@ -407,30 +521,35 @@ log_append(const char *path, const char *key, const char *line)
 		errno = EFBIG;
 		goto done;
 	}
-	if ((buf = malloc((size_t)st.st_size + LINE_MAX_LEN + 2)) == NULL ||
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL ||
+	    (sorted = calloc(n, sizeof(*sorted))) == NULL ||
 	    read_all(fd, (size_t)st.st_size, buf, &len) == -1)
 		goto done;
-	for (p = buf, end = buf + len; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			torn = 1;
-			break;
+	torn = mark_present(buf, len, l, n, sorted);
+	for (i = 0; i < n; i++) {
+		if (l[i].state != LINE_NEW)
+			continue;
+		w = l[i].line;
+		wlen = l[i].len;
+		if (torn) {
+			nlline[0] = '\n';
+			memcpy(nlline + 1, l[i].line, l[i].len);
+			w = nlline;
+			wlen++;
 		}
-		if ((size_t)(nl - p) > keylen && memcmp(p, key, keylen) == 0) {
-			rv = 0;
+		if (bw_write_all(fd, w, wlen) == -1)
 			goto done;
-		}
+		l[i].state = LINE_APPENDED;
+		torn = 0;
+		wrote = 1;
 	}
-	/* One write(2) of the whole line, the torn line's end included. */
-	linelen = strlen(line);
-	if (torn)
-		buf[0] = '\n';
-	memcpy(buf + torn, line, linelen);
-	if (bw_write_all(fd, buf, linelen + (size_t)torn) == -1 ||
-	    fdatasync(fd) == -1 || (created && bw_fsync_dir(path) == -1))
+	if (wrote && (fdatasync(fd) == -1 ||
+	    (created && bw_fsync_dir(path) == -1)))
 		goto done;
-	rv = 1;
+	rv = 0;
 done:
 	saved = errno;
+	free(sorted);
 	free(buf);
 	(void)close(fd);	/* drops the lock */
 	errno = saved;
@@ -438,65 +557,121 @@ done:
 }
 
 /*
- * Log the last completed period of iface; 0 or -1 (already reported).
- * An interface named with -i and without history ends the run, as the
- * table does.
+ * Count the history of one interface over the count periods before the
+ * current one and add a line to *lp for each with samples, oldest first.
+ * 0, or -1 when it is reported.  An interface named with -i and without
+ * history ends the run, as the table does.
  */
 static int
-append_iface(enum bw_period p, const char *dir, const char *iface,
-    int named, int msd, int64_t now)
+collect_iface(const struct opts *o, const char *dir, struct ifacelog *il,
+    int msd, int64_t now, struct bw_total *tot, struct logline **lp,
+    size_t *np, size_t *sizep)
 {
 	struct bw_hist		 h;
-	struct bw_total		 tot[2], sum;
-	const struct bw_total	*t = &tot[0];
-	const char		*name = log_name(p);
-	char			 path[4096], key[64], line[LINE_MAX_LEN];
+	struct bw_total		 sum;
+	struct logline		*l;
+	const struct bw_total	*t;
+	size_t			 count = (size_t)o->count, k;
+	int64_t			 cur;
 	int			 n, rv;
 
-	if (read_hist(dir, iface, &h) == -1) {
-		if (named && errno == ENOENT)
-			no_history(dir, iface);
-		warn("%s/bw_%s.csv", dir, iface);
+	il->first = *np;
+	if (read_hist(dir, il->iface, &h) == -1) {
+		if (o->iface != NULL && errno == ENOENT)
+			no_history(dir, il->iface);
+		warn("%s/bw_%s.csv", dir, il->iface);
 		return -1;
 	}
-	rv = bw_totals(&h, p, msd, now, tot, 2, &sum);
+	/*
+	 * The periods up to the one holding the instant before the current
+	 * one starts: the completed ones.
+	 */
+	rv = bw_period_start(now, o->period, msd, &cur);
+	if (rv == 0)
+		rv = bw_totals(&h, o->period, msd, cur - 1, tot, count, &sum);
 	bw_hist_free(&h);
 	if (rv == -1) {
-		warn("%s: periods up to %lld", iface, (long long)now);
+		warn("%s: periods up to %lld", il->iface, (long long)now);
 		return -1;
 	}
-	if (t->samples == 0) {
-		(void)printf("%s: %s: no samples in %s, nothing to append\n",
-		    name, iface, t->label);
-		return 0;
+	(void)snprintf(il->last, sizeof(il->last), "%s",
+	    tot[count - 1].label);
+	il->last_samples = tot[count - 1].samples > 0;
+	for (k = 0; k < count; k++) {
+		t = &tot[k];
+		if (t->samples == 0)
+			continue;
+		if (*np == *sizep) {
+			l = reallocarray(*lp, *sizep + 16, sizeof(**lp));
+			if (l == NULL)
+				err(1, NULL);
+			*lp = l;
+			*sizep += 16;
+		}
+		l = &(*lp)[*np];
+		n = snprintf(l->line, sizeof(l->line), "%s,%s,%lld,%lld,"
+		    "%lld,%lld,%lld,%zu\n", t->label, il->iface,
+		    (long long)t->start, (long long)t->end,
+		    (long long)t->rx_bytes, (long long)t->tx_bytes,
+		    (long long)t->total_bytes, t->samples);
+		if (n < 0 || (size_t)n >= sizeof(l->line)) {
+			warnx("%s: line too long", il->iface);
+			*np = il->first;
+			return -1;
+		}
+		l->len = (size_t)n;
+		l->keylen = strlen(t->label) + strlen(il->iface) + 2;
+		l->state = LINE_NEW;
+		(*np)++;
 	}
-	(void)snprintf(key, sizeof(key), "%s,%s,", t->label, iface);
-	n = snprintf(line, sizeof(line), "%s,%s,%lld,%lld,%lld,%lld,%lld,"
-	    "%zu\n", t->label, iface, (long long)t->start, (long long)t->end,
-	    (long long)t->rx_bytes, (long long)t->tx_bytes,
-	    (long long)t->total_bytes, t->samples);
-	if (n < 0 || (size_t)n >= sizeof(line)) {
-		warnx("%s: line too long", iface);
-		return -1;
-	}
-	if (bw_path(path, sizeof(path), dir, name, NULL, NULL) == -1 ||
-	    (rv = log_append(path, key, line)) == -1) {
-		warn("%s/%s", dir, name);
-		return -1;
-	}
-	if (rv == 1)
-		(void)printf("%s: appended %.*s\n", name, n - 1, line);
-	else
-		(void)printf("%s: %s %s already present\n", name, t->label,
-		    iface);
+	il->n = *np - il->first;
+	il->ok = 1;
 	return 0;
 }
 
+/*
+ * Say what was appended for one interface, or else why nothing was: the
+ * last completed period had no samples, or its line was there already.
+ */
+static void
+report_iface(const char *name, const struct ifacelog *il,
+    const struct logline *l)
+{
+	size_t	k, appended = 0;
+
+	for (k = il->first; k < il->first + il->n; k++)
+		if (l[k].state == LINE_APPENDED) {
+			(void)printf("%s: appended %.*s\n", name,
+			    (int)l[k].len - 1, l[k].line);
+			appended++;
+		}
+	if (appended > 0 || !il->ok)
+		return;
+	if (!il->last_samples)
+		(void)printf("%s: %s: no samples in %s, nothing to append\n",
+		    name, il->iface, il->last);
+	else if (l[il->first + il->n - 1].state == LINE_PRESENT)
+		(void)printf("%s: %s %s already present\n", name, il->last,
+		    il->iface);
+}
+
+/*
+ * Log the completed periods of the last count that have samples and are
+ * not logged yet, for -i or every interface with history.  Every
+ * history is counted first, then the log is searched and appended to
+ * under one lock.  0, or -1 when something failed (reported).
+ */
 static int
 append(const struct opts *o, const char *dir, int msd, int64_t now)
 {
-	char	names[BW_MAXIFACES][BW_IFNAMSIZ];
-	int	n, i, rv = 0;
+	char			 names[BW_MAXIFACES][BW_IFNAMSIZ];
+	char			 path[4096];
+	struct ifacelog		 il[BW_MAXIFACES];
+	struct logline		*l = NULL;
+	struct bw_total		*tot;
+	const char		*name = log_name(o->period);
+	size_t			 nl = 0, size = 0;
+	int			 n, i, rv = 0;
 
 	if (o->iface != NULL) {
 		(void)snprintf(names[0], sizeof(names[0]), "%s", o->iface);
@@ -505,10 +680,24 @@ append(const struct opts *o, const char *dir, int msd, int64_t now)
 		err(1, "data directory %s", dir);
 	else if (n == 0)
 		errx(1, "no interface has history in %s yet", dir);
-	for (i = 0; i < n; i++)
-		if (append_iface(o->period, dir, names[i], o->iface != NULL,
-		    msd, now) == -1)
+	if ((tot = calloc((size_t)o->count, sizeof(*tot))) == NULL)
+		err(1, NULL);
+	memset(il, 0, sizeof(il));
+	for (i = 0; i < n; i++) {
+		il[i].iface = names[i];
+		if (collect_iface(o, dir, &il[i], msd, now, tot, &l, &nl,
+		    &size) == -1)
 			rv = -1;
+	}
+	free(tot);
+	if (nl > 0 && (bw_path(path, sizeof(path), dir, name, NULL,
+	    NULL) == -1 || log_append(path, l, nl) == -1)) {
+		warn("%s/%s", dir, name);
+		rv = -1;
+	}
+	for (i = 0; i < n; i++)
+		report_iface(name, &il[i], l);
+	free(l);
 	return rv;
 }
 

@@ -132,7 +132,7 @@ like "$(cat "$T/table")" '^2026-W39\* ' "week table labels ISO weeks"
 # Usage errors: exit 2.
 for a in "-n 0" "-n 3661" "-n abc" "-n -1" "-n 1x" "--day --week" \
     "-D -M" "--week --month" "-i ../x" "-i a/b" "-i 1234567890123456" \
-    "-i ." "extra" "-Z" "--bogus" "--append --json" "--append -n 3"; do
+    "-i ." "extra" "-Z" "--bogus" "--append --json" "--append -n 0"; do
 	bwtotal -d "$V1" $a >"$T/out" 2>"$T/err"
 	is $? 2 "usage error: $a"
 done

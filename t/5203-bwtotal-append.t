@@ -1,7 +1,8 @@
 #!/bin/sh
 # bwtotal --append: one line per (period, interface) in the totals logs,
 # however often and however many at once it runs; a torn last line is
-# ended, never glued to.
+# ended, never glued to; periods missed earlier are caught up, oldest
+# first.
 . "${0%/*}/lib.sh"
 
 D=$SRCDIR/t/data
@@ -15,10 +16,11 @@ fresh() {
 	mkdir "$T/$1" && cp "$D/total-midnight/bw_eth0.csv" "$T/$1/"
 }
 
+# -n 1: only the last completed day (the default looks back 7, below).
 fresh a
-(umask 077 && bwtotal -d "$T/a" -i eth0 --day --append) >"$T/out" \
+(umask 077 && bwtotal -d "$T/a" -i eth0 --day --append -n 1) >"$T/out" \
     2>"$T/err"
-ok $? "--day --append"
+ok $? "--day --append -n 1"
 is "$(cat "$T/out")" "daily_totals.log: appended $DAY" \
     "says what it appended"
 is "$(cat "$T/err")" "" "nothing on stderr"
@@ -31,18 +33,19 @@ is "$(perl -MJSON::PP -0777 -ne '$p = decode_json($_)->{periods}[0];
     print join ",", @$p{qw(label)}, "eth0", @$p{qw(start end rx_bytes
     tx_bytes total_bytes samples)}' "$T/json")" "$DAY" \
     "the line agrees with --json"
-bwtotal -d "$T/a" -i eth0 -D -a >"$T/out"
+bwtotal -d "$T/a" -i eth0 -D -a -n 1 >"$T/out"
 ok $? "-D -a again"
 is "$(cat "$T/out")" "daily_totals.log: 2026-11-22 eth0 already present" \
     "says it is already there"
 is "$(wc -l <"$T/a/daily_totals.log")" 1 "still one line"
-BWMON_NOW=1795400000 bwtotal -d "$T/a" -i eth0 --day --append >/dev/null
+BWMON_NOW=1795400000 bwtotal -d "$T/a" -i eth0 --day --append -n 1 \
+    >/dev/null
 is "$(wc -l <"$T/a/daily_totals.log")" 1 \
     "later the same day: still one line"
 
 # No -i: every interface with data.
 cp "$D/total-midnight/bw_eth0.csv" "$T/a/bw_eth1.csv"
-bwtotal -d "$T/a" --day --append >"$T/out"
+bwtotal -d "$T/a" --day --append -n 1 >"$T/out"
 ok $? "--append without -i"
 is "$(cat "$T/out")" "daily_totals.log: 2026-11-22 eth0 already present
 daily_totals.log: appended 2026-11-22,eth1,${DAY#*,eth0,}" \
@@ -103,6 +106,83 @@ is "$(tail -c 1 "$T/c/daily_totals.log" | od -An -c | tr -d ' ')" '\n' \
     "the log ends with a newline"
 bwtotal -d "$T/c" --day --append >/dev/null
 is "$(wc -l <"$T/c/daily_totals.log")" 3 "and it is not appended twice"
+
+# Looking back: every completed period of the last -n (7 days, 4 weeks or
+# 2 months by default) that has samples and is not logged yet, oldest
+# first, so a night the machine was off is caught up.
+TUE=1795480000		# Tuesday 2026-11-24 00:26:40 UTC
+D21=2026-11-21,eth0,1795219200,1795305600,7000,700,7700,3
+D23=2026-11-23,eth0,1795392000,1795478400,128000,12800,140800,1
+fresh g
+is "$(BWMON_NOW=$TUE bwtotal -j -n 4 -d "$T/g" -i eth0 |
+    perl -MJSON::PP -0777 -ne 'for $p (@{decode_json($_)->{periods}}) {
+    print join(",", @$p{qw(label)}, "eth0", @$p{qw(start end rx_bytes
+    tx_bytes total_bytes samples)}), "\n" if $p->{samples} &&
+    !$p->{partial} }')" "$D21
+$DAY
+$D23" "the fixture on $TUE: 3 completed days with samples"
+BWMON_NOW=$TUE bwtotal -d "$T/g" --day --append >"$T/out" 2>"$T/err"
+ok $? "--day --append with 3 completed days, none logged"
+is "$(cat "$T/g/daily_totals.log")" "$D21
+$DAY
+$D23" "all 3 are appended, oldest first, the days without samples not"
+is "$(cat "$T/out")" "daily_totals.log: appended $D21
+daily_totals.log: appended $DAY
+daily_totals.log: appended $D23" "... each said"
+is "$(cat "$T/err")" "" "... nothing on stderr"
+cp "$T/g/daily_totals.log" "$T/g.log"
+BWMON_NOW=$TUE bwtotal -d "$T/g" --day --append >"$T/out" 2>"$T/err"
+ok $? "the same again"
+cmp -s "$T/g.log" "$T/g/daily_totals.log"
+ok $? "... appends nothing"
+is "$(cat "$T/out")" "daily_totals.log: 2026-11-23 eth0 already present" \
+    "... and says the last day is there"
+grep -v '^2026-11-22,' "$T/g.log" >"$T/g/daily_totals.log"
+BWMON_NOW=$TUE bwtotal -d "$T/g" --day --append >"$T/out" 2>"$T/err"
+ok $? "with the middle day's line deleted"
+is "$(cat "$T/g/daily_totals.log")" "$D21
+$D23
+$DAY" "... it is appended again, at the end"
+is "$(cat "$T/out")" "daily_totals.log: appended $DAY" "... and only it"
+fresh h
+BWMON_NOW=$TUE bwtotal -d "$T/h" -i eth0 --day --append -n 1 >"$T/out"
+ok $? "-n 1 on 3 unlogged days"
+is "$(cat "$T/h/daily_totals.log")" "$D23" "... logs only the last one"
+BWMON_NOW=$TUE bwtotal -d "$T/h" -i eth0 --day --append -n 2 >"$T/out"
+is "$(cat "$T/h/daily_totals.log")" "$D23
+$DAY" "-n 2 then adds the one before, after it"
+fresh i
+BWMON_NOW=$((TUE + 5 * 86400)) bwtotal -d "$T/i" -i eth0 -D -a >"$T/out"
+is "$(cat "$T/i/daily_totals.log")" "$DAY
+$D23" "days: the default looks back 7 (11-22 on from 2026-11-29), not 8"
+BWMON_NOW=1797812800 bwtotal -d "$T/i" -i eth0 -W -a >"$T/out"
+is "$(cat "$T/i/weekly_totals.log")" \
+    "2026-W48,eth0,1795392000,1795996800,128000,12800,140800,1" \
+    "weeks: the default looks back 4 (W48-W51 from 2026-12-21), not 5"
+BWMON_NOW=1798763200 bwtotal -d "$T/i" -i eth0 -M -a >"$T/out"
+is "$(cat "$T/i/monthly_totals.log")" \
+    "2026-11,eth0,1793491200,1796083200,191000,19100,210100,7" \
+    "months: the default looks back 2 (from 2027-01-01)"
+fresh j
+BWMON_NOW=1801440000 bwtotal -d "$T/j" -i eth0 -M -a >"$T/out"
+is "$(cat "$T/out")" \
+    "monthly_totals.log: eth0: no samples in 2027-01, nothing to append" \
+    "... not 3 (from 2027-02-01)"
+[ ! -e "$T/j/monthly_totals.log" ]
+ok $? "... and no log is created"
+bwtotal -d "$T/i" -i eth0 -D -a -n 3661 >/dev/null 2>"$T/err"
+is $? 2 "--append -n 3661: usage error"
+fresh k
+i=0
+while [ $i -lt 12 ]; do
+	BWMON_NOW=$TUE bwtotal -d "$T/k" --day --append >"$T/park.$i" 2>&1 &
+	i=$((i + 1))
+done
+wait
+is "$(cat "$T/k/daily_totals.log")" "$D21
+$DAY
+$D23" "12 concurrent runs catching up 3 days: each once, in order"
+is "$(cat "$T/park".* | grep -c appended)" 3 "... 3 lines say appended"
 
 # Failures.
 fresh e
