@@ -14,13 +14,23 @@ WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 JANSSON_CFLAGS != $(PKG_CONFIG) --cflags jansson
 JANSSON_LIBS   != $(PKG_CONFIG) --libs jansson
 
+# Only the programs that need a library link it (STYLE.md section 1).
+bwtop_CFLAGS  != $(PKG_CONFIG) --cflags ncursesw 2>/dev/null
+bwtop_LIBS    != $(PKG_CONFIG) --libs ncursesw 2>/dev/null
+bwprocs_CFLAGS != $(PKG_CONFIG) --cflags libpcap libnetfilter_conntrack 2>/dev/null
+bwprocs_LIBS  != $(PKG_CONFIG) --libs libpcap libnetfilter_conntrack 2>/dev/null
+
 BW_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(JANSSON_CFLAGS) \
 	    $(CFLAGS) $(CPPFLAGS)
 BW_LIBS	= lib/libbw.a $(JANSSON_LIBS) -lm
 
 # A program exists once its directory holds C sources.
-ALLPROGS = bwcollect bwhistory bwtotal
+ALLPROGS = bwcollect bwhistory bwtotal bwtop bwprocs
 PROGS	= $(foreach p,$(ALLPROGS),$(if $(wildcard $(p)/*.c),$(p)/$(p)))
+# One CGI program per endpoint: cgi/NAME.c -> cgi/NAME.cgi; cgi/cgi.c is
+# the code they share.
+CGICOMMON = $(wildcard cgi/cgi.c)
+CGIS	= $(patsubst %.c,%.cgi,$(filter-out $(CGICOMMON),$(wildcard cgi/*.c)))
 LIBSRC	= $(wildcard lib/*.c)
 LIBOBJ	= $(LIBSRC:.c=.o)
 HDRS	= $(wildcard lib/*.h)
@@ -34,7 +44,7 @@ TESTPATH = $(subst $(space),,$(foreach p,$(PROGS),$(CURDIR)/$(dir $(p)):))
 
 .PHONY: all check sanitize install uninstall lint clean
 
-all: $(PROGS)
+all: $(PROGS) $(CGIS)
 
 lib/%.o: lib/%.c $(HDRS)
 	$(CC) $(BW_CFLAGS) -c -o $@ $<
@@ -45,8 +55,11 @@ lib/libbw.a: $(LIBOBJ)
 
 .SECONDEXPANSION:
 $(PROGS): $$(wildcard $$(@D)/*.c) $$(wildcard $$(@D)/*.h) lib/libbw.a $(HDRS)
-	$(CC) $(BW_CFLAGS) -I$(@D) $(LDFLAGS) -o $@ \
-	    $(filter %.c,$^) $(BW_LIBS)
+	$(CC) $(BW_CFLAGS) $($(@F)_CFLAGS) -I$(@D) $(LDFLAGS) -o $@ \
+	    $(filter %.c,$^) $(BW_LIBS) $($(@F)_LIBS)
+
+$(CGIS): %.cgi: %.c $(CGICOMMON) $(wildcard cgi/*.h) lib/libbw.a $(HDRS)
+	$(CC) $(BW_CFLAGS) -Icgi $(LDFLAGS) -o $@ $< $(CGICOMMON) $(BW_LIBS)
 
 t/%.t: t/%.c t/tap.h lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) -It $(LDFLAGS) -o $@ $< $(BW_LIBS)
@@ -82,4 +95,4 @@ lint:
 
 clean:
 	rm -f lib/*.o lib/libbw.a $(foreach p,$(ALLPROGS),$(p)/$(p)) \
-	    $(CTESTS)
+	    $(CGIS) $(CTESTS)
