@@ -146,19 +146,26 @@ sed -e "s#/usr/local/bin#$BIN_DIR#g" \
 chmod 0644 "$CRON_DIR/.bwmon.tmp"
 mv "$CRON_DIR/.bwmon.tmp" "$CRON_DIR/bwmon"
 say "installed $CRON_DIR/bwmon"
-if ! pgrep -x cron >/dev/null 2>&1 && ! pgrep -x crond >/dev/null 2>&1; then
-	if command -v systemctl >/dev/null 2>&1 &&
-	    systemctl is-system-running >/dev/null 2>&1; then
+# cron reads only /etc/cron.d: with another CRON_DIR (tests), leave it be.
+if [ "$CRON_DIR" != /etc/cron.d ]; then
+	:
+elif ! pgrep -x cron >/dev/null 2>&1 && ! pgrep -x crond >/dev/null 2>&1
+then
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
+	then
 		systemctl enable --now cron >/dev/null 2>&1 ||
-		    say "warning: could not start cron: systemctl status cron"
+		    say "warning: could not start cron: see 'systemctl status cron'"
+	elif command -v cron >/dev/null 2>&1 && cron; then
+		say "started cron directly (no systemd here): it will not" \
+		    "survive a reboot unless your init starts it"
 	else
-		say "note: cron is not running here (container?); start it" \
-		    "(e.g. 'cron') or history will not grow"
+		say "warning: cron is not running and could not be started;" \
+		    "the history will not grow until it runs"
 	fi
 fi
 
 # 6. The first sample primes the counters; rows follow every 5 minutes.
 "$BIN_DIR/bwcollect" -d "$DATA_DIR" -c "$conf" ||
     die "first sample failed: run '$BIN_DIR/bwcollect -v -d $DATA_DIR'"
-say "primed the first sample in $DATA_DIR"
+say "sampled the interfaces into $DATA_DIR (a first sample only primes the counters)"
 say "done. In 5 minutes try: bwhistory -r 1h; bwtotal --day"

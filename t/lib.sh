@@ -8,6 +8,9 @@ export LC_ALL=C TZ=UTC
 unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
 T=$(mktemp -d "${TMPDIR:-/tmp}/bwmon-t.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
+# An installed /etc/bwmon/bwmon.conf must not change what tests see.
+: >"$T/.empty.conf"
+export BWMON_CONF="$T/.empty.conf"
 _n=0
 _failed=0
 
