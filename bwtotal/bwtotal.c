@@ -376,27 +376,6 @@ open_log(const char *path, int *created)
 	return -1;
 }
 
-static int
-read_all(int fd, size_t size, char *buf, size_t *lenp)
-{
-	size_t	len = 0;
-	ssize_t	n;
-
-	while (len < size) {
-		n = pread(fd, buf + len, size - len, (off_t)len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*lenp = len;
-	return 0;
-}
-
 /* A line --append may log, and what became of it. */
 struct logline {
 	char	line[LINE_MAX_LEN];	/* with its newline */
@@ -523,7 +502,7 @@ log_append(const char *path, struct logline *l, size_t n)
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL ||
 	    (sorted = calloc(n, sizeof(*sorted))) == NULL ||
-	    read_all(fd, (size_t)st.st_size, buf, &len) == -1)
+	    bw_pread_all(fd, buf, (size_t)st.st_size, 0, &len) == -1)
 		goto done;
 	torn = mark_present(buf, len, l, n, sorted);
 	for (i = 0; i < n; i++) {

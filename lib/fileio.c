@@ -208,26 +208,18 @@ fail:
 }
 
 /*
- * Read the last (at most size - 1) bytes of an open file into buf,
- * NUL-terminated; *lenp gets the byte count.
+ * pread(2) up to size bytes from offset off until end of file; *lenp
+ * gets the count.
  */
 int
-bw_read_tail(int fd, size_t size, char *buf, size_t *lenp)
+bw_pread_all(int fd, void *buf, size_t size, off_t off, size_t *lenp)
 {
-	off_t	end, start;
-	ssize_t	n;
-	size_t	len = 0;
+	char	*p = buf;
+	size_t	 len = 0;
+	ssize_t	 n;
 
-	if (size == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	if ((end = lseek(fd, 0, SEEK_END)) == -1)
-		return -1;
-	start = end > (off_t)(size - 1) ? end - (off_t)(size - 1) : 0;
-	while (start + (off_t)len < end) {
-		n = pread(fd, buf + len, (size_t)(end - start) - len,
-		    start + (off_t)len);
+	while (len < size) {
+		n = pread(fd, p + len, size - len, off + (off_t)len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -237,7 +229,28 @@ bw_read_tail(int fd, size_t size, char *buf, size_t *lenp)
 			break;
 		len += (size_t)n;
 	}
-	buf[len] = '\0';
 	*lenp = len;
+	return 0;
+}
+
+/*
+ * Read the last (at most size - 1) bytes of an open file into buf,
+ * NUL-terminated; *lenp gets the byte count.
+ */
+int
+bw_read_tail(int fd, size_t size, char *buf, size_t *lenp)
+{
+	off_t	end, start;
+
+	if (size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((end = lseek(fd, 0, SEEK_END)) == -1)
+		return -1;
+	start = end > (off_t)(size - 1) ? end - (off_t)(size - 1) : 0;
+	if (bw_pread_all(fd, buf, (size_t)(end - start), start, lenp) == -1)
+		return -1;
+	buf[*lenp] = '\0';
 	return 0;
 }
