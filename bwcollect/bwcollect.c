@@ -123,7 +123,13 @@ state_save(const char *path, const struct state *st)
 		errno = EOVERFLOW;
 		return -1;
 	}
-	return bw_write_atomic(path, buf, (size_t)n);
+	/*
+	 * No directory fsync: the rename can only be lost to a power cut or
+	 * a crash, which reboots the machine and resets the counters, and a
+	 * new boot time makes the next run count the bytes since boot,
+	 * whichever state it finds.  The row itself is synced.
+	 */
+	return bw_write_atomic_sync(path, buf, (size_t)n, BW_SYNC_FILE);
 }
 
 /*

@@ -67,6 +67,17 @@ bw_fsync_dir(const char *path)
 int
 bw_write_atomic(const char *path, const void *buf, size_t len)
 {
+	return bw_write_atomic_sync(path, buf, len, BW_SYNC_ALL);
+}
+
+/*
+ * The same with a choice of durability.  Every level is atomic for
+ * readers; the levels differ only in what a power cut may take back.
+ */
+int
+bw_write_atomic_sync(const char *path, const void *buf, size_t len,
+    enum bw_sync how)
+{
 	char	 tmp[PATH_MAX], copy[PATH_MAX], *dir, *base;
 	int	 fd, n, saved;
 
@@ -92,7 +103,7 @@ bw_write_atomic(const char *path, const void *buf, size_t len)
 		return -1;
 	/* mkstemp(3) makes 0600; the web server's user reads these files. */
 	if (fchmod(fd, 0644) == -1 || bw_write_all(fd, buf, len) == -1 ||
-	    fsync(fd) == -1) {
+	    (how != BW_SYNC_NONE && fsync(fd) == -1)) {
 		saved = errno;
 		(void)close(fd);
 		goto fail;
@@ -101,7 +112,7 @@ bw_write_atomic(const char *path, const void *buf, size_t len)
 		saved = errno;
 		goto fail;
 	}
-	return bw_fsync_dir(path);
+	return how == BW_SYNC_ALL ? bw_fsync_dir(path) : 0;
 fail:
 	(void)unlink(tmp);
 	errno = saved;

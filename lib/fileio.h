@@ -10,8 +10,16 @@
 
 #include <stddef.h>
 
+/* How far bw_write_atomic_sync() goes to make a replacement durable. */
+enum bw_sync {
+	BW_SYNC_ALL,	/* fsync the file and, after the rename, its directory */
+	BW_SYNC_FILE,	/* fsync the file only: the rename may be lost */
+	BW_SYNC_NONE,	/* rename only: for files rewritten every second */
+};
+
 int	bw_write_all(int, const void *, size_t);
 int	bw_write_atomic(const char *, const void *, size_t);
+int	bw_write_atomic_sync(const char *, const void *, size_t, enum bw_sync);
 int	bw_append_line(const char *, const char *, size_t);
 int	bw_append_fd(int, const char *, size_t);
 int	bw_read_file(const char *, size_t, char **, size_t *);
