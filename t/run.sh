@@ -9,7 +9,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc"
+# Building and the CLI tests; then the web tests: a real nginx, fcgiwrap
+# and Prometheus on loopback.
+PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
+    nginx fcgiwrap spawn-fcgi curl prometheus"
 
 deps=1
 for arg in "$@"; do
@@ -38,9 +41,20 @@ if [ "$deps" = 1 ]; then
 		fi
 		echo "t/run.sh: installing:$missing"
 		export DEBIAN_FRONTEND=noninteractive
+		# The tests start their own servers on loopback: keep the
+		# packages' system services (nginx on :80, prometheus) from
+		# starting on install.
+		rc=
+		if [ ! -e /usr/sbin/policy-rc.d ]; then
+			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+			chmod 755 /usr/sbin/policy-rc.d
+			rc=/usr/sbin/policy-rc.d
+			trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+		fi
 		apt-get update -q
 		# shellcheck disable=SC2086
 		apt-get install -y -q --no-install-recommends $missing
+		[ -z "$rc" ] || rm -f "$rc"
 	fi
 fi
 

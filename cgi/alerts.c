@@ -1,0 +1,204 @@
+/*
+ * alerts.cgi: /api/alerts?iface=&range=&active=1 -- the FIRED and
+ * CLEARED events of alerts_<iface>.jsonl paired into alerts (a CLEARED
+ * names its FIRED by "fired_at"), newest first, with duration and peak.
+ * A FIRED without a CLEARED is active: still going on.  An alert is in
+ * the range when it overlaps it; active=1 keeps only active ones.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cgi.h"
+
+#define TS_SLACK	0.001	/* fired_at is a float copied from ts */
+
+struct alert {
+	double	 fired_at;
+	json_t	*fired;		/* the FIRED record, or NULL */
+	json_t	*cleared;	/* the CLEARED record, or NULL */
+	double	 cleared_at;
+};
+
+struct log {
+	struct alert	*v;
+	size_t		 n, cap;
+};
+
+static double
+num(const json_t *o, const char *key)
+{
+	const json_t	*v = json_object_get(o, key);
+
+	return json_is_number(v) && isfinite(json_number_value(v)) ?
+	    json_number_value(v) : NAN;
+}
+
+static struct alert *
+add(struct log *l)
+{
+	struct alert	*nv;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) == NULL)
+			return NULL;
+		l->v = nv;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	return &l->v[l->n++];
+}
+
+/* The latest FIRED at fired_at that has no CLEARED yet. */
+static struct alert *
+find_fired(struct log *l, double fired_at)
+{
+	size_t	i;
+
+	for (i = l->n; i > 0; i--)
+		if (l->v[i - 1].fired != NULL && l->v[i - 1].cleared ==
+		    NULL && fabs(l->v[i - 1].fired_at - fired_at) <= TS_SLACK)
+			return &l->v[i - 1];
+	return NULL;
+}
+
+static int
+record(json_t *o, double ts, void *arg)
+{
+	struct log	*l = arg;
+	struct alert	*a;
+	const char	*ev = json_string_value(json_object_get(o, "event"));
+	double		 at;
+
+	if (ev == NULL)
+		return 0;
+	if (strcmp(ev, "FIRED") == 0) {
+		if ((a = add(l)) == NULL)
+			return -1;
+		a->fired_at = ts;
+		a->fired = json_incref(o);
+		return 0;
+	}
+	if (strcmp(ev, "CLEARED") != 0)
+		return 0;
+	at = num(o, "fired_at");
+	if (isnan(at) || (a = find_fired(l, at)) == NULL) {
+		/* Its FIRED is older than the log, or lost. */
+		if ((a = add(l)) == NULL)
+			return -1;
+		a->fired_at = isnan(at) ? ts : at;
+	}
+	a->cleared = json_incref(o);
+	a->cleared_at = ts;
+	return 0;
+}
+
+static int
+newest_first(const void *x, const void *y)
+{
+	const struct alert	*a = x, *b = y;
+
+	return a->fired_at < b->fired_at ? 1 : a->fired_at > b->fired_at ?
+	    -1 : 0;
+}
+
+static double
+max2(double a, double b)
+{
+	if (isnan(a))
+		return b;
+	if (isnan(b))
+		return a;
+	return a > b ? a : b;
+}
+
+static json_t *
+alert_json(const struct alert *a, double now)
+{
+	const json_t	*f = a->fired;
+	double		 dur, peak;
+	int		 active = a->cleared == NULL;
+
+	if (active)
+		dur = now - a->fired_at;
+	else if (isnan(dur = num(a->cleared, "duration_s")))
+		dur = a->cleared_at - a->fired_at;
+	peak = max2(f != NULL ? num(f, "peak_bps_in_window") : NAN,
+	    active ? NAN : num(a->cleared, "peak_during_event_bps"));
+	return json_pack("{s:f, s:o, s:b, s:f, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o}",
+	    "fired_at", a->fired_at,
+	    "cleared_at", active ? json_null() : json_real(a->cleared_at),
+	    "active", active,
+	    "duration_s", dur < 0 ? 0 : round(dur * 1000) / 1000,
+	    "peak_bps", cgi_rate(peak),
+	    "threshold_bps", cgi_rate(f != NULL ?
+	    num(f, "threshold_bps") : NAN),
+	    "rolling_avg_bps", cgi_rate(f != NULL ?
+	    num(f, "rolling_avg_bps") : NAN),
+	    "rx_avg_bps", cgi_rate(f != NULL ? num(f, "rx_avg_bps") : NAN),
+	    "tx_avg_bps", cgi_rate(f != NULL ? num(f, "tx_avg_bps") : NAN),
+	    "top", f != NULL && json_is_array(json_object_get(f, "top")) ?
+	    json_deep_copy(json_object_get(f, "top")) : json_null());
+}
+
+int
+main(void)
+{
+	static const char *const keys[] = { "iface", "range", "active",
+	    NULL };
+	struct cgi	 c;
+	struct log	 l;
+	struct alert	*a;
+	json_t		*arr, *doc;
+	char		 name[64];
+	const char	*range, *s;
+	double		 from, to, end;
+	size_t		 bad, i, nactive = 0;
+	int64_t		 secs;
+	int		 only_active = 0;
+
+	cgi_init(&c, keys);
+	cgi_iface(&c);
+	secs = cgi_range(&c, "30d", &range);
+	if ((s = cgi_param(&c, "active")) != NULL) {
+		if (strcmp(s, "1") == 0)
+			only_active = 1;
+		else if (strcmp(s, "0") != 0)
+			cgi_fail(&c, 400, NULL, "bad active: 1 or 0");
+	}
+	cgi_event_range(&c, secs, &from, &to);
+	memset(&l, 0, sizeof(l));
+	cgi_filename(name, sizeof(name), "alerts_", c.iface, ".jsonl");
+	if (cgi_jsonl(&c, name, record, &l, &bad) == -1)
+		cgi_file_fail(&c, name, errno, cgi_bwprocs_hint(&c));
+	qsort(l.v, l.n, sizeof(*l.v), newest_first);
+	if ((arr = json_array()) == NULL)
+		cgi_fail(&c, 500, NULL, "out of memory");
+	for (i = 0; i < l.n; i++) {
+		a = &l.v[i];
+		if (a->cleared == NULL)
+			nactive++;
+		end = a->cleared == NULL ? INFINITY : a->cleared_at;
+		if (a->fired_at < to && end >= from &&
+		    (!only_active || a->cleared == NULL) &&
+		    json_array_append_new(arr, alert_json(a, c.now)) == -1)
+			cgi_fail(&c, 500, NULL, "out of memory");
+		json_decref(a->fired);
+		json_decref(a->cleared);
+	}
+	free(l.v);
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:o}",
+	    "iface", c.iface,
+	    "range", range,
+	    "from", secs > 0 ? json_integer((json_int_t)from) : json_null(),
+	    "to", secs > 0 ? json_integer((json_int_t)to) : json_null(),
+	    "active", (json_int_t)nactive,
+	    "skipped_lines", (json_int_t)bad,
+	    "alerts", arr);
+	cgi_send_json(&c, 200, CGI_NOSTORE, doc);
+}

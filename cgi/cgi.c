@@ -1,0 +1,884 @@
+/*
+ * The code every bwmon CGI shares (linked into each cgi/NAME.cgi).
+ *
+ * Requests are untrusted (STYLE.md section 6, RFC 3875): only GET and
+ * HEAD; QUERY_STRING at most CGI_QUERY_MAX bytes of printable ASCII,
+ * never percent-decoded (so "%2e%2e" fails validation as it stands),
+ * with "%00" and malformed escapes refused; only an endpoint's known keys
+ * are looked at, each at most once; unknown keys are ignored.  Files are
+ * opened relative to the data directory, with O_NOFOLLOW, and must be
+ * regular files: a symlink planted there is refused, never followed.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cgi.h"
+#include "conf.h"
+#include "datadir.h"
+#include "events.h"
+#include "fileio.h"
+#include "histjson.h"
+#include "history.h"
+#include "util.h"
+
+#define START_HINT	"bwcollect writes bw_<iface>.csv every 5 minutes " \
+			"from cron (its first run only primes the counters)"
+
+void
+cgi_log(const char *fmt, ...)
+{
+	va_list	ap;
+
+	(void)fprintf(stderr, "bwmon %s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fputc('\n', stderr);
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	default:
+		return "Internal Server Error";
+	}
+}
+
+/*
+ * Answer the request and exit.  The body is built whole before anything
+ * is written, so a HEAD gets the Content-Length a GET would.
+ */
+void
+cgi_send(struct cgi *c, int status, enum cgi_cache cache, const char *ctype,
+    const char *body, size_t len)
+{
+	char	hdr[512];
+	int	n;
+
+	n = snprintf(hdr, sizeof(hdr),
+	    "Status: %d %s\n"
+	    "Content-Type: %s\n"
+	    "Cache-Control: %s\n"
+	    "X-Content-Type-Options: nosniff\n"
+	    "%s"
+	    "Content-Length: %zu\n"
+	    "\n",
+	    status, reason(status), ctype,
+	    cache == CGI_SHORT ? "max-age=60" : "no-store",
+	    status == 405 ? "Allow: GET, HEAD\n" : "", len);
+	if (n < 0 || (size_t)n >= sizeof(hdr))
+		exit(1);
+	if (bw_write_all(STDOUT_FILENO, hdr, (size_t)n) == -1 ||
+	    (!c->head && len > 0 &&
+	    bw_write_all(STDOUT_FILENO, body, len) == -1)) {
+		cgi_log("writing the response: %s", strerror(errno));
+		exit(1);
+	}
+	exit(0);
+}
+
+static void __attribute__((noreturn))
+send_text500(struct cgi *c, const char *what)
+{
+	static const char	body[] = "{\"error\":\"out of memory\"}\n";
+
+	cgi_log("%s: out of memory", what);
+	cgi_send(c, 500, CGI_NOSTORE, "application/json", body,
+	    sizeof(body) - 1);
+}
+
+void
+cgi_send_json(struct cgi *c, int status, enum cgi_cache cache, json_t *doc)
+{
+	char	*buf;
+	size_t	 len;
+
+	if (doc == NULL)
+		send_text500(c, "building the response");
+	len = json_dumpb(doc, NULL, 0, BW_JSON_DUMPFLAGS);
+	if (len == 0 || (buf = malloc(len + 1)) == NULL)
+		send_text500(c, "rendering the response");
+	if (json_dumpb(doc, buf, len, BW_JSON_DUMPFLAGS) != len)
+		send_text500(c, "rendering the response");
+	json_decref(doc);
+	buf[len++] = '\n';
+	cgi_send(c, status, cache, "application/json", buf, len);
+}
+
+/*
+ * Answer with an error: {"error": "...", "hint": "..."}.  Messages never
+ * quote the request: details go to stderr, which fcgiwrap hands to the
+ * web server's error log.
+ */
+void
+cgi_fail(struct cgi *c, int status, const char *hint, const char *fmt, ...)
+{
+	char	 msg[512];
+	json_t	*doc;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (status >= 500)
+		cgi_log("%s", msg);
+	if (hint != NULL)
+		doc = json_pack("{s:s, s:s}", "error", msg, "hint", hint);
+	else
+		doc = json_pack("{s:s}", "error", msg);
+	cgi_send_json(c, status, CGI_NOSTORE, doc);
+}
+
+/* Make room for n more bytes and a NUL. */
+void
+cgi_buf_reserve(struct cgi_buf *b, size_t n)
+{
+	char	*np;
+	size_t	 cap;
+
+	if (b->len + n + 1 <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	if ((np = realloc(b->p, cap)) == NULL) {
+		cgi_log("out of memory");
+		exit(1);
+	}
+	b->p = np;
+	b->cap = cap;
+}
+
+void
+cgi_buf_add(struct cgi_buf *b, const char *s, size_t n)
+{
+	cgi_buf_reserve(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+cgi_buf_str(struct cgi_buf *b, const char *s)
+{
+	cgi_buf_add(b, s, strlen(s));
+}
+
+void
+cgi_buf_printf(struct cgi_buf *b, const char *fmt, ...)
+{
+	char	tmp[256], *big;
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(tmp)) {
+		cgi_buf_add(b, tmp, (size_t)n);
+		return;
+	}
+	if ((big = malloc((size_t)n + 1)) == NULL) {
+		cgi_log("out of memory");
+		exit(1);
+	}
+	va_start(ap, fmt);
+	(void)vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	cgi_buf_add(b, big, (size_t)n);
+	free(big);
+}
+
+void
+cgi_buf_free(struct cgi_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static int
+hexdigit(int ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+	    (ch >= 'A' && ch <= 'F');
+}
+
+static int
+key_index(const struct cgi *c, const char *k)
+{
+	int	i;
+
+	for (i = 0; c->keys[i] != NULL; i++)
+		if (strcmp(c->keys[i], k) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Split the query into the known keys' values.  Policy: "&&" and a
+ * trailing "&" are ignored; an unknown key is ignored with or without a
+ * value; a known key without "=" or seen twice is a 400 (a repeated key
+ * is ambiguous: proxies and frameworks disagree on which one wins).
+ */
+static void
+parse_query(struct cgi *c, const char *qs)
+{
+	char		*p, *next, *eq;
+	size_t		 len, i;
+	int		 k;
+
+	len = strnlen(qs, CGI_QUERY_MAX + 1);
+	if (len > CGI_QUERY_MAX)
+		cgi_fail(c, 400, NULL, "query string too long (at most %d "
+		    "bytes)", CGI_QUERY_MAX);
+	for (i = 0; i < len; i++) {
+		if (qs[i] < 0x21 || qs[i] > 0x7e)
+			cgi_fail(c, 400, NULL, "bad byte in the query string");
+		if (qs[i] != '%')
+			continue;
+		if (i + 2 >= len || !hexdigit(qs[i + 1]) ||
+		    !hexdigit(qs[i + 2]))
+			cgi_fail(c, 400, NULL, "malformed %%-escape in the "
+			    "query string");
+		if (qs[i + 1] == '0' && qs[i + 2] == '0')
+			cgi_fail(c, 400, NULL, "%%00 (NUL) in the query "
+			    "string");
+	}
+	memcpy(c->query, qs, len + 1);
+	for (p = c->query; p != NULL; p = next) {
+		if ((next = strchr(p, '&')) != NULL)
+			*next++ = '\0';
+		if (*p == '\0')
+			continue;
+		if ((eq = strchr(p, '=')) != NULL)
+			*eq++ = '\0';
+		if ((k = key_index(c, p)) == -1)
+			continue;
+		if (eq == NULL)
+			cgi_fail(c, 400, NULL, "parameter %s needs a value",
+			    c->keys[k]);
+		if (c->vals[k] != NULL)
+			cgi_fail(c, 400, NULL, "repeated parameter: %s",
+			    c->keys[k]);
+		c->vals[k] = eq;
+	}
+}
+
+static void
+conf_warn(const struct bw_error *e)
+{
+	cgi_log("%s:%d: %s", e->file, e->line, e->text);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * The interfaces with history: bw_<iface>.csv regular files with a valid
+ * name.  A symlink of that name is not an interface.
+ */
+static void
+list_ifaces(struct cgi *c)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 name[BW_IFNAMSIZ];
+	size_t		 len;
+	int		 fd;
+
+	c->nifaces = 0;
+	if ((fd = dup(c->dirfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			(void)close(fd);
+		cgi_fail(c, 500, NULL, "cannot list the data directory: %s",
+		    strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL && c->nifaces < BW_MAXIFACES) {
+		len = strlen(de->d_name);
+		if (len < 8 || len - 7 >= sizeof(name) ||
+		    strncmp(de->d_name, "bw_", 3) != 0 ||
+		    strcmp(de->d_name + len - 4, ".csv") != 0)
+			continue;
+		memcpy(name, de->d_name + 3, len - 7);
+		name[len - 7] = '\0';
+		if (!bw_ifname_valid(name) ||
+		    fstatat(c->dirfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		(void)strcpy(c->ifaces[c->nifaces++], name);
+	}
+	(void)closedir(d);
+	qsort(c->ifaces, (size_t)c->nifaces, BW_IFNAMSIZ, cmp_name);
+}
+
+/*
+ * Check the method and the query, load the configuration and open the
+ * data directory.  keys lists the endpoint's parameters.
+ */
+void
+cgi_init(struct cgi *c, const char *const *keys)
+{
+	const char	*m, *qs, *path, *env;
+	int		 i;
+
+	memset(c, 0, sizeof(*c));
+	c->dirfd = -1;
+	for (i = 0; keys[i] != NULL && i < CGI_MAXKEYS; i++)
+		c->keys[i] = keys[i];
+	c->keys[i] = NULL;
+	c->now = bw_now();
+
+	/* Run by hand (no REQUEST_METHOD), it behaves as for GET. */
+	if ((m = getenv("REQUEST_METHOD")) == NULL || strcmp(m, "GET") == 0)
+		c->head = 0;
+	else if (strcmp(m, "HEAD") == 0)
+		c->head = 1;
+	else
+		cgi_fail(c, 405, NULL, "method not allowed: use GET or HEAD");
+	if ((qs = getenv("QUERY_STRING")) == NULL)
+		qs = "";
+	parse_query(c, qs);
+
+	bw_conf_init(&c->conf);
+	path = bw_confpath(NULL);
+	env = getenv("BWMON_CONF");
+	if (bw_conf_load(&c->conf, path, conf_warn) == -1 &&
+	    (errno != ENOENT || (env != NULL && *env != '\0')))
+		cgi_log("config %s: %s", path, strerror(errno));
+
+	c->dir = bw_datadir(NULL);
+	if ((c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		if (errno == ENOENT)
+			cgi_fail(c, 404, "bwmon's setup.sh creates it and "
+			    "bwcollect fills it", "no data directory");
+		cgi_log("%s: %s", c->dir, strerror(errno));
+		cgi_fail(c, 500, NULL, "cannot open the data directory");
+	}
+	list_ifaces(c);
+}
+
+/* A known key's value; NULL when absent or empty ("iface=" = default). */
+const char *
+cgi_param(const struct cgi *c, const char *key)
+{
+	int	k;
+
+	if ((k = key_index(c, key)) == -1 || c->vals[k] == NULL ||
+	    *c->vals[k] == '\0')
+		return NULL;
+	return c->vals[k];
+}
+
+static int
+has_iface(const struct cgi *c, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < c->nifaces; i++)
+		if (strcmp(c->ifaces[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The interface tools show by default, as bw_default_iface() picks it. */
+static const char *
+default_iface(const struct cgi *c)
+{
+	char	route[BW_IFNAMSIZ];
+	int	i;
+
+	if (c->nifaces == 0)
+		return NULL;
+	if (c->conf.iface[0] != '\0' && has_iface(c, c->conf.iface))
+		return c->conf.iface;
+	if (bw_route_iface(bw_procdir(), route, sizeof(route)) == 0)
+		for (i = 0; i < c->nifaces; i++)
+			if (strcmp(c->ifaces[i], route) == 0)
+				return c->ifaces[i];
+	return c->ifaces[0];
+}
+
+/*
+ * Set c->iface from the "iface" parameter, else the default interface.
+ * It must be a valid name with history in the data directory: anything
+ * else is a 400 that lists the interfaces there are.
+ */
+void
+cgi_iface(struct cgi *c)
+{
+	const char	*s = cgi_param(c, "iface"), *def;
+	char		 list[BW_MAXIFACES * (BW_IFNAMSIZ + 2)];
+	size_t		 len = 0;
+	int		 i;
+
+	if (s == NULL) {
+		if ((def = default_iface(c)) == NULL)
+			cgi_fail(c, 404, START_HINT,
+			    "no interface has history yet");
+		(void)strcpy(c->iface, def);
+		return;
+	}
+	if (!bw_ifname_valid(s))
+		cgi_fail(c, 400, NULL, "bad interface name");
+	if (has_iface(c, s)) {
+		(void)strcpy(c->iface, s);
+		return;
+	}
+	list[0] = '\0';
+	for (i = 0; i < c->nifaces; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s%s", i > 0 ? ", " : "", c->ifaces[i]);
+	if (c->nifaces == 0)
+		cgi_fail(c, 400, START_HINT, "no history for that interface "
+		    "(no interface has any yet)");
+	cgi_fail(c, 400, NULL, "no history for that interface (interfaces "
+	    "with data: %s)", list);
+}
+
+/*
+ * The "range" parameter (def when absent) in seconds, 0 for "all"; its
+ * name in *name.
+ */
+int64_t
+cgi_range(struct cgi *c, const char *def, const char **name)
+{
+	const char	*s = cgi_param(c, "range");
+	int64_t		 secs;
+
+	if (s == NULL)
+		s = def;
+	if (bw_range_parse(s, &secs) == -1)
+		cgi_fail(c, 400, NULL,
+		    "bad range: use 1h, 24h, 7d, 30d, 6m or all");
+	*name = s;
+	return secs;
+}
+
+/*
+ * The range [from, to) as bwhistory sets it: the last secs seconds, or
+ * for "all" from the first row's middle to just after the last row.
+ */
+void
+cgi_hist_range(const struct cgi *c, const struct bw_hist *h, int64_t secs,
+    int64_t *from, int64_t *to)
+{
+	int64_t	now = (int64_t)floor(c->now);
+
+	if (secs > 0) {
+		*from = now - secs;
+		*to = now;
+	} else if (h != NULL && h->n > 0) {
+		*from = (int64_t)floor(bw_row_mid(&h->rows[0]));
+		*to = h->rows[h->n - 1].ts + 1;
+	} else
+		*from = *to = now;
+}
+
+/*
+ * The range [from, to) of event records: the last secs seconds, or for
+ * "all" (0) every record whatever its time.
+ */
+void
+cgi_event_range(const struct cgi *c, int64_t secs, double *from, double *to)
+{
+	double	now = floor(c->now);
+
+	if (secs > 0) {
+		*from = now - (double)secs;
+		*to = now;
+	} else {
+		*from = -INFINITY;
+		*to = INFINITY;
+	}
+}
+
+void
+cgi_filename(char *buf, size_t size, const char *prefix, const char *iface,
+    const char *suffix)
+{
+	if ((size_t)snprintf(buf, size, "%s%s%s", prefix, iface, suffix) >=
+	    size)
+		buf[0] = '\0';	/* cannot happen: names are short */
+}
+
+/*
+ * Open a file of the data directory for reading: never through a symlink
+ * (ELOOP), and only a regular file (EINVAL otherwise; O_NONBLOCK keeps a
+ * planted FIFO from hanging the open).
+ */
+int
+cgi_open(const struct cgi *c, const char *name)
+{
+	struct stat	st;
+	int		fd;
+
+	if (name[0] == '\0' || strchr(name, '/') != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = openat(c->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		(void)close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Size and modification time of a regular file of the data directory;
+ * -1 with ENOENT when absent, ELOOP or EINVAL when it is something else.
+ */
+int
+cgi_stat(const struct cgi *c, const char *name, int64_t *size,
+    int64_t *mtime)
+{
+	struct stat	st;
+
+	if (fstatat(c->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (size != NULL)
+		*size = (int64_t)st.st_size;
+	if (mtime != NULL)
+		*mtime = (int64_t)st.st_mtime;
+	return 0;
+}
+
+/* Read a whole regular file of the data directory (at most max bytes). */
+int
+cgi_read(const struct cgi *c, const char *name, size_t max, char **bufp,
+    size_t *lenp)
+{
+	struct stat	 st;
+	char		*buf = NULL, *nb;
+	size_t		 len = 0, cap;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	if ((fd = cgi_open(c, name)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if ((uintmax_t)st.st_size > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	cap = (size_t)st.st_size + 4096;
+	if ((buf = malloc(cap + 1)) == NULL)
+		goto fail;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			if ((nb = realloc(buf, cap + 1)) == NULL)
+				goto fail;
+			buf = nb;
+		}
+		if ((n = read(fd, buf + len, cap - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	(void)close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+fail:
+	saved = errno;
+	free(buf);
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
+static sigjmp_buf	bus_jmp;
+
+static void
+on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+/*
+ * Read and parse bw_<iface>.csv; -1 with errno.  The file is mapped
+ * rather than read: copying six months of rows into fresh memory cost
+ * more than parsing them.  bwcollect replaces the file by rename, which
+ * leaves a mapping intact; should something truncate it in place while
+ * it is parsed, the SIGBUS that follows makes this fail with EIO.
+ */
+int
+cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
+{
+	struct sigaction	 sa, old;
+	struct stat		 st;
+	char			 name[64];
+	void			*text;
+	size_t			 len;
+	int			 fd, rv, saved;
+
+	memset(h, 0, sizeof(*h));
+	cgi_filename(name, sizeof(name), "bw_", iface, ".csv");
+	if ((fd = cgi_open(c, name)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		(void)close(fd);
+		errno = saved;
+		return -1;
+	}
+	if ((uintmax_t)st.st_size > BW_HIST_MAX) {
+		(void)close(fd);
+		errno = EFBIG;
+		return -1;
+	}
+	len = (size_t)st.st_size;
+	if (len == 0) {
+		(void)close(fd);
+		return 0;
+	}
+	text = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	saved = errno;
+	(void)close(fd);
+	if (text == MAP_FAILED) {
+		errno = saved;
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1) == 0) {
+		rv = bw_hist_parse(text, len, h);
+		saved = errno;
+	} else {
+		bw_hist_free(h);
+		rv = -1;
+		saved = EIO;
+	}
+	(void)sigaction(SIGBUS, &old, NULL);
+	(void)munmap(text, len);
+	errno = saved;
+	return rv;
+}
+
+/*
+ * How many records of <prefix><iface>.jsonl have ts in [from, to) (and
+ * "event" equal to event, unless NULL), counted as bwhistory counts them;
+ * -1 when there is no such log, or it is not a regular file.
+ */
+long long
+cgi_count_events(const struct cgi *c, const char *prefix, const char *event,
+    int64_t from, int64_t to)
+{
+	char			name[64], path[4096];
+	struct bw_evcount	n;
+
+	cgi_filename(name, sizeof(name), prefix, c->iface, ".jsonl");
+	if (cgi_stat(c, name, NULL, NULL) == -1) {
+		if (errno != ENOENT)
+			cgi_log("%s/%s: not a regular file: ignored", c->dir,
+			    name);
+		return -1;
+	}
+	if (bw_path(path, sizeof(path), c->dir, name, NULL, NULL) == -1 ||
+	    bw_events_count(path, event, from, to, &n) == -1) {
+		cgi_log("%s/%s: %s", c->dir, name, strerror(errno));
+		return -1;
+	}
+	return (long long)n.n;
+}
+
+/*
+ * Call fn for each record of the JSONL log name: a line that is a JSON
+ * object with a numeric "ts".  Blank, garbage and torn lines (a writer
+ * killed mid-line leaves one last) are counted in *bad.  fn borrows the
+ * object (json_incref() to keep it) and returns -1 to stop.  -1 with
+ * errno when the log cannot be read.
+ */
+int
+cgi_jsonl(const struct cgi *c, const char *name,
+    int (*fn)(json_t *, double, void *), void *arg, size_t *bad)
+{
+	json_error_t	 jerr;
+	json_t		*o, *v;
+	char		*text;
+	const char	*p, *end, *nl;
+	size_t		 len;
+	int		 stop = 0;
+
+	*bad = 0;
+	if (cgi_read(c, name, BW_EVENTS_MAX, &text, &len) == -1)
+		return -1;
+	end = text + len;
+	for (p = text; p < end && !stop; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			(*bad)++;
+			break;
+		}
+		o = json_loadb(p, (size_t)(nl - p), JSON_REJECT_DUPLICATES,
+		    &jerr);
+		if (o == NULL || !json_is_object(o) ||
+		    !json_is_number(v = json_object_get(o, "ts")) ||
+		    !isfinite(json_number_value(v)))
+			(*bad)++;
+		else if (fn(o, json_number_value(v), arg) == -1)
+			stop = 1;
+		json_decref(o);
+	}
+	free(text);
+	return 0;
+}
+
+/*
+ * Load a JSON file of the data directory.  NULL with errno (EBADMSG:
+ * not JSON, the reason in why) when it cannot be had.
+ */
+json_t *
+cgi_load_json(const struct cgi *c, const char *name, size_t max, char *why,
+    size_t whysize)
+{
+	json_error_t	 jerr;
+	json_t		*doc;
+	char		*text;
+	size_t		 len;
+
+	if (why != NULL && whysize > 0)
+		why[0] = '\0';
+	if (cgi_read(c, name, max, &text, &len) == -1)
+		return NULL;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	if (doc == NULL) {
+		if (why != NULL)
+			(void)snprintf(why, whysize, "line %d: %s", jerr.line,
+			    jerr.text);
+		errno = EBADMSG;
+		return NULL;
+	}
+	return doc;
+}
+
+/* How to start bwprocs for the request's interface, for hints. */
+const char *
+cgi_bwprocs_hint(const struct cgi *c)
+{
+	static char	hint[160];
+
+	(void)snprintf(hint, sizeof(hint), "bwprocs writes it while it "
+	    "runs: systemctl enable --now bwprocs@%s", c->iface);
+	return hint;
+}
+
+/* Answer for a data file that could not be had, by the reason why. */
+void
+cgi_file_fail(struct cgi *c, const char *name, int error, const char *hint)
+{
+	switch (error) {
+	case ENOENT:
+		cgi_fail(c, 404, hint, "no %s in the data directory", name);
+	case ELOOP:
+	case EINVAL:
+		cgi_log("%s/%s: not a regular file: refused", c->dir, name);
+		cgi_fail(c, 400, NULL, "%s is not a regular file: refused",
+		    name);
+	case EFBIG:
+		cgi_fail(c, 500, NULL, "%s is too large", name);
+	case EBADMSG:
+		cgi_fail(c, 500, hint, "%s is not valid JSON", name);
+	default:
+		cgi_log("%s/%s: %s", c->dir, name, strerror(error));
+		cgi_fail(c, 500, NULL, "cannot read %s", name);
+	}
+}
+
+/* A rate in bit/s for JSON, rounded as bwhistory --json rounds it. */
+json_t *
+cgi_rate(double v)
+{
+	if (!isfinite(v) || v < 0)
+		return json_null();
+	return json_real(v < 1e15 ? round(v * 1000) / 1000 : v);
+}
+
+/* Whole bytes, kept in range whatever a file held. */
+json_t *
+cgi_bytes(double v)
+{
+	if (!isfinite(v) || v < 0)
+		v = 0;
+	if (v > 9e18)
+		v = 9e18;
+	return json_integer((json_int_t)llround(v));
+}
+
+/* A copy of a number from a data file, or null for anything else. */
+json_t *
+cgi_num(const json_t *j)
+{
+	if (json_is_integer(j))
+		return json_integer(json_integer_value(j));
+	if (json_is_real(j) && isfinite(json_real_value(j)))
+		return json_real(json_real_value(j));
+	return json_null();
+}
+
+/* A copy of a string from a data file (valid UTF-8), or null. */
+json_t *
+cgi_str(const json_t *j)
+{
+	if (json_is_string(j))
+		return json_stringn(json_string_value(j),
+		    json_string_length(j));
+	return json_null();
+}

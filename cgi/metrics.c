@@ -1,0 +1,467 @@
+/*
+ * metrics.cgi: /metrics -- Prometheus text exposition (version 0.0.4)
+ * for every interface with history, so that an existing Prometheus and
+ * Grafana scrape a fleet of hosts (DESIGN.md section 9).
+ *
+ * bwmon_interface_{receive,transmit}_bytes_total are the history's exact
+ * bytes: they grow with each 5-minute row and never go down while the
+ * rows stay (the daily retention trim drops old rows, which Prometheus
+ * takes for a counter reset).  Current rates come from live_<iface>.json
+ * and, while bwprocs runs (its procs file is fresh), its own counters:
+ * the interface's bytes since it started, capture packets and drops, and
+ * the top programs' bytes.  Labels carry interface and program names
+ * only: no pid, address or port, which would explode the series.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cgi.h"
+#include "history.h"
+
+#define TOP_PROGRAMS	10
+#define PROCS_INTERVAL	2	/* bwprocs' defaults */
+#define LIVE_INTERVAL	1
+#define TS_SLACK	0.001
+
+struct prog {
+	const char	*name;		/* borrowed from procs */
+	double		 rx, tx;
+};
+
+struct ifm {
+	const char	*name;
+	int		 hist;		/* history read */
+	double		 rx, tx;	/* history bytes */
+	double		 hist_age;	/* since the last row; NAN: none */
+	int		 live;		/* live file fresh */
+	double		 live_rx, live_tx, live_age;
+	json_t		*procs;		/* the procs file, when fresh */
+	double		 procs_age;	/* NAN: no procs file */
+	struct prog	 top[TOP_PROGRAMS];
+	size_t		 ntop;
+	long long	 spikes;	/* -1: no log */
+	long long	 fired, active;	/* -1: no log */
+};
+
+static double
+num(const json_t *o, const char *key)
+{
+	const json_t	*v = json_object_get(o, key);
+
+	return json_is_number(v) && isfinite(json_number_value(v)) ?
+	    json_number_value(v) : NAN;
+}
+
+/* A label value: \, " and newline escaped; other controls made '?'. */
+static void
+put_label(struct cgi_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			cgi_buf_add(b, "\\\\", 2);
+		else if (*s == '"')
+			cgi_buf_add(b, "\\\"", 2);
+		else if (*s == '\n')
+			cgi_buf_add(b, "\\n", 2);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			cgi_buf_add(b, "?", 1);
+		else
+			cgi_buf_add(b, s, 1);
+	}
+}
+
+static void
+family(struct cgi_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	cgi_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+/* name{device="..."[,program="..."]} value */
+static void
+sample(struct cgi_buf *b, const char *name, const char *device,
+    const char *lkey, const char *lval, double v)
+{
+	cgi_buf_printf(b, "%s{device=\"", name);
+	put_label(b, device);
+	if (lkey != NULL) {
+		cgi_buf_printf(b, "\",%s=\"", lkey);
+		put_label(b, lval);
+	}
+	if (v == floor(v) && fabs(v) < 9e15)
+		cgi_buf_printf(b, "\"} %.0f\n", v);
+	else
+		cgi_buf_printf(b, "\"} %.15g\n", v);
+}
+
+static void
+read_history(struct cgi *c, struct ifm *m)
+{
+	struct bw_hist	h;
+	size_t		i;
+
+	m->hist_age = NAN;
+	if (cgi_history(c, m->name, &h) == -1) {
+		cgi_log("%s/bw_%s.csv: %s", c->dir, m->name, strerror(errno));
+		return;
+	}
+	m->hist = 1;
+	for (i = 0; i < h.n; i++) {
+		m->rx += h.rows[i].rx_bytes;
+		m->tx += h.rows[i].tx_bytes;
+	}
+	m->rx = isfinite(m->rx) ? llround(m->rx > 9e18 ? 9e18 : m->rx) : 0;
+	m->tx = isfinite(m->tx) ? llround(m->tx > 9e18 ? 9e18 : m->tx) : 0;
+	if (h.n > 0)
+		m->hist_age = c->now - (double)h.rows[h.n - 1].ts;
+	bw_hist_free(&h);
+}
+
+static void
+read_live(struct cgi *c, struct ifm *m)
+{
+	json_t		*doc;
+	const json_t	*s, *last;
+	char		 name[64];
+	double		 ts, iv;
+
+	m->live_age = NAN;
+	cgi_filename(name, sizeof(name), "live_", m->name, ".json");
+	if ((doc = cgi_load_json(c, name, CGI_JSON_MAX, NULL, 0)) == NULL)
+		return;
+	ts = num(doc, "ts");
+	iv = num(doc, "interval_seconds");
+	if (!(iv > 0 && iv <= 3600))
+		iv = LIVE_INTERVAL;
+	s = json_object_get(doc, "samples");
+	if (!isnan(ts))
+		m->live_age = c->now - ts;
+	if (!isnan(ts) && c->now - ts <= 3 * iv && json_is_array(s) &&
+	    (last = json_array_get(s, json_array_size(s) - 1)) != NULL &&
+	    json_is_array(last) &&
+	    json_is_number(json_array_get(last, 1)) &&
+	    json_is_number(json_array_get(last, 2))) {
+		m->live = 1;
+		m->live_rx = json_number_value(json_array_get(last, 1)) / 8;
+		m->live_tx = json_number_value(json_array_get(last, 2)) / 8;
+	}
+	json_decref(doc);
+}
+
+static int
+by_bytes(const void *a, const void *b)
+{
+	const struct prog	*x = a, *y = b;
+	double			 sx = x->rx + x->tx, sy = y->rx + y->tx;
+
+	if (sx != sy)
+		return sx < sy ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* The programs moving the most bytes: processes summed by name. */
+static void
+top_programs(struct ifm *m)
+{
+	const json_t	*ps = json_object_get(m->procs, "processes"), *p;
+	struct prog	*all;
+	const char	*name;
+	double		 rx, tx;
+	size_t		 i, k, n = 0;
+
+	if (!json_is_array(ps) || json_array_size(ps) == 0 ||
+	    (all = calloc(json_array_size(ps), sizeof(*all))) == NULL)
+		return;
+	json_array_foreach(ps, i, p) {
+		name = json_string_value(json_object_get(p, "name"));
+		rx = num(p, "rx_bytes");
+		tx = num(p, "tx_bytes");
+		if (name == NULL || isnan(rx) || isnan(tx))
+			continue;	/* bwmon v1 files have no bytes */
+		for (k = 0; k < n && strcmp(all[k].name, name) != 0; k++)
+			;
+		if (k == n)
+			all[n++].name = name;
+		all[k].rx += rx;
+		all[k].tx += tx;
+	}
+	qsort(all, n, sizeof(*all), by_bytes);
+	m->ntop = n < TOP_PROGRAMS ? n : TOP_PROGRAMS;
+	memcpy(m->top, all, m->ntop * sizeof(*all));
+	free(all);
+}
+
+static void
+read_procs(struct cgi *c, struct ifm *m)
+{
+	json_t	*doc;
+	char	 name[64];
+	double	 ts, iv;
+
+	m->procs_age = NAN;
+	cgi_filename(name, sizeof(name), "procs_", m->name, ".json");
+	if ((doc = cgi_load_json(c, name, CGI_JSON_MAX, NULL, 0)) == NULL)
+		return;
+	ts = num(doc, "ts");
+	iv = num(doc, "interval_seconds");
+	if (!(iv > 0 && iv <= 3600))
+		iv = PROCS_INTERVAL;
+	if (isnan(ts) || !json_is_object(doc)) {
+		json_decref(doc);
+		return;
+	}
+	m->procs_age = c->now - ts;
+	if (m->procs_age > 3 * iv) {
+		json_decref(doc);
+		return;
+	}
+	m->procs = doc;
+	top_programs(m);
+}
+
+struct events {
+	long long	 n, fired;
+	double		*cleared;	/* the fired_at of CLEARED events */
+	double		*fires;
+	size_t		 nc, nf, capc, capf;
+};
+
+static int
+push(double **v, size_t *n, size_t *cap, double x)
+{
+	double	*nv;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		if ((nv = reallocarray(*v, *cap, sizeof(*nv))) == NULL)
+			return -1;
+		*v = nv;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+static int
+count_spike(json_t *o, double ts, void *arg)
+{
+	(void)o;
+	(void)ts;
+	((struct events *)arg)->n++;
+	return 0;
+}
+
+static int
+count_alert(json_t *o, double ts, void *arg)
+{
+	struct events	*e = arg;
+	const char	*ev = json_string_value(json_object_get(o, "event"));
+	double		 at = num(o, "fired_at");
+
+	if (ev != NULL && strcmp(ev, "FIRED") == 0) {
+		e->fired++;
+		return push(&e->fires, &e->nf, &e->capf, ts);
+	}
+	if (ev != NULL && strcmp(ev, "CLEARED") == 0 && !isnan(at))
+		return push(&e->cleared, &e->nc, &e->capc, at);
+	return 0;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Spikes logged, alerts fired, and alerts FIRED but not CLEARED. */
+static void
+read_events(struct cgi *c, struct ifm *m)
+{
+	struct events	 e;
+	char		 name[64];
+	size_t		 bad, i, lo, hi, mid;
+
+	m->spikes = m->fired = m->active = -1;
+	memset(&e, 0, sizeof(e));
+	cgi_filename(name, sizeof(name), "spikes_", m->name, ".jsonl");
+	if (cgi_jsonl(c, name, count_spike, &e, &bad) == 0)
+		m->spikes = e.n;
+	cgi_filename(name, sizeof(name), "alerts_", m->name, ".jsonl");
+	if (cgi_jsonl(c, name, count_alert, &e, &bad) == -1)
+		goto out;
+	m->fired = e.fired;
+	m->active = 0;
+	qsort(e.cleared, e.nc, sizeof(*e.cleared), cmp_double);
+	for (i = 0; i < e.nf; i++) {
+		/* The first fired_at at or above fires[i] - slack. */
+		for (lo = 0, hi = e.nc; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			if (e.cleared[mid] < e.fires[i] - TS_SLACK)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == e.nc || e.cleared[lo] > e.fires[i] + TS_SLACK)
+			m->active++;
+	}
+out:
+	free(e.cleared);
+	free(e.fires);
+}
+
+static void
+render(struct cgi_buf *b, struct ifm *m, int n)
+{
+	const json_t	*cap;
+	int		 i;
+	size_t		 k;
+
+	family(b, "bwmon_interface_receive_bytes_total", "counter",
+	    "Bytes received, summed from the 5-minute history.");
+	for (i = 0; i < n; i++)
+		if (m[i].hist)
+			sample(b, "bwmon_interface_receive_bytes_total",
+			    m[i].name, NULL, NULL, m[i].rx);
+	family(b, "bwmon_interface_transmit_bytes_total", "counter",
+	    "Bytes transmitted, summed from the 5-minute history.");
+	for (i = 0; i < n; i++)
+		if (m[i].hist)
+			sample(b, "bwmon_interface_transmit_bytes_total",
+			    m[i].name, NULL, NULL, m[i].tx);
+	family(b, "bwmon_interface_receive_bytes_per_second", "gauge",
+	    "Receive rate over the last second (bwprocs' live file).");
+	for (i = 0; i < n; i++)
+		if (m[i].live)
+			sample(b, "bwmon_interface_receive_bytes_per_second",
+			    m[i].name, NULL, NULL, m[i].live_rx);
+	family(b, "bwmon_interface_transmit_bytes_per_second", "gauge",
+	    "Transmit rate over the last second (bwprocs' live file).");
+	for (i = 0; i < n; i++)
+		if (m[i].live)
+			sample(b, "bwmon_interface_transmit_bytes_per_second",
+			    m[i].name, NULL, NULL, m[i].live_tx);
+	family(b, "bwmon_bwprocs_up", "gauge",
+	    "1 while bwprocs writes a fresh procs file for the interface.");
+	for (i = 0; i < n; i++)
+		sample(b, "bwmon_bwprocs_up", m[i].name, NULL, NULL,
+		    m[i].procs != NULL);
+	family(b, "bwmon_bwprocs_receive_bytes_total", "counter",
+	    "Bytes the interface received since bwprocs started.");
+	for (i = 0; i < n; i++)
+		if (m[i].procs != NULL && !isnan(num(m[i].procs, "rx_bytes")))
+			sample(b, "bwmon_bwprocs_receive_bytes_total",
+			    m[i].name, NULL, NULL, num(m[i].procs,
+			    "rx_bytes"));
+	family(b, "bwmon_bwprocs_transmit_bytes_total", "counter",
+	    "Bytes the interface transmitted since bwprocs started.");
+	for (i = 0; i < n; i++)
+		if (m[i].procs != NULL && !isnan(num(m[i].procs, "tx_bytes")))
+			sample(b, "bwmon_bwprocs_transmit_bytes_total",
+			    m[i].name, NULL, NULL, num(m[i].procs,
+			    "tx_bytes"));
+	family(b, "bwmon_process_receive_bytes_total", "counter",
+	    "Bytes received by the top programs' processes since bwprocs "
+	    "started.");
+	for (i = 0; i < n; i++)
+		for (k = 0; k < m[i].ntop; k++)
+			sample(b, "bwmon_process_receive_bytes_total",
+			    m[i].name, "program", m[i].top[k].name,
+			    m[i].top[k].rx);
+	family(b, "bwmon_process_transmit_bytes_total", "counter",
+	    "Bytes transmitted by the top programs' processes since "
+	    "bwprocs started.");
+	for (i = 0; i < n; i++)
+		for (k = 0; k < m[i].ntop; k++)
+			sample(b, "bwmon_process_transmit_bytes_total",
+			    m[i].name, "program", m[i].top[k].name,
+			    m[i].top[k].tx);
+	family(b, "bwmon_traffic_coverage_ratio", "gauge",
+	    "Share of the interface's bytes attributed to processes in the "
+	    "last interval.");
+	for (i = 0; i < n; i++)
+		if (m[i].procs != NULL && !isnan(num(m[i].procs, "coverage")))
+			sample(b, "bwmon_traffic_coverage_ratio", m[i].name,
+			    NULL, NULL, num(m[i].procs, "coverage"));
+	family(b, "bwmon_capture_packets_total", "counter",
+	    "Packets bwprocs captured since it started.");
+	for (i = 0; i < n; i++)
+		if (m[i].procs != NULL && (cap = json_object_get(m[i].procs,
+		    "capture")) != NULL && !isnan(num(cap, "packets")))
+			sample(b, "bwmon_capture_packets_total", m[i].name,
+			    NULL, NULL, num(cap, "packets"));
+	family(b, "bwmon_capture_drops_total", "counter",
+	    "Packets the capture dropped since bwprocs started.");
+	for (i = 0; i < n; i++)
+		if (m[i].procs != NULL && (cap = json_object_get(m[i].procs,
+		    "capture")) != NULL && !isnan(num(cap, "drops")))
+			sample(b, "bwmon_capture_drops_total", m[i].name,
+			    NULL, NULL, num(cap, "drops"));
+	family(b, "bwmon_spikes_total", "counter",
+	    "Spikes recorded in the spike log.");
+	for (i = 0; i < n; i++)
+		if (m[i].spikes >= 0)
+			sample(b, "bwmon_spikes_total", m[i].name, NULL, NULL,
+			    (double)m[i].spikes);
+	family(b, "bwmon_alerts_fired_total", "counter",
+	    "Alerts fired, from the alert log.");
+	for (i = 0; i < n; i++)
+		if (m[i].fired >= 0)
+			sample(b, "bwmon_alerts_fired_total", m[i].name, NULL,
+			    NULL, (double)m[i].fired);
+	family(b, "bwmon_alerts_active", "gauge",
+	    "Alerts fired and not cleared.");
+	for (i = 0; i < n; i++)
+		if (m[i].active >= 0)
+			sample(b, "bwmon_alerts_active", m[i].name, NULL,
+			    NULL, (double)m[i].active);
+	family(b, "bwmon_data_age_seconds", "gauge",
+	    "Seconds since the newest history row, live sample or procs "
+	    "file.");
+	for (i = 0; i < n; i++) {
+		if (!isnan(m[i].hist_age))
+			sample(b, "bwmon_data_age_seconds", m[i].name,
+			    "source", "history", m[i].hist_age);
+		if (!isnan(m[i].live_age))
+			sample(b, "bwmon_data_age_seconds", m[i].name,
+			    "source", "live", m[i].live_age);
+		if (!isnan(m[i].procs_age))
+			sample(b, "bwmon_data_age_seconds", m[i].name,
+			    "source", "procs", m[i].procs_age);
+	}
+	family(b, "bwmon_build_info", "gauge",
+	    "Always 1: the bwmon version serving these metrics.");
+	cgi_buf_printf(b, "bwmon_build_info{version=\"%s\"} 1\n",
+	    BW_VERSION);
+}
+
+int
+main(void)
+{
+	static const char *const keys[] = { NULL };
+	static struct ifm	 m[BW_MAXIFACES];
+	struct cgi		 c;
+	struct cgi_buf		 b = { NULL, 0, 0 };
+	int			 i;
+
+	cgi_init(&c, keys);
+	for (i = 0; i < c.nifaces; i++) {
+		m[i].name = c.ifaces[i];
+		read_history(&c, &m[i]);
+		read_live(&c, &m[i]);
+		read_procs(&c, &m[i]);
+		read_events(&c, &m[i]);
+	}
+	render(&b, m, c.nifaces);
+	for (i = 0; i < c.nifaces; i++)
+		json_decref(m[i].procs);
+	cgi_send(&c, 200, CGI_NOSTORE, "text/plain; version=0.0.4; "
+	    "charset=utf-8", b.p, b.len);
+}

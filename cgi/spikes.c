@@ -1,0 +1,177 @@
+/*
+ * spikes.cgi: /api/spikes?iface=&range= -- the spikes bwprocs recorded
+ * in spikes_<iface>.jsonl over a range, one summary each (time, rates,
+ * trigger, the top process), oldest first, for markers on the history
+ * chart.  When the range holds more than SPIKES_MAX, the largest are
+ * kept and "truncated" says so.  /api/spike gives one whole record.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cgi.h"
+
+#define SPIKES_MAX	500
+
+struct spike {
+	double	 ts;
+	double	 size;		/* total_bps, else rx + tx */
+	json_t	*o;
+};
+
+struct list {
+	double		 from, to;
+	struct spike	*v;
+	size_t		 n, cap, total;
+};
+
+static double
+num(const json_t *o, const char *key)
+{
+	const json_t	*v = json_object_get(o, key);
+
+	return json_is_number(v) && isfinite(json_number_value(v)) ?
+	    json_number_value(v) : NAN;
+}
+
+static double
+spike_size(const json_t *o)
+{
+	double	t = num(o, "total_bps"), rx, tx;
+
+	if (!isnan(t))
+		return t;
+	rx = num(o, "rx_bps");
+	tx = num(o, "tx_bps");
+	return (isnan(rx) ? 0 : rx) + (isnan(tx) ? 0 : tx);
+}
+
+static int
+by_size_desc(const void *a, const void *b)
+{
+	const struct spike	*x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct spike	*x = a, *y = b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static void
+drop_smallest(struct list *l)
+{
+	size_t	i;
+
+	qsort(l->v, l->n, sizeof(*l->v), by_size_desc);
+	for (i = SPIKES_MAX; i < l->n; i++)
+		json_decref(l->v[i].o);
+	l->n = SPIKES_MAX;
+}
+
+/* Keep every record in range, trimming to the largest as the list grows. */
+static int
+collect(json_t *o, double ts, void *arg)
+{
+	struct list	*l = arg;
+	struct spike	*nv;
+
+	if (ts < l->from || ts >= l->to)
+		return 0;
+	l->total++;
+	if (l->n == l->cap) {
+		if (l->n >= 4 * SPIKES_MAX)
+			drop_smallest(l);
+		else {
+			l->cap = l->cap ? l->cap * 2 : 64;
+			if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) ==
+			    NULL)
+				return -1;
+			l->v = nv;
+		}
+	}
+	l->v[l->n].ts = ts;
+	l->v[l->n].size = spike_size(o);
+	l->v[l->n].o = json_incref(o);
+	l->n++;
+	return 0;
+}
+
+/* The name of the first process in "top", the biggest talker. */
+static json_t *
+top_name(const json_t *o)
+{
+	const json_t	*top = json_object_get(o, "top");
+
+	if (!json_is_array(top) || json_array_size(top) == 0)
+		return json_null();
+	return cgi_str(json_object_get(json_array_get(top, 0), "name"));
+}
+
+static json_t *
+summary(const struct spike *s)
+{
+	return json_pack("{s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "ts", s->ts,
+	    "total_bps", cgi_rate(s->size),
+	    "rx_bps", cgi_rate(num(s->o, "rx_bps")),
+	    "tx_bps", cgi_rate(num(s->o, "tx_bps")),
+	    "avg_bps", cgi_rate(num(s->o, "avg_bps")),
+	    "trigger", cgi_str(json_object_get(s->o, "trigger")),
+	    "top", top_name(s->o),
+	    "coverage", cgi_num(json_object_get(s->o, "coverage")));
+}
+
+int
+main(void)
+{
+	static const char *const keys[] = { "iface", "range", NULL };
+	struct cgi	 c;
+	struct list	 l;
+	json_t		*arr, *doc;
+	char		 name[64];
+	const char	*range;
+	size_t		 bad, i;
+	int64_t		 secs;
+
+	cgi_init(&c, keys);
+	cgi_iface(&c);
+	secs = cgi_range(&c, "24h", &range);
+	memset(&l, 0, sizeof(l));
+	cgi_event_range(&c, secs, &l.from, &l.to);
+	cgi_filename(name, sizeof(name), "spikes_", c.iface, ".jsonl");
+	if (cgi_jsonl(&c, name, collect, &l, &bad) == -1)
+		cgi_file_fail(&c, name, errno, cgi_bwprocs_hint(&c));
+	if (l.n > SPIKES_MAX)
+		drop_smallest(&l);
+	qsort(l.v, l.n, sizeof(*l.v), by_time);
+	if ((arr = json_array()) == NULL)
+		cgi_fail(&c, 500, NULL, "out of memory");
+	for (i = 0; i < l.n; i++) {
+		if (json_array_append_new(arr, summary(&l.v[i])) == -1)
+			cgi_fail(&c, 500, NULL, "out of memory");
+		json_decref(l.v[i].o);
+	}
+	free(l.v);
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:I, s:b, s:i, s:I, s:o}",
+	    "iface", c.iface,
+	    "range", range,
+	    "from", secs > 0 ? json_integer((json_int_t)l.from) : json_null(),
+	    "to", secs > 0 ? json_integer((json_int_t)l.to) : json_null(),
+	    "count", (json_int_t)l.total,
+	    "truncated", l.total > l.n,
+	    "limit", SPIKES_MAX,
+	    "skipped_lines", (json_int_t)bad,
+	    "spikes", arr);
+	cgi_send_json(&c, 200, CGI_SHORT, doc);
+}

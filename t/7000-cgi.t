@@ -1,0 +1,186 @@
+#!/bin/sh
+# The CGIs run directly, as a web server runs them (RFC 3875: the request
+# in REQUEST_METHOD and QUERY_STRING), without nginx: the response format,
+# the query string policy and hostile input.  Runs wherever the CGIs are
+# built, sanitizer builds included.
+. "${0%/*}/lib.sh"
+
+C=${WEB_CGIDIR:-$SRCDIR/cgi}
+[ -x "$C/history.cgi" ] || skip_all "the CGIs are not built (make all)"
+
+cp -R "$SRCDIR/t/data/web-v2" "$T/data"
+mkproc "$T/proc" "eth0 1000 2000"
+: >"$T/bwmon.conf"
+export BWMON_NOW=1790000000 BWMON_PROC=$T/proc BWMON_DATA_DIR=$T/data \
+    BWMON_CONF=$T/bwmon.conf
+
+# cgi NAME QUERY [METHOD]: run NAME.cgi; prints the status, leaves the
+# headers in $T/h, the body in $T/b and stderr in $T/e.
+cgi() {
+	REQUEST_METHOD=${3:-GET} QUERY_STRING=$2 "$C/$1.cgi" >"$T/out" \
+	    2>"$T/e"
+	echo "exit $?" >>"$T/e"
+	awk -v h="$T/h" -v b="$T/b" 'BEGIN { printf "" >h; printf "" >b }
+	    inbody { print >b; next } /^$/ { inbody = 1; next }
+	    { print >h }' "$T/out"
+	sed -n 's/^Status: \([0-9]*\).*/\1/p' "$T/h"
+}
+hdr() {
+	sed -n "s/^$1: //p" "$T/h"
+}
+# jbody EXPR: a Perl expression over $j, the body decoded
+jbody() {
+	perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die;
+	    my $j = eval { decode_json(<$f>) }; my $v = defined $j ?
+	    eval $ARGV[1] : "not JSON"; print defined $v ? $v : "undef",
+	    "\n"' "$T/b" "$1"
+}
+# bad QUERY DESC [NAME]: a 400 with a JSON error and nothing else
+bad() {
+	st=$(cgi "${3:-history}" "$1")
+	is "$st" 400 "$2: 400"
+	is "$(jbody 'join ",", sort keys %$j')" error "$2: only an error"
+}
+
+st=$(cgi history "iface=eth0&range=24h")
+is "$st" 200 "GET: 200"
+is "$(hdr Content-Type)" application/json "Content-Type: application/json"
+is "$(hdr Cache-Control)" max-age=60 "history: Cache-Control: max-age=60"
+is "$(hdr Content-Length)" "$(wc -c <"$T/b" | tr -d ' ')" \
+    "Content-Length is the body's"
+is "$(tail -1 "$T/e")" "exit 0" "exit 0"
+st=$(cgi history "iface=eth0&range=24h" HEAD)
+is "$st" 200 "HEAD: 200"
+is "$(wc -c <"$T/b" | tr -d ' ')" 0 "HEAD: headers only"
+st=$(cgi history "iface=eth0" POST)
+is "$st" 405 "POST: 405"
+is "$(hdr Allow)" "GET, HEAD" "POST: Allow"
+st=$(cgi live "iface=eth0" TRACE)
+is "$st" 405 "TRACE: 405"
+st=$(REQUEST_METHOD= QUERY_STRING= "$C/live.cgi" 2>/dev/null |
+    sed -n 's/^Status: \([0-9]*\).*/\1/p')
+is "$st" 405 "an empty method: 405"
+st=$(cgi live "iface=eth0")
+is "$(hdr Cache-Control)" no-store "live: Cache-Control: no-store"
+st=$(cgi metrics "")
+is "$(hdr Content-Type)" "text/plain; version=0.0.4; charset=utf-8" \
+    "metrics: the Prometheus text format"
+
+# The query string policy.
+st=$(cgi history "iface=eth0&foo=bar&_=1789999999&&")
+is "$st" 200 "unknown keys, empty pieces and a trailing & are ignored"
+st=$(cgi history "iface=&range=")
+is "$st" 200 "an empty value means the default"
+st=$(cgi history "%69face=../../x")
+is "$st" 200 "keys are not decoded either: %69face is unknown"
+bad "iface=eth0&iface=eth0" "a repeated key"
+bad "range=24h&range=7d" "a repeated range"
+bad "iface=eth0&range" "a known key without a value"
+bad "iface=../../etc/passwd" "iface=../../etc/passwd"
+bad "iface=%2e%2e%2fetc" "iface=%2e%2e%2fetc"
+bad "iface=..%2F..%2Fetc%2Fpasswd" "a percent-encoded path"
+bad "iface=.." "iface=.."
+bad "iface=eth0%00" "%00"
+bad "x=%00" "%00 under an unknown key"
+bad "iface=%zz" "a malformed escape"
+bad "iface=eth0%4" "a truncated escape"
+bad "iface=eth0&x=%" "a lone %"
+bad "iface=eth%20" "an encoded space"
+bad "iface=$(printf 'eth\001')" "a control byte"
+bad "iface=$(printf 'eth\303\251')" "a byte above 0x7e"
+bad "iface=eth0 x" "a raw space"
+bad "iface=abcdefghijklmnop" "a name of 16 bytes"
+bad "iface=nosuch0" "an interface without history"
+like "$(jbody '$j->{error}')" 'interfaces with data: eth0, wlan0' \
+    "which interfaces have data"
+bad "range=1y" "an unknown range"
+bad "range=24H" "ranges are case-sensitive"
+bad "range=24h%20" "a range with junk"
+long=$(head -c 10240 /dev/zero | tr '\0' A)
+bad "iface=eth0&x=$long" "a 10 kB query string"
+bad "iface=eth0&x=$(head -c 244 /dev/zero | tr '\0' A)" \
+    "257 bytes of query string"
+st=$(cgi history "iface=eth0&x=$(head -c 243 /dev/zero | tr '\0' A)")
+is "$st" 200 "256 bytes of query string are fine"
+bad "iface=eth0&active=2" "active=2" alerts
+st=$(cgi alerts "iface=eth0&active=")
+is "$st" 200 "active= is the default"
+bad "iface=eth0&ts=1e9" "ts=1e9" spike
+bad "iface=eth0&ts=-1" "ts=-1" spike
+bad "iface=eth0&ts=1789980000.1234567" "ts with 7 decimals" spike
+bad "iface=eth0&ts=0x10" "ts=0x10" spike
+
+# Planted files: never followed, never read, refused with 400.
+ln -s /etc/passwd "$T/data/bw_evil.csv"
+bad "iface=evil" "a history symlink to /etc/passwd"
+grep -q root: "$T/b"
+ok $(( ! $? )) "and nothing of it in the body"
+st=$(cgi ifaces "")
+is "$(jbody 'join ",", map { $_->{name} } @{$j->{ifaces}}')" eth0,wlan0 \
+    "a symlinked history is no interface"
+rm "$T/data/procs_eth0.json"
+ln -s /etc/passwd "$T/data/procs_eth0.json"
+bad "iface=eth0" "a procs symlink to /etc/passwd" procs
+like "$(jbody '$j->{error}')" 'not a regular file' "says why"
+grep -q root: "$T/b"
+ok $(( ! $? )) "and nothing of it in the body"
+st=$(cgi ifaces "")
+is "$(jbody '$j->{ifaces}[0]{files}{procs}{error}')" \
+    "not a regular file: refused" "/api/ifaces flags it"
+st=$(cgi metrics "")
+is "$st" 200 "metrics carry on"
+grep -q root: "$T/b"
+ok $(( ! $? )) "without reading it"
+rm "$T/data/spikes_eth0.jsonl"
+ln -s /etc "$T/data/spikes_eth0.jsonl"
+bad "iface=eth0" "a spike log symlinked to a directory" spikes
+st=$(cgi history "iface=eth0&range=all")
+is "$st" 200 "the history does not need it"
+is "$(jbody '$j->{spikes}')" undef "and counts no spikes"
+rm "$T/data/alerts_eth0.jsonl"
+mkfifo "$T/data/alerts_eth0.jsonl"
+st=$(timeout 10 sh -c "REQUEST_METHOD=GET QUERY_STRING=iface=eth0 \
+    '$C/alerts.cgi'" 2>/dev/null | sed -n 's/^Status: \([0-9]*\).*/\1/p')
+is "$st" 400 "a FIFO is refused, not waited on"
+mkdir "$T/data/bw_dir.csv"
+bad "iface=dir" "a directory named like a history"
+rm "$T/data/live_eth0.json"
+ln -s /etc/passwd "$T/data/live_eth0.json"
+bad "iface=eth0" "a live symlink" live
+
+# No data: 404 with a hint, and a missing data directory.
+mkdir "$T/empty"
+st=$(BWMON_DATA_DIR=$T/empty cgi history "")
+is "$st" 404 "no interface has history: 404"
+like "$(jbody '$j->{hint}')" bwcollect "with a hint"
+st=$(BWMON_DATA_DIR=$T/empty cgi ifaces "")
+is "$st" 200 "/api/ifaces on an empty directory: 200"
+is "$(jbody 'scalar @{$j->{ifaces}}'):$(jbody '$j->{default}')" 0:undef \
+    "no interfaces, no default"
+st=$(BWMON_DATA_DIR=$T/nosuch cgi history "")
+is "$st" 404 "no data directory: 404"
+
+# A CGI writes nothing: the data directory is the same afterwards.
+cp -R "$SRCDIR/t/data/web-v2" "$T/ro"
+chmod -R a-w "$T/ro"
+(cd "$T/ro" && ls -lA --time-style=full-iso) >"$T/before"
+for e in ifaces live procs history spikes alerts totals heatmap metrics; do
+	st=$(BWMON_DATA_DIR=$T/ro cgi $e "iface=eth0")
+	is "$st" 200 "$e on a read-only data directory: 200"
+done
+st=$(BWMON_DATA_DIR=$T/ro cgi spike "iface=eth0&ts=1789950000.5")
+is "$st" 200 "spike on a read-only data directory: 200"
+(cd "$T/ro" && ls -lA --time-style=full-iso) >"$T/after"
+cmp -s "$T/before" "$T/after"
+ok $? "and nothing in it changed"
+if ! cmp -s "$T/before" "$T/after"; then
+	diff "$T/before" "$T/after" | sed 's/^/# /'
+fi
+chmod -R u+w "$T/ro"
+
+# stdout that cannot be written is an exit 1.
+REQUEST_METHOD=GET QUERY_STRING=iface=eth0 "$C/history.cgi" >/dev/full \
+    2>/dev/null
+is $? 1 "a failed write of the response exits 1"
+
+done_testing
