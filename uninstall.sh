@@ -37,10 +37,10 @@ done
 [ "$(id -u)" = 0 ] || { echo "uninstall: run as root" >&2; exit 1; }
 
 rm -f "$CRON_DIR/bwmon"
-for p in bwcollect bwhistory bwtotal; do
+for p in bwcollect bwhistory bwtotal bwtop; do
 	rm -f "$BIN_DIR/$p"
 done
-for m in man1/bwhistory.1 man1/bwtotal.1 man5/bwmon-files.5 \
+for m in man1/bwhistory.1 man1/bwtop.1 man1/bwtotal.1 man5/bwmon-files.5 \
     man5/bwmon.conf.5 man8/bwcollect.8; do
 	rm -f "$MAN_DIR/$m"
 done

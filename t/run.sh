@@ -9,9 +9,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-# Building and the CLI tests; then the web tests: a real nginx, fcgiwrap
+# Building and the CLI tests; bwtop under a real tmux; the web tests: a real nginx, fcgiwrap
 # and Prometheus on loopback.
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
+    libncurses-dev tmux netbase
     nginx fcgiwrap spawn-fcgi curl prometheus"
 
 deps=1

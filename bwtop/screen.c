@@ -1,0 +1,1024 @@
+/*
+ * The curses front end: a header with the interface's rates and a
+ * 60-second graph, then one of three views (processes, connections,
+ * interfaces), refreshed every -s seconds on a timeout()/getch() loop.
+ * Each frame is drawn with erase() and left to curses to send only what
+ * changed, which keeps a session over SSH cheap.
+ */
+#include <curses.h>
+#include <err.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bwtop.h"
+#include "fmt.h"
+
+#define HEAD_ROWS	6	/* header, graph x2, totals, status, tabs */
+#define MIN_COLS	40
+#define MIN_LINES	12
+#define KEYLEN		200
+#define STATUS_SECS	4
+#define W_PID		7
+#define W_USER		8
+#define W_RATE		10
+#define W_BYTES		8
+#define W_PROTO		5
+#define W_LPORT		9
+#define W_PROC		16
+
+enum pair { P_RX = 1, P_TX, P_WARN, P_BAD, P_TITLE };
+
+struct ui {
+	struct top		 *t;
+	int			  utf8, color;
+	enum view		  view;
+	int			  help;
+	int			  cumulative, cmdline, dns, svc, frozen;
+	enum sortkey		  sort;
+	int			  sel[NVIEWS], first[NVIEWS], moved[NVIEWS];
+	char			  key[NVIEWS][KEYLEN];
+	int			  nrows[NVIEWS];
+	int			  page;
+	int			  confirm;
+	long			  kpid;
+	long long		  kuid;
+	char			  kdesc[KEYLEN];
+	char			  status[MSGLEN];
+	double			  status_until;
+	const struct bw_proc	**prows;
+	const struct bw_conn	**crows;
+	size_t			  cap;
+	int			  killable;	/* the selected row */
+};
+
+static int	curses_on;
+
+static const char *const view_names[NVIEWS] = {
+	"Processes", "Connections", "Interfaces"
+};
+
+/* Give the terminal back; safe to call twice, and from atexit(3). */
+static void
+screen_restore(void)
+{
+	if (curses_on) {
+		curses_on = 0;
+		(void)endwin();
+	}
+}
+
+static void __attribute__((noreturn))
+die(const char *what)
+{
+	int	saved = errno;
+
+	screen_restore();
+	errno = saved;
+	err(1, "%s", what);
+}
+
+static attr_t
+attr_of(const struct ui *u, enum pair p)
+{
+	if (p == P_TITLE)
+		return A_BOLD;
+	if (u->color)
+		return COLOR_PAIR(p) | (p == P_BAD ? A_BOLD : 0);
+	switch (p) {
+	case P_WARN:
+		return A_BOLD;
+	case P_BAD:
+		return A_BOLD | A_UNDERLINE;
+	default:
+		return A_NORMAL;
+	}
+}
+
+/*
+ * Write text at (y, x) cut to the screen's width, never into the last
+ * cell of the last line (writing there would scroll some terminals).
+ * Returns the columns written.
+ */
+static int
+put(const struct ui *u, int y, int x, attr_t a, const char *s)
+{
+	char	buf[1024];
+	int	w = COLS - x, n;
+
+	if (y == LINES - 1)
+		w--;
+	if (y < 0 || y >= LINES || w <= 0)
+		return 0;
+	n = text_fit(buf, sizeof(buf), s, w, u->utf8, 0);
+	if (a != A_NORMAL)
+		(void)attron(a);
+	(void)mvaddstr(y, x, buf);
+	if (a != A_NORMAL)
+		(void)attroff(a);
+	return n;
+}
+
+static int __attribute__((format(printf, 5, 6)))
+putf(const struct ui *u, int y, int x, attr_t a, const char *fmt, ...)
+{
+	char	buf[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return put(u, y, x, a, buf);
+}
+
+static void
+set_status(struct ui *u, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_status(struct ui *u, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(u->status, sizeof(u->status), fmt, ap);
+	va_end(ap);
+	u->status_until = mono_now() + STATUS_SECS;
+}
+
+/* One graph row: label, a bar per second, and the scale's top. */
+static void
+draw_graph(const struct ui *u, int y, const char *label, enum pair p,
+    const double *v, int n)
+{
+	static const char *const	blocks[] = { " ", "\u2581", "\u2582",
+	    "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char		ascii[] = " .:-=+*#@";
+	char				cell[8], r[BW_FMTLEN];
+	double				max = 0;
+	int				i, lv;
+
+	for (i = 0; i < n; i++)
+		if (!isnan(v[i]) && v[i] > max)
+			max = v[i];
+	(void)put(u, y, 0, attr_of(u, P_TITLE), label);
+	if (u->color)
+		(void)attron(COLOR_PAIR(p));
+	for (i = 0; i < n; i++) {
+		lv = 0;
+		if (!isnan(v[i]) && v[i] > 0 && max > 0) {
+			lv = 1 + (int)(v[i] / max * 8);
+			if (lv > 8)
+				lv = 8;
+		}
+		if (u->utf8)
+			(void)mvaddstr(y, 3 + i, blocks[lv]);
+		else {
+			cell[0] = ascii[lv];
+			cell[1] = '\0';
+			(void)mvaddstr(y, 3 + i, cell);
+		}
+	}
+	if (u->color)
+		(void)attroff(COLOR_PAIR(p));
+	(void)putf(u, y, 3 + n + 1, A_NORMAL, "max %s",
+	    text_rate(r, sizeof(r), max));
+}
+
+static void
+draw_header(struct ui *u)
+{
+	struct top		*t = u->t;
+	const struct ifstat	*s = top_ifstat(t, t->iface);
+	double			 rx[GRAPH_SECS], tx[GRAPH_SECS];
+	char			 a[BW_FMTLEN], b[BW_FMTLEN], when[32];
+	char			 line[MSGLEN];
+	int			 x, n, right;
+
+	(void)bw_fmt_time(when, sizeof(when), (int64_t)t->now, "%H:%M:%S");
+	right = (int)strlen(when) + (u->frozen ? 8 : 0);
+	x = put(u, 0, 0, attr_of(u, P_TITLE), "bwtop ");
+	x += put(u, 0, x, A_BOLD, t->iface);
+	x += put(u, 0, x, A_NORMAL, "  RX ");
+	x += put(u, 0, x, attr_of(u, P_RX) | A_BOLD,
+	    text_rate(a, sizeof(a), t->rx_now));
+	x += put(u, 0, x, A_NORMAL, "  TX ");
+	x += put(u, 0, x, attr_of(u, P_TX) | A_BOLD,
+	    text_rate(b, sizeof(b), t->tx_now));
+	if (t->src != NULL)
+		x += putf(u, 0, x, A_NORMAL, "  (%s)", t->src);
+	else
+		x += put(u, 0, x, attr_of(u, P_WARN), t->nd_err[0] != '\0' ?
+		    "  (no rates)" : "  (measuring)");
+	if (COLS - 1 - right > x) {
+		if (u->frozen)
+			(void)put(u, 0, COLS - 1 - right, attr_of(u, P_BAD),
+			    "FROZEN  ");
+		(void)put(u, 0, COLS - 1 - (int)strlen(when), A_NORMAL, when);
+	}
+
+	n = COLS - 3 - 15;
+	if (n > GRAPH_SECS)
+		n = GRAPH_SECS;
+	if (n >= 8 && top_graph(t, n, rx, tx)) {
+		draw_graph(u, 1, "RX", P_RX, rx, n);
+		draw_graph(u, 2, "TX", P_TX, tx, n);
+	} else {
+		(void)put(u, 1, 0, attr_of(u, P_TITLE), "RX");
+		(void)put(u, 2, 0, attr_of(u, P_TITLE), "TX");
+		(void)put(u, 1, 3, A_NORMAL, t->nd_err[0] != '\0' ?
+		    t->nd_err : "(the graph starts with the next reading)");
+	}
+
+	x = 0;
+	if (s != NULL && s->has_total) {
+		(void)bw_fmt_time(when, sizeof(when), (int64_t)s->since,
+		    "%H:%M:%S");
+		x += putf(u, 3, 0, A_NORMAL, "Total since %s: RX %s  TX %s",
+		    when, text_bytes(a, sizeof(a), 1, s->rx_total),
+		    text_bytes(b, sizeof(b), 1, s->tx_total));
+	}
+	if (t->live_state == FS_ERROR)
+		x += putf(u, 3, x, attr_of(u, P_WARN), "%slive_%s.json %s",
+		    x > 0 ? "   " : "", t->iface, t->live_err);
+	if (t->procs_loaded && (t->procs.has_capture ||
+	    !isnan(t->procs.coverage))) {
+		x += putf(u, 3, x, A_NORMAL, "%sCoverage %s", x > 0 ? "   " :
+		    "", text_pct(a, sizeof(a), t->procs.coverage));
+		if (t->procs.has_capture)
+			(void)putf(u, 3, x, t->procs.drops_interval > 0 ?
+			    attr_of(u, P_BAD) : A_NORMAL,
+			    "  Drops %llu (+%llu)",
+			    (unsigned long long)t->procs.drops,
+			    (unsigned long long)t->procs.drops_interval);
+	}
+
+	top_procs_line(t, line, sizeof(line));
+	(void)put(u, 4, 0, t->procs_state == FS_OK ? A_NORMAL :
+	    attr_of(u, t->procs_state == FS_ERROR ? P_BAD : P_WARN), line);
+
+	x = 0;
+	for (n = 0; n < NVIEWS; n++) {
+		if ((enum view)n == u->view)
+			x += putf(u, 5, x, A_REVERSE | A_BOLD, "[%s]",
+			    view_names[n]);
+		else
+			x += putf(u, 5, x, A_NORMAL, " %s ", view_names[n]);
+		x += put(u, 5, x, A_NORMAL, " ");
+	}
+	(void)putf(u, 5, x + 1, A_NORMAL, "%s  sort: %s%s%s%s",
+	    u->cumulative ? "cumulative" : "rates",
+	    u->sort == SORT_SENT ? "sent" : u->sort == SORT_RECV ? "received" :
+	    "total", u->dns ? "  DNS" : "", u->svc ? "  services" : "",
+	    u->cmdline ? "  cmdline" : "");
+}
+
+/* Make sure rows[] can hold n pointers. */
+static void
+rows_reserve(struct ui *u, size_t n)
+{
+	const struct bw_proc	**p;
+	const struct bw_conn	**c;
+
+	if (n <= u->cap)
+		return;
+	if ((p = reallocarray(u->prows, n, sizeof(*p))) == NULL)
+		die("memory");
+	u->prows = p;
+	if ((c = reallocarray(u->crows, n, sizeof(*c))) == NULL)
+		die("memory");
+	u->crows = c;
+	u->cap = n;
+}
+
+/*
+ * Settle the selection of view v over n rows after a re-sort: follow
+ * the row it was on (by key), unless the user just moved it.  keys(i)
+ * gives row i's key.  Then scroll so it shows in page rows.
+ */
+static void
+settle(struct ui *u, enum view v, int n, int page,
+    void (*keyf)(const struct ui *, int, char *), char *tmp)
+{
+	int	i;
+
+	if (!u->moved[v] && u->key[v][0] != '\0')
+		for (i = 0; i < n; i++) {
+			keyf(u, i, tmp);
+			if (strcmp(tmp, u->key[v]) == 0) {
+				u->sel[v] = i;
+				break;
+			}
+		}
+	u->moved[v] = 0;
+	if (u->sel[v] >= n)
+		u->sel[v] = n - 1;
+	if (u->sel[v] < 0)
+		u->sel[v] = 0;
+	if (n > 0)
+		keyf(u, u->sel[v], u->key[v]);
+	if (page < 1)
+		page = 1;
+	if (u->first[v] > u->sel[v])
+		u->first[v] = u->sel[v];
+	if (u->sel[v] >= u->first[v] + page)
+		u->first[v] = u->sel[v] - page + 1;
+	if (u->first[v] > n - page)
+		u->first[v] = n - page;
+	if (u->first[v] < 0)
+		u->first[v] = 0;
+	u->nrows[v] = n;
+	u->page = page;
+}
+
+static void
+proc_key(const struct ui *u, int i, char *out)
+{
+	(void)snprintf(out, KEYLEN, "%ld/%s", u->prows[i]->pid,
+	    u->prows[i]->name);
+}
+
+static void
+conn_key(const struct ui *u, int i, char *out)
+{
+	(void)snprintf(out, KEYLEN, "%s/%s/%s", u->crows[i]->proto,
+	    u->crows[i]->local, u->crows[i]->remote);
+}
+
+static void
+if_key(const struct ui *u, int i, char *out)
+{
+	(void)snprintf(out, KEYLEN, "%s", u->t->ifs[i].name);
+}
+
+/* Draw the notice about missing or stale per-process data; rows used. */
+static int
+draw_notice(struct ui *u, int y)
+{
+	char	lines[8][MSGLEN];
+	int	i, n;
+
+	n = top_procs_notice(u->t, lines, 8);
+	for (i = 0; i < n && y + i < LINES - 1; i++)
+		(void)put(u, y + i, 1, attr_of(u, u->t->procs_state ==
+		    FS_STALE ? P_WARN : P_BAD), lines[i]);
+	return n > 0 ? n + 1 : 0;
+}
+
+/* A full-width row, reversed when selected. */
+static void
+put_row(const struct ui *u, int y, int selected, const char *text)
+{
+	char	buf[1024];
+
+	(void)text_fit(buf, sizeof(buf), text, COLS - (y == LINES - 1),
+	    u->utf8, 1);
+	(void)put(u, y, 0, selected ? A_REVERSE : A_NORMAL, buf);
+}
+
+/* Append a column: fit s to w columns, left or right aligned. */
+static void
+col(char *line, size_t size, const char *s, int w, int right, int utf8)
+{
+	char	fit[1024], pad[256];
+	int	n;
+	size_t	len = strlen(line);
+
+	n = text_fit(fit, sizeof(fit), s, w, utf8, 0);
+	memset(pad, ' ', sizeof(pad));
+	pad[w - n < (int)sizeof(pad) ? w - n : 0] = '\0';
+	if (right)
+		(void)snprintf(line + len, size - len, "%s%s ", pad, fit);
+	else
+		(void)snprintf(line + len, size - len, "%s%s ", fit, pad);
+}
+
+static void
+draw_procs(struct ui *u, int y)
+{
+	struct top		*t = u->t;
+	const struct bw_proc	*p;
+	char			 line[2048], tmp[KEYLEN], ubuf[32];
+	char			 prog[sizeof(p->cmdline) + 80];
+	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
+	char			 b1[BW_FMTLEN], b2[BW_FMTLEN], pid[24];
+	const char		*h1, *h2, *h3, *h4, *c1, *c2, *c3, *c4;
+	int			 wprog, both, n, i, page, w1, w3;
+	char			 why[MSGLEN];
+
+	y += draw_notice(u, y);
+	u->killable = 0;
+	if (!t->procs_loaded) {
+		u->nrows[VIEW_PROCS] = 0;
+		return;
+	}
+	rows_reserve(u, t->procs.nprocs + 1);
+	n = (int)top_sort_procs(t, u->sort, u->cumulative, u->prows);
+	wprog = COLS - (W_PID + 1 + W_USER + 1 + 2 * (W_RATE + 1) +
+	    2 * (W_BYTES + 1));
+	both = wprog >= 16;
+	if (!both)
+		wprog = COLS - (W_PID + 1 + W_USER + 1 + 2 * (W_RATE + 1));
+	if (wprog < 8)
+		wprog = 8;
+	h1 = u->cumulative ? "SENT" : "SENT/s";
+	h2 = u->cumulative ? "RECV" : "RECV/s";
+	h3 = u->cumulative ? "SENT/s" : "SENT";
+	h4 = u->cumulative ? "RECV/s" : "RECV";
+	w1 = u->cumulative ? W_BYTES : W_RATE;
+	w3 = u->cumulative ? W_RATE : W_BYTES;
+	line[0] = '\0';
+	col(line, sizeof(line), "PID", W_PID, 1, u->utf8);
+	col(line, sizeof(line), "USER", W_USER, 0, u->utf8);
+	col(line, sizeof(line), u->cmdline ? "COMMAND" : "PROGRAM", wprog, 0,
+	    u->utf8);
+	col(line, sizeof(line), h1, w1, 1, u->utf8);
+	col(line, sizeof(line), h2, w1, 1, u->utf8);
+	if (both) {
+		col(line, sizeof(line), h3, w3, 1, u->utf8);
+		col(line, sizeof(line), h4, w3, 1, u->utf8);
+	}
+	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
+	y++;
+	page = LINES - 1 - y;
+	settle(u, VIEW_PROCS, n, page, proc_key, tmp);
+	for (i = u->first[VIEW_PROCS]; i < n && y < LINES - 1; i++, y++) {
+		p = u->prows[i];
+		(void)text_rate(r1, sizeof(r1), p->tx_bps);
+		(void)text_rate(r2, sizeof(r2), p->rx_bps);
+		(void)text_bytes(b1, sizeof(b1), p->has_bytes,
+		    (double)p->tx_bytes);
+		(void)text_bytes(b2, sizeof(b2), p->has_bytes,
+		    (double)p->rx_bytes);
+		c1 = u->cumulative ? b1 : r1;
+		c2 = u->cumulative ? b2 : r2;
+		c3 = u->cumulative ? r1 : b1;
+		c4 = u->cumulative ? r2 : b2;
+		if (p->kind == BW_PROC_PROCESS)
+			(void)snprintf(pid, sizeof(pid), "%ld", p->pid);
+		else
+			(void)snprintf(pid, sizeof(pid), "-");
+		line[0] = '\0';
+		col(line, sizeof(line), pid, W_PID, 1, u->utf8);
+		col(line, sizeof(line), text_user(p, ubuf, sizeof(ubuf)),
+		    W_USER, 0, u->utf8);
+		col(line, sizeof(line), text_program(prog, sizeof(prog), p,
+		    u->cmdline), wprog, 0, u->utf8);
+		col(line, sizeof(line), c1, w1, 1, u->utf8);
+		col(line, sizeof(line), c2, w1, 1, u->utf8);
+		if (both) {
+			col(line, sizeof(line), c3, w3, 1, u->utf8);
+			col(line, sizeof(line), c4, w3, 1, u->utf8);
+		}
+		put_row(u, y, i == u->sel[VIEW_PROCS], line);
+	}
+	if (n > 0) {
+		p = u->prows[u->sel[VIEW_PROCS]];
+		u->killable = p->kind == BW_PROC_PROCESS &&
+		    top_may_signal(p->pid, p->uid, why, sizeof(why));
+	}
+}
+
+/* REMOTE: host (or its name) and port (or its service). */
+static void
+remote_text(const struct ui *u, const struct bw_conn *c, char *out,
+    size_t size)
+{
+	char		host[256], port[16], name[256];
+	const char	*svc = NULL;
+	int		v6, hp;
+
+	hp = text_hostport(c->remote, host, sizeof(host), port, sizeof(port));
+	v6 = strchr(host, ':') != NULL;
+	if (u->dns && host[0] != '\0' && dns_name(host, name, sizeof(name)) ==
+	    1) {
+		(void)snprintf(host, sizeof(host), "%s", name);
+		v6 = 0;
+	}
+	if (u->svc && hp == 0)
+		svc = text_service(port, c->proto);
+	if (hp == -1)
+		(void)snprintf(out, size, "%s", host[0] != '\0' ? host : "-");
+	else
+		(void)snprintf(out, size, "%s%s%s:%s", v6 ? "[" : "", host,
+		    v6 ? "]" : "", svc != NULL ? svc : port);
+}
+
+static void
+draw_conns(struct ui *u, int y)
+{
+	struct top		*t = u->t;
+	const struct bw_conn	*c;
+	char			 line[2048], tmp[KEYLEN], remote[300];
+	char			 host[128], port[16], lport[80], proc[160];
+	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
+	char			 b1[BW_FMTLEN], b2[BW_FMTLEN];
+	const char		*svc, *h1, *h2, *h3, *h4, *c1, *c2, *c3, *c4;
+	int			 wrem, both, n, i, page, w1, w3;
+
+	u->killable = 0;
+	y += draw_notice(u, y);
+	if (!t->procs_loaded) {
+		u->nrows[VIEW_CONNS] = 0;
+		return;
+	}
+	if (!t->procs.has_conns) {
+		(void)put(u, y, 1, attr_of(u, P_WARN), "This procs file has no "
+		    "connection list (bwmon 1 wrote it, or an older bwprocs).");
+		u->nrows[VIEW_CONNS] = 0;
+		return;
+	}
+	rows_reserve(u, t->procs.nconns + 1);
+	n = (int)top_sort_conns(t, u->sort, u->cumulative, u->crows);
+	wrem = COLS - (W_PROTO + 1 + W_LPORT + 1 + W_PROC + 1 +
+	    2 * (W_RATE + 1) + 2 * (W_BYTES + 1));
+	both = wrem >= 24;
+	if (!both)
+		wrem = COLS - (W_PROTO + 1 + W_LPORT + 1 + W_PROC + 1 +
+		    2 * (W_RATE + 1));
+	if (wrem < 8)
+		wrem = 8;
+	h1 = u->cumulative ? "SENT" : "SENT/s";
+	h2 = u->cumulative ? "RECV" : "RECV/s";
+	h3 = u->cumulative ? "SENT/s" : "SENT";
+	h4 = u->cumulative ? "RECV/s" : "RECV";
+	w1 = u->cumulative ? W_BYTES : W_RATE;
+	w3 = u->cumulative ? W_RATE : W_BYTES;
+	line[0] = '\0';
+	col(line, sizeof(line), "PROTO", W_PROTO, 0, u->utf8);
+	col(line, sizeof(line), "LOCAL", W_LPORT, 1, u->utf8);
+	col(line, sizeof(line), "REMOTE", wrem, 0, u->utf8);
+	col(line, sizeof(line), "PROCESS", W_PROC, 0, u->utf8);
+	col(line, sizeof(line), h1, w1, 1, u->utf8);
+	col(line, sizeof(line), h2, w1, 1, u->utf8);
+	if (both) {
+		col(line, sizeof(line), h3, w3, 1, u->utf8);
+		col(line, sizeof(line), h4, w3, 1, u->utf8);
+	}
+	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
+	y++;
+	page = LINES - 1 - y;
+	settle(u, VIEW_CONNS, n, page, conn_key, tmp);
+	for (i = u->first[VIEW_CONNS]; i < n && y < LINES - 1; i++, y++) {
+		c = u->crows[i];
+		if (text_hostport(c->local, host, sizeof(host), port,
+		    sizeof(port)) == 0) {
+			svc = u->svc ? text_service(port, c->proto) : NULL;
+			(void)snprintf(lport, sizeof(lport), "%s",
+			    svc != NULL ? svc : port);
+		} else
+			(void)snprintf(lport, sizeof(lport), "%s",
+			    c->local[0] != '\0' ? c->local : "-");
+		remote_text(u, c, remote, sizeof(remote));
+		if (c->pid > 0)
+			(void)snprintf(proc, sizeof(proc), "%s/%ld",
+			    c->name[0] != '\0' ? c->name : "?", c->pid);
+		else
+			(void)snprintf(proc, sizeof(proc), "%s",
+			    c->name[0] != '\0' ? c->name : "-");
+		(void)text_rate(r1, sizeof(r1), c->tx_bps);
+		(void)text_rate(r2, sizeof(r2), c->rx_bps);
+		(void)text_bytes(b1, sizeof(b1), c->has_bytes,
+		    (double)c->tx_bytes);
+		(void)text_bytes(b2, sizeof(b2), c->has_bytes,
+		    (double)c->rx_bytes);
+		c1 = u->cumulative ? b1 : r1;
+		c2 = u->cumulative ? b2 : r2;
+		c3 = u->cumulative ? r1 : b1;
+		c4 = u->cumulative ? r2 : b2;
+		line[0] = '\0';
+		col(line, sizeof(line), c->proto[0] != '\0' ? c->proto : "?",
+		    W_PROTO, 0, u->utf8);
+		col(line, sizeof(line), lport, W_LPORT, 1, u->utf8);
+		col(line, sizeof(line), remote, wrem, 0, u->utf8);
+		col(line, sizeof(line), proc, W_PROC, 0, u->utf8);
+		col(line, sizeof(line), c1, w1, 1, u->utf8);
+		col(line, sizeof(line), c2, w1, 1, u->utf8);
+		if (both) {
+			col(line, sizeof(line), c3, w3, 1, u->utf8);
+			col(line, sizeof(line), c4, w3, 1, u->utf8);
+		}
+		put_row(u, y, i == u->sel[VIEW_CONNS], line);
+	}
+}
+
+static void
+draw_ifaces(struct ui *u, int y)
+{
+	struct top		*t = u->t;
+	const struct ifstat	*s;
+	char			 line[2048], tmp[KEYLEN];
+	char			 name[BW_IFNAMSIZ + 2];
+	char			 r1[BW_FMTLEN], r2[BW_FMTLEN], st[64];
+	char			 b1[BW_FMTLEN], b2[BW_FMTLEN];
+	int			 n = (int)t->nifs, i, page;
+
+	u->killable = 0;
+	line[0] = '\0';
+	col(line, sizeof(line), "  IFACE", BW_IFNAMSIZ + 1, 0, u->utf8);
+	col(line, sizeof(line), "RX/s", W_RATE, 1, u->utf8);
+	col(line, sizeof(line), "TX/s", W_RATE, 1, u->utf8);
+	col(line, sizeof(line), "RX", W_BYTES + 1, 1, u->utf8);
+	col(line, sizeof(line), "TX", W_BYTES + 1, 1, u->utf8);
+	col(line, sizeof(line), "BWPROCS", 20, 0, u->utf8);
+	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
+	y++;
+	page = LINES - 1 - y;
+	settle(u, VIEW_IFACES, n, page, if_key, tmp);
+	for (i = u->first[VIEW_IFACES]; i < n && y < LINES - 1; i++, y++) {
+		s = &t->ifs[i];
+		(void)snprintf(name, sizeof(name), "%s%s",
+		    strcmp(s->name, t->iface) == 0 ? "* " : "  ", s->name);
+		line[0] = '\0';
+		col(line, sizeof(line), name, BW_IFNAMSIZ + 1, 0, u->utf8);
+		col(line, sizeof(line), text_rate(r1, sizeof(r1), s->rx_bps),
+		    W_RATE, 1, u->utf8);
+		col(line, sizeof(line), text_rate(r2, sizeof(r2), s->tx_bps),
+		    W_RATE, 1, u->utf8);
+		col(line, sizeof(line), text_bytes(b1, sizeof(b1),
+		    s->has_total, s->rx_total), W_BYTES + 1, 1, u->utf8);
+		col(line, sizeof(line), text_bytes(b2, sizeof(b2),
+		    s->has_total, s->tx_total), W_BYTES + 1, 1, u->utf8);
+		col(line, sizeof(line), s->in_netdev ? top_bwprocs_state(t,
+		    s->name, st, sizeof(st)) : "(not in net/dev)", 20, 0,
+		    u->utf8);
+		put_row(u, y, i == u->sel[VIEW_IFACES], line);
+	}
+	if (y < LINES - 1)
+		(void)put(u, y + 1 < LINES - 1 ? y + 1 : y, 1, A_NORMAL,
+		    "Enter shows the selected interface; RX and TX count "
+		    "since bwtop started.");
+}
+
+static void
+draw_help(struct ui *u)
+{
+	static const char *const	text[] = {
+	    "Views",
+	    "  Tab, Shift-Tab  next, previous view: Processes, Connections,"
+	    " Interfaces",
+	    "  i, I            next, previous interface",
+	    "  Enter           (Interfaces) show the selected interface",
+	    "Display",
+	    "  c   rates <-> cumulative bytes (since bwprocs started)",
+	    "  s   sort by sent     r   sort by received   (again: by total)",
+	    "  l   program name <-> command line",
+	    "  n   reverse DNS of remote hosts, looked up in the background",
+	    "  p   port numbers <-> service names",
+	    "  f   freeze: stop reading new data, keep the numbers shown",
+	    "Moving",
+	    "  Up, Down, PgUp, PgDn, Home, End   move the selection",
+	    "Acting",
+	    "  k   send SIGTERM to the selected process, after y/n; offered",
+	    "      only for processes you may signal (yours, or any as root)",
+	    "Other",
+	    "  ?, h   this help         Ctrl-L   redraw         q   quit",
+	};
+	size_t	i;
+	int	y = 2;
+
+	(void)put(u, 0, 0, attr_of(u, P_TITLE), "bwtop help: the keys");
+	(void)put(u, 0, COLS > 40 ? COLS - 22 : 30, A_NORMAL,
+	    "any key goes back");
+	for (i = 0; i < sizeof(text) / sizeof(text[0]) && y < LINES - 1;
+	    i++, y++)
+		(void)put(u, y, 1, text[i][0] != ' ' ? A_BOLD : A_NORMAL,
+		    text[i]);
+	(void)putf(u, LINES - 1, 1, A_NORMAL, "data %s   interface %s   every "
+	    "%g s", u->t->dir, u->t->iface, u->t->interval);
+}
+
+static void
+draw_footer(struct ui *u)
+{
+	int	y = LINES - 1;
+
+	if (u->confirm) {
+		(void)putf(u, y, 0, attr_of(u, P_BAD) | A_REVERSE,
+		    "Send SIGTERM to process %ld (%s)? [y/n] ", u->kpid,
+		    u->kdesc);
+		return;
+	}
+	if (u->status[0] != '\0' && mono_now() < u->status_until) {
+		(void)put(u, y, 0, attr_of(u, P_WARN), u->status);
+		return;
+	}
+	u->status[0] = '\0';
+	(void)putf(u, y, 0, A_REVERSE, "%sq:quit ?:help Tab:view i:iface "
+	    "c:cumul s/r:sort l:cmd n:dns p:port f:freeze",
+	    u->killable ? "k:kill " : "");
+}
+
+static void
+draw(struct ui *u)
+{
+	(void)erase();
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		(void)putf(u, 0, 0, A_BOLD, "%dx%d is too small", COLS, LINES);
+		(void)putf(u, 1, 0, A_NORMAL, "bwtop needs %dx%d", MIN_COLS,
+		    MIN_LINES);
+		(void)refresh();
+		return;
+	}
+	if (u->help)
+		draw_help(u);
+	else {
+		draw_header(u);
+		switch (u->view) {
+		case VIEW_PROCS:
+			draw_procs(u, HEAD_ROWS);
+			break;
+		case VIEW_CONNS:
+			draw_conns(u, HEAD_ROWS);
+			break;
+		default:
+			draw_ifaces(u, HEAD_ROWS);
+			break;
+		}
+		draw_footer(u);
+	}
+	(void)refresh();
+}
+
+static void
+move_sel(struct ui *u, int delta, int absolute)
+{
+	enum view	v = u->view;
+	int		n = u->nrows[v];
+
+	if (absolute)
+		u->sel[v] = delta < 0 ? 0 : n - 1;
+	else
+		u->sel[v] += delta;
+	if (u->sel[v] >= n)
+		u->sel[v] = n - 1;
+	if (u->sel[v] < 0)
+		u->sel[v] = 0;
+	u->moved[v] = 1;
+}
+
+/* k: ask before signalling the selected process. */
+static void
+ask_kill(struct ui *u)
+{
+	const struct bw_proc	*p;
+	char			 why[MSGLEN];
+	int			 i = u->sel[VIEW_PROCS];
+
+	if (u->view != VIEW_PROCS) {
+		set_status(u, "k works in the Processes view");
+		return;
+	}
+	if (u->nrows[VIEW_PROCS] == 0 || i >= u->nrows[VIEW_PROCS]) {
+		set_status(u, "k: no process selected");
+		return;
+	}
+	p = u->prows[i];
+	if (p->kind != BW_PROC_PROCESS || p->pid <= 0) {
+		set_status(u, "k: %s is not a process: nothing to signal",
+		    p->name);
+		return;
+	}
+	if (!top_may_signal(p->pid, p->uid, why, sizeof(why))) {
+		set_status(u, "k: %s", why);
+		return;
+	}
+	u->kpid = p->pid;
+	u->kuid = p->uid;
+	if (top_proc_cmdline(p->pid, u->kdesc, sizeof(u->kdesc)) == -1 ||
+	    u->kdesc[0] == '\0')
+		(void)snprintf(u->kdesc, sizeof(u->kdesc), "%s", p->name);
+	u->confirm = 1;
+}
+
+static void
+answer_kill(struct ui *u, int ch)
+{
+	char	why[MSGLEN];
+
+	u->confirm = 0;
+	if (ch != 'y' && ch != 'Y') {
+		set_status(u, "SIGTERM not sent to %ld", u->kpid);
+		return;
+	}
+	/* Check again: the process may have gone while we asked. */
+	if (!top_may_signal(u->kpid, u->kuid, why, sizeof(why)))
+		set_status(u, "not sent: %s", why);
+	else if (kill((pid_t)u->kpid, SIGTERM) == -1)
+		set_status(u, "kill %ld: %s", u->kpid, strerror(errno));
+	else
+		set_status(u, "SIGTERM sent to %ld (%s)", u->kpid, u->kdesc);
+}
+
+static void
+toggle_dns(struct ui *u)
+{
+	if (u->dns) {
+		u->dns = 0;
+		set_status(u, "reverse DNS off");
+		return;
+	}
+	if (dns_start() == -1) {
+		set_status(u, "reverse DNS unavailable: %s", strerror(errno));
+		return;
+	}
+	u->dns = 1;
+	set_status(u, "reverse DNS on: names appear as lookups finish");
+}
+
+/* One key; returns 1 to quit. */
+static int
+key(struct ui *u, int ch)
+{
+	/* A message stays until the next key, or a few seconds. */
+	u->status[0] = '\0';
+	if (u->confirm) {
+		answer_kill(u, ch);
+		return 0;
+	}
+	if (u->help) {
+		u->help = 0;
+		return 0;
+	}
+	switch (ch) {
+	case 'q':
+	case 'Q':
+		return 1;
+	case '?':
+	case 'h':
+	case KEY_F(1):
+		u->help = 1;
+		break;
+	case '\t':
+		u->view = (u->view + 1) % NVIEWS;
+		break;
+	case KEY_BTAB:
+		u->view = (u->view + NVIEWS - 1) % NVIEWS;
+		break;
+	case 'i':
+	case 'I':
+		top_next_iface(u->t, ch == 'i' ? 1 : -1);
+		u->sel[VIEW_PROCS] = u->sel[VIEW_CONNS] = 0;
+		u->key[VIEW_PROCS][0] = u->key[VIEW_CONNS][0] = '\0';
+		set_status(u, "interface %s", u->t->iface);
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (u->view == VIEW_IFACES && u->nrows[VIEW_IFACES] > 0 &&
+		    (size_t)u->sel[VIEW_IFACES] < u->t->nifs) {
+			top_set_iface(u->t,
+			    u->t->ifs[u->sel[VIEW_IFACES]].name);
+			u->key[VIEW_PROCS][0] = u->key[VIEW_CONNS][0] = '\0';
+			u->view = VIEW_PROCS;
+		}
+		break;
+	case 'c':
+		u->cumulative = !u->cumulative;
+		break;
+	case 's':
+		u->sort = u->sort == SORT_SENT ? SORT_TOTAL : SORT_SENT;
+		break;
+	case 'r':
+		u->sort = u->sort == SORT_RECV ? SORT_TOTAL : SORT_RECV;
+		break;
+	case 'l':
+		u->cmdline = !u->cmdline;
+		break;
+	case 'n':
+		toggle_dns(u);
+		break;
+	case 'p':
+		u->svc = !u->svc;
+		break;
+	case 'f':
+		u->frozen = !u->frozen;
+		set_status(u, u->frozen ? "frozen: press f to go on" :
+		    "live again");
+		break;
+	case 'k':
+		ask_kill(u);
+		break;
+	case KEY_UP:
+		move_sel(u, -1, 0);
+		break;
+	case KEY_DOWN:
+		move_sel(u, 1, 0);
+		break;
+	case KEY_PPAGE:
+		move_sel(u, -u->page, 0);
+		u->first[u->view] -= u->page;
+		break;
+	case KEY_NPAGE:
+		move_sel(u, u->page, 0);
+		u->first[u->view] += u->page;
+		break;
+	case KEY_HOME:
+		move_sel(u, -1, 1);
+		break;
+	case KEY_END:
+		move_sel(u, 1, 1);
+		break;
+	case 12:	/* Ctrl-L */
+		(void)clearok(curscr, TRUE);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Run the screen until q, a signal, or count refreshes (0: no limit).
+ * -1 with errno when the terminal cannot be set up.
+ */
+int
+screen_run(struct top *t, long long count, int utf8)
+{
+	struct ui	 u;
+	SCREEN		*scr;
+	const char	*nc = getenv("NO_COLOR");
+	double		 next, now;
+	long long	 done = 1;
+	int		 ch, ms, dirty;
+
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+		errno = ENOTTY;
+		return -1;
+	}
+	curses_on = 1;
+	(void)atexit(screen_restore);
+	memset(&u, 0, sizeof(u));
+	u.t = t;
+	u.utf8 = utf8;
+	(void)cbreak();
+	(void)noecho();
+	(void)nonl();
+	(void)keypad(stdscr, TRUE);
+	(void)curs_set(0);
+	(void)set_escdelay(50);
+	/*
+	 * Home and End as tmux, screen and rxvt send them, which the
+	 * terminfo entry of the outer terminal may not list.
+	 */
+	(void)define_key("\033[1~", KEY_HOME);
+	(void)define_key("\033[7~", KEY_HOME);
+	(void)define_key("\033[H", KEY_HOME);
+	(void)define_key("\033OH", KEY_HOME);
+	(void)define_key("\033[4~", KEY_END);
+	(void)define_key("\033[8~", KEY_END);
+	(void)define_key("\033[F", KEY_END);
+	(void)define_key("\033OF", KEY_END);
+	if (has_colors() && (nc == NULL || *nc == '\0') &&
+	    start_color() == OK) {
+		u.color = 1;
+		(void)use_default_colors();
+		(void)init_pair(P_RX, COLOR_GREEN, -1);
+		(void)init_pair(P_TX, COLOR_CYAN, -1);
+		(void)init_pair(P_WARN, COLOR_YELLOW, -1);
+		(void)init_pair(P_BAD, COLOR_RED, -1);
+	}
+
+	next = mono_now() + t->interval;
+	draw(&u);
+	while (!got_signal && (count == 0 || done < count)) {
+		now = mono_now();
+		ms = (int)ceil((next - now) * 1000);
+		timeout(ms > 0 ? ms : 0);
+		ch = getch();
+		if (got_signal)
+			break;
+		dirty = ch != ERR;
+		/*
+		 * After a resize the terminal may have moved what it showed
+		 * (tmux keeps the cursor's line in view): repaint it all.
+		 */
+		if (ch == KEY_RESIZE)
+			(void)clearok(curscr, TRUE);
+		if (ch != ERR && ch != KEY_RESIZE && key(&u, ch))
+			break;
+		now = mono_now();
+		if (now >= next) {
+			if (!u.frozen)
+				top_update(t);
+			done++;
+			next += t->interval;
+			if (next <= now)
+				next = now + t->interval;
+			dirty = 1;
+		}
+		if (dirty)
+			draw(&u);
+	}
+	screen_restore();
+	(void)delscreen(scr);
+	free(u.prows);
+	free(u.crows);
+	dns_stop();
+	return 0;
+}

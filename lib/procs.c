@@ -1,0 +1,492 @@
+/*
+ * Readers of bwprocs' procs_<iface>.json and live_<iface>.json.  The
+ * files come from another program, maybe another version of it, maybe a
+ * half-broken disk: nothing in them is trusted.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "fileio.h"
+#include "procs.h"
+
+/* Fill e, cutting what does not fit; file may be NULL. */
+static void
+set_error(struct bw_error *e, const char *file, int line, const char *text)
+{
+	if (e == NULL)
+		return;
+	if (snprintf(e->file, sizeof(e->file), "%s",
+	    file != NULL ? file : "") < 0)
+		e->file[0] = '\0';
+	e->line = line;
+	if (snprintf(e->text, sizeof(e->text), "%s", text) < 0)
+		e->text[0] = '\0';
+}
+
+/* Length of the UTF-8 sequence starting with byte c (jansson checked it). */
+static size_t
+u8len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		return 2;
+	if ((c & 0xf0) == 0xe0)
+		return 3;
+	if ((c & 0xf8) == 0xf0)
+		return 4;
+	return 1;
+}
+
+/*
+ * A code point that must not reach a terminal or a page as it is: C0 and
+ * C1 controls, DEL, and the bidirectional overrides that make text read
+ * otherwise than it is.
+ */
+static int
+unsafe(const unsigned char *p, size_t n)
+{
+	unsigned long	cp;
+
+	if (n == 1)
+		return p[0] < 0x20 || p[0] == 0x7f || p[0] >= 0x80;
+	if (n == 2)
+		cp = (unsigned long)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	else if (n == 3)
+		cp = (unsigned long)(p[0] & 0x0f) << 12 |
+		    (unsigned long)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	else
+		return 0;
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * Copy the string at key k of o into dst, cut at a character boundary
+ * to fit, unsafe characters replaced by '?'.  Absent or not a string:
+ * "".
+ */
+static void
+get_str(const json_t *o, const char *k, char *dst, size_t size)
+{
+	const json_t		*v = json_object_get(o, k);
+	const unsigned char	*p;
+	size_t			 len = 0, n, i, slen;
+
+	dst[0] = '\0';
+	if (!json_is_string(v))
+		return;
+	p = (const unsigned char *)json_string_value(v);
+	slen = json_string_length(v);
+	for (i = 0; i < slen && p[i] != '\0'; i += n) {
+		n = u8len(p[i]);
+		if (i + n > slen)
+			break;
+		if (unsafe(p + i, n)) {
+			if (len + 1 >= size)
+				break;
+			dst[len++] = '?';
+			continue;
+		}
+		if (len + n >= size)
+			break;
+		memcpy(dst + len, p + i, n);
+		len += n;
+	}
+	dst[len] = '\0';
+}
+
+/* A finite number at key k, else NAN. */
+static double
+get_num(const json_t *o, const char *k)
+{
+	const json_t	*v = json_object_get(o, k);
+	double		 d;
+
+	if (!json_is_number(v))
+		return NAN;
+	d = json_number_value(v);
+	return isfinite(d) ? d : NAN;
+}
+
+/* A whole number in [min, max] at key k, else def. */
+static long long
+get_int(const json_t *o, const char *k, long long min, long long max,
+    long long def)
+{
+	const json_t	*v = json_object_get(o, k);
+	double		 d;
+	long long	 x;
+
+	if (json_is_integer(v)) {
+		x = json_integer_value(v);
+		return x >= min && x <= max ? x : def;
+	}
+	if (!json_is_real(v))
+		return def;
+	d = json_real_value(v);
+	if (!isfinite(d) || d != floor(d) || d < (double)min ||
+	    d > (double)max)
+		return def;
+	return (long long)d;
+}
+
+/* A byte count at key k: 0 and *out, or -1 when absent or not a count. */
+static int
+get_bytes(const json_t *o, const char *k, uint64_t *out)
+{
+	const json_t	*v = json_object_get(o, k);
+	double		 d;
+
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			return -1;
+		*out = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_real(v))
+		return -1;
+	d = json_real_value(v);
+	if (!isfinite(d) || d < 0 || d >= 1.8e19)
+		return -1;
+	*out = (uint64_t)floor(d + 0.5);
+	return 0;
+}
+
+/* A rate: a number from 0 to BW_RATE_MAX; else NAN. */
+static double
+get_rate(const json_t *o, const char *k)
+{
+	double	d = get_num(o, k);
+
+	return isnan(d) || d < 0 || d > BW_RATE_MAX ? NAN : d;
+}
+
+static void
+get_iface(const json_t *o, char *dst)
+{
+	char	buf[64];
+
+	get_str(o, "iface", buf, sizeof(buf));
+	if (bw_ifname_valid(buf))
+		(void)strcpy(dst, buf);
+	else
+		dst[0] = '\0';
+}
+
+static void
+parse_proc(const json_t *o, struct bw_proc *p)
+{
+	char		kind[32];
+	uint64_t	tx, rx;
+
+	memset(p, 0, sizeof(*p));
+	get_str(o, "kind", kind, sizeof(kind));
+	p->pid = (long)get_int(o, "pid", 0, 0x7fffffff, 0);
+	/* No "kind" (version 1): a row is a process when it has a pid. */
+	if (strcmp(kind, "unattributed") == 0 ||
+	    (strcmp(kind, "process") != 0 && p->pid == 0))
+		p->kind = BW_PROC_UNATTRIBUTED;
+	else
+		p->kind = BW_PROC_PROCESS;
+	if (p->kind == BW_PROC_UNATTRIBUTED)
+		p->pid = 0;
+	p->uid = get_int(o, "uid", 0, 0xfffffffeLL, -1);
+	get_str(o, "name", p->name, sizeof(p->name));
+	get_str(o, "user", p->user, sizeof(p->user));
+	get_str(o, "exe", p->exe, sizeof(p->exe));
+	get_str(o, "cmdline", p->cmdline, sizeof(p->cmdline));
+	get_str(o, "container", p->container, sizeof(p->container));
+	p->tx_bps = get_rate(o, "tx_bps");
+	p->rx_bps = get_rate(o, "rx_bps");
+	if (get_bytes(o, "tx_bytes", &tx) == 0 &&
+	    get_bytes(o, "rx_bytes", &rx) == 0) {
+		p->tx_bytes = tx;
+		p->rx_bytes = rx;
+		p->has_bytes = 1;
+	}
+	p->connections = (long)get_int(o, "connections", 0, 0x7fffffff, -1);
+	p->last_seen = get_num(o, "last_seen");
+}
+
+static void
+parse_conn(const json_t *o, struct bw_conn *c)
+{
+	uint64_t	tx, rx;
+
+	memset(c, 0, sizeof(*c));
+	get_str(o, "proto", c->proto, sizeof(c->proto));
+	get_str(o, "local", c->local, sizeof(c->local));
+	get_str(o, "remote", c->remote, sizeof(c->remote));
+	c->pid = (long)get_int(o, "pid", 0, 0x7fffffff, 0);
+	get_str(o, "name", c->name, sizeof(c->name));
+	c->tx_bps = get_rate(o, "tx_bps");
+	c->rx_bps = get_rate(o, "rx_bps");
+	if (get_bytes(o, "tx_bytes", &tx) == 0 &&
+	    get_bytes(o, "rx_bytes", &rx) == 0) {
+		c->tx_bytes = tx;
+		c->rx_bytes = rx;
+		c->has_bytes = 1;
+	}
+}
+
+/* Load a JSON object from buf; NULL with e filled. */
+static json_t *
+load(const char *buf, size_t len, struct bw_error *e)
+{
+	json_error_t	 jerr;
+	json_t		*root;
+	char		 text[256];
+
+	if ((root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		if (snprintf(text, sizeof(text), "column %d: %s",
+		    jerr.column, jerr.text) < 0)
+			text[0] = '\0';
+		set_error(e, NULL, jerr.line, text);
+		errno = EBADMSG;
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		set_error(e, NULL, 1, "not a JSON object");
+		errno = EBADMSG;
+		return NULL;
+	}
+	return root;
+}
+
+/*
+ * Parse the text of a procs file into p, which the caller frees with
+ * bw_procs_free() after a success.  -1 with errno EBADMSG and e filled
+ * when the text is not a procs file; ENOMEM.  A file without a "ts"
+ * number is refused: its age, and so whether to believe it, is unknown.
+ */
+int
+bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
+    struct bw_error *e)
+{
+	json_t		*root, *a, *cap;
+	size_t		 i, n;
+
+	memset(p, 0, sizeof(*p));
+	if ((root = load(buf, len, e)) == NULL)
+		return -1;
+	p->ts = get_num(root, "ts");
+	if (isnan(p->ts) || p->ts < 0) {
+		json_decref(root);
+		set_error(e, NULL, 0, "no \"ts\" time stamp");
+		errno = EBADMSG;
+		return -1;
+	}
+	p->version = (int)get_int(root, "version", 1, 1000000, 1);
+	get_iface(root, p->iface);
+	p->interval = get_num(root, "interval_seconds");
+	if (!(p->interval > 0))
+		p->interval = NAN;
+	p->started = get_num(root, "started");
+	p->rx_bps = get_rate(root, "rx_bps");
+	p->tx_bps = get_rate(root, "tx_bps");
+	if (get_bytes(root, "rx_bytes", &p->rx_bytes) == 0 &&
+	    get_bytes(root, "tx_bytes", &p->tx_bytes) == 0)
+		p->has_bytes = 1;
+	p->coverage = get_num(root, "coverage");
+	if (p->coverage < 0 || p->coverage > 1)
+		p->coverage = NAN;
+	cap = json_object_get(root, "capture");
+	if (json_is_object(cap) &&
+	    get_bytes(cap, "packets", &p->packets) == 0 &&
+	    get_bytes(cap, "drops", &p->drops) == 0) {
+		p->has_capture = 1;
+		if (get_bytes(cap, "drops_interval", &p->drops_interval) == -1)
+			p->drops_interval = 0;
+	}
+
+	a = json_object_get(root, "processes");
+	if (json_is_array(a) && (n = json_array_size(a)) > 0) {
+		if (n > BW_PROCS_MAXROWS)
+			n = BW_PROCS_MAXROWS;
+		if ((p->procs = calloc(n, sizeof(*p->procs))) == NULL)
+			goto fail;
+		for (i = 0; i < n; i++) {
+			if (!json_is_object(json_array_get(a, i))) {
+				p->bad++;
+				continue;
+			}
+			parse_proc(json_array_get(a, i),
+			    &p->procs[p->nprocs++]);
+		}
+	}
+	a = json_object_get(root, "connections");
+	if (json_is_array(a)) {
+		p->has_conns = 1;
+		n = json_array_size(a);
+		if (n > BW_PROCS_MAXROWS)
+			n = BW_PROCS_MAXROWS;
+		if (n > 0 && (p->conns = calloc(n, sizeof(*p->conns))) ==
+		    NULL)
+			goto fail;
+		for (i = 0; i < n; i++) {
+			if (!json_is_object(json_array_get(a, i))) {
+				p->bad++;
+				continue;
+			}
+			parse_conn(json_array_get(a, i),
+			    &p->conns[p->nconns++]);
+		}
+	}
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	bw_procs_free(p);
+	set_error(e, NULL, 0, strerror(ENOMEM));
+	errno = ENOMEM;
+	return -1;
+}
+
+/*
+ * Read a procs file; -1 with errno and e filled (e->file = path):
+ * EBADMSG when it does not parse, else why it could not be read.
+ */
+int
+bw_procs_read(const char *path, struct bw_procs *p, struct bw_error *e)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rv, saved;
+
+	memset(p, 0, sizeof(*p));
+	if (bw_read_file(path, BW_PROCS_FILEMAX, &buf, &len) == -1) {
+		saved = errno;
+		set_error(e, path, 0, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	rv = bw_procs_parse(buf, len, p, e);
+	saved = errno;
+	free(buf);
+	if (rv == -1 && e != NULL &&
+	    snprintf(e->file, sizeof(e->file), "%s", path) < 0)
+		e->file[0] = '\0';
+	errno = saved;
+	return rv;
+}
+
+void
+bw_procs_free(struct bw_procs *p)
+{
+	free(p->procs);
+	free(p->conns);
+	p->procs = NULL;
+	p->conns = NULL;
+	p->nprocs = p->nconns = 0;
+}
+
+/* Whether bwprocs stopped writing: older than 3 intervals at now. */
+int
+bw_procs_stale(const struct bw_procs *p, double now)
+{
+	double	iv = p->interval > 0 ? p->interval : 2;
+
+	return now - p->ts > BW_PROCS_STALE * iv;
+}
+
+/*
+ * Parse the text of a live file (-1 and EBADMSG as for procs).
+ * Samples that are not [ts, rx, tx]
+ * with finite numbers, rates not negative, are skipped and counted;
+ * only the newest BW_LIVE_MAXSAMPLES are kept.
+ */
+int
+bw_live_parse(const char *buf, size_t len, struct bw_live *l,
+    struct bw_error *e)
+{
+	json_t		*root, *a, *s;
+	size_t		 i, n, first = 0;
+	double		 v[3];
+	int		 j, good;
+
+	memset(l, 0, sizeof(*l));
+	if ((root = load(buf, len, e)) == NULL)
+		return -1;
+	l->ts = get_num(root, "ts");
+	if (isnan(l->ts) || l->ts < 0) {
+		json_decref(root);
+		set_error(e, NULL, 0, "no \"ts\" time stamp");
+		errno = EBADMSG;
+		return -1;
+	}
+	get_iface(root, l->iface);
+	l->interval = get_num(root, "interval_seconds");
+	if (!(l->interval > 0))
+		l->interval = 1;
+	a = json_object_get(root, "samples");
+	n = json_is_array(a) ? json_array_size(a) : 0;
+	if (n > BW_LIVE_MAXSAMPLES)
+		first = n - BW_LIVE_MAXSAMPLES;
+	for (i = first; i < n; i++) {
+		s = json_array_get(a, i);
+		good = json_is_array(s) && json_array_size(s) == 3;
+		for (j = 0; good && j < 3; j++) {
+			if (!json_is_number(json_array_get(s, (size_t)j)))
+				good = 0;
+			else
+				v[j] = json_number_value(json_array_get(s,
+				    (size_t)j));
+			if (good && (!isfinite(v[j]) || v[j] < 0 ||
+			    (j > 0 && v[j] > BW_RATE_MAX)))
+				good = 0;
+		}
+		if (!good) {
+			l->bad++;
+			continue;
+		}
+		l->samples[l->nsamples].ts = v[0];
+		l->samples[l->nsamples].rx_bps = v[1];
+		l->samples[l->nsamples].tx_bps = v[2];
+		l->nsamples++;
+	}
+	json_decref(root);
+	return 0;
+}
+
+/* Read a live file; -1 with errno and e filled (e->file = path). */
+int
+bw_live_read(const char *path, struct bw_live *l, struct bw_error *e)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rv, saved;
+
+	memset(l, 0, sizeof(*l));
+	if (bw_read_file(path, BW_LIVE_FILEMAX, &buf, &len) == -1) {
+		saved = errno;
+		set_error(e, path, 0, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	rv = bw_live_parse(buf, len, l, e);
+	saved = errno;
+	free(buf);
+	if (rv == -1 && e != NULL &&
+	    snprintf(e->file, sizeof(e->file), "%s", path) < 0)
+		e->file[0] = '\0';
+	errno = saved;
+	return rv;
+}
+
+/* Older than 3 intervals, and at least 3 seconds, at now. */
+int
+bw_live_stale(const struct bw_live *l, double now)
+{
+	double	iv = l->interval > 0 ? l->interval : 1;
+	double	lim = BW_PROCS_STALE * iv;
+
+	return now - l->ts > (lim > 3 ? lim : 3);
+}

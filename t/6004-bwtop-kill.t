@@ -1,0 +1,101 @@
+#!/bin/sh
+# bwtop's k: SIGTERM to the selected process after a y/n question, only
+# offered for a process the user may signal, never for pid 0 rows, and
+# not for a pid that now belongs to another user than bwprocs saw.
+. "${0%/*}/lib.sh"
+. "$SRCDIR/t/data/top-lib.sh"
+need_tmux
+
+NOW=1795000000
+D=$T/d
+mkdir "$D"
+mkproc "$T/proc" "eth0 1000 2000"
+live "$D" $NOW 8000 4000
+
+sleep 1000 &
+SPID=$!
+trap 'kill "$SPID" 2>/dev/null; tmux -L "$TM" kill-server >/dev/null 2>&1;
+    rm -rf "$T"' EXIT
+ME=$(id -u)
+OTHER=$((ME + 4242))
+
+# alive PID: running, not a zombie waiting for us to reap it
+alive() {
+	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' \
+	    "/proc/$1/status"
+}
+
+# Rows: forwarded traffic on top, then the sleep, then a pid (ours, this
+# shell's) that bwprocs saw under another uid.
+procs "$D" $NOW "[forwarded] 0 0 90000000 0 1 1" \
+    "sleep $SPID $ME 5000000 0 1 1" "sh $$ $OTHER 1000 0 1 1"
+
+start "BWMON_NOW=$NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i eth0 -s 0.5"
+waitfor '^ +- +- +\[forwarded\]'
+ok $? "the rows are there"
+waitfor '^q:quit'
+ok $? "[forwarded] selected: k is not offered"
+key k
+waitfor 'k: \[forwarded\] is not a process: nothing to signal'
+ok $? "k on [forwarded]: refused"
+
+key Down
+waitfor '^k:kill q:quit'
+ok $? "the sleep selected: k is offered"
+key k
+waitfor "^Send SIGTERM to process $SPID \\(sleep 1000\\)\\? \\[y/n\\]"
+ok $? "k: asks, naming the process and its command line"
+key n
+waitfor "SIGTERM not sent to $SPID"
+ok $? "n: not sent"
+sleep 0.5
+alive "$SPID"
+ok $? "n: the process lives"
+
+key k
+waitfor "^Send SIGTERM to process $SPID"
+key x
+waitfor "SIGTERM not sent to $SPID"
+alive "$SPID"
+ok $? "any other key: not sent either"
+
+key k
+waitfor "^Send SIGTERM to process $SPID"
+key y
+waitfor "SIGTERM sent to $SPID \\(sleep 1000\\)"
+ok $? "y: sent, said"
+i=0
+while alive "$SPID" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+alive "$SPID"
+ok $(( ! $? )) "y: the process is gone"
+wait "$SPID" 2>/dev/null
+is $? 143 "it died of SIGTERM"
+
+# Its row stays until bwprocs drops it: k now finds no process.
+key k
+waitfor "k: process $SPID has exited"
+ok $? "k on a process that has exited: said"
+
+key Down
+waitfor '^q:quit'
+ok $? "a pid owned by another uid than bwprocs saw: k not offered"
+key k
+waitfor "k: pid $$ now belongs to uid $ME, not uid $OTHER as bwprocs saw"
+ok $? "k on it: refused, and why"
+alive $$
+ok $? "and nothing sent"
+
+# In other views k says where it works.
+key Tab
+waitfor '\[Connections\]'
+key k
+waitfor 'k works in the Processes view'
+ok $? "k elsewhere: said"
+
+key q
+is "$(ended)" "rc=0 modes: icanon echo" "q: exit 0, terminal restored"
+
+done_testing
