@@ -42,7 +42,10 @@ empty	=
 space	= $(empty) $(empty)
 TESTPATH = $(subst $(space),,$(foreach p,$(PROGS),$(CURDIR)/$(dir $(p)):))
 
-.PHONY: all check sanitize install uninstall lint clean
+CGIDIR	?= /opt/bwmon/cgi
+WWWDIR	?= /opt/bwmon/www
+
+.PHONY: all check sanitize install install-web uninstall lint clean
 
 all: $(PROGS) $(CGIS)
 
@@ -83,6 +86,13 @@ install: all
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1)
 	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8)
+
+# The CGIs and the static page, for nginx + fcgiwrap (setup.sh).
+install-web: all
+	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(WWWDIR)
+	$(if $(CGIS),install -m 0755 $(CGIS) $(DESTDIR)$(CGIDIR))
+	$(if $(wildcard cgi/www/*),cp -R cgi/www/. $(DESTDIR)$(WWWDIR)/)
+	$(if $(wildcard cgi/www/*),chmod -R a+rX $(DESTDIR)$(WWWDIR))
 
 uninstall:
 	rm -f $(foreach p,$(PROGS),$(DESTDIR)$(BINDIR)/$(notdir $(p))) \

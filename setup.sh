@@ -9,17 +9,24 @@ set -eu
 
 usage() {
 	cat <<USAGE
-usage: sudo ./setup.sh [--iface IFACE] [--prefix DIR] [--skip-deps] [--help]
+usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
+                       [--auth USER] [--skip-deps] [--skip-nginx] [--help]
 
   --iface IFACE  the interface the tools show by default
                  (default: the default-route interface)
-  --prefix DIR   where man pages go below (default /usr/local)
+  --port PORT    where nginx serves the dashboard (default 8080)
+  --prefix DIR   where the CGIs and the page go (default /opt/bwmon)
+  --auth USER    protect the page with HTTP basic auth for USER; the
+                 password is read from BWMON_PASSWORD or asked for
   --skip-deps    do not apt-get install build and runtime packages
+  --skip-nginx   install the CGIs and page but write no nginx site
+                 (bring your own web server: see bwmon-cgi(8))
   --help         this text
 
-Environment overrides: IFACE PREFIX DATA_DIR BIN_DIR CONF_DIR CRON_DIR
-(defaults: default-route interface, /usr/local, /var/lib/bwmon,
-/usr/local/bin, /etc/bwmon, /etc/cron.d).
+Environment overrides: IFACE PORT PREFIX DATA_DIR BIN_DIR CONF_DIR
+CRON_DIR MAN_DIR NGINX_DIR RUN_DIR (defaults: default-route interface,
+8080, /opt/bwmon, /var/lib/bwmon, /usr/local/bin, /etc/bwmon,
+/etc/cron.d, /usr/local/share/man, /etc/nginx, /run/bwmon).
 USAGE
 }
 
@@ -27,23 +34,35 @@ say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 IFACE=${IFACE:-}
-PREFIX=${PREFIX:-/usr/local}
+PORT=${PORT:-8080}
+PREFIX=${PREFIX:-/opt/bwmon}
 DATA_DIR=${DATA_DIR:-/var/lib/bwmon}
 BIN_DIR=${BIN_DIR:-/usr/local/bin}
 CONF_DIR=${CONF_DIR:-/etc/bwmon}
 CRON_DIR=${CRON_DIR:-/etc/cron.d}
-MAN_DIR=${MAN_DIR:-$PREFIX/share/man}
+MAN_DIR=${MAN_DIR:-/usr/local/share/man}
+NGINX_DIR=${NGINX_DIR:-/etc/nginx}
+RUN_DIR=${RUN_DIR:-/run/bwmon}
+AUTH_USER=
 skip_deps=0
+skip_nginx=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iface)	[ $# -ge 2 ] || { usage >&2; exit 2; }
 			IFACE=$2; shift 2 ;;
 	--iface=*)	IFACE=${1#*=}; shift ;;
+	--port)		[ $# -ge 2 ] || { usage >&2; exit 2; }
+			PORT=$2; shift 2 ;;
+	--port=*)	PORT=${1#*=}; shift ;;
 	--prefix)	[ $# -ge 2 ] || { usage >&2; exit 2; }
-			PREFIX=$2; MAN_DIR=$PREFIX/share/man; shift 2 ;;
-	--prefix=*)	PREFIX=${1#*=}; MAN_DIR=$PREFIX/share/man; shift ;;
+			PREFIX=$2; shift 2 ;;
+	--prefix=*)	PREFIX=${1#*=}; shift ;;
+	--auth)		[ $# -ge 2 ] || { usage >&2; exit 2; }
+			AUTH_USER=$2; shift 2 ;;
+	--auth=*)	AUTH_USER=${1#*=}; shift ;;
 	--skip-deps)	skip_deps=1; shift ;;
+	--skip-nginx)	skip_nginx=1; shift ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		printf 'setup: unknown argument: %s\n' "$1" >&2
 			usage >&2; exit 2 ;;
@@ -60,6 +79,20 @@ case $IFACE in
 	printf 'setup: --iface: bad interface name: %s\n' "$IFACE" >&2
 	exit 2 ;;
 esac
+case $PORT in
+''|*[!0-9]*)
+	printf 'setup: --port: not a port number: %s\n' "$PORT" >&2
+	exit 2 ;;
+esac
+if [ "$PORT" -lt 1 ] || [ "$PORT" -gt 65535 ]; then
+	printf 'setup: --port: out of range: %s\n' "$PORT" >&2
+	exit 2
+fi
+case $AUTH_USER in
+*[!A-Za-z0-9._-]*)
+	printf 'setup: --auth: user names are letters, digits, ., _, -\n' >&2
+	exit 2 ;;
+esac
 if [ -z "$IFACE" ]; then
 	IFACE=$(awk '$2 == "00000000" { print $1; exit }' /proc/net/route \
 	    2>/dev/null || true)
@@ -69,8 +102,10 @@ if [ -n "$IFACE" ] && ! grep -q "^ *$IFACE:" /proc/net/dev; then
 fi
 
 # 1. Packages.
-BUILD_PKGS="gcc make libc6-dev pkg-config libjansson-dev"
+BUILD_PKGS="gcc make libc6-dev pkg-config libjansson-dev libncurses-dev"
 RUN_PKGS="libjansson4 cron"
+[ "$skip_nginx" = 1 ] || RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl"
+[ -z "$AUTH_USER" ] || RUN_PKGS="$RUN_PKGS openssl"
 if [ "$skip_deps" = 0 ]; then
 	missing=
 	for p in $BUILD_PKGS $RUN_PKGS; do
@@ -93,7 +128,10 @@ say "building"
 make -s all || die "build failed: see the compiler output above"
 make -s install BINDIR="$BIN_DIR" MANDIR="$MAN_DIR" ||
     die "install into $BIN_DIR failed"
-say "installed programs into $BIN_DIR and man pages into $MAN_DIR"
+make -s install-web CGIDIR="$PREFIX/cgi" WWWDIR="$PREFIX/www" ||
+    die "install into $PREFIX failed"
+say "installed programs into $BIN_DIR, man pages into $MAN_DIR," \
+    "CGIs and page into $PREFIX"
 
 # 3. Configuration: never overwritten; new keys are reported.
 mkdir -p "$CONF_DIR"
@@ -164,8 +202,156 @@ then
 	fi
 fi
 
-# 6. The first sample primes the counters; rows follow every 5 minutes.
+# 6. The web dashboard: fcgiwrap runs the CGIs, nginx serves the page.
+# systemd manages the system's nginx and fcgiwrap; with NGINX_DIR or
+# RUN_DIR set elsewhere (a test, a second instance) we run our own.
+have_systemd() {
+	[ "$NGINX_DIR" = /etc/nginx ] && [ "$RUN_DIR" = /run/bwmon ] &&
+	    [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
+}
+
+# fcgiwrap: Debian's socket unit under systemd, else our own spawn-fcgi.
+start_fcgiwrap() {
+	if have_systemd; then
+		systemctl enable --now fcgiwrap.socket >/dev/null 2>&1 ||
+		    die "could not start fcgiwrap: see 'systemctl status fcgiwrap.socket'"
+		SOCKET=/run/fcgiwrap.socket
+		return
+	fi
+	SOCKET=$RUN_DIR/fcgiwrap.sock
+	mkdir -p "$RUN_DIR"
+	if [ -f "$RUN_DIR/fcgiwrap.pid" ] &&
+	    kill -0 "$(cat "$RUN_DIR/fcgiwrap.pid")" 2>/dev/null; then
+		return
+	fi
+	rm -f "$SOCKET"
+	spawn-fcgi -s "$SOCKET" -M 0660 -u www-data -g www-data \
+	    -U www-data -G www-data -P "$RUN_DIR/fcgiwrap.pid" -- \
+	    /usr/sbin/fcgiwrap -f >/dev/null ||
+	    die "could not start fcgiwrap with spawn-fcgi"
+	say "started fcgiwrap directly (no systemd): pid file" \
+	    "$RUN_DIR/fcgiwrap.pid; it will not survive a reboot"
+}
+
+# nginx: reload it if it runs, else start it.
+start_nginx() {
+	nginx -t -c "$NGINX_DIR/nginx.conf" >"$RUN_DIR/nginx-t.log" 2>&1 || {
+		cat "$RUN_DIR/nginx-t.log" >&2
+		die "nginx -t rejects the configuration (above); the site is $site"
+	}
+	if have_systemd; then
+		systemctl enable nginx >/dev/null 2>&1 || true
+		systemctl reload-or-restart nginx ||
+		    die "could not (re)start nginx: see 'systemctl status nginx'"
+	else
+		# Our own nginx: restart rather than reload.  Old workers of a
+		# reload went on answering with the old site for seconds here.
+		pidf=$(sed -n 's/^[[:space:]]*pid[[:space:]]*\([^;]*\);.*/\1/p' \
+		    "$NGINX_DIR/nginx.conf" | head -n 1)
+		pidf=${pidf:-/run/nginx.pid}
+		if [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
+			nginx -c "$NGINX_DIR/nginx.conf" -s stop 2>/dev/null || true
+			# nginx removes its pid file as it exits.
+			i=0
+			while [ -f "$pidf" ] && [ $i -lt 50 ]; do
+				i=$((i + 1))
+				sleep 0.1
+			done
+		fi
+		nginx -c "$NGINX_DIR/nginx.conf" ||
+		    die "could not start nginx: see $RUN_DIR/nginx-t.log"
+		say "started nginx directly (no systemd): it will not survive" \
+		    "a reboot"
+	fi
+}
+
+site=$NGINX_DIR/sites-available/bwmon
+if [ "$skip_nginx" = 0 ]; then
+	command -v nginx >/dev/null 2>&1 ||
+	    die "nginx is not installed (apt-get install nginx, or --skip-nginx)"
+	mkdir -p "$RUN_DIR" "$NGINX_DIR/sites-available" \
+	    "$NGINX_DIR/sites-enabled"
+	start_fcgiwrap
+	auth=
+	if [ -n "$AUTH_USER" ]; then
+		pw=${BWMON_PASSWORD:-}
+		if [ -z "$pw" ]; then
+			[ -t 0 ] || die "--auth: set BWMON_PASSWORD or run on a terminal"
+			stty -echo 2>/dev/null || true
+			printf 'password for %s: ' "$AUTH_USER" >&2
+			read -r pw
+			stty echo 2>/dev/null || true
+			printf '\n' >&2
+		fi
+		[ -n "$pw" ] || die "--auth: empty password"
+		hash=$(printf '%s\n' "$pw" | openssl passwd -6 -stdin) ||
+		    die "--auth: openssl passwd failed"
+		umask 027
+		printf '%s:%s\n' "$AUTH_USER" "$hash" >"$CONF_DIR/htpasswd"
+		umask 022
+		chgrp www-data "$CONF_DIR/htpasswd" 2>/dev/null || true
+		auth="auth_basic \"bwmon\"; auth_basic_user_file $CONF_DIR/htpasswd;"
+		say "basic auth for $AUTH_USER in $CONF_DIR/htpasswd"
+	fi
+	sed -e "s#@LISTEN@#$PORT#" -e "s#@ROOT@#$PREFIX/www#" \
+	    -e "s#@CGIDIR@#$PREFIX/cgi#" -e "s#@DATADIR@#$DATA_DIR#" \
+	    -e "s#@CONF@#$conf#" -e "s#@SOCKET@#$SOCKET#" \
+	    -e "s#@AUTH@#$auth#" -e "s#@ENV@##" cgi/nginx.conf.in \
+	    >"$site.tmp"
+	mv "$site.tmp" "$site"
+	ln -sf "$site" "$NGINX_DIR/sites-enabled/bwmon"
+	say "wrote the nginx site $site (port $PORT)"
+	start_nginx
+else
+	say "--skip-nginx: no web server configured; the CGIs are in" \
+	    "$PREFIX/cgi and the page in $PREFIX/www (see bwmon-cgi(8))"
+fi
+
+# 7. The first sample primes the counters; rows follow every 5 minutes.
 "$BIN_DIR/bwcollect" -d "$DATA_DIR" -c "$conf" ||
     die "first sample failed: run '$BIN_DIR/bwcollect -v -d $DATA_DIR'"
 say "sampled the interfaces into $DATA_DIR (a first sample only primes the counters)"
-say "done. In 5 minutes try: bwhistory -r 1h; bwtotal --day"
+# The HTTP status of a dashboard URL, with the credentials if any.
+http_code() {
+	if [ -n "$AUTH_USER" ]; then
+		curl -s -o /dev/null -w '%{http_code}' -u "$AUTH_USER:$pw" "$1"
+	else
+		curl -s -o /dev/null -w '%{http_code}' "$1"
+	fi
+}
+
+if [ "$skip_nginx" = 0 ]; then
+	base=http://127.0.0.1:$PORT
+	# Until nginx serves the new site as configured: 200 for the CGI, and
+	# without credentials 401 exactly when --auth was given (a systemd
+	# reload is asynchronous).
+	want=200
+	[ -z "$AUTH_USER" ] || want=401
+	i=0
+	until code=$(http_code "$base/api/ifaces") && [ "$code" = 200 ] &&
+	    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/ifaces")" = "$want" ]
+	do
+		i=$((i + 1))
+		[ $i -lt 40 ] || die "the dashboard does not answer as configured at" \
+		    "$base/api/ifaces (HTTP $code): see the nginx error log" \
+		    "and 'Troubleshooting' in README.md"
+		sleep 0.25
+	done
+	# 200 with rates, or a JSON 4xx saying what data is missing: the CGI
+	# ran.  502 or 403 mean nginx could not run it.
+	code=$(http_code "$base/api/live")
+	case $code in
+	200|400|404) ;;
+	*) die "/api/live answers HTTP $code: see the nginx error log" \
+	    "and 'Troubleshooting' in README.md" ;;
+	esac
+	if [ -f "$PREFIX/www/index.html" ]; then
+		code=$(http_code "$base/")
+		[ "$code" = 200 ] || die "the page answers HTTP $code"
+	fi
+	say "the dashboard answers; open one of:"
+	for a in $(hostname -I 2>/dev/null) 127.0.0.1; do
+		say "  http://$a:$PORT/"
+	done
+fi
+say "done. In 5 minutes try: bwhistory -r 1h; bwtotal --day; bwtop"

@@ -12,18 +12,20 @@ usage: sudo ./uninstall.sh [--purge-data] [--help]
   --purge-data  also remove the data directory and the configuration
 
 Environment overrides as for setup.sh: PREFIX DATA_DIR BIN_DIR CONF_DIR
-CRON_DIR.
+CRON_DIR MAN_DIR NGINX_DIR RUN_DIR.
 USAGE
 }
 
 say() { printf 'uninstall: %s\n' "$*"; }
 
-PREFIX=${PREFIX:-/usr/local}
+PREFIX=${PREFIX:-/opt/bwmon}
 DATA_DIR=${DATA_DIR:-/var/lib/bwmon}
 BIN_DIR=${BIN_DIR:-/usr/local/bin}
 CONF_DIR=${CONF_DIR:-/etc/bwmon}
 CRON_DIR=${CRON_DIR:-/etc/cron.d}
-MAN_DIR=${MAN_DIR:-$PREFIX/share/man}
+MAN_DIR=${MAN_DIR:-/usr/local/share/man}
+NGINX_DIR=${NGINX_DIR:-/etc/nginx}
+RUN_DIR=${RUN_DIR:-/run/bwmon}
 purge=0
 
 while [ $# -gt 0 ]; do
@@ -36,15 +38,35 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" = 0 ] || { echo "uninstall: run as root" >&2; exit 1; }
 
+# The nginx site: only ours; other sites stay as they are.
+if [ -e "$NGINX_DIR/sites-available/bwmon" ] ||
+    [ -L "$NGINX_DIR/sites-enabled/bwmon" ]; then
+	rm -f "$NGINX_DIR/sites-enabled/bwmon" "$NGINX_DIR/sites-available/bwmon"
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
+	then
+		systemctl reload nginx 2>/dev/null || true
+	else
+		nginx -c "$NGINX_DIR/nginx.conf" -s reload 2>/dev/null || true
+	fi
+	say "removed the nginx site and reloaded nginx"
+fi
+# fcgiwrap, when setup.sh started it itself (no systemd).
+if [ -f "$RUN_DIR/fcgiwrap.pid" ]; then
+	kill "$(cat "$RUN_DIR/fcgiwrap.pid")" 2>/dev/null || true
+	rm -f "$RUN_DIR/fcgiwrap.pid" "$RUN_DIR/fcgiwrap.sock"
+	say "stopped the fcgiwrap setup.sh had started"
+fi
+rm -rf "$PREFIX/cgi" "$PREFIX/www"
+rmdir "$PREFIX" 2>/dev/null || true
 rm -f "$CRON_DIR/bwmon"
 for p in bwcollect bwhistory bwtotal bwtop; do
 	rm -f "$BIN_DIR/$p"
 done
 for m in man1/bwhistory.1 man1/bwtop.1 man1/bwtotal.1 man5/bwmon-files.5 \
-    man5/bwmon.conf.5 man8/bwcollect.8; do
+    man5/bwmon.conf.5 man8/bwcollect.8 man8/bwmon-cgi.8; do
 	rm -f "$MAN_DIR/$m"
 done
-say "removed programs, man pages and the cron job"
+say "removed programs, CGIs, page, man pages and the cron job"
 if [ "$purge" = 1 ]; then
 	rm -rf "$DATA_DIR" "$CONF_DIR"
 	say "removed $DATA_DIR and $CONF_DIR"

@@ -3,14 +3,49 @@
 . "${0%/*}/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "setup.sh needs root"
+for b in nginx spawn-fcgi /usr/sbin/fcgiwrap curl openssl; do
+	command -v "$b" >/dev/null 2>&1 || skip_all "needs $b"
+done
 S=$SRCDIR
-export BIN_DIR=$T/bin PREFIX=$T/prefix DATA_DIR=$T/data CONF_DIR=$T/etc \
-    CRON_DIR=$T/cron
+export BIN_DIR=$T/bin PREFIX=$T/opt DATA_DIR=$T/data CONF_DIR=$T/etc \
+    CRON_DIR=$T/cron MAN_DIR=$T/man NGINX_DIR=$T/nginx RUN_DIR=$T/run
+# nginx's workers and fcgiwrap run as www-data: let them reach $T.
+chmod 755 "$T"
+# An nginx of the test's own, shaped like Debian's /etc/nginx.
+mkdir -p "$NGINX_DIR/sites-enabled" "$NGINX_DIR/sites-available" "$T/ngx"
+cat >"$NGINX_DIR/nginx.conf" <<NGX
+user www-data;
+worker_processes 1;
+pid $T/ngx/nginx.pid;
+error_log $T/ngx/error.log;
+events { worker_connections 64; }
+http {
+	include /etc/nginx/mime.types;
+	access_log off;
+	client_body_temp_path $T/ngx/body;
+	fastcgi_temp_path $T/ngx/fastcgi;
+	proxy_temp_path $T/ngx/proxy;
+	uwsgi_temp_path $T/ngx/uwsgi;
+	scgi_temp_path $T/ngx/scgi;
+	include $NGINX_DIR/sites-enabled/*;
+}
+NGX
+stop_servers() {
+	[ -f "$T/ngx/nginx.pid" ] && kill "$(cat "$T/ngx/nginx.pid")" 2>/dev/null
+	[ -f "$RUN_DIR/fcgiwrap.pid" ] && kill "$(cat "$RUN_DIR/fcgiwrap.pid")" 2>/dev/null
+	rm -rf "$T"
+}
+trap stop_servers EXIT
+[ -z "${KEEP_T:-}" ] || trap - EXIT
+# A free loopback port.
+PORT=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport')
+export PORT
 
 "$S/setup.sh" --help >"$T/out"; ok $? "--help exits 0"
 like "$(cat "$T/out")" '^usage: sudo ./setup.sh' "--help prints usage"
 "$S/setup.sh" --bogus 2>"$T/err"; is $? 2 "an unknown flag is a usage error"
 "$S/setup.sh" --skip-deps --iface ../x 2>"$T/err"; is $? 2 "a bad --iface is a usage error"
+"$S/setup.sh" --skip-deps --port 99999 2>"$T/err"; is $? 2 "a bad --port is a usage error"
 "$S/setup.sh" --skip-deps --iface nosuch0 2>"$T/err"; st=$?
 is $st 1 "a missing --iface fails"
 like "$(cat "$T/err")" 'nosuch0 does not exist.*lo' "and lists the interfaces"
@@ -21,7 +56,29 @@ is $st 0 "setup.sh installs into the throwaway prefix"
 for p in bwcollect bwhistory bwtotal; do
 	"$BIN_DIR/$p" -V >/dev/null; ok $? "$p runs from BIN_DIR"
 done
-[ -f "$PREFIX/share/man/man8/bwcollect.8" ]; ok $? "man pages installed"
+[ -f "$MAN_DIR/man8/bwcollect.8" ]; ok $? "man pages installed"
+[ -x "$PREFIX/cgi/history.cgi" ]; ok $? "CGIs installed into PREFIX"
+
+# The real nginx and fcgiwrap answer every endpoint.
+code() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
+U=http://127.0.0.1:$PORT
+nginx -t -c "$NGINX_DIR/nginx.conf" >/dev/null 2>&1; ok $? "nginx -t accepts the written site"
+is "$(code "$U/api/ifaces")" 200 "/api/ifaces answers through nginx"
+like "$(cat "$T/body")" '"ifaces"' "... with JSON"
+for e in live procs "history?range=24h" spikes alerts totals heatmap; do
+	c=$(code "$U/api/$e")
+	case $c in 200|404) r=0 ;; *) r=1 ;; esac
+	ok $r "/api/$e answers 200 or 404 through nginx (got $c)"
+	like "$(cat "$T/body")" '^[{]' "... with a JSON body"
+done
+is "$(code "$U/metrics")" 200 "/metrics answers"
+like "$(cat "$T/body")" 'bwmon_' "... with bwmon series"
+if [ -f "$S/cgi/www/index.html" ]; then
+	is "$(code "$U/")" 200 "the page answers"
+fi
+like "$(cat "$T/out")" "http://127.0.0.1:$PORT/" "setup prints the URL"
+"$BIN_DIR/bwtop" -b -n 1 -d "$DATA_DIR" -i lo >"$T/top" 2>&1; st=$?
+is $st 0 "bwtop -b -n 1 works from BIN_DIR"
 like "$(cat "$CONF_DIR/bwmon.conf")" '^iface = lo$' "config written with the interface"
 like "$(cat "$CRON_DIR/bwmon")" "$BIN_DIR/bwcollect" "cron job runs the installed bwcollect"
 like "$(cat "$CRON_DIR/bwmon")" "^BWMON_DATA_DIR=$DATA_DIR\$" "cron job uses the data directory"
@@ -41,7 +98,35 @@ ok $? "bwcollect works from BIN_DIR"
 "$BIN_DIR/bwhistory" -d "$DATA_DIR" -i lo -r 1h >/dev/null 2>&1; st=$?
 [ $st -le 1 ]; ok $? "bwhistory runs from BIN_DIR"
 
+# --auth: the page wants a password.
+BWMON_PASSWORD='s3cret pass' "$S/setup.sh" --skip-deps --iface lo --auth admin >"$T/out" 2>&1
+st=$?
+is $st 0 "setup.sh --auth succeeds"
+[ $st -eq 0 ] || sed 's/^/# /' "$T/out" "$T/ngx/error.log"
+grep -q auth_basic "$NGINX_DIR/sites-available/bwmon"; ok $? "the site asks for basic auth"
+# nginx reloads asynchronously: give the new workers a moment.
+i=0
+while [ "$(code "$U/api/ifaces")" != 401 ] && [ $i -lt 40 ]; do
+	i=$((i + 1)); sleep 0.25
+done
+is "$(code "$U/api/ifaces")" 401 "without the password: 401"
+is "$(code -u 'admin:s3cret pass' "$U/api/ifaces")" 200 "with it: 200"
+"$S/setup.sh" --skip-deps --iface lo >"$T/out" 2>&1
+st=$?
+is $st 0 "setup.sh without --auth succeeds"
+[ $st -eq 0 ] || sed 's/^/# /' "$T/out" "$T/ngx/error.log"
+i=0
+while [ "$(code "$U/api/ifaces")" != 200 ] && [ $i -lt 40 ]; do
+	i=$((i + 1)); sleep 0.25
+done
+is "$(code "$U/api/ifaces")" 200 "setup.sh without --auth opens it again"
+echo "server { listen 127.0.0.1:1; }" >"$NGINX_DIR/sites-enabled/other"
+
 "$S/uninstall.sh" >"$T/out"; ok $? "uninstall.sh succeeds"
+[ ! -e "$NGINX_DIR/sites-enabled/bwmon" ] && [ ! -e "$PREFIX/cgi" ]
+ok $? "nginx site, CGIs and page removed"
+[ -f "$NGINX_DIR/sites-enabled/other" ]; ok $? "an unrelated nginx site is untouched"
+[ ! -f "$RUN_DIR/fcgiwrap.pid" ]; ok $? "the fcgiwrap it started is stopped"
 [ ! -e "$BIN_DIR/bwcollect" ] && [ ! -e "$CRON_DIR/bwmon" ]
 ok $? "programs and cron job removed"
 [ -d "$DATA_DIR" ] && [ -f "$CONF_DIR/bwmon.conf" ]; ok $? "data and config kept"
