@@ -26,6 +26,7 @@
 #include "fmt.h"
 #include "history.h"
 #include "totals.h"
+#include "totjson.h"
 #include "util.h"
 
 #define LOG_MAX		(64 << 20)	/* a totals log we still read */
@@ -263,43 +264,13 @@ print_table(const char *iface, enum bw_period p, int msd, int64_t now,
 		    h->bad, h->bad == 1 ? "" : "s", iface);
 }
 
-static json_t *
-total_json(const struct bw_total *t)
-{
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "start", (json_int_t)t->start, "end", (json_int_t)t->end,
-	    "rx_bytes", (json_int_t)t->rx_bytes,
-	    "tx_bytes", (json_int_t)t->tx_bytes,
-	    "total_bytes", (json_int_t)t->total_bytes,
-	    "samples", (json_int_t)t->samples);
-}
-
 static void
 print_json(const char *iface, enum bw_period p, int msd,
     const struct bw_total *tot, size_t n, const struct bw_total *sum)
 {
-	json_t	*root, *arr, *o;
-	size_t	 k;
+	json_t	*root;
 
-	if ((arr = json_array()) == NULL)
-		errx(1, "out of memory");
-	for (k = 0; k < n; k++) {
-		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
-		    "label", tot[k].label,
-		    "start", (json_int_t)tot[k].start,
-		    "end", (json_int_t)tot[k].end,
-		    "rx_bytes", (json_int_t)tot[k].rx_bytes,
-		    "tx_bytes", (json_int_t)tot[k].tx_bytes,
-		    "total_bytes", (json_int_t)tot[k].total_bytes,
-		    "samples", (json_int_t)tot[k].samples,
-		    "partial", tot[k].partial);
-		if (o == NULL || json_array_append_new(arr, o) == -1)
-			errx(1, "out of memory");
-	}
-	root = json_pack("{s:s, s:s, s:i, s:o, s:o}", "iface", iface,
-	    "period", bw_period_name(p), "month_start_day", msd,
-	    "periods", arr, "total", total_json(sum));
-	if (root == NULL)
+	if ((root = bw_totals_json(iface, p, msd, tot, n, sum)) == NULL)
 		errx(1, "out of memory");
 	if (json_dumpf(root, stdout, JSON_COMPACT) == -1 ||
 	    putchar('\n') == EOF)

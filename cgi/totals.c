@@ -15,17 +15,7 @@
 #include "cgi.h"
 #include "history.h"
 #include "totals.h"
-
-static json_t *
-total_json(const struct bw_total *t)
-{
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "start", (json_int_t)t->start, "end", (json_int_t)t->end,
-	    "rx_bytes", (json_int_t)t->rx_bytes,
-	    "tx_bytes", (json_int_t)t->tx_bytes,
-	    "total_bytes", (json_int_t)t->total_bytes,
-	    "samples", (json_int_t)t->samples);
-}
+#include "totjson.h"
 
 /* What bwtotal --json prints for one kind of period. */
 static json_t *
@@ -33,33 +23,12 @@ period_json(struct cgi *c, const struct bw_hist *h, enum bw_period p,
     size_t n, int64_t now)
 {
 	struct bw_total	 tot[30], sum;
-	json_t		*arr, *o;
-	size_t		 k;
 	int		 msd = c->conf.month_start_day;
 
 	if (bw_totals(h, p, msd, now, tot, n, &sum) == -1)
 		cgi_fail(c, 500, NULL, "cannot count %s totals: %s",
 		    bw_period_name(p), strerror(errno));
-	if ((arr = json_array()) == NULL)
-		return NULL;
-	for (k = 0; k < n; k++) {
-		o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
-		    "label", tot[k].label,
-		    "start", (json_int_t)tot[k].start,
-		    "end", (json_int_t)tot[k].end,
-		    "rx_bytes", (json_int_t)tot[k].rx_bytes,
-		    "tx_bytes", (json_int_t)tot[k].tx_bytes,
-		    "total_bytes", (json_int_t)tot[k].total_bytes,
-		    "samples", (json_int_t)tot[k].samples,
-		    "partial", tot[k].partial);
-		if (o == NULL || json_array_append_new(arr, o) == -1) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return json_pack("{s:s, s:s, s:i, s:o, s:o}", "iface", c->iface,
-	    "period", bw_period_name(p), "month_start_day", msd,
-	    "periods", arr, "total", total_json(&sum));
+	return bw_totals_json(c->iface, p, msd, tot, n, &sum);
 }
 
 int
