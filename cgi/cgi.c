@@ -591,54 +591,15 @@ int
 cgi_read(const struct cgi *c, const char *name, size_t max, char **bufp,
     size_t *lenp)
 {
-	struct stat	 st;
-	char		*buf = NULL, *nb;
-	size_t		 len = 0, cap;
-	ssize_t		 n;
-	int		 fd, saved;
+	int	fd, rv, saved;
 
 	if ((fd = cgi_open(c, name)) == -1)
 		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if ((uintmax_t)st.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	cap = (size_t)st.st_size + 4096;
-	if ((buf = malloc(cap + 1)) == NULL)
-		goto fail;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= max) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap = cap * 2 > max ? max : cap * 2;
-			if ((nb = realloc(buf, cap + 1)) == NULL)
-				goto fail;
-			buf = nb;
-		}
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	(void)close(fd);
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-fail:
+	rv = bw_read_fd(fd, max, bufp, lenp);
 	saved = errno;
-	free(buf);
 	(void)close(fd);
 	errno = saved;
-	return -1;
+	return rv;
 }
 
 static sigjmp_buf	bus_jmp;

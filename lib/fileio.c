@@ -155,35 +155,33 @@ bw_append_line(const char *path, const char *line, size_t len)
 }
 
 /*
- * Read a whole regular file of at most max bytes into a NUL-terminated
- * buffer the caller frees.  Reads to end of file rather than trusting
- * st_size, which is 0 for /proc files.  Symlinks are refused (ELOOP) and
- * a larger file fails with EFBIG.
+ * Read a whole regular file of at most max bytes from an open descriptor
+ * (which stays open) into a NUL-terminated buffer the caller frees.
+ * Reads to end of file rather than trusting st_size, which is 0 for /proc
+ * files.  Not a regular file: EINVAL; larger than max: EFBIG.
  */
 int
-bw_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
+bw_read_fd(int fd, size_t max, char **bufp, size_t *lenp)
 {
 	struct stat	 st;
 	char		*buf = NULL, *nb;
 	size_t		 len = 0, cap;
 	ssize_t		 n;
-	int		 fd, saved;
+	int		 saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return -1;
 	if (fstat(fd, &st) == -1)
-		goto fail;
+		return -1;
 	if (!S_ISREG(st.st_mode)) {
 		errno = EINVAL;
-		goto fail;
+		return -1;
 	}
 	if ((uintmax_t)st.st_size > max) {
 		errno = EFBIG;
-		goto fail;
+		return -1;
 	}
 	cap = (size_t)st.st_size + 4096;
 	if ((buf = malloc(cap + 1)) == NULL)
-		goto fail;
+		return -1;
 	for (;;) {
 		if (len == cap) {
 			if (cap >= max) {
@@ -206,16 +204,29 @@ bw_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
-	(void)close(fd);
 	*bufp = buf;
 	*lenp = len;
 	return 0;
 fail:
 	saved = errno;
 	free(buf);
-	(void)close(fd);
 	errno = saved;
 	return -1;
+}
+
+/* bw_read_fd() of a path; symlinks are refused (ELOOP). */
+int
+bw_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
+{
+	int	fd, rv, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -1;
+	rv = bw_read_fd(fd, max, bufp, lenp);
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
 }
 
 /*
