@@ -102,7 +102,8 @@ if [ -n "$IFACE" ] && ! grep -q "^ *$IFACE:" /proc/net/dev; then
 fi
 
 # 1. Packages.
-BUILD_PKGS="gcc make libc6-dev pkg-config libjansson-dev libncurses-dev"
+BUILD_PKGS="gcc make libc6-dev pkg-config libjansson-dev libncurses-dev
+    libpcap-dev libnetfilter-conntrack-dev"
 RUN_PKGS="libjansson4 cron"
 [ "$skip_nginx" = 1 ] || RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl"
 [ -z "$AUTH_USER" ] || RUN_PKGS="$RUN_PKGS openssl"

@@ -59,11 +59,11 @@ fi
 rm -rf "$PREFIX/cgi" "$PREFIX/www"
 rmdir "$PREFIX" 2>/dev/null || true
 rm -f "$CRON_DIR/bwmon"
-for p in bwcollect bwhistory bwtotal bwtop; do
+for p in bwcollect bwhistory bwprocs bwtotal bwtop; do
 	rm -f "$BIN_DIR/$p"
 done
 for m in man1/bwhistory.1 man1/bwtop.1 man1/bwtotal.1 man5/bwmon-files.5 \
-    man5/bwmon.conf.5 man8/bwcollect.8 man8/bwmon-cgi.8; do
+    man5/bwmon.conf.5 man8/bwcollect.8 man8/bwmon-cgi.8 man8/bwprocs.8; do
 	rm -f "$MAN_DIR/$m"
 done
 say "removed programs, CGIs, page, man pages and the cron job"

@@ -25,16 +25,26 @@ struct conf_key {
 };
 
 static const struct conf_key keys[] = {
+	{ "capture_buffer_mb", CONF_INT,
+	    offsetof(struct bw_conf, capture_buffer_mb), 1, 2048 },
 	{ "counter_bits", CONF_BITS, offsetof(struct bw_conf, counter_bits),
 	    0, 0 },
 	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },
 	{ "ifaces", CONF_IFLIST, 0, 0, 0 },
 	{ "max_bps", CONF_DOUBLE, offsetof(struct bw_conf, max_bps),
 	    1e3, 1e13 },
+	{ "max_connections", CONF_INT,
+	    offsetof(struct bw_conf, max_connections), 1000, 10000000 },
 	{ "month_start_day", CONF_INT,
 	    offsetof(struct bw_conf, month_start_day), 1, 28 },
+	{ "procs_interval", CONF_INT,
+	    offsetof(struct bw_conf, procs_interval), 1, 60 },
+	{ "procs_linger", CONF_INT,
+	    offsetof(struct bw_conf, procs_linger), 0, 3600 },
 	{ "retention_days", CONF_INT,
 	    offsetof(struct bw_conf, retention_days), 1, 3650 },
+	{ "top_connections", CONF_INT,
+	    offsetof(struct bw_conf, top_connections), 0, 1000 },
 };
 
 void
@@ -44,6 +54,11 @@ bw_conf_init(struct bw_conf *c)
 	c->retention_days = 180;
 	c->month_start_day = 1;
 	c->max_bps = 100e9;
+	c->procs_interval = 2;
+	c->procs_linger = 60;
+	c->top_connections = 50;
+	c->max_connections = 100000;
+	c->capture_buffer_mb = 64;
 }
 
 static void __attribute__((format(printf, 4, 5)))

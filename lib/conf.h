@@ -17,6 +17,12 @@ struct bw_conf {
 	int	month_start_day;
 	double	max_bps;
 	int	counter_bits;		/* 32, 64, or 0: auto */
+	/* bwprocs */
+	int	procs_interval;		/* seconds between procs files */
+	int	procs_linger;		/* seconds a quiet process stays */
+	int	top_connections;	/* connections[] listed */
+	int	max_connections;	/* connection table bound */
+	int	capture_buffer_mb;	/* pcap ring size */
 };
 
 /* Called once per problem; the parse goes on with the default value. */

@@ -53,7 +53,7 @@ usage_of() {
 	    /^[ \t]/ { print; next } { exit }'
 }
 
-for p in bwcollect bwhistory bwtotal bwtop; do
+for p in bwcollect bwhistory bwtotal bwtop bwprocs; do
 	if ! command -v "$p" >/dev/null 2>&1; then
 		echo "# $p is not built (not on PATH): option check skipped"
 		continue

@@ -9,10 +9,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-# Building and the CLI tests; bwtop under a real tmux; the web tests: a real nginx, fcgiwrap
+# Building and the CLI tests; bwtop under a real tmux; bwprocs on real veth
+# pairs in network namespaces with iperf3; the web tests: a real nginx, fcgiwrap
 # and Prometheus on loopback.
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     libncurses-dev tmux netbase
+    libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2
     nginx fcgiwrap spawn-fcgi curl prometheus"
 
 deps=1

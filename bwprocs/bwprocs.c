@@ -1,0 +1,611 @@
+/*
+ * bwprocs: which process moves the bytes of an interface.  Captures the
+ * interface's packet headers, follows each TCP and UDP connection,
+ * attributes it to its socket's process (in this network namespace or
+ * another one on the host), and writes procs_<iface>.json every
+ * procs_interval seconds and live_<iface>.json every second.
+ */
+#include <sys/types.h>
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bwprocs.h"
+#include "log.h"
+#include "netdev.h"
+
+#define LA_REFRESH	30.0	/* seconds between address re-reads */
+#define DRAIN_ROUNDS	64	/* pcap_dispatch calls per wakeup, at most */
+
+static volatile sig_atomic_t	quit, reload;
+
+struct devctr {
+	uint64_t	rx, tx;
+	double		mono;
+	int		valid;		/* a baseline reading exists */
+	int		gone;		/* the interface disappeared */
+};
+
+struct bwprocs {
+	struct bw_conf		 conf;
+	const char		*iface, *datadir, *confpath, *replay;
+	int			 confnamed, foreground;
+	char			 procs_path[4096], live_path[4096];
+	struct capture		 cap;
+	struct localaddr	 la;
+	struct table		 tab;
+	struct resolver		 res;
+	struct fragcache	 frag;
+	double			 now;		/* wall clock of this batch */
+	double			 started;
+	double			 first_ts, last_ts;	/* replay */
+	uint64_t		 cap_tx, cap_rx;	/* interface view */
+	uint64_t		 icap_tx, icap_rx;
+	struct devctr		 dev;
+	uint64_t		 dev_rx, dev_tx;	/* since start */
+	uint64_t		 idev_rx, idev_tx;	/* this interval */
+	int			 dev_seen;		/* in this interval */
+	struct live		 live;
+	double			 last_procs_mono, last_procs_wall;
+	double			 last_la;
+	uint64_t		 drops_base;
+	int			 ticks;
+	int			 waiting_logged;
+};
+
+static void
+usage(FILE *fp)
+{
+	(void)fprintf(fp, "usage: bwprocs [-fhVv] [-c conf] [-d datadir] "
+	    "[-r file.pcap] interface\n");
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		quit = 1;
+}
+
+static void
+conf_warn(const struct bw_error *e)
+{
+	log_warnx("%s:%d: %s", e->file, e->line, e->text);
+}
+
+static void
+load_conf(struct bwprocs *b)
+{
+	bw_conf_init(&b->conf);
+	if (bw_conf_load(&b->conf, b->confpath, conf_warn) == -1 &&
+	    (errno != ENOENT || b->confnamed))
+		log_warn("%s", b->confpath);
+}
+
+static double
+mono(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One captured frame: count it, then find or make its connection. */
+static void
+on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
+    double ts)
+{
+	struct bwprocs	*b = arg;
+	struct pkt	 k;
+	struct conn	*c;
+	int		 ifdir, srcl = 0, dstl = 0;
+
+	if (b->replay != NULL) {
+		if (b->first_ts == 0)
+			b->first_ts = ts;
+		if (ts > b->last_ts)
+			b->last_ts = ts;
+		b->now = b->last_ts;
+	}
+	(void)pkt_parse(b->cap.dlt, b->la.havemac ? b->la.mac : NULL, data,
+	    caplen, len, &b->frag, &k);
+	if (k.family != 0) {
+		srcl = la_is_local(&b->la, k.family, k.src);
+		dstl = la_is_local(&b->la, k.family, k.dst);
+	}
+	ifdir = k.dir;
+	if (ifdir == DIR_UNKNOWN)
+		ifdir = srcl && !dstl ? DIR_TX : DIR_RX;
+	if (ifdir == DIR_TX)
+		b->icap_tx += len;
+	else
+		b->icap_rx += len;
+	if (k.family == 0 || !k.ports) {
+		tab_credit_unattr(&b->tab, U_OTHER, ifdir, len, b->now);
+		return;
+	}
+	/* Multicast and broadcast arrive for a socket of ours. */
+	if (!dstl && ifdir == DIR_RX && la_is_mcast(k.family, k.dst))
+		dstl = 1;
+	if ((c = tab_conn(&b->tab, &k, ifdir, srcl, dstl, b->now)) == NULL) {
+		tab_credit_unattr(&b->tab, k.proto == 6 ? U_UNKNOWN_TCP :
+		    U_UNKNOWN_UDP, ifdir, len, b->now);
+		return;
+	}
+	tab_credit(c, &k, ifdir, b->now);
+}
+
+/* Read what the ring holds; close the capture when it fails. */
+static void
+drain(struct bwprocs *b, int revents)
+{
+	char	err[512];
+	int	i, n, total = 0;
+
+	for (i = 0; i < DRAIN_ROUNDS && cap_is_open(&b->cap); i++) {
+		n = cap_dispatch(&b->cap, -1, on_packet, b, err, sizeof(err));
+		if (n < 0) {
+			log_warnx("%s: capture stopped: %s", b->iface, err);
+			cap_close(&b->cap);
+			b->la.dirty = 1;
+			return;
+		}
+		if (n == 0)
+			break;
+		total += n;
+	}
+	/*
+	 * An error condition that reading does not clear (the interface
+	 * went down) would wake poll at once forever: close and wait.
+	 */
+	if (total == 0 && (revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+	    cap_is_open(&b->cap)) {
+		log_warnx("%s: capture socket error; reopening when the "
+		    "interface is up", b->iface);
+		cap_close(&b->cap);
+		b->la.dirty = 1;
+	}
+}
+
+/* Try to (re)open the capture.  -1 when it cannot work at all. */
+static int
+try_open(struct bwprocs *b, int initial)
+{
+	char	err[512];
+	int	rv;
+
+	rv = cap_open_live(&b->cap, b->iface, b->conf.capture_buffer_mb, err,
+	    sizeof(err));
+	if (rv == CAP_OK) {
+		if (err[0] != '\0')
+			log_warnx("%s: %s", b->iface, err);
+		if (!pkt_dlt_supported(b->cap.dlt))
+			log_warnx("%s: link type %d is not supported: all its "
+			    "bytes count as [other]", b->iface, b->cap.dlt);
+		log_info("%s: capturing (link type %d, %d MB ring)%s",
+		    b->iface, b->cap.dlt, b->conf.capture_buffer_mb,
+		    initial ? "" : ", resumed");
+		b->waiting_logged = 0;
+		b->res.ifindex = b->cap.ifindex;
+		return 0;
+	}
+	if (rv == CAP_FATAL) {
+		log_warnx("%s: cannot capture: %s", b->iface, err);
+		return -1;
+	}
+	if (!b->waiting_logged)
+		log_warnx("%s: %s; waiting for it", b->iface, err);
+	b->waiting_logged = 1;
+	return 0;
+}
+
+/* The interface's counters: one live sample, and the interval's bytes. */
+static void
+read_netdev(struct bwprocs *b, double wall, double m)
+{
+	struct bw_netdev	*devs = NULL;
+	const struct bw_netdev	*d;
+	int			 n = 0;
+	uint64_t		 drx, dtx;
+	double			 dt;
+
+	if (bw_netdev_read(bw_procdir(), &devs, &n, NULL) == -1) {
+		log_warn("%s/net/dev", bw_procdir());
+		return;
+	}
+	if ((d = bw_netdev_find(devs, n, b->iface)) == NULL) {
+		if (b->dev.valid)
+			b->dev.gone = 1;
+		b->dev.valid = 0;
+		free(devs);
+		return;
+	}
+	if (b->dev.valid && d->rx_bytes >= b->dev.rx &&
+	    d->tx_bytes >= b->dev.tx) {
+		drx = d->rx_bytes - b->dev.rx;
+		dtx = d->tx_bytes - b->dev.tx;
+	} else if (b->dev.valid || b->dev.gone) {
+		/* Made anew (or reset): its counters started from zero. */
+		drx = d->rx_bytes;
+		dtx = d->tx_bytes;
+	} else
+		drx = dtx = 0;
+	if (b->dev.valid || b->dev.gone) {
+		/* A sample is a second (a last partial one is not). */
+		dt = b->dev.valid ? m - b->dev.mono : 1.0;
+		if (dt >= 0.5 && b->dev.valid)
+			live_add(&b->live, wall, (double)drx * 8 / dt,
+			    (double)dtx * 8 / dt);
+		b->dev_rx += drx;
+		b->dev_tx += dtx;
+		b->idev_rx += drx;
+		b->idev_tx += dtx;
+	}
+	b->dev_seen = 1;
+	b->dev.rx = d->rx_bytes;
+	b->dev.tx = d->tx_bytes;
+	b->dev.mono = m;
+	b->dev.valid = 1;
+	b->dev.gone = 0;
+	free(devs);
+}
+
+static const char *
+cap_state(const struct bwprocs *b)
+{
+	if (b->replay != NULL)
+		return "file";
+	if (cap_is_open(&b->cap))
+		return "running";
+	return b->la.ifindex != 0 ? "interface down" : "interface missing";
+}
+
+static void
+write_procs(struct bwprocs *b, double wall, double m)
+{
+	struct procs_out	po;
+
+	cap_stats(&b->cap);
+	memset(&po, 0, sizeof(po));
+	po.iface = b->iface;
+	po.ts = wall;
+	po.started = b->started;
+	po.linger = b->conf.procs_linger;
+	po.top = b->conf.top_connections;
+	po.packets = b->cap.packets;
+	po.cap_bytes = b->cap.bytes;
+	po.drops = b->cap.drops;
+	po.drops_interval = b->cap.drops - b->drops_base;
+	po.state = cap_state(b);
+	if (b->replay != NULL) {
+		po.interval = b->last_ts - b->first_ts;
+		if (po.interval < 0.001)
+			po.interval = 1.0;
+		po.ts = b->last_ts;
+		po.started = b->first_ts;
+		po.rx_bytes = b->cap_rx;
+		po.tx_bytes = b->cap_tx;
+		po.rx_bps = (double)b->cap_rx * 8 / po.interval;
+		po.tx_bps = (double)b->cap_tx * 8 / po.interval;
+		po.if_bytes = b->cap_rx + b->cap_tx;
+	} else {
+		po.interval = m - b->last_procs_mono;
+		if (po.interval < 0.001)
+			po.interval = 0.001;
+		po.rx_bytes = b->dev_rx;
+		po.tx_bytes = b->dev_tx;
+		po.rx_bps = b->dev_seen ? (double)b->idev_rx * 8 / po.interval :
+		    -1;
+		po.tx_bps = b->dev_seen ? (double)b->idev_tx * 8 / po.interval :
+		    -1;
+		po.if_bytes = b->idev_rx + b->idev_tx;
+	}
+	if (out_procs(b->procs_path, &po, &b->tab, b->now) == -1)
+		log_warn("%s", b->procs_path);
+	tab_end_interval(&b->tab, b->last_procs_wall);
+	tab_rows_expire(&b->tab, b->now, b->conf.procs_linger);
+	b->drops_base = b->cap.drops;
+	b->idev_rx = b->idev_tx = 0;
+	b->dev_seen = 0;
+	b->last_procs_mono = m;
+	b->last_procs_wall = b->now;
+}
+
+/* The once-a-second work. */
+static int
+tick(struct bwprocs *b, double m)
+{
+	double	wall = bw_now();
+
+	b->cap_tx += b->icap_tx;
+	b->cap_rx += b->icap_rx;
+	b->icap_tx = b->icap_rx = 0;
+	read_netdev(b, wall, m);
+	if (out_live(b->live_path, b->iface, wall, &b->live) == -1)
+		log_warn("%s", b->live_path);
+	if (b->la.dirty || m - b->last_la >= LA_REFRESH) {
+		if (la_refresh(&b->la, b->iface) == -1)
+			log_warn("getifaddrs");
+		b->last_la = m;
+	}
+	if (cap_is_open(&b->cap) && b->la.ifindex != b->cap.ifindex) {
+		log_warnx("%s: the interface %s", b->iface,
+		    b->la.ifindex == 0 ? "is gone" : "was replaced");
+		cap_close(&b->cap);
+	}
+	if (!cap_is_open(&b->cap) && b->la.ifindex != 0 && b->la.ifup &&
+	    try_open(b, 0) == -1)
+		return -1;
+	if (!cap_is_open(&b->cap) && !b->waiting_logged) {
+		log_warnx("%s: interface %s; waiting for it", b->iface,
+		    b->la.ifindex == 0 ? "missing" : "down");
+		b->waiting_logged = 1;
+	}
+	tab_expire(&b->tab, b->now);
+	if (++b->ticks >= b->conf.procs_interval) {
+		b->ticks = 0;
+		write_procs(b, wall, m);
+	}
+	return 0;
+}
+
+static void
+do_reload(struct bwprocs *b)
+{
+	int	oldbuf = b->conf.capture_buffer_mb;
+
+	load_conf(b);
+	if (tab_resize(&b->tab, (size_t)b->conf.max_connections) == -1)
+		log_warnx("max_connections: out of memory");
+	log_info("configuration %s reloaded", b->confpath);
+	if (cap_is_open(&b->cap) && oldbuf != b->conf.capture_buffer_mb) {
+		cap_close(&b->cap);
+		(void)try_open(b, 0);
+	}
+}
+
+static int
+run_live(struct bwprocs *b)
+{
+	struct sigaction	 sa;
+	sigset_t		 block, empty;
+	struct pollfd		 pfd[2];
+	struct timespec		 tmo;
+	double			 m, next_tick, wait, nt;
+	int			 npfd, capi, rv = 0;
+
+	if (try_open(b, 1) == -1)
+		return 1;
+	b->res.ifindex = b->la.ifindex;
+	(void)pm_full_scan(&b->res.pm, b->now);
+	if (b->res.pm.fd_denied)
+		log_warnx("cannot read other users' /proc/<pid>/fd (needs "
+		    "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH): their "
+		    "connections show as unknown");
+	if (!b->foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init("bwprocs", 0, log_getverbose());
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+	/* Signals arrive only inside ppoll: no lost wakeups. */
+	(void)sigemptyset(&block);
+	(void)sigaddset(&block, SIGTERM);
+	(void)sigaddset(&block, SIGINT);
+	(void)sigaddset(&block, SIGHUP);
+	(void)sigprocmask(SIG_BLOCK, &block, NULL);
+	(void)sigemptyset(&empty);
+
+	m = mono();
+	b->last_procs_mono = m;
+	b->last_procs_wall = b->now;
+	b->last_la = m;
+	read_netdev(b, b->now, m);
+	next_tick = m + 1.0;
+	while (!quit) {
+		npfd = 0;
+		capi = -1;
+		if (cap_is_open(&b->cap) && b->cap.fd >= 0) {
+			pfd[npfd].fd = b->cap.fd;
+			pfd[npfd].events = POLLIN;
+			capi = npfd++;
+		}
+		if (b->la.nlfd >= 0) {
+			pfd[npfd].fd = b->la.nlfd;
+			pfd[npfd].events = POLLIN;
+			npfd++;
+		}
+		m = mono();
+		wait = next_tick - m;
+		if ((nt = res_next(&b->tab)) != 0 && nt - b->now < wait)
+			wait = nt - b->now;
+		if (wait < 0.001)
+			wait = 0.001;
+		tmo.tv_sec = (time_t)wait;
+		tmo.tv_nsec = (long)((wait - (double)tmo.tv_sec) * 1e9);
+		if (ppoll(pfd, (nfds_t)npfd, &tmo, &empty) == -1 &&
+		    errno != EINTR)
+			fatal("ppoll");
+		if (quit)
+			break;
+		b->now = bw_now();
+		if (reload) {
+			reload = 0;
+			do_reload(b);
+		}
+		if (capi >= 0 && pfd[capi].revents != 0)
+			drain(b, pfd[capi].revents);
+		if (b->la.nlfd >= 0)
+			la_drain(&b->la);
+		res_run(&b->res, &b->tab, b->now, 0);
+		m = mono();
+		if (m >= next_tick) {
+			next_tick += 1.0;
+			if (next_tick < m)
+				next_tick = m + 1.0;	/* we were stopped */
+			if (tick(b, m) == -1) {
+				rv = 1;
+				break;
+			}
+		}
+	}
+	/* Last words: what the ring still holds, then the files. */
+	b->now = bw_now();
+	if (cap_is_open(&b->cap))
+		drain(b, 0);
+	res_run(&b->res, &b->tab, b->now, 1);
+	m = mono();
+	b->cap_tx += b->icap_tx;
+	b->cap_rx += b->icap_rx;
+	read_netdev(b, b->now, m);
+	if (out_live(b->live_path, b->iface, b->now, &b->live) == -1)
+		log_warn("%s", b->live_path);
+	write_procs(b, b->now, m);
+	log_info("%s: exiting", b->iface);
+	return rv;
+}
+
+static int
+run_replay(struct bwprocs *b)
+{
+	char	err[512];
+	int	n, rv = 0;
+
+	if (cap_open_file(&b->cap, b->replay, err, sizeof(err)) != CAP_OK) {
+		log_warnx("%s: %s", b->replay, err);
+		return 1;
+	}
+	if (!pkt_dlt_supported(b->cap.dlt))
+		log_warnx("%s: link type %d is not supported: all its bytes "
+		    "count as [other]", b->replay, b->cap.dlt);
+	(void)pm_full_scan(&b->res.pm, b->now);
+	for (;;) {
+		n = cap_dispatch(&b->cap, 4096, on_packet, b, err, sizeof(err));
+		if (n < 0) {
+			log_warnx("%s: %s (what was read is kept)", b->replay,
+			    err);
+			break;
+		}
+		if (n == 0)
+			break;
+		res_run(&b->res, &b->tab, b->now, 0);
+	}
+	res_run(&b->res, &b->tab, b->now, 1);
+	b->cap_tx += b->icap_tx;
+	b->cap_rx += b->icap_rx;
+	b->icap_tx = b->icap_rx = 0;
+	write_procs(b, b->last_ts, mono());
+	if (access(b->procs_path, F_OK) == -1)
+		rv = 1;
+	return rv;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct bwprocs	b;
+	const char		*datadir = NULL, *confopt = NULL;
+	char			*p = NULL, *q = NULL;
+	int			 ch, verbose = 0, rv;
+
+	while ((ch = getopt(argc, argv, "c:d:fhr:Vv")) != -1) {
+		switch (ch) {
+		case 'c':
+			confopt = optarg;
+			break;
+		case 'd':
+			datadir = optarg;
+			break;
+		case 'f':
+			b.foreground = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'r':
+			b.replay = optarg;
+			break;
+		case 'V':
+			(void)printf("bwprocs bwmon %s\n", BW_VERSION);
+			return fflush(stdout) == 0 ? 0 : 1;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (!bw_ifname_valid(argv[0]))
+		errx(2, "bad interface name: %s", argv[0]);
+	b.iface = argv[0];
+	if (b.replay != NULL)
+		b.foreground = 1;
+	b.datadir = bw_datadir(datadir);
+	b.confpath = bw_confpath(confopt);
+	/* Detached, the working directory is "/": keep paths absolute. */
+	if ((p = realpath(b.datadir, NULL)) != NULL)
+		b.datadir = p;
+	if ((q = realpath(b.confpath, NULL)) != NULL)
+		b.confpath = q;
+	b.confnamed = confopt != NULL || getenv("BWMON_CONF") != NULL;
+	log_init("bwprocs", 1, verbose);
+	load_conf(&b);
+
+	if (bw_path(b.procs_path, sizeof(b.procs_path), b.datadir, "procs_",
+	    b.iface, ".json") == -1 ||
+	    bw_path(b.live_path, sizeof(b.live_path), b.datadir, "live_",
+	    b.iface, ".json") == -1)
+		errx(1, "%s: data directory path too long", b.datadir);
+	if (access(b.datadir, W_OK | X_OK) == -1)
+		err(1, "data directory %s", b.datadir);
+
+	b.now = bw_now();
+	b.started = b.now;
+	if (la_init(&b.la, b.replay == NULL) == -1)
+		log_warn("rtnetlink socket; re-reading addresses every %.0f s",
+		    LA_REFRESH);
+	if (la_refresh(&b.la, b.iface) == -1)
+		err(1, "getifaddrs");
+	if (b.replay == NULL && b.la.ifindex == 0)
+		errx(1, "%s: no such interface", b.iface);
+	if (tab_init(&b.tab, (size_t)b.conf.max_connections) == -1)
+		err(1, "connection table");
+	if (res_init(&b.res, "/proc") == -1)
+		err(1, "resolver");
+
+	rv = b.replay != NULL ? run_replay(&b) : run_live(&b);
+
+	cap_close(&b.cap);
+	res_free(&b.res);
+	tab_free(&b.tab);
+	la_free(&b.la);
+	free(p);
+	free(q);
+	return rv;
+}

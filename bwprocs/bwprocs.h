@@ -1,0 +1,356 @@
+/*
+ * bwprocs: which process moves the bytes of one interface.  The parts
+ * and what they share: the packet parser (packet.c), the connection and
+ * row tables (table.c), the socket lookups (sockdiag.c, procnet.c), the
+ * /proc scans (pidmap.c, procinfo.c), the local addresses (localaddr.c),
+ * the pipeline that attributes new connections (resolve.c), the capture
+ * (capture.c), the files written (output.c) and the main loop
+ * (bwprocs.c).
+ */
+#ifndef BWPROCS_H
+#define BWPROCS_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define BWP_SNAPLEN	192	/* headers only: L2 + IPv6 + options */
+#ifndef CAP_TIMEOUT_MS
+#define CAP_TIMEOUT_MS	20	/* ring block timeout: attribution latency */
+#endif
+
+/* ---- packet.c: untrusted bytes to a summary, bounds-checked. ---- */
+
+enum { DIR_RX = 0, DIR_TX = 1, DIR_UNKNOWN = 2 };
+
+struct pkt {
+	uint32_t	len;		/* frame length (pkthdr.len) */
+	uint8_t		dir;		/* DIR_*, from the link layer */
+	uint8_t		family;		/* 4, 6, or 0: not IP */
+	uint8_t		proto;		/* IP protocol */
+	uint8_t		ports;		/* sport/dport are valid */
+	uint8_t		tcpflags;
+	uint8_t		src[16], dst[16];	/* IPv4 in the first 4 */
+	uint16_t	sport, dport;	/* host order */
+};
+
+#define FRAG_SLOTS	256
+
+struct fragslot {
+	uint8_t		src[16], dst[16];
+	uint32_t	id;
+	uint16_t	sport, dport;
+	uint8_t		family, proto, used;
+};
+
+/* The ports of first fragments, for the fragments that follow. */
+struct fragcache {
+	struct fragslot	slot[FRAG_SLOTS];
+};
+
+int	pkt_parse(int, const uint8_t *, const uint8_t *, uint32_t,
+	    uint32_t, struct fragcache *, struct pkt *);
+int	pkt_dlt_supported(int);
+
+/* ---- table.c: connections and the rows they are credited to. ---- */
+
+struct endp {
+	uint8_t		addr[16];
+	uint16_t	port;
+};
+
+enum { ROW_PROC, ROW_UNATTR };
+
+/* The unattributed rows, in output order. */
+enum {
+	U_FORWARDED, U_UNKNOWN_TCP, U_UNKNOWN_UDP, U_CLOSED, U_OTHER, U_NROWS
+};
+
+struct row {
+	struct row	*hnext;		/* hash chain by pid */
+	struct row	*next;		/* list of process rows */
+	int		 kind;
+	pid_t		 pid;
+	uint64_t	 start;		/* starttime: guards pid reuse */
+	long long	 uid;		/* -1: unknown */
+	uint64_t	 netns;
+	char		*name, *exe, *cmdline, *user, *container;
+	uint64_t	 tx, rx;	/* cumulative, before this interval */
+	uint64_t	 itx, irx;	/* this interval */
+	int		 nconns;	/* live connections */
+	double		 last_seen;	/* last byte */
+	double		 info_time;	/* process info read */
+};
+
+enum { CS_LOOKUP, CS_INODE, CS_DONE };
+
+struct conn {
+	struct conn	*hnext;		/* hash chain */
+	struct conn	*lprev, *lnext;	/* LRU: head is the most recent */
+	struct conn	*pprev, *pnext;	/* pending list */
+	struct row	*owner;		/* NULL while pending */
+	struct endp	 a, b;		/* a: the socket's end (or ours) */
+	uint32_t	 hash;
+	uint8_t		 family, proto;
+	uint8_t		 alocal;	/* a is an address of our netns */
+	uint8_t		 state;		/* CS_* */
+	uint8_t		 tries;
+	uint8_t		 closing;	/* FIN or RST seen */
+	uint8_t		 pending;	/* on the pending list */
+	uint8_t		 inode0;	/* socket seen without a file */
+	uint64_t	 inode;
+	uint64_t	 netns;		/* where the socket lives */
+	double		 first, last, next_try;
+	uint64_t	 out, in;	/* cumulative, a's view */
+	uint64_t	 iout, iin;	/* this interval, a's view */
+	uint64_t	 dout, din;	/* not yet credited, a's view */
+	uint64_t	 dtx, drx;	/* not yet credited, interface's view */
+};
+
+#define MAX_ROWS	65536
+
+struct table {
+	struct conn	**hash;
+	uint32_t	  hmask;
+	uint32_t	  seed;
+	struct conn	 *lru_head, *lru_tail;
+	size_t		  nconns, maxconns;
+	struct conn	 *pend_head, *pend_tail;
+	size_t		  npending;
+	struct row	**rhash;
+	uint32_t	  rhmask;
+	struct row	 *rows;		/* process rows */
+	size_t		  nrows;
+	struct row	  unattr[U_NROWS];
+	uint64_t	  evicted;
+};
+
+int	 tab_init(struct table *, size_t);
+int	 tab_resize(struct table *, size_t);
+void	 tab_free(struct table *);
+struct conn *tab_conn(struct table *, const struct pkt *, int, int, int,
+	    double);
+void	 tab_credit(struct conn *, const struct pkt *, int, double);
+void	 tab_credit_unattr(struct table *, int, int, uint32_t, double);
+void	 tab_attach(struct table *, struct conn *, struct row *, double);
+void	 tab_give_up(struct table *, struct conn *, int, double);
+void	 tab_swap_ends(struct conn *);
+void	 tab_pending_requeue(struct table *, struct conn *);
+void	 tab_expire(struct table *, double);
+void	 tab_end_interval(struct table *, double);
+struct row *tab_row_find(const struct table *, pid_t, uint64_t);
+int	 tab_row_add(struct table *, struct row *);
+void	 tab_rows_expire(struct table *, double, double);
+void	 tab_row_free(struct row *);
+int	 tab_unknown_label(const struct conn *);
+
+/* ---- localaddr.c: the addresses of our network namespace. ---- */
+
+struct localaddr {
+	uint8_t		(*v4)[4];
+	size_t		  n4;
+	uint8_t		(*v6)[16];
+	size_t		  n6;
+	uint8_t		  bcast[32][4];	/* IPv4 broadcast addresses */
+	size_t		  nbcast;
+	uint8_t		  mac[6];	/* of the monitored interface */
+	int		  havemac;
+	int		  ifindex;	/* 0: missing */
+	int		  ifup;
+	int		  nlfd;		/* rtnetlink, -1 if none */
+	int		  dirty;
+};
+
+int	la_init(struct localaddr *, int);
+int	la_refresh(struct localaddr *, const char *);
+void	la_drain(struct localaddr *);
+void	la_free(struct localaddr *);
+int	la_is_local(const struct localaddr *, int, const uint8_t *);
+int	la_is_mcast(int, const uint8_t *);
+
+/* ---- procnet.c, sockdiag.c: from a tuple to a socket. ---- */
+
+struct sockinfo {
+	uint64_t	inode;
+	long long	uid;
+	int		state;		/* TCP state, as in /proc/net/tcp */
+	int		exact;		/* matched the remote end too */
+};
+
+#define TCP_ST_ESTABLISHED	1
+#define TCP_ST_TIME_WAIT	6
+#define TCP_ST_CLOSE		7
+#define TCP_ST_LISTEN		10
+#define TCP_ST_NEW_SYN_RECV	12
+
+struct sockdiag {
+	int		fd;
+	uint32_t	seq;
+	int		ok[2][2];	/* [v6][udp]: lookups work */
+};
+
+int	sd_open(struct sockdiag *);
+void	sd_close(struct sockdiag *);
+int	sd_lookup(struct sockdiag *, int, int, const struct endp *,
+	    const struct endp *, int, struct sockinfo *);
+
+/* A parsed /proc/<pid>/net/{tcp,udp}{,6} line. */
+struct pnsock {
+	uint8_t		family;
+	struct endp	local, remote;
+	int		state;
+	long long	uid;
+	uint64_t	inode;
+};
+
+typedef int	(*pn_fn)(const struct pnsock *, void *);
+
+int	pn_read(const char *, int, pn_fn, void *);
+int	pn_parse_line(const char *, int, struct pnsock *);
+
+/* ---- pidmap.c: socket inode to process, network namespaces. ---- */
+
+struct sockent {
+	uint64_t	inode;		/* 0: empty slot */
+	pid_t		pid;
+	uint64_t	start;
+};
+
+struct socktab {
+	struct sockent	*e;
+	size_t		 cap, n;
+};
+
+struct pident {
+	pid_t		pid;		/* 0: empty slot */
+	uint64_t	start;
+	uint64_t	netns;
+};
+
+struct pidtab {
+	struct pident	*e;
+	size_t		 cap, n;
+};
+
+#define NS_ADDRS	32
+
+struct nsent {
+	uint64_t	ino;
+	pid_t		pid;		/* one process inside */
+	char		label[80];	/* "netns:NAME" or "netns:INODE" */
+	int		seen;
+	uint8_t		v4[NS_ADDRS][4];	/* its addresses */
+	uint8_t		v6[NS_ADDRS][16];
+	int		n4, n6;
+	double		addr_time;	/* when they were read */
+};
+
+struct pidmap {
+	char		 proc[256];	/* "/proc" */
+	struct socktab	 socks;		/* socket inode -> process */
+	struct pidtab	 pids;		/* the processes scanned */
+	struct nsent	*ns;
+	size_t		 nns, nscap;
+	uint64_t	 selfns;
+	double		 next_full, next_quick;
+	double		 full_cost;	/* seconds the last full scan took */
+	uint64_t	 nfull, nquick, npidscans;
+	int		 fd_denied;	/* EACCES on some /proc/<pid>/fd */
+	int		 scanned;	/* a full scan has been done */
+};
+
+int	 pm_init(struct pidmap *, const char *);
+void	 pm_free(struct pidmap *);
+int	 pm_full_scan(struct pidmap *, double);
+int	 pm_quick_scan(struct pidmap *, double);
+int	 pm_rescan(struct pidmap *, const pid_t *, int);
+const struct sockent *pm_find(const struct pidmap *, uint64_t);
+int	 pm_proc_start(const char *, pid_t, uint64_t *);
+uint64_t pm_pid_netns(const char *, pid_t);
+const struct nsent *pm_ns_find(const struct pidmap *, uint64_t);
+void	 pm_ns_addrs(struct pidmap *, double);
+pid_t	 pm_ns_rep(struct pidmap *, uint64_t, double);
+uint64_t pm_ns_owner(const struct pidmap *, int, const uint8_t *);
+
+/* ---- procinfo.c: what a row says about its process. ---- */
+
+int	 pi_fill(const char *, struct row *, uint64_t, const char *);
+char	*pi_sanitize(const char *, size_t, size_t);
+void	 pi_user_cache_free(void);
+
+/* ---- resolve.c: attribution of new connections. ---- */
+
+#define HOT_PIDS	16
+
+struct resolver {
+	struct sockdiag	 sd;
+	struct pidmap	 pm;
+	const char	*proc;
+	int		 ifindex;
+	pid_t		 hot[HOT_PIDS];	/* made connections lately */
+	int		 nhot;
+	double		 next_hot;
+	uint64_t	 lookups, nsreads, found, givenup;
+};
+
+int	res_init(struct resolver *, const char *);
+void	res_free(struct resolver *);
+void	res_run(struct resolver *, struct table *, double, int);
+double	res_next(const struct table *);
+
+/* ---- capture.c: libpcap, live or from a file. ---- */
+
+struct pcap;
+
+struct capture {
+	struct pcap	*p;
+	int		 dlt;
+	int		 fd;		/* to poll; -1 for a file */
+	int		 ifindex;	/* the interface captured */
+	unsigned	 last_drop;	/* pcap_stats baseline (mod 2^32) */
+	uint64_t	 drops;		/* since bwprocs started */
+	uint64_t	 packets, bytes;
+};
+
+enum { CAP_OK, CAP_AGAIN, CAP_FATAL };
+
+typedef void	(*cap_fn)(void *, const uint8_t *, uint32_t, uint32_t,
+		    double);
+
+int	cap_open_live(struct capture *, const char *, int, char *, size_t);
+int	cap_open_file(struct capture *, const char *, char *, size_t);
+int	cap_dispatch(struct capture *, int, cap_fn, void *, char *, size_t);
+void	cap_stats(struct capture *);
+void	cap_close(struct capture *);
+int	cap_is_open(const struct capture *);
+
+/* ---- output.c: the files. ---- */
+
+struct procs_out {
+	const char	*iface;
+	double		 ts, interval, started;
+	double		 rx_bps, tx_bps;	/* < 0: unknown */
+	uint64_t	 rx_bytes, tx_bytes;	/* since start */
+	uint64_t	 if_bytes;		/* in this interval, rx + tx */
+	uint64_t	 packets, cap_bytes, drops, drops_interval;
+	const char	*state;
+	double		 linger;
+	int		 top;
+};
+
+#define LIVE_SAMPLES	120
+
+struct live {
+	double	ts[LIVE_SAMPLES], rx[LIVE_SAMPLES], tx[LIVE_SAMPLES];
+	int	head, n;
+};
+
+int	out_procs(const char *, const struct procs_out *,
+	    const struct table *, double);
+int	out_live(const char *, const char *, double, const struct live *);
+void	live_add(struct live *, double, double, double);
+
+#endif /* BWPROCS_H */

@@ -1,0 +1,296 @@
+/*
+ * What a process row says about its process: comm, exe path, command
+ * line, user, and the container or network namespace it runs in.  Read
+ * once when the row is made (and again now and then), never per packet.
+ * Everything read here may hold any bytes: it is made valid UTF-8.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bwprocs.h"
+
+#define CMDLINE_MAX	1024	/* bytes kept of a command line */
+#define PATH_KEEP	1024
+#define USER_CACHE	64
+
+struct user_ent {
+	long long	 uid;
+	char		*name;
+};
+
+static struct user_ent	users[USER_CACHE];
+static int		nusers, nextuser;
+
+void
+pi_user_cache_free(void)
+{
+	int	i;
+
+	for (i = 0; i < nusers; i++)
+		free(users[i].name);
+	nusers = nextuser = 0;
+}
+
+/* The user name of uid (cached), or the number when it has none. */
+static char *
+user_name(long long uid)
+{
+	struct passwd	 pw, *res = NULL;
+	char		 buf[1024], num[32];
+	const char	*name;
+	int		 i;
+
+	for (i = 0; i < nusers; i++)
+		if (users[i].uid == uid && users[i].name != NULL)
+			return strdup(users[i].name);
+	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 &&
+	    res != NULL)
+		name = res->pw_name;
+	else {
+		(void)snprintf(num, sizeof(num), "%lld", uid);
+		name = num;
+	}
+	if (nusers < USER_CACHE)
+		i = nusers++;
+	else {
+		i = nextuser;
+		nextuser = (nextuser + 1) % USER_CACHE;
+		free(users[i].name);
+	}
+	users[i].uid = uid;
+	users[i].name = pi_sanitize(name, strlen(name), 64);
+	if (users[i].name == NULL)
+		return NULL;
+	return strdup(users[i].name);
+}
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t	cp;
+	size_t		len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * A copy of len bytes of s that is valid UTF-8 of at most cap bytes:
+ * NULs (argument separators) become spaces, other control characters
+ * '?', invalid bytes U+FFFD; trailing spaces go.  NULL without memory.
+ */
+char *
+pi_sanitize(const char *s, size_t len, size_t cap)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out, *o;
+	size_t			 i = 0, l;
+
+	if ((out = malloc(cap + 1)) == NULL)
+		return NULL;
+	o = out;
+	while (i < len) {
+		l = utf8_len(p + i, len - i);
+		if (l == 0) {
+			if ((size_t)(o - out) + 3 > cap)
+				break;
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		if ((size_t)(o - out) + l > cap)
+			break;
+		if (l == 1 && p[i] == '\0')
+			*o++ = ' ';
+		else if (l == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+			*o++ = '?';
+		else {
+			memcpy(o, p + i, l);
+			o += l;
+		}
+		i += l;
+	}
+	while (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+/* Read up to size - 1 bytes of a /proc file; the length or -1. */
+static ssize_t
+read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t	n, total = 0;
+	int	fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((size_t)total < size - 1) {
+		n = read(fd, buf + total, size - 1 - (size_t)total);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			(void)close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		total += n;
+	}
+	(void)close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+/*
+ * Copy the id or name after marker in s: hex ids are cut to 12
+ * characters (as docker ps shows them), ".scope" is dropped.
+ */
+static int
+cg_match(const char *s, const char *marker, const char *prefix, int shortid,
+    char *out, size_t size)
+{
+	const char	*p, *q;
+	size_t		 n;
+
+	if ((p = strstr(s, marker)) == NULL)
+		return 0;
+	p += strlen(marker);
+	for (q = p; *q != '\0' && *q != '/' && *q != '\n'; q++)
+		;
+	n = (size_t)(q - p);
+	if (n > 6 && strncmp(q - 6, ".scope", 6) == 0)
+		n -= 6;
+	if (n == 0)
+		return 0;
+	if (shortid && n > 12)
+		n = 12;
+	if (n > 60)
+		n = 60;
+	(void)snprintf(out, size, "%s%.*s", prefix, (int)n, p);
+	return 1;
+}
+
+/* The container a process runs in, from /proc/<pid>/cgroup; "" if none. */
+static void
+container_of(const char *proc, pid_t pid, char *out, size_t size)
+{
+	char	path[320], buf[4096];
+	ssize_t	n;
+
+	out[0] = '\0';
+	(void)snprintf(path, sizeof(path), "%s/%d/cgroup", proc, (int)pid);
+	if ((n = read_small(path, buf, sizeof(buf))) <= 0)
+		return;
+	if (strstr(buf, "libpod-conmon-") != NULL)
+		return;
+	if (cg_match(buf, "/docker-", "docker-", 1, out, size) ||
+	    cg_match(buf, "/docker/", "docker-", 1, out, size) ||
+	    cg_match(buf, "/libpod-", "libpod-", 1, out, size) ||
+	    cg_match(buf, "/cri-containerd-", "cri-containerd-", 1, out,
+	    size) ||
+	    cg_match(buf, "/crio-", "crio-", 1, out, size) ||
+	    cg_match(buf, "/lxc.payload.", "lxc-", 0, out, size) ||
+	    cg_match(buf, "/lxc/", "lxc-", 0, out, size) ||
+	    cg_match(buf, "/machine-", "machine-", 0, out, size))
+		return;
+	out[0] = '\0';
+}
+
+/* Effective uid from the "Uid:" line of /proc/<pid>/status; -1. */
+static long long
+uid_of(const char *proc, pid_t pid)
+{
+	char		 path[320], buf[4096], *p;
+	long long	 ruid, euid;
+
+	(void)snprintf(path, sizeof(path), "%s/%d/status", proc, (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	if ((p = strstr(buf, "\nUid:")) == NULL)
+		return -1;
+	if (sscanf(p + 5, "%lld %lld", &ruid, &euid) != 2)
+		return -1;
+	return euid;
+}
+
+/*
+ * Fill the process fields of r (r->pid set).  selfns is our network
+ * namespace; nslabel names r's namespace when it is another one.
+ * Returns 0, -1 when out of memory.
+ */
+int
+pi_fill(const char *proc, struct row *r, uint64_t selfns, const char *nslabel)
+{
+	char	path[320], buf[CMDLINE_MAX * 4], cont[96];
+	ssize_t	n;
+
+	free(r->name);
+	free(r->exe);
+	free(r->cmdline);
+	free(r->user);
+	free(r->container);
+	r->name = r->exe = r->cmdline = r->user = r->container = NULL;
+
+	(void)snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)r->pid);
+	if ((n = read_small(path, buf, 64)) < 0)
+		n = 0;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	r->name = pi_sanitize(buf, (size_t)n, 64);
+
+	(void)snprintf(path, sizeof(path), "%s/%d/exe", proc, (int)r->pid);
+	if ((n = readlink(path, buf, sizeof(buf) - 1)) < 0)
+		n = 0;
+	r->exe = pi_sanitize(buf, (size_t)n, PATH_KEEP);
+
+	(void)snprintf(path, sizeof(path), "%s/%d/cmdline", proc,
+	    (int)r->pid);
+	if ((n = read_small(path, buf, sizeof(buf))) < 0)
+		n = 0;
+	r->cmdline = pi_sanitize(buf, (size_t)n, CMDLINE_MAX);
+
+	r->uid = uid_of(proc, r->pid);
+	if (r->uid >= 0)
+		r->user = user_name(r->uid);
+	else
+		r->user = strdup("");
+
+	container_of(proc, r->pid, cont, sizeof(cont));
+	if (cont[0] == '\0' && r->netns != 0 && r->netns != selfns &&
+	    nslabel != NULL)
+		(void)snprintf(cont, sizeof(cont), "%s", nslabel);
+	r->container = strdup(cont);
+	if (r->name == NULL || r->exe == NULL || r->cmdline == NULL ||
+	    r->user == NULL || r->container == NULL)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,638 @@
+/*
+ * Attribution of new connections, run after each batch of packets and
+ * never per packet.  A new connection goes through:
+ *
+ * 1. its socket.  When one end is an address of ours, one sock_diag
+ *    exact lookup finds it (or /proc/self/net when sock_diag cannot).
+ *    Otherwise the end may live in another network namespace on this
+ *    host (a container or "ip netns" behind a veth or bridge): the
+ *    namespace whose addresses include the end is found, and its socket
+ *    tables are read once for all connections that need it.  An end in
+ *    no namespace is forwarded traffic.
+ * 2. its process: the socket inode in the pidmap cache, which is
+ *    refreshed by quick scans of new processes and, at most about once
+ *    a second, by a full scan.
+ *
+ * A connection whose socket is not there yet (not yet accepted, a
+ * packet early) is tried again a few times with growing delays; one
+ * whose socket is closed, or that nobody owns after that, goes to an
+ * unattributed row.  Its bytes wait in the connection meanwhile and go
+ * to whoever is found, so nothing is lost or counted twice.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bwprocs.h"
+#include "log.h"
+
+#define RETRY_BASE	0.05	/* first retry after 50 ms, then doubling */
+#define MAX_LOOKUPS	6	/* socket lookups before giving up (~3 s) */
+#define MAX_NS_TRIES	3
+#define MAX_PID_TRIES	3	/* full scans that did not find the socket */
+#define BUDGET		512	/* connections looked at per run */
+
+struct cand {
+	struct conn	*c;
+	uint64_t	 ns;		/* the namespace to read */
+	int		 end;		/* 0: the a end, 1: the b end */
+	int		 score;		/* of the best socket so far */
+	struct pnsock	 best;
+};
+
+struct match_ctx {
+	struct cand	*cands;
+	int		 ncands;
+	uint64_t	 ns;
+	int		 proto;
+};
+
+static int
+is_zero(const uint8_t *a, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != 0)
+			return 0;
+	return 1;
+}
+
+static int
+is_linklocal(int family, const uint8_t *a)
+{
+	if (family == 4)
+		return a[0] == 169 && a[1] == 254;
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+int
+res_init(struct resolver *r, const char *proc)
+{
+	memset(r, 0, sizeof(*r));
+	r->proc = proc;
+	if (sd_open(&r->sd) == -1) {
+		log_warn("sock_diag netlink socket; reading /proc/net instead");
+		r->sd.fd = -1;
+	}
+	return pm_init(&r->pm, proc);
+}
+
+void
+res_free(struct resolver *r)
+{
+	sd_close(&r->sd);
+	pm_free(&r->pm);
+	pi_user_cache_free();
+}
+
+/* Try again later; the list stays roughly in order of next_try. */
+static void
+retry_later(struct table *t, struct conn *c, double now)
+{
+	c->next_try = now + RETRY_BASE * (double)(1U << (c->tries < 8 ?
+	    c->tries : 8));
+	tab_pending_requeue(t, c);
+}
+
+/* A socket but no process: closed by now, or nobody we can see. */
+static int
+label_noproc(const struct conn *c)
+{
+	if (c->closing)
+		return U_CLOSED;
+	return c->proto == IPPROTO_TCP ? U_UNKNOWN_TCP : U_UNKNOWN_UDP;
+}
+
+/* "tcp 10.0.0.1:22 10.0.0.2:51000", for debugging messages. */
+static const char *
+conn_str(const struct conn *c, char *buf, size_t size)
+{
+	char	a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int	af = c->family == 4 ? AF_INET : AF_INET6;
+
+	if (inet_ntop(af, c->a.addr, a, sizeof(a)) == NULL ||
+	    inet_ntop(af, c->b.addr, b, sizeof(b)) == NULL)
+		a[0] = b[0] = '\0';
+	(void)snprintf(buf, size, "%s %s%s%s:%u %s%s%s:%u",
+	    c->proto == IPPROTO_TCP ? "tcp" : "udp",
+	    af == AF_INET6 ? "[" : "", a, af == AF_INET6 ? "]" : "", c->a.port,
+	    af == AF_INET6 ? "[" : "", b, af == AF_INET6 ? "]" : "",
+	    c->b.port);
+	return buf;
+}
+
+static void
+give_up(struct resolver *r, struct table *t, struct conn *c, int label,
+    double now)
+{
+	char	buf[128];
+
+	r->givenup++;
+	tab_give_up(t, c, label, now);
+	if (log_getverbose())
+		log_debug("%s: %s", conn_str(c, buf, sizeof(buf)),
+		    t->unattr[label].name);
+}
+
+/* Remember a process that just got a connection. */
+static void
+hot_note(struct resolver *r, pid_t pid)
+{
+	int	i;
+
+	for (i = 0; i < r->nhot; i++)
+		if (r->hot[i] == pid)
+			return;
+	if (r->nhot < HOT_PIDS)
+		r->hot[r->nhot++] = pid;
+	else {
+		memmove(r->hot, r->hot + 1, sizeof(r->hot[0]) * (HOT_PIDS - 1));
+		r->hot[HOT_PIDS - 1] = pid;
+	}
+}
+
+/* Read a row's process details again, if the process is still there. */
+static void
+refresh(struct resolver *r, struct row *row)
+{
+	const struct nsent	*ns;
+	struct row		 tmp;
+	uint64_t		 start;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.pid = row->pid;
+	tmp.netns = row->netns;
+	ns = pm_ns_find(&r->pm, row->netns);
+	if (pm_proc_start(r->proc, row->pid, &start) == 0 &&
+	    start == row->start && pi_fill(r->proc, &tmp, r->pm.selfns,
+	    ns != NULL ? ns->label : "netns:?") == 0 &&
+	    pm_proc_start(r->proc, row->pid, &start) == 0 &&
+	    start == row->start) {
+		free(row->name);
+		free(row->exe);
+		free(row->cmdline);
+		free(row->user);
+		free(row->container);
+		row->name = tmp.name;
+		row->exe = tmp.exe;
+		row->cmdline = tmp.cmdline;
+		row->user = tmp.user;
+		row->container = tmp.container;
+		row->uid = tmp.uid;
+		return;
+	}
+	free(tmp.name);
+	free(tmp.exe);
+	free(tmp.cmdline);
+	free(tmp.user);
+	free(tmp.container);
+}
+
+/*
+ * Step 2: the socket's process.  Returns 1 when c now has an owner,
+ * 0 when its inode is not in the map (yet).
+ */
+static int
+try_map(struct resolver *r, struct table *t, struct conn *c, double now)
+{
+	const struct sockent	*se;
+	const struct nsent	*ns;
+	struct row		*row;
+	uint64_t		 start;
+
+	if ((se = pm_find(&r->pm, c->inode)) == NULL)
+		return 0;
+	if ((row = tab_row_find(t, se->pid, se->start)) == NULL) {
+		if (pm_proc_start(r->proc, se->pid, &start) == -1 ||
+		    start != se->start)
+			return 0;	/* that process is gone */
+		if ((row = calloc(1, sizeof(*row))) == NULL) {
+			give_up(r, t, c, tab_unknown_label(c), now);
+			return 1;
+		}
+		row->pid = se->pid;
+		row->start = se->start;
+		row->netns = c->netns != 0 ? c->netns : r->pm.selfns;
+		ns = pm_ns_find(&r->pm, row->netns);
+		if (pi_fill(r->proc, row, r->pm.selfns,
+		    ns != NULL ? ns->label : "netns:?") == -1 ||
+		    tab_row_add(t, row) == -1) {
+			tab_row_free(row);
+			give_up(r, t, c, tab_unknown_label(c), now);
+			return 1;
+		}
+		row->info_time = now;
+	} else if (now - row->info_time > 30.0) {
+		/* Command lines change (sshd, postgres): look again. */
+		refresh(r, row);
+		row->info_time = now;
+	}
+	r->found++;
+	hot_note(r, row->pid);
+	tab_attach(t, c, row, now);
+	if (log_getverbose()) {
+		char	buf[128];
+
+		log_debug("%s: pid %d (%s) %s", conn_str(c, buf, sizeof(buf)),
+		    (int)row->pid, row->name ? row->name : "",
+		    row->container ? row->container : "");
+	}
+	return 1;
+}
+
+/* The socket was found: on to its process. */
+static void
+got_socket(struct conn *c, uint64_t inode, uint64_t ns)
+{
+	c->inode = inode;
+	c->netns = ns;
+	c->state = CS_INODE;
+	c->tries = 0;
+}
+
+/* A TCP socket with no file: waiting to be accepted, or closed. */
+static int
+tcp_unaccepted(int state)
+{
+	return state == 1 || state == 3 || state == 8 ||
+	    state == TCP_ST_NEW_SYN_RECV;
+}
+
+/*
+ * How well table socket ps matches end e (other end o) of a connection
+ * in a namespace that has e's address; 0: not at all.
+ */
+static int
+score(const struct pnsock *ps, int family, int proto, const struct endp *e,
+    const struct endp *o)
+{
+	int	s, wild_local;
+
+	if (ps->local.port != e->port)
+		return 0;
+	if (ps->family == family)
+		wild_local = is_zero(ps->local.addr, 16);
+	else if (family == 4 && ps->family == 6 &&
+	    is_zero(ps->local.addr, 16))
+		wild_local = 1;		/* a dual-stack [::]:port */
+	else
+		return 0;
+	if (!wild_local && memcmp(ps->local.addr, e->addr, 16) != 0)
+		return 0;
+	if (ps->remote.port == o->port &&
+	    memcmp(ps->remote.addr, o->addr, 16) == 0 && ps->family == family)
+		s = 8;
+	else if (ps->remote.port == 0 && is_zero(ps->remote.addr, 16)) {
+		if (proto == IPPROTO_TCP && ps->state != TCP_ST_LISTEN)
+			return 0;
+		s = 4;
+	} else
+		return 0;
+	if (!wild_local)
+		s += 2;
+	return s;
+}
+
+static int
+match_cb(const struct pnsock *ps, void *arg)
+{
+	struct match_ctx	*m = arg;
+	struct cand		*k;
+	struct conn		*c;
+	const struct endp	*e, *o;
+	int			 i, s;
+
+	for (i = 0; i < m->ncands; i++) {
+		k = &m->cands[i];
+		c = k->c;
+		if (c->proto != m->proto || k->ns != m->ns)
+			continue;
+		e = k->end == 0 ? &c->a : &c->b;
+		o = k->end == 0 ? &c->b : &c->a;
+		s = score(ps, c->family, c->proto, e, o);
+		if (s > k->score) {
+			k->score = s;
+			k->best = *ps;
+		}
+	}
+	return 0;
+}
+
+/* Read namespace ns's table for proto and family into the candidates. */
+static void
+read_tables(struct resolver *r, struct match_ctx *m, pid_t pid, int proto,
+    int need4, int need6)
+{
+	char		 path[320];
+	const char	*name = proto == IPPROTO_TCP ? "tcp" : "udp";
+
+	m->proto = proto;
+	if (need4) {
+		if (pid > 0)
+			(void)snprintf(path, sizeof(path), "%s/%d/net/%s",
+			    r->proc, (int)pid, name);
+		else
+			(void)snprintf(path, sizeof(path), "%s/self/net/%s",
+			    r->proc, name);
+		(void)pn_read(path, 4, match_cb, m);
+	}
+	/* Dual-stack sockets serve IPv4 from the IPv6 table. */
+	if (pid > 0)
+		(void)snprintf(path, sizeof(path), "%s/%d/net/%s6", r->proc,
+		    (int)pid, name);
+	else
+		(void)snprintf(path, sizeof(path), "%s/self/net/%s6", r->proc,
+		    name);
+	if (need4 || need6)
+		(void)pn_read(path, 6, match_cb, m);
+	r->nsreads++;
+}
+
+/*
+ * Step 1 for connections with no end of ours, and for ours when
+ * sock_diag cannot answer: the socket tables of the namespaces that own
+ * an end, each read once for all the candidates.
+ */
+static void
+ns_batch(struct resolver *r, struct table *t, struct cand *cands, int n,
+    double now, int final)
+{
+	struct match_ctx	 m;
+	struct cand		*k;
+	uint64_t		 done[64];
+	pid_t			 pid;
+	int			 ndone = 0, i, j, need[2][2];
+	struct conn		*c;
+
+	memset(&m, 0, sizeof(m));
+	m.cands = cands;
+	m.ncands = n;
+	for (i = 0; i < n; i++) {
+		k = &cands[i];
+		if (k->ns == 0)
+			continue;
+		for (j = 0; j < ndone; j++)
+			if (done[j] == k->ns)
+				break;
+		if (j < ndone || ndone == 64)
+			continue;
+		done[ndone++] = k->ns;
+		pid = 0;			/* ours: /proc/self/net */
+		if (k->ns != r->pm.selfns &&
+		    (pid = pm_ns_rep(&r->pm, k->ns, now)) == 0)
+			continue;	/* nobody lives there any more */
+		memset(need, 0, sizeof(need));
+		for (j = 0; j < n; j++)
+			if (cands[j].ns == k->ns)
+				need[cands[j].c->proto == IPPROTO_UDP]
+				    [cands[j].c->family == 6] = 1;
+		m.ns = k->ns;
+		if (need[0][0] || need[0][1])
+			read_tables(r, &m, pid, IPPROTO_TCP, need[0][0],
+			    need[0][1]);
+		if (need[1][0] || need[1][1])
+			read_tables(r, &m, pid, IPPROTO_UDP, need[1][0],
+			    need[1][1]);
+	}
+	for (i = 0; i < n; i++) {
+		k = &cands[i];
+		c = k->c;
+		if (k->score > 0 && k->best.inode != 0) {
+			if (k->end == 1)
+				tab_swap_ends(c);
+			got_socket(c, k->best.inode, k->ns);
+			continue;
+		}
+		if (k->score > 0 && c->proto == IPPROTO_TCP &&
+		    !tcp_unaccepted(k->best.state)) {
+			c->inode0 = 1;
+			give_up(r, t, c, U_CLOSED, now);
+			continue;
+		}
+		if (k->score > 0)
+			c->inode0 = 1;
+		if (++c->tries >= MAX_NS_TRIES || final)
+			/* A namespace here has the address: not forwarded. */
+			give_up(r, t, c, label_noproc(c), now);
+		else
+			retry_later(t, c, now);
+	}
+}
+
+/*
+ * Is the socket of c (ours, found before) closed now?  Only sock_diag
+ * can say cheaply; 0 when it cannot tell.
+ */
+static int
+socket_gone(struct resolver *r, const struct conn *c)
+{
+	struct sockinfo	si;
+	int		rv;
+
+	if (!c->alocal || c->netns != r->pm.selfns)
+		return 0;
+	rv = sd_lookup(&r->sd, c->family, c->proto, &c->a, &c->b,
+	    is_linklocal(c->family, c->a.addr) ? r->ifindex : 0, &si);
+	r->lookups++;
+	return rv == 0 || (rv == 1 && si.inode != c->inode);
+}
+
+/* Step 1 for a connection with an end of ours: sock_diag. */
+static int
+host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
+    int final)
+{
+	struct sockinfo	si;
+	struct endp	any;
+	int		rv, ifx;
+
+	ifx = is_linklocal(c->family, c->a.addr) ? r->ifindex : 0;
+	rv = sd_lookup(&r->sd, c->family, c->proto, &c->a, &c->b, ifx, &si);
+	r->lookups++;
+	if (rv == -1)
+		return -1;		/* ask /proc/self/net */
+	if (rv == 1 && si.inode != 0 && !(c->proto == IPPROTO_TCP &&
+	    si.state == TCP_ST_LISTEN && c->tries < 2 && !final)) {
+		got_socket(c, si.inode, r->pm.selfns);
+		return 0;
+	}
+	if (rv == 1 && si.inode == 0 && c->proto == IPPROTO_TCP) {
+		if (!tcp_unaccepted(si.state)) {
+			c->inode0 = 1;
+			give_up(r, t, c, U_CLOSED, now);
+			return 0;
+		}
+		c->inode0 = 1;
+		/* Not accepted yet: its listener's process will have it. */
+		if (c->tries >= 2 || final) {
+			memset(&any, 0, sizeof(any));
+			if (sd_lookup(&r->sd, c->family, c->proto, &c->a, &any,
+			    ifx, &si) == 1 && si.inode != 0) {
+				got_socket(c, si.inode, r->pm.selfns);
+				return 0;
+			}
+		}
+	}
+	if (++c->tries >= MAX_LOOKUPS || final)
+		give_up(r, t, c, tab_unknown_label(c), now);
+	else
+		retry_later(t, c, now);
+	return 0;
+}
+
+static void	run_pass(struct resolver *, struct table *, double, int);
+
+/*
+ * Work on the pending connections whose time has come, BUDGET at a
+ * time.  When final (the last chance before the files are written for
+ * good) every pending connection gets an owner.
+ */
+void
+res_run(struct resolver *r, struct table *t, double now, int final)
+{
+	size_t	before;
+
+	do {
+		before = t->npending;
+		run_pass(r, t, now, final);
+	} while (final && t->npending > 0 && t->npending < before);
+	/* Cannot happen (a final pass gives up on what it sees), but: */
+	while (final && t->pend_head != NULL)
+		tab_give_up(t, t->pend_head, tab_unknown_label(t->pend_head),
+		    now);
+}
+
+static void
+run_pass(struct resolver *r, struct table *t, double now, int final)
+{
+	struct cand	 cands[BUDGET];
+	struct conn	*c, *next, *miss[BUDGET];
+	uint64_t	 own;
+	int		 ncand = 0, nmiss = 0, n = 0, i, scanned = 0;
+	int		 walked = 0;
+
+	if (t->pend_head == NULL)
+		return;
+	if (!r->pm.scanned)
+		(void)pm_full_scan(&r->pm, now);
+	pm_ns_addrs(&r->pm, now);
+	for (c = t->pend_head; c != NULL && n < BUDGET && walked < 4 * BUDGET;
+	    c = next, walked++) {
+		next = c->pnext;
+		if (!final && c->next_try > now)
+			continue;
+		n++;
+		if (c->state == CS_LOOKUP && c->alocal &&
+		    host_lookup(r, t, c, now, final) == -1) {
+			memset(&cands[ncand], 0, sizeof(cands[0]));
+			cands[ncand].c = c;
+			cands[ncand].ns = r->pm.selfns;
+			ncand++;
+		} else if (c->state == CS_LOOKUP && !c->alocal) {
+			/* The end behind the interface first. */
+			own = pm_ns_owner(&r->pm, c->family, c->a.addr);
+			memset(&cands[ncand], 0, sizeof(cands[0]));
+			cands[ncand].c = c;
+			if (own == 0 && !scanned && c->tries == 0) {
+				/* A new namespace? Its processes are new. */
+				scanned = 1;
+				if (pm_quick_scan(&r->pm, now) > 0) {
+					pm_ns_addrs(&r->pm, now);
+					own = pm_ns_owner(&r->pm, c->family,
+					    c->a.addr);
+				}
+			}
+			if (own == 0 &&
+			    (own = pm_ns_owner(&r->pm, c->family, c->b.addr))
+			    != 0)
+				cands[ncand].end = 1;
+			if (own == 0) {
+				/* Nobody here has either address. */
+				give_up(r, t, c, U_FORWARDED, now);
+				continue;
+			}
+			cands[ncand].ns = own;
+			ncand++;
+		}
+		if (c->state == CS_INODE && c->owner == NULL &&
+		    !try_map(r, t, c, now))
+			miss[nmiss++] = c;
+	}
+	if (ncand > 0) {
+		ns_batch(r, t, cands, ncand, now, final);
+		for (i = 0; i < ncand; i++) {
+			c = cands[i].c;
+			if (c->state == CS_INODE && c->owner == NULL &&
+			    !try_map(r, t, c, now) && nmiss < BUDGET)
+				miss[nmiss++] = c;
+		}
+	}
+	if (nmiss == 0)
+		return;
+	/*
+	 * Inodes not in the map: new processes first, then those that made
+	 * connections lately, then (at most about once a second) all.
+	 */
+	if (pm_quick_scan(&r->pm, now) > 0)
+		for (i = 0; i < nmiss; i++)
+			if (miss[i] != NULL && try_map(r, t, miss[i], now))
+				miss[i] = NULL;
+	if (now >= r->next_hot && r->nhot > 0) {
+		r->next_hot = now + 0.02;
+		if (pm_rescan(&r->pm, r->hot, r->nhot) > 0)
+			for (i = 0; i < nmiss; i++)
+				if (miss[i] != NULL &&
+				    try_map(r, t, miss[i], now))
+					miss[i] = NULL;
+	}
+	for (i = 0; i < nmiss; i++)
+		if (miss[i] != NULL)
+			break;
+	if (i == nmiss)
+		return;
+	if (final)
+		r->pm.next_full = 0;
+	scanned = pm_full_scan(&r->pm, now) == 0;
+	for (i = 0; i < nmiss; i++) {
+		if ((c = miss[i]) == NULL)
+			continue;
+		if (scanned && try_map(r, t, c, now))
+			continue;
+		if (scanned && socket_gone(r, c)) {
+			/* Nobody has it and it is closed: no use waiting. */
+			give_up(r, t, c, U_CLOSED, now);
+			continue;
+		}
+		if (scanned)
+			c->tries++;
+		if (c->tries >= MAX_PID_TRIES || final)
+			give_up(r, t, c, label_noproc(c), now);
+		else {
+			c->next_try = r->pm.next_full;
+			tab_pending_requeue(t, c);
+		}
+	}
+}
+
+/* When res_run has something to do next (0: nothing pending). */
+double
+res_next(const struct table *t)
+{
+	const struct conn	*c;
+	double			 next = 0;
+	int			 n = 0;
+
+	for (c = t->pend_head; c != NULL && n < 4 * BUDGET;
+	    c = c->pnext, n++)
+		if (next == 0 || c->next_try < next)
+			next = c->next_try;
+	return next;
+}

@@ -1,0 +1,526 @@
+/*
+ * The connection table and the rows connections are credited to.
+ *
+ * A connection is keyed by its 5-tuple in either direction and holds
+ * its bytes.  Until it is attributed its bytes wait in the connection
+ * ("deferred"); once it has an owner (a process row, or one of the
+ * unattributed rows), each packet adds its bytes to the owner's
+ * interval counters, so bytes are never dropped and never counted twice.
+ *
+ * Memory is bounded: the table holds at most maxconns connections, the
+ * least recently seen one is evicted to make room, idle connections
+ * expire, and process rows go once they have no connection and no
+ * bytes for procs_linger seconds.
+ */
+#include <sys/random.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bwprocs.h"
+
+#define IDLE_TIMEOUT	120.0	/* seconds without a packet */
+#define CLOSED_TIMEOUT	10.0	/* after FIN or RST */
+#define TH_FIN		0x01
+#define TH_RST		0x04
+
+static uint32_t
+pow2_at_least(size_t n)
+{
+	uint32_t	v = 1024;
+
+	while (v < n && v < (1U << 30))
+		v <<= 1;
+	return v;
+}
+
+int
+tab_init(struct table *t, size_t maxconns)
+{
+	int	i;
+
+	memset(t, 0, sizeof(*t));
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
+	    sizeof(t->seed))
+		t->seed = 0x9e3779b9U;
+	t->rhmask = 1023;
+	if ((t->rhash = calloc(t->rhmask + 1, sizeof(*t->rhash))) == NULL)
+		return -1;
+	for (i = 0; i < U_NROWS; i++) {
+		t->unattr[i].kind = ROW_UNATTR;
+		t->unattr[i].uid = -1;
+	}
+	t->unattr[U_FORWARDED].name = (char *)(uintptr_t)"[forwarded]";
+	t->unattr[U_UNKNOWN_TCP].name = (char *)(uintptr_t)"[unknown tcp]";
+	t->unattr[U_UNKNOWN_UDP].name = (char *)(uintptr_t)"[unknown udp]";
+	t->unattr[U_CLOSED].name = (char *)(uintptr_t)"[closed sockets]";
+	t->unattr[U_OTHER].name = (char *)(uintptr_t)"[other]";
+	return tab_resize(t, maxconns);
+}
+
+static uint32_t
+hash_endp(uint32_t h, const struct endp *e)
+{
+	int	i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ e->addr[i]) * 16777619U;
+	h = (h ^ (e->port >> 8)) * 16777619U;
+	h = (h ^ (e->port & 0xff)) * 16777619U;
+	return h;
+}
+
+static int
+endp_cmp(const struct endp *x, const struct endp *y)
+{
+	int	c;
+
+	if ((c = memcmp(x->addr, y->addr, 16)) != 0)
+		return c;
+	return (int)x->port - (int)y->port;
+}
+
+/* The same hash for both directions: the lower end goes first. */
+static uint32_t
+hash_tuple(uint32_t seed, int family, int proto, const struct endp *x,
+    const struct endp *y)
+{
+	uint32_t	h = 2166136261U ^ seed;
+
+	h = (h ^ (uint32_t)family) * 16777619U;
+	h = (h ^ (uint32_t)proto) * 16777619U;
+	if (endp_cmp(x, y) > 0) {
+		const struct endp *t = x;
+
+		x = y;
+		y = t;
+	}
+	h = hash_endp(h, x);
+	h = hash_endp(h, y);
+	h ^= h >> 16;
+	h *= 0x85ebca6bU;
+	h ^= h >> 13;
+	return h;
+}
+
+/* Change the bound; the hash grows with it (never shrinks). */
+int
+tab_resize(struct table *t, size_t maxconns)
+{
+	struct conn	**nh, *c, *next;
+	uint32_t	  size, i;
+
+	t->maxconns = maxconns;
+	size = pow2_at_least(maxconns);
+	if (t->hash != NULL && size <= t->hmask + 1)
+		return 0;
+	if ((nh = calloc(size, sizeof(*nh))) == NULL)
+		return t->hash != NULL ? 0 : -1;
+	if (t->hash != NULL) {
+		for (i = 0; i <= t->hmask; i++)
+			for (c = t->hash[i]; c != NULL; c = next) {
+				next = c->hnext;
+				c->hnext = nh[c->hash & (size - 1)];
+				nh[c->hash & (size - 1)] = c;
+			}
+		free(t->hash);
+	}
+	t->hash = nh;
+	t->hmask = size - 1;
+	return 0;
+}
+
+static void
+pending_add(struct table *t, struct conn *c)
+{
+	c->pending = 1;
+	c->pnext = NULL;
+	c->pprev = t->pend_tail;
+	if (t->pend_tail != NULL)
+		t->pend_tail->pnext = c;
+	else
+		t->pend_head = c;
+	t->pend_tail = c;
+	t->npending++;
+}
+
+static void
+pending_remove(struct table *t, struct conn *c)
+{
+	if (!c->pending)
+		return;
+	if (c->pprev != NULL)
+		c->pprev->pnext = c->pnext;
+	else
+		t->pend_head = c->pnext;
+	if (c->pnext != NULL)
+		c->pnext->pprev = c->pprev;
+	else
+		t->pend_tail = c->pprev;
+	c->pprev = c->pnext = NULL;
+	c->pending = 0;
+	t->npending--;
+}
+
+/* Move a pending connection to the end of the line. */
+void
+tab_pending_requeue(struct table *t, struct conn *c)
+{
+	if (!c->pending || c == t->pend_tail)
+		return;
+	pending_remove(t, c);
+	pending_add(t, c);
+}
+
+static void
+lru_unlink(struct table *t, struct conn *c)
+{
+	if (c->lprev != NULL)
+		c->lprev->lnext = c->lnext;
+	else
+		t->lru_head = c->lnext;
+	if (c->lnext != NULL)
+		c->lnext->lprev = c->lprev;
+	else
+		t->lru_tail = c->lprev;
+	c->lprev = c->lnext = NULL;
+}
+
+static void
+lru_push(struct table *t, struct conn *c)
+{
+	c->lprev = NULL;
+	c->lnext = t->lru_head;
+	if (t->lru_head != NULL)
+		t->lru_head->lprev = c;
+	else
+		t->lru_tail = c;
+	t->lru_head = c;
+}
+
+/* Which unattributed row takes a connection nobody could be found for. */
+int
+tab_unknown_label(const struct conn *c)
+{
+	if (!c->alocal)
+		return U_FORWARDED;
+	if (c->closing || c->inode0)
+		return U_CLOSED;
+	return c->proto == 6 ? U_UNKNOWN_TCP : U_UNKNOWN_UDP;
+}
+
+static void
+credit_row(struct row *r, uint64_t tx, uint64_t rx, double now)
+{
+	r->itx += tx;
+	r->irx += rx;
+	if ((tx | rx) != 0 && now > r->last_seen)
+		r->last_seen = now;
+}
+
+/* Give c to r, with the bytes it held back. */
+void
+tab_attach(struct table *t, struct conn *c, struct row *r, double now)
+{
+	pending_remove(t, c);
+	c->owner = r;
+	c->state = CS_DONE;
+	r->nconns++;
+	if (r->kind == ROW_PROC)
+		credit_row(r, c->dout, c->din, now);
+	else
+		credit_row(r, c->dtx, c->drx, now);
+	c->dout = c->din = c->dtx = c->drx = 0;
+}
+
+/* No owner could be found: an unattributed row takes it. */
+void
+tab_give_up(struct table *t, struct conn *c, int label, double now)
+{
+	tab_attach(t, c, &t->unattr[label], now);
+}
+
+/* The socket is at the b end after all: make it the a end. */
+void
+tab_swap_ends(struct conn *c)
+{
+	struct endp	e = c->a;
+	uint64_t	v;
+
+	c->a = c->b;
+	c->b = e;
+	v = c->out, c->out = c->in, c->in = v;
+	v = c->iout, c->iout = c->iin, c->iin = v;
+	v = c->dout, c->dout = c->din, c->din = v;
+}
+
+static void
+conn_remove(struct table *t, struct conn *c, double now)
+{
+	struct conn	**pp;
+
+	if (c->owner == NULL)
+		tab_give_up(t, c, tab_unknown_label(c), now);
+	c->owner->nconns--;
+	for (pp = &t->hash[c->hash & t->hmask]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+	lru_unlink(t, c);
+	t->nconns--;
+	free(c);
+}
+
+/*
+ * The connection of packet k (which has ports), created when new.  ifdir
+ * is the packet's direction on the interface; srcl/dstl say whether its
+ * addresses are ours.  NULL only when memory runs out.
+ */
+struct conn *
+tab_conn(struct table *t, const struct pkt *k, int ifdir, int srcl,
+    int dstl, double now)
+{
+	struct endp	 s, d;
+	struct conn	*c;
+	uint32_t	 h;
+
+	memcpy(s.addr, k->src, 16);
+	s.port = k->sport;
+	memcpy(d.addr, k->dst, 16);
+	d.port = k->dport;
+	h = hash_tuple(t->seed, k->family, k->proto, &s, &d);
+	for (c = t->hash[h & t->hmask]; c != NULL; c = c->hnext) {
+		if (c->hash != h || c->family != k->family ||
+		    c->proto != k->proto)
+			continue;
+		if ((endp_cmp(&c->a, &s) == 0 && endp_cmp(&c->b, &d) == 0) ||
+		    (endp_cmp(&c->a, &d) == 0 && endp_cmp(&c->b, &s) == 0)) {
+			if (c != t->lru_head) {
+				lru_unlink(t, c);
+				lru_push(t, c);
+			}
+			return c;
+		}
+	}
+	while (t->nconns >= t->maxconns && t->lru_tail != NULL) {
+		conn_remove(t, t->lru_tail, now);
+		t->evicted++;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->hash = h;
+	c->family = k->family;
+	c->proto = k->proto;
+	c->first = c->last = now;
+	c->next_try = now;
+	c->state = CS_LOOKUP;
+	if (srcl && !dstl) {
+		c->a = s, c->b = d, c->alocal = 1;
+	} else if (dstl && !srcl) {
+		c->a = d, c->b = s, c->alocal = 1;
+	} else if (srcl && dstl) {
+		if (ifdir == DIR_RX)
+			c->a = d, c->b = s;
+		else
+			c->a = s, c->b = d;
+		c->alocal = 1;
+	} else if (ifdir == DIR_TX) {
+		/* Neither end is ours: a is the end behind the interface. */
+		c->a = d, c->b = s;
+	} else
+		c->a = s, c->b = d;
+	c->hnext = t->hash[h & t->hmask];
+	t->hash[h & t->hmask] = c;
+	lru_push(t, c);
+	t->nconns++;
+	pending_add(t, c);
+	return c;
+}
+
+/* Count packet k of connection c. */
+void
+tab_credit(struct conn *c, const struct pkt *k, int ifdir, double now)
+{
+	int		out;
+	uint64_t	len = k->len;
+	struct row	*r;
+
+	out = c->a.port == k->sport && memcmp(c->a.addr, k->src, 16) == 0;
+	if (out) {
+		c->out += len;
+		c->iout += len;
+	} else {
+		c->in += len;
+		c->iin += len;
+	}
+	c->last = now;
+	if (k->proto == 6 && (k->tcpflags & (TH_FIN | TH_RST)))
+		c->closing = 1;
+	if ((r = c->owner) == NULL) {
+		if (out)
+			c->dout += len;
+		else
+			c->din += len;
+		if (ifdir == DIR_TX)
+			c->dtx += len;
+		else
+			c->drx += len;
+		return;
+	}
+	if (r->kind == ROW_PROC) {
+		if (out)
+			r->itx += len;
+		else
+			r->irx += len;
+	} else if (ifdir == DIR_TX)
+		r->itx += len;
+	else
+		r->irx += len;
+	r->last_seen = now;
+}
+
+/* Bytes that belong to no connection ("other"), or that found no room. */
+void
+tab_credit_unattr(struct table *t, int label, int ifdir, uint32_t len,
+    double now)
+{
+	struct row	*r = &t->unattr[label];
+
+	if (ifdir == DIR_TX)
+		r->itx += len;
+	else
+		r->irx += len;
+	r->last_seen = now;
+}
+
+/* Drop connections that have been quiet too long. */
+void
+tab_expire(struct table *t, double now)
+{
+	struct conn	*c, *prev;
+	double		 limit;
+
+	for (c = t->lru_tail; c != NULL && c->last < now - CLOSED_TIMEOUT;
+	    c = prev) {
+		prev = c->lprev;
+		limit = c->closing ? CLOSED_TIMEOUT : IDLE_TIMEOUT;
+		if (c->last < now - limit && c->owner != NULL)
+			conn_remove(t, c, now);
+	}
+}
+
+/*
+ * Close an interval: the rows' interval bytes join their totals, and
+ * the connections seen since start begin a new interval.
+ */
+void
+tab_end_interval(struct table *t, double start)
+{
+	struct row	*r;
+	struct conn	*c;
+	int		 i;
+
+	for (r = t->rows; r != NULL; r = r->next) {
+		r->tx += r->itx;
+		r->rx += r->irx;
+		r->itx = r->irx = 0;
+	}
+	for (i = 0; i < U_NROWS; i++) {
+		r = &t->unattr[i];
+		r->tx += r->itx;
+		r->rx += r->irx;
+		r->itx = r->irx = 0;
+	}
+	for (c = t->lru_head; c != NULL; c = c->lnext) {
+		if (c->iout == 0 && c->iin == 0 && c->last < start)
+			break;
+		c->iout = c->iin = 0;
+	}
+}
+
+struct row *
+tab_row_find(const struct table *t, pid_t pid, uint64_t start)
+{
+	struct row	*r;
+
+	for (r = t->rhash[(uint32_t)pid & t->rhmask]; r != NULL;
+	    r = r->hnext)
+		if (r->pid == pid && r->start == start)
+			return r;
+	return NULL;
+}
+
+/* Add a filled-in process row; -1 when the table is full. */
+int
+tab_row_add(struct table *t, struct row *r)
+{
+	uint32_t	b = (uint32_t)r->pid & t->rhmask;
+
+	if (t->nrows >= MAX_ROWS)
+		return -1;
+	r->kind = ROW_PROC;
+	r->hnext = t->rhash[b];
+	t->rhash[b] = r;
+	r->next = t->rows;
+	t->rows = r;
+	t->nrows++;
+	return 0;
+}
+
+void
+tab_row_free(struct row *r)
+{
+	if (r == NULL)
+		return;
+	free(r->name);
+	free(r->exe);
+	free(r->cmdline);
+	free(r->user);
+	free(r->container);
+	free(r);
+}
+
+/* Process rows with no connection and no byte for linger seconds go. */
+void
+tab_rows_expire(struct table *t, double now, double linger)
+{
+	struct row	**pp, *r, **hp;
+
+	for (pp = &t->rows; (r = *pp) != NULL;) {
+		if (r->nconns > 0 || r->itx != 0 || r->irx != 0 ||
+		    r->last_seen >= now - linger) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		for (hp = &t->rhash[(uint32_t)r->pid & t->rhmask]; *hp != NULL;
+		    hp = &(*hp)->hnext)
+			if (*hp == r) {
+				*hp = r->hnext;
+				break;
+			}
+		t->nrows--;
+		tab_row_free(r);
+	}
+}
+
+void
+tab_free(struct table *t)
+{
+	struct conn	*c, *next;
+	struct row	*r, *rn;
+
+	for (c = t->lru_head; c != NULL; c = next) {
+		next = c->lnext;
+		free(c);
+	}
+	for (r = t->rows; r != NULL; r = rn) {
+		rn = r->next;
+		tab_row_free(r);
+	}
+	free(t->hash);
+	free(t->rhash);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,144 @@
+#!/bin/sh
+# bwprocs on the host end of a veth pair whose peer is in a network
+# namespace: iperf3 clients on the host send TCP and UDP over IPv4 and
+# IPv6 to a server in the namespace, and each client's pid gets the
+# bytes the interface counted in the test window, within 1 %.  Also: the
+# process details, the live file, and a connection too short to be
+# mapped, whose bytes are still counted.
+. "${0%/*}/lib.sh"
+. "$SRCDIR/t/data/procs-lib.sh"
+need_root
+
+D=$T/data
+mkdir -p "$D"
+NS=${NP}n
+H=${NP}h
+mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" 1
+ok $? "veth $H <-> $NS (10.213.1.0/24, fd00:213:1::/64)"
+
+ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_for 10 listening "$NS" 5201 t
+ok $? "iperf3 server in $NS"
+
+start_bwprocs bwprocs -f -d "$D" "$H"
+ok $? "bwprocs writes procs_$H.json"
+P=$D/procs_$H.json
+
+# run_client NAME ARGS...: an iperf3 client; checks its pid's bytes
+# against the interface's for the window around it.
+run_client() {
+	_name=$1
+	shift
+	_b0=$(ifbytes "$H")
+	iperf3 "$@" >"$T/iperf.out" 2>&1 &
+	_cp=$!
+	wait "$_cp"
+	_st=$?
+	_b1=$(ifbytes "$H")
+	is "$_st" 0 "$_name: iperf3 $* ran"
+	wait_written "$P"
+	ok $? "$_name: procs file written after the transfer"
+	_want=$((_b1 - _b0))
+	_got=$(pid_bytes "$P" "$_cp")
+	echo "# $_name: pid $_cp has $_got of $_want interface bytes" \
+	    "($(share "$_got" "$_want") %)"
+	within "$_got" "$_want" 1
+	ok $? "$_name: the client's pid has the interface's bytes (1 %)"
+	CP=$_cp
+}
+
+run_client "TCP/IPv4" -c 10.213.1.2 -t 2 -b 100M
+row="(grep { \$_->{pid} == $CP } @{\$j->{processes}})[0]"
+is "$(json "$P" "join ',', @{$row}{qw(kind name uid user exe container)}")" \
+    "process,iperf3,0,root,$(readlink -f "$(command -v iperf3)")," \
+    "TCP/IPv4: the row names the process"
+like "$(json "$P" "$row->{cmdline}")" \
+    '^iperf3 -c 10\.213\.1\.2 -t 2 -b 100M$' "TCP/IPv4: its command line"
+
+run_client "TCP/IPv6" -6 -c fd00:213:1::2 -t 2 -b 100M
+run_client "UDP/IPv4" -u -c 10.213.1.2 -t 2 -b 40M -l 1200
+run_client "UDP/IPv6" -6 -u -c fd00:213:1::2 -t 2 -b 40M -l 1200
+
+# A UDP server on the host that never connects its socket (bound to the
+# wildcard address): datagrams from the namespace are its bytes.
+perl -MIO::Socket::INET -e '
+    my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:6000",
+	Proto => "udp") or die "bind: $!";
+    my $b; 1 while defined $s->recv($b, 65536)' &
+up=$!
+PIDS="$PIDS $up"
+wait_for 10 sh -c 'ss -Hlnu "sport = :6000" | grep -q .'
+ok $? "an unconnected UDP server on the host"
+b0=$(ifbytes "$H")
+ip netns exec "$NS" perl -MSocket -e '
+    socket(my $s, PF_INET, SOCK_DGRAM, 0) or die "socket: $!";
+    my $d = sockaddr_in(6000, inet_aton("10.213.1.1"));
+    for (1 .. 3000) { send($s, "d" x 1000, 0, $d) or die "send: $!" }'
+ok $? "3000 datagrams sent to it from $NS"
+b1=$(ifbytes "$H")
+wait_written "$P"
+got=$(pid_bytes "$P" "$up")
+echo "# unconnected UDP: pid $up has $got of $((b1 - b0)) bytes" \
+    "($(share "$got" "$((b1 - b0))") %)"
+within "$got" "$((b1 - b0))" 1
+ok $? "the unconnected UDP server has the bytes (1 %)"
+
+# The interface's figures and the coverage.
+is "$(json "$P" '$j->{capture}{drops}')" 0 "no capture drops"
+cov=$(json "$P" '$j->{coverage}')
+like "$cov" '^(null|0(\.[0-9]+)?|1(\.0+)?)$' \
+    "coverage is null or in [0, 1] ($cov)"
+b=$(ifbytes "$H")
+within "$(json "$P" '$j->{rx_bytes} + $j->{tx_bytes}')" "$b" 2
+ok $? "rx_bytes + tx_bytes: the interface's bytes since start"
+
+# The live file: at most 120 one-second samples, oldest first.
+L=$D/live_$H.json
+is "$(json "$L" '$j->{iface}')" "$H" "live: iface"
+is "$(json "$L" '$j->{interval_seconds}')" 1 "live: interval_seconds"
+n=$(json "$L" 'scalar @{$j->{samples}}')
+like "$n" '^[0-9]+$' "live: samples ($n)"
+[ "$n" -ge 5 ] && [ "$n" -le 120 ]; ok $? "live: between 5 and 120 samples"
+is "$(json "$L" 'my $p = 0; my $ok = 1; for (@{$j->{samples}}) {
+    $ok = 0 if @$_ != 3 || $_->[0] <= $p; $p = $_->[0] } $ok')" 1 \
+    "live: [ts, rx_bps, tx_bps], ts increasing"
+is "$(json "$L" 'my $m = 0; for (@{$j->{samples}}) { $m = $_->[2]
+    if $_->[2] > $m } $m > 50e6 ? 1 : 0')" 1 \
+    "live: the 100 Mbit/s transfer shows"
+
+# A connection that opens, sends and closes at once, from a process
+# that exits at once: its bytes are counted, by pid or as closed.
+ip netns exec "$NS" perl -MIO::Socket::INET -e '
+    my $l = IO::Socket::INET->new(LocalAddr => "10.213.1.2:5301",
+	Listen => 5, ReuseAddr => 1) or die "listen: $!";
+    while (my $c = $l->accept) { my $b; 1 while sysread $c, $b, 65536;
+	close $c }' &
+PIDS="$PIDS $!"
+wait_for 10 listening "$NS" 5301 t
+ok $? "a sink server in $NS"
+wait_written "$P"
+a0=$(all_bytes "$P")
+b0=$(ifbytes "$H")
+perl -MIO::Socket::INET -e '
+    my $s = IO::Socket::INET->new("10.213.1.2:5301") or die "connect: $!";
+    print $s "x" x 2000000; close $s' &
+sp=$!
+wait "$sp"
+ok $? "a short client sent 2 MB and exited"
+b1=$(ifbytes "$H")
+# Until it is attributed (or given up on), a connection holds its bytes.
+wait_for 15 counted "$P" "$a0" "$((b1 - b0))"
+a1=$(all_bytes "$P")
+mine=$(pid_bytes "$P" "$sp")
+closed=$(row_bytes "$P" "[closed sockets]")
+echo "# short connection: $((a1 - a0)) of $((b1 - b0)) bytes counted;" \
+    "pid $sp has $mine, [closed sockets] has $closed in all"
+within "$((a1 - a0))" "$((b1 - b0))" 1
+ok $? "the short connection's bytes are all counted (1 %)"
+
+stop_bwprocs
+is $? 0 "SIGTERM: exit 0"
+is "$(json "$P" '$j->{iface}')" "$H" "the last procs file is whole"
+grep -v -e 'capturing' -e 'exiting' "$T/bwprocs.err" | sed 's/^/# /'
+done_testing
