@@ -24,9 +24,10 @@ usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
   --help         this text
 
 Environment overrides: IFACE PORT PREFIX DATA_DIR BIN_DIR CONF_DIR
-CRON_DIR MAN_DIR NGINX_DIR RUN_DIR (defaults: default-route interface,
-8080, /opt/bwmon, /var/lib/bwmon, /usr/local/bin, /etc/bwmon,
-/etc/cron.d, /usr/local/share/man, /etc/nginx, /run/bwmon).
+CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR (defaults: default-route
+interface, 8080, /opt/bwmon, /var/lib/bwmon, /usr/local/bin, /etc/bwmon,
+/etc/cron.d, /usr/local/share/man, /etc/nginx, /run/bwmon,
+/etc/systemd/system).
 USAGE
 }
 
@@ -43,6 +44,7 @@ CRON_DIR=${CRON_DIR:-/etc/cron.d}
 MAN_DIR=${MAN_DIR:-/usr/local/share/man}
 NGINX_DIR=${NGINX_DIR:-/etc/nginx}
 RUN_DIR=${RUN_DIR:-/run/bwmon}
+SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
 AUTH_USER=
 skip_deps=0
 skip_nginx=0
@@ -203,13 +205,55 @@ then
 	fi
 fi
 
-# 6. The web dashboard: fcgiwrap runs the CGIs, nginx serves the page.
-# systemd manages the system's nginx and fcgiwrap; with NGINX_DIR or
-# RUN_DIR set elsewhere (a test, a second instance) we run our own.
+# systemd manages the system's services; with NGINX_DIR or RUN_DIR set
+# elsewhere (a test, a second instance) we run our own.
 have_systemd() {
 	[ "$NGINX_DIR" = /etc/nginx ] && [ "$RUN_DIR" = /run/bwmon ] &&
 	    [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
 }
+
+# 6. bwprocs, the capture daemon, for the interface: a systemd unit, or
+# without systemd a process of our own with a pid file under RUN_DIR.
+mkdir -p "$RUN_DIR"
+unit=$SYSTEMD_DIR/bwprocs@.service
+if [ -z "$IFACE" ]; then
+	say "warning: no default-route interface: bwprocs not started" \
+	    "(run again with --iface IFACE)"
+elif have_systemd; then
+	mkdir -p "$SYSTEMD_DIR"
+	sed -e "s#/usr/local/bin#$BIN_DIR#g" \
+	    -e "s#/var/lib/bwmon#$DATA_DIR#g" \
+	    -e "s#/etc/bwmon/bwmon.conf#$conf#g" systemd/bwprocs@.service \
+	    >"$unit.tmp"
+	mv "$unit.tmp" "$unit"
+	systemctl daemon-reload
+	systemctl enable "bwprocs@$IFACE" >/dev/null 2>&1 &&
+	    systemctl restart "bwprocs@$IFACE" ||
+	    die "could not start bwprocs@$IFACE: see" \
+	    "'journalctl -u bwprocs@$IFACE'"
+	say "started bwprocs@$IFACE ($unit)"
+else
+	pidf=$RUN_DIR/bwprocs-$IFACE.pid
+	if [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
+		kill "$(cat "$pidf")" 2>/dev/null || true
+		i=0
+		while kill -0 "$(cat "$pidf")" 2>/dev/null && [ $i -lt 50 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+	fi
+	BWMON_DATA_DIR=$DATA_DIR BWMON_CONF=$conf \
+	    setsid "$BIN_DIR/bwprocs" -f "$IFACE" \
+	    >>"$RUN_DIR/bwprocs-$IFACE.log" 2>&1 </dev/null &
+	echo $! >"$pidf"
+	sleep 0.5
+	kill -0 "$(cat "$pidf")" 2>/dev/null ||
+	    die "bwprocs $IFACE exited at once: see $RUN_DIR/bwprocs-$IFACE.log"
+	say "started bwprocs $IFACE directly (no systemd): pid file $pidf," \
+	    "log $RUN_DIR/bwprocs-$IFACE.log; it will not survive a reboot"
+fi
+
+# 7. The web dashboard: fcgiwrap runs the CGIs, nginx serves the page.
 
 # fcgiwrap: Debian's socket unit under systemd, else our own spawn-fcgi.
 start_fcgiwrap() {
@@ -308,7 +352,7 @@ else
 	    "$PREFIX/cgi and the page in $PREFIX/www (see bwmon-cgi(8))"
 fi
 
-# 7. The first sample primes the counters; rows follow every 5 minutes.
+# 8. The first sample primes the counters; rows follow every 5 minutes.
 "$BIN_DIR/bwcollect" -d "$DATA_DIR" -c "$conf" ||
     die "first sample failed: run '$BIN_DIR/bwcollect -v -d $DATA_DIR'"
 say "sampled the interfaces into $DATA_DIR (a first sample only primes the counters)"

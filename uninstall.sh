@@ -12,7 +12,7 @@ usage: sudo ./uninstall.sh [--purge-data] [--help]
   --purge-data  also remove the data directory and the configuration
 
 Environment overrides as for setup.sh: PREFIX DATA_DIR BIN_DIR CONF_DIR
-CRON_DIR MAN_DIR NGINX_DIR RUN_DIR.
+CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR.
 USAGE
 }
 
@@ -26,6 +26,7 @@ CRON_DIR=${CRON_DIR:-/etc/cron.d}
 MAN_DIR=${MAN_DIR:-/usr/local/share/man}
 NGINX_DIR=${NGINX_DIR:-/etc/nginx}
 RUN_DIR=${RUN_DIR:-/run/bwmon}
+SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
 purge=0
 
 while [ $# -gt 0 ]; do
@@ -38,6 +39,27 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" = 0 ] || { echo "uninstall: run as root" >&2; exit 1; }
 
+# bwprocs: the units, or the processes setup.sh started itself.
+if [ -f "$SYSTEMD_DIR/bwprocs@.service" ]; then
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
+	then
+		for u in $(systemctl list-units --all --plain --no-legend \
+		    'bwprocs@*' 2>/dev/null | awk '{ print $1 }'); do
+			systemctl disable --now "$u" >/dev/null 2>&1 || true
+		done
+	fi
+	rm -f "$SYSTEMD_DIR/bwprocs@.service"
+	rm -f "$SYSTEMD_DIR"/multi-user.target.wants/bwprocs@*.service
+	command -v systemctl >/dev/null 2>&1 &&
+	    systemctl daemon-reload 2>/dev/null || true
+	say "stopped bwprocs and removed its unit"
+fi
+for f in "$RUN_DIR"/bwprocs-*.pid; do
+	[ -f "$f" ] || continue
+	kill "$(cat "$f")" 2>/dev/null || true
+	rm -f "$f"
+	say "stopped the bwprocs setup.sh had started ($f)"
+done
 # The nginx site: only ours; other sites stay as they are.
 if [ -e "$NGINX_DIR/sites-available/bwmon" ] ||
     [ -L "$NGINX_DIR/sites-enabled/bwmon" ]; then

@@ -303,8 +303,40 @@ cmp_name(const void *a, const void *b)
 }
 
 /*
- * The interfaces with history: bw_<iface>.csv regular files with a valid
- * name.  A symlink of that name is not an interface.
+ * The interface a data file is about, from "<prefix><iface><suffix>";
+ * 0 when the name is not such a file.
+ */
+static int
+file_iface(const char *file, char *name)
+{
+	static const struct {
+		const char	*prefix, *suffix;
+	} kinds[] = {
+		{ "bw_", ".csv" }, { "state_", ".json" }, { "live_", ".json" },
+		{ "procs_", ".json" }, { "spikes_", ".jsonl" },
+		{ "alerts_", ".jsonl" },
+	};
+	size_t	len = strlen(file), pl, sl, k;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		pl = strlen(kinds[k].prefix);
+		sl = strlen(kinds[k].suffix);
+		if (len <= pl + sl || len - pl - sl >= BW_IFNAMSIZ ||
+		    strncmp(file, kinds[k].prefix, pl) != 0 ||
+		    strcmp(file + len - sl, kinds[k].suffix) != 0)
+			continue;
+		memcpy(name, file + pl, len - pl - sl);
+		name[len - pl - sl] = '\0';
+		return bw_ifname_valid(name);
+	}
+	return 0;
+}
+
+/*
+ * The interfaces with data: a history, a bwcollect state, or bwprocs'
+ * files, as regular files with a valid name (a symlink of that name is
+ * not an interface).  Right after install only the state exists, and
+ * bwcollect leaves lo to bwprocs.
  */
 static void
 list_ifaces(struct cgi *c)
@@ -313,8 +345,7 @@ list_ifaces(struct cgi *c)
 	struct dirent	*de;
 	struct stat	 st;
 	char		 name[BW_IFNAMSIZ];
-	size_t		 len;
-	int		 fd;
+	int		 fd, i, j;
 
 	c->nifaces = 0;
 	if ((fd = dup(c->dirfd)) == -1 || (d = fdopendir(fd)) == NULL) {
@@ -324,14 +355,7 @@ list_ifaces(struct cgi *c)
 		    strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL && c->nifaces < BW_MAXIFACES) {
-		len = strlen(de->d_name);
-		if (len < 8 || len - 7 >= sizeof(name) ||
-		    strncmp(de->d_name, "bw_", 3) != 0 ||
-		    strcmp(de->d_name + len - 4, ".csv") != 0)
-			continue;
-		memcpy(name, de->d_name + 3, len - 7);
-		name[len - 7] = '\0';
-		if (!bw_ifname_valid(name) ||
+		if (!file_iface(de->d_name, name) ||
 		    fstatat(c->dirfd, de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
 			continue;
@@ -339,6 +363,10 @@ list_ifaces(struct cgi *c)
 	}
 	(void)closedir(d);
 	qsort(c->ifaces, (size_t)c->nifaces, BW_IFNAMSIZ, cmp_name);
+	for (i = j = 0; i < c->nifaces; i++)
+		if (j == 0 || strcmp(c->ifaces[j - 1], c->ifaces[i]) != 0)
+			memmove(c->ifaces[j++], c->ifaces[i], BW_IFNAMSIZ);
+	c->nifaces = j;
 }
 
 /*
@@ -460,9 +488,9 @@ cgi_iface(struct cgi *c)
 		len += (size_t)snprintf(list + len, sizeof(list) - len,
 		    "%s%s", i > 0 ? ", " : "", c->ifaces[i]);
 	if (c->nifaces == 0)
-		cgi_fail(c, 400, START_HINT, "no history for that interface "
+		cgi_fail(c, 400, START_HINT, "no data for that interface "
 		    "(no interface has any yet)");
-	cgi_fail(c, 400, NULL, "no history for that interface (interfaces "
+	cgi_fail(c, 400, NULL, "no data for that interface (interfaces "
 	    "with data: %s)", list);
 }
 

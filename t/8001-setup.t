@@ -8,7 +8,8 @@ for b in nginx spawn-fcgi /usr/sbin/fcgiwrap curl openssl; do
 done
 S=$SRCDIR
 export BIN_DIR=$T/bin PREFIX=$T/opt DATA_DIR=$T/data CONF_DIR=$T/etc \
-    CRON_DIR=$T/cron MAN_DIR=$T/man NGINX_DIR=$T/nginx RUN_DIR=$T/run
+    CRON_DIR=$T/cron MAN_DIR=$T/man NGINX_DIR=$T/nginx RUN_DIR=$T/run \
+    SYSTEMD_DIR=$T/systemd
 # nginx's workers and fcgiwrap run as www-data: let them reach $T.
 chmod 755 "$T"
 # An nginx of the test's own, shaped like Debian's /etc/nginx.
@@ -33,6 +34,7 @@ NGX
 stop_servers() {
 	[ -f "$T/ngx/nginx.pid" ] && kill "$(cat "$T/ngx/nginx.pid")" 2>/dev/null
 	[ -f "$RUN_DIR/fcgiwrap.pid" ] && kill "$(cat "$RUN_DIR/fcgiwrap.pid")" 2>/dev/null
+	[ -f "$RUN_DIR/bwprocs-lo.pid" ] && kill "$(cat "$RUN_DIR/bwprocs-lo.pid")" 2>/dev/null
 	rm -rf "$T"
 }
 trap stop_servers EXIT
@@ -59,6 +61,15 @@ done
 [ -f "$MAN_DIR/man8/bwcollect.8" ]; ok $? "man pages installed"
 [ -x "$PREFIX/cgi/history.cgi" ]; ok $? "CGIs installed into PREFIX"
 
+# bwprocs runs for the interface and writes its files.
+kill -0 "$(cat "$RUN_DIR/bwprocs-lo.pid" 2>/dev/null)" 2>/dev/null
+ok $? "bwprocs runs for the interface"
+i=0
+while [ ! -f "$DATA_DIR/live_lo.json" ] && [ $i -lt 40 ]; do
+	i=$((i + 1)); sleep 0.25
+done
+[ -f "$DATA_DIR/live_lo.json" ]; ok $? "bwprocs writes live_lo.json"
+
 # The real nginx and fcgiwrap answer every endpoint.
 code() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
 U=http://127.0.0.1:$PORT
@@ -71,6 +82,8 @@ for e in live procs "history?range=24h" spikes alerts totals heatmap; do
 	ok $r "/api/$e answers 200 or 404 through nginx (got $c)"
 	like "$(cat "$T/body")" '^[{]' "... with a JSON body"
 done
+is "$(code "$U/api/live?iface=lo")" 200 "/api/live answers from bwprocs' file"
+like "$(cat "$T/body")" '"samples"' "... with its samples"
 is "$(code "$U/metrics")" 200 "/metrics answers"
 like "$(cat "$T/body")" 'bwmon_' "... with bwmon series"
 if [ -f "$S/cgi/www/index.html" ]; then
@@ -87,7 +100,9 @@ ls "$DATA_DIR"/state_*.json >/dev/null 2>&1; ok $? "the first sample primed the 
 
 # Idempotent: keeps a config edit and changes no data.
 echo "retention_days = 90" >>"$CONF_DIR/bwmon.conf"
-sum() { (cd "$DATA_DIR" && find . -type f ! -name .bwcollect.lock | sort | xargs md5sum); }
+# bwprocs rewrites its live files all the time: those are not "data".
+sum() { (cd "$DATA_DIR" && find . -type f ! -name .bwcollect.lock \
+    ! -name 'live_*' ! -name 'procs_*' | sort | xargs md5sum); }
 before=$(sum)
 "$S/setup.sh" --skip-deps --iface lo >"$T/out" 2>&1; ok $? "a second run succeeds"
 like "$(cat "$CONF_DIR/bwmon.conf")" '^retention_days = 90$' "the config edit is kept"
@@ -127,6 +142,7 @@ echo "server { listen 127.0.0.1:1; }" >"$NGINX_DIR/sites-enabled/other"
 ok $? "nginx site, CGIs and page removed"
 [ -f "$NGINX_DIR/sites-enabled/other" ]; ok $? "an unrelated nginx site is untouched"
 [ ! -f "$RUN_DIR/fcgiwrap.pid" ]; ok $? "the fcgiwrap it started is stopped"
+[ ! -f "$RUN_DIR/bwprocs-lo.pid" ]; ok $? "the bwprocs it started is stopped"
 [ ! -e "$BIN_DIR/bwcollect" ] && [ ! -e "$CRON_DIR/bwmon" ]
 ok $? "programs and cron job removed"
 [ -d "$DATA_DIR" ] && [ -f "$CONF_DIR/bwmon.conf" ]; ok $? "data and config kept"
