@@ -11,11 +11,12 @@ cd "$(dirname "$0")/.."
 
 # Building and the CLI tests; bwtop under a real tmux; bwprocs on real veth
 # pairs in network namespaces with iperf3; the web tests: a real nginx, fcgiwrap
-# and Prometheus on loopback.
+# and Prometheus on loopback, the page in a real headless Chromium.
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     libncurses-dev tmux netbase
     libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2
-    nginx fcgiwrap spawn-fcgi curl prometheus"
+    nginx fcgiwrap spawn-fcgi curl prometheus
+    chromium fonts-dejavu-core procps"
 
 deps=1
 for arg in "$@"; do

@@ -1,0 +1,322 @@
+#!/bin/sh
+# The dashboard page (cgi/www) in a real headless Chromium, served by real
+# nginx + fcgiwrap over fixture data: every panel renders with the
+# fixture's numbers (the v1 history's exact totals, the top process, the
+# active alert), a spike opens its forensic panel with the flow table, a
+# data directory without procs file and an interface without bwprocs say
+# what is missing and how to start it, API strings stay text, there is no
+# JavaScript error, and the page weighs at most 100 kB.  Screenshots
+# (desktop and phone, light and dark) go to bench/out/ for a person.
+. "${0%/*}/lib.sh"
+. "${0%/*}/web.sh"
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || skip_all "chromium is not installed (apt-get install chromium)"
+web_need
+WWW=$SRCDIR/cgi/www
+SHOTS=${BWMON_SHOTS:-$SRCDIR/bench/out}
+
+# --- the files themselves
+[ -f "$WWW/index.html" ] && [ -f "$WWW/app.js" ] && [ -f "$WWW/style.css" ]
+ok $? "cgi/www has index.html, app.js and style.css"
+weight=$(find "$WWW" -type f -exec cat {} + | wc -c | tr -d ' ')
+[ "$weight" -le 100000 ]
+ok $? "page weight $weight bytes <= 100 kB"
+grep -rEn 'https?://' "$WWW" >"$T/ext"
+is "$(cat "$T/ext")" "" "the page loads nothing from elsewhere (no CDN, no library)"
+grep -En 'innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function' \
+    "$WWW"/*.js >"$T/html"
+is "$(cat "$T/html")" "" "app.js never turns strings into HTML or code"
+
+# --- the data: web-v2's live, procs, spike and alert files over the v1
+# fixture's 14 days of history, whose exact totals are known.  One process
+# name carries markup, which must come out as text.
+cp -R "$SRCDIR/t/data/web-v2" "$T/data"
+cp "$SRCDIR/t/data/bwmon-v1/bw_eth0.csv" "$T/data/bw_eth0.csv"
+perl -pi -e 's/"name": "sshd"/"name": "<img src=x onerror=document.title=1>sshd"/' \
+    "$T/data/procs_eth0.json"
+mkproc "$T/proc" "eth0 1000 2000" "wlan0 5 6"
+cp -R "$T/data" "$T/noprocs"
+rm "$T/noprocs/procs_eth0.json"
+X=$SRCDIR/t/data/bwmon-v1.expected.json
+exp_rx=$(perl -MJSON::PP -e 'local $/; printf "%.0f", decode_json(<>)->{rx_bytes}' "$X")
+exp_tx=$(perl -MJSON::PP -e 'local $/; printf "%.0f", decode_json(<>)->{tx_bytes}' "$X")
+exp_all=$(perl -e 'printf "%.0f", $ARGV[0] + $ARGV[1]' "$exp_rx" "$exp_tx")
+export BWMON_NOW=1790000000 BWMON_PROC=$T/proc
+# The page needs nothing that a strict Content-Security-Policy forbids:
+# no inline script or style, nothing from elsewhere.
+CSP="default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+export WEB_EXTRA="add_header Content-Security-Policy \"$CSP\" always;"
+web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_get / >/dev/null
+is "$(web_header Content-Security-Policy)" "$CSP" "the page is served under a strict CSP"
+
+# Chromium's helper processes of a run that timed out: found by the run's
+# own profile directory, ended by pid.
+chrome_reap() {
+	command -v ps >/dev/null 2>&1 || return 0
+	ps -eo pid=,args= | awk -v d="$1" 'index($0, d) && !/awk/ { print $1 }' |
+	    while read -r _p; do kill -9 "$_p" 2>/dev/null; done
+}
+
+# chrome OUT SIZE URL [FLAGS]: the DOM after 8 s of virtual time in OUT
+# (or, with --screenshot=FILE among FLAGS, a picture), the browser's log
+# in OUT.log.
+_nchrome=0
+chrome() {
+	_out=$1 _size=$2 _url=$3
+	shift 3
+	_nchrome=$((_nchrome + 1))
+	_prof=$T/chrome-profile.$_nchrome
+	mkdir -p "$_prof"
+	timeout -k 5 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	    --disable-quic --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$_prof" --enable-logging=stderr --v=0 \
+	    --hide-scrollbars --window-size="$_size" \
+	    --virtual-time-budget=8000 "$@" "$_url" >"$_out" 2>"$_out.log"
+	_rc=$?
+	chrome_reap "$_prof"
+	rm -rf "$_prof"
+	return $_rc
+}
+
+# dom FILE EXPR...: each Perl expression on a line of its own, over the
+# dumped DOM: attr(ID, NAME) an attribute of the element with that id,
+# text(ID) the text of that element (of a panel: the whole section),
+# count(REGEX) how many times REGEX matches the markup.
+dom() {
+	perl -e 'my $file = shift; open(my $f, "<", $file) or die "$file: $!";
+	    local $/; our $h = <$f>;
+	    sub tag { my $id = shift; $h =~ /(<([a-z0-9]+)\b[^>]*\bid="\Q$id\E"[^>]*>)/
+		? ($1, $2, $+[0]) : () }
+	    sub attr { my ($t) = tag($_[0]); return undef unless defined $t;
+		$t =~ /\s\Q$_[1]\E="([^"]*)"/ ? $1 : undef }
+	    sub untag { my $s = shift; $s =~ s/<[^>]*>/ /g; $s =~ s/&lt;/</g;
+		$s =~ s/&gt;/>/g; $s =~ s/&quot;/"/g; $s =~ s/&nbsp;/ /g;
+		$s =~ s/&amp;/&/g; $s =~ s/\s+/ /g; $s =~ s/^ | $//g; $s }
+	    sub text { my ($t, $n, $end) = tag($_[0]); return undef unless defined $t;
+		my $d = 1; pos($h) = $end;
+		while ($h =~ m{<(/?)\Q$n\E\b[^>]*>}g) {
+		    $d += $1 ? -1 : 1;
+		    return untag(substr($h, $end, $-[0] - $end)) if $d == 0 }
+		undef }
+	    sub count { my $re = shift; my $n = () = $h =~ /$re/g; $n }
+	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
+		print defined $v ? $v : "undef", "\n" }' "$@"
+}
+
+PANELS="live procs stats history heatmap dist totals alerts"
+
+# states FILE: "panel=state ..." of every panel
+states() {
+	for _p in $PANELS spike; do
+		printf '%s=%s ' "$_p" "$(dom "$1" "attr('p-$_p', 'data-state')")"
+	done
+}
+
+# no_js_errors FILE NAME: the page counted none, and the console has none
+no_js_errors() {
+	is "$(dom "$1" "attr('errors', 'data-errors')")" 0 \
+	    "$2: no JavaScript error caught by the page"
+	grep -E 'Uncaught|bwmon page:|Content Security Policy' "$1.log" >"$T/uncaught"
+	is "$(head -3 "$T/uncaught")" "" "$2: no error in the browser's console"
+}
+
+# The figures as the page prints them (bw_fmt_bps, bw_fmt_bytes).
+si() {
+	perl -e 'my ($v, @u) = @ARGV; my $i = 0;
+	    while ($v >= 999.95 && $i < $#u) { $v /= 1000; $i++ }
+	    printf $i ? "%.*f %s" : "%.0f %s", $i ? ($v < 9.995 ? 2 :
+	    $v < 99.95 ? 1 : 0, $v) : $v, $u[$i]' "$@"
+}
+bps() { si "$1" bps Kbps Mbps Gbps Tbps; }
+bytes() { si "$1" B kB MB GB TB PB; }
+
+# --- 1. the whole page on eth0, with a spike's forensic panel open
+URL1="$WEB_URL/?iface=eth0#spike=1789980000.25"
+chrome "$T/d1" 1280,900 "$URL1" --dump-dom
+ok $? "chromium renders the page (desktop)"
+is "$(dom "$T/d1" "(\$h =~ /<body[^>]*data-ready=\"1\"/) ? 1 : 0")" 1 \
+    "app.js ran and loaded the interfaces"
+no_js_errors "$T/d1" "desktop"
+is "$(states "$T/d1")" \
+    "live=ok procs=ok stats=ok history=ok heatmap=ok dist=ok totals=ok alerts=ok spike=ok " \
+    "every panel has data (data-state ok)"
+for p in $PANELS; do
+	dom "$T/d1" "text('p-$p')" >"$T/txt"
+	[ "$(wc -c <"$T/txt")" -gt 20 ]
+	ok $? "panel $p has content"
+done
+is "$(dom "$T/d1" "count(qr{<option value=\"(?:eth0|wlan0)\"})")" 2 \
+    "the interface selector lists eth0 and wlan0"
+is "$(dom "$T/d1" "count(qr{<option[^>]*>})")" 2 "and nothing else"
+
+# Live: the last sample of live_eth0.json, as rates.
+like "$(dom "$T/d1" "text('live-now')")" \
+    "^RX $(bps 1119000) · TX $(bps 201190) at 14:13:19$" \
+    "live: the newest sample's rates and local time"
+is "$(dom "$T/d1" "attr('live-chart', 'data-drawn')")" 238 \
+    "live: 119 samples of RX and TX drawn (the garbage one left out)"
+
+# Top processes: rsync first, by its rates; markup in a name is text.
+first=$(dom "$T/d1" "\$h =~ m{<ol[^>]*id=\"procs-bars\"[^>]*>\\s*<li\\b.*?</li>}s ? untag(\$&) : ''")
+like "$first" "^rsync pid 4242 · root RX $(bps 120034.2) · TX $(bps 41234567.5)" \
+    "processes: rsync on top, with pid, user and rates"
+like "$(dom "$T/d1" "text('p-procs')")" \
+    "coverage 99\\.8% · 0\\.5 s old · 7 capture drops.*\\[forwarded\\].*naïve-Ünïcode" \
+    "processes: coverage, age, drops, unattributed and UTF-8 names"
+like "$(dom "$T/d1" "text('p-procs')")" '<img src=x onerror=document.title=1>sshd' \
+    "processes: a name with markup is shown as it is"
+is "$(dom "$T/d1" "count(qr{<img})")" 0 "processes: and creates no element"
+is "$(dom "$T/d1" "\$h =~ m{id=\"procs-bars\"[^>]*>(.*?)</ol>}s ? scalar(() = \$1 =~ /<li\\b/g) : 0")" 6 \
+    "processes: 6 bars (the malformed entry left out)"
+
+# Stat cards: the 24 h figures of /api/history, formatted.
+web_get "/api/history?iface=eth0&range=24h" >/dev/null
+web_json '$j->{stats}{rx}{peak_bps}' '$j->{stats}{tx}{peak_bps}' \
+    '$j->{stats}{rx}{avg_bps}' '$j->{stats}{tx}{avg_bps}' \
+    '$j->{stats}{rx}{p95_bps}' '$j->{stats}{tx}{p95_bps}' \
+    '$j->{stats}{rx}{bytes}' '$j->{stats}{tx}{bytes}' >"$T/st"
+s() { sed -n "$1p" "$T/st"; }
+is "$(dom "$T/d1" "text('stats-cards')")" \
+    "Peak RX $(bps "$(s 1)") TX $(bps "$(s 2)") Average RX $(bps "$(s 3)") TX $(bps "$(s 4)") 95th percentile RX $(bps "$(s 5)") TX $(bps "$(s 6)") Total RX $(bytes "$(s 7)") TX $(bytes "$(s 8)") together $(bytes "$(perl -e "print $(s 7) + $(s 8)")")" \
+    "stat cards: peak, average, p95 and total of the last 24 h"
+like "$(dom "$T/d1" "text('stats-info')")" '^287 samples · 3 spikes · 2 alerts$' \
+    "stat cards: samples, spikes and alerts counted"
+
+# History: the 24 h chart and one marker per spike.
+is "$(dom "$T/d1" "attr('hist-chart', 'data-drawn')")" $((289 * 4)) \
+    "history: 289 buckets of avg and peak, RX and TX, drawn"
+is "$(dom "$T/d1" "join ',', \$h =~ /class=\"marker[^\"]*\" data-ts=\"([0-9.]+)\"/g")" \
+    "1789950000.5,1789980000.25,1789990000" \
+    "history: a marker at each of the 3 spikes of the last 24 h"
+is "$(dom "$T/d1" "count(qr{class=\"marker sel\" data-ts=\"1789980000.25\"})")" 1 \
+    "history: the open spike's marker is selected"
+is "$(dom "$T/d1" "count(qr{<button[^>]*aria-pressed=\"true\"[^>]*>24 h</button>})")" 1 \
+    "history: range 24 h selected"
+
+# The forensic panel of #spike=1789980000.25.
+sp=$(dom "$T/d1" "text('p-spike')")
+like "$sp" '^Spike Mon 21 Sep 08:40:00 2026 on eth0' "spike: its local time"
+like "$sp" 'Total 80\.0 Mbps RX 10\.0 Mbps TX 70\.0 Mbps usual 2\.00 Mbps \(40×\) trigger 5x_rolling coverage 99\.0%' \
+    "spike: rates, usual rate, trigger and coverage"
+like "$sp" 'Processes Process PID User RX TX scp 4242 uid 0 9\.00 Mbps 63\.0 Mbps' \
+    "spike: the processes"
+like "$sp" 'Interfaces Interface RX TX eth0 10\.0 Mbps 70\.0 Mbps' \
+    "spike: the interface breakdown"
+like "$sp" 'Flows Proto Source Destination State Bytes Packets tcp \(ipv4\) 192\.0\.2\.10:40128 198\.51\.100\.7:873 ESTABLISHED 123 MB 90,000' \
+    "spike: the flow table"
+
+# Heatmap and distribution.
+is "$(dom "$T/d1" "attr('heat-grid', 'data-cells')")" 168 \
+    "heatmap: 14 days fill every hour of every weekday"
+is "$(dom "$T/d1" "count(qr{<span class=\"c\" [^>]*style=\"background: ?rgb\\(})")" 168 \
+    "heatmap: 168 coloured cells"
+colours=$(dom "$T/d1" "my %c = map { \$_ => 1 } \$h =~ /background: ?rgb\\(([0-9, ]+)\\)/g; scalar keys %c")
+[ "$colours" -gt 20 ]
+ok $? "heatmap: the colours follow the rates ($colours colours)"
+like "$(dom "$T/d1" "text('p-heatmap')")" '^Heatmap average RX \+ TX per hour, the last 30 days, UTC time .* Mon .* Sun ' \
+    "heatmap: hours by weekday, Monday first, in the browser's time zone"
+[ "$(dom "$T/d1" "attr('dist-chart', 'data-drawn')")" -gt 3 ]
+ok $? "distribution: histogram bars drawn"
+like "$(dom "$T/d1" "text('dist-info')")" '^rates of 4,008 samples, the last 30 days$' \
+    "distribution: the samples it counts"
+
+# Totals: the v1 fixture's exact bytes.
+is "$(dom "$T/d1" "join ' ', \$h =~ m{<tr data-period=\"day\">.*?</tr>}s ? \$& =~ /data-bytes=\"([0-9]+)\"/g : ()")" \
+    "$exp_rx $exp_tx $exp_all" "totals: the fixture's exact RX, TX and total bytes"
+like "$(dom "$T/d1" "text('totals-body')")" \
+    "^Day RX TX Total 2026-09-21 Mon so far .* Total, 15 days $(bytes "$exp_rx") $(bytes "$exp_tx") $(bytes "$exp_all")\$" \
+    "totals: 15 days, newest first, the sum in GB"
+
+# Alerts and the banner.
+like "$(dom "$T/d1" "text('alerts-body')")" \
+    '^Mon 21 Sep 12:50 → active now 1 h 23 min peak 70\.0 Mbps · threshold 40\.0 Mbps · average 45\.0 Mbps · top scp Mon 21 Sep 03:06 → 03:16 10 min peak 90\.0 Mbps' \
+    "alerts: the active one first, the cleared one with its duration"
+is "$(dom "$T/d1" "attr('banner', 'data-active')"):$(dom "$T/d1" "defined attr('banner', 'hidden') ? 'hidden' : 'shown'")" \
+    "1:shown" "banner: shown while an alert is active"
+like "$(dom "$T/d1" "text('banner')")" '^⚠ Alert on eth0 since Mon 21 Sep 12:50 \(1 h 23 min\).*top process scp' \
+    "banner: says since when and who"
+like "$(dom "$T/d1" "text('status')")" 'newest history row Mon 21 Sep 14:10 \(3 min 20 s ago\) · bwprocs running' \
+    "status: the newest row's age and bwprocs"
+
+# --- 2. wlan0: history only, no bwprocs
+chrome "$T/d2" 1280,900 "$WEB_URL/?iface=wlan0" --dump-dom
+ok $? "chromium renders wlan0"
+no_js_errors "$T/d2" "wlan0"
+is "$(states "$T/d2")" \
+    "live=empty procs=empty stats=ok history=ok heatmap=ok dist=ok totals=ok alerts=empty spike=closed " \
+    "wlan0: the panels without data say so"
+like "$(dom "$T/d2" "text('status')")" 'newest history row Mon 21 Sep 14:11 .* · bwprocs not running for wlan0$' \
+    "wlan0: chosen by ?iface=, its status"
+like "$(dom "$T/d2" "text('p-live')")" 'No live rates for wlan0 yet bwprocs is not running for wlan0 .*systemctl enable --now bwprocs@wlan0' \
+    "wlan0 live: what is missing and how to start bwprocs"
+like "$(dom "$T/d2" "text('p-procs')")" 'No process data for wlan0 no procs_wlan0\.json in the data directory\..*systemctl enable --now bwprocs@wlan0' \
+    "wlan0 processes: what is missing and how to start bwprocs"
+like "$(dom "$T/d2" "text('p-alerts')")" 'No alert log no alerts_wlan0\.jsonl' \
+    "wlan0 alerts: no alert log"
+like "$(dom "$T/d2" "text('hist-note')")" '^No spike markers: no spikes_wlan0\.jsonl' \
+    "wlan0 history: no spike log, said under the chart"
+is "$(dom "$T/d2" "defined attr('banner', 'hidden') ? 'hidden' : 'shown'")" hidden \
+    "wlan0: no alert banner"
+is "$(dom "$T/d2" "count(qr{<code>systemctl enable --now bwprocs\@wlan0</code>})")" 4 \
+    "wlan0: the command to start bwprocs set as code, in all 4 places"
+
+# --- 3. an interface that has no history falls back to the default
+chrome "$T/d3" 1280,900 "$WEB_URL/?iface=nosuch0" --dump-dom
+no_js_errors "$T/d3" "unknown interface"
+like "$(dom "$T/d3" "text('status')")" '^No history for interface .+nosuch0.+: showing eth0\.' \
+    "unknown interface: says so and shows the default"
+is "$(dom "$T/d3" "attr('p-history', 'data-state')")" ok "unknown interface: eth0's data"
+
+# --- screenshots for a person: desktop and phone, light and dark
+mkdir -p "$SHOTS"
+chrome "$T/s1" 1280,900 "$WEB_URL/?iface=eth0" --screenshot="$SHOTS/page-desktop.png"
+chrome "$T/s2" 390,844 "$WEB_URL/?iface=eth0" --screenshot="$SHOTS/page-phone.png"
+chrome "$T/s3" 1280,2100 "$WEB_URL/?iface=eth0" --screenshot="$SHOTS/page-desktop-full.png"
+chrome "$T/s4" 390,3000 "$WEB_URL/?iface=eth0" --screenshot="$SHOTS/page-phone-full.png"
+chrome "$T/s5" 1280,2100 "$WEB_URL/?iface=eth0" --force-dark-mode \
+    --screenshot="$SHOTS/page-desktop-dark.png"
+chrome "$T/s6" 1280,3000 "$URL1" --screenshot="$SHOTS/page-spike.png"
+for s in desktop phone desktop-full phone-full desktop-dark spike; do
+	f=$SHOTS/page-$s.png
+	[ -s "$f" ] && [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '211PNG' ]
+	ok $? "screenshot $f"
+done
+
+# --- 4. eth0 without a procs file
+web_stop
+web_start "$T/noprocs" || { echo "Bail out! cannot restart nginx"; exit 1; }
+chrome "$T/d4" 1280,900 "$WEB_URL/?iface=eth0" --dump-dom
+ok $? "chromium renders the page without procs file"
+no_js_errors "$T/d4" "no procs file"
+is "$(states "$T/d4")" \
+    "live=ok procs=empty stats=ok history=ok heatmap=ok dist=ok totals=ok alerts=ok spike=closed " \
+    "no procs file: only the processes panel is without data"
+like "$(dom "$T/d4" "text('p-procs')")" \
+    '^Top processes No process data for eth0 no procs_eth0\.json in the data directory\. bwprocs writes it while it runs: systemctl enable --now bwprocs@eth0' \
+    "no procs file: names the file and how to start bwprocs"
+is "$(dom "$T/d4" "count(qr{<ol[^>]*id=\"procs-bars\"[^>]*></ol>})")" 1 \
+    "no procs file: no bars"
+like "$(dom "$T/d4" "text('status')")" 'bwprocs not running for eth0' \
+    "no procs file: the status line says bwprocs is not running"
+
+# --- 5. a data directory without any history yet
+mkdir "$T/empty"
+web_stop
+web_start "$T/empty" || { echo "Bail out! cannot restart nginx"; exit 1; }
+chrome "$T/d5" 1280,900 "$WEB_URL/" --dump-dom
+ok $? "chromium renders the page over an empty data directory"
+no_js_errors "$T/d5" "no data"
+is "$(states "$T/d5")" \
+    "live=empty procs=empty stats=empty history=empty heatmap=empty dist=empty totals=empty alerts=empty spike=closed " \
+    "no data: every panel says it has none"
+like "$(dom "$T/d5" "text('p-history')")" \
+    'No data yet no interface has history yet\. bwcollect appends a row .*first sample now: sudo bwcollect RX' \
+    "no data: what is missing and how to get it"
+like "$(dom "$T/d5" "text('status')")" '^No data: no interface has history yet' \
+    "no data: the status line says so"
+ok "$(web_log_clean; echo $?)" "the CGIs' log is clean"
+
+done_testing
