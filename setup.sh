@@ -10,7 +10,8 @@ set -eu
 usage() {
 	cat <<USAGE
 usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
-                       [--auth USER] [--skip-deps] [--skip-nginx] [--help]
+                       [--auth USER] [--skip-deps] [--skip-nginx]
+                       [--no-conntrack] [--help]
 
   --iface IFACE  the interface the tools show by default
                  (default: the default-route interface)
@@ -21,13 +22,15 @@ usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
   --skip-deps    do not apt-get install build and runtime packages
   --skip-nginx   install the CGIs and page but write no nginx site
                  (bring your own web server: see bwmon-cgi(8))
+  --no-conntrack leave conntrack alone: no byte accounting sysctl and no
+                 nftables table of ours (spike records then list no flows)
   --help         this text
 
 Environment overrides: IFACE PORT PREFIX DATA_DIR BIN_DIR CONF_DIR
-CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR (defaults: default-route
-interface, 8080, /opt/bwmon, /var/lib/bwmon, /usr/local/bin, /etc/bwmon,
-/etc/cron.d, /usr/local/share/man, /etc/nginx, /run/bwmon,
-/etc/systemd/system).
+CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR SYSCTL_DIR MODULES_DIR
+(defaults: default-route interface, 8080, /opt/bwmon, /var/lib/bwmon,
+/usr/local/bin, /etc/bwmon, /etc/cron.d, /usr/local/share/man, /etc/nginx,
+/run/bwmon, /etc/systemd/system, /etc/sysctl.d, /etc/modules-load.d).
 USAGE
 }
 
@@ -45,6 +48,9 @@ MAN_DIR=${MAN_DIR:-/usr/local/share/man}
 NGINX_DIR=${NGINX_DIR:-/etc/nginx}
 RUN_DIR=${RUN_DIR:-/run/bwmon}
 SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
+SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
+MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
+no_conntrack=0
 AUTH_USER=
 skip_deps=0
 skip_nginx=0
@@ -65,6 +71,7 @@ while [ $# -gt 0 ]; do
 	--auth=*)	AUTH_USER=${1#*=}; shift ;;
 	--skip-deps)	skip_deps=1; shift ;;
 	--skip-nginx)	skip_nginx=1; shift ;;
+	--no-conntrack)	no_conntrack=1; shift ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		printf 'setup: unknown argument: %s\n' "$1" >&2
 			usage >&2; exit 2 ;;
@@ -109,6 +116,7 @@ BUILD_PKGS="gcc make libc6-dev pkg-config libjansson-dev libncurses-dev
 RUN_PKGS="libjansson4 cron"
 [ "$skip_nginx" = 1 ] || RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl"
 [ -z "$AUTH_USER" ] || RUN_PKGS="$RUN_PKGS openssl"
+[ "$no_conntrack" = 1 ] || RUN_PKGS="$RUN_PKGS nftables kmod"
 if [ "$skip_deps" = 0 ]; then
 	missing=
 	for p in $BUILD_PKGS $RUN_PKGS; do
@@ -212,9 +220,73 @@ have_systemd() {
 	    [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
 }
 
-# 6. bwprocs, the capture daemon, for the interface: a systemd unit, or
-# without systemd a process of our own with a pid file under RUN_DIR.
 mkdir -p "$RUN_DIR"
+
+# 6. Conntrack, for the flows in spike records: byte accounting on (now
+# and at boot), and active in this namespace, which takes a rule that uses
+# it: a table of our own that only counts new flows and accepts all.
+if [ "$no_conntrack" = 0 ]; then
+	mkdir -p "$SYSCTL_DIR" "$MODULES_DIR"
+	printf '%s\n' "# bwmon (setup.sh): conntrack byte counters for" \
+	    "# bwprocs' spike records; uninstall.sh removes this file." \
+	    "net.netfilter.nf_conntrack_acct = 1" >"$SYSCTL_DIR/60-bwmon.conf"
+	printf '%s\n' "# bwmon (setup.sh)" nf_conntrack \
+	    >"$MODULES_DIR/bwmon.conf"
+	[ -d /proc/sys/net/netfilter ] ||
+	    modprobe nf_conntrack 2>/dev/null || true
+	acct=/proc/sys/net/netfilter/nf_conntrack_acct
+	if [ -f "$acct" ] && echo 1 2>/dev/null >"$acct"; then
+		say "conntrack accounting on ($SYSCTL_DIR/60-bwmon.conf keeps" \
+		    "it on at boot)"
+	else
+		say "warning: conntrack accounting could not be turned on here" \
+		    "(no nf_conntrack module, or a container): spike records" \
+		    "will say so"
+	fi
+	cat >"$CONF_DIR/conntrack.nft" <<NFT
+# bwmon (setup.sh): makes conntrack track flows in this namespace, so
+# that spike records can name them.  Accepts everything; counts new flows.
+table inet bwmon
+delete table inet bwmon
+table inet bwmon {
+	chain bw_out { type filter hook output priority 0; policy accept; ct state new counter; }
+	chain bw_in { type filter hook input priority 0; policy accept; ct state new counter; }
+	chain bw_forward { type filter hook forward priority 0; policy accept; ct state new counter; }
+}
+NFT
+	if command -v nft >/dev/null 2>&1 &&
+	    nft -f "$CONF_DIR/conntrack.nft" 2>"$RUN_DIR/nft.log"; then
+		say "added the accept-only nftables table 'inet bwmon'" \
+		    "($CONF_DIR/conntrack.nft)"
+		if have_systemd; then
+			cat >"$SYSTEMD_DIR/bwmon-conntrack.service" <<UNIT
+[Unit]
+Description=bwmon: the accept-only nftables table that activates conntrack
+After=nftables.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=$(command -v nft) -f $CONF_DIR/conntrack.nft
+[Install]
+WantedBy=multi-user.target
+UNIT
+			systemctl daemon-reload
+			systemctl enable bwmon-conntrack.service \
+			    >/dev/null 2>&1 || true
+		else
+			say "note: without systemd the table is not restored at" \
+			    "boot: run 'nft -f $CONF_DIR/conntrack.nft'"
+		fi
+	else
+		say "warning: could not add the nftables table (see" \
+		    "$RUN_DIR/nft.log): conntrack may track nothing here"
+	fi
+else
+	say "--no-conntrack: conntrack left as it is"
+fi
+
+# 7. bwprocs, the capture daemon, for the interface: a systemd unit, or
+# without systemd a process of our own with a pid file under RUN_DIR.
 unit=$SYSTEMD_DIR/bwprocs@.service
 if [ -z "$IFACE" ]; then
 	say "warning: no default-route interface: bwprocs not started" \
@@ -253,7 +325,7 @@ else
 	    "log $RUN_DIR/bwprocs-$IFACE.log; it will not survive a reboot"
 fi
 
-# 7. The web dashboard: fcgiwrap runs the CGIs, nginx serves the page.
+# 8. The web dashboard: fcgiwrap runs the CGIs, nginx serves the page.
 
 # fcgiwrap: Debian's socket unit under systemd, else our own spawn-fcgi.
 start_fcgiwrap() {
@@ -352,7 +424,7 @@ else
 	    "$PREFIX/cgi and the page in $PREFIX/www (see bwmon-cgi(8))"
 fi
 
-# 8. The first sample primes the counters; rows follow every 5 minutes.
+# 9. The first sample primes the counters; rows follow every 5 minutes.
 "$BIN_DIR/bwcollect" -d "$DATA_DIR" -c "$conf" ||
     die "first sample failed: run '$BIN_DIR/bwcollect -v -d $DATA_DIR'"
 say "sampled the interfaces into $DATA_DIR (a first sample only primes the counters)"

@@ -12,7 +12,7 @@ usage: sudo ./uninstall.sh [--purge-data] [--help]
   --purge-data  also remove the data directory and the configuration
 
 Environment overrides as for setup.sh: PREFIX DATA_DIR BIN_DIR CONF_DIR
-CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR.
+CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR SYSCTL_DIR MODULES_DIR.
 USAGE
 }
 
@@ -27,6 +27,8 @@ MAN_DIR=${MAN_DIR:-/usr/local/share/man}
 NGINX_DIR=${NGINX_DIR:-/etc/nginx}
 RUN_DIR=${RUN_DIR:-/run/bwmon}
 SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
+SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
+MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
 purge=0
 
 while [ $# -gt 0 ]; do
@@ -60,6 +62,21 @@ for f in "$RUN_DIR"/bwprocs-*.pid; do
 	rm -f "$f"
 	say "stopped the bwprocs setup.sh had started ($f)"
 done
+# Conntrack: our table, the boot-time sysctl and module files.  The
+# running accounting setting stays: other tools may rely on it now.
+if command -v nft >/dev/null 2>&1 && nft list table inet bwmon >/dev/null 2>&1
+then
+	nft delete table inet bwmon && say "removed the nftables table inet bwmon"
+fi
+if [ -f "$SYSTEMD_DIR/bwmon-conntrack.service" ]; then
+	systemctl disable bwmon-conntrack.service >/dev/null 2>&1 || true
+	rm -f "$SYSTEMD_DIR/bwmon-conntrack.service"
+fi
+if [ -f "$SYSCTL_DIR/60-bwmon.conf" ] || [ -f "$MODULES_DIR/bwmon.conf" ]; then
+	rm -f "$SYSCTL_DIR/60-bwmon.conf" "$MODULES_DIR/bwmon.conf"
+	say "removed $SYSCTL_DIR/60-bwmon.conf and $MODULES_DIR/bwmon.conf" \
+	    "(conntrack accounting stays on until reboot)"
+fi
 # The nginx site: only ours; other sites stay as they are.
 if [ -e "$NGINX_DIR/sites-available/bwmon" ] ||
     [ -L "$NGINX_DIR/sites-enabled/bwmon" ]; then

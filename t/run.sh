@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 # and Prometheus on loopback, the page in a real headless Chromium.
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     libncurses-dev tmux netbase
-    libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2 systemd
+    libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2 systemd nftables kmod
     nginx fcgiwrap spawn-fcgi curl prometheus
     chromium fonts-dejavu-core procps"
 
