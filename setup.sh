@@ -287,17 +287,18 @@ fi
 
 # 7. bwprocs, the capture daemon, for the interface: a systemd unit, or
 # without systemd a process of our own with a pid file under RUN_DIR.
+# The unit is installed either way, so a machine that later boots with
+# systemd (or a person) can use it.
 unit=$SYSTEMD_DIR/bwprocs@.service
+mkdir -p "$SYSTEMD_DIR"
+sed -e "s#/usr/local/bin#$BIN_DIR#g" -e "s#/var/lib/bwmon#$DATA_DIR#g" \
+    -e "s#/etc/bwmon/bwmon.conf#$conf#g" systemd/bwprocs@.service \
+    >"$unit.tmp"
+mv "$unit.tmp" "$unit"
 if [ -z "$IFACE" ]; then
 	say "warning: no default-route interface: bwprocs not started" \
 	    "(run again with --iface IFACE)"
 elif have_systemd; then
-	mkdir -p "$SYSTEMD_DIR"
-	sed -e "s#/usr/local/bin#$BIN_DIR#g" \
-	    -e "s#/var/lib/bwmon#$DATA_DIR#g" \
-	    -e "s#/etc/bwmon/bwmon.conf#$conf#g" systemd/bwprocs@.service \
-	    >"$unit.tmp"
-	mv "$unit.tmp" "$unit"
 	systemctl daemon-reload
 	systemctl enable "bwprocs@$IFACE" >/dev/null 2>&1 &&
 	    systemctl restart "bwprocs@$IFACE" ||

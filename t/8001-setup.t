@@ -61,6 +61,17 @@ done
 [ -f "$MAN_DIR/man8/bwcollect.8" ]; ok $? "man pages installed"
 [ -x "$PREFIX/cgi/history.cgi" ]; ok $? "CGIs installed into PREFIX"
 
+# The installed unit points at the installed paths and stays hardened.
+grep -q "^ExecStart=$BIN_DIR/bwprocs " "$SYSTEMD_DIR/bwprocs@.service"
+ok $? "the installed unit runs the installed bwprocs"
+grep -q "^ReadWritePaths=$DATA_DIR\$" "$SYSTEMD_DIR/bwprocs@.service"
+ok $? "and may write the data directory"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	systemd-analyze security --offline=yes "$SYSTEMD_DIR/bwprocs@.service" 2>&1 |
+	    grep -Eq 'Overall exposure level .*(SAFE|OK)'
+	ok $? "systemd-analyze security scores the installed unit OK or better"
+fi
+
 # bwprocs runs for the interface and writes its files.
 kill -0 "$(cat "$RUN_DIR/bwprocs-lo.pid" 2>/dev/null)" 2>/dev/null
 ok $? "bwprocs runs for the interface"
