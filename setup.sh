@@ -468,7 +468,9 @@ if [ "$skip_nginx" = 0 ]; then
 		[ "$code" = 200 ] || die "the page answers HTTP $code"
 	fi
 	say "the dashboard answers; open one of:"
+	# IPv4 only: the site listens on IPv4 (see cgi/nginx.conf.in).
 	for a in $(hostname -I 2>/dev/null) 127.0.0.1; do
+		case $a in *:*) continue ;; esac
 		say "  http://$a:$PORT/"
 	done
 fi
