@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "datadir.h"
 #include "events.h"
+#include "fileio.h"
 #include "fmt.h"
 #include "histjson.h"
 #include "history.h"
@@ -44,7 +45,9 @@ struct view {
 	char			 ifbuf[BW_IFNAMSIZ];
 	char			 path[PATHMAX];	/* bw_<iface>.csv */
 	int64_t			 secs;		/* 0: all */
-	struct bw_hist		 h;
+	struct bw_hist		 h;		/* "all": its rows */
+	char			*text;		/* else: its text */
+	size_t			 len;
 	int64_t			 from, to;
 	long long		 spikes, alerts;	/* -1: no log */
 };
@@ -157,10 +160,29 @@ set_range(struct view *v)
 		v->from = v->to = now;
 }
 
-/* Buckets of step seconds over the range; an empty range has none. */
+/*
+ * Buckets of step seconds over the range; an empty range has none.  *sum
+ * tells what the whole file holds.  A range that ends now is reduced
+ * straight from the text, without keeping the rows.
+ */
 static void
-make_series(const struct view *v, int64_t step, struct bw_series *s)
+make_series(const struct view *v, int64_t step, struct bw_series *s,
+    struct bw_histsum *sum)
 {
+	if (v->text != NULL) {
+		if (bw_hist_series_text(v->text, v->len, v->from, v->to, step,
+		    s, sum) == -1)
+			err(1, "buckets");
+		return;
+	}
+	memset(sum, 0, sizeof(*sum));
+	sum->n = v->h.n;
+	sum->blank = v->h.blank;
+	sum->bad = v->h.bad;
+	if (v->h.n > 0) {
+		sum->first = v->h.rows[0].ts;
+		sum->last = v->h.rows[v->h.n - 1].ts;
+	}
 	if (v->to <= v->from) {
 		memset(s, 0, sizeof(*s));
 		s->from = v->from;
@@ -176,14 +198,15 @@ static int
 print_json(const struct view *v)
 {
 	struct bw_series	 s;
+	struct bw_histsum	 sum;
 	struct bw_histinfo	 info;
 	json_t			*doc;
 	int			 rv;
 
-	make_series(v, bw_json_step(v->to - v->from), &s);
+	make_series(v, bw_json_step(v->to - v->from), &s, &sum);
 	info.iface = v->iface;
 	info.range = v->range;
-	info.skipped = v->h.bad;
+	info.skipped = sum.bad;
 	info.spikes = v->spikes;
 	info.alerts = v->alerts;
 	if ((doc = bw_hist_json(&s, &info)) == NULL)
@@ -234,13 +257,14 @@ static int
 print_csv(const struct view *v)
 {
 	struct bw_series	 s;
+	struct bw_histsum	 sum;
 	const struct bw_bucket	*b;
 	char			 ra[32], rp[32], ta[32], tp[32];
 	double			 rx, tx;
 	size_t			 i;
 	int			 rv = 0;
 
-	make_series(v, bw_json_step(v->to - v->from), &s);
+	make_series(v, bw_json_step(v->to - v->from), &s, &sum);
 	if (printf("ts,rx_avg_bps,rx_peak_bps,tx_avg_bps,tx_peak_bps,"
 	    "rx_bytes,tx_bytes,samples\n") < 0)
 		rv = -1;
@@ -294,7 +318,8 @@ step_name(char *buf, size_t size, int64_t step)
 }
 
 static void
-print_stats(const struct view *v, const struct bw_stats *st, int width)
+print_stats(const struct view *v, const struct bw_stats *st, size_t bad,
+    int width)
 {
 	const struct bw_dirstats	*d;
 	char				 a[BW_FMTLEN], p[BW_FMTLEN];
@@ -320,8 +345,8 @@ print_stats(const struct view *v, const struct bw_stats *st, int width)
 	print_line(width, "first: %s  last: %s",
 	    bw_fmt_time(f, sizeof(f), st->first, TIMEFMT),
 	    bw_fmt_time(l, sizeof(l), st->last, TIMEFMT));
-	if (v->h.bad > 0)
-		print_line(width, "skipped lines: %zu", v->h.bad);
+	if (bad > 0)
+		print_line(width, "skipped lines: %zu", bad);
 	if (v->spikes >= 0 && v->alerts >= 0)
 		print_line(width, "spikes: %lld, alerts: %lld", v->spikes,
 		    v->alerts);
@@ -335,29 +360,30 @@ static int
 print_text(const struct view *v, int ascii)
 {
 	struct bw_series	 s;
+	struct bw_histsum	 sum;
 	char			 f[BW_FMTLEN], t[BW_FMTLEN], sn[BW_FMTLEN];
 	int			 width, rv;
 
 	width = term_width();
-	if (v->h.n == 0) {
+	make_series(v, bw_bucket_step(v->to - v->from,
+	    (size_t)chart_columns(width) - 1), &s, &sum);
+	if (sum.n == 0) {
 		print_line(width, "%s: no samples yet in %s", v->iface,
 		    v->path);
 		print_line(width, "bwcollect's first run only primes the "
 		    "counters;");
 		print_line(width, "the first row follows 5 minutes later.");
-		if (v->h.bad > 0)
-			print_line(width, "skipped lines: %zu", v->h.bad);
+		if (sum.bad > 0)
+			print_line(width, "skipped lines: %zu", sum.bad);
+		bw_series_free(&s);
 		return 0;
 	}
-	make_series(v, bw_bucket_step(v->to - v->from,
-	    (size_t)chart_columns(width) - 1), &s);
 	if (s.stats.samples == 0) {
 		print_line(width, "%s: no samples in the last %s", v->iface,
 		    v->range);
 		print_line(width, "history from %s to %s (see -r all)",
-		    bw_fmt_time(f, sizeof(f), v->h.rows[0].ts, TIMEFMT),
-		    bw_fmt_time(t, sizeof(t), v->h.rows[v->h.n - 1].ts,
-		    TIMEFMT));
+		    bw_fmt_time(f, sizeof(f), sum.first, TIMEFMT),
+		    bw_fmt_time(t, sizeof(t), sum.last, TIMEFMT));
 		bw_series_free(&s);
 		return 0;
 	}
@@ -369,7 +395,7 @@ print_text(const struct view *v, int ascii)
 	    &chart_ascii : &chart_utf8);
 	print_line(width, "bars: average rate per %s; blank: no samples",
 	    step_name(sn, sizeof(sn), s.step));
-	print_stats(v, &s.stats, width);
+	print_stats(v, &s.stats, sum.bad, width);
 	bw_series_free(&s);
 	return rv;
 }
@@ -417,7 +443,9 @@ load(struct view *v, const char *cflag, const char *dflag)
 	if (bw_path(v->path, sizeof(v->path), v->dir, "bw_", v->iface,
 	    ".csv") == -1)
 		err(1, "%s", v->dir);
-	if (bw_hist_read(v->path, &v->h) == -1) {
+	/* "all" spans the rows: read them; a range ending now needs none. */
+	if ((v->secs > 0 ? bw_read_file(v->path, BW_HIST_MAX, &v->text,
+	    &v->len) : bw_hist_read(v->path, &v->h)) == -1) {
 		if (errno == ENOENT)
 			no_history(v->dir, v->iface);
 		err(1, "%s", v->path);
@@ -507,6 +535,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	bw_hist_free(&v.h);
+	free(v.text);
 	if (rv == -1 || fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
 	return 0;

@@ -640,14 +640,16 @@ on_sigbus(int sig)
 }
 
 /*
- * Read and parse bw_<iface>.csv; -1 with errno.  The file is mapped
- * rather than read: copying six months of rows into fresh memory cost
- * more than parsing them.  bwcollect replaces the file by rename, which
- * leaves a mapping intact; should something truncate it in place while
- * it is parsed, the SIGBUS that follows makes this fail with EIO.
+ * Map bw_<iface>.csv and hand its text to fn; -1 with errno.  The file is
+ * mapped rather than read: copying six months of rows into fresh memory
+ * cost more than parsing them.  bwcollect replaces the file by rename,
+ * which leaves a mapping intact; should something truncate it in place
+ * while fn reads it, the SIGBUS that follows makes this fail with EIO
+ * (fn's allocations are then left to the process's end).
  */
 int
-cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
+cgi_map_history(struct cgi *c, const char *iface,
+    int (*fn)(const char *, size_t, void *), void *arg)
 {
 	struct sigaction	 sa, old;
 	struct stat		 st;
@@ -656,7 +658,6 @@ cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
 	size_t			 len;
 	int			 fd, rv, saved;
 
-	memset(h, 0, sizeof(*h));
 	cgi_filename(name, sizeof(name), "bw_", iface, ".csv");
 	if ((fd = cgi_open(c, name)) == -1)
 		return -1;
@@ -674,7 +675,7 @@ cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
 	len = (size_t)st.st_size;
 	if (len == 0) {
 		(void)close(fd);
-		return 0;
+		return fn("", 0, arg);
 	}
 	text = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	saved = errno;
@@ -688,10 +689,9 @@ cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
 	(void)sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGBUS, &sa, &old);
 	if (sigsetjmp(bus_jmp, 1) == 0) {
-		rv = bw_hist_parse(text, len, h);
+		rv = fn(text, len, arg);
 		saved = errno;
 	} else {
-		bw_hist_free(h);
 		rv = -1;
 		saved = EIO;
 	}
@@ -699,6 +699,20 @@ cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
 	(void)munmap(text, len);
 	errno = saved;
 	return rv;
+}
+
+static int
+parse_cb(const char *text, size_t len, void *arg)
+{
+	return bw_hist_parse(text, len, arg);
+}
+
+/* Read and parse bw_<iface>.csv; -1 with errno. */
+int
+cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
+{
+	memset(h, 0, sizeof(*h));
+	return cgi_map_history(c, iface, parse_cb, h);
 }
 
 /*

@@ -64,6 +64,8 @@ int	cgi_stat(const struct cgi *, const char *, int64_t *, int64_t *);
 int	cgi_read(const struct cgi *, const char *, size_t, char **,
 	    size_t *);
 int	cgi_history(struct cgi *, const char *, struct bw_hist *);
+int	cgi_map_history(struct cgi *, const char *,
+	    int (*)(const char *, size_t, void *), void *);
 long long cgi_count_events(const struct cgi *, const char *, const char *,
 	    int64_t, int64_t);
 void	cgi_filename(char *, size_t, const char *, const char *,

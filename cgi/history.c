@@ -11,7 +11,13 @@
  * makes it (compact, keys in insertion order, reals as "%.15g" with a
  * ".0" when that has no '.' or 'e'), which t/7001-web-api.t checks
  * against bwhistory --json.
+ *
+ * A range that ends now (all but "all") is reduced straight from the
+ * mapped text of the file by bw_hist_series_text(), without keeping its
+ * rows: materialising six months of rows cost more than the rest of the
+ * request.
  */
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -222,12 +228,38 @@ put_doc(struct cgi_buf *b, const struct bw_series *s,
 	KEY(b, "}\n");
 }
 
+struct series_arg {
+	int64_t			 from, to, step;
+	struct bw_series	*s;
+	struct bw_histsum	*sum;
+};
+
+static int
+series_cb(const char *text, size_t len, void *arg)
+{
+	struct series_arg	*a = arg;
+
+	return bw_hist_series_text(text, len, a->from, a->to, a->step, a->s,
+	    a->sum);
+}
+
+/* The series of [from, to) from bw_<iface>.csv and in *sum what it holds. */
+static int
+text_series(struct cgi *c, int64_t from, int64_t to, int64_t step,
+    struct bw_series *s, struct bw_histsum *sum)
+{
+	struct series_arg	a = { from, to, step, s, sum };
+
+	return cgi_map_history(c, c->iface, series_cb, &a);
+}
+
 int
 main(void)
 {
 	static const char *const keys[] = { "iface", "range", NULL };
 	struct cgi		 c;
 	struct bw_hist		 h;
+	struct bw_histsum	 sum;
 	struct bw_series	 s;
 	struct bw_histinfo	 info;
 	struct cgi_buf		 out = { NULL, 0, 0 };
@@ -238,25 +270,43 @@ main(void)
 	cgi_init(&c, keys);
 	cgi_iface(&c);
 	secs = cgi_range(&c, "24h", &range);
-	if (cgi_history(&c, c.iface, &h) == -1) {
-		cgi_filename(name, sizeof(name), "bw_", c.iface, ".csv");
-		cgi_file_fail(&c, name, errno, NULL);
-	}
-	cgi_hist_range(&c, &h, secs, &from, &to);
 	memset(&s, 0, sizeof(s));
-	s.from = from;
-	s.to = to;
-	s.step = bw_json_step(to - from);
-	if (to > from && bw_hist_series(&h, from, to, s.step, &s) == -1)
-		cgi_fail(&c, 500, NULL, "cannot bucket the history: %s",
-		    strerror(errno));
+	if (secs > 0) {
+		/* The last secs seconds: one pass over the text. */
+		cgi_hist_range(&c, NULL, secs, &from, &to);
+		if (text_series(&c, from, to, bw_json_step(to - from), &s,
+		    &sum) == -1) {
+			if (errno == ENOMEM)
+				cgi_fail(&c, 500, NULL, "cannot bucket the "
+				    "history: %s", strerror(errno));
+			cgi_filename(name, sizeof(name), "bw_", c.iface,
+			    ".csv");
+			cgi_file_fail(&c, name, errno, NULL);
+		}
+		info.skipped = sum.bad;
+	} else {
+		/* "all" spans the rows the file holds: read them first. */
+		if (cgi_history(&c, c.iface, &h) == -1) {
+			cgi_filename(name, sizeof(name), "bw_", c.iface,
+			    ".csv");
+			cgi_file_fail(&c, name, errno, NULL);
+		}
+		cgi_hist_range(&c, &h, secs, &from, &to);
+		s.from = from;
+		s.to = to;
+		s.step = bw_json_step(to - from);
+		if (to > from && bw_hist_series(&h, from, to, s.step, &s) ==
+		    -1)
+			cgi_fail(&c, 500, NULL, "cannot bucket the history: %s",
+			    strerror(errno));
+		info.skipped = h.bad;
+		bw_hist_free(&h);
+	}
 	info.iface = c.iface;
 	info.range = range;
-	info.skipped = h.bad;
 	info.spikes = cgi_count_events(&c, "spikes_", NULL, from, to);
 	info.alerts = cgi_count_events(&c, "alerts_", "FIRED", from, to);
 	put_doc(&out, &s, &info);
 	bw_series_free(&s);
-	bw_hist_free(&h);
 	cgi_send(&c, 200, CGI_SHORT, "application/json", out.p, out.len);
 }

@@ -52,6 +52,14 @@ struct bw_bucket {
 	size_t	samples;
 };
 
+/* What reading a whole file found, for a series taken from its text. */
+struct bw_histsum {
+	size_t	n;		/* good rows */
+	size_t	blank;		/* empty lines */
+	size_t	bad;		/* garbage, torn or out-of-order */
+	int64_t	first, last;	/* ts of the first and last good rows */
+};
+
 struct bw_series {
 	int64_t			 from, to;	/* [from, to) */
 	int64_t			 step;		/* bucket seconds */
@@ -70,6 +78,8 @@ int	bw_hist_stats(const struct bw_hist *, int64_t, int64_t,
 	    struct bw_stats *);
 int	bw_hist_series(const struct bw_hist *, int64_t, int64_t, int64_t,
 	    struct bw_series *);
+int	bw_hist_series_text(const char *, size_t, int64_t, int64_t,
+	    int64_t, struct bw_series *, struct bw_histsum *);
 void	bw_series_free(struct bw_series *);
 double	bw_bucket_avg(const struct bw_bucket *, int);
 

@@ -1,12 +1,16 @@
 /*
  * Unit tests for lib/: names, numbers, config, net/dev, history.
  */
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf.h"
+#include "fileio.h"
 #include "fmt.h"
 #include "history.h"
 #include "netdev.h"
@@ -149,6 +153,388 @@ test_history(void)
 	ok(bw_bucket_step(180 * 86400, 60) == 3 * 86400, "6m in 60 cols");
 }
 
+/*
+ * The history reader as it was before it parsed digits 8 at a time: the
+ * reference the faster one must agree with, value for value.
+ */
+static int
+ref_num(const char *s, const char *e, double *out)
+{
+	double		v = 0, scale = 1;
+	const char	*p = s;
+	int		digits = 0;
+
+	for (; p < e && *p >= '0' && *p <= '9'; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (p < e && *p == '.') {
+		for (p++; p < e && *p >= '0' && *p <= '9'; p++, digits++) {
+			scale /= 10;
+			v += (*p - '0') * scale;
+		}
+	}
+	if (p != e || digits == 0 || digits > 30)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+ref_row(const char *s, const char *e, struct bw_row *r)
+{
+	const char	*f[7];
+	double		 v[6];
+	int		 n = 0, i;
+	const char	*p;
+
+	f[n++] = s;
+	for (p = s; p < e; p++)
+		if (*p == ',') {
+			if (n == 6)
+				return -1;
+			f[n++] = p + 1;
+		}
+	if (n != 3 && n != 6)
+		return -1;
+	f[n] = e + 1;
+	for (i = 0; i < n; i++)
+		if (ref_num(f[i], f[i + 1] - 1, &v[i]) == -1)
+			return -1;
+	if (v[0] < 1 || v[0] > 1e11)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->ts = (int64_t)v[0];
+	r->rx_bps = v[1];
+	r->tx_bps = v[2];
+	if (n == 6) {
+		if (v[5] <= 0)
+			return -1;
+		r->rx_bytes = v[3];
+		r->tx_bytes = v[4];
+		r->interval = v[5];
+	} else
+		r->v1 = 1;
+	return 0;
+}
+
+/* Rows into rows[] (room for len / 2 + 1), counts into *blank, *bad. */
+static size_t
+ref_parse(const char *text, size_t len, struct bw_row *rows, size_t *blank,
+    size_t *bad)
+{
+	const char	*p = text, *end = text + len, *nl;
+	struct bw_row	 r;
+	size_t		 n = 0;
+	int64_t		 prev = 0;
+
+	*blank = *bad = 0;
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			(*bad)++;
+			break;
+		}
+		if (nl == p || (nl == p + 1 && *p == '\r')) {
+			(*blank)++;
+			continue;
+		}
+		if (ref_row(p, nl[-1] == '\r' ? nl - 1 : nl, &r) == -1 ||
+		    (n > 0 && r.ts <= prev)) {
+			(*bad)++;
+			continue;
+		}
+		if (r.v1) {
+			r.interval = n == 0 ? BW_V1_FIRST_INTERVAL :
+			    (double)(r.ts - prev);
+			if (r.interval <= BW_GAP_SECONDS) {
+				r.rx_bytes = r.rx_bps * r.interval / 8;
+				r.tx_bytes = r.tx_bps * r.interval / 8;
+			}
+		}
+		r.gap = r.interval > BW_GAP_SECONDS;
+		rows[n++] = r;
+		prev = r.ts;
+	}
+	return n;
+}
+
+static int
+same_row(const struct bw_row *a, const struct bw_row *b)
+{
+	return a->ts == b->ts && a->interval == b->interval &&
+	    a->rx_bps == b->rx_bps && a->tx_bps == b->tx_bps &&
+	    a->rx_bytes == b->rx_bytes && a->tx_bytes == b->tx_bytes &&
+	    a->gap == b->gap && a->v1 == b->v1;
+}
+
+/* bw_hist_parse() reads text as the reference does; 1 when it does. */
+static int
+parse_same(const char *text, size_t len)
+{
+	struct bw_hist	 h;
+	struct bw_row	*ref;
+	size_t		 n, blank, bad, i;
+	int		 same;
+
+	if ((ref = calloc(len / 2 + 1, sizeof(*ref))) == NULL)
+		return 0;
+	n = ref_parse(text, len, ref, &blank, &bad);
+	if (bw_hist_parse(text, len, &h) == -1) {
+		free(ref);
+		return 0;
+	}
+	same = h.n == n && h.blank == blank && h.bad == bad;
+	for (i = 0; same && i < n; i++)
+		same = same_row(&h.rows[i], &ref[i]);
+	bw_hist_free(&h);
+	free(ref);
+	return same;
+}
+
+static int
+same_dir(const struct bw_dirstats *a, const struct bw_dirstats *b)
+{
+	return a->bytes == b->bytes && a->avg_bps == b->avg_bps &&
+	    a->peak_bps == b->peak_bps && a->p95_bps == b->p95_bps;
+}
+
+/*
+ * bw_hist_series_text() gives what bw_hist_parse() and bw_hist_series()
+ * give for [from, to) in buckets of step seconds (an empty range: no
+ * buckets, as bwhistory makes it); 1 when it does, to the last bit.
+ */
+static int
+series_same(const char *text, size_t len, int64_t from, int64_t to,
+    int64_t step)
+{
+	struct bw_hist		 h;
+	struct bw_series	 a, b;
+	struct bw_histsum	 sum;
+	const struct bw_bucket	*x, *y;
+	size_t			 i;
+	int			 same;
+
+	if (bw_hist_parse(text, len, &h) == -1)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	if (to > from && bw_hist_series(&h, from, to, step, &a) == -1) {
+		bw_hist_free(&h);
+		return 0;
+	}
+	if (bw_hist_series_text(text, len, from, to, step, &b, &sum) == -1) {
+		bw_series_free(&a);
+		bw_hist_free(&h);
+		return 0;
+	}
+	same = sum.n == h.n && sum.blank == h.blank && sum.bad == h.bad &&
+	    (h.n == 0 || (sum.first == h.rows[0].ts &&
+	    sum.last == h.rows[h.n - 1].ts)) &&
+	    a.nb == b.nb && (to <= from || (a.from == b.from &&
+	    a.to == b.to && a.step == b.step)) &&
+	    same_dir(&a.stats.rx, &b.stats.rx) &&
+	    same_dir(&a.stats.tx, &b.stats.tx) &&
+	    a.stats.samples == b.stats.samples &&
+	    a.stats.gaps == b.stats.gaps && a.stats.first == b.stats.first &&
+	    a.stats.last == b.stats.last;
+	for (i = 0; same && i < a.nb; i++) {
+		x = &a.b[i];
+		y = &b.b[i];
+		same = x->start == y->start && x->rx_bytes == y->rx_bytes &&
+		    x->tx_bytes == y->tx_bytes && x->rx_peak == y->rx_peak &&
+		    x->tx_peak == y->tx_peak &&
+		    x->rate_bytes_rx == y->rate_bytes_rx &&
+		    x->rate_bytes_tx == y->rate_bytes_tx &&
+		    x->seconds == y->seconds && x->samples == y->samples;
+	}
+	bw_series_free(&a);
+	bw_series_free(&b);
+	bw_hist_free(&h);
+	return same;
+}
+
+/* Every range bwhistory and the web ask for, ending at now. */
+static int
+ranges_same(const char *text, size_t len, int64_t now)
+{
+	static const int64_t	spans[] = { 3600, 86400, 7 * 86400,
+	    30 * 86400, 180 * 86400 };
+	struct bw_hist		h;
+	size_t			i;
+	int64_t			from, to;
+	int			same = 1;
+
+	for (i = 0; same && i < sizeof(spans) / sizeof(spans[0]); i++)
+		same = series_same(text, len, now - spans[i], now,
+		    bw_bucket_step(spans[i], 2999)) &&
+		    series_same(text, len, now - spans[i], now,
+		    bw_bucket_step(spans[i], 59));
+	/* "all": from the first row's middle to just after the last. */
+	if (same && bw_hist_parse(text, len, &h) == 0) {
+		if (h.n > 0) {
+			from = (int64_t)floor(bw_row_mid(&h.rows[0]));
+			to = h.rows[h.n - 1].ts + 1;
+		} else
+			from = to = now;
+		bw_hist_free(&h);
+		same = series_same(text, len, from, to,
+		    bw_bucket_step(to - from, 2999));
+	}
+	return same;
+}
+
+static unsigned long long	rng = 88172645463325252ULL;
+
+static unsigned long long
+rnd(unsigned long long n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng % n;
+}
+
+/*
+ * A generated history of about n lines ending near now: ours and v1
+ * rows, fractions, gaps, blank and garbage lines, CRLF, out-of-order
+ * rows, absurd numbers and, at times, a torn last line.
+ */
+static char *
+gen_history(size_t n, int64_t now, size_t *len)
+{
+	static const char *const junk[] = { "garbage,row", "1,2", ",1,2",
+	    "1,2,3,", "1,2,3,4,5,6,7", "1.2.3,4,5", "1,2,3x", "+1,2,3",
+	    " 1,2,3", "0,1,1", "1e5,1,1", "1790000000,1,1,1,1,0",
+	    "1790000000,1,1,1,1,-3", ".", "1,2,3\r\r", "\r1,2,3", "x",
+	    "9999999999,1234567890123456789012345678901,1",
+	    "1,1234567890.12345678901234567890,1" };
+	char	*buf, *p;
+	size_t	 cap = n * 120 + 256, i;
+	int64_t	 ts = now - (int64_t)n * 300;
+	unsigned long long rate;
+
+	if ((buf = malloc(cap)) == NULL)
+		return NULL;
+	p = buf;
+	for (i = 0; i < n; i++) {
+		ts += rnd(50) == 0 ? 300 * (int64_t)(2 + rnd(40)) :
+		    300 + (int64_t)rnd(3) - 1;
+		rate = (unsigned long long)rnd(4000000);
+		if (rnd(200) == 0)
+			rate *= 100000;
+		switch (rnd(40)) {
+		case 0:
+			p += sprintf(p, "\n");
+			break;
+		case 1:
+			p += sprintf(p, "%s\n", junk[rnd(sizeof(junk) /
+			    sizeof(junk[0]))]);
+			break;
+		case 2:	/* out of order */
+			p += sprintf(p, "%lld,1,1\n", (long long)(ts -
+			    (int64_t)rnd(5000)));
+			break;
+		case 3:	/* absurd: 20 to 30 digits */
+			p += sprintf(p, "%lld,%llu%llu,7.5,1,2,300\n",
+			    (long long)ts, rate, rate);
+			break;
+		case 4:
+			p += sprintf(p, "%lld.%llu,%llu.%llu,%llu,0%llu,%llu,"
+			    "%llu.%03llu\r\n", (long long)ts, rate % 10, rate,
+			    rate % 1000, rate / 4, rate * 37, rate * 9,
+			    250 + rate % 9000, rate % 1000);
+			break;
+		default:
+			if (i < n / 3 || rnd(10) == 0)	/* v1 */
+				p += sprintf(p, "%lld,%llu,%llu\n",
+				    (long long)ts, rate, rate / 5);
+			else
+				p += sprintf(p, "%lld,%llu,%llu,%llu,%llu,"
+				    "%llu.%03llu\n", (long long)ts, rate,
+				    rate / 5, rate * 300 / 8, rate * 60 / 8,
+				    rnd(30) == 0 ? 5000 + rnd(90000) :
+				    299 + rnd(3), rnd(1000));
+			break;
+		}
+	}
+	if (rnd(2) == 0)
+		p += sprintf(p, "%lld,1,2,3", (long long)ts + 300);
+	*len = (size_t)(p - buf);
+	return buf;
+}
+
+static void
+test_series_text(void)
+{
+	static const char *const fixtures[] = { "bwmon-v1", "hist-events",
+	    "hist-gap", "hist-small", "total-cycle", "total-dst",
+	    "total-midnight", "total-weeks", "web-v2" };
+	static const char *const edges[] = {
+	    "",
+	    "\n",
+	    "\r\n",
+	    "1000,800,1600",
+	    "1000,800,1600\n",
+	    "1000,800,1600\r\n1300,8000,0\r\n",
+	    "garbage\n1000,1,1\n999,2,2\n1000,3,3\n1300,4,4\n",
+	    "1000,800,1600\n9000,1,1\n9300,5,5\n",	/* v1 across a gap */
+	    "1000,123456789012345678901234567890,1\n"	/* 30 digits */
+	    "1300,1234567890123456789012345678901,1\n"	/* 31 */
+	    "1600,1.23456789012345678901234567890,1\n"
+	    "1900,1.234567890123456789012345678901,1\n",
+	    "5000,1,1,2,2,9999\n5300,1,1,2,2,300\n",	/* gap first */
+	    "1000,800,1600\n1300,8000,0\n\ngarbage,row\n1200,1,1\n"
+	    "1600,80,80,100,200,300\n9000,10,10,5000,6000,7400\n9300,1,2,3",
+	};
+	const char	*dir;
+	char		 path[4096], *text;
+	size_t		 len, i, j;
+	int64_t		 now;
+	int		 same;
+
+	dir = getenv("SRCDIR");
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		(void)snprintf(path, sizeof(path), "%s/t/data/%s/bw_%s.csv",
+		    dir != NULL ? dir : ".", fixtures[i],
+		    strcmp(fixtures[i], "web-v2") == 0 ? "wlan0" : "eth0");
+		if (bw_read_file(path, BW_HIST_MAX, &text, &len) == -1) {
+			ok(0, "%s: %s", path, strerror(errno));
+			continue;
+		}
+		now = 0;
+		for (j = len; j > 0 && now == 0; j--)
+			if (j == len || text[j - 1] == '\n')
+				now = strtoll(text + j - (j < len), NULL, 10);
+		ok(parse_same(text, len), "%s: parsed as before", fixtures[i]);
+		ok(ranges_same(text, len, (int64_t)time(NULL)) &&
+		    ranges_same(text, len, now + 1) &&
+		    ranges_same(text, len, now - 7 * 86400),
+		    "%s: series from the text as from the rows", fixtures[i]);
+		free(text);
+	}
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		len = strlen(edges[i]);
+		ok(parse_same(edges[i], len) &&
+		    series_same(edges[i], len, 0, 20000, 300) &&
+		    series_same(edges[i], len, 1200, 1500, 300) &&
+		    series_same(edges[i], len, 2000, 2000, 300) &&
+		    series_same(edges[i], len, 5000, 100, 300) &&
+		    ranges_same(edges[i], len, 10000),
+		    "edge case %zu: as before", i);
+	}
+	same = 1;
+	for (i = 0; i < 40 && same; i++) {
+		len = 0;
+		if ((text = gen_history(i * i * 7 + 1, 1790000000, &len)) ==
+		    NULL)
+			break;
+		same = parse_same(text, len) &&
+		    ranges_same(text, len, 1790000000) &&
+		    ranges_same(text, len, 1790000000 - 86400 * 3) &&
+		    series_same(text, len, 1790000000 - 86400 * 2,
+		    1790000000, 86400);
+		free(text);
+	}
+	ok(same, "generated histories: as before (%zu)", i);
+}
+
 static void
 test_fmt(void)
 {
@@ -172,6 +558,7 @@ main(void)
 	test_conf();
 	test_netdev();
 	test_history();
+	test_series_text();
 	test_fmt();
 	return done_testing();
 }
