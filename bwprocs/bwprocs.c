@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,9 @@
 
 #define LA_REFRESH	30.0	/* seconds between address re-reads */
 #define DRAIN_ROUNDS	64	/* pcap_dispatch calls per wakeup, at most */
+#define RING_START_MB	4	/* the capture ring at first */
+#define RING_QUIET	600.0	/* seconds without drops before it shrinks */
+#define FRAME_SLOT	288	/* ring bytes a frame takes, about */
 
 static volatile sig_atomic_t	quit, reload;
 
@@ -39,6 +43,7 @@ struct bwprocs {
 	const char		*iface, *datadir, *confpath, *replay;
 	int			 confnamed, foreground;
 	char			 procs_path[4096], live_path[4096];
+	struct outfile		 procs_out, live_out;
 	struct capture		 cap;
 	struct localaddr	 la;
 	struct table		 tab;
@@ -59,6 +64,13 @@ struct bwprocs {
 	uint64_t		 drops_base;
 	int			 ticks;
 	int			 waiting_logged;
+	int			 ring_mb;	/* for the next open */
+	double			 ring_quiet;	/* since: no drops */
+	uint64_t		 ring_packets, ring_drops, ring_peak;
+	int			 ring_full_logged;
+	uint64_t		 limited_logged;
+	double			 limited_time;
+	size_t			 mem_peak;	/* connections + rows */
 };
 
 static void
@@ -101,6 +113,57 @@ mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Parse a frame; its direction on the interface, and whether its
+ * addresses are ours.
+ */
+static void
+classify(struct bwprocs *b, const uint8_t *data, uint32_t caplen,
+    uint32_t len, struct fragcache *frag, struct pkt *k, int *ifdir,
+    int *srcl, int *dstl)
+{
+	(void)pkt_parse(b->cap.dlt, b->la.havemac ? b->la.mac : NULL, data,
+	    caplen, len, frag, k);
+	*srcl = *dstl = 0;
+	if (k->family != 0) {
+		*srcl = la_is_local(&b->la, k->family, k->src);
+		*dstl = la_is_local(&b->la, k->family, k->dst);
+	}
+	*ifdir = k->dir;
+	if (*ifdir == DIR_UNKNOWN)
+		*ifdir = *srcl && !*dstl ? DIR_TX : DIR_RX;
+}
+
+/*
+ * A TCP SYN from the hint ring, as it passed: make its connection now
+ * and look it up at once, while its socket is surely open.  Its bytes
+ * are counted when the counted ring hands the same frames over.
+ */
+static void
+on_syn(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
+    double ts)
+{
+	struct bwprocs	*b = arg;
+	struct pkt	 k;
+	struct conn	*c;
+	int		 ifdir, srcl, dstl;
+
+	(void)ts;
+	classify(b, data, caplen, len, NULL, &k, &ifdir, &srcl, &dstl);
+	if (k.family == 0 || !k.ports || k.proto != 6)
+		return;
+	if (!dstl && ifdir == DIR_RX && la_is_mcast(k.family, k.dst))
+		return;
+	if ((c = tab_conn(&b->tab, &k, ifdir, srcl, dstl, b->now)) == NULL)
+		return;
+	tab_note_syn(c, &k);
+	if (c->owner != NULL || c->state != CS_LOOKUP || c->tries != 0)
+		return;
+	c->urgent = 1;
+	c->next_try = b->now;
+	tab_pending_front(&b->tab, c);
+}
+
 /* One captured frame: count it, then find or make its connection. */
 static void
 on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
@@ -109,7 +172,7 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
 	struct bwprocs	*b = arg;
 	struct pkt	 k;
 	struct conn	*c;
-	int		 ifdir, srcl = 0, dstl = 0;
+	int		 ifdir, srcl, dstl;
 
 	if (b->replay != NULL) {
 		if (b->first_ts == 0)
@@ -118,15 +181,7 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
 			b->last_ts = ts;
 		b->now = b->last_ts;
 	}
-	(void)pkt_parse(b->cap.dlt, b->la.havemac ? b->la.mac : NULL, data,
-	    caplen, len, &b->frag, &k);
-	if (k.family != 0) {
-		srcl = la_is_local(&b->la, k.family, k.src);
-		dstl = la_is_local(&b->la, k.family, k.dst);
-	}
-	ifdir = k.dir;
-	if (ifdir == DIR_UNKNOWN)
-		ifdir = srcl && !dstl ? DIR_TX : DIR_RX;
+	classify(b, data, caplen, len, &b->frag, &k, &ifdir, &srcl, &dstl);
 	if (ifdir == DIR_TX)
 		b->icap_tx += len;
 	else
@@ -146,15 +201,23 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
 	tab_credit(c, &k, ifdir, b->now);
 }
 
-/* Read what the ring holds; close the capture when it fails. */
+/*
+ * Read what the rings hold, the SYN hints first (and look their
+ * connections up at once); close the capture when it fails.  revents:
+ * of the counted rings' descriptors.
+ */
 static void
 drain(struct bwprocs *b, int revents)
 {
 	char	err[512];
 	int	i, n, total = 0;
+	double	m = mono();
 
+	if (cap_dispatch_syn(&b->cap, on_syn, b) > 0)
+		res_run(&b->res, &b->tab, b->now, 0);
 	for (i = 0; i < DRAIN_ROUNDS && cap_is_open(&b->cap); i++) {
-		n = cap_dispatch(&b->cap, -1, on_packet, b, err, sizeof(err));
+		n = cap_dispatch(&b->cap, -1, on_packet, b, m, err,
+		    sizeof(err));
 		if (n < 0) {
 			log_warnx("%s: capture stopped: %s", b->iface, err);
 			cap_close(&b->cap);
@@ -178,6 +241,14 @@ drain(struct bwprocs *b, int revents)
 	}
 }
 
+/* The smallest ring: where it starts, and what quiet times go back to. */
+static int
+ring_min(const struct bwprocs *b)
+{
+	return b->conf.capture_buffer_mb < RING_START_MB ?
+	    b->conf.capture_buffer_mb : RING_START_MB;
+}
+
 /* Try to (re)open the capture.  -1 when it cannot work at all. */
 static int
 try_open(struct bwprocs *b, int initial)
@@ -185,19 +256,27 @@ try_open(struct bwprocs *b, int initial)
 	char	err[512];
 	int	rv;
 
-	rv = cap_open_live(&b->cap, b->iface, b->conf.capture_buffer_mb, err,
-	    sizeof(err));
+	if (b->ring_mb < ring_min(b))
+		b->ring_mb = ring_min(b);
+	if (b->ring_mb > b->conf.capture_buffer_mb)
+		b->ring_mb = b->conf.capture_buffer_mb;
+	rv = cap_open_live(&b->cap, b->iface, b->ring_mb, err, sizeof(err));
 	if (rv == CAP_OK) {
 		if (err[0] != '\0')
 			log_warnx("%s: %s", b->iface, err);
 		if (!pkt_dlt_supported(b->cap.dlt))
 			log_warnx("%s: link type %d is not supported: all its "
 			    "bytes count as [other]", b->iface, b->cap.dlt);
-		log_info("%s: capturing (link type %d, %d MB ring)%s",
-		    b->iface, b->cap.dlt, b->conf.capture_buffer_mb,
-		    initial ? "" : ", resumed");
+		log_info("%s: capturing (link type %d, %d MB ring, at most "
+		    "%d)%s%s", b->iface, b->cap.dlt, b->ring_mb,
+		    b->conf.capture_buffer_mb, b->cap.syn.p == NULL ?
+		    ", no SYN hints" : "", initial ? "" : ", resumed");
 		b->waiting_logged = 0;
 		b->res.ifindex = b->cap.ifindex;
+		b->ring_quiet = mono();
+		b->ring_packets = b->cap.packets;
+		b->ring_drops = b->cap.drops;
+		b->ring_peak = 0;
 		return 0;
 	}
 	if (rv == CAP_FATAL) {
@@ -208,6 +287,94 @@ try_open(struct bwprocs *b, int initial)
 		log_warnx("%s: %s; waiting for it", b->iface, err);
 	b->waiting_logged = 1;
 	return 0;
+}
+
+/*
+ * Another ring size.  Without a fanout group the only way is to close
+ * and open again, which misses the frames of the moment in between:
+ * done only to stop drops.
+ */
+static void
+ring_resize(struct bwprocs *b, int mb, uint64_t drops, double m)
+{
+	char	err[256];
+	int	cur = cap_ring_mb(&b->cap);
+
+	if (cap_resize(&b->cap, mb, m, err, sizeof(err)) == 0) {
+		b->ring_mb = mb;
+		if (drops > 0)
+			log_info("%s: %llu frames dropped: capture ring %d -> "
+			    "%d MB", b->iface, (unsigned long long)drops, cur,
+			    mb);
+		else
+			log_info("%s: capture ring %d -> %d MB", b->iface, cur,
+			    mb);
+		return;
+	}
+	if (drops == 0 && mb < b->conf.capture_buffer_mb)
+		return;
+	log_warnx("%s: capture ring %d -> %d MB by reopening (%s)", b->iface,
+	    cur, mb, err);
+	b->ring_mb = mb;
+	cap_close(&b->cap);
+	(void)try_open(b, 0);
+}
+
+/*
+ * The adaptive ring, once a second: twice the size on drops (up to
+ * capture_buffer_mb); after RING_QUIET seconds without drops, the
+ * smallest size (not below ring_min) that holds a second of the
+ * busiest second seen meanwhile.
+ */
+static void
+ring_adapt(struct bwprocs *b, double m)
+{
+	uint64_t	fps, drops;
+	int		cur, want;
+
+	if (!cap_is_open(&b->cap) || b->replay != NULL)
+		return;
+	cap_stats(&b->cap);
+	fps = b->cap.packets - b->ring_packets;
+	drops = b->cap.drops - b->ring_drops;
+	b->ring_packets = b->cap.packets;
+	b->ring_drops = b->cap.drops;
+	if (fps > b->ring_peak)
+		b->ring_peak = fps;
+	if (cap_busy(&b->cap))
+		return;
+	cur = cap_ring_mb(&b->cap);
+	if (drops > 0) {
+		b->ring_quiet = m;
+		b->ring_peak = fps;
+		if (cur >= b->conf.capture_buffer_mb) {
+			if (!b->ring_full_logged)
+				log_warnx("%s: %llu frames dropped with the "
+				    "largest ring (capture_buffer_mb = %d)",
+				    b->iface, (unsigned long long)drops, cur);
+			b->ring_full_logged = 1;
+			return;
+		}
+		want = cur * 2 < b->conf.capture_buffer_mb ? cur * 2 :
+		    b->conf.capture_buffer_mb;
+		ring_resize(b, want, drops, m);
+		return;
+	}
+	if (cur > b->conf.capture_buffer_mb) {
+		ring_resize(b, b->conf.capture_buffer_mb, 0, m);
+		return;
+	}
+	if (m - b->ring_quiet < RING_QUIET)
+		return;
+	want = ring_min(b);
+	while (want < cur &&
+	    ((uint64_t)want << 20) < b->ring_peak * FRAME_SLOT)
+		want *= 2;
+	b->ring_quiet = m;
+	b->ring_peak = 0;
+	b->ring_full_logged = 0;
+	if (want < cur)
+		ring_resize(b, want, 0, m);
 }
 
 /* The interface's counters: one live sample, and the interval's bytes. */
@@ -271,6 +438,24 @@ cap_state(const struct bwprocs *b)
 	return b->la.ifindex != 0 ? "interface down" : "interface missing";
 }
 
+/*
+ * After a burst of connections or processes has gone, give the memory
+ * back: malloc keeps freed memory for reuse, which a quiet daemon does
+ * not need.
+ */
+static void
+trim_memory(struct bwprocs *b)
+{
+	size_t	n = b->tab.nconns + b->tab.nrows;
+
+	if (n > b->mem_peak)
+		b->mem_peak = n;
+	if (b->mem_peak >= 1000 && n < b->mem_peak / 4) {
+		(void)malloc_trim(0);
+		b->mem_peak = n;
+	}
+}
+
 static void
 write_procs(struct bwprocs *b, double wall, double m)
 {
@@ -287,6 +472,8 @@ write_procs(struct bwprocs *b, double wall, double m)
 	po.cap_bytes = b->cap.bytes;
 	po.drops = b->cap.drops;
 	po.drops_interval = b->cap.drops - b->drops_base;
+	po.buffer_mb = cap_is_open(&b->cap) && b->replay == NULL ?
+	    cap_ring_mb(&b->cap) : 0;
 	po.state = cap_state(b);
 	if (b->replay != NULL) {
 		po.interval = b->last_ts - b->first_ts;
@@ -311,10 +498,11 @@ write_procs(struct bwprocs *b, double wall, double m)
 		    -1;
 		po.if_bytes = b->idev_rx + b->idev_tx;
 	}
-	if (out_procs(b->procs_path, &po, &b->tab, b->now) == -1)
+	if (out_procs(&b->procs_out, &po, &b->tab, b->now) == -1)
 		log_warn("%s", b->procs_path);
 	tab_end_interval(&b->tab, b->last_procs_wall);
 	tab_rows_expire(&b->tab, b->now, b->conf.procs_linger);
+	trim_memory(b);
 	b->drops_base = b->cap.drops;
 	b->idev_rx = b->idev_tx = 0;
 	b->dev_seen = 0;
@@ -332,7 +520,7 @@ tick(struct bwprocs *b, double m)
 	b->cap_rx += b->icap_rx;
 	b->icap_tx = b->icap_rx = 0;
 	read_netdev(b, wall, m);
-	if (out_live(b->live_path, b->iface, wall, &b->live) == -1)
+	if (out_live(&b->live_out, b->iface, wall, &b->live) == -1)
 		log_warn("%s", b->live_path);
 	if (b->la.dirty || m - b->last_la >= LA_REFRESH) {
 		if (la_refresh(&b->la, b->iface) == -1)
@@ -352,6 +540,16 @@ tick(struct bwprocs *b, double m)
 		    b->la.ifindex == 0 ? "missing" : "down");
 		b->waiting_logged = 1;
 	}
+	ring_adapt(b, m);
+	if (b->res.limited != b->limited_logged &&
+	    (b->limited_time == 0 || m - b->limited_time >= 60)) {
+		/* At most a line a minute. */
+		log_info("%s: more new connections than lookup_rate (%d a "
+		    "second): some wait, or stay unattributed", b->iface,
+		    b->conf.lookup_rate);
+		b->limited_logged = b->res.limited;
+		b->limited_time = m;
+	}
 	tab_expire(&b->tab, b->now);
 	if (++b->ticks >= b->conf.procs_interval) {
 		b->ticks = 0;
@@ -363,16 +561,13 @@ tick(struct bwprocs *b, double m)
 static void
 do_reload(struct bwprocs *b)
 {
-	int	oldbuf = b->conf.capture_buffer_mb;
-
 	load_conf(b);
 	if (tab_resize(&b->tab, (size_t)b->conf.max_connections) == -1)
 		log_warnx("max_connections: out of memory");
+	res_set_rate(&b->res, b->conf.lookup_rate);
+	b->ring_full_logged = 0;
+	/* A smaller capture_buffer_mb takes effect at the next tick. */
 	log_info("configuration %s reloaded", b->confpath);
-	if (cap_is_open(&b->cap) && oldbuf != b->conf.capture_buffer_mb) {
-		cap_close(&b->cap);
-		(void)try_open(b, 0);
-	}
 }
 
 static int
@@ -380,10 +575,10 @@ run_live(struct bwprocs *b)
 {
 	struct sigaction	 sa;
 	sigset_t		 block, empty;
-	struct pollfd		 pfd[2];
+	struct pollfd		 pfd[4];
 	struct timespec		 tmo;
 	double			 m, next_tick, wait, nt;
-	int			 npfd, capi, rv = 0;
+	int			 npfd, ncap, fds[3], i, rv = 0, rev, due;
 
 	if (try_open(b, 1) == -1)
 		return 1;
@@ -423,26 +618,30 @@ run_live(struct bwprocs *b)
 	next_tick = m + 1.0;
 	while (!quit) {
 		npfd = 0;
-		capi = -1;
-		if (cap_is_open(&b->cap) && b->cap.fd >= 0) {
-			pfd[npfd].fd = b->cap.fd;
-			pfd[npfd].events = POLLIN;
-			capi = npfd++;
-		}
 		if (b->la.nlfd >= 0) {
 			pfd[npfd].fd = b->la.nlfd;
 			pfd[npfd].events = POLLIN;
 			npfd++;
 		}
+		/* The counted ring(s) first, the SYN ring last. */
+		ncap = cap_is_open(&b->cap) ? cap_pollfds(&b->cap, fds) : 0;
+		for (i = 0; i < ncap; i++) {
+			pfd[npfd + i].fd = fds[i];
+			pfd[npfd + i].events = POLLIN;
+			pfd[npfd + i].revents = 0;
+		}
 		m = mono();
 		wait = next_tick - m;
-		if ((nt = res_next(&b->tab)) != 0 && nt - b->now < wait)
+		if ((nt = res_next(&b->res, &b->tab, b->now)) != 0 &&
+		    nt - b->now < wait)
 			wait = nt - b->now;
+		if ((nt = cap_next_event(&b->cap)) != 0 && nt - m < wait)
+			wait = nt - m;
 		if (wait < 0.001)
 			wait = 0.001;
 		tmo.tv_sec = (time_t)wait;
 		tmo.tv_nsec = (long)((wait - (double)tmo.tv_sec) * 1e9);
-		if (ppoll(pfd, (nfds_t)npfd, &tmo, &empty) == -1 &&
+		if (ppoll(pfd, (nfds_t)(npfd + ncap), &tmo, &empty) == -1 &&
 		    errno != EINTR)
 			fatal("ppoll");
 		if (quit)
@@ -452,8 +651,24 @@ run_live(struct bwprocs *b)
 			reload = 0;
 			do_reload(b);
 		}
-		if (capi >= 0 && pfd[capi].revents != 0)
-			drain(b, pfd[capi].revents);
+		rev = due = 0;
+		for (i = 0; i < ncap; i++) {
+			if (pfd[npfd + i].revents == 0)
+				continue;
+			due = 1;
+			if (b->cap.syn.p != NULL && fds[i] == b->cap.syn.fd) {
+				/* The hints stop; the counting goes on. */
+				if (pfd[npfd + i].revents &
+				    (POLLERR | POLLHUP | POLLNVAL)) {
+					log_debug("%s: SYN hints stop until "
+					    "the capture reopens", b->iface);
+					cap_syn_close(&b->cap);
+				}
+			} else
+				rev |= pfd[npfd + i].revents;
+		}
+		if (due || cap_busy(&b->cap))
+			drain(b, rev);
 		if (b->la.nlfd >= 0)
 			la_drain(&b->la);
 		res_run(&b->res, &b->tab, b->now, 0);
@@ -472,12 +687,13 @@ run_live(struct bwprocs *b)
 	b->now = bw_now();
 	if (cap_is_open(&b->cap))
 		drain(b, 0);
+	b->res.rate = 0;	/* the last run has no limit */
 	res_run(&b->res, &b->tab, b->now, 1);
 	m = mono();
 	b->cap_tx += b->icap_tx;
 	b->cap_rx += b->icap_rx;
 	read_netdev(b, b->now, m);
-	if (out_live(b->live_path, b->iface, b->now, &b->live) == -1)
+	if (out_live(&b->live_out, b->iface, b->now, &b->live) == -1)
 		log_warn("%s", b->live_path);
 	write_procs(b, b->now, m);
 	log_info("%s: exiting", b->iface);
@@ -499,7 +715,8 @@ run_replay(struct bwprocs *b)
 		    "count as [other]", b->replay, b->cap.dlt);
 	(void)pm_full_scan(&b->res.pm, b->now);
 	for (;;) {
-		n = cap_dispatch(&b->cap, 4096, on_packet, b, err, sizeof(err));
+		n = cap_dispatch(&b->cap, 4096, on_packet, b, 0, err,
+		    sizeof(err));
 		if (n < 0) {
 			log_warnx("%s: %s (what was read is kept)", b->replay,
 			    err);
@@ -582,6 +799,9 @@ main(int argc, char *argv[])
 	    bw_path(b.live_path, sizeof(b.live_path), b.datadir, "live_",
 	    b.iface, ".json") == -1)
 		errx(1, "%s: data directory path too long", b.datadir);
+	if (out_file_init(&b.procs_out, b.procs_path) == -1 ||
+	    out_file_init(&b.live_out, b.live_path) == -1)
+		errx(1, "%s: data directory path too long", b.datadir);
 	if (access(b.datadir, W_OK | X_OK) == -1)
 		err(1, "data directory %s", b.datadir);
 
@@ -598,10 +818,14 @@ main(int argc, char *argv[])
 		err(1, "connection table");
 	if (res_init(&b.res, "/proc") == -1)
 		err(1, "resolver");
+	/* A capture file is looked at once, with no hurry and no limit. */
+	res_set_rate(&b.res, b.replay != NULL ? 0 : b.conf.lookup_rate);
 
 	rv = b.replay != NULL ? run_replay(&b) : run_live(&b);
 
 	cap_close(&b.cap);
+	out_file_close(&b.procs_out);
+	out_file_close(&b.live_out);
 	res_free(&b.res);
 	tab_free(&b.tab);
 	la_free(&b.la);

@@ -80,12 +80,14 @@ struct row {
 	char		*name, *exe, *cmdline, *user, *container;
 	uint64_t	 tx, rx;	/* cumulative, before this interval */
 	uint64_t	 itx, irx;	/* this interval */
+	uint64_t	 inf, iinf;	/* of those, inferred */
 	int		 nconns;	/* live connections */
 	double		 last_seen;	/* last byte */
 	double		 info_time;	/* process info read */
 };
 
 enum { CS_LOOKUP, CS_INODE, CS_DONE };
+enum { OPEN_UNKNOWN, OPEN_A, OPEN_B };
 
 struct conn {
 	struct conn	*hnext;		/* hash chain */
@@ -101,6 +103,10 @@ struct conn {
 	uint8_t		 closing;	/* FIN or RST seen */
 	uint8_t		 pending;	/* on the pending list */
 	uint8_t		 inode0;	/* socket seen without a file */
+	uint8_t		 urgent;	/* seen by its SYN: look now */
+	uint8_t		 vialistener;	/* its listener's process */
+	uint8_t		 inferred;	/* its process was guessed */
+	uint8_t		 opener;	/* OPEN_*: who sent the first SYN */
 	uint64_t	 inode;
 	uint64_t	 netns;		/* where the socket lives */
 	double		 first, last, next_try;
@@ -134,11 +140,13 @@ void	 tab_free(struct table *);
 struct conn *tab_conn(struct table *, const struct pkt *, int, int, int,
 	    double);
 void	 tab_credit(struct conn *, const struct pkt *, int, double);
+void	 tab_note_syn(struct conn *, const struct pkt *);
 void	 tab_credit_unattr(struct table *, int, int, uint32_t, double);
 void	 tab_attach(struct table *, struct conn *, struct row *, double);
 void	 tab_give_up(struct table *, struct conn *, int, double);
 void	 tab_swap_ends(struct conn *);
 void	 tab_pending_requeue(struct table *, struct conn *);
+void	 tab_pending_front(struct table *, struct conn *);
 void	 tab_expire(struct table *, double);
 void	 tab_end_interval(struct table *, double);
 struct row *tab_row_find(const struct table *, pid_t, uint64_t);
@@ -228,6 +236,7 @@ struct pident {
 	pid_t		pid;		/* 0: empty slot */
 	uint64_t	start;
 	uint64_t	netns;
+	uint64_t	dino;		/* of /proc/<pid>; 0: not known */
 };
 
 struct pidtab {
@@ -236,6 +245,7 @@ struct pidtab {
 };
 
 #define NS_ADDRS	32
+#define NEW_PIDS	8
 
 struct nsent {
 	uint64_t	ino;
@@ -260,12 +270,20 @@ struct pidmap {
 	uint64_t	 nfull, nquick, npidscans;
 	int		 fd_denied;	/* EACCES on some /proc/<pid>/fd */
 	int		 scanned;	/* a full scan has been done */
+	pid_t		 newest;	/* the highest pid seen (wraps) */
+	pid_t		 newpids[NEW_PIDS];	/* the last quick scan found */
+	int		 nnew;
+	uint64_t	 want;		/* scans note where this inode is */
+	pid_t		 want_pid;
+	int		 want_fd;
+	uint64_t	 nprobes;
 };
 
 int	 pm_init(struct pidmap *, const char *);
 void	 pm_free(struct pidmap *);
 int	 pm_full_scan(struct pidmap *, double);
-int	 pm_quick_scan(struct pidmap *, double);
+int	 pm_quick_scan(struct pidmap *, double, int);
+int	 pm_probe(struct pidmap *, pid_t, int, uint64_t);
 int	 pm_rescan(struct pidmap *, const pid_t *, int);
 const struct sockent *pm_find(const struct pidmap *, uint64_t);
 int	 pm_proc_start(const char *, pid_t, uint64_t *);
@@ -283,36 +301,65 @@ void	 pi_user_cache_free(void);
 
 /* ---- resolve.c: attribution of new connections. ---- */
 
+struct affinity;
+
 #define HOT_PIDS	16
+#define HOT_FDS		2
+
+/* A process that made connections lately, and where it put them. */
+struct hotpid {
+	pid_t		pid;
+	int		fd[HOT_FDS];	/* -1: none */
+};
 
 struct resolver {
 	struct sockdiag	 sd;
 	struct pidmap	 pm;
 	const char	*proc;
 	int		 ifindex;
-	pid_t		 hot[HOT_PIDS];	/* made connections lately */
+	struct hotpid	 hot[HOT_PIDS];	/* most recent first */
 	int		 nhot;
 	double		 next_hot;
-	uint64_t	 lookups, nsreads, found, givenup;
+	double		 rate;		/* lookups a second, at most */
+	double		 tokens, tok_time;
+	int		 starved;	/* the last run ran out */
+	double		 next_expire;
+	uint64_t	 lookups, nsreads, found, givenup, limited;
+	uint64_t	 viaprobe, vialistener, inferred;
+	struct affinity	*aff;
 };
 
 int	res_init(struct resolver *, const char *);
+void	res_set_rate(struct resolver *, double);
 void	res_free(struct resolver *);
 void	res_run(struct resolver *, struct table *, double, int);
-double	res_next(const struct table *);
+double	res_next(const struct resolver *, const struct table *, double);
 
 /* ---- capture.c: libpcap, live or from a file. ---- */
 
 struct pcap;
 
-struct capture {
+struct capring {
 	struct pcap	*p;
-	int		 dlt;
 	int		 fd;		/* to poll; -1 for a file */
-	int		 ifindex;	/* the interface captured */
 	unsigned	 last_drop;	/* pcap_stats baseline (mod 2^32) */
+	int		 mb;		/* its size */
+};
+
+struct capture {
+	struct capring	 ring;		/* the frames counted */
+	struct capring	 next;		/* a handover's other ring */
+	struct capring	 syn;		/* TCP SYNs at once: hints */
+	const char	*iface;
+	int		 dlt;
+	int		 ifindex;	/* the interface captured */
+	int		 file;		/* -r */
+	int		 fanout;	/* group id + 1; 0: none */
+	int		 phase;		/* of a handover */
+	double		 phase_end;	/* monotonic */
 	uint64_t	 drops;		/* since bwprocs started */
 	uint64_t	 packets, bytes;
+	uint64_t	 syns, discarded;
 };
 
 enum { CAP_OK, CAP_AGAIN, CAP_FATAL };
@@ -322,7 +369,15 @@ typedef void	(*cap_fn)(void *, const uint8_t *, uint32_t, uint32_t,
 
 int	cap_open_live(struct capture *, const char *, int, char *, size_t);
 int	cap_open_file(struct capture *, const char *, char *, size_t);
-int	cap_dispatch(struct capture *, int, cap_fn, void *, char *, size_t);
+int	cap_dispatch(struct capture *, int, cap_fn, void *, double, char *,
+	    size_t);
+int	cap_dispatch_syn(struct capture *, cap_fn, void *);
+void	cap_syn_close(struct capture *);
+int	cap_resize(struct capture *, int, double, char *, size_t);
+int	cap_ring_mb(const struct capture *);
+int	cap_busy(const struct capture *);
+double	cap_next_event(const struct capture *);
+int	cap_pollfds(const struct capture *, int *);
 void	cap_stats(struct capture *);
 void	cap_close(struct capture *);
 int	cap_is_open(const struct capture *);
@@ -336,6 +391,7 @@ struct procs_out {
 	uint64_t	 rx_bytes, tx_bytes;	/* since start */
 	uint64_t	 if_bytes;		/* in this interval, rx + tx */
 	uint64_t	 packets, cap_bytes, drops, drops_interval;
+	int		 buffer_mb;		/* the ring now; 0: none */
 	const char	*state;
 	double		 linger;
 	int		 top;
@@ -348,9 +404,21 @@ struct live {
 	int	head, n;
 };
 
-int	out_procs(const char *, const struct procs_out *,
+/* A file bwprocs keeps replacing. */
+struct outfile {
+	const char	*path;
+	char		 next[4200];	/* the hidden other name */
+	int		 fd;		/* the inode under next */
+	int		 pubfd;		/* the one published, if known */
+	int		 mode;		/* -1: names cannot be exchanged */
+};
+
+int	out_file_init(struct outfile *, const char *);
+void	out_file_close(struct outfile *);
+int	out_procs(struct outfile *, const struct procs_out *,
 	    const struct table *, double);
-int	out_live(const char *, const char *, double, const struct live *);
+int	out_live(struct outfile *, const char *, double,
+	    const struct live *);
 void	live_add(struct live *, double, double, double);
 
 #endif /* BWPROCS_H */

@@ -1,9 +1,31 @@
 /*
- * The capture: libpcap on a live interface (headers only, a large ring
- * so bursts at 10 Gbit/s fit, a 100 ms block timeout, non-blocking, the
- * caller polls), or a savefile for -r.  No filter: every frame the
- * interface counts is seen, and what is not TCP or UDP counts as other.
+ * The capture: libpcap on a live interface, or a savefile for -r.
+ *
+ * Live, the counted ring is a TPACKET_V3 ring, non-blocking (the caller
+ * polls), cut to the snap length in the kernel by a filter that accepts
+ * every frame: every frame the interface counts is seen, and what is not
+ * TCP or UDP counts as other.  Without that filter the kernel would copy
+ * whole frames, 64 KB for a GSO frame, into the ring.
+ *
+ * The ring starts small and can be replaced by a larger one (or a
+ * smaller one) without losing or doubling a frame.  The ring's socket
+ * is the only member of a PACKET_FANOUT group of the CBPF kind, whose
+ * program names the member that gets each frame.  A new ring joins the
+ * group while the program still names the old one; what reached the new
+ * ring before it joined is a copy and is thrown away; then one setsockopt
+ * points the program at the new ring, the kernel waits until no frame is
+ * still being steered by the old program, and the old ring is read to
+ * its end and closed.
+ *
+ * A second, small ring in immediate mode gets only TCP segments with SYN
+ * set, as soon as they pass: they tell about new connections while their
+ * sockets are still open, long before the counted ring's block is handed
+ * over.  They are hints and are not counted.
  */
+#include <sys/socket.h>
+
+#include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 
 #include <errno.h>
@@ -14,44 +36,76 @@
 
 #include "bwprocs.h"
 
+#define SYN_FILTER	"tcp[tcpflags] & tcp-syn != 0 or " \
+			"(ip6 and ip6[6] == 6 and ip6[53] & 2 != 0)"
+#define SYN_RING	(256 << 10)
+/* Seconds of each handover phase: longer than a ring block's timeout. */
+#define HANDOVER_WAIT	(3 * CAP_TIMEOUT_MS / 1000.0 + 0.02)
+
+enum { HO_NONE, HO_DISCARD, HO_DRAIN };
+
 struct dispatch_ctx {
 	struct capture	*cap;
 	cap_fn		 fn;
 	void		*arg;
+	int		 count;
 };
 
 int
 cap_is_open(const struct capture *c)
 {
-	return c->p != NULL;
+	return c->ring.p != NULL;
 }
 
 static void
-setup_dlt(struct capture *c)
+ring_close(struct capring *r)
 {
-	c->dlt = pcap_datalink(c->p);
+	if (r->p != NULL)
+		pcap_close(r->p);
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+}
+
+/* Drops since the last call (the kernel counts modulo 2^32). */
+static uint64_t
+ring_drops(struct capring *r)
+{
+	struct pcap_stat	ps;
+	unsigned		d;
+
+	if (r->p == NULL || pcap_stats(r->p, &ps) == -1)
+		return 0;
+	d = (unsigned)(ps.ps_drop - r->last_drop);
+	r->last_drop = ps.ps_drop;
+	return d;
+}
+
+static void
+setup_dlt(struct capture *c, pcap_t *p)
+{
+	c->dlt = pcap_datalink(p);
 	/* The "any" device: SLL2 carries the interface and direction. */
-	if (c->dlt == DLT_LINUX_SLL &&
-	    pcap_set_datalink(c->p, DLT_LINUX_SLL2) == 0)
+	if (c->dlt == DLT_LINUX_SLL && pcap_set_datalink(p, DLT_LINUX_SLL2) == 0)
 		c->dlt = DLT_LINUX_SLL2;
 }
 
 /*
- * Open iface.  CAP_OK; CAP_AGAIN when it is missing or down (worth
- * another try later); CAP_FATAL when capture cannot work (permission).
- * err gets the reason.
+ * Open one ring on iface: CAP_OK; CAP_AGAIN when the interface is
+ * missing or down (worth another try later); CAP_FATAL when capture
+ * cannot work (permission).  err gets the reason, or a warning.
  */
-int
-cap_open_live(struct capture *c, const char *iface, int bufmb, char *err,
-    size_t errlen)
+static int
+ring_open(struct capring *r, const char *iface, int bytes, int immediate,
+    const char *filter, int sll2, char *err, size_t errlen)
 {
-	char	 ebuf[PCAP_ERRBUF_SIZE];
-	pcap_t	*p;
-	int	 rc;
+	char			 ebuf[PCAP_ERRBUF_SIZE];
+	struct bpf_program	 prog;
+	pcap_t			*p;
+	int			 rc;
 
-	c->p = NULL;
-	c->fd = -1;
-	ebuf[0] = '\0';
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	err[0] = ebuf[0] = '\0';
 	if ((p = pcap_create(iface, ebuf)) == NULL) {
 		(void)snprintf(err, errlen, "%s", ebuf);
 		return CAP_FATAL;
@@ -59,8 +113,8 @@ cap_open_live(struct capture *c, const char *iface, int bufmb, char *err,
 	(void)pcap_set_snaplen(p, BWP_SNAPLEN);
 	(void)pcap_set_promisc(p, 0);
 	(void)pcap_set_timeout(p, CAP_TIMEOUT_MS);
-	(void)pcap_set_buffer_size(p, bufmb << 20);
-	(void)pcap_set_immediate_mode(p, 0);
+	(void)pcap_set_buffer_size(p, bytes);
+	(void)pcap_set_immediate_mode(p, immediate);
 	rc = pcap_activate(p);
 	if (rc < 0) {
 		if (*pcap_geterr(p) == '\0' ||
@@ -89,18 +143,92 @@ cap_open_live(struct capture *c, const char *iface, int bufmb, char *err,
 	if (rc > 0)
 		(void)snprintf(err, errlen, "%s: %s", pcap_statustostr(rc),
 		    pcap_geterr(p));
-	else
-		err[0] = '\0';
+	if (sll2 && pcap_datalink(p) == DLT_LINUX_SLL)
+		(void)pcap_set_datalink(p, DLT_LINUX_SLL2);
 	if (pcap_setnonblock(p, 1, ebuf) == -1) {
 		(void)snprintf(err, errlen, "non-blocking mode: %s", ebuf);
 		pcap_close(p);
 		return CAP_FATAL;
 	}
-	c->p = p;
-	c->fd = pcap_get_selectable_fd(p);
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1 ||
+	    pcap_setfilter(p, &prog) == -1) {
+		(void)snprintf(err, errlen, "kernel filter: %s", pcap_geterr(p));
+		pcap_close(p);
+		return CAP_FATAL;
+	}
+	pcap_freecode(&prog);
+	r->p = p;
+	r->fd = pcap_get_selectable_fd(p);
+	r->mb = bytes >> 20;
+	return CAP_OK;
+}
+
+/* Point the group's program at member idx. */
+static int
+fanout_steer(const struct capring *r, int idx)
+{
+	struct sock_filter	insn = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog	prog;
+
+	insn.k = (uint32_t)idx;
+	memset(&prog, 0, sizeof(prog));		/* and its padding */
+	prog.len = 1;
+	prog.filter = &insn;
+	return setsockopt(r->fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog,
+	    sizeof(prog));
+}
+
+/* Make r the first member of a group of its own; 0 if none can be had. */
+static int
+fanout_create(const struct capring *r)
+{
+	uint32_t	arg = (uint32_t)(PACKET_FANOUT_CBPF |
+			    PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	socklen_t	len = sizeof(arg);
+
+	if (setsockopt(r->fd, SOL_PACKET, PACKET_FANOUT, &arg,
+	    sizeof(arg)) == -1)
+		return 0;
+	if (getsockopt(r->fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) == -1 ||
+	    fanout_steer(r, 0) == -1)
+		return 0;
+	return (int)(arg & 0xffff) + 1;
+}
+
+static int
+fanout_join(const struct capring *r, int group)
+{
+	uint32_t	arg = ((uint32_t)PACKET_FANOUT_CBPF << 16) |
+			    (uint32_t)(group - 1);
+
+	return setsockopt(r->fd, SOL_PACKET, PACKET_FANOUT, &arg,
+	    sizeof(arg));
+}
+
+/* Open the capture of iface with a ring of mb megabytes. */
+int
+cap_open_live(struct capture *c, const char *iface, int mb, char *err,
+    size_t errlen)
+{
+	char	serr[256];
+	int	rv;
+
+	memset(&c->ring, 0, sizeof(c->ring));
+	memset(&c->next, 0, sizeof(c->next));
+	memset(&c->syn, 0, sizeof(c->syn));
+	c->ring.fd = c->next.fd = c->syn.fd = -1;
+	c->phase = HO_NONE;
+	c->iface = iface;
+	rv = ring_open(&c->ring, iface, mb << 20, 0, "", 1, err, errlen);
+	if (rv != CAP_OK)
+		return rv;
+	setup_dlt(c, c->ring.p);
 	c->ifindex = (int)if_nametoindex(iface);
-	c->last_drop = 0;
-	setup_dlt(c);
+	c->fanout = fanout_create(&c->ring);
+	/* Hints only: without them attribution is slower, not wrong. */
+	if (ring_open(&c->syn, iface, SYN_RING, 1, SYN_FILTER, 1, serr,
+	    sizeof(serr)) != CAP_OK)
+		ring_close(&c->syn);
 	return CAP_OK;
 }
 
@@ -109,13 +237,16 @@ cap_open_file(struct capture *c, const char *path, char *err, size_t errlen)
 {
 	char	ebuf[PCAP_ERRBUF_SIZE];
 
-	c->fd = -1;
+	memset(&c->next, 0, sizeof(c->next));
+	memset(&c->syn, 0, sizeof(c->syn));
+	c->next.fd = c->syn.fd = c->ring.fd = -1;
 	ebuf[0] = '\0';
-	if ((c->p = pcap_open_offline(path, ebuf)) == NULL) {
+	if ((c->ring.p = pcap_open_offline(path, ebuf)) == NULL) {
 		(void)snprintf(err, errlen, "%s", ebuf);
 		return CAP_FATAL;
 	}
-	c->dlt = pcap_datalink(c->p);
+	c->dlt = pcap_datalink(c->ring.p);
+	c->file = 1;
 	return CAP_OK;
 }
 
@@ -124,20 +255,17 @@ on_pcap(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct dispatch_ctx	*d = (struct dispatch_ctx *)(void *)user;
 
-	d->cap->packets++;
-	d->cap->bytes += h->len;
+	d->count++;
+	if (d->fn == NULL)
+		return;
 	d->fn(d->arg, data, h->caplen, h->len,
 	    (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6);
 }
 
-/*
- * Hand up to max packets (-1: all that are ready) to fn.  The number
- * handed, 0 when none was ready (or at the end of a file), -1 on error
- * with err set.
- */
-int
-cap_dispatch(struct capture *c, int max, cap_fn fn, void *arg, char *err,
-    size_t errlen)
+/* Hand up to max frames of r to fn (NULL: throw them away). */
+static int
+ring_dispatch(struct capture *c, struct capring *r, int max, cap_fn fn,
+    void *arg, char *err, size_t errlen)
 {
 	struct dispatch_ctx	d;
 	int			n;
@@ -145,35 +273,207 @@ cap_dispatch(struct capture *c, int max, cap_fn fn, void *arg, char *err,
 	d.cap = c;
 	d.fn = fn;
 	d.arg = arg;
-	n = pcap_dispatch(c->p, max, on_pcap, (u_char *)&d);
+	d.count = 0;
+	n = pcap_dispatch(r->p, max, on_pcap, (u_char *)&d);
 	if (n == PCAP_ERROR || n == PCAP_ERROR_BREAK) {
-		(void)snprintf(err, errlen, "%s", pcap_geterr(c->p));
+		(void)snprintf(err, errlen, "%s", pcap_geterr(r->p));
 		return -1;
 	}
-	return n < 0 ? -1 : n;
+	return n < 0 ? -1 : d.count;
 }
 
-/* Add the ring's drops since the last call (u_int: modulo 2^32). */
+/* Counts frames on their way to the caller's function. */
+struct count_ctx {
+	struct capture	*cap;
+	cap_fn		 fn;
+	void		*arg;
+};
+
+static void
+on_counted(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
+    double ts)
+{
+	struct count_ctx	*k = arg;
+
+	k->cap->packets++;
+	k->cap->bytes += len;
+	k->fn(k->arg, data, caplen, len, ts);
+}
+
+/* The handover, one step further when its time has come (m: monotonic). */
+static void
+handover_step(struct capture *c, double m)
+{
+	struct capring	tmp;
+
+	if (c->phase == HO_DISCARD && m >= c->phase_end) {
+		/* Nothing reaches the new ring until this returns. */
+		if (fanout_steer(&c->ring, 1) == -1) {
+			c->drops += ring_drops(&c->next);
+			ring_close(&c->next);
+			c->phase = HO_NONE;
+			return;
+		}
+		tmp = c->ring;
+		c->ring = c->next;
+		c->next = tmp;
+		c->phase = HO_DRAIN;
+		c->phase_end = m + HANDOVER_WAIT;
+	} else if (c->phase == HO_DRAIN && m >= c->phase_end) {
+		c->drops += ring_drops(&c->next);
+		ring_close(&c->next);
+		/* The new ring is member 0 now; 0 stays its number. */
+		(void)fanout_steer(&c->ring, 0);
+		c->phase = HO_NONE;
+	}
+}
+
+/*
+ * Hand up to max frames (-1: all that are ready) to fn.  The number
+ * handed, 0 when none was ready (or at the end of a file), -1 on error
+ * with err set.  m is the monotonic time, for the handover.
+ */
+int
+cap_dispatch(struct capture *c, int max, cap_fn fn, void *arg, double m,
+    char *err, size_t errlen)
+{
+	struct count_ctx	k = { c, fn, arg };
+	int			n, o;
+
+	n = ring_dispatch(c, &c->ring, max, on_counted, &k, err, errlen);
+	if (n < 0 || c->phase == HO_NONE)
+		return n;
+	if (c->phase == HO_DISCARD) {
+		/* Copies of frames the old ring has too. */
+		if ((o = ring_dispatch(c, &c->next, -1, NULL, NULL, err,
+		    errlen)) > 0)
+			c->discarded += (uint64_t)o;
+	} else
+		/* The old ring's last frames: all of them count. */
+		o = ring_dispatch(c, &c->next, -1, on_counted, &k, err,
+		    errlen);
+	if (o < 0) {
+		/* The handover failed; the ring in use goes on. */
+		ring_close(&c->next);
+		c->phase = HO_NONE;
+		err[0] = '\0';
+		return n;
+	}
+	handover_step(c, m);
+	return c->phase == HO_DRAIN ? n + o : n;
+}
+
+/* The SYN hints that are ready: parsed by fn, never counted. */
+int
+cap_dispatch_syn(struct capture *c, cap_fn fn, void *arg)
+{
+	char	err[PCAP_ERRBUF_SIZE];
+	int	n;
+
+	if (c->syn.p == NULL)
+		return 0;
+	if ((n = ring_dispatch(c, &c->syn, 256, fn, arg, err,
+	    sizeof(err))) < 0) {
+		ring_close(&c->syn);
+		return 0;
+	}
+	c->syns += (uint64_t)n;
+	return n;
+}
+
+/* Stop the SYN hints (their socket failed); the counting goes on. */
+void
+cap_syn_close(struct capture *c)
+{
+	ring_close(&c->syn);
+}
+
+/*
+ * Replace the ring by one of mb megabytes.  0 when the handover has
+ * begun (cap_dispatch finishes it), -1 with err set when it cannot be
+ * done without losing frames.
+ */
+int
+cap_resize(struct capture *c, int mb, double m, char *err, size_t errlen)
+{
+	if (c->phase != HO_NONE || c->file || c->ring.p == NULL) {
+		(void)snprintf(err, errlen, "busy");
+		return -1;
+	}
+	if (c->fanout == 0) {
+		(void)snprintf(err, errlen, "the kernel has no fanout groups");
+		return -1;
+	}
+	if (ring_open(&c->next, c->iface, mb << 20, 0, "", 1, err,
+	    errlen) != CAP_OK) {
+		ring_close(&c->next);
+		return -1;
+	}
+	if (pcap_datalink(c->next.p) != c->dlt ||
+	    fanout_join(&c->next, c->fanout) == -1) {
+		(void)snprintf(err, errlen, "joining the fanout group: %s",
+		    strerror(errno));
+		ring_close(&c->next);
+		return -1;
+	}
+	c->phase = HO_DISCARD;
+	c->phase_end = m + HANDOVER_WAIT;
+	return 0;
+}
+
+/* The ring's size in megabytes, or the one coming when it changes. */
+int
+cap_ring_mb(const struct capture *c)
+{
+	return c->phase == HO_DISCARD ? c->next.mb : c->ring.mb;
+}
+
+int
+cap_busy(const struct capture *c)
+{
+	return c->phase != HO_NONE;
+}
+
+/* When the handover needs a look (monotonic), 0 when there is none. */
+double
+cap_next_event(const struct capture *c)
+{
+	return c->phase != HO_NONE ? c->phase_end : 0;
+}
+
+/* The descriptors to poll: up to 3 into fds; how many. */
+int
+cap_pollfds(const struct capture *c, int *fds)
+{
+	int	n = 0;
+
+	if (c->ring.p != NULL && c->ring.fd >= 0)
+		fds[n++] = c->ring.fd;
+	if (c->next.p != NULL && c->next.fd >= 0)
+		fds[n++] = c->next.fd;
+	if (c->syn.p != NULL && c->syn.fd >= 0)
+		fds[n++] = c->syn.fd;
+	return n;
+}
+
+/* Add the rings' drops since the last call to c->drops. */
 void
 cap_stats(struct capture *c)
 {
-	struct pcap_stat	ps;
-
-	if (c->p == NULL || c->fd == -1)
+	if (c->file)
 		return;
-	if (pcap_stats(c->p, &ps) == -1)
-		return;
-	c->drops += (unsigned)(ps.ps_drop - c->last_drop);
-	c->last_drop = ps.ps_drop;
+	c->drops += ring_drops(&c->ring);
+	if (c->phase == HO_DRAIN)
+		c->drops += ring_drops(&c->next);
 }
 
 void
 cap_close(struct capture *c)
 {
-	if (c->p != NULL) {
+	if (c->ring.p != NULL)
 		cap_stats(c);
-		pcap_close(c->p);
-	}
-	c->p = NULL;
-	c->fd = -1;
+	ring_close(&c->ring);
+	ring_close(&c->next);
+	ring_close(&c->syn);
+	c->phase = HO_NONE;
 }

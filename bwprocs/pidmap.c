@@ -359,6 +359,10 @@ scan_pid(struct pidmap *pm, struct socktab *t, pid_t pid, struct pident *pe)
 		ino = strtoull(link + 8, &end, 10);
 		if (errno != 0 || *end != ']' || ino == 0)
 			continue;
+		if (ino == pm->want) {
+			pm->want_pid = pid;
+			pm->want_fd = atoi(de->d_name);
+		}
 		if (st_put(t, ino, pid, pe->start) == -1)
 			break;
 	}
@@ -396,7 +400,7 @@ pm_full_scan(struct pidmap *pm, double now)
 	struct pident	 pe;
 	struct dirent	*de;
 	DIR		*d;
-	pid_t		 pid;
+	pid_t		 pid, newest = 0;
 	double		 t0;
 	size_t		 i, j;
 
@@ -410,8 +414,12 @@ pm_full_scan(struct pidmap *pm, double now)
 	while ((de = readdir(d)) != NULL) {
 		if ((pid = parse_pid(de->d_name)) == 0)
 			continue;
-		if (scan_pid(pm, &nt, pid, &pe) == 0)
+		if (scan_pid(pm, &nt, pid, &pe) == 0) {
+			pe.dino = de->d_ino;
 			(void)pt_put(&np, &pe);
+			if (pid > newest)
+				newest = pid;
+		}
 	}
 	(void)closedir(d);
 	free(pm->socks.e);
@@ -423,6 +431,7 @@ pm_full_scan(struct pidmap *pm, double now)
 		if (pm->ns[i].seen)
 			pm->ns[j++] = pm->ns[i];
 	pm->nns = j;
+	pm->newest = newest;
 	pm->full_cost = mono() - t0;
 	pm->next_full = now + (pm->full_cost * FULL_COST_MUL > FULL_MIN_GAP ?
 	    pm->full_cost * FULL_COST_MUL : FULL_MIN_GAP);
@@ -436,31 +445,50 @@ pm_full_scan(struct pidmap *pm, double now)
 
 /*
  * Scan only the processes not seen before (new connections often come
- * from new processes).  Returns the number of processes scanned, or -1.
+ * from new processes).  A pid seen before may belong to a new process
+ * now (pids wrap, at 32768 by default): then its /proc directory is a
+ * new inode, and its start time says.  Returns the number of processes
+ * scanned, or -1.
  */
 int
-pm_quick_scan(struct pidmap *pm, double now)
+pm_quick_scan(struct pidmap *pm, double now, int force)
 {
-	struct pident	 pe;
+	struct pident	 pe, *old;
 	struct dirent	*de;
 	DIR		*d;
 	pid_t		 pid;
+	uint64_t	 start;
 	int		 n = 0;
 
-	if (now < pm->next_quick)
+	if (now < pm->next_quick && !force)
 		return 0;
 	pm->next_quick = now + QUICK_MIN_GAP;
 	if ((d = opendir(pm->proc)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
-		if ((pid = parse_pid(de->d_name)) == 0 ||
-		    pt_get(&pm->pids, pid) != NULL)
+		if ((pid = parse_pid(de->d_name)) == 0)
 			continue;
+		if ((old = pt_get(&pm->pids, pid)) != NULL) {
+			if (old->dino == (uint64_t)de->d_ino)
+				continue;
+			if (pm_proc_start(pm->proc, pid, &start) == 0 &&
+			    start == old->start) {
+				old->dino = de->d_ino;
+				continue;
+			}
+		}
 		if (scan_pid(pm, &pm->socks, pid, &pe) == 0) {
+			pe.dino = de->d_ino;
 			(void)pt_put(&pm->pids, &pe);
+			if (n < NEW_PIDS)
+				pm->newpids[n] = pid;
+			/* The newest of the new (pids wrap). */
+			if (n == 0 || pid > pm->newest)
+				pm->newest = pid;
 			n++;
 		}
 	}
+	pm->nnew = n < NEW_PIDS ? n : NEW_PIDS;
 	(void)closedir(d);
 	pm->nquick++;
 	return n;
@@ -637,7 +665,7 @@ pm_ns_rep(struct pidmap *pm, uint64_t ino, double now)
 			pm->pids.e[i].netns = 0;	/* gone or moved */
 		}
 		/* New processes may live there (ns_note sets the pid). */
-		if (pass == 0 && pm_quick_scan(pm, now) <= 0)
+		if (pass == 0 && pm_quick_scan(pm, now, 0) <= 0)
 			break;
 	}
 	return 0;
@@ -662,4 +690,38 @@ pm_rescan(struct pidmap *pm, const pid_t *pids, int n)
 		}
 	}
 	return done;
+}
+
+/*
+ * Is socket inode behind descriptor fd of pid?  One readlink: processes
+ * that open and close sockets in a loop get the same descriptor number
+ * again and again.  1 when it is (and now in the map), else 0.
+ */
+int
+pm_probe(struct pidmap *pm, pid_t pid, int fd, uint64_t inode)
+{
+	char			 path[320], link[64], *end;
+	ssize_t			 n;
+	unsigned long long	 ino;
+	uint64_t		 start;
+
+	if (pid <= 0 || fd < 0 || inode == 0)
+		return 0;
+	(void)snprintf(path, sizeof(path), "%s/%d/fd/%d", pm->proc, (int)pid,
+	    fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 10)
+		return 0;
+	link[n] = '\0';
+	if (strncmp(link, "socket:[", 8) != 0)
+		return 0;
+	errno = 0;
+	ino = strtoull(link + 8, &end, 10);
+	if (errno != 0 || *end != ']' || ino != inode)
+		return 0;
+	if (pm_proc_start(pm->proc, pid, &start) == -1 ||
+	    st_put(&pm->socks, inode, pid, start) == -1)
+		return 0;
+	pm->nprobes++;
+	return 1;
 }

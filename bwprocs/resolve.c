@@ -17,7 +17,29 @@
  * packet early) is tried again a few times with growing delays; one
  * whose socket is closed, or that nobody owns after that, goes to an
  * unattributed row.  Its bytes wait in the connection meanwhile and go
- * to whoever is found, so nothing is lost or counted twice.
+ * to whoever is found, so nothing is lost or counted twice.  A TCP
+ * connection whose own socket is gone (or not accepted yet) goes to the
+ * process of the listening socket on its local port, if there is one.
+ *
+ * Speed matters for short connections: the socket must be found while
+ * it is open.  The capture hands over TCP SYNs at once; such a
+ * connection is "urgent": its socket is looked up at once, then the
+ * descriptors where the processes that made connections lately put
+ * their last sockets are read (one readlink each), then the same
+ * descriptors of the next few pids (a program that starts a process
+ * per connection), then those processes' descriptors, then new
+ * processes, out of their usual turns.
+ *
+ * Lookups are rate limited (lookup_rate a second, a scan out of turn
+ * costs URGENT_COST lookups), so that a flood of new connections costs
+ * bounded CPU; what waits past its chance is counted, unattributed.
+ *
+ * Even so a connection can open and close faster than its process can
+ * be read.  When its socket is gone, and exactly one process made
+ * connections (mapped by their own sockets) from the same local address
+ * to the same remote address and port in the last AFF_WINDOW seconds,
+ * and is still there or made one after this one began, it is credited
+ * to that process as "inferred"; otherwise to [closed sockets].
  */
 #include <sys/socket.h>
 
@@ -38,6 +60,25 @@
 #define MAX_NS_TRIES	3
 #define MAX_PID_TRIES	3	/* full scans that did not find the socket */
 #define BUDGET		512	/* connections looked at per run */
+#define URGENT_COST	4	/* lookups a scan out of its turn costs */
+#define HOT_PROBE	4	/* hot processes probed per connection */
+#define SUCC_PROBE	8	/* pids after the newest probed */
+#define STARVED_WAIT	0.01	/* out of lookups: look again after this */
+#define WAIT_MAX	3.0	/* seconds a connection waits for a lookup */
+#define EXPIRE_GAP	0.1	/* seconds between looks for those */
+#define AFF_SLOTS	1024	/* remote endpoints remembered */
+#define AFF_WINDOW	5.0	/* seconds a process counts as connecting */
+
+/* Who made connections to a remote endpoint lately. */
+struct affinity {
+	uint8_t		local[16], remote[16];
+	uint16_t	rport;
+	uint8_t		family, used;
+	pid_t		pid;
+	uint64_t	start;
+	double		last;		/* its last connection mapped */
+	double		mixed;		/* another process too: until then */
+};
 
 struct cand {
 	struct conn	*c;
@@ -73,11 +114,59 @@ is_linklocal(int family, const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
+static double
+mono(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* At most rate lookups a second (a second's worth at once); 0: no limit. */
+void
+res_set_rate(struct resolver *r, double rate)
+{
+	r->rate = rate;
+	r->tokens = rate;
+	r->tok_time = mono();
+}
+
+/* Take n lookups from the budget; 0 when there are not that many. */
+static int
+take(struct resolver *r, double n)
+{
+	double	m;
+
+	if (r->rate <= 0)
+		return 1;
+	m = mono();
+	if (m > r->tok_time) {
+		r->tokens += (m - r->tok_time) * r->rate;
+		if (r->tokens > r->rate)
+			r->tokens = r->rate;
+	}
+	r->tok_time = m;
+	if (r->tokens < n) {
+		r->limited++;
+		return 0;
+	}
+	r->tokens -= n;
+	return 1;
+}
+
 int
 res_init(struct resolver *r, const char *proc)
 {
+	int	i, j;
+
 	memset(r, 0, sizeof(*r));
 	r->proc = proc;
+	if ((r->aff = calloc(AFF_SLOTS, sizeof(*r->aff))) == NULL)
+		return -1;
+	for (i = 0; i < HOT_PIDS; i++)
+		for (j = 0; j < HOT_FDS; j++)
+			r->hot[i].fd[j] = -1;
 	if (sd_open(&r->sd) == -1) {
 		log_warn("sock_diag netlink socket; reading /proc/net instead");
 		r->sd.fd = -1;
@@ -90,6 +179,8 @@ res_free(struct resolver *r)
 {
 	sd_close(&r->sd);
 	pm_free(&r->pm);
+	free(r->aff);
+	r->aff = NULL;
 	pi_user_cache_free();
 }
 
@@ -129,12 +220,121 @@ conn_str(const struct conn *c, char *buf, size_t size)
 	return buf;
 }
 
+/* The slot of c's (local address, remote address and port). */
+static struct affinity *
+aff_slot(const struct resolver *r, const struct conn *c, int *match)
+{
+	struct affinity	*a;
+	uint32_t	 h = 2166136261U ^ c->family;
+	int		 i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ c->a.addr[i] ^ ((uint32_t)c->b.addr[i] << 8)) *
+		    16777619U;
+	h = (h ^ c->b.port) * 16777619U;
+	a = &r->aff[(h ^ (h >> 15)) & (AFF_SLOTS - 1)];
+	*match = a->used && a->family == c->family && a->rport == c->b.port &&
+	    memcmp(a->local, c->a.addr, 16) == 0 &&
+	    memcmp(a->remote, c->b.addr, 16) == 0;
+	return a;
+}
+
+/* Process row just got TCP connection c, its own socket found. */
+static void
+aff_note(struct resolver *r, const struct conn *c, const struct row *row,
+    double now)
+{
+	struct affinity	*a;
+	int		 match;
+
+	/* Only connections our end opened: the remote port is a service. */
+	if (c->proto != IPPROTO_TCP || !c->alocal || row->kind != ROW_PROC ||
+	    c->opener == OPEN_B)
+		return;
+	a = aff_slot(r, c, &match);
+	if (match && (a->pid != row->pid || a->start != row->start) &&
+	    now - a->last < AFF_WINDOW)
+		a->mixed = now + AFF_WINDOW;
+	else if (!match) {
+		memset(a, 0, sizeof(*a));
+		a->used = 1;
+		a->family = c->family;
+		a->rport = c->b.port;
+		memcpy(a->local, c->a.addr, 16);
+		memcpy(a->remote, c->b.addr, 16);
+	}
+	a->pid = row->pid;
+	a->start = row->start;
+	a->last = now;
+}
+
+/* The one process that makes c's kind of connection now, or NULL. */
+static struct row *
+aff_guess(struct resolver *r, struct table *t, const struct conn *c,
+    double now)
+{
+	struct affinity	*a;
+	uint64_t	 start;
+	int		 match;
+
+	if (c->proto != IPPROTO_TCP || !c->alocal || c->opener == OPEN_B)
+		return NULL;
+	a = aff_slot(r, c, &match);
+	if (!match || now - a->last > AFF_WINDOW || now < a->last ||
+	    now < a->mixed)
+		return NULL;
+	/*
+	 * Still there, or it made one of those connections after c began:
+	 * then it was there when c began.
+	 */
+	if (a->last < c->first && (pm_proc_start(r->proc, a->pid,
+	    &start) == -1 || start != a->start))
+		return NULL;		/* gone: someone else's, maybe */
+	return tab_row_find(t, a->pid, a->start);
+}
+
+static int	try_map(struct resolver *, struct table *, struct conn *,
+		    double);
+static int	listener(struct resolver *, const struct conn *, int,
+		    struct sockinfo *);
+
+/*
+ * No socket of its own could be mapped for c.  A TCP connection on a
+ * local port where a socket listens was that listener's: its process.
+ * Else, when it closed, the one process that makes its kind of
+ * connection now.  Else the unattributed row label.
+ */
 static void
 give_up(struct resolver *r, struct table *t, struct conn *c, int label,
     double now)
 {
-	char	buf[128];
+	struct sockinfo	 si;
+	struct row	*row;
+	char		 buf[128];
 
+	if (c->proto == IPPROTO_TCP && c->alocal && !c->vialistener &&
+	    (label == U_CLOSED || label == U_UNKNOWN_TCP) &&
+	    listener(r, c, is_linklocal(c->family, c->a.addr) ? r->ifindex :
+	    0, &si)) {
+		c->vialistener = 1;
+		c->inode = si.inode;
+		c->netns = r->pm.selfns;
+		c->state = CS_INODE;
+		if (try_map(r, t, c, now)) {
+			r->vialistener++;
+			return;
+		}
+	}
+	if (label == U_CLOSED && (row = aff_guess(r, t, c, now)) != NULL) {
+		r->inferred++;
+		c->inferred = 1;
+		tab_attach(t, c, row, now);
+		if (log_getverbose())
+			log_debug("%s: pid %d (%s), inferred",
+			    conn_str(c, buf, sizeof(buf)), (int)row->pid,
+			    row->name ? row->name : "");
+		return;
+	}
 	r->givenup++;
 	tab_give_up(t, c, label, now);
 	if (log_getverbose())
@@ -142,21 +342,129 @@ give_up(struct resolver *r, struct table *t, struct conn *c, int label,
 		    t->unattr[label].name);
 }
 
-/* Remember a process that just got a connection. */
+/*
+ * Remember a process that just got a connection (first in the list),
+ * and the descriptor it was on when known (fd >= 0).
+ */
 static void
-hot_note(struct resolver *r, pid_t pid)
+hot_note(struct resolver *r, pid_t pid, int fd)
+{
+	struct hotpid	h;
+	int		i, j;
+
+	for (i = 0; i < r->nhot; i++)
+		if (r->hot[i].pid == pid)
+			break;
+	if (i < r->nhot)
+		h = r->hot[i];
+	else {
+		if (r->nhot < HOT_PIDS)
+			r->nhot++;
+		i = r->nhot - 1;	/* the oldest makes room */
+		h.pid = pid;
+		for (j = 0; j < HOT_FDS; j++)
+			h.fd[j] = -1;
+	}
+	memmove(&r->hot[1], &r->hot[0], sizeof(r->hot[0]) * (size_t)i);
+	if (fd >= 0) {
+		/* fd goes first; the last one drops out if it was not there. */
+		for (j = 0; j < HOT_FDS - 1 && h.fd[j] != fd; j++)
+			;
+		memmove(&h.fd[1], &h.fd[0], sizeof(h.fd[0]) * (size_t)j);
+		h.fd[0] = fd;
+	}
+	r->hot[0] = h;
+}
+
+/*
+ * The next processes to start, for a program that starts one process
+ * per connection (a shell loop of curl): pids are handed out in order,
+ * so the few after the newest one seen, at the descriptors where the
+ * hot processes had their sockets.  1 when c's socket is found.
+ */
+static int
+probe_successors(struct resolver *r, const struct conn *c)
+{
+	int	fds[HOT_FDS * HOT_PROBE], nfd = 0, i, j, k;
+	pid_t	pid;
+
+	if (r->pm.newest <= 0)
+		return 0;
+	for (i = 0; i < r->nhot && i < HOT_PROBE; i++)
+		for (j = 0; j < HOT_FDS && r->hot[i].fd[j] >= 0; j++) {
+			for (k = 0; k < nfd; k++)
+				if (fds[k] == r->hot[i].fd[j])
+					break;
+			if (k == nfd)
+				fds[nfd++] = r->hot[i].fd[j];
+		}
+	for (k = 1; k <= SUCC_PROBE; k++) {
+		pid = r->pm.newest + k;
+		for (j = 0; j < nfd; j++)
+			if (pm_probe(&r->pm, pid, fds[j], c->inode)) {
+				r->viaprobe++;
+				r->pm.newest = pid;
+				hot_note(r, pid, fds[j]);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * A process just started: it may be the one making connections.  It
+ * goes last in the list (when not there yet), so that the next urgent
+ * miss reads its descriptors too: a process whose first connection was
+ * too quick for the quick scan is found at its next one.
+ */
+static void
+hot_young(struct resolver *r, pid_t pid)
+{
+	int	i, j;
+
+	for (i = 0; i < r->nhot; i++)
+		if (r->hot[i].pid == pid)
+			return;
+	if (r->nhot < HOT_PIDS)
+		i = r->nhot++;
+	else
+		i = HOT_PIDS - 1;
+	r->hot[i].pid = pid;
+	for (j = 0; j < HOT_FDS; j++)
+		r->hot[i].fd[j] = -1;
+}
+
+/* The pids of the hot processes, for a rescan. */
+static int
+hot_pids(const struct resolver *r, pid_t *pids)
 {
 	int	i;
 
 	for (i = 0; i < r->nhot; i++)
-		if (r->hot[i] == pid)
-			return;
-	if (r->nhot < HOT_PIDS)
-		r->hot[r->nhot++] = pid;
-	else {
-		memmove(r->hot, r->hot + 1, sizeof(r->hot[0]) * (HOT_PIDS - 1));
-		r->hot[HOT_PIDS - 1] = pid;
-	}
+		pids[i] = r->hot[i].pid;
+	return r->nhot;
+}
+
+/*
+ * Is c's socket where a hot process put its last ones?  A readlink or
+ * two for each of the most recent; 1 when found (now in the map).
+ */
+static int
+probe_hot(struct resolver *r, const struct conn *c)
+{
+	int	i, j, fd;
+
+	for (i = 0; i < r->nhot && i < HOT_PROBE; i++)
+		for (j = 0; j < HOT_FDS; j++) {
+			if ((fd = r->hot[i].fd[j]) < 0)
+				break;
+			if (pm_probe(&r->pm, r->hot[i].pid, fd, c->inode)) {
+				r->viaprobe++;
+				hot_note(r, r->hot[i].pid, fd);
+				return 1;
+			}
+		}
+	return 0;
 }
 
 /* Read a row's process details again, if the process is still there. */
@@ -236,7 +544,9 @@ try_map(struct resolver *r, struct table *t, struct conn *c, double now)
 		row->info_time = now;
 	}
 	r->found++;
-	hot_note(r, row->pid);
+	hot_note(r, row->pid, -1);
+	if (!c->vialistener)
+		aff_note(r, c, row, now);
 	tab_attach(t, c, row, now);
 	if (log_getverbose()) {
 		char	buf[128];
@@ -437,12 +747,31 @@ socket_gone(struct resolver *r, const struct conn *c)
 	struct sockinfo	si;
 	int		rv;
 
-	if (!c->alocal || c->netns != r->pm.selfns)
+	if (!c->alocal || c->netns != r->pm.selfns || !take(r, 1))
 		return 0;
 	rv = sd_lookup(&r->sd, c->family, c->proto, &c->a, &c->b,
 	    is_linklocal(c->family, c->a.addr) ? r->ifindex : 0, &si);
 	r->lookups++;
 	return rv == 0 || (rv == 1 && si.inode != c->inode);
+}
+
+/*
+ * The listening socket on c's local port, for a TCP connection whose
+ * own socket is gone or not accepted yet.  1 and *si when there is one.
+ */
+static int
+listener(struct resolver *r, const struct conn *c, int ifx,
+    struct sockinfo *si)
+{
+	struct endp	any;
+
+	/* Our end sent the SYN: it connected, nothing listens there. */
+	if (c->proto != IPPROTO_TCP || c->opener == OPEN_A || !take(r, 1))
+		return 0;
+	memset(&any, 0, sizeof(any));
+	r->lookups++;
+	return sd_lookup(&r->sd, c->family, c->proto, &c->a, &any, ifx,
+	    si) == 1 && si->inode != 0 && si->state == TCP_ST_LISTEN;
 }
 
 /* Step 1 for a connection with an end of ours: sock_diag. */
@@ -451,8 +780,7 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
     int final)
 {
 	struct sockinfo	si;
-	struct endp	any;
-	int		rv, ifx;
+	int		rv, ifx, waiting;
 
 	ifx = is_linklocal(c->family, c->a.addr) ? r->ifindex : 0;
 	rv = sd_lookup(&r->sd, c->family, c->proto, &c->a, &c->b, ifx, &si);
@@ -464,22 +792,34 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 		got_socket(c, si.inode, r->pm.selfns);
 		return 0;
 	}
-	if (rv == 1 && si.inode == 0 && c->proto == IPPROTO_TCP) {
-		if (!tcp_unaccepted(si.state)) {
-			c->inode0 = 1;
+	if (c->proto == IPPROTO_TCP && rv == 1 && si.inode == 0) {
+		c->inode0 = 1;
+		waiting = tcp_unaccepted(si.state);
+		/*
+		 * Not accepted yet, or accepted and closed: the process of
+		 * the listener on the local port has (or had) it.  A
+		 * connection waiting to be accepted gets a few chances to
+		 * show its own socket first.
+		 */
+		if ((!waiting || c->tries >= 2 || final) &&
+		    listener(r, c, ifx, &si)) {
+			r->vialistener++;
+			c->vialistener = 1;
+			got_socket(c, si.inode, r->pm.selfns);
+			return 0;
+		}
+		if (!waiting) {
 			give_up(r, t, c, U_CLOSED, now);
 			return 0;
 		}
-		c->inode0 = 1;
-		/* Not accepted yet: its listener's process will have it. */
-		if (c->tries >= 2 || final) {
-			memset(&any, 0, sizeof(any));
-			if (sd_lookup(&r->sd, c->family, c->proto, &c->a, &any,
-			    ifx, &si) == 1 && si.inode != 0) {
-				got_socket(c, si.inode, r->pm.selfns);
-				return 0;
-			}
-		}
+	} else if (c->proto == IPPROTO_TCP && rv == 0 &&
+	    (c->closing || c->tries > 0 || final) &&
+	    listener(r, c, ifx, &si)) {
+		/* Gone without a trace (RST, or its TIME_WAIT is over). */
+		r->vialistener++;
+		c->vialistener = 1;
+		got_socket(c, si.inode, r->pm.selfns);
+		return 0;
 	}
 	if (++c->tries >= MAX_LOOKUPS || final)
 		give_up(r, t, c, tab_unknown_label(c), now);
@@ -510,6 +850,136 @@ res_run(struct resolver *r, struct table *t, double now, int final)
 		    now);
 }
 
+/* Map what the scan just made known; miss[i] becomes NULL when done. */
+static void
+retry_misses(struct resolver *r, struct table *t, struct conn **miss,
+    int nmiss, double now)
+{
+	int	i;
+
+	for (i = 0; i < nmiss; i++)
+		if (miss[i] != NULL && try_map(r, t, miss[i], now))
+			miss[i] = NULL;
+}
+
+/* The inode of the first miss left, for a scan to note; 0: none left. */
+static uint64_t
+first_miss(struct conn **miss, int nmiss, int *urgent)
+{
+	int	i;
+
+	*urgent = 0;
+	for (i = 0; i < nmiss; i++)
+		if (miss[i] != NULL && miss[i]->urgent)
+			*urgent = 1;
+	for (i = 0; i < nmiss; i++)
+		if (miss[i] != NULL)
+			return miss[i]->inode;
+	return 0;
+}
+
+/* After a scan that noted where r->pm.want was: remember the place. */
+static void
+note_want(struct resolver *r)
+{
+	if (r->pm.want != 0 && r->pm.want_pid > 0)
+		hot_note(r, r->pm.want_pid, r->pm.want_fd);
+	r->pm.want = 0;
+	r->pm.want_pid = 0;
+}
+
+/*
+ * Inodes not in the map: where the hot processes put their last
+ * sockets (for an urgent connection, also those places in the next few
+ * pids), then the hot processes (every 20 ms, or at once for an urgent
+ * connection), then new processes (likewise), then (at most about once
+ * a second) all.
+ */
+static void
+map_misses(struct resolver *r, struct table *t, struct conn **miss,
+    int nmiss, double now, int final)
+{
+	pid_t		 pids[HOT_PIDS];
+	struct conn	*c;
+	int		 i, urgent, scanned;
+
+	for (i = 0; i < nmiss; i++)
+		if (r->nhot > 0 && (probe_hot(r, miss[i]) ||
+		    (miss[i]->urgent && take(r, URGENT_COST) &&
+		    probe_successors(r, miss[i]))) &&
+		    try_map(r, t, miss[i], now))
+			miss[i] = NULL;
+	if ((r->pm.want = first_miss(miss, nmiss, &urgent)) == 0)
+		return;
+	if (r->nhot > 0 && (now >= r->next_hot ||
+	    (urgent && take(r, URGENT_COST)))) {
+		r->next_hot = now + 0.02;
+		if (pm_rescan(&r->pm, pids, hot_pids(r, pids)) > 0) {
+			note_want(r);
+			retry_misses(r, t, miss, nmiss, now);
+		}
+	}
+	if ((r->pm.want = first_miss(miss, nmiss, &urgent)) == 0)
+		return;
+	if (pm_quick_scan(&r->pm, now, urgent && take(r, URGENT_COST)) > 0) {
+		note_want(r);
+		retry_misses(r, t, miss, nmiss, now);
+		for (i = 0; i < r->pm.nnew; i++)
+			hot_young(r, r->pm.newpids[i]);
+	}
+	if ((r->pm.want = first_miss(miss, nmiss, &urgent)) == 0)
+		return;
+	if (final)
+		r->pm.next_full = 0;
+	scanned = pm_full_scan(&r->pm, now) == 0;
+	if (scanned)
+		note_want(r);
+	r->pm.want = 0;
+	for (i = 0; i < nmiss; i++) {
+		if ((c = miss[i]) == NULL)
+			continue;
+		c->urgent = 0;
+		if (scanned && try_map(r, t, c, now))
+			continue;
+		if (scanned && socket_gone(r, c)) {
+			/* Nobody has it and it is closed: no use waiting. */
+			give_up(r, t, c, U_CLOSED, now);
+			continue;
+		}
+		if (scanned)
+			c->tries++;
+		if (c->tries >= MAX_PID_TRIES || final)
+			give_up(r, t, c, label_noproc(c), now);
+		else {
+			c->next_try = r->pm.next_full;
+			tab_pending_requeue(t, c);
+		}
+	}
+}
+
+/*
+ * Over the lookup rate, connections wait; those that waited WAIT_MAX
+ * seconds without a lookup go to an unattributed row, so that their
+ * bytes show (a flood of new connections must not hold them back).
+ */
+static void
+expire_waiting(struct resolver *r, struct table *t, double now)
+{
+	struct conn	*c, *next;
+	int		 walked = 0;
+
+	if (now < r->next_expire && now >= r->next_expire - 2 * EXPIRE_GAP)
+		return;
+	r->next_expire = now + EXPIRE_GAP;
+	for (c = t->pend_head; c != NULL && walked < 4 * BUDGET;
+	    c = next, walked++) {
+		next = c->pnext;
+		if (c->state == CS_LOOKUP && c->tries == 0 &&
+		    now - c->first >= WAIT_MAX)
+			give_up(r, t, c, tab_unknown_label(c), now);
+	}
+}
+
 static void
 run_pass(struct resolver *r, struct table *t, double now, int final)
 {
@@ -519,6 +989,9 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 	int		 ncand = 0, nmiss = 0, n = 0, i, scanned = 0;
 	int		 walked = 0;
 
+	if (r->starved && !final)
+		expire_waiting(r, t, now);
+	r->starved = 0;
 	if (t->pend_head == NULL)
 		return;
 	if (!r->pm.scanned)
@@ -529,6 +1002,11 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 		next = c->pnext;
 		if (!final && c->next_try > now)
 			continue;
+		if (c->state == CS_LOOKUP && !final && !take(r, 1)) {
+			/* Over the lookup rate: the rest waits. */
+			r->starved = 1;
+			break;
+		}
 		n++;
 		if (c->state == CS_LOOKUP && c->alocal &&
 		    host_lookup(r, t, c, now, final) == -1) {
@@ -544,7 +1022,7 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 			if (own == 0 && !scanned && c->tries == 0) {
 				/* A new namespace? Its processes are new. */
 				scanned = 1;
-				if (pm_quick_scan(&r->pm, now) > 0) {
+				if (pm_quick_scan(&r->pm, now, 0) > 0) {
 					pm_ns_addrs(&r->pm, now);
 					own = pm_ns_owner(&r->pm, c->family,
 					    c->a.addr);
@@ -575,56 +1053,16 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 				miss[nmiss++] = c;
 		}
 	}
-	if (nmiss == 0)
-		return;
-	/*
-	 * Inodes not in the map: new processes first, then those that made
-	 * connections lately, then (at most about once a second) all.
-	 */
-	if (pm_quick_scan(&r->pm, now) > 0)
-		for (i = 0; i < nmiss; i++)
-			if (miss[i] != NULL && try_map(r, t, miss[i], now))
-				miss[i] = NULL;
-	if (now >= r->next_hot && r->nhot > 0) {
-		r->next_hot = now + 0.02;
-		if (pm_rescan(&r->pm, r->hot, r->nhot) > 0)
-			for (i = 0; i < nmiss; i++)
-				if (miss[i] != NULL &&
-				    try_map(r, t, miss[i], now))
-					miss[i] = NULL;
-	}
-	for (i = 0; i < nmiss; i++)
-		if (miss[i] != NULL)
-			break;
-	if (i == nmiss)
-		return;
-	if (final)
-		r->pm.next_full = 0;
-	scanned = pm_full_scan(&r->pm, now) == 0;
-	for (i = 0; i < nmiss; i++) {
-		if ((c = miss[i]) == NULL)
-			continue;
-		if (scanned && try_map(r, t, c, now))
-			continue;
-		if (scanned && socket_gone(r, c)) {
-			/* Nobody has it and it is closed: no use waiting. */
-			give_up(r, t, c, U_CLOSED, now);
-			continue;
-		}
-		if (scanned)
-			c->tries++;
-		if (c->tries >= MAX_PID_TRIES || final)
-			give_up(r, t, c, label_noproc(c), now);
-		else {
-			c->next_try = r->pm.next_full;
-			tab_pending_requeue(t, c);
-		}
-	}
+	if (nmiss > 0)
+		map_misses(r, t, miss, nmiss, now, final);
 }
 
-/* When res_run has something to do next (0: nothing pending). */
+/*
+ * When res_run has something to do next (0: nothing pending); not
+ * sooner than STARVED_WAIT when the lookups ran out.
+ */
 double
-res_next(const struct table *t)
+res_next(const struct resolver *r, const struct table *t, double now)
 {
 	const struct conn	*c;
 	double			 next = 0;
@@ -634,5 +1072,7 @@ res_next(const struct table *t)
 	    c = c->pnext, n++)
 		if (next == 0 || c->next_try < next)
 			next = c->next_try;
+	if (next != 0 && r->starved && next < now + STARVED_WAIT)
+		next = now + STARVED_WAIT;
 	return next;
 }

@@ -22,7 +22,9 @@
 #define IDLE_TIMEOUT	120.0	/* seconds without a packet */
 #define CLOSED_TIMEOUT	10.0	/* after FIN or RST */
 #define TH_FIN		0x01
+#define TH_SYN		0x02
 #define TH_RST		0x04
+#define TH_ACK		0x10
 
 static uint32_t
 pow2_at_least(size_t n)
@@ -103,19 +105,15 @@ hash_tuple(uint32_t seed, int family, int proto, const struct endp *x,
 	return h;
 }
 
-/* Change the bound; the hash grows with it (never shrinks). */
-int
-tab_resize(struct table *t, size_t maxconns)
+/* Rehash into size buckets (a power of 2); -1 when out of memory. */
+static int
+rehash(struct table *t, uint32_t size)
 {
 	struct conn	**nh, *c, *next;
-	uint32_t	  size, i;
+	uint32_t	  i;
 
-	t->maxconns = maxconns;
-	size = pow2_at_least(maxconns);
-	if (t->hash != NULL && size <= t->hmask + 1)
-		return 0;
 	if ((nh = calloc(size, sizeof(*nh))) == NULL)
-		return t->hash != NULL ? 0 : -1;
+		return -1;
 	if (t->hash != NULL) {
 		for (i = 0; i <= t->hmask; i++)
 			for (c = t->hash[i]; c != NULL; c = next) {
@@ -128,6 +126,30 @@ tab_resize(struct table *t, size_t maxconns)
 	t->hash = nh;
 	t->hmask = size - 1;
 	return 0;
+}
+
+/*
+ * Change the bound.  The hash starts small and doubles as connections
+ * come (up to the bound), so a quiet host keeps little memory.
+ */
+int
+tab_resize(struct table *t, size_t maxconns)
+{
+	t->maxconns = maxconns;
+	if (t->hash != NULL)
+		return 0;
+	return rehash(t, 1024);
+}
+
+/* Double the hash when it holds twice as many connections as buckets. */
+static void
+grow(struct table *t)
+{
+	if (t->nconns < 2 * ((size_t)t->hmask + 1) ||
+	    t->hmask + 1 >= pow2_at_least(t->maxconns) ||
+	    t->hmask + 1 >= (1U << 30))
+		return;
+	(void)rehash(t, (t->hmask + 1) * 2);	/* the old one stays */
 }
 
 static void
@@ -160,6 +182,21 @@ pending_remove(struct table *t, struct conn *c)
 	c->pprev = c->pnext = NULL;
 	c->pending = 0;
 	t->npending--;
+}
+
+/* Move a pending connection to the front of the line. */
+void
+tab_pending_front(struct table *t, struct conn *c)
+{
+	if (!c->pending || c == t->pend_head)
+		return;
+	pending_remove(t, c);
+	c->pending = 1;
+	c->pprev = NULL;
+	c->pnext = t->pend_head;
+	t->pend_head->pprev = c;
+	t->pend_head = c;
+	t->npending++;
 }
 
 /* Move a pending connection to the end of the line. */
@@ -226,9 +263,11 @@ tab_attach(struct table *t, struct conn *c, struct row *r, double now)
 	c->owner = r;
 	c->state = CS_DONE;
 	r->nconns++;
-	if (r->kind == ROW_PROC)
+	if (r->kind == ROW_PROC) {
 		credit_row(r, c->dout, c->din, now);
-	else
+		if (c->inferred)
+			r->iinf += c->dout + c->din;
+	} else
 		credit_row(r, c->dtx, c->drx, now);
 	c->dout = c->din = c->dtx = c->drx = 0;
 }
@@ -252,6 +291,8 @@ tab_swap_ends(struct conn *c)
 	v = c->out, c->out = c->in, c->in = v;
 	v = c->iout, c->iout = c->iin, c->iin = v;
 	v = c->dout, c->dout = c->din, c->din = v;
+	if (c->opener != OPEN_UNKNOWN)
+		c->opener = c->opener == OPEN_A ? OPEN_B : OPEN_A;
 }
 
 static void
@@ -297,6 +338,15 @@ tab_conn(struct table *t, const struct pkt *k, int ifdir, int srcl,
 			continue;
 		if ((endp_cmp(&c->a, &s) == 0 && endp_cmp(&c->b, &d) == 0) ||
 		    (endp_cmp(&c->a, &d) == 0 && endp_cmp(&c->b, &s) == 0)) {
+			/*
+			 * A new SYN after FIN or RST: the ports are used
+			 * again, maybe by another process.
+			 */
+			if (c->closing && c->owner != NULL && k->proto == 6 &&
+			    (k->tcpflags & (TH_SYN | TH_ACK)) == TH_SYN) {
+				conn_remove(t, c, now);
+				break;
+			}
 			if (c != t->lru_head) {
 				lru_unlink(t, c);
 				lru_push(t, c);
@@ -336,7 +386,20 @@ tab_conn(struct table *t, const struct pkt *k, int ifdir, int srcl,
 	lru_push(t, c);
 	t->nconns++;
 	pending_add(t, c);
+	grow(t);
 	return c;
+}
+
+/* Who opened TCP connection c, if k is its first SYN. */
+void
+tab_note_syn(struct conn *c, const struct pkt *k)
+{
+	if (k->proto != 6 || (k->tcpflags & (TH_SYN | TH_ACK)) != TH_SYN)
+		return;
+	if (c->a.port == k->sport && memcmp(c->a.addr, k->src, 16) == 0)
+		c->opener = OPEN_A;
+	else
+		c->opener = OPEN_B;
 }
 
 /* Count packet k of connection c. */
@@ -358,6 +421,7 @@ tab_credit(struct conn *c, const struct pkt *k, int ifdir, double now)
 	c->last = now;
 	if (k->proto == 6 && (k->tcpflags & (TH_FIN | TH_RST)))
 		c->closing = 1;
+	tab_note_syn(c, k);
 	if ((r = c->owner) == NULL) {
 		if (out)
 			c->dout += len;
@@ -374,6 +438,8 @@ tab_credit(struct conn *c, const struct pkt *k, int ifdir, double now)
 			r->itx += len;
 		else
 			r->irx += len;
+		if (c->inferred)
+			r->iinf += len;
 	} else if (ifdir == DIR_TX)
 		r->itx += len;
 	else
@@ -425,7 +491,8 @@ tab_end_interval(struct table *t, double start)
 	for (r = t->rows; r != NULL; r = r->next) {
 		r->tx += r->itx;
 		r->rx += r->irx;
-		r->itx = r->irx = 0;
+		r->inf += r->iinf;
+		r->itx = r->irx = r->iinf = 0;
 	}
 	for (i = 0; i < U_NROWS; i++) {
 		r = &t->unattr[i];

@@ -31,6 +31,8 @@ static const struct conf_key keys[] = {
 	    0, 0 },
 	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },
 	{ "ifaces", CONF_IFLIST, 0, 0, 0 },
+	{ "lookup_rate", CONF_INT, offsetof(struct bw_conf, lookup_rate),
+	    10, 1000000 },
 	{ "max_bps", CONF_DOUBLE, offsetof(struct bw_conf, max_bps),
 	    1e3, 1e13 },
 	{ "max_connections", CONF_INT,
@@ -59,6 +61,7 @@ bw_conf_init(struct bw_conf *c)
 	c->top_connections = 50;
 	c->max_connections = 100000;
 	c->capture_buffer_mb = 64;
+	c->lookup_rate = 2000;
 }
 
 static void __attribute__((format(printf, 4, 5)))

@@ -22,7 +22,8 @@ struct bw_conf {
 	int	procs_linger;		/* seconds a quiet process stays */
 	int	top_connections;	/* connections[] listed */
 	int	max_connections;	/* connection table bound */
-	int	capture_buffer_mb;	/* pcap ring size */
+	int	capture_buffer_mb;	/* pcap ring size, at most */
+	int	lookup_rate;		/* socket lookups a second */
 };
 
 /* Called once per problem; the parse goes on with the default value. */

@@ -88,7 +88,7 @@ ifbytes() {
 		ip netns exec "$2" cat "$_s/rx_bytes" "$_s/tx_bytes"
 	else
 		cat "$_s/rx_bytes" "$_s/tx_bytes"
-	fi | awk '{ s += $1 } END { print s }'
+	fi | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 
 now() {
