@@ -169,6 +169,40 @@ iface = ${IFACE:-eth0}
 
 # Counter width: auto, 32 or 64.
 #counter_bits = auto
+
+# bwprocs (see bwprocs(8)): seconds between procs files, seconds a quiet
+# process stays listed, connections listed, connection table size,
+# largest capture ring (MB), socket lookups a second.
+#procs_interval = 2
+#procs_linger = 60
+#top_connections = 50
+#max_connections = 100000
+#capture_buffer_mb = 64
+#lookup_rate = 2000
+
+# Spikes: a second above spike_ratio x the average of the last
+# spike_window seconds, and above spike_floor_bps; then a pause.
+#spike_ratio = 5
+#spike_window = 120
+#spike_floor_bps = 1000000
+#spike_cooldown = 30
+#max_flows_per_spike = 50
+
+# Sustained alerts: the average over alert_window seconds reaches
+# alert_bps; clears below alert_clear_ratio x that for alert_clear_hold s.
+#alert_bps = 40000000
+#alert_window = 300
+#alert_clear_ratio = 0.8
+#alert_clear_hold = 30
+
+# Run for each spike and alert, the record as JSON on stdin (sh -c;
+# examples in bwprocs(8)); killed after alert_command_timeout seconds.
+#alert_command = /etc/bwmon/alert-mail
+#alert_command_timeout = 30
+
+# Spike and alert records kept, and each file's size cap.
+#events_retention_days = 180
+#events_max_mb = 64
 CONF
 if [ -f "$conf" ]; then
 	new=

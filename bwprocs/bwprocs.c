@@ -49,6 +49,8 @@ struct bwprocs {
 	struct table		 tab;
 	struct resolver		 res;
 	struct fragcache	 frag;
+	struct events		 ev;
+	int			 evon;		/* spikes and alerts */
 	double			 now;		/* wall clock of this batch */
 	double			 started;
 	double			 first_ts, last_ts;	/* replay */
@@ -391,6 +393,8 @@ read_netdev(struct bwprocs *b, double wall, double m)
 		log_warn("%s/net/dev", bw_procdir());
 		return;
 	}
+	if (b->evon)
+		ev_ifrates(&b->ev, devs, n, m);
 	if ((d = bw_netdev_find(devs, n, b->iface)) == NULL) {
 		if (b->dev.valid)
 			b->dev.gone = 1;
@@ -411,9 +415,14 @@ read_netdev(struct bwprocs *b, double wall, double m)
 	if (b->dev.valid || b->dev.gone) {
 		/* A sample is a second (a last partial one is not). */
 		dt = b->dev.valid ? m - b->dev.mono : 1.0;
-		if (dt >= 0.5 && b->dev.valid)
+		if (dt >= 0.5 && b->dev.valid) {
 			live_add(&b->live, wall, (double)drx * 8 / dt,
 			    (double)dtx * 8 / dt);
+			if (b->evon)
+				ev_sample(&b->ev, &b->tab, b->now, m,
+				    (double)drx * 8 / dt,
+				    (double)dtx * 8 / dt, drx + dtx);
+		}
 		b->dev_rx += drx;
 		b->dev_tx += dtx;
 		b->idev_rx += drx;
@@ -550,6 +559,8 @@ tick(struct bwprocs *b, double m)
 		b->limited_logged = b->res.limited;
 		b->limited_time = m;
 	}
+	if (b->evon)
+		ev_reap(&b->ev, m);
 	tab_expire(&b->tab, b->now);
 	if (++b->ticks >= b->conf.procs_interval) {
 		b->ticks = 0;
@@ -821,7 +832,17 @@ main(int argc, char *argv[])
 	/* A capture file is looked at once, with no hurry and no limit. */
 	res_set_rate(&b.res, b.replay != NULL ? 0 : b.conf.lookup_rate);
 
+	/* Spikes and alerts need the interface's counters: not in replay. */
+	if (b.replay == NULL) {
+		if (ev_init(&b.ev, b.datadir, b.iface, &b.conf) == -1)
+			err(1, "spikes and alerts");
+		b.evon = 1;
+	}
+
 	rv = b.replay != NULL ? run_replay(&b) : run_live(&b);
+
+	if (b.evon)
+		ev_free(&b.ev);
 
 	cap_close(&b.cap);
 	out_file_close(&b.procs_out);

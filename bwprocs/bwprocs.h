@@ -84,6 +84,7 @@ struct row {
 	int		 nconns;	/* live connections */
 	double		 last_seen;	/* last byte */
 	double		 info_time;	/* process info read */
+	uint64_t	 mtx, mrx;	/* tx + itx at the last sample */
 };
 
 enum { CS_LOOKUP, CS_INODE, CS_DONE };
@@ -114,7 +115,11 @@ struct conn {
 	uint64_t	 iout, iin;	/* this interval, a's view */
 	uint64_t	 dout, din;	/* not yet credited, a's view */
 	uint64_t	 dtx, drx;	/* not yet credited, interface's view */
+	uint32_t	 ep;		/* the flow epoch of the last byte */
+	uint64_t	 m_cur, m_prev;	/* out + in when it and the last began */
 };
+
+#define FLOW_EPOCH	2.0	/* seconds: the grain of recent bytes */
 
 #define MAX_ROWS	65536
 
@@ -154,6 +159,8 @@ int	 tab_row_add(struct table *, struct row *);
 void	 tab_rows_expire(struct table *, double, double);
 void	 tab_row_free(struct row *);
 int	 tab_unknown_label(const struct conn *);
+uint64_t tab_conn_recent(const struct conn *, double);
+void	 tab_rows_mark(struct table *);
 
 /* ---- localaddr.c: the addresses of our network namespace. ---- */
 
@@ -420,5 +427,57 @@ int	out_procs(struct outfile *, const struct procs_out *,
 int	out_live(struct outfile *, const char *, double,
 	    const struct live *);
 void	live_add(struct live *, double, double, double);
+
+/* ---- events.c: spikes, sustained alerts, and who to tell. ---- */
+
+struct bw_netdev;
+struct ct;
+
+#define EV_RING		3600	/* one-second samples kept */
+#define EV_CMDS		4	/* alert_commands running at once */
+#define EV_TOP		20	/* rows in a record */
+
+struct ifrate {
+	char		name[BW_IFNAMSIZ];
+	uint64_t	rx, tx;		/* the counters last read */
+	double		rx_bps, tx_bps;
+	int		seen;
+};
+
+struct evcmd {
+	pid_t		pid;		/* 0: free */
+	double		start;		/* monotonic */
+	int		killed;
+};
+
+struct events {
+	const char	*iface;
+	const struct bw_conf *conf;
+	char		 spikes_path[4096], alerts_path[4096];
+	struct ct	*ct;
+	int		 ct_logged;	/* the status last logged; -1 */
+	double		 ct_checked;
+	double		 tot[EV_RING], rx[EV_RING], tx[EV_RING];
+	int		 head, n;	/* head: the next slot */
+	double		 spike_mono;	/* the last spike; 0: none */
+	int		 open;		/* an alert fired, not cleared */
+	double		 fired_at, peak;
+	int		 below;		/* seconds under the clear level */
+	struct evcmd	 cmd[EV_CMDS];
+	double		 next_trim;	/* monotonic */
+	double		 mark_mono;	/* rows marked */
+	struct ifrate	*ifs;
+	size_t		 nifs;
+	double		 ifs_mono;
+	uint64_t	 spikes, fired, cleared;
+};
+
+int	ev_init(struct events *, const char *, const char *,
+	    const struct bw_conf *);
+void	ev_free(struct events *);
+void	ev_ifrates(struct events *, const struct bw_netdev *, int, double);
+void	ev_sample(struct events *, struct table *, double, double, double,
+	    double, uint64_t);
+void	ev_reap(struct events *, double);
 
 #endif /* BWPROCS_H */

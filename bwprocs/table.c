@@ -403,6 +403,56 @@ tab_note_syn(struct conn *c, const struct pkt *k)
 }
 
 /* Count packet k of connection c. */
+/*
+ * What a connection moved lately, for spike records: its bytes are
+ * marked when each FLOW_EPOCH begins (lazily, at its first byte in the
+ * epoch), so that the bytes since the last epoch began are known
+ * without a pass over the table.
+ */
+static void
+mark_epoch(struct conn *c, double now)
+{
+	uint32_t	ep = (uint32_t)(now / FLOW_EPOCH);
+	uint64_t	total = c->out + c->in;
+
+	if (c->ep == ep)
+		return;
+	c->m_prev = c->ep + 1 == ep ? c->m_cur : total;
+	c->m_cur = total;
+	c->ep = ep;
+}
+
+/* Bytes since the previous epoch began: FLOW_EPOCH to twice that. */
+uint64_t
+tab_conn_recent(const struct conn *c, double now)
+{
+	uint32_t	ep = (uint32_t)(now / FLOW_EPOCH);
+	uint64_t	total = c->out + c->in;
+
+	if (c->ep == ep)
+		return total - c->m_prev;
+	if (c->ep + 1 == ep)
+		return total - c->m_cur;
+	return 0;
+}
+
+/* Rows' bytes now: the next sample's rates start here. */
+void
+tab_rows_mark(struct table *t)
+{
+	struct row	*r;
+	int		 i;
+
+	for (r = t->rows; r != NULL; r = r->next) {
+		r->mtx = r->tx + r->itx;
+		r->mrx = r->rx + r->irx;
+	}
+	for (i = 0; i < U_NROWS; i++) {
+		t->unattr[i].mtx = t->unattr[i].tx + t->unattr[i].itx;
+		t->unattr[i].mrx = t->unattr[i].rx + t->unattr[i].irx;
+	}
+}
+
 void
 tab_credit(struct conn *c, const struct pkt *k, int ifdir, double now)
 {
@@ -411,6 +461,7 @@ tab_credit(struct conn *c, const struct pkt *k, int ifdir, double now)
 	struct row	*r;
 
 	out = c->a.port == k->sport && memcmp(c->a.addr, k->src, 16) == 0;
+	mark_epoch(c, now);
 	if (out) {
 		c->out += len;
 		c->iout += len;

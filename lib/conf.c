@@ -15,7 +15,9 @@
 
 #define CONF_MAX	(1 << 20)
 
-enum conf_type { CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST, CONF_BITS };
+enum conf_type {
+	CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST, CONF_BITS, CONF_STRING
+};
 
 struct conf_key {
 	const char	*name;
@@ -25,10 +27,27 @@ struct conf_key {
 };
 
 static const struct conf_key keys[] = {
+	{ "alert_bps", CONF_DOUBLE, offsetof(struct bw_conf, alert_bps),
+	    1e3, 1e13 },
+	{ "alert_clear_hold", CONF_INT,
+	    offsetof(struct bw_conf, alert_clear_hold), 1, 3600 },
+	{ "alert_clear_ratio", CONF_DOUBLE,
+	    offsetof(struct bw_conf, alert_clear_ratio), 0.1, 1 },
+	{ "alert_command", CONF_STRING,
+	    offsetof(struct bw_conf, alert_command), 0,
+	    sizeof(((struct bw_conf *)0)->alert_command) },
+	{ "alert_command_timeout", CONF_INT,
+	    offsetof(struct bw_conf, alert_command_timeout), 1, 3600 },
+	{ "alert_window", CONF_INT, offsetof(struct bw_conf, alert_window),
+	    5, 3600 },
 	{ "capture_buffer_mb", CONF_INT,
 	    offsetof(struct bw_conf, capture_buffer_mb), 1, 2048 },
 	{ "counter_bits", CONF_BITS, offsetof(struct bw_conf, counter_bits),
 	    0, 0 },
+	{ "events_max_mb", CONF_INT, offsetof(struct bw_conf, events_max_mb),
+	    1, 4096 },
+	{ "events_retention_days", CONF_INT,
+	    offsetof(struct bw_conf, events_retention_days), 1, 3650 },
 	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },
 	{ "ifaces", CONF_IFLIST, 0, 0, 0 },
 	{ "lookup_rate", CONF_INT, offsetof(struct bw_conf, lookup_rate),
@@ -37,6 +56,8 @@ static const struct conf_key keys[] = {
 	    1e3, 1e13 },
 	{ "max_connections", CONF_INT,
 	    offsetof(struct bw_conf, max_connections), 1000, 10000000 },
+	{ "max_flows_per_spike", CONF_INT,
+	    offsetof(struct bw_conf, max_flows_per_spike), 0, 1000 },
 	{ "month_start_day", CONF_INT,
 	    offsetof(struct bw_conf, month_start_day), 1, 28 },
 	{ "procs_interval", CONF_INT,
@@ -45,6 +66,14 @@ static const struct conf_key keys[] = {
 	    offsetof(struct bw_conf, procs_linger), 0, 3600 },
 	{ "retention_days", CONF_INT,
 	    offsetof(struct bw_conf, retention_days), 1, 3650 },
+	{ "spike_cooldown", CONF_INT,
+	    offsetof(struct bw_conf, spike_cooldown), 0, 86400 },
+	{ "spike_floor_bps", CONF_DOUBLE,
+	    offsetof(struct bw_conf, spike_floor_bps), 0, 1e13 },
+	{ "spike_ratio", CONF_DOUBLE, offsetof(struct bw_conf, spike_ratio),
+	    1.5, 1000 },
+	{ "spike_window", CONF_INT, offsetof(struct bw_conf, spike_window),
+	    10, 3600 },
 	{ "top_connections", CONF_INT,
 	    offsetof(struct bw_conf, top_connections), 0, 1000 },
 };
@@ -62,6 +91,18 @@ bw_conf_init(struct bw_conf *c)
 	c->max_connections = 100000;
 	c->capture_buffer_mb = 64;
 	c->lookup_rate = 2000;
+	c->spike_ratio = 5;
+	c->spike_window = 120;
+	c->spike_floor_bps = 1e6;
+	c->spike_cooldown = 30;
+	c->max_flows_per_spike = 50;
+	c->alert_bps = 40e6;
+	c->alert_window = 300;
+	c->alert_clear_ratio = 0.8;
+	c->alert_clear_hold = 30;
+	c->alert_command_timeout = 30;
+	c->events_retention_days = 180;
+	c->events_max_mb = 64;
 }
 
 static void __attribute__((format(printf, 4, 5)))
@@ -138,6 +179,12 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 		return 0;
 	case CONF_IFLIST:
 		return set_iflist(c, v);
+	case CONF_STRING:
+		/* max is the buffer's size. */
+		if (strlen(v) >= (size_t)k->max)
+			return -1;
+		(void)strcpy(p, v);
+		return 0;
 	case CONF_BITS:
 		if (strcmp(v, "auto") == 0)
 			*(int *)(void *)p = 0;

@@ -24,6 +24,20 @@ struct bw_conf {
 	int	max_connections;	/* connection table bound */
 	int	capture_buffer_mb;	/* pcap ring size, at most */
 	int	lookup_rate;		/* socket lookups a second */
+	/* bwprocs: spikes and alerts */
+	double	spike_ratio;		/* x the rolling average */
+	int	spike_window;		/* seconds of that average */
+	double	spike_floor_bps;	/* and above this */
+	int	spike_cooldown;		/* seconds between spikes */
+	int	max_flows_per_spike;
+	double	alert_bps;		/* sustained average that fires */
+	int	alert_window;		/* seconds of that average */
+	double	alert_clear_ratio;	/* x alert_bps: below it clears */
+	int	alert_clear_hold;	/* seconds below before it does */
+	char	alert_command[512];	/* sh -c; empty: none */
+	int	alert_command_timeout;
+	int	events_retention_days;
+	int	events_max_mb;
 };
 
 /* Called once per problem; the parse goes on with the default value. */

@@ -1114,14 +1114,19 @@ function renderSpike(s) {
 		missing("No process was recorded: bwprocs attributed none of this traffic.")),
 	    section("Interfaces", ifrows.length ? table(["Interface", "RX", "TX"], ifrows, [0, 1, 1]) :
 		missing("The record has no interface breakdown.")),
-	    section("Flows", flows.length ? table(["Proto", "Source", "Destination", "State", "Bytes", "Packets"],
+	    section("Flows" + (str(s.conntrack) && s.conntrack !== "ok" ? " (conntrack " + s.conntrack +
+		")" : ""), flows.length ? table(["Proto", "Source", "Destination", "Process", "State",
+		"Spike bytes", "Lifetime bytes", "Packets"],
 		flows.map(function (f) {
 			f = f || {};
 			return [str(f.proto) + (str(f.family) ? " (" + f.family + ")" : ""),
-			    hostPort(f.src, f.sport), hostPort(f.dst, f.dport), str(f.state),
-			    fmtBytes(f.bytes), num(f.packets) !== null ? fmtCount(f.packets) : "–"];
-		}), [0, 0, 0, 0, 1, 1]) :
-		missing("No flow was recorded (conntrack was not available to bwprocs)."), "full")));
+			    hostPort(f.src, f.sport), hostPort(f.dst, f.dport),
+			    str(f.name) ? f.name + " " + f.pid : "", str(f.state) || "–",
+			    num(f.window_bytes) !== null ? fmtBytes(f.window_bytes) : "–",
+			    num(f.bytes) !== null ? fmtBytes(f.bytes) : "–",
+			    num(f.packets) !== null ? fmtCount(f.packets) : "–"];
+		}), [0, 0, 0, 0, 0, 1, 1, 1]) :
+		missing("No flow was recorded."), "full")));
 	body.querySelectorAll("table").forEach(function (t) {
 		t.parentNode.classList.add("scroll");
 	});

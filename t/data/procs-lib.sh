@@ -176,3 +176,130 @@ cputicks() {
 counted() {
 	within "$(( $(all_bytes "$1") - $2 ))" "$3" 1
 }
+
+# ---- For the spike and alert tests (t/2101, t/2102). ----
+
+# veth_ns NS1 IF1 NS2 IF2 N: a veth pair between two namespaces, IF1 in
+# NS1 with 10.213.N.1/24, IF2 in NS2 with 10.213.N.2/24.
+veth_ns() {
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" &&
+	ip -n "$1" addr add "10.213.$5.1/24" dev "$2" &&
+	ip -n "$3" addr add "10.213.$5.2/24" dev "$4" &&
+	ip -n "$1" link set "$2" up &&
+	ip -n "$3" link set "$4" up
+}
+
+# conntrack_on NETNS ACCT: a rule that uses conntrack in NETNS (so the
+# kernel tracks its flows) and nf_conntrack_acct = ACCT there.  Set it
+# before the flows start: a flow has counters only if acct was on when
+# it was created.
+conntrack_on() {
+	ip netns exec "$1" nft add table inet bwt &&
+	ip netns exec "$1" nft add chain inet bwt c \
+	    '{ type filter hook input priority 0; }' &&
+	ip netns exec "$1" nft add rule inet bwt c ct state established \
+	    counter &&
+	ip netns exec "$1" sysctl -qw net.netfilter.nf_conntrack_acct="$2"
+}
+
+# sink NETNS ADDR PORT: a TCP server in NETNS, one process, that reads
+# and drops what its connections send.
+sink() {
+	ip netns exec "$1" perl -MIO::Socket::INET -MIO::Select -e '
+	    my $l = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:$ARGV[1]",
+		Listen => 16, ReuseAddr => 1) or die "listen: $!";
+	    my $sel = IO::Select->new($l);
+	    for (;;) { for my $h ($sel->can_read) {
+		if ($h == $l) { my $c = $l->accept; $sel->add($c) if $c;
+		    next }
+		my $b;
+		next if sysread $h, $b, 262144;
+		$sel->remove($h); close $h } }' "$2" "$3" >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	wait_for 10 listening "$1" "$3" t
+}
+
+# flow_client NETNS ADDR PORT BULK RATE SECS OUT: in the background
+# ($FP, also in $PIDS), one perl process with one TCP connection from
+# NETNS: it writes its local port as the first line of OUT, sends BULK
+# bytes as fast as it can, writes "bulk" to OUT, then sends RATE bytes a
+# second in 100 writes a second for SECS seconds (0: until killed),
+# closes and exits.
+flow_client() {
+	ip netns exec "$1" perl -MIO::Socket::INET \
+	    -MTime::HiRes=time,sleep -e '
+	    my ($a, $p, $bulk, $rate, $secs) = @ARGV;
+	    $| = 1;
+	    $SIG{PIPE} = "IGNORE";
+	    my $s = IO::Socket::INET->new("$a:$p") or die "connect: $!";
+	    print $s->sockport, "\n";
+	    my $buf = "x" x 65536;
+	    sub put { my $left = shift;
+		while ($left > 0) {
+		    my $n = syswrite $s, $buf, $left < 65536 ? $left : 65536;
+		    defined $n or die "write: $!";
+		    $left -= $n } }
+	    put($bulk);
+	    print "bulk\n";
+	    my ($t0, $i) = (time, 0);
+	    while (!$secs || time < $t0 + $secs) {
+		my $at = $t0 + $i++ / 100;
+		sleep($at - time) if $at > time;
+		put(int($rate / 100)) }
+	    close $s;
+	    print "done\n"' "$2" "$3" "$4" "$5" "$6" >"$7" 2>&1 &
+	FP=$!
+	PIDS="$PIDS $FP"
+}
+
+# jsonl FILE EXPR: the Perl expression EXPR on @l, the records (objects)
+# of the JSON lines file FILE, in order; the lines that are not a JSON
+# object are left out and counted in $bad.  undef prints "null", a
+# missing file "NOFILE".
+jsonl() {
+	[ -f "$1" ] || { echo NOFILE; return; }
+	perl -MJSON::PP -e '
+		my (@l, $bad);
+		$bad = 0;
+		while (my $line = <STDIN>) {
+			my $r = eval { JSON::PP->new->decode($line) };
+			if (ref $r eq "HASH") { push @l, $r } else { $bad++ }
+		}
+		my $v = eval $ARGV[0];
+		print defined $v ? $v : "null"' "$2" <"$1"
+}
+
+# events FILE [KEY VALUE]: how many records FILE has (whose KEY is
+# VALUE); 0 when there is no file.
+events() {
+	if [ ! -f "$1" ]; then
+		echo 0
+	elif [ $# -ge 3 ]; then
+		jsonl "$1" "scalar grep { (\$_->{$2} // '') eq '$3' } @l"
+	else
+		jsonl "$1" 'scalar @l'
+	fi
+}
+
+# has_events N FILE [KEY VALUE]: FILE has at least N such records.
+has_events() {
+	_want=$1
+	shift
+	[ "$(events "$@")" -ge "$_want" ]
+}
+
+# live_samples FILE: how many samples the live file FILE holds.
+live_samples() {
+	_s=$(json "$1" 'scalar @{$j->{samples}}')
+	case $_s in null|BADJSON|NOFILE) echo 0 ;; *) echo "$_s" ;; esac
+}
+
+# has_samples N FILE: the live file FILE holds at least N samples.
+has_samples() {
+	[ "$(live_samples "$2")" -ge "$1" ]
+}
+
+# logged FILE REGEX: FILE has a line that matches REGEX (grep -E).
+logged() {
+	grep -Eq -- "$2" "$1" 2>/dev/null
+}

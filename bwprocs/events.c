@@ -1,0 +1,951 @@
+/*
+ * Spikes and sustained alerts.  Each one-second sample of the interface
+ * is held against rolling averages of the samples before it; a spike, or
+ * an alert that fires or clears, appends a record of who moved the bytes
+ * (the process rows over that second, the flows of the last seconds with
+ * what conntrack knows of them, every interface's rates) to
+ * spikes_<iface>.jsonl or alerts_<iface>.jsonl, and may run
+ * alert_command with the record on its standard input.
+ */
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "bwprocs.h"
+#include "ct.h"
+#include "fileio.h"
+#include "log.h"
+#include "netdev.h"
+
+#define CT_RECHECK	60.0	/* seconds between conntrack status checks */
+#define TRIM_EVERY	86400.0	/* seconds between retention trims */
+#define RESUME_TAIL	(256 << 10)	/* bytes read back for an open alert */
+#define TRIM_MAX	((size_t)1 << 32)	/* largest file trimmed */
+
+static double
+mono_now(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+set(json_t *o, const char *k, json_t *v)
+{
+	return v == NULL || json_object_set_new(o, k, v) == -1;
+}
+
+/* A rate, rounded to a tenth. */
+static json_t *
+rate(double v)
+{
+	return json_real((double)(long long)(v * 10 + 0.5) / 10);
+}
+
+static json_t *
+count(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+/* ---- the files ---- */
+
+/*
+ * Append a line (it ends in '\n') under flock(2).  A file whose last
+ * byte is not a newline ends in a line torn by a crash: a newline first
+ * keeps the fragment a line of its own.  The file may have been replaced
+ * by a trim while we waited for the lock: then we append to the new one.
+ * Returns the file's size after, or -1.
+ */
+static off_t
+append(const char *path, const char *line, size_t len)
+{
+	struct stat	 st, pst;
+	char		 last, *buf = NULL;
+	int		 fd = -1, tries, saved;
+	off_t		 size = -1;
+	size_t		 n;
+
+	for (tries = 0; tries < 5; tries++) {
+		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
+		    O_NOFOLLOW, 0644);
+		if (fd == -1)
+			return -1;
+		if (flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1)
+			goto fail;
+		if (stat(path, &pst) == 0 && pst.st_ino == st.st_ino &&
+		    pst.st_dev == st.st_dev)
+			break;
+		(void)close(fd);
+		fd = -1;
+	}
+	if (fd == -1) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (st.st_size == 0)
+		(void)fchmod(fd, 0644);	/* readers are the web server's */
+	if ((buf = malloc(len + 1)) == NULL)
+		goto fail;
+	n = 0;
+	if (st.st_size > 0 && (pread(fd, &last, 1, st.st_size - 1) != 1 ||
+	    last != '\n'))
+		buf[n++] = '\n';
+	memcpy(buf + n, line, len);
+	n += len;
+	if (bw_write_all(fd, buf, n) == -1 || fdatasync(fd) == -1) {
+		/* A short write must not leave half a line. */
+		saved = errno;
+		(void)ftruncate(fd, st.st_size);
+		errno = saved;
+		goto fail;
+	}
+	size = st.st_size + (off_t)n;
+fail:
+	saved = errno;
+	free(buf);
+	(void)close(fd);
+	errno = saved;
+	return size;
+}
+
+/* The "ts" of a record line, or -1. */
+static double
+line_ts(const char *p, const char *end)
+{
+	const char	*k;
+	char		 num[40];
+	size_t		 n;
+
+	for (k = p; k + 5 < end; k++) {
+		if (memcmp(k, "\"ts\"", 4) != 0)
+			continue;
+		k += 4;
+		while (k < end && (*k == ' ' || *k == '\t'))
+			k++;
+		if (k == end || *k != ':')
+			return -1;
+		k++;
+		while (k < end && (*k == ' ' || *k == '\t'))
+			k++;
+		for (n = 0; k + n < end && n < sizeof(num) - 1 &&
+		    strchr("0123456789.eE+-", k[n]) != NULL; n++)
+			num[n] = k[n];
+		num[n] = '\0';
+		return n > 0 ? strtod(num, NULL) : -1;
+	}
+	return -1;
+}
+
+/*
+ * Drop the records older than cutoff and, while the file is larger than
+ * cap, the oldest, down to three quarters of it.  Lines without a
+ * readable "ts" stay (they are not ours to judge), except to the cap.
+ * The file is replaced atomically, under its lock.
+ */
+static int
+trim(const char *path, double cutoff, size_t cap)
+{
+	char		*buf = NULL, *out = NULL, *p, *e, *nl;
+	size_t		 len, olen = 0, dropped = 0, skip;
+	int		 fd, rv = -1, saved;
+	double		 ts;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (flock(fd, LOCK_EX) == -1 ||
+	    bw_read_fd(fd, TRIM_MAX, &buf, &len) == -1)
+		goto done;
+	if ((out = malloc(len + 1)) == NULL)
+		goto done;
+	for (p = buf, e = buf + len; p < e; p = nl) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		nl = nl != NULL ? nl + 1 : e;
+		ts = line_ts(p, nl);
+		if (ts >= 0 && ts < cutoff) {
+			dropped++;
+			continue;
+		}
+		memcpy(out + olen, p, (size_t)(nl - p));
+		olen += (size_t)(nl - p);
+	}
+	if (olen > cap) {
+		/* The oldest go: cut at a line start. */
+		skip = olen - cap / 4 * 3;
+		p = memchr(out + skip - 1, '\n', olen - skip + 1);
+		skip = p != NULL ? (size_t)(p + 1 - out) : olen;
+		memmove(out, out + skip, olen - skip);
+		olen -= skip;
+		dropped++;
+	}
+	if (dropped == 0) {
+		rv = 0;
+		goto done;
+	}
+	rv = bw_write_atomic_sync(path, out, olen, BW_SYNC_ALL);
+	if (rv == 0)
+		log_info("%s: trimmed to %zu bytes", path, olen);
+done:
+	saved = errno;
+	free(buf);
+	free(out);
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
+static void
+trim_both(struct events *ev)
+{
+	double	cutoff = bw_now() -
+	    (double)ev->conf->events_retention_days * 86400;
+	size_t	cap = (size_t)ev->conf->events_max_mb << 20;
+
+	if (trim(ev->spikes_path, cutoff, cap) == -1)
+		log_warn("%s: trim", ev->spikes_path);
+	if (trim(ev->alerts_path, cutoff, cap) == -1)
+		log_warn("%s: trim", ev->alerts_path);
+}
+
+/*
+ * After a restart (even from SIGKILL), an alert whose FIRED is the last
+ * record of the file is still open: it must clear, not fire again.
+ */
+static void
+resume(struct events *ev)
+{
+	char		*buf, *end, *p, *start;
+	size_t		 len;
+	int		 fd;
+	json_t		*j, *v;
+	const char	*event;
+
+	if ((fd = open(ev->alerts_path, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) == -1)
+		return;
+	if ((buf = malloc(RESUME_TAIL + 1)) == NULL ||
+	    bw_read_tail(fd, RESUME_TAIL, buf, &len) == -1) {
+		free(buf);
+		(void)close(fd);
+		return;
+	}
+	(void)close(fd);
+	/* A torn last fragment (no newline) is not a record. */
+	end = buf + len;
+	while (end > buf && end[-1] != '\n')
+		end--;
+	while (end > buf) {
+		for (p = end - 1; p > buf && p[-1] != '\n'; p--)
+			;
+		start = p;
+		j = json_loadb(start, (size_t)(end - start), 0, NULL);
+		end = start;
+		if (j == NULL || !json_is_object(j)) {
+			json_decref(j);
+			continue;
+		}
+		event = json_string_value(json_object_get(j, "event"));
+		if (event != NULL && strcmp(event, "FIRED") == 0 &&
+		    json_is_number(v = json_object_get(j, "ts"))) {
+			ev->open = 1;
+			ev->fired_at = json_number_value(v);
+			v = json_object_get(j, "peak_bps_in_window");
+			ev->peak = json_is_number(v) ? json_number_value(v) : 0;
+			log_info("%s: alert open since %.0f (the last record "
+			    "of %s): it clears, it does not fire again",
+			    ev->iface, ev->fired_at, ev->alerts_path);
+		}
+		json_decref(j);
+		break;
+	}
+	free(buf);
+}
+
+/* ---- conntrack ---- */
+
+static int
+ct_check(struct events *ev, double mono)
+{
+	int	st;
+
+	st = ct_status(ev->ct);
+	ev->ct_checked = mono;
+	if (st == ev->ct_logged)
+		return st;
+	if (st == CT_OK)
+		log_info("%s: conntrack: ok", ev->iface);
+	else if (st == CT_UNAVAILABLE)
+		log_warnx("%s: conntrack: unavailable (%s): records will "
+		    "list flows without their state and lifetime counters; "
+		    "%s", ev->iface, ct_status_why(ev->ct),
+		    ct_status_fix(st));
+	else if (st == CT_INACTIVE)
+		log_warnx("%s: conntrack: inactive (it tracks no flow in this "
+		    "network namespace: no rule uses it, or nothing has moved "
+		    "since one does): records will list flows without their "
+		    "state and lifetime counters; %s", ev->iface,
+		    ct_status_fix(st));
+	else
+		log_warnx("%s: conntrack: %s: records will list flows without "
+		    "their lifetime counters; %s", ev->iface,
+		    ct_status_name(st), ct_status_fix(st));
+	ev->ct_logged = st;
+	return st;
+}
+
+/* ---- records ---- */
+
+static json_t *
+row_rate_json(const struct row *r, double dt)
+{
+	json_t	*o;
+	int	 proc = r->kind == ROW_PROC;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (set(o, "kind", json_string(proc ? "process" : "unattributed")) ||
+	    set(o, "name", json_string(r->name ? r->name : "")) ||
+	    set(o, "pid", json_integer(proc ? r->pid : 0)) ||
+	    set(o, "uid", proc && r->uid >= 0 ? json_integer(r->uid) :
+	    json_null()) ||
+	    set(o, "user", json_string(proc && r->user ? r->user : "")) ||
+	    set(o, "cmdline", json_string(proc && r->cmdline ? r->cmdline :
+	    "")) ||
+	    set(o, "container", json_string(proc && r->container ?
+	    r->container : "")) ||
+	    set(o, "tx_bps", rate((double)(r->tx + r->itx - r->mtx) * 8 /
+	    dt)) ||
+	    set(o, "rx_bps", rate((double)(r->rx + r->irx - r->mrx) * 8 /
+	    dt))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static uint64_t
+row_recent(const struct row *r)
+{
+	return r->tx + r->itx - r->mtx + r->rx + r->irx - r->mrx;
+}
+
+static int
+row_cmp(const void *x, const void *y)
+{
+	uint64_t	a = row_recent(*(const struct row *const *)x);
+	uint64_t	b = row_recent(*(const struct row *const *)y);
+
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/*
+ * The rows over the last sample, busiest first: "top", and "coverage",
+ * the share of the interface's bytes the process rows explain.
+ */
+static int
+add_rows(json_t *rec, struct table *t, double dt, uint64_t ifbytes)
+{
+	struct row	**v, *r;
+	json_t		 *a;
+	size_t		  n = 0, i;
+	uint64_t	  procbytes = 0;
+	double		  cov;
+
+	if ((v = calloc(t->nrows + U_NROWS, sizeof(*v))) == NULL)
+		return -1;
+	for (r = t->rows; r != NULL; r = r->next)
+		if (row_recent(r) > 0) {
+			v[n++] = r;
+			procbytes += row_recent(r);
+		}
+	for (i = 0; i < U_NROWS; i++)
+		if (row_recent(&t->unattr[i]) > 0)
+			v[n++] = &t->unattr[i];
+	qsort(v, n, sizeof(*v), row_cmp);
+	if ((a = json_array()) == NULL) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n && i < EV_TOP; i++)
+		if (json_array_append_new(a, row_rate_json(v[i], dt)) == -1)
+			break;
+	free(v);
+	cov = ifbytes > 0 ? (double)procbytes / (double)ifbytes : -1;
+	if (cov > 1)
+		cov = 1;
+	return set(rec, "top", a) || set(rec, "coverage", cov < 0 ?
+	    json_null() : json_real((double)(long long)(cov * 1e4 + 0.5) /
+	    1e4)) ? -1 : 0;
+}
+
+static json_t *
+ifrates_json(const struct events *ev)
+{
+	json_t	*o, *r;
+	size_t	 i;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < ev->nifs; i++) {
+		if (!ev->ifs[i].seen)
+			continue;
+		if ((r = json_object()) == NULL ||
+		    set(r, "rx_bps", rate(ev->ifs[i].rx_bps)) ||
+		    set(r, "tx_bps", rate(ev->ifs[i].tx_bps)) ||
+		    set(o, ev->ifs[i].name, r)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+struct flowref {
+	const struct conn	*c;
+	uint64_t		 bytes;
+};
+
+static int
+flow_cmp(const void *x, const void *y)
+{
+	uint64_t	a = ((const struct flowref *)x)->bytes;
+	uint64_t	b = ((const struct flowref *)y)->bytes;
+
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static json_t *
+flow_json(struct events *ev, const struct conn *c, uint64_t recent,
+    int ctst)
+{
+	struct ctflow		 f;
+	const struct endp	*src, *dst;
+	const struct row	*r = c->owner;
+	char			 sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
+	int			 af = c->family == 6 ? AF_INET6 : AF_INET;
+	int			 known;
+	json_t			*o;
+
+	memset(&f, 0, sizeof(f));
+	f.family = c->family;
+	f.proto = c->proto;
+	memcpy(f.a, c->a.addr, 16);
+	memcpy(f.b, c->b.addr, 16);
+	f.aport = c->a.port;
+	f.bport = c->b.port;
+	if (ctst != CT_UNAVAILABLE && ctst != CT_INACTIVE &&
+	    ct_lookup(ev->ct, &f) == -1)
+		f.found = 0;
+	/* The side that opened the flow is the source. */
+	if (f.found)
+		known = f.a_is_orig;
+	else
+		known = c->opener != OPEN_B;
+	src = known ? &c->a : &c->b;
+	dst = known ? &c->b : &c->a;
+	if (inet_ntop(af, src->addr, sa, sizeof(sa)) == NULL ||
+	    inet_ntop(af, dst->addr, da, sizeof(da)) == NULL)
+		return NULL;
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (set(o, "family", json_string(c->family == 6 ? "ipv6" : "ipv4")) ||
+	    set(o, "proto", json_string(c->proto == IPPROTO_TCP ? "tcp" :
+	    "udp")) ||
+	    set(o, "state", f.found && f.state[0] != '\0' ?
+	    json_string(f.state) : json_null()) ||
+	    set(o, "src", json_string(sa)) ||
+	    set(o, "sport", json_integer(src->port)) ||
+	    set(o, "dst", json_string(da)) ||
+	    set(o, "dport", json_integer(dst->port)) ||
+	    set(o, "window_bytes", count(recent)) ||
+	    set(o, "bytes", f.found && f.counters ? count(f.bytes) :
+	    json_null()) ||
+	    set(o, "packets", f.found && f.counters ? count(f.packets) :
+	    json_null()) ||
+	    set(o, "pid", r != NULL && r->kind == ROW_PROC ?
+	    json_integer(r->pid) : json_null()) ||
+	    set(o, "name", r != NULL && r->kind == ROW_PROC && r->name ?
+	    json_string(r->name) : json_null())) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * The flows that moved the most bytes in the last epochs, from the
+ * capture's own counts; conntrack is asked about each listed one by its
+ * tuple.  The connection list is in order of last use: the walk stops
+ * at the first one quiet for two epochs.
+ */
+static int
+add_flows(struct events *ev, json_t *rec, const struct table *t,
+    double now, int ctst)
+{
+	struct flowref	*v;
+	const struct conn *c;
+	json_t		*a, *f;
+	size_t		 n = 0, cap = 256, i, max;
+	uint64_t	 recent;
+	double		 since = now - 2 * FLOW_EPOCH - 1;
+
+	max = (size_t)ev->conf->max_flows_per_spike;
+	if ((v = malloc(cap * sizeof(*v))) == NULL)
+		return -1;
+	for (c = t->lru_head; c != NULL && c->last >= since; c = c->lnext) {
+		if ((recent = tab_conn_recent(c, now)) == 0)
+			continue;
+		if (n == cap) {
+			struct flowref	*nv;
+
+			if ((nv = realloc(v, 2 * cap * sizeof(*v))) == NULL)
+				break;
+			v = nv;
+			cap *= 2;
+		}
+		v[n].c = c;
+		v[n++].bytes = recent;
+	}
+	qsort(v, n, sizeof(*v), flow_cmp);
+	if ((a = json_array()) == NULL) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n && i < max; i++)
+		if ((f = flow_json(ev, v[i].c, v[i].bytes, ctst)) != NULL &&
+		    json_array_append_new(a, f) == -1)
+			break;
+	free(v);
+	/* Seconds since the previous epoch began. */
+	return set(rec, "flows_window_s", json_real((double)(long long)
+	    ((now - ((double)(long long)(now / FLOW_EPOCH) - 1) *
+	    FLOW_EPOCH) * 10) / 10)) || set(rec, "top_flows", a) ? -1 : 0;
+}
+
+/* Who moved the bytes: rows, interfaces, flows, conntrack's status. */
+static int
+add_who(struct events *ev, json_t *rec, struct table *t, double now,
+    double mono, double secs, uint64_t ifbytes)
+{
+	double	dt = ev->mark_mono > 0 ? mono - ev->mark_mono : secs;
+	int	ctst;
+
+	if (dt < 0.1)
+		dt = 0.1;
+	ctst = ct_check(ev, mono);
+	if (add_rows(rec, t, dt, ifbytes) == -1 ||
+	    set(rec, "iface_rates", ifrates_json(ev)) ||
+	    add_flows(ev, rec, t, now, ctst) == -1 ||
+	    set(rec, "conntrack", json_string(ct_status_name(ctst))))
+		return -1;
+	return 0;
+}
+
+static const char *
+top_name(json_t *rec, char *buf, size_t size)
+{
+	json_t	*r = json_array_get(json_object_get(rec, "top"), 0);
+
+	if (r == NULL)
+		return "nothing captured";
+	(void)snprintf(buf, size, "%s[%lld]",
+	    json_string_value(json_object_get(r, "name")),
+	    (long long)json_integer_value(json_object_get(r, "pid")));
+	return buf;
+}
+
+/* ---- alert_command ---- */
+
+static void
+run_command(struct events *ev, const char *event, const char *line,
+    size_t len, double mono)
+{
+	sigset_t	 none;
+	const char	*cmd = ev->conf->alert_command;
+	int		 i, fd;
+	pid_t		 pid;
+
+	if (cmd[0] == '\0')
+		return;
+	for (i = 0; i < EV_CMDS && ev->cmd[i].pid != 0; i++)
+		;
+	if (i == EV_CMDS) {
+		log_warnx("%s: alert_command: %d still running; not run for "
+		    "this %s", ev->iface, EV_CMDS, event);
+		return;
+	}
+	/* The record waits in memory: a slow reader never blocks us. */
+	if ((fd = memfd_create("bwmon-event", MFD_CLOEXEC)) == -1 ||
+	    bw_write_all(fd, line, len) == -1 || lseek(fd, 0, SEEK_SET) ==
+	    -1) {
+		log_warn("%s: alert_command: memfd", ev->iface);
+		if (fd != -1)
+			(void)close(fd);
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		log_warn("%s: alert_command: fork", ev->iface);
+		(void)close(fd);
+		return;
+	}
+	if (pid == 0) {
+		(void)setpgid(0, 0);
+		(void)sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(fd, STDIN_FILENO) == -1)
+			_exit(126);
+		(void)closefrom(STDERR_FILENO + 1);
+		if (setenv("BWMON_EVENT", event, 1) == -1 ||
+		    setenv("BWMON_IFACE", ev->iface, 1) == -1)
+			_exit(126);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	(void)setpgid(pid, pid);
+	(void)close(fd);
+	ev->cmd[i].pid = pid;
+	ev->cmd[i].start = mono;
+	ev->cmd[i].killed = 0;
+}
+
+/* Reap finished commands, kill late ones, trim the files once a day. */
+void
+ev_reap(struct events *ev, double mono)
+{
+	struct evcmd	*c;
+	int		 i, st;
+	pid_t		 r;
+
+	for (i = 0; i < EV_CMDS; i++) {
+		c = &ev->cmd[i];
+		if (c->pid == 0)
+			continue;
+		r = waitpid(c->pid, &st, WNOHANG);
+		if (r == c->pid || (r == -1 && errno == ECHILD)) {
+			if (r == c->pid && !c->killed) {
+				if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+					log_warnx("%s: alert_command exited "
+					    "with status %d", ev->iface,
+					    WEXITSTATUS(st));
+				else if (WIFSIGNALED(st))
+					log_warnx("%s: alert_command killed "
+					    "by signal %d", ev->iface,
+					    WTERMSIG(st));
+			}
+			c->pid = 0;
+			continue;
+		}
+		if (!c->killed && mono - c->start >=
+		    ev->conf->alert_command_timeout) {
+			(void)kill(-c->pid, SIGKILL);
+			(void)kill(c->pid, SIGKILL);
+			c->killed = 1;
+			log_warnx("%s: alert_command killed after %d s",
+			    ev->iface, ev->conf->alert_command_timeout);
+		}
+	}
+	if (mono >= ev->next_trim) {
+		trim_both(ev);
+		ev->next_trim = mono + TRIM_EVERY;
+	}
+	if (ev->ct_checked == 0 || mono - ev->ct_checked >= CT_RECHECK)
+		(void)ct_check(ev, mono);
+}
+
+/* Append a record and tell alert_command; returns 0 or -1. */
+static int
+emit(struct events *ev, const char *path, const char *event, json_t *rec,
+    double mono)
+{
+	char	*s;
+	size_t	 len;
+	off_t	 size;
+
+	if ((s = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15))) ==
+	    NULL)
+		return -1;
+	len = strlen(s);
+	s[len++] = '\n';	/* json_dumps's NUL becomes the newline */
+	if ((size = append(path, s, len)) == -1)
+		log_warn("%s", path);
+	else if ((size_t)size > (size_t)ev->conf->events_max_mb << 20)
+		trim_both(ev);
+	run_command(ev, event, s, len, mono);
+	free(s);
+	return size == -1 ? -1 : 0;
+}
+
+/* ---- the samples ---- */
+
+/* Every interface's rates since the last read of /proc/net/dev. */
+void
+ev_ifrates(struct events *ev, const struct bw_netdev *devs, int n,
+    double mono)
+{
+	struct ifrate	*nv;
+	size_t		 i, j;
+	double		 dt = mono - ev->ifs_mono;
+	int		 k;
+
+	for (i = 0; i < ev->nifs; i++)
+		ev->ifs[i].seen = 0;
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < ev->nifs; i++)
+			if (strcmp(ev->ifs[i].name, devs[k].name) == 0)
+				break;
+		if (i == ev->nifs) {
+			if ((nv = realloc(ev->ifs, (ev->nifs + 1) *
+			    sizeof(*nv))) == NULL)
+				continue;
+			ev->ifs = nv;
+			memset(&nv[i], 0, sizeof(nv[i]));
+			(void)snprintf(nv[i].name, sizeof(nv[i].name), "%s",
+			    devs[k].name);
+			nv[i].rx = devs[k].rx_bytes;
+			nv[i].tx = devs[k].tx_bytes;
+			ev->nifs++;
+		}
+		if (ev->ifs_mono > 0 && dt > 0.1) {
+			/* A counter that went back was reset: from zero. */
+			ev->ifs[i].rx_bps = (double)(devs[k].rx_bytes >=
+			    ev->ifs[i].rx ? devs[k].rx_bytes - ev->ifs[i].rx :
+			    devs[k].rx_bytes) * 8 / dt;
+			ev->ifs[i].tx_bps = (double)(devs[k].tx_bytes >=
+			    ev->ifs[i].tx ? devs[k].tx_bytes - ev->ifs[i].tx :
+			    devs[k].tx_bytes) * 8 / dt;
+		}
+		ev->ifs[i].rx = devs[k].rx_bytes;
+		ev->ifs[i].tx = devs[k].tx_bytes;
+		ev->ifs[i].seen = 1;
+	}
+	/* Interfaces that are gone go from the list. */
+	for (i = j = 0; i < ev->nifs; i++)
+		if (ev->ifs[i].seen)
+			ev->ifs[j++] = ev->ifs[i];
+	ev->nifs = j;
+	ev->ifs_mono = mono;
+}
+
+/* The mean of the last n samples, skipping the newest `skip'. */
+static double
+mean(const struct events *ev, int n, int skip, const double *v)
+{
+	double	s = 0;
+	int	i, k;
+
+	for (i = 0; i < n; i++) {
+		k = (ev->head - 1 - skip - i + 2 * EV_RING) % EV_RING;
+		s += v[k];
+	}
+	return n > 0 ? s / n : 0;
+}
+
+static double
+peak(const struct events *ev, int n)
+{
+	double	p = 0;
+	int	i, k;
+
+	for (i = 0; i < n; i++) {
+		k = (ev->head - 1 - i + EV_RING) % EV_RING;
+		if (ev->tot[k] > p)
+			p = ev->tot[k];
+	}
+	return p;
+}
+
+static void
+spike(struct events *ev, struct table *t, double wall, double mono,
+    double rx, double tx, double avg, double secs, uint64_t ifbytes)
+{
+	json_t	*rec;
+	char	 trig[40], who[80];
+	double	 total = rx + tx, t0 = mono_now();
+
+	(void)snprintf(trig, sizeof(trig), "%gx_rolling",
+	    ev->conf->spike_ratio);
+	if ((rec = json_object()) == NULL)
+		return;
+	if (set(rec, "ts", json_real((double)(long long)(wall * 1000) /
+	    1000)) ||
+	    set(rec, "iface", json_string(ev->iface)) ||
+	    set(rec, "total_bps", rate(total)) ||
+	    set(rec, "rx_bps", rate(rx)) ||
+	    set(rec, "tx_bps", rate(tx)) ||
+	    set(rec, "avg_bps", rate(avg)) ||
+	    set(rec, "trigger", json_string(trig)) ||
+	    set(rec, "ratio", avg > 0 ? json_real((double)(long long)
+	    (total / avg * 100) / 100) : json_null()) ||
+	    set(rec, "window_s", json_integer(ev->conf->spike_window)) ||
+	    add_who(ev, rec, t, wall, mono, secs, ifbytes) == -1) {
+		log_warnx("%s: spike: out of memory", ev->iface);
+		json_decref(rec);
+		return;
+	}
+	if (emit(ev, ev->spikes_path, "SPIKE", rec, mono) == 0)
+		log_info("%s: spike: %.1f Mbit/s, %.1fx the average; top: %s "
+		    "(recorded in %.1f ms)", ev->iface, total / 1e6,
+		    avg > 0 ? total / avg : 0, top_name(rec, who,
+		    sizeof(who)), (mono_now() - t0) * 1e3);
+	ev->spikes++;
+	json_decref(rec);
+}
+
+static void
+fire(struct events *ev, struct table *t, double wall, double mono, int n,
+    double secs, uint64_t ifbytes)
+{
+	json_t	*rec;
+	double	 avg = mean(ev, n, 0, ev->tot);
+
+	if ((rec = json_object()) == NULL)
+		return;
+	ev->open = 1;
+	ev->fired_at = (double)(long long)(wall * 1000) / 1000;
+	ev->peak = peak(ev, n);
+	ev->below = 0;
+	if (set(rec, "ts", json_real(ev->fired_at)) ||
+	    set(rec, "event", json_string("FIRED")) ||
+	    set(rec, "iface", json_string(ev->iface)) ||
+	    set(rec, "threshold_bps", rate(ev->conf->alert_bps)) ||
+	    set(rec, "rolling_avg_bps", rate(avg)) ||
+	    set(rec, "peak_bps_in_window", rate(ev->peak)) ||
+	    set(rec, "rx_avg_bps", rate(mean(ev, n, 0, ev->rx))) ||
+	    set(rec, "tx_avg_bps", rate(mean(ev, n, 0, ev->tx))) ||
+	    set(rec, "window_s", json_integer(n)) ||
+	    add_who(ev, rec, t, wall, mono, secs, ifbytes) == -1) {
+		log_warnx("%s: alert: out of memory", ev->iface);
+		json_decref(rec);
+		return;
+	}
+	(void)emit(ev, ev->alerts_path, "FIRED", rec, mono);
+	log_info("%s: alert FIRED: average %.1f Mbit/s over %d s >= %.1f "
+	    "Mbit/s", ev->iface, avg / 1e6, n, ev->conf->alert_bps / 1e6);
+	ev->fired++;
+	json_decref(rec);
+}
+
+static void
+clear(struct events *ev, double wall, double mono, double avg)
+{
+	json_t	*rec;
+	double	 ts = (double)(long long)(wall * 1000) / 1000;
+	double	 dur = ts - ev->fired_at;
+
+	ev->open = 0;
+	ev->below = 0;
+	if ((rec = json_object()) == NULL)
+		return;
+	if (set(rec, "ts", json_real(ts)) ||
+	    set(rec, "event", json_string("CLEARED")) ||
+	    set(rec, "iface", json_string(ev->iface)) ||
+	    set(rec, "threshold_bps", rate(ev->conf->alert_bps)) ||
+	    set(rec, "rolling_avg_bps", rate(avg)) ||
+	    set(rec, "fired_at", json_real(ev->fired_at)) ||
+	    set(rec, "duration_s", json_real((double)(long long)
+	    (dur * 1000) / 1000)) ||
+	    set(rec, "peak_during_event_bps", rate(ev->peak))) {
+		json_decref(rec);
+		return;
+	}
+	(void)emit(ev, ev->alerts_path, "CLEARED", rec, mono);
+	log_info("%s: alert CLEARED after %.0f s", ev->iface, dur);
+	ev->cleared++;
+	json_decref(rec);
+}
+
+/*
+ * One sample: rx and tx in bit/s over the last secs seconds, ifbytes
+ * the interface's bytes in them.
+ */
+void
+ev_sample(struct events *ev, struct table *t, double wall, double mono,
+    double rx, double tx, uint64_t ifbytes)
+{
+	const struct bw_conf *c = ev->conf;
+	double	total = rx + tx, avg, secs;
+	int	n;
+
+	secs = ev->mark_mono > 0 ? mono - ev->mark_mono : 1.0;
+	/* Spikes: against the samples before this one. */
+	n = ev->n < c->spike_window ? ev->n : c->spike_window;
+	if (n > 0 && n * 4 >= c->spike_window) {
+		avg = mean(ev, n, 0, ev->tot);
+		if (total > c->spike_ratio * avg &&
+		    total > c->spike_floor_bps && (ev->spike_mono == 0 ||
+		    mono - ev->spike_mono >= c->spike_cooldown)) {
+			ev->spike_mono = mono;
+			spike(ev, t, wall, mono, rx, tx, avg, secs, ifbytes);
+		}
+	}
+	ev->tot[ev->head] = total;
+	ev->rx[ev->head] = rx;
+	ev->tx[ev->head] = tx;
+	ev->head = (ev->head + 1) % EV_RING;
+	if (ev->n < EV_RING)
+		ev->n++;
+
+	/* Alerts: the average over the window, this sample included. */
+	n = ev->n < c->alert_window ? ev->n : c->alert_window;
+	avg = mean(ev, n, 0, ev->tot);
+	if (ev->open) {
+		if (total > ev->peak)
+			ev->peak = total;
+		if (avg < c->alert_clear_ratio * c->alert_bps) {
+			if (++ev->below >= c->alert_clear_hold)
+				clear(ev, wall, mono, avg);
+		} else
+			ev->below = 0;
+	} else if (n >= c->alert_window && avg >= c->alert_bps)
+		fire(ev, t, wall, mono, n, secs, ifbytes);
+
+	tab_rows_mark(t);
+	ev->mark_mono = mono;
+}
+
+int
+ev_init(struct events *ev, const char *datadir, const char *iface,
+    const struct bw_conf *conf)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->iface = iface;
+	ev->conf = conf;
+	ev->ct_logged = -1;
+	if (bw_path(ev->spikes_path, sizeof(ev->spikes_path), datadir,
+	    "spikes_", iface, ".jsonl") == -1 ||
+	    bw_path(ev->alerts_path, sizeof(ev->alerts_path), datadir,
+	    "alerts_", iface, ".jsonl") == -1)
+		return -1;
+	if ((ev->ct = ct_open()) == NULL)
+		return -1;
+	resume(ev);
+	return 0;
+}
+
+void
+ev_free(struct events *ev)
+{
+	ct_close(ev->ct);
+	ev->ct = NULL;
+	free(ev->ifs);
+	ev->ifs = NULL;
+	ev->nifs = 0;
+}
