@@ -205,8 +205,8 @@ like "$sp" 'Processes Process PID User RX TX scp 4242 uid 0 9\.00 Mbps 63\.0 Mbp
     "spike: the processes"
 like "$sp" 'Interfaces Interface RX TX eth0 10\.0 Mbps 70\.0 Mbps' \
     "spike: the interface breakdown"
-like "$sp" 'Flows Proto Source Destination State Bytes Packets tcp \(ipv4\) 192\.0\.2\.10:40128 198\.51\.100\.7:873 ESTABLISHED 123 MB 90,000' \
-    "spike: the flow table"
+like "$sp" 'Flows \(conntrack inactive\) Proto Source Destination Process State Spike bytes Lifetime bytes Packets tcp \(ipv4\) 192\.0\.2\.10:40128 198\.51\.100\.7:873 scp 4242 ESTABLISHED 52\.0 MB 123 MB 90,000 udp \(ipv4\) 192\.0\.2\.10:5353 192\.0\.2\.1:53 +– 1\.20 kB – –' \
+    "spike: the flow table, spike bytes beside lifetime bytes, conntrack's status"
 
 # Heatmap and distribution.
 is "$(dom "$T/d1" "attr('heat-grid', 'data-cells')")" 168 \
