@@ -97,13 +97,26 @@ conf_warn(const struct bw_error *e)
 	log_warnx("%s:%d: %s", e->file, e->line, e->text);
 }
 
-static void
-load_conf(struct bwprocs *b)
+/*
+ * Read the configuration.  A file that cannot be read is the defaults at
+ * start (with a warning unless it is the default path and absent); on a
+ * reload it keeps what was in force, so that a file being edited or
+ * moved does not silently reset alert_command and the thresholds.
+ */
+static int
+load_conf(struct bwprocs *b, int again)
 {
-	bw_conf_init(&b->conf);
-	if (bw_conf_load(&b->conf, b->confpath, conf_warn) == -1 &&
-	    (errno != ENOENT || b->confnamed))
+	struct bw_conf	c;
+
+	bw_conf_init(&c);
+	if (bw_conf_load(&c, b->confpath, conf_warn) == -1 &&
+	    (errno != ENOENT || b->confnamed)) {
 		log_warn("%s", b->confpath);
+		if (again)
+			return -1;
+	}
+	b->conf = c;
+	return 0;
 }
 
 static double
@@ -572,7 +585,11 @@ tick(struct bwprocs *b, double m)
 static void
 do_reload(struct bwprocs *b)
 {
-	load_conf(b);
+	if (load_conf(b, 1) == -1) {
+		log_warnx("%s: not reloaded: the previous configuration "
+		    "stays", b->confpath);
+		return;
+	}
 	if (tab_resize(&b->tab, (size_t)b->conf.max_connections) == -1)
 		log_warnx("max_connections: out of memory");
 	res_set_rate(&b->res, b->conf.lookup_rate);
@@ -803,7 +820,7 @@ main(int argc, char *argv[])
 		b.confpath = q;
 	b.confnamed = confopt != NULL || getenv("BWMON_CONF") != NULL;
 	log_init("bwprocs", 1, verbose);
-	load_conf(&b);
+	(void)load_conf(&b, 0);
 
 	if (bw_path(b.procs_path, sizeof(b.procs_path), b.datadir, "procs_",
 	    b.iface, ".json") == -1 ||

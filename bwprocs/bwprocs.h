@@ -448,6 +448,8 @@ struct evcmd {
 	pid_t		pid;		/* 0: free */
 	double		start;		/* monotonic */
 	int		killed;
+	char		event[8];	/* SPIKE, FIRED, CLEARED */
+	double		ts;		/* of its record */
 };
 
 struct events {

@@ -38,6 +38,8 @@
 #define RESUME_TAIL	(256 << 10)	/* bytes read back for an open alert */
 #define TRIM_MAX	((size_t)1 << 32)	/* largest file trimmed */
 
+static void	reap(struct events *, double);
+
 static double
 mono_now(void)
 {
@@ -86,9 +88,15 @@ append(const char *path, const char *line, size_t len)
 
 	for (tries = 0; tries < 5; tries++) {
 		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
-		    O_NOFOLLOW, 0644);
+		    O_NOFOLLOW | O_NONBLOCK, 0644);
 		if (fd == -1)
 			return -1;
+		if (fstat(fd, &st) == -1)
+			goto fail;
+		if (!S_ISREG(st.st_mode)) {
+			errno = EINVAL;
+			goto fail;
+		}
 		if (flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1)
 			goto fail;
 		if (stat(path, &pst) == 0 && pst.st_ino == st.st_ino &&
@@ -125,6 +133,39 @@ fail:
 	(void)close(fd);
 	errno = saved;
 	return size;
+}
+
+/*
+ * Open an existing log to read: never blocks (a FIFO planted there) and
+ * refuses what is not a regular file (EINVAL) or a symbolic link.
+ */
+static int
+open_log(const char *path)
+{
+	struct stat	st;
+	int		fd, flags;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+		(void)close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* Say what went wrong with a log, in words for the usual cases. */
+static void
+log_file_error(const char *path, const char *what)
+{
+	if (errno == EINVAL || errno == ELOOP)
+		log_warnx("%s: not a regular file; %s", path, what);
+	else
+		log_warn("%s: %s", path, what);
 }
 
 /* The "ts" of a record line, or -1. */
@@ -169,7 +210,7 @@ trim(const char *path, double cutoff, size_t cap)
 	int		 fd, rv = -1, saved;
 	double		 ts;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if ((fd = open_log(path)) == -1)
 		return errno == ENOENT ? 0 : -1;
 	if (flock(fd, LOCK_EX) == -1 ||
 	    bw_read_fd(fd, TRIM_MAX, &buf, &len) == -1)
@@ -220,63 +261,88 @@ trim_both(struct events *ev)
 	size_t	cap = (size_t)ev->conf->events_max_mb << 20;
 
 	if (trim(ev->spikes_path, cutoff, cap) == -1)
-		log_warn("%s: trim", ev->spikes_path);
+		log_file_error(ev->spikes_path, "not trimmed");
 	if (trim(ev->alerts_path, cutoff, cap) == -1)
-		log_warn("%s: trim", ev->alerts_path);
+		log_file_error(ev->alerts_path, "not trimmed");
 }
 
 /*
  * After a restart (even from SIGKILL), an alert whose FIRED is the last
  * record of the file is still open: it must clear, not fire again.
  */
+/*
+ * The last complete record of text[0..len): 1 and *recp when one parses,
+ * 0 when none does.
+ */
+static int
+last_record(char *text, size_t len, json_t **recp)
+{
+	char	*end = text + len, *p;
+	json_t	*j;
+
+	/* A torn last fragment (no newline) is not a record. */
+	while (end > text && end[-1] != '\n')
+		end--;
+	while (end > text) {
+		for (p = end - 1; p > text && p[-1] != '\n'; p--)
+			;
+		j = json_loadb(p, (size_t)(end - p), 0, NULL);
+		end = p;
+		if (j != NULL && json_is_object(j)) {
+			*recp = j;
+			return 1;
+		}
+		json_decref(j);
+	}
+	return 0;
+}
+
+/*
+ * After a restart (even from SIGKILL), an alert whose FIRED is the last
+ * record of the file is still open: it must clear, not fire again.  The
+ * file's tail is read first; when no record parses there (a huge torn
+ * line), the whole file.
+ */
 static void
 resume(struct events *ev)
 {
-	char		*buf, *end, *p, *start;
+	char		*buf = NULL;
 	size_t		 len;
-	int		 fd;
-	json_t		*j, *v;
+	int		 fd, found = 0;
+	json_t		*j = NULL, *v;
 	const char	*event;
+	struct stat	 st;
 
-	if ((fd = open(ev->alerts_path, O_RDONLY | O_CLOEXEC |
-	    O_NOFOLLOW)) == -1)
-		return;
-	if ((buf = malloc(RESUME_TAIL + 1)) == NULL ||
-	    bw_read_tail(fd, RESUME_TAIL, buf, &len) == -1) {
-		free(buf);
-		(void)close(fd);
+	if ((fd = open_log(ev->alerts_path)) == -1) {
+		if (errno != ENOENT)
+			log_file_error(ev->alerts_path, "cannot tell whether "
+			    "an alert is open");
 		return;
 	}
-	(void)close(fd);
-	/* A torn last fragment (no newline) is not a record. */
-	end = buf + len;
-	while (end > buf && end[-1] != '\n')
-		end--;
-	while (end > buf) {
-		for (p = end - 1; p > buf && p[-1] != '\n'; p--)
-			;
-		start = p;
-		j = json_loadb(start, (size_t)(end - start), 0, NULL);
-		end = start;
-		if (j == NULL || !json_is_object(j)) {
-			json_decref(j);
-			continue;
-		}
-		event = json_string_value(json_object_get(j, "event"));
-		if (event != NULL && strcmp(event, "FIRED") == 0 &&
-		    json_is_number(v = json_object_get(j, "ts"))) {
-			ev->open = 1;
-			ev->fired_at = json_number_value(v);
-			v = json_object_get(j, "peak_bps_in_window");
-			ev->peak = json_is_number(v) ? json_number_value(v) : 0;
-			log_info("%s: alert open since %.0f (the last record "
-			    "of %s): it clears, it does not fire again",
-			    ev->iface, ev->fired_at, ev->alerts_path);
-		}
-		json_decref(j);
-		break;
-	}
+	if (fstat(fd, &st) == 0 && (buf = malloc(RESUME_TAIL + 1)) != NULL &&
+	    bw_read_tail(fd, RESUME_TAIL, buf, &len) == 0)
+		found = last_record(buf, len, &j);
 	free(buf);
+	buf = NULL;
+	if (!found && st.st_size > RESUME_TAIL && lseek(fd, 0, SEEK_SET) == 0 &&
+	    bw_read_fd(fd, TRIM_MAX, &buf, &len) == 0)
+		found = last_record(buf, len, &j);
+	free(buf);
+	(void)close(fd);
+	if (!found)
+		return;
+	event = json_string_value(json_object_get(j, "event"));
+	if (event != NULL && strcmp(event, "FIRED") == 0 &&
+	    json_is_number(v = json_object_get(j, "ts"))) {
+		ev->open = 1;
+		ev->fired_at = json_number_value(v);
+		v = json_object_get(j, "peak_bps_in_window");
+		ev->peak = json_is_number(v) ? json_number_value(v) : 0;
+		log_info("%s: alert open since %.0f (the last record of %s): "
+		    "it clears, it does not fire again", ev->iface,
+		    ev->fired_at, ev->alerts_path);
+	}
+	json_decref(j);
 }
 
 /* ---- conntrack ---- */
@@ -299,10 +365,9 @@ ct_check(struct events *ev, double mono)
 		    ct_status_fix(st));
 	else if (st == CT_INACTIVE)
 		log_warnx("%s: conntrack: inactive (it tracks no flow in this "
-		    "network namespace: no rule uses it, or nothing has moved "
-		    "since one does): records will list flows without their "
-		    "state and lifetime counters; %s", ev->iface,
-		    ct_status_fix(st));
+		    "network namespace yet): records will list flows without "
+		    "their state and lifetime counters; if this lasts: %s",
+		    ev->iface, ct_status_fix(st));
 	else
 		log_warnx("%s: conntrack: %s: records will list flows without "
 		    "their lifetime counters; %s", ev->iface,
@@ -575,8 +640,8 @@ top_name(json_t *rec, char *buf, size_t size)
 /* ---- alert_command ---- */
 
 static void
-run_command(struct events *ev, const char *event, const char *line,
-    size_t len, double mono)
+run_command(struct events *ev, const char *event, double ts,
+    const char *line, size_t len, double mono)
 {
 	sigset_t	 none;
 	const char	*cmd = ev->conf->alert_command;
@@ -585,6 +650,7 @@ run_command(struct events *ev, const char *event, const char *line,
 
 	if (cmd[0] == '\0')
 		return;
+	reap(ev, mono);
 	for (i = 0; i < EV_CMDS && ev->cmd[i].pid != 0; i++)
 		;
 	if (i == EV_CMDS) {
@@ -624,11 +690,14 @@ run_command(struct events *ev, const char *event, const char *line,
 	ev->cmd[i].pid = pid;
 	ev->cmd[i].start = mono;
 	ev->cmd[i].killed = 0;
+	ev->cmd[i].ts = ts;
+	(void)snprintf(ev->cmd[i].event, sizeof(ev->cmd[i].event), "%s",
+	    event);
 }
 
-/* Reap finished commands, kill late ones, trim the files once a day. */
-void
-ev_reap(struct events *ev, double mono)
+/* Reap finished commands and kill late ones. */
+static void
+reap(struct events *ev, double mono)
 {
 	struct evcmd	*c;
 	int		 i, st;
@@ -642,12 +711,14 @@ ev_reap(struct events *ev, double mono)
 		if (r == c->pid || (r == -1 && errno == ECHILD)) {
 			if (r == c->pid && !c->killed) {
 				if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-					log_warnx("%s: alert_command exited "
-					    "with status %d", ev->iface,
+					log_warnx("%s: alert_command for the "
+					    "%s at %.3f exited with status %d",
+					    ev->iface, c->event, c->ts,
 					    WEXITSTATUS(st));
 				else if (WIFSIGNALED(st))
-					log_warnx("%s: alert_command killed "
-					    "by signal %d", ev->iface,
+					log_warnx("%s: alert_command for the "
+					    "%s at %.3f killed by signal %d",
+					    ev->iface, c->event, c->ts,
 					    WTERMSIG(st));
 			}
 			c->pid = 0;
@@ -658,10 +729,18 @@ ev_reap(struct events *ev, double mono)
 			(void)kill(-c->pid, SIGKILL);
 			(void)kill(c->pid, SIGKILL);
 			c->killed = 1;
-			log_warnx("%s: alert_command killed after %d s",
-			    ev->iface, ev->conf->alert_command_timeout);
+			log_warnx("%s: alert_command for the %s at %.3f "
+			    "killed after %d s", ev->iface, c->event, c->ts,
+			    ev->conf->alert_command_timeout);
 		}
 	}
+}
+
+/* Once a second: commands, the daily trim, conntrack's status. */
+void
+ev_reap(struct events *ev, double mono)
+{
+	reap(ev, mono);
 	if (mono >= ev->next_trim) {
 		trim_both(ev);
 		ev->next_trim = mono + TRIM_EVERY;
@@ -670,10 +749,13 @@ ev_reap(struct events *ev, double mono)
 		(void)ct_check(ev, mono);
 }
 
-/* Append a record and tell alert_command; returns 0 or -1. */
+/*
+ * Append a record and tell alert_command (told even when the record
+ * could not be written); returns 0, or -1 and the reason in why.
+ */
 static int
 emit(struct events *ev, const char *path, const char *event, json_t *rec,
-    double mono)
+    double mono, char *why, size_t whysize)
 {
 	char	*s;
 	size_t	 len;
@@ -685,10 +767,12 @@ emit(struct events *ev, const char *path, const char *event, json_t *rec,
 	len = strlen(s);
 	s[len++] = '\n';	/* json_dumps's NUL becomes the newline */
 	if ((size = append(path, s, len)) == -1)
-		log_warn("%s", path);
+		(void)snprintf(why, whysize, "%s", errno == EINVAL ||
+		    errno == ELOOP ? "not a regular file" : strerror(errno));
 	else if ((size_t)size > (size_t)ev->conf->events_max_mb << 20)
 		trim_both(ev);
-	run_command(ev, event, s, len, mono);
+	run_command(ev, event, json_number_value(json_object_get(rec, "ts")),
+	    s, len, mono);
 	free(s);
 	return size == -1 ? -1 : 0;
 }
@@ -777,7 +861,7 @@ spike(struct events *ev, struct table *t, double wall, double mono,
     double rx, double tx, double avg, double secs, uint64_t ifbytes)
 {
 	json_t	*rec;
-	char	 trig[40], who[80];
+	char	 trig[40], who[80], why[160], times[48];
 	double	 total = rx + tx, t0 = mono_now();
 
 	(void)snprintf(trig, sizeof(trig), "%gx_rolling",
@@ -800,11 +884,20 @@ spike(struct events *ev, struct table *t, double wall, double mono,
 		json_decref(rec);
 		return;
 	}
-	if (emit(ev, ev->spikes_path, "SPIKE", rec, mono) == 0)
-		log_info("%s: spike: %.1f Mbit/s, %.1fx the average; top: %s "
-		    "(recorded in %.1f ms)", ev->iface, total / 1e6,
-		    avg > 0 ? total / avg : 0, top_name(rec, who,
-		    sizeof(who)), (mono_now() - t0) * 1e3);
+	if (avg > 0)
+		(void)snprintf(times, sizeof(times), "%.1fx the average",
+		    total / avg);
+	else
+		(void)snprintf(times, sizeof(times), "after silence");
+	if (emit(ev, ev->spikes_path, "SPIKE", rec, mono, why,
+	    sizeof(why)) == 0)
+		log_info("%s: spike: %.1f Mbit/s, %s; top: %s (recorded in "
+		    "%.1f ms)", ev->iface, total / 1e6, times,
+		    top_name(rec, who, sizeof(who)), (mono_now() - t0) * 1e3);
+	else
+		log_warnx("%s: spike: %.1f Mbit/s, %s; top: %s; NOT "
+		    "recorded: %s: %s", ev->iface, total / 1e6, times,
+		    top_name(rec, who, sizeof(who)), ev->spikes_path, why);
 	ev->spikes++;
 	json_decref(rec);
 }
@@ -815,6 +908,7 @@ fire(struct events *ev, struct table *t, double wall, double mono, int n,
 {
 	json_t	*rec;
 	double	 avg = mean(ev, n, 0, ev->tot);
+	char	 why[160];
 
 	if ((rec = json_object()) == NULL)
 		return;
@@ -836,9 +930,15 @@ fire(struct events *ev, struct table *t, double wall, double mono, int n,
 		json_decref(rec);
 		return;
 	}
-	(void)emit(ev, ev->alerts_path, "FIRED", rec, mono);
-	log_info("%s: alert FIRED: average %.1f Mbit/s over %d s >= %.1f "
-	    "Mbit/s", ev->iface, avg / 1e6, n, ev->conf->alert_bps / 1e6);
+	if (emit(ev, ev->alerts_path, "FIRED", rec, mono, why,
+	    sizeof(why)) == 0)
+		log_info("%s: alert FIRED: average %.1f Mbit/s over %d s >= "
+		    "%.1f Mbit/s", ev->iface, avg / 1e6, n,
+		    ev->conf->alert_bps / 1e6);
+	else
+		log_warnx("%s: alert FIRED: average %.1f Mbit/s over %d s >= "
+		    "%.1f Mbit/s; NOT recorded: %s: %s", ev->iface, avg / 1e6,
+		    n, ev->conf->alert_bps / 1e6, ev->alerts_path, why);
 	ev->fired++;
 	json_decref(rec);
 }
@@ -849,6 +949,7 @@ clear(struct events *ev, double wall, double mono, double avg)
 	json_t	*rec;
 	double	 ts = (double)(long long)(wall * 1000) / 1000;
 	double	 dur = ts - ev->fired_at;
+	char	 why[160];
 
 	ev->open = 0;
 	ev->below = 0;
@@ -866,8 +967,12 @@ clear(struct events *ev, double wall, double mono, double avg)
 		json_decref(rec);
 		return;
 	}
-	(void)emit(ev, ev->alerts_path, "CLEARED", rec, mono);
-	log_info("%s: alert CLEARED after %.0f s", ev->iface, dur);
+	if (emit(ev, ev->alerts_path, "CLEARED", rec, mono, why,
+	    sizeof(why)) == 0)
+		log_info("%s: alert CLEARED after %.0f s", ev->iface, dur);
+	else
+		log_warnx("%s: alert CLEARED after %.0f s; NOT recorded: %s: "
+		    "%s", ev->iface, dur, ev->alerts_path, why);
 	ev->cleared++;
 	json_decref(rec);
 }
@@ -943,6 +1048,18 @@ ev_init(struct events *ev, const char *datadir, const char *iface,
 void
 ev_free(struct events *ev)
 {
+	int	i;
+
+	/* A command must not outlive its timeout: not past our exit. */
+	for (i = 0; i < EV_CMDS; i++)
+		if (ev->cmd[i].pid != 0 && waitpid(ev->cmd[i].pid, NULL,
+		    WNOHANG) == 0) {
+			(void)kill(-ev->cmd[i].pid, SIGKILL);
+			(void)kill(ev->cmd[i].pid, SIGKILL);
+			log_warnx("%s: alert_command for the %s at %.3f killed: "
+			    "bwprocs exits", ev->iface, ev->cmd[i].event,
+			    ev->cmd[i].ts);
+		}
 	ct_close(ev->ct);
 	ev->ct = NULL;
 	free(ev->ifs);

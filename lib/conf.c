@@ -217,8 +217,12 @@ bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
 		}
 		memcpy(buf, p, len);
 		buf[len] = '\0';
-		if ((hash = strchr(buf, '#')) != NULL)
-			*hash = '\0';
+		/* A comment starts as in sh(1): at a word's start. */
+		for (hash = buf; (hash = strchr(hash, '#')) != NULL; hash++)
+			if (hash == buf || hash[-1] == ' ' || hash[-1] == '\t') {
+				*hash = '\0';
+				break;
+			}
 		line = trim(buf);
 		if (*line == '\0')
 			goto next;

@@ -90,6 +90,13 @@ test_conf(void)
 	ok(nwarn == 4, "four warnings (got %d)", nwarn);
 	ok(strcmp(lastwarn, "x.conf:8: bad value for ifaces: \"../etc\", "
 	    "default kept") == 0, "warning names file:line (%s)", lastwarn);
+	nwarn = 0;
+	(void)bw_conf_parse(&c, "y.conf",
+	    "alert_command = notify --channel '#ops' --to a#b # a comment\n"
+	    "#alert_command = x\n", warn_cb);
+	ok(strcmp(c.alert_command, "notify --channel '#ops' --to a#b") == 0,
+	    "a # inside a word is kept, as in sh (%s)", c.alert_command);
+	ok(nwarn == 0, "and warns of nothing (got %d)", nwarn);
 }
 
 static void

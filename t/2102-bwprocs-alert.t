@@ -225,10 +225,10 @@ traffic 6
 wait_for 20 has_events 1 "$A" event FIRED
 ok $? "FIRED"
 fired=$(jsonl "$A" '(grep { $_->{event} eq "FIRED" } @l)[0]{ts}')
-wait_for 15 logged "$T/bwprocs.err" "$IF: alert_command killed after"
+wait_for 15 logged "$T/bwprocs.err" "$IF: alert_command for the FIRED at [0-9.]+ killed after"
 ok $? "the hanging command is killed"
-like "$(cat "$T/bwprocs.err")" "$IF: alert_command killed after 2 s" \
-    "the log says so, with the timeout"
+like "$(cat "$T/bwprocs.err")" "$IF: alert_command for the FIRED at [0-9.]+ killed after 2 s" \
+    "the log says so, with the event and the timeout"
 kill -0 "$BP"
 ok $? "bwprocs still runs"
 wait_written "$P"
@@ -240,7 +240,7 @@ wait "$IP"
 is $? 0 "iperf3 -t 6 ran"
 wait_for 40 has_events 1 "$A" event CLEARED
 ok $? "CLEARED"
-wait_for 15 sh -c "[ \$(grep -c 'alert_command killed after' \
+wait_for 15 sh -c "[ \$(grep -Ec 'alert_command for the [A-Z]+ at [0-9.]+ killed after' \
     '$T/bwprocs.err') -ge 2 ]"
 ok $? "CLEARED's hanging command is killed too"
 nosleeps() {

@@ -100,4 +100,25 @@ is "$bad" 0 "every line left is whole JSON"
 stop_bwprocs
 is $? 0 "SIGTERM: exit 0"
 
+# A FIFO planted where a log goes must not hang bwprocs (an open or a
+# read of it would block): refused, logged, capture goes on.  And a
+# SIGHUP whose file cannot be read keeps the configuration in force.
+rm -f "$S" "$A"
+mkfifo "$A"
+cp "$T/conf" "$T/conf2"
+: >"$T/bwprocs.err"
+start_bwprocs ip netns exec "$NS" bwprocs -f -d "$D" -c "$T/conf2" lo
+ok $? "a FIFO in place of the alerts file: bwprocs starts all the same"
+wait_for 10 logged "$T/bwprocs.err" "alerts_lo.jsonl: not a regular file"
+ok $? "and says the alerts file is not a regular file"
+mv "$T/conf2" "$T/conf2.away"
+kill -HUP "$BP"
+wait_for 10 logged "$T/bwprocs.err" "conf2: not reloaded: the previous configuration stays"
+ok $? "SIGHUP with the file gone: the previous configuration stays"
+wait_written "$D/procs_lo.json"
+ok $? "and it goes on writing"
+stop_bwprocs
+is $? 0 "SIGTERM: exit 0"
+rm -f "$A"
+
 done_testing
