@@ -31,6 +31,12 @@
 
 static volatile sig_atomic_t	quit, reload;
 
+/* A file written every second: its failures are logged, not each time. */
+struct wlog {
+	int	err;		/* errno of the last failure; 0: none */
+	double	logged;		/* monotonic */
+};
+
 struct devctr {
 	uint64_t	rx, tx;
 	double		mono;
@@ -44,6 +50,7 @@ struct bwprocs {
 	int			 confnamed, foreground;
 	char			 procs_path[4096], live_path[4096];
 	struct outfile		 procs_out, live_out;
+	struct wlog		 procs_wlog, live_wlog;
 	struct capture		 cap;
 	struct localaddr	 la;
 	struct table		 tab;
@@ -117,6 +124,33 @@ load_conf(struct bwprocs *b, int again)
 	}
 	b->conf = c;
 	return 0;
+}
+
+static double	mono(void);
+
+/*
+ * Note how a write of path went (rv 0 or -1 with errno): a failure is
+ * logged when it is new or a minute after it was last logged, and the
+ * recovery once, so that a full disk is one line a minute.
+ */
+static void
+wrote(struct wlog *w, const char *path, int rv)
+{
+	double	m = mono();
+	int	e = errno;
+
+	if (rv == 0) {
+		if (w->err != 0)
+			log_info("%s: written again", path);
+		w->err = 0;
+		return;
+	}
+	if (e != w->err || m - w->logged >= 60) {
+		log_warnx("%s: %s%s", path, strerror(e), w->err == e ?
+		    " (still)" : "");
+		w->logged = m;
+	}
+	w->err = e;
 }
 
 static double
@@ -520,8 +554,8 @@ write_procs(struct bwprocs *b, double wall, double m)
 		    -1;
 		po.if_bytes = b->idev_rx + b->idev_tx;
 	}
-	if (out_procs(&b->procs_out, &po, &b->tab, b->now) == -1)
-		log_warn("%s", b->procs_path);
+	wrote(&b->procs_wlog, b->procs_path, out_procs(&b->procs_out, &po,
+	    &b->tab, b->now));
 	tab_end_interval(&b->tab, b->last_procs_wall);
 	tab_rows_expire(&b->tab, b->now, b->conf.procs_linger);
 	trim_memory(b);
@@ -542,8 +576,8 @@ tick(struct bwprocs *b, double m)
 	b->cap_rx += b->icap_rx;
 	b->icap_tx = b->icap_rx = 0;
 	read_netdev(b, wall, m);
-	if (out_live(&b->live_out, b->iface, wall, &b->live) == -1)
-		log_warn("%s", b->live_path);
+	wrote(&b->live_wlog, b->live_path, out_live(&b->live_out, b->iface,
+	    wall, &b->live));
 	if (b->la.dirty || m - b->last_la >= LA_REFRESH) {
 		if (la_refresh(&b->la, b->iface) == -1)
 			log_warn("getifaddrs");
@@ -721,8 +755,8 @@ run_live(struct bwprocs *b)
 	b->cap_tx += b->icap_tx;
 	b->cap_rx += b->icap_rx;
 	read_netdev(b, b->now, m);
-	if (out_live(&b->live_out, b->iface, b->now, &b->live) == -1)
-		log_warn("%s", b->live_path);
+	wrote(&b->live_wlog, b->live_path, out_live(&b->live_out, b->iface,
+	    b->now, &b->live));
 	write_procs(b, b->now, m);
 	log_info("%s: exiting", b->iface);
 	return rv;

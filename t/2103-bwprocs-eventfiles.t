@@ -121,4 +121,35 @@ stop_bwprocs
 is $? 0 "SIGTERM: exit 0"
 rm -f "$A"
 
+# A full disk: bwprocs goes on, says so once (not every second), and
+# says when its files are written again.
+F=$T/full
+mkdir -p "$F"
+if mount -t tmpfs -o size=64k tmpfs "$F"; then
+	D0=$D
+	D=$F
+	: >"$T/bwprocs.err"
+	dd if=/dev/zero of="$F/fill" bs=1k 2>/dev/null
+	ip netns exec "$NS" bwprocs -f -d "$F" -c "$T/conf" lo \
+	    2>>"$T/bwprocs.err" &
+	BP=$!
+	PIDS="$PIDS $BP"
+	wait_for 10 logged "$T/bwprocs.err" "lo: capturing"
+	ok $? "bwprocs started on a full 64 kB tmpfs"
+	sleep 5
+	n=$(grep -c "live_lo.json: No space left on device" "$T/bwprocs.err")
+	is "$n" 1 "5 s of a full disk: one line about the live file, not five"
+	kill -0 "$BP"
+	ok $? "bwprocs still runs"
+	rm -f "$F/fill"
+	wait_for 10 logged "$T/bwprocs.err" "live_lo.json: written again"
+	ok $? "space again: it says the file is written again"
+	stop_bwprocs
+	is $? 0 "SIGTERM: exit 0"
+	umount "$F"
+	D=$D0
+else
+	ok 1 "mount a 64 kB tmpfs"
+fi
+
 done_testing
