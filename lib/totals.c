@@ -247,11 +247,26 @@ bw_period_label(char *buf, size_t size, int64_t t, enum bw_period p,
 	return 0;
 }
 
+/*
+ * Whole bytes.  A hostile history can hold absurd byte counts (1e29):
+ * they are held to 4e18 (four exabytes), so that llround() and the sum
+ * of two stay within int64_t.
+ */
+static int64_t
+whole_bytes(double v)
+{
+	if (v > 4e18)
+		v = 4e18;
+	else if (v < -4e18)
+		v = -4e18;
+	return (int64_t)llround(v);
+}
+
 static void
 round_bytes(struct bw_total *t)
 {
-	t->rx_bytes = (int64_t)llround(t->rx);
-	t->tx_bytes = (int64_t)llround(t->tx);
+	t->rx_bytes = whole_bytes(t->rx);
+	t->tx_bytes = whole_bytes(t->tx);
 	t->total_bytes = t->rx_bytes + t->tx_bytes;
 }
 

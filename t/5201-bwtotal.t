@@ -211,4 +211,15 @@ bwtotal -V >"$T/out"
 is $? 0 "-V: exit 0"
 is "$(cat "$T/out")" "bwtotal bwmon 2.0.0" "-V prints the version"
 
+# Absurd byte counts (a hostile or broken file) are held, never
+# overflow: two rows of ~1e29 bytes give 4e18 per direction.
+mkdir -p "$T/absurd"
+printf '%s\n' '1789999000,1,1,100000000000000000000000000000,5,300' \
+    '1789999300,1,1,99999999999999999999999999999,99999999999999999999999999999,300' \
+    >"$T/absurd/bw_eth0.csv"
+bwtotal -d "$T/absurd" -i eth0 --day --json >"$T/out" 2>"$T/err"
+is $? 0 "absurd byte counts: exit 0"
+like "$(cat "$T/out")" '"rx_bytes":4000000000000000000,"tx_bytes":4000000000000000000,"total_bytes":8000000000000000000' \
+    "... held to 4e18 a direction, and their sum fits"
+
 done_testing
