@@ -126,8 +126,6 @@ load_conf(struct bwprocs *b, int again)
 	return 0;
 }
 
-static double	mono(void);
-
 /*
  * Note how a write of path went (rv 0 or -1 with errno): a failure is
  * logged when it is new or a minute after it was last logged, and the
@@ -136,7 +134,7 @@ static double	mono(void);
 static void
 wrote(struct wlog *w, const char *path, int rv)
 {
-	double	m = mono();
+	double	m = bw_mono();
 	int	e = errno;
 
 	if (rv == 0) {
@@ -151,15 +149,6 @@ wrote(struct wlog *w, const char *path, int rv)
 		w->logged = m;
 	}
 	w->err = e;
-}
-
-static double
-mono(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /*
@@ -260,7 +249,7 @@ drain(struct bwprocs *b, int revents)
 {
 	char	err[512];
 	int	i, n, total = 0;
-	double	m = mono();
+	double	m = bw_mono();
 
 	if (cap_dispatch_syn(&b->cap, on_syn, b) > 0)
 		res_run(&b->res, &b->tab, b->now, 0);
@@ -322,7 +311,7 @@ try_open(struct bwprocs *b, int initial)
 		    ", no SYN hints" : "", initial ? "" : ", resumed");
 		b->waiting_logged = 0;
 		b->res.ifindex = b->cap.ifindex;
-		b->ring_quiet = mono();
+		b->ring_quiet = bw_mono();
 		b->ring_packets = b->cap.packets;
 		b->ring_drops = b->cap.drops;
 		b->ring_peak = 0;
@@ -672,7 +661,7 @@ run_live(struct bwprocs *b)
 	(void)sigprocmask(SIG_BLOCK, &block, NULL);
 	(void)sigemptyset(&empty);
 
-	m = mono();
+	m = bw_mono();
 	b->last_procs_mono = m;
 	b->last_procs_wall = b->now;
 	b->last_la = m;
@@ -692,7 +681,7 @@ run_live(struct bwprocs *b)
 			pfd[npfd + i].events = POLLIN;
 			pfd[npfd + i].revents = 0;
 		}
-		m = mono();
+		m = bw_mono();
 		wait = next_tick - m;
 		if ((nt = res_next(&b->res, &b->tab, b->now)) != 0 &&
 		    nt - b->now < wait)
@@ -734,7 +723,7 @@ run_live(struct bwprocs *b)
 		if (b->la.nlfd >= 0)
 			la_drain(&b->la);
 		res_run(&b->res, &b->tab, b->now, 0);
-		m = mono();
+		m = bw_mono();
 		if (m >= next_tick) {
 			next_tick += 1.0;
 			if (next_tick < m)
@@ -751,7 +740,7 @@ run_live(struct bwprocs *b)
 		drain(b, 0);
 	b->res.rate = 0;	/* the last run has no limit */
 	res_run(&b->res, &b->tab, b->now, 1);
-	m = mono();
+	m = bw_mono();
 	b->cap_tx += b->icap_tx;
 	b->cap_rx += b->icap_rx;
 	read_netdev(b, b->now, m);
@@ -792,7 +781,7 @@ run_replay(struct bwprocs *b)
 	b->cap_tx += b->icap_tx;
 	b->cap_rx += b->icap_rx;
 	b->icap_tx = b->icap_rx = 0;
-	write_procs(b, b->last_ts, mono());
+	write_procs(b, b->last_ts, bw_mono());
 	if (access(b->procs_path, F_OK) == -1)
 		rv = 1;
 	return rv;

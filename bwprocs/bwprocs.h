@@ -427,6 +427,8 @@ int	out_procs(struct outfile *, const struct procs_out *,
 int	out_live(struct outfile *, const char *, double,
 	    const struct live *);
 void	live_add(struct live *, double, double, double);
+struct json_t;
+struct json_t *out_row_json(const struct row *, double, double);
 
 /* ---- events.c: spikes, sustained alerts, and who to tell. ---- */
 

@@ -54,15 +54,6 @@ static const char *const tcp_states[] = {
 	[TCP_CONNTRACK_SYN_SENT2] = "SYN_SENT2",
 };
 
-static double
-mono(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A number from /proc/sys/net/netfilter/NAME: 0, or -1 with errno. */
 static int
 readnum(const char *name, long long *v)
@@ -189,7 +180,7 @@ note(struct ct *ct, int e)
 		return;
 	}
 	ct->qerr = e;
-	ct->next_probe = mono() + CT_PROBE;
+	ct->next_probe = bw_mono() + CT_PROBE;
 }
 
 /*
@@ -255,7 +246,7 @@ probe(struct ct *ct)
 	f.proto = IPPROTO_TCP;
 	memcpy(f.a, "\177\0\0\1", 4);
 	memcpy(f.b, "\177\0\0\1", 4);
-	ct->next_probe = mono() + CT_PROBE;
+	ct->next_probe = bw_mono() + CT_PROBE;
 	(void)get(ct, &f, f.a, 0, f.b, 0);
 }
 
@@ -265,7 +256,7 @@ handle_open(struct ct *ct)
 	struct timeval	tv = { 0, CT_WAIT_US };
 	int		fd, saved;
 
-	ct->next_open = mono() + CT_REOPEN;
+	ct->next_open = bw_mono() + CT_REOPEN;
 	if ((ct->h = nfct_open(CONNTRACK, 0)) == NULL) {
 		(void)snprintf(ct->openerr, sizeof(ct->openerr),
 		    "netlink: %s", strerror(errno));
@@ -327,7 +318,7 @@ ct_status(struct ct *ct)
 		    strerror(errno));
 		return CT_UNAVAILABLE;
 	}
-	m = mono();
+	m = bw_mono();
 	if (ct->h == NULL && m >= ct->next_open)
 		handle_open(ct);
 	if (ct->h == NULL) {

@@ -40,15 +40,6 @@
 
 static void	reap(struct events *, double);
 
-static double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 set(json_t *o, const char *k, json_t *v)
 {
@@ -378,34 +369,6 @@ ct_check(struct events *ev, double mono)
 
 /* ---- records ---- */
 
-static json_t *
-row_rate_json(const struct row *r, double dt)
-{
-	json_t	*o;
-	int	 proc = r->kind == ROW_PROC;
-
-	if ((o = json_object()) == NULL)
-		return NULL;
-	if (set(o, "kind", json_string(proc ? "process" : "unattributed")) ||
-	    set(o, "name", json_string(r->name ? r->name : "")) ||
-	    set(o, "pid", json_integer(proc ? r->pid : 0)) ||
-	    set(o, "uid", proc && r->uid >= 0 ? json_integer(r->uid) :
-	    json_null()) ||
-	    set(o, "user", json_string(proc && r->user ? r->user : "")) ||
-	    set(o, "cmdline", json_string(proc && r->cmdline ? r->cmdline :
-	    "")) ||
-	    set(o, "container", json_string(proc && r->container ?
-	    r->container : "")) ||
-	    set(o, "tx_bps", rate((double)(r->tx + r->itx - r->mtx) * 8 /
-	    dt)) ||
-	    set(o, "rx_bps", rate((double)(r->rx + r->irx - r->mrx) * 8 /
-	    dt))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
 static uint64_t
 row_recent(const struct row *r)
 {
@@ -450,7 +413,9 @@ add_rows(json_t *rec, struct table *t, double dt, uint64_t ifbytes)
 		return -1;
 	}
 	for (i = 0; i < n && i < EV_TOP; i++)
-		if (json_array_append_new(a, row_rate_json(v[i], dt)) == -1)
+		if (json_array_append_new(a, out_row_json(v[i],
+		    (double)(v[i]->tx + v[i]->itx - v[i]->mtx) * 8 / dt,
+		    (double)(v[i]->rx + v[i]->irx - v[i]->mrx) * 8 / dt)) == -1)
 			break;
 	free(v);
 	cov = ifbytes > 0 ? (double)procbytes / (double)ifbytes : -1;
@@ -862,7 +827,7 @@ spike(struct events *ev, struct table *t, double wall, double mono,
 {
 	json_t	*rec;
 	char	 trig[40], who[80], why[160], times[48];
-	double	 total = rx + tx, t0 = mono_now();
+	double	 total = rx + tx, t0 = bw_mono();
 
 	(void)snprintf(trig, sizeof(trig), "%gx_rolling",
 	    ev->conf->spike_ratio);
@@ -893,7 +858,7 @@ spike(struct events *ev, struct table *t, double wall, double mono,
 	    sizeof(why)) == 0)
 		log_info("%s: spike: %.1f Mbit/s, %s; top: %s (recorded in "
 		    "%.1f ms)", ev->iface, total / 1e6, times,
-		    top_name(rec, who, sizeof(who)), (mono_now() - t0) * 1e3);
+		    top_name(rec, who, sizeof(who)), (bw_mono() - t0) * 1e3);
 	else
 		log_warnx("%s: spike: %.1f Mbit/s, %s; top: %s; NOT "
 		    "recorded: %s: %s", ev->iface, total / 1e6, times,

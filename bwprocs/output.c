@@ -292,8 +292,9 @@ conn_cmp(const void *x, const void *y)
 	return 0;
 }
 
-static json_t *
-row_json(const struct row *r, double iv)
+/* A row, with the rates given: the interval's, or a spike's second. */
+json_t *
+out_row_json(const struct row *r, double tx_bps, double rx_bps)
 {
 	json_t	*o;
 	int	 proc = r->kind == ROW_PROC;
@@ -311,8 +312,8 @@ row_json(const struct row *r, double iv)
 	    "")) ||
 	    set(o, "container", json_string(proc && r->container ?
 	    r->container : "")) ||
-	    set(o, "tx_bps", real((double)r->itx * 8 / iv, 10)) ||
-	    set(o, "rx_bps", real((double)r->irx * 8 / iv, 10)) ||
+	    set(o, "tx_bps", real(tx_bps, 10)) ||
+	    set(o, "rx_bps", real(rx_bps, 10)) ||
 	    set(o, "tx_bytes", bytes(r->tx + r->itx)) ||
 	    set(o, "rx_bytes", bytes(r->rx + r->irx)) ||
 	    set(o, "inferred_bytes", bytes(r->inf + r->iinf)) ||
@@ -417,7 +418,9 @@ out_procs(struct outfile *path, const struct procs_out *po,
 	    (conns = json_array()) == NULL)
 		goto fail;
 	for (i = 0; i < nr && i < MAX_LISTED; i++)
-		if (json_array_append_new(procs, row_json(rows[i], iv)) == -1)
+		if (json_array_append_new(procs, out_row_json(rows[i],
+		    (double)rows[i]->itx * 8 / iv,
+		    (double)rows[i]->irx * 8 / iv)) == -1)
 			goto fail;
 	for (i = 0; i < nc; i++)
 		if (json_array_append_new(conns, conn_json(cl[i], iv)) == -1)

@@ -31,15 +31,6 @@
 #define FULL_COST_MUL	20.0	/* and 20 x the last one's duration */
 #define QUICK_MIN_GAP	0.05
 
-static double
-mono(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static uint64_t
 mix64(uint64_t x)
 {
@@ -406,7 +397,7 @@ pm_full_scan(struct pidmap *pm, double now)
 
 	if (now < pm->next_full)
 		return 1;
-	t0 = mono();
+	t0 = bw_mono();
 	if ((d = opendir(pm->proc)) == NULL)
 		return -1;
 	for (i = 0; i < pm->nns; i++)
@@ -432,7 +423,7 @@ pm_full_scan(struct pidmap *pm, double now)
 			pm->ns[j++] = pm->ns[i];
 	pm->nns = j;
 	pm->newest = newest;
-	pm->full_cost = mono() - t0;
+	pm->full_cost = bw_mono() - t0;
 	pm->next_full = now + (pm->full_cost * FULL_COST_MUL > FULL_MIN_GAP ?
 	    pm->full_cost * FULL_COST_MUL : FULL_MIN_GAP);
 	pm->nfull++;

@@ -114,22 +114,13 @@ is_linklocal(int family, const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
-static double
-mono(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* At most rate lookups a second (a second's worth at once); 0: no limit. */
 void
 res_set_rate(struct resolver *r, double rate)
 {
 	r->rate = rate;
 	r->tokens = rate;
-	r->tok_time = mono();
+	r->tok_time = bw_mono();
 }
 
 /* Take n lookups from the budget; 0 when there are not that many. */
@@ -140,7 +131,7 @@ take(struct resolver *r, double n)
 
 	if (r->rate <= 0)
 		return 1;
-	m = mono();
+	m = bw_mono();
 	if (m > r->tok_time) {
 		r->tokens += (m - r->tok_time) * r->rate;
 		if (r->tokens > r->rate)

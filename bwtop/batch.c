@@ -21,7 +21,7 @@ sleep_until(double mono)
 	struct timespec	ts;
 	double		left;
 
-	while (!got_signal && (left = mono - mono_now()) > 0) {
+	while (!got_signal && (left = mono - bw_mono()) > 0) {
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		if (nanosleep(&ts, NULL) == -1 && errno != EINTR)
@@ -122,7 +122,7 @@ batch_run(struct top *t, long long count)
 	long long	 i;
 	int		 utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 
-	next = mono_now();
+	next = bw_mono();
 	top_update(t);
 	if (!top_live_fresh(t)) {
 		next += t->interval < 1 ? t->interval : 1;
@@ -132,8 +132,8 @@ batch_run(struct top *t, long long count)
 	for (i = 0; !got_signal && (count == 0 || i < count); i++) {
 		if (i > 0) {
 			next += t->interval;
-			if (next < mono_now())
-				next = mono_now();
+			if (next < bw_mono())
+				next = bw_mono();
 			sleep_until(next);
 			if (got_signal)
 				break;

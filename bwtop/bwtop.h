@@ -89,7 +89,6 @@ struct top {
 };
 
 /* model.c */
-double		 mono_now(void);
 int		 top_init(struct top *, const char *, const char *, double);
 void		 top_free(struct top *);
 void		 top_update(struct top *);

@@ -36,15 +36,6 @@ msgf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The real clock: the graph's samples are placed by it, not BWMON_NOW. */
 static double
 wall_now(void)
@@ -136,7 +127,7 @@ read_netdev(struct top *t)
 {
 	struct bw_netdev	*devs = NULL;
 	struct ifstat		*s;
-	double			 mono = mono_now(), dt, drx, dtx;
+	double			 mono = bw_mono(), dt, drx, dtx;
 	int			 n, i;
 	size_t			 k;
 

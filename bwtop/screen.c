@@ -148,7 +148,7 @@ set_status(struct ui *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(u->status, sizeof(u->status), fmt, ap);
 	va_end(ap);
-	u->status_until = mono_now() + STATUS_SECS;
+	u->status_until = bw_mono() + STATUS_SECS;
 }
 
 /* One graph row: label, a bar per second, and the scale's top. */
@@ -704,7 +704,7 @@ draw_footer(struct ui *u)
 		    u->kdesc);
 		return;
 	}
-	if (u->status[0] != '\0' && mono_now() < u->status_until) {
+	if (u->status[0] != '\0' && bw_mono() < u->status_until) {
 		(void)put(u, y, 0, attr_of(u, P_WARN), u->status);
 		return;
 	}
@@ -984,10 +984,10 @@ screen_run(struct top *t, long long count, int utf8)
 		(void)init_pair(P_BAD, COLOR_RED, -1);
 	}
 
-	next = mono_now() + t->interval;
+	next = bw_mono() + t->interval;
 	draw(&u);
 	while (!got_signal && (count == 0 || done < count)) {
-		now = mono_now();
+		now = bw_mono();
 		ms = (int)ceil((next - now) * 1000);
 		timeout(ms > 0 ? ms : 0);
 		ch = getch();
@@ -1002,7 +1002,7 @@ screen_run(struct top *t, long long count, int utf8)
 			(void)clearok(curscr, TRUE);
 		if (ch != ERR && ch != KEY_RESIZE && key(&u, ch))
 			break;
-		now = mono_now();
+		now = bw_mono();
 		if (now >= next) {
 			if (!u.frozen)
 				top_update(t);

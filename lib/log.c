@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 #define LOG_BURST	10
 #define LOG_WINDOW	60.0
@@ -40,15 +41,6 @@ static int		 log_fg = 1;
 static int		 log_verbose;
 static int		 log_journal;
 static struct log_site	 log_sites[LOG_SITES];
-
-static double
-mono(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Is stderr the journal's stream?  $JOURNAL_STREAM is "dev:inode". */
 static int
@@ -100,7 +92,7 @@ static int
 log_allow(const char *fmt, unsigned *dropped)
 {
 	struct log_site	*s, *victim = &log_sites[0];
-	double		 now = mono();
+	double		 now = bw_mono();
 	int		 i;
 
 	*dropped = 0;

@@ -91,6 +91,16 @@ bw_parse_double(const char *s, double min, double max, double *out)
  * can step through intervals without waiting (documented in the pages'
  * ENVIRONMENT sections as a testing aid).
  */
+/* Seconds on the monotonic clock: for intervals, never for dates. */
+double
+bw_mono(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 double
 bw_now(void)
 {
