@@ -117,6 +117,7 @@ RUN_PKGS="libjansson4 cron"
 [ "$skip_nginx" = 1 ] || RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl"
 [ -z "$AUTH_USER" ] || RUN_PKGS="$RUN_PKGS openssl"
 [ "$no_conntrack" = 1 ] || RUN_PKGS="$RUN_PKGS nftables kmod"
+nginx_new=0
 if [ "$skip_deps" = 0 ]; then
 	missing=
 	for p in $BUILD_PKGS $RUN_PKGS; do
@@ -131,6 +132,7 @@ if [ "$skip_deps" = 0 ]; then
 		# shellcheck disable=SC2086
 		apt-get install -y -q --no-install-recommends $missing ||
 		    die "apt-get install failed for:$missing"
+		case " $missing " in *" nginx "*) nginx_new=1 ;; esac
 	fi
 fi
 
@@ -394,7 +396,8 @@ start_nginx() {
 	if have_systemd; then
 		systemctl enable nginx >/dev/null 2>&1 || true
 		systemctl reload-or-restart nginx ||
-		    die "could not (re)start nginx: see 'systemctl status nginx'"
+		    die "could not (re)start nginx: see 'systemctl status nginx'" \
+		    "(a port one of its sites listens on may be taken)"
 	else
 		# Our own nginx: restart rather than reload.  Old workers of a
 		# reload went on answering with the old site for seconds here.
@@ -453,6 +456,17 @@ if [ "$skip_nginx" = 0 ]; then
 	mv "$site.tmp" "$site"
 	ln -sf "$site" "$NGINX_DIR/sites-enabled/bwmon"
 	say "wrote the nginx site $site (port $PORT)"
+	# An nginx we just installed for bwmon comes with Debian's default
+	# site on port 80, which fails the start when another server holds
+	# that port: it goes (uninstall.sh puts it back).  An nginx that was
+	# there before keeps its sites.
+	if [ "$nginx_new" = 1 ] && [ -L "$NGINX_DIR/sites-enabled/default" ]
+	then
+		rm -f "$NGINX_DIR/sites-enabled/default"
+		: >"$CONF_DIR/.nginx-default-disabled"
+		say "disabled the default site of the nginx just installed" \
+		    "(port 80; uninstall.sh enables it again)"
+	fi
 	start_nginx
 else
 	say "--skip-nginx: no web server configured; the CGIs are in" \

@@ -81,6 +81,16 @@ fi
 if [ -e "$NGINX_DIR/sites-available/bwmon" ] ||
     [ -L "$NGINX_DIR/sites-enabled/bwmon" ]; then
 	rm -f "$NGINX_DIR/sites-enabled/bwmon" "$NGINX_DIR/sites-available/bwmon"
+	# The default site setup.sh disabled in the nginx it installed.
+	if [ -f "$CONF_DIR/.nginx-default-disabled" ]; then
+		if [ -e "$NGINX_DIR/sites-available/default" ] &&
+		    [ ! -e "$NGINX_DIR/sites-enabled/default" ]; then
+			ln -s "$NGINX_DIR/sites-available/default" \
+			    "$NGINX_DIR/sites-enabled/default"
+			say "enabled nginx's default site again"
+		fi
+		rm -f "$CONF_DIR/.nginx-default-disabled"
+	fi
 	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
 	then
 		systemctl reload nginx 2>/dev/null || true
