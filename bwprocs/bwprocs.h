@@ -429,6 +429,9 @@ int	out_live(struct outfile *, const char *, double,
 void	live_add(struct live *, double, double, double);
 struct json_t;
 struct json_t *out_row_json(const struct row *, double, double);
+struct json_t *out_real(double, double);
+struct json_t *out_bytes(uint64_t);
+int	out_set(struct json_t *, const char *, struct json_t *);
 
 /* ---- events.c: spikes, sustained alerts, and who to tell. ---- */
 

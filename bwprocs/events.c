@@ -40,25 +40,6 @@
 
 static void	reap(struct events *, double);
 
-static int
-set(json_t *o, const char *k, json_t *v)
-{
-	return v == NULL || json_object_set_new(o, k, v) == -1;
-}
-
-/* A rate, rounded to a tenth. */
-static json_t *
-rate(double v)
-{
-	return json_real((double)(long long)(v * 10 + 0.5) / 10);
-}
-
-static json_t *
-count(uint64_t v)
-{
-	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
-
 /* ---- the files ---- */
 
 /*
@@ -421,7 +402,7 @@ add_rows(json_t *rec, struct table *t, double dt, uint64_t ifbytes)
 	cov = ifbytes > 0 ? (double)procbytes / (double)ifbytes : -1;
 	if (cov > 1)
 		cov = 1;
-	return set(rec, "top", a) || set(rec, "coverage", cov < 0 ?
+	return out_set(rec, "top", a) || out_set(rec, "coverage", cov < 0 ?
 	    json_null() : json_real((double)(long long)(cov * 1e4 + 0.5) /
 	    1e4)) ? -1 : 0;
 }
@@ -438,9 +419,9 @@ ifrates_json(const struct events *ev)
 		if (!ev->ifs[i].seen)
 			continue;
 		if ((r = json_object()) == NULL ||
-		    set(r, "rx_bps", rate(ev->ifs[i].rx_bps)) ||
-		    set(r, "tx_bps", rate(ev->ifs[i].tx_bps)) ||
-		    set(o, ev->ifs[i].name, r)) {
+		    out_set(r, "rx_bps", out_real(ev->ifs[i].rx_bps, 10)) ||
+		    out_set(r, "tx_bps", out_real(ev->ifs[i].tx_bps, 10)) ||
+		    out_set(o, ev->ifs[i].name, r)) {
 			json_decref(o);
 			return NULL;
 		}
@@ -496,23 +477,24 @@ flow_json(struct events *ev, const struct conn *c, uint64_t recent,
 		return NULL;
 	if ((o = json_object()) == NULL)
 		return NULL;
-	if (set(o, "family", json_string(c->family == 6 ? "ipv6" : "ipv4")) ||
-	    set(o, "proto", json_string(c->proto == IPPROTO_TCP ? "tcp" :
+	if (out_set(o, "family", json_string(c->family == 6 ? "ipv6" :
+	    "ipv4")) ||
+	    out_set(o, "proto", json_string(c->proto == IPPROTO_TCP ? "tcp" :
 	    "udp")) ||
-	    set(o, "state", f.found && f.state[0] != '\0' ?
+	    out_set(o, "state", f.found && f.state[0] != '\0' ?
 	    json_string(f.state) : json_null()) ||
-	    set(o, "src", json_string(sa)) ||
-	    set(o, "sport", json_integer(src->port)) ||
-	    set(o, "dst", json_string(da)) ||
-	    set(o, "dport", json_integer(dst->port)) ||
-	    set(o, "window_bytes", count(recent)) ||
-	    set(o, "bytes", f.found && f.counters ? count(f.bytes) :
+	    out_set(o, "src", json_string(sa)) ||
+	    out_set(o, "sport", json_integer(src->port)) ||
+	    out_set(o, "dst", json_string(da)) ||
+	    out_set(o, "dport", json_integer(dst->port)) ||
+	    out_set(o, "window_bytes", out_bytes(recent)) ||
+	    out_set(o, "bytes", f.found && f.counters ? out_bytes(f.bytes) :
 	    json_null()) ||
-	    set(o, "packets", f.found && f.counters ? count(f.packets) :
+	    out_set(o, "packets", f.found && f.counters ? out_bytes(f.packets) :
 	    json_null()) ||
-	    set(o, "pid", r != NULL && r->kind == ROW_PROC ?
+	    out_set(o, "pid", r != NULL && r->kind == ROW_PROC ?
 	    json_integer(r->pid) : json_null()) ||
-	    set(o, "name", r != NULL && r->kind == ROW_PROC && r->name ?
+	    out_set(o, "name", r != NULL && r->kind == ROW_PROC && r->name ?
 	    json_string(r->name) : json_null())) {
 		json_decref(o);
 		return NULL;
@@ -565,9 +547,9 @@ add_flows(struct events *ev, json_t *rec, const struct table *t,
 			break;
 	free(v);
 	/* Seconds since the previous epoch began. */
-	return set(rec, "flows_window_s", json_real((double)(long long)
+	return out_set(rec, "flows_window_s", json_real((double)(long long)
 	    ((now - ((double)(long long)(now / FLOW_EPOCH) - 1) *
-	    FLOW_EPOCH) * 10) / 10)) || set(rec, "top_flows", a) ? -1 : 0;
+	    FLOW_EPOCH) * 10) / 10)) || out_set(rec, "top_flows", a) ? -1 : 0;
 }
 
 /* Who moved the bytes: rows, interfaces, flows, conntrack's status. */
@@ -582,9 +564,9 @@ add_who(struct events *ev, json_t *rec, struct table *t, double now,
 		dt = 0.1;
 	ctst = ct_check(ev, mono);
 	if (add_rows(rec, t, dt, ifbytes) == -1 ||
-	    set(rec, "iface_rates", ifrates_json(ev)) ||
+	    out_set(rec, "iface_rates", ifrates_json(ev)) ||
 	    add_flows(ev, rec, t, now, ctst) == -1 ||
-	    set(rec, "conntrack", json_string(ct_status_name(ctst))))
+	    out_set(rec, "conntrack", json_string(ct_status_name(ctst))))
 		return -1;
 	return 0;
 }
@@ -833,17 +815,17 @@ spike(struct events *ev, struct table *t, double wall, double mono,
 	    ev->conf->spike_ratio);
 	if ((rec = json_object()) == NULL)
 		return;
-	if (set(rec, "ts", json_real((double)(long long)(wall * 1000) /
+	if (out_set(rec, "ts", json_real((double)(long long)(wall * 1000) /
 	    1000)) ||
-	    set(rec, "iface", json_string(ev->iface)) ||
-	    set(rec, "total_bps", rate(total)) ||
-	    set(rec, "rx_bps", rate(rx)) ||
-	    set(rec, "tx_bps", rate(tx)) ||
-	    set(rec, "avg_bps", rate(avg)) ||
-	    set(rec, "trigger", json_string(trig)) ||
-	    set(rec, "ratio", avg > 0 ? json_real((double)(long long)
+	    out_set(rec, "iface", json_string(ev->iface)) ||
+	    out_set(rec, "total_bps", out_real(total, 10)) ||
+	    out_set(rec, "rx_bps", out_real(rx, 10)) ||
+	    out_set(rec, "tx_bps", out_real(tx, 10)) ||
+	    out_set(rec, "avg_bps", out_real(avg, 10)) ||
+	    out_set(rec, "trigger", json_string(trig)) ||
+	    out_set(rec, "ratio", avg > 0 ? json_real((double)(long long)
 	    (total / avg * 100) / 100) : json_null()) ||
-	    set(rec, "window_s", json_integer(ev->conf->spike_window)) ||
+	    out_set(rec, "window_s", json_integer(ev->conf->spike_window)) ||
 	    add_who(ev, rec, t, wall, mono, secs, ifbytes) == -1) {
 		log_warnx("%s: spike: out of memory", ev->iface);
 		json_decref(rec);
@@ -881,15 +863,15 @@ fire(struct events *ev, struct table *t, double wall, double mono, int n,
 	ev->fired_at = (double)(long long)(wall * 1000) / 1000;
 	ev->peak = peak(ev, n);
 	ev->below = 0;
-	if (set(rec, "ts", json_real(ev->fired_at)) ||
-	    set(rec, "event", json_string("FIRED")) ||
-	    set(rec, "iface", json_string(ev->iface)) ||
-	    set(rec, "threshold_bps", rate(ev->conf->alert_bps)) ||
-	    set(rec, "rolling_avg_bps", rate(avg)) ||
-	    set(rec, "peak_bps_in_window", rate(ev->peak)) ||
-	    set(rec, "rx_avg_bps", rate(mean(ev, n, 0, ev->rx))) ||
-	    set(rec, "tx_avg_bps", rate(mean(ev, n, 0, ev->tx))) ||
-	    set(rec, "window_s", json_integer(n)) ||
+	if (out_set(rec, "ts", json_real(ev->fired_at)) ||
+	    out_set(rec, "event", json_string("FIRED")) ||
+	    out_set(rec, "iface", json_string(ev->iface)) ||
+	    out_set(rec, "threshold_bps", out_real(ev->conf->alert_bps, 10)) ||
+	    out_set(rec, "rolling_avg_bps", out_real(avg, 10)) ||
+	    out_set(rec, "peak_bps_in_window", out_real(ev->peak, 10)) ||
+	    out_set(rec, "rx_avg_bps", out_real(mean(ev, n, 0, ev->rx), 10)) ||
+	    out_set(rec, "tx_avg_bps", out_real(mean(ev, n, 0, ev->tx), 10)) ||
+	    out_set(rec, "window_s", json_integer(n)) ||
 	    add_who(ev, rec, t, wall, mono, secs, ifbytes) == -1) {
 		log_warnx("%s: alert: out of memory", ev->iface);
 		json_decref(rec);
@@ -920,15 +902,15 @@ clear(struct events *ev, double wall, double mono, double avg)
 	ev->below = 0;
 	if ((rec = json_object()) == NULL)
 		return;
-	if (set(rec, "ts", json_real(ts)) ||
-	    set(rec, "event", json_string("CLEARED")) ||
-	    set(rec, "iface", json_string(ev->iface)) ||
-	    set(rec, "threshold_bps", rate(ev->conf->alert_bps)) ||
-	    set(rec, "rolling_avg_bps", rate(avg)) ||
-	    set(rec, "fired_at", json_real(ev->fired_at)) ||
-	    set(rec, "duration_s", json_real((double)(long long)
+	if (out_set(rec, "ts", json_real(ts)) ||
+	    out_set(rec, "event", json_string("CLEARED")) ||
+	    out_set(rec, "iface", json_string(ev->iface)) ||
+	    out_set(rec, "threshold_bps", out_real(ev->conf->alert_bps, 10)) ||
+	    out_set(rec, "rolling_avg_bps", out_real(avg, 10)) ||
+	    out_set(rec, "fired_at", json_real(ev->fired_at)) ||
+	    out_set(rec, "duration_s", json_real((double)(long long)
 	    (dur * 1000) / 1000)) ||
-	    set(rec, "peak_during_event_bps", rate(ev->peak))) {
+	    out_set(rec, "peak_during_event_bps", out_real(ev->peak, 10))) {
 		json_decref(rec);
 		return;
 	}
@@ -1021,9 +1003,9 @@ ev_free(struct events *ev)
 		    WNOHANG) == 0) {
 			(void)kill(-ev->cmd[i].pid, SIGKILL);
 			(void)kill(ev->cmd[i].pid, SIGKILL);
-			log_warnx("%s: alert_command for the %s at %.3f killed: "
-			    "bwprocs exits", ev->iface, ev->cmd[i].event,
-			    ev->cmd[i].ts);
+			log_warnx("%s: alert_command for the %s at %.3f "
+			    "killed: bwprocs exits", ev->iface,
+			    ev->cmd[i].event, ev->cmd[i].ts);
 		}
 	ct_close(ev->ct);
 	ev->ct = NULL;

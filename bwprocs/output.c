@@ -25,24 +25,27 @@
 #define MAX_LISTED	1000	/* process rows in one file */
 #define DUMP_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(15))
 
-static json_t *
-real(double v, double scale)
+/* v rounded to 1/scale; 0 when it is not finite. */
+json_t *
+out_real(double v, double scale)
 {
 	if (!isfinite(v))
 		v = 0;
 	return json_real(round(v * scale) / scale);
 }
 
-static json_t *
-bytes(uint64_t v)
+/* A count, held to what a JSON integer here can be. */
+json_t *
+out_bytes(uint64_t v)
 {
 	if (v > (uint64_t)INT64_MAX)
 		v = (uint64_t)INT64_MAX;
 	return json_integer((json_int_t)v);
 }
 
-static int
-set(json_t *o, const char *k, json_t *v)
+/* Set o's key k to v (taking it); nonzero when v or the set failed. */
+int
+out_set(json_t *o, const char *k, json_t *v)
 {
 	if (v == NULL)
 		return -1;
@@ -301,24 +304,25 @@ out_row_json(const struct row *r, double tx_bps, double rx_bps)
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	if (set(o, "kind", json_string(proc ? "process" : "unattributed")) ||
-	    set(o, "name", json_string(r->name ? r->name : "")) ||
-	    set(o, "pid", json_integer(proc ? r->pid : 0)) ||
-	    set(o, "uid", proc && r->uid >= 0 ? json_integer(r->uid) :
+	if (out_set(o, "kind", json_string(proc ? "process" :
+	    "unattributed")) ||
+	    out_set(o, "name", json_string(r->name ? r->name : "")) ||
+	    out_set(o, "pid", json_integer(proc ? r->pid : 0)) ||
+	    out_set(o, "uid", proc && r->uid >= 0 ? json_integer(r->uid) :
 	    json_null()) ||
-	    set(o, "user", json_string(proc && r->user ? r->user : "")) ||
-	    set(o, "exe", json_string(proc && r->exe ? r->exe : "")) ||
-	    set(o, "cmdline", json_string(proc && r->cmdline ? r->cmdline :
+	    out_set(o, "user", json_string(proc && r->user ? r->user : "")) ||
+	    out_set(o, "exe", json_string(proc && r->exe ? r->exe : "")) ||
+	    out_set(o, "cmdline", json_string(proc && r->cmdline ? r->cmdline :
 	    "")) ||
-	    set(o, "container", json_string(proc && r->container ?
+	    out_set(o, "container", json_string(proc && r->container ?
 	    r->container : "")) ||
-	    set(o, "tx_bps", real(tx_bps, 10)) ||
-	    set(o, "rx_bps", real(rx_bps, 10)) ||
-	    set(o, "tx_bytes", bytes(r->tx + r->itx)) ||
-	    set(o, "rx_bytes", bytes(r->rx + r->irx)) ||
-	    set(o, "inferred_bytes", bytes(r->inf + r->iinf)) ||
-	    set(o, "connections", json_integer(r->nconns)) ||
-	    set(o, "last_seen", real(r->last_seen, 1000))) {
+	    out_set(o, "tx_bps", out_real(tx_bps, 10)) ||
+	    out_set(o, "rx_bps", out_real(rx_bps, 10)) ||
+	    out_set(o, "tx_bytes", out_bytes(r->tx + r->itx)) ||
+	    out_set(o, "rx_bytes", out_bytes(r->rx + r->irx)) ||
+	    out_set(o, "inferred_bytes", out_bytes(r->inf + r->iinf)) ||
+	    out_set(o, "connections", json_integer(r->nconns)) ||
+	    out_set(o, "last_seen", out_real(r->last_seen, 1000))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -337,16 +341,16 @@ conn_json(const struct conn *c, double iv)
 	fmt_endp(rm, sizeof(rm), c->family, &c->b);
 	if ((o = json_object()) == NULL)
 		return NULL;
-	if (set(o, "proto", json_string(c->proto == 6 ? "tcp" : "udp")) ||
-	    set(o, "local", json_string(l)) ||
-	    set(o, "remote", json_string(rm)) ||
-	    set(o, "pid", json_integer(proc ? r->pid : 0)) ||
-	    set(o, "name", json_string(proc && r->name ? r->name : "")) ||
-	    set(o, "tx_bps", real((double)c->iout * 8 / iv, 10)) ||
-	    set(o, "rx_bps", real((double)c->iin * 8 / iv, 10)) ||
-	    set(o, "tx_bytes", bytes(c->out)) ||
-	    set(o, "rx_bytes", bytes(c->in)) ||
-	    set(o, "owner", json_string(r == NULL ? "[pending]" :
+	if (out_set(o, "proto", json_string(c->proto == 6 ? "tcp" : "udp")) ||
+	    out_set(o, "local", json_string(l)) ||
+	    out_set(o, "remote", json_string(rm)) ||
+	    out_set(o, "pid", json_integer(proc ? r->pid : 0)) ||
+	    out_set(o, "name", json_string(proc && r->name ? r->name : "")) ||
+	    out_set(o, "tx_bps", out_real((double)c->iout * 8 / iv, 10)) ||
+	    out_set(o, "rx_bps", out_real((double)c->iin * 8 / iv, 10)) ||
+	    out_set(o, "tx_bytes", out_bytes(c->out)) ||
+	    out_set(o, "rx_bytes", out_bytes(c->in)) ||
+	    out_set(o, "owner", json_string(r == NULL ? "[pending]" :
 	    r->name ? r->name : ""))) {
 		json_decref(o);
 		return NULL;
@@ -361,12 +365,12 @@ capture_json(const struct procs_out *po)
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	if (set(o, "packets", bytes(po->packets)) ||
-	    set(o, "bytes", bytes(po->cap_bytes)) ||
-	    set(o, "drops", bytes(po->drops)) ||
-	    set(o, "drops_interval", bytes(po->drops_interval)) ||
-	    set(o, "buffer_mb", json_integer(po->buffer_mb)) ||
-	    set(o, "state", json_string(po->state))) {
+	if (out_set(o, "packets", out_bytes(po->packets)) ||
+	    out_set(o, "bytes", out_bytes(po->cap_bytes)) ||
+	    out_set(o, "drops", out_bytes(po->drops)) ||
+	    out_set(o, "drops_interval", out_bytes(po->drops_interval)) ||
+	    out_set(o, "buffer_mb", json_integer(po->buffer_mb)) ||
+	    out_set(o, "state", json_string(po->state))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -428,34 +432,34 @@ out_procs(struct outfile *path, const struct procs_out *po,
 	if (po->if_bytes > 0) {
 		double cov = (double)attributed / (double)po->if_bytes;
 
-		v = real(cov > 1 ? 1 : cov, 10000);
+		v = out_real(cov > 1 ? 1 : cov, 10000);
 	} else
 		v = json_null();
-	if (set(doc, "version", json_integer(2)) ||
-	    set(doc, "iface", json_string(po->iface)) ||
-	    set(doc, "ts", real(po->ts, 1000)) ||
-	    set(doc, "interval_seconds", real(po->interval, 1000)) ||
-	    set(doc, "started", real(po->started, 1000)) ||
-	    set(doc, "rx_bps", po->rx_bps >= 0 ? real(po->rx_bps, 10) :
+	if (out_set(doc, "version", json_integer(2)) ||
+	    out_set(doc, "iface", json_string(po->iface)) ||
+	    out_set(doc, "ts", out_real(po->ts, 1000)) ||
+	    out_set(doc, "interval_seconds", out_real(po->interval, 1000)) ||
+	    out_set(doc, "started", out_real(po->started, 1000)) ||
+	    out_set(doc, "rx_bps", po->rx_bps >= 0 ? out_real(po->rx_bps, 10) :
 	    json_null()) ||
-	    set(doc, "tx_bps", po->tx_bps >= 0 ? real(po->tx_bps, 10) :
+	    out_set(doc, "tx_bps", po->tx_bps >= 0 ? out_real(po->tx_bps, 10) :
 	    json_null()) ||
-	    set(doc, "rx_bytes", bytes(po->rx_bytes)) ||
-	    set(doc, "tx_bytes", bytes(po->tx_bytes)) ||
-	    set(doc, "coverage", v) ||
-	    set(doc, "capture", capture_json(po)))
+	    out_set(doc, "rx_bytes", out_bytes(po->rx_bytes)) ||
+	    out_set(doc, "tx_bytes", out_bytes(po->tx_bytes)) ||
+	    out_set(doc, "coverage", v) ||
+	    out_set(doc, "capture", capture_json(po)))
 		goto fail;
 	v = procs;
 	procs = NULL;
-	if (set(doc, "processes", v))
+	if (out_set(doc, "processes", v))
 		goto fail;
 	if (nr > MAX_LISTED &&
-	    set(doc, "processes_omitted", json_integer((json_int_t)(nr -
+	    out_set(doc, "processes_omitted", json_integer((json_int_t)(nr -
 	    MAX_LISTED))))
 		goto fail;
 	v = conns;
 	conns = NULL;
-	if (set(doc, "connections", v))
+	if (out_set(doc, "connections", v))
 		goto fail;
 	rv = write_json(path, doc);
 	doc = NULL;
