@@ -184,22 +184,6 @@ counter_delta(const struct run *r, uint64_t prev, uint64_t cur,
 	return d;
 }
 
-/*
- * Make sure the file ends with a newline, so a torn line left by a
- * writer that died stays a line of its own instead of swallowing ours.
- */
-static int
-ends_torn(int fd, off_t size)
-{
-	char	c;
-
-	if (size == 0)
-		return 0;
-	if (pread(fd, &c, 1, size - 1) != 1)
-		return 0;
-	return c != '\n';
-}
-
 /* The last complete row's ts, or 0. */
 static int64_t
 last_row_ts(int fd)
@@ -345,7 +329,7 @@ sample(const struct run *r, const struct bw_netdev *dev)
 		return state_save(spath, &nst) == -1 ? -1 : 0;
 	}
 	n = snprintf(line, sizeof(line), "%s%lld,%.0f,%.0f,%llu,%llu,%.3f\n",
-	    ends_torn(fd, size) ? "\n" : "", (long long)ts,
+	    bw_ends_torn(fd, size) ? "\n" : "", (long long)ts,
 	    (double)rx * 8 / secs, (double)tx * 8 / secs,
 	    (unsigned long long)rx, (unsigned long long)tx, secs);
 	if (n < 0 || (size_t)n >= sizeof(line)) {

@@ -53,7 +53,7 @@ static off_t
 append(const char *path, const char *line, size_t len)
 {
 	struct stat	 st, pst;
-	char		 last, *buf = NULL;
+	char		*buf = NULL;
 	int		 fd = -1, tries, saved;
 	off_t		 size = -1;
 	size_t		 n;
@@ -86,8 +86,7 @@ append(const char *path, const char *line, size_t len)
 	if ((buf = malloc(len + 1)) == NULL)
 		goto fail;
 	n = 0;
-	if (st.st_size > 0 && (pread(fd, &last, 1, st.st_size - 1) != 1 ||
-	    last != '\n'))
+	if (bw_ends_torn(fd, st.st_size))
 		buf[n++] = '\n';
 	memcpy(buf + n, line, len);
 	n += len;

@@ -138,6 +138,22 @@ bw_append_fd(int fd, const char *line, size_t len)
 	return rv;
 }
 
+/*
+ * Whether a file of size bytes open on fd ends in a torn line (a writer
+ * died mid-line): its last byte is not a newline.  An appender then
+ * writes a newline first, so the fragment stays a line of its own
+ * instead of swallowing the new one.
+ */
+int
+bw_ends_torn(int fd, off_t size)
+{
+	char	c;
+
+	if (size <= 0 || pread(fd, &c, 1, size - 1) != 1)
+		return 0;
+	return c != '\n';
+}
+
 int
 bw_append_line(const char *path, const char *line, size_t len)
 {

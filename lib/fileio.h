@@ -22,6 +22,7 @@ int	bw_write_atomic(const char *, const void *, size_t);
 int	bw_write_atomic_sync(const char *, const void *, size_t, enum bw_sync);
 int	bw_append_line(const char *, const char *, size_t);
 int	bw_append_fd(int, const char *, size_t);
+int	bw_ends_torn(int, off_t);
 int	bw_read_fd(int, size_t, char **, size_t *);
 int	bw_read_file(const char *, size_t, char **, size_t *);
 int	bw_pread_all(int, void *, size_t, off_t, size_t *);
