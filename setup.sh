@@ -154,11 +154,15 @@ trap 'rm -f "$template"' EXIT
 cat >"$template" <<CONF
 # bwmon configuration: see bwmon.conf(5).  "key = value", # comments.
 
-# The interface bwhistory and bwtotal show when none is named.
+# The interface bwhistory, bwtotal, bwtop and the page show when none is named.
 iface = ${IFACE:-eth0}
 
-# What bwcollect samples (comma or space separated); default: all but lo.
+# What bwcollect samples (comma or space separated); default: all but lo
+# and ifaces_ignore.
 #ifaces = eth0
+
+# Container-side interfaces: not sampled unless named, never the default.
+#ifaces_ignore = veth*
 
 # Days of 5-minute history kept.
 #retention_days = 180

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "history.h"
 #include "netdev.h"
@@ -432,8 +433,10 @@ main(int argc, char *argv[])
 	struct run		 r;
 	struct bw_netdev	*devs;
 	const char		*copt = NULL, *dopt = NULL, *cpath;
-	const char		*names[BW_MAXIFACES];
-	int			 ch, i, ndev, bad, lockfd, status = 0;
+	const char		**names;
+	char			(*list)[BW_IFNAMSIZ];
+	size_t			 pos;
+	int			 ch, i, n, ndev, bad, lockfd, status = 0;
 
 	memset(&r, 0, sizeof(r));
 	while ((ch = getopt(argc, argv, "c:d:hVv")) != -1) {
@@ -458,8 +461,6 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > BW_MAXIFACES)
-		errx(2, "too many interfaces (at most %d)", BW_MAXIFACES);
 	for (i = 0; i < argc; i++)
 		if (!bw_ifname_valid(argv[i]))
 			errx(2, "bad interface name: %s", argv[i]);
@@ -486,12 +487,25 @@ main(int argc, char *argv[])
 		    bad, bad == 1 ? "" : "s");
 
 	if (argc > 0 || r.conf.nifaces > 0) {
-		for (i = 0; i < (argc > 0 ? argc : r.conf.nifaces); i++)
-			names[i] = argc > 0 ? argv[i] : r.conf.ifaces[i];
+		n = argc > 0 ? argc : r.conf.nifaces;
+		if ((names = calloc((size_t)n, sizeof(*names))) == NULL ||
+		    (list = calloc((size_t)n, sizeof(*list))) == NULL)
+			err(1, NULL);
+		pos = 0;
+		for (i = 0; i < n && (argc > 0 ||
+		    bw_conf_ifaces(&r.conf, &pos, list[i])); i++)
+			names[i] = argc > 0 ? argv[i] : list[i];
 		status = sample_named(&r, devs, ndev, names, i);
+		free(names);
+		free(list);
 	} else {
+		/*
+		 * Every interface but lo (bwprocs' business) and the
+		 * container-side ones of "ifaces_ignore".
+		 */
 		for (i = 0; i < ndev; i++)
 			if (strcmp(devs[i].name, "lo") != 0 &&
+			    !bw_iface_ignored(&r.conf, devs[i].name) &&
 			    sample(&r, &devs[i]) == -1)
 				status = 1;
 	}

@@ -7,6 +7,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -43,6 +44,7 @@ struct view {
 	const char		*iface;
 	const char		*range;
 	char			 ifbuf[BW_IFNAMSIZ];
+	int			 dirfd;
 	char			 path[PATHMAX];	/* bw_<iface>.csv */
 	int64_t			 secs;		/* 0: all */
 	struct bw_hist		 h;		/* "all": its rows */
@@ -101,41 +103,38 @@ utf8_locale(void)
 
 /* Say which interfaces do have history, for a name that has none. */
 static void __attribute__((noreturn))
-no_history(const char *dir, const char *iface)
+no_history(const struct view *v)
 {
-	char	names[BW_MAXIFACES][BW_IFNAMSIZ], list[BW_MAXIFACES *
-		    (BW_IFNAMSIZ + 2)];
-	size_t	len = 0;
-	int	n, i;
+	struct bw_ifaces	l;
+	char			list[1024];
 
-	if ((n = bw_data_ifaces(dir, names, BW_MAXIFACES)) <= 0)
+	if (bw_ifaces_scan(v->dirfd, &l) == -1 ||
+	    bw_ifaces_count(&l, BW_KIND_BIT(BW_HISTORY)) == 0)
 		errx(1, "no history for %s in %s yet: bwcollect writes "
 		    "bw_%s.csv every 5 minutes from cron (its first run "
-		    "only primes the counters)", iface, dir, iface);
-	/* Fits: at most BW_MAXIFACES names of BW_IFNAMSIZ - 1 bytes. */
-	list[0] = '\0';
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len,
-		    "%s%s", i > 0 ? ", " : "", names[i]);
+		    "only primes the counters)", v->iface, v->dir, v->iface);
+	(void)bw_ifaces_list(&l, BW_KIND_BIT(BW_HISTORY), list, sizeof(list));
+	bw_ifaces_free(&l);
 	errx(1, "no history for %s in %s (interfaces with history: %s)",
-	    iface, dir, list);
+	    v->iface, v->dir, list);
 }
 
 /* How many log records fall in the range; -1 when there is no log. */
 static long long
-count_events(const struct view *v, const char *prefix, const char *event)
+count_events(const struct view *v, enum bw_kind k, const char *event)
 {
-	char			path[PATHMAX];
 	struct bw_evcount	c;
+	char			path[PATHMAX];
 
-	if (bw_path(path, sizeof(path), v->dir, prefix, v->iface,
-	    ".jsonl") == -1) {
-		warn("%s/%s%s.jsonl", v->dir, prefix, v->iface);
-		return -1;
-	}
-	if (bw_events_count(path, event, v->from, v->to, &c) == -1) {
-		if (errno != ENOENT)
+	if (bw_events_count(v->dirfd, k, v->iface, event, v->from, v->to,
+	    &c) == -1) {
+		if (errno != ENOENT) {
+			if (bw_kind_path(path, sizeof(path), v->dir, k,
+			    v->iface) == -1)
+				(void)snprintf(path, sizeof(path), "%s",
+				    v->dir);
 			warn("%s", path);
+		}
 		return -1;
 	}
 	return (long long)c.n;
@@ -409,7 +408,6 @@ static void
 load(struct view *v, const char *cflag, const char *dflag)
 {
 	struct bw_conf	 conf;
-	struct stat	 sb;
 	const char	*path, *env;
 
 	bw_conf_init(&conf);
@@ -420,14 +418,15 @@ load(struct view *v, const char *cflag, const char *dflag)
 		warn("%s", path);
 
 	v->dir = bw_datadir(dflag);
-	if (stat(v->dir, &sb) == -1) {
+	if ((v->dirfd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
 		if (errno == ENOENT)
 			errx(1, "%s: no such data directory (bwcollect "
 			    "creates it; see -d)", v->dir);
+		if (errno == ENOTDIR)
+			errx(1, "%s: not a directory", v->dir);
 		err(1, "%s", v->dir);
 	}
-	if (!S_ISDIR(sb.st_mode))
-		errx(1, "%s: not a directory", v->dir);
 	if (v->iface == NULL) {
 		if (bw_default_iface(v->dir, &conf, v->ifbuf,
 		    sizeof(v->ifbuf)) == -1) {
@@ -440,14 +439,16 @@ load(struct view *v, const char *cflag, const char *dflag)
 		}
 		v->iface = v->ifbuf;
 	}
-	if (bw_path(v->path, sizeof(v->path), v->dir, "bw_", v->iface,
-	    ".csv") == -1)
+	if (bw_kind_path(v->path, sizeof(v->path), v->dir, BW_HISTORY,
+	    v->iface) == -1)
 		err(1, "%s", v->dir);
 	/* "all" spans the rows: read them; a range ending now needs none. */
-	if ((v->secs > 0 ? bw_read_file(v->path, BW_HIST_MAX, &v->text,
-	    &v->len) : bw_hist_read(v->path, &v->h)) == -1) {
+	if ((v->secs > 0 ? bw_hist_text(v->dirfd, v->iface, &v->text,
+	    &v->len) : bw_hist_load(v->dirfd, v->iface, &v->h)) == -1) {
 		if (errno == ENOENT)
-			no_history(v->dir, v->iface);
+			no_history(v);
+		if (errno == EINVAL)
+			errx(1, "%s: not a regular file", v->path);
 		err(1, "%s", v->path);
 	}
 }
@@ -520,8 +521,8 @@ main(int argc, char *argv[])
 
 	load(&v, cflag, dflag);
 	set_range(&v);
-	v.spikes = count_events(&v, "spikes_", NULL);
-	v.alerts = count_events(&v, "alerts_", "FIRED");
+	v.spikes = count_events(&v, BW_SPIKES, NULL);
+	v.alerts = count_events(&v, BW_ALERTS, "FIRED");
 
 	switch (fmt) {
 	case JSON:

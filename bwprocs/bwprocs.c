@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bwprocs.h"
+#include "datadir.h"
 #include "log.h"
 #include "netdev.h"
 
@@ -845,10 +846,10 @@ main(int argc, char *argv[])
 	log_init("bwprocs", 1, verbose);
 	(void)load_conf(&b, 0);
 
-	if (bw_path(b.procs_path, sizeof(b.procs_path), b.datadir, "procs_",
-	    b.iface, ".json") == -1 ||
-	    bw_path(b.live_path, sizeof(b.live_path), b.datadir, "live_",
-	    b.iface, ".json") == -1)
+	if (bw_kind_path(b.procs_path, sizeof(b.procs_path), b.datadir,
+	    BW_PROCS, b.iface) == -1 ||
+	    bw_kind_path(b.live_path, sizeof(b.live_path), b.datadir,
+	    BW_LIVE, b.iface) == -1)
 		errx(1, "%s: data directory path too long", b.datadir);
 	if (out_file_init(&b.procs_out, b.procs_path) == -1 ||
 	    out_file_init(&b.live_out, b.live_path) == -1)

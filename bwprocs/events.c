@@ -29,105 +29,18 @@
 
 #include "bwprocs.h"
 #include "ct.h"
+#include "datadir.h"
+#include "events.h"
 #include "fileio.h"
 #include "log.h"
 #include "netdev.h"
 
 #define CT_RECHECK	60.0	/* seconds between conntrack status checks */
 #define TRIM_EVERY	86400.0	/* seconds between retention trims */
-#define RESUME_TAIL	(256 << 10)	/* bytes read back for an open alert */
-#define TRIM_MAX	((size_t)1 << 32)	/* largest file trimmed */
 
 static void	reap(struct events *, double);
 
 /* ---- the files ---- */
-
-/*
- * Append a line (it ends in '\n') under flock(2).  A file whose last
- * byte is not a newline ends in a line torn by a crash: a newline first
- * keeps the fragment a line of its own.  The file may have been replaced
- * by a trim while we waited for the lock: then we append to the new one.
- * Returns the file's size after, or -1.
- */
-static off_t
-append(const char *path, const char *line, size_t len)
-{
-	struct stat	 st, pst;
-	char		*buf = NULL;
-	int		 fd = -1, tries, saved;
-	off_t		 size = -1;
-	size_t		 n;
-
-	for (tries = 0; tries < 5; tries++) {
-		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
-		    O_NOFOLLOW | O_NONBLOCK, 0644);
-		if (fd == -1)
-			return -1;
-		if (fstat(fd, &st) == -1)
-			goto fail;
-		if (!S_ISREG(st.st_mode)) {
-			errno = EINVAL;
-			goto fail;
-		}
-		if (flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1)
-			goto fail;
-		if (stat(path, &pst) == 0 && pst.st_ino == st.st_ino &&
-		    pst.st_dev == st.st_dev)
-			break;
-		(void)close(fd);
-		fd = -1;
-	}
-	if (fd == -1) {
-		errno = EAGAIN;
-		return -1;
-	}
-	if (st.st_size == 0)
-		(void)fchmod(fd, 0644);	/* readers are the web server's */
-	if ((buf = malloc(len + 1)) == NULL)
-		goto fail;
-	n = 0;
-	if (bw_ends_torn(fd, st.st_size))
-		buf[n++] = '\n';
-	memcpy(buf + n, line, len);
-	n += len;
-	if (bw_write_all(fd, buf, n) == -1 || fdatasync(fd) == -1) {
-		/* A short write must not leave half a line. */
-		saved = errno;
-		(void)ftruncate(fd, st.st_size);
-		errno = saved;
-		goto fail;
-	}
-	size = st.st_size + (off_t)n;
-fail:
-	saved = errno;
-	free(buf);
-	(void)close(fd);
-	errno = saved;
-	return size;
-}
-
-/*
- * Open an existing log to read: never blocks (a FIFO planted there) and
- * refuses what is not a regular file (EINVAL) or a symbolic link.
- */
-static int
-open_log(const char *path)
-{
-	struct stat	st;
-	int		fd, flags;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
-		(void)close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	return fd;
-}
 
 /* Say what went wrong with a log, in words for the usual cases. */
 static void
@@ -139,89 +52,15 @@ log_file_error(const char *path, const char *what)
 		log_warn("%s: %s", path, what);
 }
 
-/* The "ts" of a record line, or -1. */
-static double
-line_ts(const char *p, const char *end)
+static void
+trim_one(const char *path, double cutoff, size_t cap)
 {
-	const char	*k;
-	char		 num[40];
-	size_t		 n;
+	size_t	dropped;
 
-	for (k = p; k + 5 < end; k++) {
-		if (memcmp(k, "\"ts\"", 4) != 0)
-			continue;
-		k += 4;
-		while (k < end && (*k == ' ' || *k == '\t'))
-			k++;
-		if (k == end || *k != ':')
-			return -1;
-		k++;
-		while (k < end && (*k == ' ' || *k == '\t'))
-			k++;
-		for (n = 0; k + n < end && n < sizeof(num) - 1 &&
-		    strchr("0123456789.eE+-", k[n]) != NULL; n++)
-			num[n] = k[n];
-		num[n] = '\0';
-		return n > 0 ? strtod(num, NULL) : -1;
-	}
-	return -1;
-}
-
-/*
- * Drop the records older than cutoff and, while the file is larger than
- * cap, the oldest, down to three quarters of it.  Lines without a
- * readable "ts" stay (they are not ours to judge), except to the cap.
- * The file is replaced atomically, under its lock.
- */
-static int
-trim(const char *path, double cutoff, size_t cap)
-{
-	char		*buf = NULL, *out = NULL, *p, *e, *nl;
-	size_t		 len, olen = 0, dropped = 0, skip;
-	int		 fd, rv = -1, saved;
-	double		 ts;
-
-	if ((fd = open_log(path)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (flock(fd, LOCK_EX) == -1 ||
-	    bw_read_fd(fd, TRIM_MAX, &buf, &len) == -1)
-		goto done;
-	if ((out = malloc(len + 1)) == NULL)
-		goto done;
-	for (p = buf, e = buf + len; p < e; p = nl) {
-		nl = memchr(p, '\n', (size_t)(e - p));
-		nl = nl != NULL ? nl + 1 : e;
-		ts = line_ts(p, nl);
-		if (ts >= 0 && ts < cutoff) {
-			dropped++;
-			continue;
-		}
-		memcpy(out + olen, p, (size_t)(nl - p));
-		olen += (size_t)(nl - p);
-	}
-	if (olen > cap) {
-		/* The oldest go: cut at a line start. */
-		skip = olen - cap / 4 * 3;
-		p = memchr(out + skip - 1, '\n', olen - skip + 1);
-		skip = p != NULL ? (size_t)(p + 1 - out) : olen;
-		memmove(out, out + skip, olen - skip);
-		olen -= skip;
-		dropped++;
-	}
-	if (dropped == 0) {
-		rv = 0;
-		goto done;
-	}
-	rv = bw_write_atomic_sync(path, out, olen, BW_SYNC_ALL);
-	if (rv == 0)
-		log_info("%s: trimmed to %zu bytes", path, olen);
-done:
-	saved = errno;
-	free(buf);
-	free(out);
-	(void)close(fd);
-	errno = saved;
-	return rv;
+	if (bw_events_trim(path, cutoff, cap, &dropped) == -1)
+		log_file_error(path, "not trimmed");
+	else if (dropped > 0)
+		log_info("%s: trimmed by %zu bytes", path, dropped);
 }
 
 static void
@@ -231,82 +70,32 @@ trim_both(struct events *ev)
 	    (double)ev->conf->events_retention_days * 86400;
 	size_t	cap = (size_t)ev->conf->events_max_mb << 20;
 
-	if (trim(ev->spikes_path, cutoff, cap) == -1)
-		log_file_error(ev->spikes_path, "not trimmed");
-	if (trim(ev->alerts_path, cutoff, cap) == -1)
-		log_file_error(ev->alerts_path, "not trimmed");
+	trim_one(ev->spikes_path, cutoff, cap);
+	trim_one(ev->alerts_path, cutoff, cap);
 }
 
 /*
  * After a restart (even from SIGKILL), an alert whose FIRED is the last
  * record of the file is still open: it must clear, not fire again.
  */
-/*
- * The last complete record of text[0..len): 1 and *recp when one parses,
- * 0 when none does.
- */
-static int
-last_record(char *text, size_t len, json_t **recp)
-{
-	char	*end = text + len, *p;
-	json_t	*j;
-
-	/* A torn last fragment (no newline) is not a record. */
-	while (end > text && end[-1] != '\n')
-		end--;
-	while (end > text) {
-		for (p = end - 1; p > text && p[-1] != '\n'; p--)
-			;
-		j = json_loadb(p, (size_t)(end - p), 0, NULL);
-		end = p;
-		if (j != NULL && json_is_object(j)) {
-			*recp = j;
-			return 1;
-		}
-		json_decref(j);
-	}
-	return 0;
-}
-
-/*
- * After a restart (even from SIGKILL), an alert whose FIRED is the last
- * record of the file is still open: it must clear, not fire again.  The
- * file's tail is read first; when no record parses there (a huge torn
- * line), the whole file.
- */
 static void
 resume(struct events *ev)
 {
-	char		*buf = NULL;
-	size_t		 len;
-	int		 fd, found = 0;
-	json_t		*j = NULL, *v;
+	json_t		*j, *v;
 	const char	*event;
-	struct stat	 st;
 
-	if ((fd = open_log(ev->alerts_path)) == -1) {
+	if (bw_events_last(ev->alerts_path, &j) == -1) {
 		if (errno != ENOENT)
 			log_file_error(ev->alerts_path, "cannot tell whether "
 			    "an alert is open");
 		return;
 	}
-	if (fstat(fd, &st) == 0 && (buf = malloc(RESUME_TAIL + 1)) != NULL &&
-	    bw_read_tail(fd, RESUME_TAIL, buf, &len) == 0)
-		found = last_record(buf, len, &j);
-	free(buf);
-	buf = NULL;
-	if (!found && st.st_size > RESUME_TAIL && lseek(fd, 0, SEEK_SET) == 0 &&
-	    bw_read_fd(fd, TRIM_MAX, &buf, &len) == 0)
-		found = last_record(buf, len, &j);
-	free(buf);
-	(void)close(fd);
-	if (!found)
+	if (j == NULL)
 		return;
 	event = json_string_value(json_object_get(j, "event"));
-	if (event != NULL && strcmp(event, "FIRED") == 0 &&
-	    json_is_number(v = json_object_get(j, "ts"))) {
+	if (event != NULL && strcmp(event, "FIRED") == 0) {
 		ev->open = 1;
-		ev->fired_at = json_number_value(v);
+		ev->fired_at = json_number_value(json_object_get(j, "ts"));
 		v = json_object_get(j, "peak_bps_in_window");
 		ev->peak = json_is_number(v) ? json_number_value(v) : 0;
 		log_info("%s: alert open since %.0f (the last record of %s): "
@@ -712,7 +501,7 @@ emit(struct events *ev, const char *path, const char *event, json_t *rec,
 		return -1;
 	len = strlen(s);
 	s[len++] = '\n';	/* json_dumps's NUL becomes the newline */
-	if ((size = append(path, s, len)) == -1)
+	if ((size = bw_events_append(path, s, len)) == -1)
 		(void)snprintf(why, whysize, "%s", errno == EINVAL ||
 		    errno == ELOOP ? "not a regular file" : strerror(errno));
 	else if ((size_t)size > (size_t)ev->conf->events_max_mb << 20)
@@ -980,10 +769,10 @@ ev_init(struct events *ev, const char *datadir, const char *iface,
 	ev->iface = iface;
 	ev->conf = conf;
 	ev->ct_logged = -1;
-	if (bw_path(ev->spikes_path, sizeof(ev->spikes_path), datadir,
-	    "spikes_", iface, ".jsonl") == -1 ||
-	    bw_path(ev->alerts_path, sizeof(ev->alerts_path), datadir,
-	    "alerts_", iface, ".jsonl") == -1)
+	if (bw_kind_path(ev->spikes_path, sizeof(ev->spikes_path), datadir,
+	    BW_SPIKES, iface) == -1 ||
+	    bw_kind_path(ev->alerts_path, sizeof(ev->alerts_path), datadir,
+	    BW_ALERTS, iface) == -1)
 		return -1;
 	if ((ev->ct = ct_open()) == NULL)
 		return -1;

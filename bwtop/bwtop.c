@@ -106,9 +106,11 @@ no_iface(struct top *t, const char *iface)
 }
 
 /*
- * Without -i: the configured interface, else the default route's, else
- * the first with bwprocs data, else the first in net/dev but lo.  NULL
- * when there is no interface at all.
+ * Without -i: the interface every tool picks by default (the configured
+ * one, else one bwprocs runs for, else the default route's with data,
+ * ...: bw_default_iface()), else, when the data directory has none, the
+ * default route's, else the first in net/dev but lo.  NULL when there is
+ * no interface at all.
  */
 static const char *
 pick_iface(const struct top *t, const char *opt, const struct bw_conf *c,
@@ -118,14 +120,11 @@ pick_iface(const struct top *t, const char *opt, const struct bw_conf *c,
 
 	if (opt != NULL)
 		return opt;
-	if (c->iface[0] != '\0')
-		return c->iface;
+	if (bw_default_iface(t->dir, c, buf, size) == 0)
+		return buf;
 	if (bw_route_iface(t->procdir, buf, size) == 0 &&
 	    top_ifstat(t, buf) != NULL)
 		return buf;
-	for (i = 0; i < t->nifs; i++)
-		if (t->ifs[i].has_files)
-			return t->ifs[i].name;
 	for (i = 0; i < t->nifs; i++)
 		if (t->ifs[i].in_netdev && strcmp(t->ifs[i].name, "lo") != 0)
 			return t->ifs[i].name;

@@ -5,8 +5,8 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bwtop.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "netdev.h"
@@ -225,37 +226,22 @@ changed(const char *path, struct fstamp *fs, int reg)
 static void
 scan_dir(struct top *t)
 {
-	struct dirent	*de;
-	struct ifstat	*s;
-	DIR		*d;
-	char		 name[BW_IFNAMSIZ + 16];
-	const char	*p;
-	size_t		 len, k, pre;
+	struct bw_ifaces	 l;
+	struct ifstat		*s;
+	size_t			 k;
 
 	if (changed(t->dir, &t->dir_st, 0) == 0)
 		return;
 	for (k = 0; k < t->nifs; k++)
 		t->ifs[k].has_files = 0;
-	if ((d = opendir(t->dir)) == NULL)
+	if (bw_ifaces_load(t->dir, &l) == -1)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		p = de->d_name;
-		len = strlen(p);
-		if (strncmp(p, "live_", 5) == 0)
-			pre = 5;
-		else if (strncmp(p, "procs_", 6) == 0)
-			pre = 6;
-		else
-			continue;
-		if (len <= pre + 5 || len - pre - 5 >= sizeof(name) ||
-		    strcmp(p + len - 5, ".json") != 0)
-			continue;
-		memcpy(name, p + pre, len - pre - 5);
-		name[len - pre - 5] = '\0';
-		if (bw_ifname_valid(name) && (s = if_add(t, name)) != NULL)
+	for (k = 0; k < l.n; k++)
+		if ((l.v[k].kinds & (BW_KIND_BIT(BW_LIVE) |
+		    BW_KIND_BIT(BW_PROCS))) &&
+		    (s = if_add(t, l.v[k].name)) != NULL)
 			s->has_files = 1;
-	}
-	(void)closedir(d);
+	bw_ifaces_free(&l);
 }
 
 /* What went wrong reading a file, without its name. */
@@ -312,7 +298,7 @@ read_live(struct top *t)
 	int		r;
 
 	memset(&e, 0, sizeof(e));
-	if (bw_path(path, sizeof(path), t->dir, "live_", t->iface, ".json") ==
+	if (bw_kind_path(path, sizeof(path), t->dir, BW_LIVE, t->iface) ==
 	    -1 || (r = changed(path, &t->live_st, 1)) == -1) {
 		t->live_loaded = 0;
 		t->live_state = errno == ENOENT ? FS_MISSING : FS_ERROR;
@@ -342,8 +328,8 @@ read_procs(struct top *t)
 	int		r;
 
 	memset(&e, 0, sizeof(e));
-	if (bw_path(t->procs_path, sizeof(t->procs_path), t->dir, "procs_",
-	    t->iface, ".json") == -1 ||
+	if (bw_kind_path(t->procs_path, sizeof(t->procs_path), t->dir,
+	    BW_PROCS, t->iface) == -1 ||
 	    (r = changed(t->procs_path, &t->procs_st, 1)) == -1) {
 		bw_procs_free(&t->procs);
 		t->procs_loaded = 0;
@@ -721,16 +707,17 @@ top_sort_conns(const struct top *t, enum sortkey key, int cumulative,
 }
 
 /*
- * Whether bwprocs runs for an interface, judged by its procs file's
- * modification time (the current interface uses what was read).
+ * Whether bwprocs runs for an interface, by the one rule of
+ * bw_procs_status() (the current interface uses what was read).
  */
 const char *
 top_bwprocs_state(const struct top *t, const char *iface, char *buf,
     size_t size)
 {
-	struct stat	st;
-	char		path[4096], age[32];
-	double		mt;
+	char	age[32];
+	double	mt;
+	int	fd;
+	enum bw_bwprocs st;
 
 	if (strcmp(iface, t->iface) == 0) {
 		switch (t->procs_state) {
@@ -745,12 +732,21 @@ top_bwprocs_state(const struct top *t, const char *iface, char *buf,
 			goto stale;
 		}
 	}
-	if (bw_path(path, sizeof(path), t->dir, "procs_", iface, ".json") ==
-	    -1 || lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+	if ((fd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return "-";
-	mt = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
-	if (t->now - mt <= BW_PROCS_STALE * 2)
+	st = bw_procs_status(fd, iface, t->now, &mt);
+	(void)close(fd);
+	switch (st) {
+	case BW_BWPROCS_RUNNING:
 		return "running";
+	case BW_BWPROCS_ABSENT:
+		return "-";
+	case BW_BWPROCS_BAD:
+		return "bad file";
+	case BW_BWPROCS_STALE:
+		mt = t->now - mt;	/* the time it was written */
+		break;
+	}
 stale:
 	(void)snprintf(buf, size, "stopped %s ago",
 	    text_age(age, sizeof(age), t->now - mt));

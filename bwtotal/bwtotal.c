@@ -25,6 +25,7 @@
 #include "fileio.h"
 #include "fmt.h"
 #include "history.h"
+#include "logfile.h"
 #include "totals.h"
 #include "totjson.h"
 #include "util.h"
@@ -181,21 +182,15 @@ load_conf(const char *opt, struct bw_conf *conf)
 static void __attribute__((noreturn))
 no_history(const char *dir, const char *iface)
 {
-	char	names[BW_MAXIFACES][BW_IFNAMSIZ];
-	char	list[BW_MAXIFACES * (BW_IFNAMSIZ + 2)];
-	size_t	len = 0;
-	int	n, i;
+	struct bw_ifaces	l;
+	char			list[1024];
 
-	list[0] = '\0';
-	n = bw_data_ifaces(dir, names, BW_MAXIFACES);
-	for (i = 0; i < n; i++) {
-		(void)snprintf(list + len, sizeof(list) - len, "%s%s",
-		    i > 0 ? ", " : "", names[i]);
-		len = strlen(list);
-	}
-	if (n <= 0)
+	if (bw_ifaces_load(dir, &l) == -1 ||
+	    bw_ifaces_count(&l, BW_KIND_BIT(BW_HISTORY)) == 0)
 		errx(1, "no history for interface %s in %s (no interface "
 		    "has any yet)", iface, dir);
+	(void)bw_ifaces_list(&l, BW_KIND_BIT(BW_HISTORY), list, sizeof(list));
+	bw_ifaces_free(&l);
 	errx(1, "no history for interface %s in %s (interfaces with data: "
 	    "%s)", iface, dir, list);
 }
@@ -206,7 +201,7 @@ read_hist(const char *dir, const char *iface, struct bw_hist *h)
 {
 	char	path[4096];
 
-	if (bw_path(path, sizeof(path), dir, "bw_", iface, ".csv") == -1)
+	if (bw_kind_path(path, sizeof(path), dir, BW_HISTORY, iface) == -1)
 		return -1;
 	return bw_hist_read(path, h);
 }
@@ -303,48 +298,17 @@ show(const struct opts *o, const char *dir, const char *iface, int msd,
 	bw_hist_free(&h);
 }
 
-static const char *
-log_name(enum bw_period p)
+static enum bw_dirfile
+log_file(enum bw_period p)
 {
 	switch (p) {
-	case BW_PERIOD_DAY:
-		return "daily_totals.log";
 	case BW_PERIOD_WEEK:
-		return "weekly_totals.log";
+		return BW_TOTALS_WEEKLY;
 	case BW_PERIOD_MONTH:
-		return "monthly_totals.log";
+		return BW_TOTALS_MONTHLY;
+	default:
+		return BW_TOTALS_DAILY;
 	}
-	return "totals.log";
-}
-
-/*
- * Open the log for reading and appending.  A new one gets mode 0644
- * whatever the umask, since the web side reads it as another user.
- */
-static int
-open_log(const char *path, int *created)
-{
-	int	fd, tries;
-
-	*created = 0;
-	for (tries = 0; tries < 10; tries++) {
-		fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-		if (fd != -1 || errno != ENOENT)
-			return fd;
-		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL |
-		    O_CLOEXEC | O_NOFOLLOW, 0644);
-		if (fd != -1) {
-			if (fchmod(fd, 0644) == -1) {
-				(void)close(fd);
-				return -1;
-			}
-			*created = 1;
-			return fd;
-		}
-		if (errno != EEXIST)
-			return -1;
-	}
-	return -1;
 }
 
 /* A line --append may log, and what became of it. */
@@ -440,68 +404,54 @@ mark_present(const char *buf, size_t len, struct logline *l, size_t n,
 /*
  * Append to the log at path, in order, each of l[0 .. n-1] that it does
  * not hold yet, marking them LINE_PRESENT or LINE_APPENDED.  The lock is
- * held from the search to the last write, so runs at the same time
- * append each line once between them.  Each line is one write(2), and a
- * torn last line (a writer died) is ended by the first, so ours stay
- * whole.  Returns 0, or -1 with errno (the lines marked LINE_APPENDED
- * are in the log all the same).
+ * held from the search to the write, so runs at the same time append
+ * each line once between them.  The new lines go in one write through
+ * the one appender, which ends a torn last line first and takes back a
+ * write that failed, so no half line is left.  Returns 0, or -1 with
+ * errno (and then no line is LINE_APPENDED).
  */
 static int
 log_append(const char *path, struct logline *l, size_t n)
 {
-	struct stat	  st;
+	struct bw_log	  lg;
 	struct logline	**sorted = NULL;
-	char		 *buf = NULL, nlline[LINE_MAX_LEN + 1];
-	const char	 *w;
-	size_t		  len = 0, wlen, i;
-	int		  fd, rv = -1, saved, torn, created, wrote = 0;
+	char		 *buf = NULL, *out = NULL;
+	size_t		  len = 0, olen = 0, i;
+	int		  rv = -1, saved;
 
-	if ((fd = open_log(path, &created)) == -1)
+	if (bw_log_open(path, &lg) == -1)
 		return -1;
-	while (flock(fd, LOCK_EX) == -1)
-		if (errno != EINTR)
-			goto done;
-	if (fstat(fd, &st) == -1)
-		goto done;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto done;
-	}
-	if (st.st_size > LOG_MAX) {
+	if (lg.size > LOG_MAX) {
 		errno = EFBIG;
 		goto done;
 	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL ||
+	if ((buf = malloc((size_t)lg.size + 1)) == NULL ||
 	    (sorted = calloc(n, sizeof(*sorted))) == NULL ||
-	    bw_pread_all(fd, buf, (size_t)st.st_size, 0, &len) == -1)
+	    (out = malloc(n * LINE_MAX_LEN)) == NULL ||
+	    bw_pread_all(lg.fd, buf, (size_t)lg.size, 0, &len) == -1)
 		goto done;
-	torn = mark_present(buf, len, l, n, sorted);
+	(void)mark_present(buf, len, l, n, sorted);
 	for (i = 0; i < n; i++) {
 		if (l[i].state != LINE_NEW)
 			continue;
-		w = l[i].line;
-		wlen = l[i].len;
-		if (torn) {
-			nlline[0] = '\n';
-			memcpy(nlline + 1, l[i].line, l[i].len);
-			w = nlline;
-			wlen++;
-		}
-		if (bw_write_all(fd, w, wlen) == -1)
-			goto done;
-		l[i].state = LINE_APPENDED;
-		torn = 0;
-		wrote = 1;
+		memcpy(out + olen, l[i].line, l[i].len);
+		olen += l[i].len;
 	}
-	if (wrote && (fdatasync(fd) == -1 ||
-	    (created && bw_fsync_dir(path) == -1)))
-		goto done;
+	if (olen > 0) {
+		if (bw_log_write(&lg, out, olen) == -1 ||
+		    (lg.created && bw_fsync_dir(path) == -1))
+			goto done;
+		for (i = 0; i < n; i++)
+			if (l[i].state == LINE_NEW)
+				l[i].state = LINE_APPENDED;
+	}
 	rv = 0;
 done:
 	saved = errno;
 	free(sorted);
 	free(buf);
-	(void)close(fd);	/* drops the lock */
+	free(out);
+	bw_log_close(&lg);
 	errno = saved;
 	return rv;
 }
@@ -614,40 +564,48 @@ report_iface(const char *name, const struct ifacelog *il,
 static int
 append(const struct opts *o, const char *dir, int msd, int64_t now)
 {
-	char			 names[BW_MAXIFACES][BW_IFNAMSIZ];
+	struct bw_ifaces	 ifs;
 	char			 path[4096];
-	struct ifacelog		 il[BW_MAXIFACES];
+	struct ifacelog		*il;
 	struct logline		*l = NULL;
 	struct bw_total		*tot;
-	const char		*name = log_name(o->period);
-	size_t			 nl = 0, size = 0;
-	int			 n, i, rv = 0;
+	const char		*name = bw_dirfile_name(log_file(o->period));
+	size_t			 nl = 0, size = 0, n, i, k;
+	int			 rv = 0;
 
-	if (o->iface != NULL) {
-		(void)snprintf(names[0], sizeof(names[0]), "%s", o->iface);
+	memset(&ifs, 0, sizeof(ifs));
+	if (o->iface != NULL)
 		n = 1;
-	} else if ((n = bw_data_ifaces(dir, names, BW_MAXIFACES)) == -1)
+	else if (bw_ifaces_load(dir, &ifs) == -1)
 		err(1, "data directory %s", dir);
-	else if (n == 0)
+	else if ((n = bw_ifaces_count(&ifs, BW_KIND_BIT(BW_HISTORY))) == 0)
 		errx(1, "no interface has history in %s yet", dir);
-	if ((tot = calloc((size_t)o->count, sizeof(*tot))) == NULL)
+	if ((tot = calloc((size_t)o->count, sizeof(*tot))) == NULL ||
+	    (il = calloc(n, sizeof(*il))) == NULL)
 		err(1, NULL);
-	memset(il, 0, sizeof(il));
-	for (i = 0; i < n; i++) {
-		il[i].iface = names[i];
+	for (i = k = 0; i < n; k++) {
+		if (o->iface != NULL)
+			il[i].iface = o->iface;
+		else if (ifs.v[k].kinds & BW_KIND_BIT(BW_HISTORY))
+			il[i].iface = ifs.v[k].name;
+		else
+			continue;
 		if (collect_iface(o, dir, &il[i], msd, now, tot, &l, &nl,
 		    &size) == -1)
 			rv = -1;
+		i++;
 	}
 	free(tot);
-	if (nl > 0 && (bw_path(path, sizeof(path), dir, name, NULL,
-	    NULL) == -1 || log_append(path, l, nl) == -1)) {
+	if (nl > 0 && (bw_dirfile_path(path, sizeof(path), dir,
+	    log_file(o->period)) == -1 || log_append(path, l, nl) == -1)) {
 		warn("%s/%s", dir, name);
 		rv = -1;
 	}
 	for (i = 0; i < n; i++)
 		report_iface(name, &il[i], l);
+	free(il);
 	free(l);
+	bw_ifaces_free(&ifs);
 	return rv;
 }
 

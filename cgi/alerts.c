@@ -155,7 +155,6 @@ main(void)
 	struct log	 l;
 	struct alert	*a;
 	json_t		*arr, *doc;
-	char		 name[64];
 	const char	*range, *s;
 	double		 from, to, end;
 	size_t		 bad, i, nactive = 0;
@@ -173,9 +172,8 @@ main(void)
 	}
 	cgi_event_range(&c, secs, &from, &to);
 	memset(&l, 0, sizeof(l));
-	cgi_filename(name, sizeof(name), "alerts_", c.iface, ".jsonl");
-	if (cgi_jsonl(&c, name, record, &l, &bad) == -1)
-		cgi_file_fail(&c, name, errno, cgi_bwprocs_hint(&c));
+	if (cgi_jsonl(&c, BW_ALERTS, c.iface, record, &l, &bad) == -1)
+		cgi_file_fail(&c, BW_ALERTS, errno, cgi_bwprocs_hint(&c));
 	qsort(l.v, l.n, sizeof(*l.v), newest_first);
 	if ((arr = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");

@@ -296,42 +296,6 @@ conf_warn(const struct bw_error *e)
 	cgi_log("%s:%d: %s", e->file, e->line, e->text);
 }
 
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/*
- * The interface a data file is about, from "<prefix><iface><suffix>";
- * 0 when the name is not such a file.
- */
-static int
-file_iface(const char *file, char *name)
-{
-	static const struct {
-		const char	*prefix, *suffix;
-	} kinds[] = {
-		{ "bw_", ".csv" }, { "state_", ".json" }, { "live_", ".json" },
-		{ "procs_", ".json" }, { "spikes_", ".jsonl" },
-		{ "alerts_", ".jsonl" },
-	};
-	size_t	len = strlen(file), pl, sl, k;
-
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		pl = strlen(kinds[k].prefix);
-		sl = strlen(kinds[k].suffix);
-		if (len <= pl + sl || len - pl - sl >= BW_IFNAMSIZ ||
-		    strncmp(file, kinds[k].prefix, pl) != 0 ||
-		    strcmp(file + len - sl, kinds[k].suffix) != 0)
-			continue;
-		memcpy(name, file + pl, len - pl - sl);
-		name[len - pl - sl] = '\0';
-		return bw_ifname_valid(name);
-	}
-	return 0;
-}
-
 /*
  * The interfaces with data: a history, a bwcollect state, or bwprocs'
  * files, as regular files with a valid name (a symlink of that name is
@@ -341,32 +305,9 @@ file_iface(const char *file, char *name)
 static void
 list_ifaces(struct cgi *c)
 {
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 st;
-	char		 name[BW_IFNAMSIZ];
-	int		 fd, i, j;
-
-	c->nifaces = 0;
-	if ((fd = dup(c->dirfd)) == -1 || (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			(void)close(fd);
+	if (bw_ifaces_scan(c->dirfd, &c->ifs) == -1)
 		cgi_fail(c, 500, NULL, "cannot list the data directory: %s",
 		    strerror(errno));
-	}
-	while ((de = readdir(d)) != NULL && c->nifaces < BW_MAXIFACES) {
-		if (!file_iface(de->d_name, name) ||
-		    fstatat(c->dirfd, de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
-			continue;
-		(void)strcpy(c->ifaces[c->nifaces++], name);
-	}
-	(void)closedir(d);
-	qsort(c->ifaces, (size_t)c->nifaces, BW_IFNAMSIZ, cmp_name);
-	for (i = j = 0; i < c->nifaces; i++)
-		if (j == 0 || strcmp(c->ifaces[j - 1], c->ifaces[i]) != 0)
-			memmove(c->ifaces[j++], c->ifaces[i], BW_IFNAMSIZ);
-	c->nifaces = j;
 }
 
 /*
@@ -428,50 +369,21 @@ cgi_param(const struct cgi *c, const char *key)
 	return c->vals[k];
 }
 
-static int
-has_iface(const struct cgi *c, const char *name)
-{
-	int	i;
-
-	for (i = 0; i < c->nifaces; i++)
-		if (strcmp(c->ifaces[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-/* The interface tools show by default, as bw_default_iface() picks it. */
-static const char *
-default_iface(const struct cgi *c)
-{
-	char	route[BW_IFNAMSIZ];
-	int	i;
-
-	if (c->nifaces == 0)
-		return NULL;
-	if (c->conf.iface[0] != '\0' && has_iface(c, c->conf.iface))
-		return c->conf.iface;
-	if (bw_route_iface(bw_procdir(), route, sizeof(route)) == 0)
-		for (i = 0; i < c->nifaces; i++)
-			if (strcmp(c->ifaces[i], route) == 0)
-				return c->ifaces[i];
-	return c->ifaces[0];
-}
-
 /*
- * Set c->iface from the "iface" parameter, else the default interface.
- * It must be a valid name with history in the data directory: anything
- * else is a 400 that lists the interfaces there are.
+ * Set c->iface from the "iface" parameter, else the default interface
+ * (bw_pick_iface(): the same rule as the other tools).  A malformed name
+ * is a 400; a well-formed one without data a 404 that lists the
+ * interfaces there are.
  */
 void
 cgi_iface(struct cgi *c)
 {
 	const char	*s = cgi_param(c, "iface"), *def;
-	char		 list[BW_MAXIFACES * (BW_IFNAMSIZ + 2)];
-	size_t		 len = 0;
-	int		 i;
+	char		 list[2048];
 
 	if (s == NULL) {
-		if ((def = default_iface(c)) == NULL)
+		if ((def = bw_pick_iface(c->dirfd, &c->ifs, &c->conf,
+		    c->now)) == NULL)
 			cgi_fail(c, 404, START_HINT,
 			    "no interface has history yet");
 		(void)strcpy(c->iface, def);
@@ -479,18 +391,15 @@ cgi_iface(struct cgi *c)
 	}
 	if (!bw_ifname_valid(s))
 		cgi_fail(c, 400, NULL, "bad interface name");
-	if (has_iface(c, s)) {
+	if (bw_ifaces_find(&c->ifs, s) != NULL) {
 		(void)strcpy(c->iface, s);
 		return;
 	}
-	list[0] = '\0';
-	for (i = 0; i < c->nifaces; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len,
-		    "%s%s", i > 0 ? ", " : "", c->ifaces[i]);
-	if (c->nifaces == 0)
-		cgi_fail(c, 400, START_HINT, "no data for that interface "
+	if (c->ifs.n == 0)
+		cgi_fail(c, 404, START_HINT, "no data for that interface "
 		    "(no interface has any yet)");
-	cgi_fail(c, 400, NULL, "no data for that interface (interfaces "
+	(void)bw_ifaces_list(&c->ifs, ~0u, list, sizeof(list));
+	cgi_fail(c, 404, NULL, "no data for that interface (interfaces "
 	    "with data: %s)", list);
 }
 
@@ -551,40 +460,19 @@ cgi_event_range(const struct cgi *c, int64_t secs, double *from, double *to)
 	}
 }
 
-void
-cgi_filename(char *buf, size_t size, const char *prefix, const char *iface,
-    const char *suffix)
-{
-	if ((size_t)snprintf(buf, size, "%s%s%s", prefix, iface, suffix) >=
-	    size)
-		buf[0] = '\0';	/* cannot happen: names are short */
-}
-
 /*
  * Open a file of the data directory for reading: never through a symlink
- * (ELOOP), and only a regular file (EINVAL otherwise; O_NONBLOCK keeps a
- * planted FIFO from hanging the open).
+ * (ELOOP), and only a regular file (EINVAL otherwise; a planted FIFO
+ * does not hang the open).
  */
 int
-cgi_open(const struct cgi *c, const char *name)
+cgi_open(const struct cgi *c, enum bw_kind k, const char *iface)
 {
-	struct stat	st;
-	int		fd;
+	char	name[64];
 
-	if (name[0] == '\0' || strchr(name, '/') != NULL) {
-		errno = EINVAL;
+	if (bw_kind_file(name, sizeof(name), k, iface) == -1)
 		return -1;
-	}
-	fd = openat(c->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK | O_NOCTTY);
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		(void)close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	return fd;
+	return bw_data_open(c->dirfd, name);
 }
 
 /*
@@ -592,12 +480,14 @@ cgi_open(const struct cgi *c, const char *name)
  * -1 with ENOENT when absent, ELOOP or EINVAL when it is something else.
  */
 int
-cgi_stat(const struct cgi *c, const char *name, int64_t *size,
-    int64_t *mtime)
+cgi_stat(const struct cgi *c, enum bw_kind k, const char *iface,
+    int64_t *size, int64_t *mtime)
 {
 	struct stat	st;
+	char		name[64];
 
-	if (fstatat(c->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
+	    fstatat(c->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
 	if (S_ISLNK(st.st_mode)) {
 		errno = ELOOP;
@@ -616,12 +506,12 @@ cgi_stat(const struct cgi *c, const char *name, int64_t *size,
 
 /* Read a whole regular file of the data directory (at most max bytes). */
 int
-cgi_read(const struct cgi *c, const char *name, size_t max, char **bufp,
-    size_t *lenp)
+cgi_read(const struct cgi *c, enum bw_kind k, const char *iface,
+    size_t max, char **bufp, size_t *lenp)
 {
 	int	fd, rv, saved;
 
-	if ((fd = cgi_open(c, name)) == -1)
+	if ((fd = cgi_open(c, k, iface)) == -1)
 		return -1;
 	rv = bw_read_fd(fd, max, bufp, lenp);
 	saved = errno;
@@ -653,13 +543,11 @@ cgi_map_history(struct cgi *c, const char *iface,
 {
 	struct sigaction	 sa, old;
 	struct stat		 st;
-	char			 name[64];
 	void			*text;
 	size_t			 len;
 	int			 fd, rv, saved;
 
-	cgi_filename(name, sizeof(name), "bw_", iface, ".csv");
-	if ((fd = cgi_open(c, name)) == -1)
+	if ((fd = bw_hist_open(c->dirfd, iface)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1) {
 		saved = errno;
@@ -721,66 +609,33 @@ cgi_history(struct cgi *c, const char *iface, struct bw_hist *h)
  * -1 when there is no such log, or it is not a regular file.
  */
 long long
-cgi_count_events(const struct cgi *c, const char *prefix, const char *event,
+cgi_count_events(const struct cgi *c, enum bw_kind k, const char *event,
     int64_t from, int64_t to)
 {
-	char			name[64], path[4096];
 	struct bw_evcount	n;
 
-	cgi_filename(name, sizeof(name), prefix, c->iface, ".jsonl");
-	if (cgi_stat(c, name, NULL, NULL) == -1) {
-		if (errno != ENOENT)
-			cgi_log("%s/%s: not a regular file: ignored", c->dir,
-			    name);
-		return -1;
-	}
-	if (bw_path(path, sizeof(path), c->dir, name, NULL, NULL) == -1 ||
-	    bw_events_count(path, event, from, to, &n) == -1) {
-		cgi_log("%s/%s: %s", c->dir, name, strerror(errno));
+	if (bw_events_count(c->dirfd, k, c->iface, event, from, to, &n) ==
+	    -1) {
+		if (errno == EINVAL)
+			cgi_log("%s: the %s log of %s is not a regular file: "
+			    "ignored", c->dir, bw_kind_name(k), c->iface);
+		else if (errno != ENOENT)
+			cgi_log("%s: the %s log of %s: %s", c->dir,
+			    bw_kind_name(k), c->iface, strerror(errno));
 		return -1;
 	}
 	return (long long)n.n;
 }
 
 /*
- * Call fn for each record of the JSONL log name: a line that is a JSON
- * object with a numeric "ts".  Blank, garbage and torn lines (a writer
- * killed mid-line leaves one last) are counted in *bad.  fn borrows the
- * object (json_incref() to keep it) and returns -1 to stop.  -1 with
- * errno when the log cannot be read.
+ * Call fn for each record of a JSONL log of an interface (see
+ * bw_jsonl_walk()).  -1 with errno when the log cannot be read.
  */
 int
-cgi_jsonl(const struct cgi *c, const char *name,
-    int (*fn)(json_t *, double, void *), void *arg, size_t *bad)
+cgi_jsonl(const struct cgi *c, enum bw_kind k, const char *iface,
+    bw_jsonl_fn fn, void *arg, size_t *bad)
 {
-	json_error_t	 jerr;
-	json_t		*o, *v;
-	char		*text;
-	const char	*p, *end, *nl;
-	size_t		 len;
-	int		 stop = 0;
-
-	*bad = 0;
-	if (cgi_read(c, name, BW_EVENTS_MAX, &text, &len) == -1)
-		return -1;
-	end = text + len;
-	for (p = text; p < end && !stop; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			(*bad)++;
-			break;
-		}
-		o = json_loadb(p, (size_t)(nl - p), JSON_REJECT_DUPLICATES,
-		    &jerr);
-		if (o == NULL || !json_is_object(o) ||
-		    !json_is_number(v = json_object_get(o, "ts")) ||
-		    !isfinite(json_number_value(v)))
-			(*bad)++;
-		else if (fn(o, json_number_value(v), arg) == -1)
-			stop = 1;
-		json_decref(o);
-	}
-	free(text);
-	return 0;
+	return bw_events_walk(c->dirfd, k, iface, fn, arg, bad);
 }
 
 /*
@@ -788,8 +643,8 @@ cgi_jsonl(const struct cgi *c, const char *name,
  * not JSON, the reason in why) when it cannot be had.
  */
 json_t *
-cgi_load_json(const struct cgi *c, const char *name, size_t max, char *why,
-    size_t whysize)
+cgi_load_json(const struct cgi *c, enum bw_kind k, const char *iface,
+    size_t max, char *why, size_t whysize)
 {
 	json_error_t	 jerr;
 	json_t		*doc;
@@ -798,7 +653,7 @@ cgi_load_json(const struct cgi *c, const char *name, size_t max, char *why,
 
 	if (why != NULL && whysize > 0)
 		why[0] = '\0';
-	if (cgi_read(c, name, max, &text, &len) == -1)
+	if (cgi_read(c, k, iface, max, &text, &len) == -1)
 		return NULL;
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(text);
@@ -825,8 +680,13 @@ cgi_bwprocs_hint(const struct cgi *c)
 
 /* Answer for a data file that could not be had, by the reason why. */
 void
-cgi_file_fail(struct cgi *c, const char *name, int error, const char *hint)
+cgi_file_fail(struct cgi *c, enum bw_kind k, int error, const char *hint)
 {
+	char	name[64];
+
+	if (bw_kind_file(name, sizeof(name), k, c->iface) == -1)
+		(void)snprintf(name, sizeof(name), "the %s file",
+		    bw_kind_name(k));
 	switch (error) {
 	case ENOENT:
 		cgi_fail(c, 404, hint, "no %s in the data directory", name);

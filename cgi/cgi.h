@@ -18,6 +18,8 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "datadir.h"
+#include "events.h"
 #include "history.h"
 #include "util.h"
 
@@ -40,8 +42,7 @@ struct cgi {
 	const char	*vals[CGI_MAXKEYS];	/* their values, or NULL */
 	char		 query[CGI_QUERY_MAX + 1];
 	struct bw_conf	 conf;
-	char		 ifaces[BW_MAXIFACES][BW_IFNAMSIZ];
-	int		 nifaces;
+	struct bw_ifaces ifs;		/* the interfaces with data */
 	char		 iface[BW_IFNAMSIZ];	/* set by cgi_iface() */
 };
 
@@ -59,23 +60,22 @@ void	cgi_hist_range(const struct cgi *, const struct bw_hist *, int64_t,
 	    int64_t *, int64_t *);
 void	cgi_event_range(const struct cgi *, int64_t, double *, double *);
 
-int	cgi_open(const struct cgi *, const char *);
-int	cgi_stat(const struct cgi *, const char *, int64_t *, int64_t *);
-int	cgi_read(const struct cgi *, const char *, size_t, char **,
-	    size_t *);
+int	cgi_open(const struct cgi *, enum bw_kind, const char *);
+int	cgi_stat(const struct cgi *, enum bw_kind, const char *, int64_t *,
+	    int64_t *);
+int	cgi_read(const struct cgi *, enum bw_kind, const char *, size_t,
+	    char **, size_t *);
 int	cgi_history(struct cgi *, const char *, struct bw_hist *);
 int	cgi_map_history(struct cgi *, const char *,
 	    int (*)(const char *, size_t, void *), void *);
-long long cgi_count_events(const struct cgi *, const char *, const char *,
+long long cgi_count_events(const struct cgi *, enum bw_kind, const char *,
 	    int64_t, int64_t);
-void	cgi_filename(char *, size_t, const char *, const char *,
-	    const char *);
-int	cgi_jsonl(const struct cgi *, const char *,
-	    int (*)(json_t *, double, void *), void *, size_t *);
-json_t	*cgi_load_json(const struct cgi *, const char *, size_t,
-	    char *, size_t);
+int	cgi_jsonl(const struct cgi *, enum bw_kind, const char *,
+	    bw_jsonl_fn, void *, size_t *);
+json_t	*cgi_load_json(const struct cgi *, enum bw_kind, const char *,
+	    size_t, char *, size_t);
 const char *cgi_bwprocs_hint(const struct cgi *);
-void	cgi_file_fail(struct cgi *, const char *, int, const char *)
+void	cgi_file_fail(struct cgi *, enum bw_kind, int, const char *)
 	    __attribute__((noreturn));
 
 void	cgi_fail(struct cgi *, int, const char *, const char *, ...)

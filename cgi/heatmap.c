@@ -193,7 +193,7 @@ main(void)
 	struct cgi		 c;
 	struct bw_hist		 hist;
 	struct tm		 tm;
-	char			 name[64], zone[64];
+	char			 zone[64];
 	const char		*range;
 	int64_t			 secs, from, to;
 	time_t			 now;
@@ -202,8 +202,7 @@ main(void)
 	cgi_iface(&c);
 	secs = cgi_range(&c, "30d", &range);
 	if (cgi_history(&c, c.iface, &hist) == -1) {
-		cgi_filename(name, sizeof(name), "bw_", c.iface, ".csv");
-		cgi_file_fail(&c, name, errno, NULL);
+		cgi_file_fail(&c, BW_HISTORY, errno, NULL);
 	}
 	cgi_hist_range(&c, &hist, secs, &from, &to);
 	fill(&h, &hist, from, to);

@@ -364,7 +364,6 @@ main(void)
 	struct bw_series	 s;
 	struct bw_histinfo	 info;
 	struct cgi_buf		 out = { NULL, 0, 0 };
-	char			 name[64];
 	const char		*range;
 	int64_t			 secs, from, to;
 
@@ -389,17 +388,13 @@ main(void)
 			if (errno == ENOMEM)
 				cgi_fail(&c, 500, NULL, "cannot bucket the "
 				    "history: %s", strerror(errno));
-			cgi_filename(name, sizeof(name), "bw_", c.iface,
-			    ".csv");
-			cgi_file_fail(&c, name, errno, NULL);
+			cgi_file_fail(&c, BW_HISTORY, errno, NULL);
 		}
 		info.skipped = sum.bad;
 	} else {
 		/* "all" spans the rows the file holds: read them first. */
 		if (cgi_history(&c, c.iface, &h) == -1) {
-			cgi_filename(name, sizeof(name), "bw_", c.iface,
-			    ".csv");
-			cgi_file_fail(&c, name, errno, NULL);
+			cgi_file_fail(&c, BW_HISTORY, errno, NULL);
 		}
 		cgi_hist_range(&c, &h, secs, &from, &to);
 		s.from = from;
@@ -414,8 +409,8 @@ main(void)
 	}
 	info.iface = c.iface;
 	info.range = range;
-	info.spikes = cgi_count_events(&c, "spikes_", NULL, from, to);
-	info.alerts = cgi_count_events(&c, "alerts_", "FIRED", from, to);
+	info.spikes = cgi_count_events(&c, BW_SPIKES, NULL, from, to);
+	info.alerts = cgi_count_events(&c, BW_ALERTS, "FIRED", from, to);
 	put_doc(&out, &s, &info);
 	bw_series_free(&s);
 	cgi_send(&c, 200, CGI_SHORT, "application/json", out.p, out.len);

@@ -13,27 +13,15 @@
 
 #include "cgi.h"
 #include "fileio.h"
-
-#define PROCS_INTERVAL	2	/* bwprocs' default procs_interval */
-
-static const struct {
-	const char	*key, *prefix, *suffix;
-} files[] = {
-	{ "history", "bw_", ".csv" },
-	{ "state", "state_", ".json" },
-	{ "live", "live_", ".json" },
-	{ "procs", "procs_", ".json" },
-	{ "spikes", "spikes_", ".jsonl" },
-	{ "alerts", "alerts_", ".jsonl" },
-};
+#include "procs.h"
 
 /* {"size", "mtime", "age_seconds"}, null when absent, or an error. */
 static json_t *
-file_json(const struct cgi *c, const char *name)
+file_json(const struct cgi *c, enum bw_kind k, const char *iface)
 {
 	int64_t	size, mtime;
 
-	if (cgi_stat(c, name, &size, &mtime) == -1) {
+	if (cgi_stat(c, k, iface, &size, &mtime) == -1) {
 		if (errno == ENOENT)
 			return json_null();
 		return json_pack("{s:s}", "error", "not a regular file: "
@@ -46,14 +34,14 @@ file_json(const struct cgi *c, const char *name)
 
 /* The time of the last history row: the start of the file's last line. */
 static json_t *
-last_row(const struct cgi *c, const char *name)
+last_row(const struct cgi *c, const char *iface)
 {
 	char		 buf[256], *nl, *p;
 	size_t		 len;
 	long long	 ts;
 	int		 fd, rv;
 
-	if ((fd = cgi_open(c, name)) == -1)
+	if ((fd = cgi_open(c, BW_HISTORY, iface)) == -1)
 		return json_null();
 	rv = bw_read_tail(fd, sizeof(buf), buf, &len);
 	(void)close(fd);
@@ -69,52 +57,40 @@ last_row(const struct cgi *c, const char *name)
 	return json_integer((json_int_t)ts);
 }
 
-/*
- * Whether bwprocs runs for the interface: "running" when its procs file
- * is fresh (younger than 3 intervals), "stale", or "absent".
- */
+/* Whether bwprocs runs for the interface, by the one rule. */
 static const char *
-bwprocs_state(const struct cgi *c, const char *name)
+bwprocs_state(const struct cgi *c, const char *iface)
 {
-	json_t		*doc;
-	double		 ts, iv;
-	const char	*st = "absent";
-
-	if ((doc = cgi_load_json(c, name, CGI_JSON_MAX, NULL, 0)) == NULL)
-		return errno == ENOENT ? "absent" : "unreadable";
-	ts = json_number_value(json_object_get(doc, "ts"));
-	iv = json_number_value(json_object_get(doc, "interval_seconds"));
-	if (!(iv > 0) || !isfinite(iv))
-		iv = PROCS_INTERVAL;
-	st = c->now - ts <= 3 * iv ? "running" : "stale";
-	json_decref(doc);
-	return st;
+	switch (bw_procs_status(c->dirfd, iface, c->now, NULL)) {
+	case BW_BWPROCS_RUNNING:
+		return "running";
+	case BW_BWPROCS_STALE:
+		return "stale";
+	case BW_BWPROCS_ABSENT:
+		return "absent";
+	default:
+		return "unreadable";
+	}
 }
 
 static json_t *
 iface_json(const struct cgi *c, const char *iface)
 {
 	json_t	*o, *fo;
-	char	 name[64];
-	size_t	 i;
+	int	 k;
 
 	if ((fo = json_object()) == NULL)
 		return NULL;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		cgi_filename(name, sizeof(name), files[i].prefix, iface,
-		    files[i].suffix);
-		if (json_object_set_new(fo, files[i].key, file_json(c,
-		    name)) == -1) {
+	for (k = 0; k < BW_NKINDS; k++)
+		if (json_object_set_new(fo, bw_kind_name((enum bw_kind)k),
+		    file_json(c, (enum bw_kind)k, iface)) == -1) {
 			json_decref(fo);
 			return NULL;
 		}
-	}
-	cgi_filename(name, sizeof(name), "bw_", iface, ".csv");
 	o = json_pack("{s:s, s:o, s:o}", "name", iface, "last_row",
-	    last_row(c, name), "files", fo);
-	cgi_filename(name, sizeof(name), "procs_", iface, ".json");
+	    last_row(c, iface), "files", fo);
 	if (o != NULL && json_object_set_new(o, "bwprocs",
-	    json_string(bwprocs_state(c, name))) == -1) {
+	    json_string(bwprocs_state(c, iface))) == -1) {
 		json_decref(o);
 		return NULL;
 	}
@@ -127,19 +103,19 @@ main(void)
 	static const char *const keys[] = { NULL };
 	struct cgi	 c;
 	json_t		*arr, *doc;
-	int		 i;
+	size_t		 i;
 
 	cgi_init(&c, keys);
 	if ((arr = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
-	for (i = 0; i < c.nifaces; i++)
+	for (i = 0; i < c.ifs.n; i++)
 		if (json_array_append_new(arr, iface_json(&c,
-		    c.ifaces[i])) == -1)
+		    c.ifs.v[i].name)) == -1)
 			cgi_fail(&c, 500, NULL, "out of memory");
-	if (c.nifaces > 0)
+	if (c.ifs.n > 0)
 		cgi_iface(&c);	/* no "iface" key: the default one */
 	doc = json_pack("{s:o, s:f, s:o}",
-	    "default", c.nifaces > 0 ? json_string(c.iface) : json_null(),
+	    "default", c.ifs.n > 0 ? json_string(c.iface) : json_null(),
 	    "now", c.now,
 	    "ifaces", arr);
 	cgi_send_json(&c, 200, CGI_NOSTORE, doc);

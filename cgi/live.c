@@ -100,14 +100,15 @@ main(void)
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
-	cgi_filename(name, sizeof(name), "live_", c.iface, ".json");
-	if ((doc = cgi_load_json(&c, name, CGI_JSON_MAX, NULL, 0)) == NULL) {
+	(void)bw_kind_file(name, sizeof(name), BW_LIVE, c.iface);
+	if ((doc = cgi_load_json(&c, BW_LIVE, c.iface, CGI_JSON_MAX, NULL,
+	    0)) == NULL) {
 		switch (errno) {
 		case ENOENT:
 			from_proc(&c, "no live file");
 		case ELOOP:
 		case EINVAL:
-			cgi_file_fail(&c, name, errno, NULL);
+			cgi_file_fail(&c, BW_LIVE, errno, NULL);
 		default:
 			from_proc(&c, "its live file is unreadable");
 		}

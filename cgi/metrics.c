@@ -129,12 +129,11 @@ read_live(struct cgi *c, struct ifm *m)
 {
 	json_t		*doc;
 	const json_t	*s, *last;
-	char		 name[64];
 	double		 ts, iv;
 
 	m->live_age = NAN;
-	cgi_filename(name, sizeof(name), "live_", m->name, ".json");
-	if ((doc = cgi_load_json(c, name, CGI_JSON_MAX, NULL, 0)) == NULL)
+	if ((doc = cgi_load_json(c, BW_LIVE, m->name, CGI_JSON_MAX, NULL,
+	    0)) == NULL)
 		return;
 	ts = num(doc, "ts");
 	iv = num(doc, "interval_seconds");
@@ -202,12 +201,11 @@ static void
 read_procs(struct cgi *c, struct ifm *m)
 {
 	json_t	*doc;
-	char	 name[64];
 	double	 ts, iv;
 
 	m->procs_age = NAN;
-	cgi_filename(name, sizeof(name), "procs_", m->name, ".json");
-	if ((doc = cgi_load_json(c, name, CGI_JSON_MAX, NULL, 0)) == NULL)
+	if ((doc = cgi_load_json(c, BW_PROCS, m->name, CGI_JSON_MAX, NULL,
+	    0)) == NULL)
 		return;
 	ts = num(doc, "ts");
 	iv = num(doc, "interval_seconds");
@@ -286,16 +284,13 @@ static void
 read_events(struct cgi *c, struct ifm *m)
 {
 	struct events	 e;
-	char		 name[64];
 	size_t		 bad, i, lo, hi, mid;
 
 	m->spikes = m->fired = m->active = -1;
 	memset(&e, 0, sizeof(e));
-	cgi_filename(name, sizeof(name), "spikes_", m->name, ".jsonl");
-	if (cgi_jsonl(c, name, count_spike, &e, &bad) == 0)
+	if (cgi_jsonl(c, BW_SPIKES, m->name, count_spike, &e, &bad) == 0)
 		m->spikes = e.n;
-	cgi_filename(name, sizeof(name), "alerts_", m->name, ".jsonl");
-	if (cgi_jsonl(c, name, count_alert, &e, &bad) == -1)
+	if (cgi_jsonl(c, BW_ALERTS, m->name, count_alert, &e, &bad) == -1)
 		goto out;
 	m->fired = e.fired;
 	m->active = 0;
@@ -318,10 +313,10 @@ out:
 }
 
 static void
-render(struct cgi_buf *b, struct ifm *m, int n)
+render(struct cgi_buf *b, struct ifm *m, size_t n)
 {
 	const json_t	*cap;
-	int		 i;
+	size_t		 i;
 	size_t		 k;
 
 	family(b, "bwmon_interface_receive_bytes_total", "counter",
@@ -446,21 +441,23 @@ int
 main(void)
 {
 	static const char *const keys[] = { NULL };
-	static struct ifm	 m[BW_MAXIFACES];
+	struct ifm		*m;
 	struct cgi		 c;
 	struct cgi_buf		 b = { NULL, 0, 0 };
-	int			 i;
+	size_t			 i;
 
 	cgi_init(&c, keys);
-	for (i = 0; i < c.nifaces; i++) {
-		m[i].name = c.ifaces[i];
+	if ((m = calloc(c.ifs.n + 1, sizeof(*m))) == NULL)
+		cgi_fail(&c, 500, NULL, "out of memory");
+	for (i = 0; i < c.ifs.n; i++) {
+		m[i].name = c.ifs.v[i].name;
 		read_history(&c, &m[i]);
 		read_live(&c, &m[i]);
 		read_procs(&c, &m[i]);
 		read_events(&c, &m[i]);
 	}
-	render(&b, m, c.nifaces);
-	for (i = 0; i < c.nifaces; i++)
+	render(&b, m, c.ifs.n);
+	for (i = 0; i < c.ifs.n; i++)
 		json_decref(m[i].procs);
 	cgi_send(&c, 200, CGI_NOSTORE, "text/plain; version=0.0.4; "
 	    "charset=utf-8", b.p, b.len);

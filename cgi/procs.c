@@ -109,12 +109,13 @@ main(void)
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
-	cgi_filename(name, sizeof(name), "procs_", c.iface, ".json");
-	if ((in = cgi_load_json(&c, name, CGI_JSON_MAX, why, sizeof(why))) ==
+	(void)bw_kind_file(name, sizeof(name), BW_PROCS, c.iface);
+	if ((in = cgi_load_json(&c, BW_PROCS, c.iface, CGI_JSON_MAX, why,
+	    sizeof(why))) ==
 	    NULL) {
 		if (errno == EBADMSG)
 			cgi_log("%s/%s: %s", c.dir, name, why);
-		cgi_file_fail(&c, name, errno, cgi_bwprocs_hint(&c));
+		cgi_file_fail(&c, BW_PROCS, errno, cgi_bwprocs_hint(&c));
 	}
 	if (!json_is_object(in))
 		cgi_fail(&c, 500, NULL, "%s is not a JSON object", name);

@@ -56,7 +56,6 @@ main(void)
 	static const char *const keys[] = { "iface", "ts", NULL };
 	struct cgi	 c;
 	struct find	 f;
-	char		 name[64];
 	const char	*s;
 	size_t		 bad;
 
@@ -69,9 +68,8 @@ main(void)
 	if (parse_ts(s, &f.want) == -1)
 		cgi_fail(&c, 400, NULL, "bad ts: epoch seconds, at most 6 "
 		    "decimals");
-	cgi_filename(name, sizeof(name), "spikes_", c.iface, ".jsonl");
-	if (cgi_jsonl(&c, name, match, &f, &bad) == -1)
-		cgi_file_fail(&c, name, errno, cgi_bwprocs_hint(&c));
+	if (cgi_jsonl(&c, BW_SPIKES, c.iface, match, &f, &bad) == -1)
+		cgi_file_fail(&c, BW_SPIKES, errno, cgi_bwprocs_hint(&c));
 	if (f.o == NULL)
 		cgi_fail(&c, 404, "/api/spikes lists the spikes there are",
 		    "no spike at that time");

@@ -139,7 +139,6 @@ main(void)
 	struct cgi	 c;
 	struct list	 l;
 	json_t		*arr, *doc;
-	char		 name[64];
 	const char	*range;
 	size_t		 bad, i;
 	int64_t		 secs;
@@ -149,9 +148,8 @@ main(void)
 	secs = cgi_range(&c, "24h", &range);
 	memset(&l, 0, sizeof(l));
 	cgi_event_range(&c, secs, &l.from, &l.to);
-	cgi_filename(name, sizeof(name), "spikes_", c.iface, ".jsonl");
-	if (cgi_jsonl(&c, name, collect, &l, &bad) == -1)
-		cgi_file_fail(&c, name, errno, cgi_bwprocs_hint(&c));
+	if (cgi_jsonl(&c, BW_SPIKES, c.iface, collect, &l, &bad) == -1)
+		cgi_file_fail(&c, BW_SPIKES, errno, cgi_bwprocs_hint(&c));
 	if (l.n > SPIKES_MAX)
 		drop_smallest(&l);
 	qsort(l.v, l.n, sizeof(*l.v), by_time);

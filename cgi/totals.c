@@ -38,14 +38,12 @@ main(void)
 	struct cgi	 c;
 	struct bw_hist	 h;
 	json_t		*doc;
-	char		 name[64];
 	int64_t		 now;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
 	if (cgi_history(&c, c.iface, &h) == -1) {
-		cgi_filename(name, sizeof(name), "bw_", c.iface, ".csv");
-		cgi_file_fail(&c, name, errno, NULL);
+		cgi_file_fail(&c, BW_HISTORY, errno, NULL);
 	}
 	now = (int64_t)floor(c.now);
 	/* The counts bwtotal shows by default. */

@@ -16,7 +16,8 @@
 #define CONF_MAX	(1 << 20)
 
 enum conf_type {
-	CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST, CONF_BITS, CONF_STRING
+	CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST, CONF_PATTERNS,
+	CONF_BITS, CONF_STRING
 };
 
 struct conf_key {
@@ -50,6 +51,9 @@ static const struct conf_key keys[] = {
 	    offsetof(struct bw_conf, events_retention_days), 1, 3650 },
 	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },
 	{ "ifaces", CONF_IFLIST, 0, 0, 0 },
+	{ "ifaces_ignore", CONF_PATTERNS,
+	    offsetof(struct bw_conf, ifaces_ignore), 0,
+	    sizeof(((struct bw_conf *)0)->ifaces_ignore) },
 	{ "lookup_rate", CONF_INT, offsetof(struct bw_conf, lookup_rate),
 	    10, 1000000 },
 	{ "max_bps", CONF_DOUBLE, offsetof(struct bw_conf, max_bps),
@@ -84,6 +88,7 @@ bw_conf_init(struct bw_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->retention_days = 180;
 	c->month_start_day = 1;
+	(void)strcpy(c->ifaces_ignore, "veth*");
 	c->max_bps = 100e9;
 	c->procs_interval = 2;
 	c->procs_linger = 60;
@@ -135,21 +140,80 @@ trim(char *s)
 	return s;
 }
 
+/*
+ * "ifaces": valid interface names separated by blanks or commas, kept as
+ * one ' '-separated string (bw_conf_ifaces() walks it).
+ */
 static int
 set_iflist(struct bw_conf *c, char *v)
 {
 	char	*tok, *save = NULL;
-	int	 n = 0;
-	char	 list[BW_MAXIFACES][BW_IFNAMSIZ];
+	char	 list[sizeof(c->ifaces)];
+	size_t	 len = 0, n;
+	int	 count = 0;
 
+	list[0] = '\0';
 	for (tok = strtok_r(v, " \t,", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t,", &save)) {
-		if (!bw_ifname_valid(tok) || n == BW_MAXIFACES)
+		n = strlen(tok);
+		if (!bw_ifname_valid(tok) || len + n + 2 > sizeof(list))
 			return -1;
-		(void)strcpy(list[n++], tok);
+		if (len > 0)
+			list[len++] = ' ';
+		memcpy(list + len, tok, n + 1);
+		len += n;
+		count++;
 	}
-	memcpy(c->ifaces, list, sizeof(list));
-	c->nifaces = n;
+	memcpy(c->ifaces, list, len + 1);
+	c->nifaces = count;
+	return 0;
+}
+
+/*
+ * The next name of the "ifaces" list after *pos (0 to start) into
+ * name[BW_IFNAMSIZ]; 0 at the end.
+ */
+int
+bw_conf_ifaces(const struct bw_conf *c, size_t *pos, char *name)
+{
+	const char	*p = c->ifaces + *pos;
+	size_t		 n;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '\0')
+		return 0;
+	n = strcspn(p, " ");
+	if (n >= BW_IFNAMSIZ)
+		return 0;	/* set_iflist() let none through */
+	memcpy(name, p, n);
+	name[n] = '\0';
+	*pos = (size_t)(p + n - c->ifaces);
+	return 1;
+}
+
+/* fnmatch(3) patterns of interface names, blank- or comma-separated. */
+static int
+set_patterns(char *dst, size_t size, char *v)
+{
+	char	*tok, *save = NULL, list[256];
+	size_t	 len = 0, n;
+
+	if (size > sizeof(list))
+		size = sizeof(list);
+	list[0] = '\0';
+	for (tok = strtok_r(v, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		n = strspn(tok, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-*?[]!");
+		if (tok[n] != '\0' || len + n + 2 > size)
+			return -1;
+		if (len > 0)
+			list[len++] = ' ';
+		memcpy(list + len, tok, n + 1);
+		len += n;
+	}
+	memcpy(dst, list, len + 1);
 	return 0;
 }
 
@@ -179,6 +243,8 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 		return 0;
 	case CONF_IFLIST:
 		return set_iflist(c, v);
+	case CONF_PATTERNS:
+		return set_patterns(p, (size_t)k->max, v);
 	case CONF_STRING:
 		/* max is the buffer's size. */
 		if (strlen(v) >= (size_t)k->max)
@@ -202,7 +268,9 @@ int
 bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
     bw_conf_warn_fn warn)
 {
-	char		 buf[1024], *line, *key, *val, *eq, *hash;
+	/* The longest line holds a full "ifaces" list. */
+	char		 buf[BW_IFLIST_MAX + 256], *line, *key, *val, *eq;
+	char		*hash;
 	const char	*p = text, *nl;
 	size_t		 i, len;
 	int		 lineno = 0;

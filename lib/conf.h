@@ -7,12 +7,14 @@
 
 #include "util.h"
 
-#define BW_MAXIFACES	64
+/* Room for the "ifaces" list: some 2,000 names, with no other limit. */
+#define BW_IFLIST_MAX	32768
 
 struct bw_conf {
-	char	ifaces[BW_MAXIFACES][BW_IFNAMSIZ];	/* ifaces = */
+	char	ifaces[BW_IFLIST_MAX];	/* ifaces =: valid names, ' '-separated */
 	int	nifaces;
-	char	iface[BW_IFNAMSIZ];			/* iface = (default) */
+	char	ifaces_ignore[256];	/* fnmatch(3) patterns, ' '-separated */
+	char	iface[BW_IFNAMSIZ];	/* iface = (default) */
 	int	retention_days;
 	int	month_start_day;
 	double	max_bps;
@@ -44,6 +46,7 @@ struct bw_conf {
 typedef void	(*bw_conf_warn_fn)(const struct bw_error *);
 
 void	bw_conf_init(struct bw_conf *);
+int	bw_conf_ifaces(const struct bw_conf *, size_t *, char *);
 int	bw_conf_parse(struct bw_conf *, const char *, const char *,
 	    bw_conf_warn_fn);
 int	bw_conf_load(struct bw_conf *, const char *, bw_conf_warn_fn);

@@ -14,18 +14,21 @@
  * every figure comes out the same to the last bit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #include <emmintrin.h>
 #define FAST_LINES		/* SSE2 is part of every x86-64 */
 #endif
 
+#include "datadir.h"
 #include "fileio.h"
 #include "history.h"
 
@@ -417,21 +420,74 @@ bw_hist_parse(const char *text, size_t len, struct bw_hist *h)
 	return 0;
 }
 
-int
-bw_hist_read(const char *path, struct bw_hist *h)
+static int
+read_parse(int dirfd, const char *name, struct bw_hist *h)
 {
 	char	*text;
 	size_t	 len;
-	int	 rv, saved;
+	int	 fd, rv, saved;
 
 	memset(h, 0, sizeof(*h));
-	if (bw_read_file(path, BW_HIST_MAX, &text, &len) == -1)
+	if ((fd = bw_data_open(dirfd, name)) == -1)
+		return -1;
+	rv = bw_read_fd(fd, BW_HIST_MAX, &text, &len);
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	if (rv == -1)
 		return -1;
 	rv = bw_hist_parse(text, len, h);
 	saved = errno;
 	free(text);
 	errno = saved;
 	return rv;
+}
+
+int
+bw_hist_read(const char *path, struct bw_hist *h)
+{
+	return read_parse(AT_FDCWD, path, h);
+}
+
+/*
+ * Open the history of iface in the data directory open on dirfd, to
+ * read: a regular file only (EINVAL), never blocking on a FIFO.
+ */
+int
+bw_hist_open(int dirfd, const char *iface)
+{
+	char	name[64];
+
+	if (bw_kind_file(name, sizeof(name), BW_HISTORY, iface) == -1)
+		return -1;
+	return bw_data_open(dirfd, name);
+}
+
+/* The whole text of the history of iface, at most BW_HIST_MAX bytes. */
+int
+bw_hist_text(int dirfd, const char *iface, char **textp, size_t *lenp)
+{
+	int	fd, rv, saved;
+
+	if ((fd = bw_hist_open(dirfd, iface)) == -1)
+		return -1;
+	rv = bw_read_fd(fd, BW_HIST_MAX, textp, lenp);
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
+/* Read and parse the history of iface. */
+int
+bw_hist_load(int dirfd, const char *iface, struct bw_hist *h)
+{
+	char	name[64];
+
+	memset(h, 0, sizeof(*h));
+	if (bw_kind_file(name, sizeof(name), BW_HISTORY, iface) == -1)
+		return -1;
+	return read_parse(dirfd, name, h);
 }
 
 void

@@ -70,6 +70,9 @@ struct bw_series {
 
 int	bw_hist_parse(const char *, size_t, struct bw_hist *);
 int	bw_hist_read(const char *, struct bw_hist *);
+int	bw_hist_open(int, const char *);
+int	bw_hist_text(int, const char *, char **, size_t *);
+int	bw_hist_load(int, const char *, struct bw_hist *);
 void	bw_hist_free(struct bw_hist *);
 double	bw_row_mid(const struct bw_row *);
 int	bw_range_parse(const char *, int64_t *);

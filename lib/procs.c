@@ -4,13 +4,16 @@
  * half-broken disk: nothing in them is trusted.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "datadir.h"
 #include "fileio.h"
 #include "procs.h"
 
@@ -351,8 +354,43 @@ fail:
 }
 
 /*
- * Read a procs file; -1 with errno and e filled (e->file = path):
- * EBADMSG when it does not parse, else why it could not be read.
+ * Read the whole regular file name (relative to dirfd) of at most max
+ * bytes; -1 with errno and e filled (e->file = name).
+ */
+static int
+read_at(int dirfd, const char *name, size_t max, char **bufp, size_t *lenp,
+    struct bw_error *e)
+{
+	int	fd, rv, saved;
+
+	if ((fd = bw_data_open(dirfd, name)) == -1)
+		rv = -1;
+	else {
+		rv = bw_read_fd(fd, max, bufp, lenp);
+		saved = errno;
+		(void)close(fd);
+		errno = saved;
+	}
+	if (rv == -1) {
+		saved = errno;
+		set_error(e, name, 0, strerror(saved));
+		errno = saved;
+	}
+	return rv;
+}
+
+/* Name the file in e after a parse error. */
+static void
+error_file(struct bw_error *e, const char *name)
+{
+	if (e != NULL && snprintf(e->file, sizeof(e->file), "%s", name) < 0)
+		e->file[0] = '\0';
+}
+
+/*
+ * Read a procs file by path; -1 with errno and e filled (e->file =
+ * path): EBADMSG when it does not parse, EINVAL when it is not a
+ * regular file, else why it could not be read.
  */
 int
 bw_procs_read(const char *path, struct bw_procs *p, struct bw_error *e)
@@ -362,18 +400,48 @@ bw_procs_read(const char *path, struct bw_procs *p, struct bw_error *e)
 	int	 rv, saved;
 
 	memset(p, 0, sizeof(*p));
-	if (bw_read_file(path, BW_PROCS_FILEMAX, &buf, &len) == -1) {
-		saved = errno;
-		set_error(e, path, 0, strerror(saved));
-		errno = saved;
+	if (read_at(AT_FDCWD, path, BW_PROCS_FILEMAX, &buf, &len, e) == -1)
 		return -1;
-	}
 	rv = bw_procs_parse(buf, len, p, e);
 	saved = errno;
 	free(buf);
-	if (rv == -1 && e != NULL &&
-	    snprintf(e->file, sizeof(e->file), "%s", path) < 0)
-		e->file[0] = '\0';
+	if (rv == -1)
+		error_file(e, path);
+	errno = saved;
+	return rv;
+}
+
+/* The procs file of iface in the data directory open on dirfd. */
+int
+bw_procs_load(int dirfd, const char *iface, struct bw_procs *p,
+    struct bw_error *e)
+{
+	char	name[64];
+
+	memset(p, 0, sizeof(*p));
+	if (bw_kind_file(name, sizeof(name), BW_PROCS, iface) == -1) {
+		set_error(e, iface, 0, strerror(errno));
+		return -1;
+	}
+	return bw_procs_read_at(dirfd, name, p, e);
+}
+
+int
+bw_procs_read_at(int dirfd, const char *name, struct bw_procs *p,
+    struct bw_error *e)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rv, saved;
+
+	memset(p, 0, sizeof(*p));
+	if (read_at(dirfd, name, BW_PROCS_FILEMAX, &buf, &len, e) == -1)
+		return -1;
+	rv = bw_procs_parse(buf, len, p, e);
+	saved = errno;
+	free(buf);
+	if (rv == -1)
+		error_file(e, name);
 	errno = saved;
 	return rv;
 }
@@ -388,13 +456,43 @@ bw_procs_free(struct bw_procs *p)
 	p->nprocs = p->nconns = 0;
 }
 
-/* Whether bwprocs stopped writing: older than 3 intervals at now. */
+/*
+ * Whether bwprocs stopped writing: its procs file is older than
+ * BW_PROCS_STALE intervals at now (the interval the file states, else
+ * bwprocs' default).  The one rule every reader applies.
+ */
 int
 bw_procs_stale(const struct bw_procs *p, double now)
 {
-	double	iv = p->interval > 0 ? p->interval : 2;
+	return now - p->ts > BW_PROCS_STALE * bw_procs_interval(p);
+}
 
-	return now - p->ts > BW_PROCS_STALE * iv;
+/* The seconds between procs files, as the file says or by default. */
+double
+bw_procs_interval(const struct bw_procs *p)
+{
+	return p->interval > 0 ? p->interval : BW_PROCS_INTERVAL;
+}
+
+/*
+ * Whether bwprocs runs for iface, from its procs file in the directory
+ * open on dirfd: BW_BWPROCS_RUNNING, _STALE (the file stopped changing;
+ * *age, when not NULL, gets how long ago it was written), _ABSENT (no
+ * file) or _BAD (a file that cannot be read or parsed).
+ */
+enum bw_bwprocs
+bw_procs_status(int dirfd, const char *iface, double now, double *age)
+{
+	struct bw_procs	p;
+	enum bw_bwprocs	st;
+
+	if (bw_procs_load(dirfd, iface, &p, NULL) == -1)
+		return errno == ENOENT ? BW_BWPROCS_ABSENT : BW_BWPROCS_BAD;
+	if (age != NULL)
+		*age = now - p.ts;
+	st = bw_procs_stale(&p, now) ? BW_BWPROCS_STALE : BW_BWPROCS_RUNNING;
+	bw_procs_free(&p);
+	return st;
 }
 
 /*
@@ -456,27 +554,44 @@ bw_live_parse(const char *buf, size_t len, struct bw_live *l,
 	return 0;
 }
 
-/* Read a live file; -1 with errno and e filled (e->file = path). */
+/* Read a live file by path; -1 with errno and e filled (e->file = path). */
 int
 bw_live_read(const char *path, struct bw_live *l, struct bw_error *e)
+{
+	return bw_live_read_at(AT_FDCWD, path, l, e);
+}
+
+/* The live file of iface in the data directory open on dirfd. */
+int
+bw_live_load(int dirfd, const char *iface, struct bw_live *l,
+    struct bw_error *e)
+{
+	char	name[64];
+
+	memset(l, 0, sizeof(*l));
+	if (bw_kind_file(name, sizeof(name), BW_LIVE, iface) == -1) {
+		set_error(e, iface, 0, strerror(errno));
+		return -1;
+	}
+	return bw_live_read_at(dirfd, name, l, e);
+}
+
+int
+bw_live_read_at(int dirfd, const char *name, struct bw_live *l,
+    struct bw_error *e)
 {
 	char	*buf;
 	size_t	 len;
 	int	 rv, saved;
 
 	memset(l, 0, sizeof(*l));
-	if (bw_read_file(path, BW_LIVE_FILEMAX, &buf, &len) == -1) {
-		saved = errno;
-		set_error(e, path, 0, strerror(saved));
-		errno = saved;
+	if (read_at(dirfd, name, BW_LIVE_FILEMAX, &buf, &len, e) == -1)
 		return -1;
-	}
 	rv = bw_live_parse(buf, len, l, e);
 	saved = errno;
 	free(buf);
-	if (rv == -1 && e != NULL &&
-	    snprintf(e->file, sizeof(e->file), "%s", path) < 0)
-		e->file[0] = '\0';
+	if (rv == -1)
+		error_file(e, name);
 	errno = saved;
 	return rv;
 }

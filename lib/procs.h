@@ -19,7 +19,16 @@
 #define BW_PROCS_MAXROWS	20000		/* rows kept per list */
 #define BW_LIVE_MAXSAMPLES	600		/* newest samples kept */
 #define BW_PROCS_STALE		3		/* intervals to stale */
+#define BW_PROCS_INTERVAL	2		/* bwprocs' default procs_interval */
 #define BW_RATE_MAX		1e15		/* above: garbage */
+
+/* Whether bwprocs runs for an interface, by its procs file. */
+enum bw_bwprocs {
+	BW_BWPROCS_RUNNING,
+	BW_BWPROCS_STALE,	/* the file stopped changing */
+	BW_BWPROCS_ABSENT,	/* no file */
+	BW_BWPROCS_BAD		/* a file that cannot be read */
+};
 
 enum bw_proc_kind {
 	BW_PROC_PROCESS,
@@ -94,11 +103,19 @@ struct bw_live {
 int	bw_procs_parse(const char *, size_t, struct bw_procs *,
 	    struct bw_error *);
 int	bw_procs_read(const char *, struct bw_procs *, struct bw_error *);
+int	bw_procs_read_at(int, const char *, struct bw_procs *,
+	    struct bw_error *);
+int	bw_procs_load(int, const char *, struct bw_procs *, struct bw_error *);
 void	bw_procs_free(struct bw_procs *);
 int	bw_procs_stale(const struct bw_procs *, double);
+double	bw_procs_interval(const struct bw_procs *);
+enum bw_bwprocs bw_procs_status(int, const char *, double, double *);
 int	bw_live_parse(const char *, size_t, struct bw_live *,
 	    struct bw_error *);
 int	bw_live_read(const char *, struct bw_live *, struct bw_error *);
+int	bw_live_read_at(int, const char *, struct bw_live *,
+	    struct bw_error *);
+int	bw_live_load(int, const char *, struct bw_live *, struct bw_error *);
 int	bw_live_stale(const struct bw_live *, double);
 
 #endif /* BW_PROCS_H */

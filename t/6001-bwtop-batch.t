@@ -199,8 +199,8 @@ is "$(head -1 "$T/out" | awk '{print $NF}')" wg0 \
 printf 'Iface\tDestination\tGateway\tFlags\nlo\t0000007F\t00000000\t0001\neth0\t00000000\t0102A8C0\t0003\n' \
     >"$T/proc/net/route"
 bwtop -b -n 1 -s 0.2 -d "$T/w" >"$T/out"
-is "$(head -1 "$T/out" | awk '{print $NF}')" eth0 \
-    "no -i: the default route's interface first"
+is "$(head -1 "$T/out" | awk '{print $NF}')" wg0 \
+    "no -i: the interface bwprocs runs for, before the default route's"
 printf 'iface = lo\n' >"$T/conf"
 bwtop -b -n 1 -s 0.2 -d "$T/w" -c "$T/conf" >"$T/out"
 is "$(head -1 "$T/out" | awk '{print $NF}')" lo "no -i: the configured one"

@@ -41,6 +41,13 @@ bad() {
 	is "$st" 400 "$2: 400"
 	is "$(jbody 'join ",", sort keys %$j')" error "$2: only an error"
 }
+# nodata QUERY DESC [NAME]: a well-formed interface without data: a 404
+# with a JSON error (that lists the interfaces with data) and nothing else
+nodata() {
+	st=$(cgi "${3:-history}" "$1")
+	is "$st" 404 "$2: 404"
+	is "$(jbody 'join ",", sort keys %$j')" error "$2: only an error"
+}
 
 st=$(cgi history "iface=eth0&range=24h")
 is "$st" 200 "GET: 200"
@@ -90,7 +97,7 @@ bad "iface=$(printf 'eth\001')" "a control byte"
 bad "iface=$(printf 'eth\303\251')" "a byte above 0x7e"
 bad "iface=eth0 x" "a raw space"
 bad "iface=abcdefghijklmnop" "a name of 16 bytes"
-bad "iface=nosuch0" "an interface without history"
+nodata "iface=nosuch0" "an interface without history"
 like "$(jbody '$j->{error}')" 'interfaces with data: eth0, wlan0' \
     "which interfaces have data"
 bad "range=1y" "an unknown range"
@@ -110,9 +117,10 @@ bad "iface=eth0&ts=-1" "ts=-1" spike
 bad "iface=eth0&ts=1789980000.1234567" "ts with 7 decimals" spike
 bad "iface=eth0&ts=0x10" "ts=0x10" spike
 
-# Planted files: never followed, never read, refused with 400.
+# Planted files: never followed, never read, refused with 400 (or, for
+# the file that makes an interface, no interface: 404).
 ln -s /etc/passwd "$T/data/bw_evil.csv"
-bad "iface=evil" "a history symlink to /etc/passwd"
+nodata "iface=evil" "a history symlink to /etc/passwd"
 grep -q root: "$T/b"
 ok $(( ! $? )) "and nothing of it in the body"
 st=$(cgi ifaces "")
@@ -143,7 +151,7 @@ st=$(timeout 10 sh -c "REQUEST_METHOD=GET QUERY_STRING=iface=eth0 \
     '$C/alerts.cgi'" 2>/dev/null | sed -n 's/^Status: \([0-9]*\).*/\1/p')
 is "$st" 400 "a FIFO is refused, not waited on"
 mkdir "$T/data/bw_dir.csv"
-bad "iface=dir" "a directory named like a history"
+nodata "iface=dir" "a directory named like a history"
 rm "$T/data/live_eth0.json"
 ln -s /etc/passwd "$T/data/live_eth0.json"
 bad "iface=eth0" "a live symlink" live

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Hostile input through real nginx and fcgiwrap: every one gets a 400
+# (a planted symlink that would make an interface: 404, no interface)
 # with a JSON error and nothing else -- path-like interface names, in
 # clear and percent-encoded, symlinks planted in the data directory,
 # 10 kB query strings, %00, repeated keys, unknown ranges.
@@ -28,14 +29,25 @@ bad() {
 	ok $(( ! $? )) "$2: nothing of /etc/passwd"
 }
 
+# nodata PATH DESC: a well-formed interface whose only "data" is a
+# planted symlink: no interface, 404, and nothing of what it points to
+nodata() {
+	st=$(web_get "$1")
+	is "$st" 404 "$2: 404"
+	is "$(web_header Content-Type)" application/json "$2: JSON"
+	is "$(web_json 'join ",", sort keys %$j')" error "$2: an error and nothing else"
+	grep -q 'root:' "$WEB/body"
+	ok $(( ! $? )) "$2: nothing of /etc/passwd"
+}
+
 bad "/api/history?iface=../../etc/passwd" "iface=../../etc/passwd"
 bad "/api/history?iface=%2e%2e%2fetc" "iface=%2e%2e%2fetc"
 bad "/api/history?iface=%2E%2E%2F%2E%2E%2Fetc%2Fpasswd" "iface, all encoded"
 bad "/api/live?iface=..%2f..%2fetc%2fpasswd" "live, half encoded"
 bad "/api/procs?iface=/etc/passwd" "an absolute path"
-bad "/api/history?iface=evil" "a history symlinked to /etc/passwd"
-bad "/api/totals?iface=passwd" "totals over the symlink"
-bad "/api/heatmap?iface=etc" "a history symlinked to /etc"
+nodata "/api/history?iface=evil" "a history symlinked to /etc/passwd"
+nodata "/api/totals?iface=passwd" "totals over the symlink"
+nodata "/api/heatmap?iface=etc" "a history symlinked to /etc"
 bad "/api/procs?iface=eth0" "a procs file symlinked to /etc/passwd"
 bad "/api/spikes?iface=eth0" "a spike log symlinked to /etc/passwd"
 bad "/api/spike?iface=eth0&ts=1789950000.5" "one spike from it"
