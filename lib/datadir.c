@@ -26,6 +26,10 @@ static const struct {
 	[BW_PROCS] =	{ "procs",	"procs_",	".json" },
 	[BW_SPIKES] =	{ "spikes",	"spikes_",	".jsonl" },
 	[BW_ALERTS] =	{ "alerts",	"alerts_",	".jsonl" },
+	[BW_OWNERS] =	{ "owners",	"owners_",	".jsonl" },
+	[BW_OWNERS_HOURLY] = { "owners_hourly", "owners1h_",	".jsonl" },
+	[BW_OWNERS_DAILY] = { "owners_daily", "owners1d_",	".jsonl" },
+	[BW_CMDLINES] =	{ "cmdlines",	"cmdlines_",	".jsonl" },
 };
 
 static const char *const dirfiles[BW_NDIRFILES] = {

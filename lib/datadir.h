@@ -21,6 +21,10 @@ enum bw_kind {
 	BW_PROCS,	/* procs_<if>.json: bwprocs' processes */
 	BW_SPIKES,	/* spikes_<if>.jsonl: bwprocs' spike records */
 	BW_ALERTS,	/* alerts_<if>.jsonl: bwprocs' alert records */
+	BW_OWNERS,	/* owners_<if>.jsonl: who, per owners_interval */
+	BW_OWNERS_HOURLY, /* owners1h_<if>.jsonl: the same per hour */
+	BW_OWNERS_DAILY, /* owners1d_<if>.jsonl: the same per local day */
+	BW_CMDLINES,	/* cmdlines_<if>.jsonl: the owners' command lines */
 	BW_NKINDS
 };
 

@@ -253,7 +253,7 @@ test_logs(void)
 	struct stat	 st;
 	json_t		*rec;
 	size_t		 dropped, bad;
-	int		 fd, n;
+	int		 fd, n, rv;
 	struct bw_evcount c;
 	mode_t		 um;
 
@@ -276,12 +276,13 @@ test_logs(void)
 	    "the torn line stays a line of its own");
 	free(s);
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	ok(bw_events_count(fd, BW_ALERTS, "eth0", "FIRED", 0, 1000, &c) == 0 &&
-	    c.n == 1 && c.bad == 1, "count: one FIRED, one bad line (%zu %zu)",
-	    c.n, c.bad);
+	rv = bw_events_count(fd, BW_ALERTS, "eth0", "FIRED", 0, 1000, &c);
+	ok(rv == 0 && c.n == 1 && c.bad == 1,
+	    "count: one FIRED, one bad line (%zu %zu)", c.n, c.bad);
 	n = 0;
-	ok(bw_events_walk(fd, BW_ALERTS, "eth0", count_cb, &n, &bad) == 0 &&
-	    n == 2 && bad == 1, "walk: two records (%d %zu)", n, bad);
+	rv = bw_events_walk(fd, BW_ALERTS, "eth0", count_cb, &n, &bad);
+	ok(rv == 0 && n == 2 && bad == 1, "walk: two records (%d %zu)", n,
+	    bad);
 	ok(bw_events_last(path, &rec) == 1 && json_number_value(
 	    json_object_get(rec, "ts")) == 300, "the last record is read back");
 	json_decref(rec);

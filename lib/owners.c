@@ -1,0 +1,1107 @@
+/*
+ * The owner history (see owners.h): merging owners, folding them to the
+ * top, their JSON lines, reading a window back at the resolution its
+ * age has, rolling rows up into coarser ones, and trimming each file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "fileio.h"
+#include "logfile.h"
+#include "owners.h"
+#include "totals.h"
+
+#define HOUR	3600
+
+/* ---- owner sets ---- */
+
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	h ^= 0xff;		/* a separator, so "ab","c" != "a","bc" */
+	return h * 1099511628211ULL;
+}
+
+static uint64_t
+key_hash(const struct bw_owner *o)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	h = fnv(h, o->prog);
+	h = fnv(h, o->user);
+	h = fnv(h, o->unit);
+	h = fnv(h, o->container);
+	return fnv(h, o->netns);
+}
+
+static int
+same_key(const struct bw_owner *a, const struct bw_owner *b)
+{
+	return strcmp(a->prog, b->prog) == 0 &&
+	    strcmp(a->user, b->user) == 0 && strcmp(a->unit, b->unit) == 0 &&
+	    strcmp(a->container, b->container) == 0 &&
+	    strcmp(a->netns, b->netns) == 0;
+}
+
+void
+bw_owners_init(struct bw_owners *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void
+bw_owner_clear(struct bw_owner *o)
+{
+	free(o->rem);
+	o->rem = NULL;
+	o->nrem = o->remcap = 0;
+}
+
+void
+bw_owners_free(struct bw_owners *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		bw_owner_clear(&s->v[i]);
+	free(s->v);
+	free(s->slot);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+rehash(struct bw_owners *s)
+{
+	size_t	 n = s->nslot > 0 ? s->nslot * 2 : 64, i, k;
+	size_t	*slot;
+
+	if ((slot = calloc(n, sizeof(*slot))) == NULL)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		for (k = key_hash(&s->v[i]) & (n - 1); slot[k] != 0;
+		    k = (k + 1) & (n - 1))
+			;
+		slot[k] = i + 1;
+	}
+	free(s->slot);
+	s->slot = slot;
+	s->nslot = n;
+	return 0;
+}
+
+/* Add bytes to a remote of o, merging by address. */
+int
+bw_owner_add_remote(struct bw_owner *o, const char *addr, uint64_t rx,
+    uint64_t tx)
+{
+	struct bw_remote	*r;
+	size_t			 i;
+
+	for (i = 0; i < o->nrem; i++)
+		if (strcmp(o->rem[i].addr, addr) == 0) {
+			o->rem[i].rx += rx;
+			o->rem[i].tx += tx;
+			return 0;
+		}
+	if (o->nrem == o->remcap) {
+		r = reallocarray(o->rem, o->remcap > 0 ? o->remcap * 2 : 4,
+		    sizeof(*r));
+		if (r == NULL)
+			return -1;
+		o->rem = r;
+		o->remcap = o->remcap > 0 ? o->remcap * 2 : 4;
+	}
+	r = &o->rem[o->nrem++];
+	(void)snprintf(r->addr, sizeof(r->addr), "%s", addr);
+	r->rx = rx;
+	r->tx = tx;
+	return 0;
+}
+
+/*
+ * Add o (which stays the caller's) to the set: its bytes and remotes to
+ * the owner who is the same program, user and place, or as a new one.
+ * The busiest process of the two is kept.
+ */
+int
+bw_owners_add(struct bw_owners *s, const struct bw_owner *o)
+{
+	struct bw_owner	*d, *v;
+	size_t		 k, i;
+
+	if ((s->n + 1) * 2 > s->nslot && rehash(s) == -1)
+		return -1;
+	for (k = key_hash(o) & (s->nslot - 1); s->slot[k] != 0;
+	    k = (k + 1) & (s->nslot - 1))
+		if (same_key(&s->v[s->slot[k] - 1], o))
+			break;
+	if (s->slot[k] != 0)
+		d = &s->v[s->slot[k] - 1];
+	else {
+		if (s->n == s->cap) {
+			v = reallocarray(s->v, s->cap > 0 ? s->cap * 2 : 32,
+			    sizeof(*v));
+			if (v == NULL)
+				return -1;
+			s->v = v;
+			s->cap = s->cap > 0 ? s->cap * 2 : 32;
+		}
+		d = &s->v[s->n];
+		*d = *o;
+		d->rx = d->tx = d->pidbytes = 0;
+		d->pid = 0;
+		d->cmd[0] = '\0';
+		d->rem = NULL;
+		d->nrem = d->remcap = 0;
+		s->slot[k] = ++s->n;
+	}
+	d->rx += o->rx;
+	d->tx += o->tx;
+	if (o->pid > 0 && (d->pid <= 0 || o->pidbytes > d->pidbytes)) {
+		d->pid = o->pid;
+		d->pidbytes = o->pidbytes;
+		(void)strcpy(d->cmd, o->cmd);
+	}
+	for (i = 0; i < o->nrem; i++)
+		if (bw_owner_add_remote(d, o->rem[i].addr, o->rem[i].rx,
+		    o->rem[i].tx) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+is_other(const struct bw_owner *o)
+{
+	return strcmp(o->prog, BW_OTHER_OWNERS) == 0;
+}
+
+static int
+cmp_owner(const void *x, const void *y)
+{
+	const struct bw_owner	*a = x, *b = y;
+	uint64_t		 ba = a->rx + a->tx, bb = b->rx + b->tx;
+
+	/* The fold row goes last; then busiest first, then by name. */
+	if (is_other(a) != is_other(b))
+		return is_other(a) - is_other(b);
+	if (ba != bb)
+		return ba < bb ? 1 : -1;
+	return strcmp(a->prog, b->prog);
+}
+
+static int
+cmp_remote(const void *x, const void *y)
+{
+	const struct bw_remote	*a = x, *b = y;
+	uint64_t		 ba = a->rx + a->tx, bb = b->rx + b->tx;
+	int			 oa = strcmp(a->addr, BW_OTHER_REMOTES) == 0;
+	int			 ob = strcmp(b->addr, BW_OTHER_REMOTES) == 0;
+
+	if (oa != ob)
+		return oa - ob;
+	if (ba != bb)
+		return ba < bb ? 1 : -1;
+	return strcmp(a->addr, b->addr);
+}
+
+/* Keep the top rtop remotes of o; the rest become "[other remotes]". */
+static void
+fold_remotes(struct bw_owner *o, size_t rtop)
+{
+	struct bw_remote	other;
+	size_t			i;
+
+	if (o->nrem == 0)
+		return;
+	qsort(o->rem, o->nrem, sizeof(*o->rem), cmp_remote);
+	if (o->nrem <= rtop)
+		return;
+	memset(&other, 0, sizeof(other));
+	(void)strcpy(other.addr, BW_OTHER_REMOTES);
+	for (i = rtop; i < o->nrem; i++) {
+		other.rx += o->rem[i].rx;
+		other.tx += o->rem[i].tx;
+	}
+	o->rem[rtop] = other;
+	o->nrem = rtop + 1;
+}
+
+/*
+ * Keep the top owners (by bytes) and fold the rest, with any earlier
+ * fold row, into one "[other owners]" row; keep each owner's top rtop
+ * remotes likewise.  The set's bytes do not change.  The set is sorted
+ * busiest first, the fold row last, and its index is rebuilt.
+ */
+int
+bw_owners_fold(struct bw_owners *s, size_t top, size_t rtop)
+{
+	struct bw_owner	other;
+	size_t		i, keep;
+
+	if (s->n == 0)
+		return 0;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_owner);
+	keep = s->n;
+	if (is_other(&s->v[s->n - 1]))
+		keep--;
+	if (keep > top || keep < s->n) {
+		if (keep > top)
+			keep = top;
+		memset(&other, 0, sizeof(other));
+		(void)strcpy(other.prog, BW_OTHER_OWNERS);
+		for (i = keep; i < s->n; i++) {
+			other.rx += s->v[i].rx;
+			other.tx += s->v[i].tx;
+			bw_owner_clear(&s->v[i]);
+		}
+		s->n = keep;
+		if (other.rx + other.tx > 0)
+			s->v[s->n++] = other;
+	}
+	for (i = 0; i < s->n; i++)
+		fold_remotes(&s->v[i], rtop);
+	free(s->slot);
+	s->slot = NULL;
+	s->nslot = 0;
+	return rehash(s);
+}
+
+/* ---- lines ---- */
+
+/*
+ * Any bytes as valid UTF-8 for JSON: a byte that does not start a valid
+ * sequence becomes U+FFFD.  out has room for 3 * strlen(in) + 1.
+ */
+static void
+utf8_fix(const char *in, char *out)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 n, i;
+	int			 ok;
+
+	while (*p != '\0') {
+		if (*p < 0x80)
+			n = 1;
+		else if (*p >= 0xc2 && *p <= 0xdf)
+			n = 2;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 3;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 4;
+		else
+			n = 0;
+		ok = n > 0;
+		for (i = 1; ok && i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				ok = 0;
+		/* Overlong 3- and 4-byte forms, surrogates, past U+10FFFF. */
+		if (ok && n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] >= 0xa0)))
+			ok = 0;
+		if (ok && n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] >= 0x90)))
+			ok = 0;
+		if (!ok) {
+			memcpy(out, "\xef\xbf\xbd", 3);
+			out += 3;
+			p++;
+			continue;
+		}
+		memcpy(out, p, n);
+		out += n;
+		p += n;
+	}
+	*out = '\0';
+}
+
+static int
+set_str(json_t *o, const char *k, const char *v)
+{
+	char	buf[3 * 512 + 1];
+
+	if (*v == '\0')
+		return 0;
+	if (strlen(v) > 512)
+		return -1;
+	utf8_fix(v, buf);
+	return json_object_set_new(o, k, json_string(buf));
+}
+
+static int
+set_u64(json_t *o, const char *k, uint64_t v)
+{
+	if (v > (uint64_t)INT64_MAX)
+		v = (uint64_t)INT64_MAX;
+	return json_object_set_new(o, k, json_integer((json_int_t)v));
+}
+
+/* One owner's line, with its newline, into *bufp (the caller frees). */
+static int
+owner_line(const struct bw_owner *w, int64_t ts, int len, char **bufp,
+    size_t *lenp)
+{
+	json_t	*o, *a, *r;
+	size_t	 i, n;
+	char	*buf, addr[3 * 72 + 1];
+	int	 bad;
+
+	if ((o = json_object()) == NULL)
+		return -1;
+	bad = json_object_set_new(o, "ts", json_integer(ts)) ||
+	    json_object_set_new(o, "len", json_integer(len)) ||
+	    set_str(o, "prog", w->prog) || set_str(o, "user", w->user) ||
+	    set_str(o, "unit", w->unit) ||
+	    set_str(o, "container", w->container) ||
+	    set_str(o, "netns", w->netns) || set_u64(o, "rx", w->rx) ||
+	    set_u64(o, "tx", w->tx);
+	if (!bad && w->pid > 0)
+		bad = json_object_set_new(o, "pid", json_integer(w->pid)) ||
+		    set_str(o, "cmd", w->cmd);
+	if (!bad && w->nrem > 0) {
+		bad = (a = json_array()) == NULL ||
+		    json_object_set_new(o, "r", a);
+		for (i = 0; !bad && i < w->nrem; i++) {
+			utf8_fix(w->rem[i].addr, addr);
+			bad = (r = json_array()) == NULL ||
+			    json_array_append_new(a, r) ||
+			    json_array_append_new(r, json_string(addr)) ||
+			    json_array_append_new(r, json_integer(
+			    (json_int_t)(w->rem[i].rx > (uint64_t)INT64_MAX ?
+			    (uint64_t)INT64_MAX : w->rem[i].rx))) ||
+			    json_array_append_new(r, json_integer(
+			    (json_int_t)(w->rem[i].tx > (uint64_t)INT64_MAX ?
+			    (uint64_t)INT64_MAX : w->rem[i].tx)));
+		}
+	}
+	if (bad || (n = json_dumpb(o, NULL, 0, JSON_COMPACT)) == 0 ||
+	    (buf = malloc(n + 1)) == NULL) {
+		json_decref(o);
+		errno = ENOMEM;
+		return -1;
+	}
+	(void)json_dumpb(o, buf, n, JSON_COMPACT);
+	json_decref(o);
+	buf[n] = '\n';
+	*bufp = buf;
+	*lenp = n + 1;
+	return 0;
+}
+
+/*
+ * Append the set as the rows of the interval [ts, ts + len) to the file
+ * at path, in one write: all of them or none.
+ */
+int
+bw_owners_append(const char *path, int64_t ts, int len,
+    const struct bw_owners *s)
+{
+	char	*all = NULL, *line, *p;
+	size_t	 n = 0, cap = 0, ln, i;
+	int	 rv, saved;
+
+	for (i = 0; i < s->n; i++) {
+		if (owner_line(&s->v[i], ts, len, &line, &ln) == -1) {
+			free(all);
+			return -1;
+		}
+		if (n + ln > cap) {
+			cap = (n + ln) * 2;
+			if ((p = realloc(all, cap)) == NULL) {
+				free(line);
+				free(all);
+				return -1;
+			}
+			all = p;
+		}
+		memcpy(all + n, line, ln);
+		n += ln;
+		free(line);
+	}
+	if (n == 0)
+		return 0;
+	rv = bw_log_append(path, all, n);
+	saved = errno;
+	free(all);
+	errno = saved;
+	return rv;
+}
+
+static void
+get_str(const json_t *o, const char *k, char *dst, size_t size)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+	size_t		 n;
+
+	dst[0] = '\0';
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	if (n >= size) {
+		/* Cut at a character boundary. */
+		n = size - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+static int
+get_u64(const json_t *o, const char *k, uint64_t *v)
+{
+	const json_t	*j = json_object_get(o, k);
+
+	*v = 0;
+	if (j == NULL)
+		return 0;
+	if (!json_is_integer(j) || json_integer_value(j) < 0)
+		return -1;
+	*v = (uint64_t)json_integer_value(j);
+	return 0;
+}
+
+/*
+ * Parse one line into o (which the caller clears with bw_owner_clear()).
+ * -1 with EBADMSG when it is not an owner row.
+ */
+int
+bw_owner_parse(const char *line, size_t len, struct bw_owner *o)
+{
+	json_t		*j, *r, *e;
+	json_error_t	 jerr;
+	uint64_t	 rx, tx;
+	size_t		 i;
+	int		 bad;
+
+	memset(o, 0, sizeof(*o));
+	if ((j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		errno = EBADMSG;
+		return -1;
+	}
+	bad = !json_is_object(j) ||
+	    !json_is_integer(json_object_get(j, "ts")) ||
+	    !json_is_integer(json_object_get(j, "len")) ||
+	    !json_is_string(json_object_get(j, "prog")) ||
+	    get_u64(j, "rx", &o->rx) == -1 || get_u64(j, "tx", &o->tx) == -1;
+	if (!bad) {
+		o->ts = json_integer_value(json_object_get(j, "ts"));
+		o->len = (int)json_integer_value(json_object_get(j, "len"));
+		bad = o->ts < 0 || o->len <= 0 || o->len > 31 * 86400;
+	}
+	if (!bad) {
+		get_str(j, "prog", o->prog, sizeof(o->prog));
+		get_str(j, "user", o->user, sizeof(o->user));
+		get_str(j, "unit", o->unit, sizeof(o->unit));
+		get_str(j, "container", o->container, sizeof(o->container));
+		get_str(j, "netns", o->netns, sizeof(o->netns));
+		get_str(j, "cmd", o->cmd, sizeof(o->cmd));
+		if (json_is_integer(e = json_object_get(j, "pid")) &&
+		    json_integer_value(e) > 0)
+			o->pid = (long)json_integer_value(e);
+		o->pidbytes = o->rx + o->tx;
+		r = json_object_get(j, "r");
+		for (i = 0; json_is_array(r) && i < json_array_size(r); i++) {
+			e = json_array_get(r, i);
+			if (!json_is_array(e) || json_array_size(e) != 3 ||
+			    !json_is_string(json_array_get(e, 0)) ||
+			    !json_is_integer(json_array_get(e, 1)) ||
+			    !json_is_integer(json_array_get(e, 2)) ||
+			    json_integer_value(json_array_get(e, 1)) < 0 ||
+			    json_integer_value(json_array_get(e, 2)) < 0)
+				continue;
+			rx = (uint64_t)json_integer_value(json_array_get(e, 1));
+			tx = (uint64_t)json_integer_value(json_array_get(e, 2));
+			if (bw_owner_add_remote(o, json_string_value(
+			    json_array_get(e, 0)), rx, tx) == -1) {
+				json_decref(j);
+				bw_owner_clear(o);
+				errno = ENOMEM;
+				return -1;
+			}
+		}
+	}
+	json_decref(j);
+	if (bad) {
+		bw_owner_clear(o);
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- reading ---- */
+
+/* The ts of the line at p (lines start with {"ts":N), or -1. */
+static int64_t
+line_ts(const char *p, const char *end)
+{
+	double	ts = bw_line_json_ts(p, end);
+
+	return ts >= 0 ? (int64_t)ts : -1;
+}
+
+/* The start of the first line at or after p. */
+static const char *
+line_start(const char *buf, const char *p, const char *end)
+{
+	const char	*nl;
+
+	if (p == buf)
+		return p;
+	nl = memchr(p - 1, '\n', (size_t)(end - p + 1));
+	return nl != NULL ? nl + 1 : end;
+}
+
+/*
+ * The first line whose ts is at least from, by bisection: rows are
+ * appended in time order.  A line without a ts counts as older.
+ */
+static const char *
+seek_ts(const char *buf, const char *end, int64_t from)
+{
+	const char	*lo = buf, *hi = end, *mid, *nl;
+
+	while (lo < hi) {
+		mid = line_start(buf, lo + (hi - lo) / 2, end);
+		if (mid >= hi) {
+			/* No line starts in the upper half: step linearly. */
+			nl = memchr(lo, '\n', (size_t)(end - lo));
+			if (line_ts(lo, nl != NULL ? nl : end) >= from)
+				return lo;
+			lo = nl != NULL ? nl + 1 : end;
+			continue;
+		}
+		nl = memchr(mid, '\n', (size_t)(end - mid));
+		if (line_ts(mid, nl != NULL ? nl : end) >= from)
+			hi = mid;
+		else
+			lo = nl != NULL ? nl + 1 : end;
+	}
+	return lo;
+}
+
+static int
+read_tier(int dirfd, enum bw_kind k, const char *iface, char **bufp,
+    size_t *lenp)
+{
+	char	name[64];
+	int	fd, rv, saved;
+
+	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
+	    (fd = bw_data_open(dirfd, name)) == -1)
+		return -1;
+	rv = bw_read_fd(fd, BW_OWNERS_FILEMAX, bufp, lenp);
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
+/*
+ * Add the rows of one file (tier) with ts in [from, to) to the set;
+ * *rows and *bad count the lines read and skipped.  A missing file adds
+ * nothing.  -1 with errno when it cannot be read.
+ */
+int
+bw_owners_read(int dirfd, enum bw_kind k, const char *iface, int64_t from,
+    int64_t to, struct bw_owners *s, size_t *rows, size_t *bad)
+{
+	struct bw_owner	 o;
+	char		*buf;
+	const char	*p, *end, *nl;
+	size_t		 len;
+	int64_t		 ts;
+
+	if (from >= to)
+		return 0;
+	if (read_tier(dirfd, k, iface, &buf, &len) == -1)
+		return errno == ENOENT ? 0 : -1;
+	end = buf + len;
+	for (p = seek_ts(buf, end, from); p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			(*bad)++;	/* torn: a writer died mid-line */
+			break;
+		}
+		if ((ts = line_ts(p, nl)) >= to)
+			break;
+		if (ts < from || bw_owner_parse(p, (size_t)(nl - p), &o) ==
+		    -1) {
+			(*bad)++;
+			continue;
+		}
+		(*rows)++;
+		if (bw_owners_add(s, &o) == -1) {
+			bw_owner_clear(&o);
+			free(buf);
+			return -1;
+		}
+		bw_owner_clear(&o);
+	}
+	free(buf);
+	return 0;
+}
+
+/* The first and last row times of a tier; -1 when it has none. */
+static int
+tier_span(int dirfd, enum bw_kind k, const char *iface, int64_t *first,
+    int64_t *last)
+{
+	char		*buf;
+	const char	*p, *end, *nl;
+	size_t		 len;
+
+	if (read_tier(dirfd, k, iface, &buf, &len) == -1)
+		return -1;
+	*first = *last = -1;
+	end = buf + len;
+	for (p = buf; p < end && *first < 0; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		*first = line_ts(p, nl);
+	}
+	/* The last complete line. */
+	while (end > buf && end[-1] != '\n')
+		end--;
+	while (end > buf && *last < 0) {
+		for (p = end - 1; p > buf && p[-1] != '\n'; p--)
+			;
+		*last = line_ts(p, end - 1);
+		end = p;
+	}
+	free(buf);
+	return *first >= 0 ? 0 : -1;
+}
+
+static int64_t
+ceil_hour(int64_t t)
+{
+	return (t + HOUR - 1) / HOUR * HOUR;
+}
+
+static int64_t
+ceil_day(int64_t t)
+{
+	int64_t	d;
+
+	if (bw_period_start(t, BW_PERIOD_DAY, 1, &d) == -1)
+		return t;
+	if (d == t)
+		return t;
+	if (bw_period_next(d, BW_PERIOD_DAY, 1, &d) == -1)
+		return t;
+	return d;
+}
+
+/*
+ * Read the owners of [from, to) at the resolution each part's age has:
+ * full-resolution rows from the hour the file's oldest row starts in,
+ * hourly rows before that back to the day the hourly file starts in,
+ * daily rows before.  *resolution gets the coarsest row length used.
+ */
+static int
+read_window(int dirfd, const char *iface, int64_t from, int64_t to,
+    struct bw_owners *s, struct bw_top *t)
+{
+	int64_t	f5, l5, fh, lh, fd, ld, b5, bh;
+	int	h5, hh, hd;
+
+	h5 = tier_span(dirfd, BW_OWNERS, iface, &f5, &l5) == 0;
+	hh = tier_span(dirfd, BW_OWNERS_HOURLY, iface, &fh, &lh) == 0;
+	hd = tier_span(dirfd, BW_OWNERS_DAILY, iface, &fd, &ld) == 0;
+	(void)l5;
+	(void)lh;
+	(void)ld;
+	b5 = h5 ? (hh || hd ? ceil_hour(f5) : f5) : INT64_MAX;
+	bh = hh ? (hd ? ceil_day(fh) : fh) : b5;
+	if (bh > b5)
+		bh = b5;
+	t->first = hd ? fd : hh ? fh : h5 ? f5 : 0;
+	t->resolution = 0;
+	if (hd && from < bh) {
+		if (bw_owners_read(dirfd, BW_OWNERS_DAILY, iface, from,
+		    to < bh ? to : bh, s, &t->rows, &t->bad) == -1)
+			return -1;
+		t->resolution = 86400;
+	}
+	if (hh && to > bh && from < b5) {
+		if (bw_owners_read(dirfd, BW_OWNERS_HOURLY, iface,
+		    from > bh ? from : bh, to < b5 ? to : b5, s, &t->rows,
+		    &t->bad) == -1)
+			return -1;
+		if (t->resolution == 0)
+			t->resolution = HOUR;
+	}
+	if (h5 && to > b5) {
+		if (bw_owners_read(dirfd, BW_OWNERS, iface,
+		    from > b5 ? from : b5, to, s, &t->rows, &t->bad) == -1)
+			return -1;
+		if (t->resolution == 0)
+			t->resolution = -1;	/* the interval's */
+	}
+	return 0;
+}
+
+int
+bw_by_parse(const char *s, enum bw_by *by)
+{
+	static const char *const names[] = {
+		"program", "user", "unit", "container", "remote"
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*by = (enum bw_by)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+bw_by_name(enum bw_by by)
+{
+	switch (by) {
+	case BW_BY_PROGRAM:
+		return "program";
+	case BW_BY_USER:
+		return "user";
+	case BW_BY_UNIT:
+		return "unit";
+	case BW_BY_CONTAINER:
+		return "container";
+	case BW_BY_REMOTE:
+		return "remote";
+	}
+	return "program";
+}
+
+/*
+ * The group an owner falls in.  Unattributed and fold rows stay
+ * themselves; an owner without the thing grouped by is "[none]".
+ */
+static const char *
+group_of(const struct bw_owner *o, enum bw_by by)
+{
+	const char	*s = o->prog;
+
+	if (o->prog[0] == '[')
+		return o->prog;
+	switch (by) {
+	case BW_BY_USER:
+		s = o->user;
+		break;
+	case BW_BY_UNIT:
+		s = o->unit;
+		break;
+	case BW_BY_CONTAINER:
+		s = o->container[0] != '\0' ? o->container : o->netns;
+		break;
+	default:
+		break;
+	}
+	return *s != '\0' ? s : "[none]";
+}
+
+static int
+cmp_top(const void *x, const void *y)
+{
+	const struct bw_top_row	*a = x, *b = y;
+	uint64_t		 ba = a->rx + a->tx, bb = b->rx + b->tx;
+	int			 oa = strcmp(a->name, BW_OTHER_OWNERS) == 0;
+	int			 ob = strcmp(b->name, BW_OTHER_OWNERS) == 0;
+
+	if (oa != ob)
+		return oa - ob;
+	if (ba != bb)
+		return ba < bb ? 1 : -1;
+	return strcmp(a->name, b->name);
+}
+
+/* Add bytes to the group called name of t (a linear set: groups are few). */
+static int
+top_add(struct bw_top *t, size_t *cap, const char *name, uint64_t rx,
+    uint64_t tx, const struct bw_owner *o)
+{
+	struct bw_top_row	*r;
+	size_t			 i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].name, name) == 0)
+			break;
+	if (i == t->n) {
+		if (t->n == *cap) {
+			r = reallocarray(t->v, *cap > 0 ? *cap * 2 : 32,
+			    sizeof(*r));
+			if (r == NULL)
+				return -1;
+			t->v = r;
+			*cap = *cap > 0 ? *cap * 2 : 32;
+		}
+		r = &t->v[t->n++];
+		memset(r, 0, sizeof(*r));
+		(void)snprintf(r->name, sizeof(r->name), "%s", name);
+		r->pid = -1;
+	}
+	r = &t->v[i];
+	r->rx += rx;
+	r->tx += tx;
+	if (o != NULL && o->pid > 0 && (r->pid <= 0 ||
+	    o->rx + o->tx > r->rx + r->tx - rx - tx)) {
+		r->pid = o->pid;
+		(void)strcpy(r->cmd, o->cmd);
+		(void)snprintf(r->prog, sizeof(r->prog), "%s", o->prog);
+	}
+	return 0;
+}
+
+/*
+ * Who moved the bytes of iface in [from, to), grouped by by, busiest
+ * first; beyond top groups (0: no limit) the rest are folded into
+ * "[other owners]".  t->rx and t->tx are every row's bytes, so shares
+ * are of what bwprocs counted.  -1 with errno.
+ */
+int
+bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
+    enum bw_by by, size_t top, struct bw_top *t)
+{
+	struct bw_owners	 s;
+	const struct bw_owner	*o;
+	size_t			 i, j, cap = 0;
+	uint64_t		 rx, tx;
+	int			 rv = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->from = from;
+	t->to = to;
+	bw_owners_init(&s);
+	if (read_window(dirfd, iface, from, to, &s, t) == -1)
+		goto out;
+	for (i = 0; i < s.n; i++) {
+		o = &s.v[i];
+		t->rx += o->rx;
+		t->tx += o->tx;
+		if (o->prog[0] != '[')
+			t->attributed += o->rx + o->tx;
+		if (by != BW_BY_REMOTE || (o->prog[0] == '[' && o->nrem == 0)) {
+			if (top_add(t, &cap, group_of(o, by), o->rx, o->tx,
+			    o) == -1)
+				goto out;
+			continue;
+		}
+		rx = o->rx;
+		tx = o->tx;
+		for (j = 0; j < o->nrem; j++) {
+			if (top_add(t, &cap, o->rem[j].addr, o->rem[j].rx,
+			    o->rem[j].tx, NULL) == -1)
+				goto out;
+			rx -= o->rem[j].rx < rx ? o->rem[j].rx : rx;
+			tx -= o->rem[j].tx < tx ? o->rem[j].tx : tx;
+		}
+		if (rx + tx > 0 && top_add(t, &cap, BW_OTHER_REMOTES, rx, tx,
+		    NULL) == -1)
+			goto out;
+	}
+	if (t->n > 0)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_top);
+	if (top > 0 && t->n > top + 1) {
+		/* Fold the tail (and any fold row) into one last row. */
+		for (i = top + 1; i < t->n; i++) {
+			t->v[top].rx += t->v[i].rx;
+			t->v[top].tx += t->v[i].tx;
+		}
+		(void)strcpy(t->v[top].name, BW_OTHER_OWNERS);
+		t->v[top].pid = -1;
+		t->v[top].cmd[0] = t->v[top].prog[0] = '\0';
+		t->n = top + 1;
+	}
+	rv = 0;
+out:
+	bw_owners_free(&s);
+	if (rv == -1)
+		bw_top_free(t);
+	return rv;
+}
+
+void
+bw_top_free(struct bw_top *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+/* ---- rollups and trims ---- */
+
+/*
+ * Roll the rows of tier src in [start, end) up into one set of rows of
+ * tier dst at start: their exact sums, folded to the top owners.  The
+ * caller makes sure dst has no rows there yet.
+ */
+int
+bw_owners_rollup(const char *dir, const char *iface, enum bw_kind src,
+    enum bw_kind dst, int64_t start, int64_t end, size_t top)
+{
+	struct bw_owners	s;
+	char			path[4096];
+	size_t			rows = 0, bad = 0;
+	int			fd, rv = -1, saved;
+
+	bw_owners_init(&s);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (bw_owners_read(fd, src, iface, start, end, &s, &rows, &bad) ==
+	    0 && bw_owners_fold(&s, top, top) == 0 &&
+	    bw_kind_path(path, sizeof(path), dir, dst, iface) == 0)
+		rv = bw_owners_append(path, start, (int)(end - start), &s);
+	saved = errno;
+	(void)close(fd);
+	bw_owners_free(&s);
+	errno = saved;
+	return rv;
+}
+
+/*
+ * Trim each tier of iface to its age, counted back from its newest row
+ * rather than from the clock, so a clock set years ahead trims nothing
+ * that is real; the command lines too (they are written again every
+ * week while in use).  0, or -1 with errno for the first that failed.
+ */
+int
+bw_owners_trim(const char *dir, const char *iface, double now,
+    int retention_days)
+{
+	static const struct {
+		enum bw_kind	k;
+		int		days;	/* 0: retention_days */
+	} tiers[] = {
+		{ BW_OWNERS, BW_OWNERS_KEEP_FULL },
+		{ BW_OWNERS_HOURLY, BW_OWNERS_KEEP_HOURLY },
+		{ BW_OWNERS_DAILY, 0 },
+		{ BW_CMDLINES, 0 },
+	};
+	char	path[4096];
+	int64_t	first, last;
+	double	newest, keep;
+	size_t	i;
+	int	fd, rv = 0, saved = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++) {
+		if (tier_span(fd, tiers[i].k, iface, &first, &last) == -1)
+			continue;
+		newest = (double)last < now ? (double)last : now;
+		keep = (double)(tiers[i].days > 0 ? tiers[i].days :
+		    retention_days + (tiers[i].k == BW_CMDLINES ? 8 : 0)) *
+		    86400;
+		if (bw_kind_path(path, sizeof(path), dir, tiers[i].k,
+		    iface) == -1 || bw_log_trim(path, bw_line_json_ts,
+		    newest - keep, 0, NULL) == -1) {
+			if (rv == 0)
+				saved = errno;
+			rv = -1;
+		}
+	}
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
+/* ---- command lines ---- */
+
+/* The id of a command line: 16 hex digits of its FNV-1a hash. */
+void
+bw_cmd_id(const char *cmd, char *id)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	for (; *cmd != '\0'; cmd++) {
+		h ^= (unsigned char)*cmd;
+		h *= 1099511628211ULL;
+	}
+	(void)snprintf(id, BW_CMDID_LEN + 1, "%016llx", (unsigned long long)h);
+}
+
+/* Record a command line under its id, at ts, in the file at path. */
+int
+bw_cmdlines_append(const char *path, const char *id, const char *cmd,
+    int64_t ts)
+{
+	json_t	*o;
+	char	*buf, *fixed;
+	size_t	 n;
+	int	 rv, saved;
+
+	if ((fixed = malloc(3 * strlen(cmd) + 1)) == NULL)
+		return -1;
+	utf8_fix(cmd, fixed);
+	o = json_pack("{s:I, s:s, s:s}", "ts", (json_int_t)ts, "id", id,
+	    "cmd", fixed);
+	free(fixed);
+	if (o == NULL || (n = json_dumpb(o, NULL, 0, JSON_COMPACT)) == 0 ||
+	    (buf = malloc(n + 1)) == NULL) {
+		json_decref(o);
+		errno = ENOMEM;
+		return -1;
+	}
+	(void)json_dumpb(o, buf, n, JSON_COMPACT);
+	json_decref(o);
+	buf[n] = '\n';
+	rv = bw_log_append(path, buf, n + 1);
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return rv;
+}
+
+/*
+ * The command line recorded under id for iface, into out.  -1 with
+ * ENOENT when there is none.
+ */
+int
+bw_cmdlines_lookup(int dirfd, const char *iface, const char *id, char *out,
+    size_t size)
+{
+	char		*buf, pat[BW_CMDID_LEN + 8];
+	const char	*p, *end, *nl;
+	size_t		 len;
+	json_t		*j;
+	int		 found = 0;
+
+	if (read_tier(dirfd, BW_CMDLINES, iface, &buf, &len) == -1)
+		return -1;
+	(void)snprintf(pat, sizeof(pat), "\"%s\"", id);
+	end = buf + len;
+	for (p = buf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		if (memmem(p, (size_t)(nl - p), pat, strlen(pat)) == NULL ||
+		    (j = json_loadb(p, (size_t)(nl - p), 0, NULL)) == NULL)
+			continue;
+		if (json_is_string(json_object_get(j, "id")) &&
+		    strcmp(json_string_value(json_object_get(j, "id")),
+		    id) == 0 && json_is_string(json_object_get(j, "cmd"))) {
+			(void)snprintf(out, size, "%s",
+			    json_string_value(json_object_get(j, "cmd")));
+			found = 1;
+		}
+		json_decref(j);
+	}
+	free(buf);
+	if (!found) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
