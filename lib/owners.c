@@ -167,6 +167,8 @@ bw_owners_add(struct bw_owners *s, const struct bw_owner *o)
 	}
 	d->rx += o->rx;
 	d->tx += o->tx;
+	if (o->len > d->len)
+		d->len = o->len;	/* the coarsest row merged */
 	if (o->pid > 0 && (d->pid <= 0 || o->pidbytes > d->pidbytes)) {
 		d->pid = o->pid;
 		d->pidbytes = o->pidbytes;
@@ -609,7 +611,8 @@ read_tier(int dirfd, enum bw_kind k, const char *iface, char **bufp,
 }
 
 /*
- * Add the rows of one file (tier) with ts in [from, to) to the set;
+ * Add the rows of one file (tier) whose middle lies in [from, to) to the
+ * set;
  * *rows and *bad count the lines read and skipped.  A missing file adds
  * nothing.  -1 with errno when it cannot be read.
  */
@@ -628,16 +631,23 @@ bw_owners_read(int dirfd, enum bw_kind k, const char *iface, int64_t from,
 	if (read_tier(dirfd, k, iface, &buf, &len) == -1)
 		return errno == ENOENT ? 0 : -1;
 	end = buf + len;
-	for (p = seek_ts(buf, end, from); p < end; p = nl + 1) {
+	/* No row is longer than a day (23 to 25 hours in local time). */
+	for (p = seek_ts(buf, end, from - 90000); p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
 			(*bad)++;	/* torn: a writer died mid-line */
 			break;
 		}
 		if ((ts = line_ts(p, nl)) >= to)
 			break;
-		if (ts < from || bw_owner_parse(p, (size_t)(nl - p), &o) ==
-		    -1) {
+		if (ts >= 0 && ts + 90000 < from)
+			continue;
+		if (bw_owner_parse(p, (size_t)(nl - p), &o) == -1) {
 			(*bad)++;
+			continue;
+		}
+		/* A row counts where its middle lies, as history rows do. */
+		if (o.ts + o.len / 2 < from || o.ts + o.len / 2 >= to) {
+			bw_owner_clear(&o);
 			continue;
 		}
 		(*rows)++;
@@ -652,35 +662,54 @@ bw_owners_read(int dirfd, enum bw_kind k, const char *iface, int64_t from,
 	return 0;
 }
 
-/* The first and last row times of a tier; -1 when it has none. */
+/*
+ * When a tier's rows begin and end: the first row's ts and the last
+ * row's ts + len, from the file's head and tail only.  -1 when it has
+ * no row.
+ */
 static int
 tier_span(int dirfd, enum bw_kind k, const char *iface, int64_t *first,
-    int64_t *last)
+    int64_t *end)
 {
-	char		*buf;
-	const char	*p, *end, *nl;
-	size_t		 len;
+	struct bw_owner	 o;
+	char		 name[64], head[4096], *tail;
+	const char	*p, *e, *nl;
+	size_t		 n;
+	int		 fd, rv = -1;
 
-	if (read_tier(dirfd, k, iface, &buf, &len) == -1)
+	*first = *end = -1;
+	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
+	    (fd = bw_data_open(dirfd, name)) == -1)
 		return -1;
-	*first = *last = -1;
-	end = buf + len;
-	for (p = buf; p < end && *first < 0; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			break;
-		*first = line_ts(p, nl);
+	if (bw_pread_all(fd, head, sizeof(head) - 1, 0, &n) == -1 ||
+	    (nl = memchr(head, '\n', n)) == NULL ||
+	    (*first = line_ts(head, nl)) < 0 ||
+	    (tail = malloc(sizeof(head))) == NULL) {
+		(void)close(fd);
+		return -1;
 	}
-	/* The last complete line. */
-	while (end > buf && end[-1] != '\n')
-		end--;
-	while (end > buf && *last < 0) {
-		for (p = end - 1; p > buf && p[-1] != '\n'; p--)
-			;
-		*last = line_ts(p, end - 1);
-		end = p;
+	/* The last complete line that is a row. */
+	if (bw_read_tail(fd, sizeof(head), tail, &n) == 0) {
+		e = tail + n;
+		while (e > tail && e[-1] != '\n')
+			e--;
+		while (e > tail && rv == -1) {
+			for (p = e - 1; p > tail && p[-1] != '\n'; p--)
+				;
+			if (p > tail || n < sizeof(head) - 1) {
+				if (bw_owner_parse(p, (size_t)(e - 1 - p),
+				    &o) == 0) {
+					*end = o.ts + o.len;
+					bw_owner_clear(&o);
+					rv = 0;
+				}
+			}
+			e = p;
+		}
 	}
-	free(buf);
-	return *first >= 0 ? 0 : -1;
+	free(tail);
+	(void)close(fd);
+	return rv;
 }
 
 static int64_t
@@ -707,48 +736,55 @@ ceil_day(int64_t t)
  * Read the owners of [from, to) at the resolution each part's age has:
  * full-resolution rows from the hour the file's oldest row starts in,
  * hourly rows before that back to the day the hourly file starts in,
- * daily rows before.  *resolution gets the coarsest row length used.
+ * daily rows before.
  */
 static int
 read_window(int dirfd, const char *iface, int64_t from, int64_t to,
     struct bw_owners *s, struct bw_top *t)
 {
-	int64_t	f5, l5, fh, lh, fd, ld, b5, bh;
+	int64_t	f5, e5, fh, eh, fd, ed, b5, bh;
 	int	h5, hh, hd;
 
-	h5 = tier_span(dirfd, BW_OWNERS, iface, &f5, &l5) == 0;
-	hh = tier_span(dirfd, BW_OWNERS_HOURLY, iface, &fh, &lh) == 0;
-	hd = tier_span(dirfd, BW_OWNERS_DAILY, iface, &fd, &ld) == 0;
-	(void)l5;
-	(void)lh;
-	(void)ld;
-	b5 = h5 ? (hh || hd ? ceil_hour(f5) : f5) : INT64_MAX;
-	bh = hh ? (hd ? ceil_day(fh) : fh) : b5;
-	if (bh > b5)
-		bh = b5;
+	h5 = tier_span(dirfd, BW_OWNERS, iface, &f5, &e5) == 0;
+	hh = tier_span(dirfd, BW_OWNERS_HOURLY, iface, &fh, &eh) == 0;
+	hd = tier_span(dirfd, BW_OWNERS_DAILY, iface, &fd, &ed) == 0;
+	/*
+	 * Full rows from b5: the first whole hour they hold, unless the
+	 * hourly rows end before it.  Hourly rows from bh likewise, before
+	 * the daily rows end.  Each coarser tier stands in for what the
+	 * finer one no longer holds.
+	 */
+	b5 = INT64_MAX;
+	if (h5) {
+		b5 = ceil_hour(f5);
+		if (!hh && !hd)
+			b5 = f5;
+		else if (hh && eh < b5)
+			b5 = eh > f5 ? eh : f5;
+		else if (!hh && ed < b5)
+			b5 = ed > f5 ? ed : f5;
+	}
+	bh = b5;
+	if (hh) {
+		bh = ceil_day(fh);
+		if (!hd)
+			bh = fh;
+		else if (ed < bh)
+			bh = ed > fh ? ed : fh;
+		if (bh > b5)
+			bh = b5;
+	}
 	t->first = hd ? fd : hh ? fh : h5 ? f5 : 0;
-	t->resolution = 0;
-	if (hd && from < bh) {
-		if (bw_owners_read(dirfd, BW_OWNERS_DAILY, iface, from,
-		    to < bh ? to : bh, s, &t->rows, &t->bad) == -1)
-			return -1;
-		t->resolution = 86400;
-	}
-	if (hh && to > bh && from < b5) {
-		if (bw_owners_read(dirfd, BW_OWNERS_HOURLY, iface,
-		    from > bh ? from : bh, to < b5 ? to : b5, s, &t->rows,
-		    &t->bad) == -1)
-			return -1;
-		if (t->resolution == 0)
-			t->resolution = HOUR;
-	}
-	if (h5 && to > b5) {
-		if (bw_owners_read(dirfd, BW_OWNERS, iface,
-		    from > b5 ? from : b5, to, s, &t->rows, &t->bad) == -1)
-			return -1;
-		if (t->resolution == 0)
-			t->resolution = -1;	/* the interval's */
-	}
+	if (hd && from < bh && bw_owners_read(dirfd, BW_OWNERS_DAILY, iface,
+	    from, to < bh ? to : bh, s, &t->rows, &t->bad) == -1)
+		return -1;
+	if (hh && to > bh && from < b5 && bw_owners_read(dirfd,
+	    BW_OWNERS_HOURLY, iface, from > bh ? from : bh, to < b5 ? to : b5,
+	    s, &t->rows, &t->bad) == -1)
+		return -1;
+	if (h5 && to > b5 && bw_owners_read(dirfd, BW_OWNERS, iface,
+	    from > b5 ? from : b5, to, s, &t->rows, &t->bad) == -1)
+		return -1;
 	return 0;
 }
 
@@ -889,6 +925,8 @@ bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
 		goto out;
 	for (i = 0; i < s.n; i++) {
 		o = &s.v[i];
+		if (o->len > t->resolution)
+			t->resolution = o->len;
 		t->rx += o->rx;
 		t->tx += o->tx;
 		if (o->prog[0] != '[')
@@ -1103,5 +1141,53 @@ bw_cmdlines_lookup(int dirfd, const char *iface, const char *id, char *out,
 		errno = ENOENT;
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Fill the command lines of t's rows from cmdlines_<iface>.jsonl, in
+ * one pass over it.  Rows whose id it does not hold keep "".
+ */
+int
+bw_top_cmdlines(int dirfd, const char *iface, struct bw_top *t)
+{
+	char		*buf;
+	const char	*p, *end, *nl, *id;
+	size_t		 len, i;
+	json_t		*j;
+
+	for (i = 0; i < t->n; i++)
+		t->v[i].cmdline[0] = '\0';
+	if (read_tier(dirfd, BW_CMDLINES, iface, &buf, &len) == -1)
+		return errno == ENOENT ? 0 : -1;
+	end = buf + len;
+	for (p = buf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		if ((id = memmem(p, (size_t)(nl - p), "\"id\":\"", 6)) ==
+		    NULL || nl - id < 6 + BW_CMDID_LEN)
+			continue;
+		id += 6;
+		for (i = 0; i < t->n; i++)
+			if (t->v[i].cmd[0] != '\0' &&
+			    memcmp(t->v[i].cmd, id, BW_CMDID_LEN) == 0)
+				break;
+		if (i == t->n ||
+		    (j = json_loadb(p, (size_t)(nl - p), 0, NULL)) == NULL)
+			continue;
+		if (json_is_string(json_object_get(j, "cmd")) &&
+		    json_is_string(json_object_get(j, "id")) &&
+		    strcmp(json_string_value(json_object_get(j, "id")),
+		    t->v[i].cmd) == 0)
+			for (i = 0; i < t->n; i++)
+				if (strcmp(t->v[i].cmd, json_string_value(
+				    json_object_get(j, "id"))) == 0)
+					(void)snprintf(t->v[i].cmdline,
+					    sizeof(t->v[i].cmdline), "%s",
+					    json_string_value(json_object_get(j,
+					    "cmd")));
+		json_decref(j);
+	}
+	free(buf);
 	return 0;
 }

@@ -81,6 +81,7 @@ struct bw_top_row {
 	long		pid;		/* the busiest process, -1 none */
 	char		cmd[BW_CMDID_LEN + 1];
 	char		prog[128];	/* its program, for --by user etc. */
+	char		cmdline[512];	/* bw_top_cmdlines() fills it */
 };
 
 struct bw_top {
@@ -91,7 +92,7 @@ struct bw_top {
 	int64_t			 from, to;	/* what the rows cover */
 	int64_t			 first;		/* the oldest row kept, or 0 */
 	size_t			 rows, bad;	/* lines read, lines skipped */
-	int			 resolution;	/* coarsest seconds used */
+	int			 resolution;	/* the coarsest row's seconds */
 };
 
 void	bw_owners_init(struct bw_owners *);
@@ -120,5 +121,6 @@ void	bw_cmd_id(const char *, char *);
 int	bw_cmdlines_append(const char *, const char *, const char *,
 	    int64_t);
 int	bw_cmdlines_lookup(int, const char *, const char *, char *, size_t);
+int	bw_top_cmdlines(int, const char *, struct bw_top *);
 
 #endif /* BW_OWNERS_H */

@@ -1,0 +1,75 @@
+/*
+ * top.cgi: /api/top?iface=&by=&range= (or &from=&to=, epoch seconds)
+ * -- who moved an interface's bytes over any window of the owner
+ * history bwprocs keeps: programs, users, units, containers or remote
+ * endpoints, busiest first with their shares and the coverage, at the
+ * resolution the window's age has.  The document bwtotal --by and
+ * bwhistory --by print with --json.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cgi.h"
+#include "owners.h"
+#include "topjson.h"
+
+#define TOP_DEFAULT	20	/* rows unless n= says */
+#define TOP_MAX		1000
+
+int
+main(void)
+{
+	static const char *const keys[] = {
+		"iface", "by", "range", "from", "to", "n", NULL
+	};
+	struct cgi	 c;
+	struct bw_top	 t;
+	enum bw_by	 by = BW_BY_PROGRAM;
+	const char	*s, *rname;
+	long long	 from, to, n = TOP_DEFAULT;
+	int64_t		 secs;
+	json_t		*doc;
+
+	cgi_init(&c, keys);
+	cgi_iface(&c);
+	if ((s = cgi_param(&c, "by")) != NULL && bw_by_parse(s, &by) == -1)
+		cgi_fail(&c, 400, NULL, "bad by: use program, user, unit, "
+		    "container or remote");
+	if ((s = cgi_param(&c, "n")) != NULL &&
+	    bw_parse_ll(s, 1, TOP_MAX, &n) == -1)
+		cgi_fail(&c, 400, NULL, "bad n: 1 to %d rows", TOP_MAX);
+	if (cgi_param(&c, "from") != NULL || cgi_param(&c, "to") != NULL) {
+		if (cgi_param(&c, "range") != NULL)
+			cgi_fail(&c, 400, NULL, "give range or from and to, "
+			    "not both");
+		if ((s = cgi_param(&c, "from")) == NULL ||
+		    bw_parse_ll(s, 0, 100000000000LL, &from) == -1 ||
+		    (s = cgi_param(&c, "to")) == NULL ||
+		    bw_parse_ll(s, 0, 100000000000LL, &to) == -1 || to <= from)
+			cgi_fail(&c, 400, NULL, "bad from and to: epoch "
+			    "seconds, from before to");
+	} else {
+		secs = cgi_range(&c, "24h", &rname);
+		to = (long long)floor(c.now) + 1;
+		from = secs > 0 ? to - secs : 0;
+	}
+	if (bw_owners_top(c.dirfd, c.iface, from, to, by, (size_t)n, &t) ==
+	    -1)
+		cgi_file_fail(&c, BW_OWNERS, errno, NULL);
+	if (t.rows == 0 && t.first == 0)
+		cgi_fail(&c, 404, "bwprocs keeps the owner history while it "
+		    "runs (owners_interval in bwmon.conf)",
+		    "no owner history for %s yet", c.iface);
+	if (by != BW_BY_REMOTE && bw_top_cmdlines(c.dirfd, c.iface, &t) == -1)
+		cgi_log("%s: command lines of %s: %s", c.dir, c.iface,
+		    strerror(errno));
+	doc = bw_top_json(c.iface, by, &t);
+	bw_top_free(&t);
+	if (doc == NULL)
+		cgi_fail(&c, 500, NULL, "out of memory");
+	cgi_send_json(&c, 200, CGI_SHORT, doc);
+}
