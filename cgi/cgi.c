@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -703,6 +704,28 @@ cgi_file_fail(struct cgi *c, enum bw_kind k, int error, const char *hint)
 		cgi_log("%s/%s: %s", c->dir, name, strerror(error));
 		cgi_fail(c, 500, NULL, "cannot read %s", name);
 	}
+}
+
+/*
+ * The server's time zone at the time of the request: its abbreviation
+ * ("UTC", "CEST") in name, "?" when unknown, and its offset east of UTC
+ * in seconds.  Days, weeks and months (lib/totals.c) and the heatmap's
+ * hours are the server's: the page labels them with this zone.
+ */
+void
+cgi_zone(const struct cgi *c, char *name, size_t size, long *off)
+{
+	struct tm	tm;
+	time_t		now = (time_t)floor(c->now);
+
+	*off = 0;
+	if (localtime_r(&now, &tm) == NULL) {
+		(void)snprintf(name, size, "?");
+		return;
+	}
+	*off = tm.tm_gmtoff;
+	if (strftime(name, size, "%Z", &tm) == 0)
+		(void)snprintf(name, size, "?");
 }
 
 /* A rate in bit/s for JSON, rounded as bwhistory --json rounds it. */

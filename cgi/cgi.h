@@ -75,6 +75,7 @@ int	cgi_jsonl(const struct cgi *, enum bw_kind, const char *,
 json_t	*cgi_load_json(const struct cgi *, enum bw_kind, const char *,
 	    size_t, char *, size_t);
 const char *cgi_bwprocs_hint(const struct cgi *);
+void	cgi_zone(const struct cgi *, char *, size_t, long *);
 void	cgi_file_fail(struct cgi *, enum bw_kind, int, const char *)
 	    __attribute__((noreturn));
 

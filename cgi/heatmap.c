@@ -1,6 +1,7 @@
 /*
  * heatmap.cgi: /api/heatmap?iface=&range= -- the average rate per hour of
- * day and day of week (local time, Monday first) over a range, and a
+ * day and day of week (the server's local time, Monday first, its zone
+ * in "tz" and "utc_offset") over a range, and a
  * histogram of the rates of its 5-minute samples.  Rows count as
  * everywhere else: at their middle (bw_row_mid), gap rows not being rate
  * samples, averages as bytes x 8 / seconds.
@@ -192,11 +193,10 @@ main(void)
 	static struct heat	 h;
 	struct cgi		 c;
 	struct bw_hist		 hist;
-	struct tm		 tm;
 	char			 zone[64];
 	const char		*range;
 	int64_t			 secs, from, to;
-	time_t			 now;
+	long			 off;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
@@ -207,17 +207,15 @@ main(void)
 	cgi_hist_range(&c, &hist, secs, &from, &to);
 	fill(&h, &hist, from, to);
 	bw_hist_free(&hist);
-	now = (time_t)c.now;
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(zone, sizeof(zone), "%Z", &tm) == 0)
-		(void)strcpy(zone, "?");
+	cgi_zone(&c, zone, sizeof(zone), &off);
 	cgi_send_json(&c, 200, CGI_SHORT, json_pack("{s:s, s:s, s:I, s:I, "
-	    "s:s, s:[sssssss], s:I, s:o, s:o, s:o, s:o}",
+	    "s:s, s:I, s:[sssssss], s:I, s:o, s:o, s:o, s:o}",
 	    "iface", c.iface,
 	    "range", range,
 	    "from", (json_int_t)from,
 	    "to", (json_int_t)to,
 	    "tz", zone,
+	    "utc_offset", (json_int_t)off,
 	    "days", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
 	    "samples", (json_int_t)h.n,
 	    "rx_avg_bps", grid(&h, 0),

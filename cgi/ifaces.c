@@ -1,7 +1,8 @@
 /*
  * ifaces.cgi: /api/ifaces -- the interfaces that have history, the one
  * shown by default, and per interface which data files exist and how old
- * they are, so that the page can say what is missing and how to start it.
+ * they are, so that the page can say what is missing and how to start it,
+ * and the server's time zone, in which the page labels days.
  */
 #include <errno.h>
 #include <math.h>
@@ -103,6 +104,8 @@ main(void)
 	static const char *const keys[] = { NULL };
 	struct cgi	 c;
 	json_t		*arr, *doc;
+	char		 zone[64];
+	long		 off;
 	size_t		 i;
 
 	cgi_init(&c, keys);
@@ -114,9 +117,12 @@ main(void)
 			cgi_fail(&c, 500, NULL, "out of memory");
 	if (c.ifs.n > 0)
 		cgi_iface(&c);	/* no "iface" key: the default one */
-	doc = json_pack("{s:o, s:f, s:o}",
+	cgi_zone(&c, zone, sizeof(zone), &off);
+	doc = json_pack("{s:o, s:f, s:s, s:I, s:o}",
 	    "default", c.ifs.n > 0 ? json_string(c.iface) : json_null(),
 	    "now", c.now,
+	    "tz", zone,
+	    "utc_offset", (json_int_t)off,
 	    "ifaces", arr);
 	cgi_send_json(&c, 200, CGI_NOSTORE, doc);
 }

@@ -3,6 +3,8 @@
  * day (the last 30), ISO week (12) and month cycle (12), counted by
  * lib/totals.c as bwtotal counts them: "day", "week" and "month" are
  * each the document `bwtotal --json --day` (--week, --month) prints.
+ * "tz" and "utc_offset" name the server's time zone, in which the
+ * periods are counted, for the page to label them with.
  */
 #include <errno.h>
 #include <math.h>
@@ -38,7 +40,9 @@ main(void)
 	struct cgi	 c;
 	struct bw_hist	 h;
 	json_t		*doc;
+	char		 zone[64];
 	int64_t		 now;
+	long		 off;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
@@ -46,10 +50,13 @@ main(void)
 		cgi_file_fail(&c, BW_HISTORY, errno, NULL);
 	}
 	now = (int64_t)floor(c.now);
+	cgi_zone(&c, zone, sizeof(zone), &off);
 	/* The counts bwtotal shows by default. */
-	doc = json_pack("{s:s, s:i, s:o, s:o, s:o, s:I}",
+	doc = json_pack("{s:s, s:i, s:s, s:I, s:o, s:o, s:o, s:I}",
 	    "iface", c.iface,
 	    "month_start_day", c.conf.month_start_day,
+	    "tz", zone,
+	    "utc_offset", (json_int_t)off,
 	    "day", period_json(&c, &h, BW_PERIOD_DAY, 30, now),
 	    "week", period_json(&c, &h, BW_PERIOD_WEEK, 12, now),
 	    "month", period_json(&c, &h, BW_PERIOD_MONTH, 12, now),

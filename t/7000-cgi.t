@@ -156,6 +156,23 @@ rm "$T/data/live_eth0.json"
 ln -s /etc/passwd "$T/data/live_eth0.json"
 bad "iface=eth0" "a live symlink" live
 
+# The server's time zone, in which the periods are counted, named where
+# the page labels days and hours: the offset is that of BWMON_NOW (summer
+# time in Los Angeles), and the days start at the zone's midnight.
+for z in "America/Los_Angeles PDT -25200" "Asia/Kolkata IST 19800" \
+    "UTC UTC 0"; do
+	set -- $z
+	for e in ifaces totals heatmap; do
+		st=$(TZ=$1 cgi $e "iface=eth0")
+		is "$st:$(jbody '"$j->{tz} $j->{utc_offset}"')" "200:$2 $3" \
+		    "$e in $1: tz and utc_offset"
+	done
+	TZ=$1 cgi totals "iface=eth0" >/dev/null
+	is "$(jbody 'my @p = @{$j->{day}{periods}}; scalar grep {
+	    ($_->{start} + $j->{utc_offset}) % 86400 == 0 } @p')" 30 \
+	    "totals in $1: the 30 days start at the zone's midnight"
+done
+
 # No data: 404 with a hint, and a missing data directory.
 mkdir "$T/empty"
 st=$(BWMON_DATA_DIR=$T/empty cgi history "")

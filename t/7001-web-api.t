@@ -225,8 +225,8 @@ perl -MJSON::PP -MPOSIX=floor -e '
     "$T/data/bw_eth0.csv" >"$T/f"
 is "$(cat "$T/f")" "49 0 575 575 575 edges covers" \
     "/api/heatmap: every cell's average and samples, the histogram"
-is "$(web_json '$j->{tz}' 'join ",", @{$j->{days}}' | tr '\n' ' ')" \
-    "UTC Mon,Tue,Wed,Thu,Fri,Sat,Sun " "/api/heatmap: zone and days"
+is "$(web_json '$j->{tz}' '$j->{utc_offset}' 'join ",", @{$j->{days}}' | tr '\n' ' ')" \
+    "UTC 0 Mon,Tue,Wed,Thu,Fri,Sat,Sun " "/api/heatmap: zone, offset and days"
 
 # --- methods, HEAD, unknown paths
 st=$(web_get "/api/history?iface=eth0&range=7d")
