@@ -4,8 +4,10 @@
 # fixture's numbers (the v1 history's exact totals, the top process, the
 # active alert), a spike opens its forensic panel with the flow table, a
 # data directory without procs file and an interface without bwprocs say
-# what is missing and how to start it, API strings stay text, there is no
-# JavaScript error, and the page weighs at most 100 kB.  Screenshots
+# what is missing and how to start it, periods are labelled in the
+# server's time zone and clock times in the browser's (each in another
+# TZ), API strings stay text, there is no JavaScript error, and the page
+# weighs at most 100 kB.  Screenshots
 # (desktop and phone, light and dark) go to bench/out/ for a person.
 . "${0%/*}/lib.sh"
 . "${0%/*}/web.sh"
@@ -216,8 +218,8 @@ is "$(dom "$T/d1" "count(qr{<span class=\"c\" [^>]*style=\"background: ?rgb\\(})
 colours=$(dom "$T/d1" "my %c = map { \$_ => 1 } \$h =~ /background: ?rgb\\(([0-9, ]+)\\)/g; scalar keys %c")
 [ "$colours" -gt 20 ]
 ok $? "heatmap: the colours follow the rates ($colours colours)"
-like "$(dom "$T/d1" "text('p-heatmap')")" '^Heatmap average RX \+ TX per hour, the last 30 days, UTC time .* Mon .* Sun ' \
-    "heatmap: hours by weekday, Monday first, in the browser's time zone"
+like "$(dom "$T/d1" "text('p-heatmap')")" '^Heatmap average RX \+ TX per hour, the last 30 days, server time \(UTC\) .* Mon .* Sun ' \
+    "heatmap: hours by weekday, Monday first, in the server's time zone"
 [ "$(dom "$T/d1" "attr('dist-chart', 'data-drawn')")" -gt 3 ]
 ok $? "distribution: histogram bars drawn"
 like "$(dom "$T/d1" "text('dist-info')")" '^rates of 4,008 samples, the last 30 days$' \
@@ -285,7 +287,63 @@ for s in desktop phone desktop-full phone-full desktop-dark spike; do
 	ok $? "screenshot $f"
 done
 
-# --- 4. eth0 without a procs file
+# --- 4. time zones: periods are the server's, instants the browser's.
+# Now is Monday 21 Sep 2026 14:13 UTC, 07:13 in Los Angeles (UTC-07:00):
+# with the server in UTC, the day 2026-09-21 starts at 17:00 on Sunday in
+# the browser, which must still call it Monday, its week 21 to 27 Sep;
+# and clock times are Los Angeles'.
+zchrome() {
+	_tz=$1
+	shift
+	(TZ=$_tz; export TZ; chrome "$@")
+}
+zchrome America/Los_Angeles "$T/z1" 1280,900 "$WEB_URL/?iface=eth0" --dump-dom
+ok $? "chromium in Los Angeles renders the page of a UTC server"
+no_js_errors "$T/z1" "Los Angeles"
+like "$(dom "$T/z1" "text('totals-body')")" \
+    '^Day RX TX Total 2026-09-21 Mon so far .* 2026-09-20 Sun .* 2026-09-14 Mon ' \
+    "Los Angeles: the server's days keep their weekdays"
+is "$(dom "$T/z1" "text('totals-info')")" "server days (UTC)" \
+    "Los Angeles: the totals name the server's zone"
+like "$(dom "$T/z1" "text('heat-info')")" ', server time \(UTC\)$' \
+    "Los Angeles: the heatmap's hours are the server's, named"
+like "$(dom "$T/z1" "text('live-now')")" ' at 07:13:19$' \
+    "Los Angeles: the live sample's clock time is the browser's"
+like "$(dom "$T/z1" "text('alerts-body')")" '^Mon 21 Sep 05:50 → active now' \
+    "Los Angeles: the alerts' clock times are the browser's"
+is "$(dom "$T/z1" "text('tz-rule')")" \
+    "days, weeks, months and heatmap hours in the server's time zone (UTC), as bwtotal counts them; clock times in your browser's (America/Los_Angeles, UTC-07:00)" \
+    "Los Angeles: the footer states the rule with both zones"
+zchrome America/Los_Angeles "$T/z2" 1280,900 "$WEB_URL/?iface=eth0&totals=week" --dump-dom
+no_js_errors "$T/z2" "Los Angeles, weeks"
+like "$(dom "$T/z2" "text('totals-body')")" \
+    '^Week RX TX Total 2026-W39 \(21 Sep – 27 Sep\) so far .* 2026-W38 \(14 Sep – 20 Sep\) ' \
+    "Los Angeles: ISO weeks from the server's Monday to Sunday"
+
+# The server in Tokyo (UTC+09:00, 23:13 on Monday), the browser in UTC:
+# the server's September starts at 15:00 on 31 Aug in the browser.
+web_stop
+TZ=Asia/Tokyo
+web_start "$T/data" || { echo "Bail out! cannot restart nginx"; exit 1; }
+TZ=UTC
+chrome "$T/z3" 1280,900 "$WEB_URL/?iface=eth0&totals=month" --dump-dom
+no_js_errors "$T/z3" "Tokyo server"
+like "$(dom "$T/z3" "text('totals-body')")" \
+    '^Month RX TX Total 2026-09 \(1 Sep – 30 Sep\) so far ' \
+    "Tokyo server: the month cycle is the server's"
+is "$(dom "$T/z3" "text('totals-info')")" "server days (JST, UTC+09:00)" \
+    "Tokyo server: the totals name its zone and offset"
+like "$(dom "$T/z3" "text('heat-info')")" ', server time \(JST, UTC\+09:00\)$' \
+    "Tokyo server: so does the heatmap"
+like "$(dom "$T/z3" "text('tz-rule')")" \
+    "server's time zone \\(JST, UTC\\+09:00\\), .* your browser's \\((Etc/)?UTC, UTC\\+00:00\\)\$" \
+    "Tokyo server: the footer names both zones"
+zchrome UTC "$T/z4" 1280,900 "$WEB_URL/?iface=eth0" --dump-dom
+like "$(dom "$T/z4" "text('totals-body')")" \
+    '^Day RX TX Total 2026-09-21 Mon so far ' \
+    "Tokyo server: its Monday is Monday in a UTC browser"
+
+# --- 5. eth0 without a procs file
 web_stop
 web_start "$T/noprocs" || { echo "Bail out! cannot restart nginx"; exit 1; }
 chrome "$T/d4" 1280,900 "$WEB_URL/?iface=eth0" --dump-dom
@@ -302,7 +360,7 @@ is "$(dom "$T/d4" "count(qr{<ol[^>]*id=\"procs-bars\"[^>]*></ol>})")" 1 \
 like "$(dom "$T/d4" "text('status')")" 'bwprocs not running for eth0' \
     "no procs file: the status line says bwprocs is not running"
 
-# --- 5. a data directory without any history yet
+# --- 6. a data directory without any history yet
 mkdir "$T/empty"
 web_stop
 web_start "$T/empty" || { echo "Bail out! cannot restart nginx"; exit 1; }

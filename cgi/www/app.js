@@ -194,6 +194,70 @@ function fmtFull(ts) {
 	return fmtWhen(ts, true) + " " + dt(ts).getFullYear();
 }
 
+/*
+ * Time zones.  One rule: instants (clock times on axes, in tooltips, in
+ * lists) are shown in the browser's zone; periods (days, weeks, months,
+ * the heatmap's hours) are the server's, as bwtotal counts them, and are
+ * labelled with the server's zone, which the API names in "tz" and
+ * "utc_offset" (bwmon-cgi(8)).
+ */
+
+/* The server's zone of an API answer, or null when it names none. */
+function srvZone(j) {
+	return j && num(j.utc_offset) !== null ?
+	    {name: str(j.tz), off: j.utc_offset} : null;
+}
+
+/* "UTC+02:00", "UTC-07:00", "UTC+05:30". */
+function fmtOffset(off) {
+	var a = Math.abs(Math.round(off / 60));
+
+	return "UTC" + (off < 0 ? "-" : "+") + pad(Math.floor(a / 60)) + ":" +
+	    pad(a % 60);
+}
+
+/* "UTC", "CEST, UTC+02:00"; a zone without a name by its offset. */
+function fmtZone(z) {
+	if (z.off === 0 && /^(UTC|GMT|Z)?$/.test(z.name))
+		return "UTC";
+	if (z.name === "" || z.name === "?" || /^[+-][0-9]+$/.test(z.name))
+		return fmtOffset(z.off);
+	return z.name + ", " + fmtOffset(z.off);
+}
+
+/*
+ * The server's calendar date of the day that starts at t (a midnight of
+ * the server, as periods and day buckets start), as a Date to read with
+ * getUTC*().  Its noon is used: the current offset differs from the one
+ * at t by a DST change at most, an hour or two, never a whole day.
+ * Without a zone, the browser's.
+ */
+function srvDate(t, z) {
+	var off = z ? z.off : -dt(t + 43200).getTimezoneOffset() * 60;
+
+	return new Date((t + 43200 + off) * 1000);
+}
+
+/* "Mon 21 Sep": the server's day starting at t. */
+function fmtSrvDay(t, z) {
+	var d = srvDate(t, z);
+
+	return WDAY[d.getUTCDay()] + " " + d.getUTCDate() + " " + MON[d.getUTCMonth()];
+}
+
+/* The browser's zone at t: "Europe/Berlin, UTC+02:00". */
+function browserZone(t) {
+	var name = "";
+
+	try {
+		name = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+	} catch (e) {
+		name = "";
+	}
+	return (name ? name + ", " : "") +
+	    fmtOffset(-dt(t).getTimezoneOffset() * 60);
+}
+
 /* --- the API */
 
 function ApiError(status, body, text) {
@@ -990,10 +1054,18 @@ function drawHistory() {
 	});
 }
 
+/* A bucket of whole days: the server's days it holds, and the zone. */
+function histDays(t, bs) {
+	var z = srvZone(S.ifaces);
+
+	return fmtSrvDay(t, z) + (bs > 86400 ? " – " + fmtSrvDay(t + bs - 86400, z) : "") +
+	    (z ? " (server's " + (bs > 86400 ? "days" : "day") + ", " + fmtZone(z) + ")" : "");
+}
+
 hist.text = function (i) {
 	var e = hist.j.buckets[i], bs = hist.j.bucket_seconds;
 
-	return (bs >= 86400 ? fmtDay(e.ts) : fmtWhen(e.ts) + " – " + fmtClock(e.ts + bs)) + "\n" +
+	return (bs >= 86400 ? histDays(e.ts, bs) : fmtWhen(e.ts) + " – " + fmtClock(e.ts + bs)) + "\n" +
 	    (num(e.rx_avg_bps) === null ? "no sample" :
 	    "RX avg " + fmtBps(e.rx_avg_bps) + ", peak " + fmtBps(e.rx_peak_bps) +
 	    "\nTX avg " + fmtBps(e.tx_avg_bps) + ", peak " + fmtBps(e.tx_peak_bps)) +
@@ -1189,7 +1261,7 @@ function renderHeatmap() {
 	}
 	$("heat-info").textContent = "average " + (dir === "rx" ? "RX" : dir === "tx" ?
 	    "TX" : "RX + TX") + " per hour, " + RANGE_WORDS[S.heatRange] +
-	    (str(j.tz) ? ", " + j.tz + " time" : "");
+	    (srvZone(j) ? ", server time (" + fmtZone(srvZone(j)) + ")" : "");
 	a = hexRgb(color("--heat0"));
 	b = hexRgb(color("--heat1"));
 	grid.textContent = "";
@@ -1322,7 +1394,7 @@ var totals = {j: null};
 function renderTotals() {
 	var j = totals.j, doc = j[S.totalsTab] || {}, box = $("totals-body");
 	var ps = arr(doc.periods).slice(), t, tb, max = 0, total = doc.total || {};
-	var first;
+	var first, z = srvZone(j), info = [];
 
 	first = ps.findIndex(function (p) { return num(p.samples) > 0; });
 	box.textContent = "";
@@ -1343,10 +1415,12 @@ function renderTotals() {
 	ps.forEach(function (p) {
 		var label = str(p.label), tr;
 
+		/* Periods are the server's days: labelled in its zone. */
 		if (S.totalsTab === "day" && num(p.start) !== null)
-			label += " " + WDAY[dt(p.start).getDay()];
+			label += " " + fmtSrvDay(p.start, z).slice(0, 3);
 		if (S.totalsTab !== "day" && num(p.start) !== null && num(p.end) !== null)
-			label += " (" + fmtDay(p.start).slice(4) + " – " + fmtDay(p.end - 1).slice(4) + ")";
+			label += " (" + fmtSrvDay(p.start, z).slice(4) + " – " +
+			    fmtSrvDay(p.end - 86400, z).slice(4) + ")";
 		if (!(num(p.samples) > 0)) {
 			tb.append(el("tr", {class: "nodata"}, el("td", null, label),
 			    el("td", {class: "n", colspan: 3}, "no data"), el("td")));
@@ -1369,8 +1443,11 @@ function renderTotals() {
 	    el("td", {class: "n", "data-bytes": total.total_bytes, title: fmtCount(total.total_bytes) + " bytes"}, fmtBytes(total.total_bytes)),
 	    el("td"))));
 	box.append(t);
-	$("totals-info").textContent = num(j.month_start_day) > 1 ?
-	    "months start on day " + j.month_start_day : "";
+	if (z)
+		info.push("server days (" + fmtZone(z) + ")");
+	if (num(j.month_start_day) > 1)
+		info.push("months start on day " + j.month_start_day);
+	$("totals-info").textContent = info.join(" · ");
 	setState("totals", "ok");
 }
 
@@ -1447,6 +1524,7 @@ function pollIfaces() {
 		var note = "";
 
 		S.ifaces = j;
+		zoneRule(srvZone(j), j.now);
 		if (sel.options.length !== names.length || names.some(function (n, i) {
 			return sel.options[i].value !== n;
 		})) {
@@ -1492,6 +1570,16 @@ function pollIfaces() {
 	});
 }
 
+/* The footer states the time zone rule with both zones, at the server's now. */
+function zoneRule(z, now) {
+	if (!z)
+		return;
+	$("tz-rule").textContent = "days, weeks, months and heatmap hours in " +
+	    "the server's time zone (" + fmtZone(z) + "), as bwtotal counts " +
+	    "them; clock times in your browser's (" +
+	    browserZone(num(now) !== null ? now : Date.now() / 1000) + ")";
+}
+
 function statusLine(note) {
 	var f = ifaceInfo(), j = S.ifaces, parts = [], age, bp;
 
@@ -1521,6 +1609,10 @@ function setUrl() {
 		q.set("range", S.range);
 	else
 		q.delete("range");
+	if (S.totalsTab !== "day")
+		q.set("totals", S.totalsTab);
+	else
+		q.delete("totals");
 	history.replaceState(null, "", "?" + q.toString() + location.hash);
 }
 
@@ -1589,6 +1681,8 @@ function init() {
 
 	if (RANGES.some(function (r) { return r[0] === q.get("range"); }))
 		S.range = q.get("range");
+	if (q.get("totals") === "week" || q.get("totals") === "month")
+		S.totalsTab = q.get("totals");
 	buttons($("hist-ranges"), RANGES, function () { return S.range; }, function (v) {
 		S.range = v;
 		hist.key = null;
@@ -1611,6 +1705,8 @@ function init() {
 	buttons($("totals-tabs"), [["day", "Daily"], ["week", "Weekly"], ["month", "Monthly"]],
 	    function () { return S.totalsTab; }, function (v) {
 		S.totalsTab = v;
+		if (S.iface !== null)
+			setUrl();
 		if (totals.j)
 			renderTotals();
 	});
