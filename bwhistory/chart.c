@@ -1,9 +1,11 @@
 /*
  * The chart.  One bucket takes one column or more, so that a short range
  * still fills the terminal; its bar is the bucket's average rate scaled
- * to the busiest bucket of that direction.  A bucket without a rate
- * sample (none, or only a gap row) stays blank, its axis cell too: a gap
- * is shown as a gap, never as a line drawn across it.
+ * to the busiest bucket of either direction: RX and TX share one scale,
+ * labelled at both ends, so that equal heights are equal rates and a
+ * trickle of TX under a flood of RX looks like one.  A bucket without a
+ * rate sample (none, or only a gap row) stays blank, its axis cell too:
+ * a gap is shown as a gap, never as a line drawn across it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -168,7 +170,7 @@ struct layout {
 	const struct bw_bucket	*b;
 	size_t			 nb;
 	int			 cols;
-	double			 max[2];	/* RX, TX scale */
+	double			 max[2];	/* RX, TX scale: the same */
 	unsigned char		 tick[CHART_MAXWIDTH];
 };
 
@@ -226,10 +228,12 @@ chart_draw(FILE *fp, const struct bw_series *s, int width,
 		lo.b += lo.nb - (size_t)lo.cols;
 		lo.nb = (size_t)lo.cols;
 	}
+	/* One scale for both directions: the busiest bucket of either. */
 	for (i = 0; i < lo.nb; i++)
 		for (t = 0; t < 2; t++)
-			if ((v = bw_bucket_avg(&lo.b[i], t)) > lo.max[t])
-				lo.max[t] = v;
+			if ((v = bw_bucket_avg(&lo.b[i], t)) > lo.max[0])
+				lo.max[0] = v;
+	lo.max[1] = lo.max[0];
 	longdate = s->to - s->from > 300 * 86400;
 	lw = longdate ? 10 : 5;
 	ival = label_interval(s->step, lo.nb, lo.cols, lw);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bwhistory's chart: Unicode blocks or ASCII by locale and -a, fitted to
-# the width, gaps left blank, and the messages shown instead of an empty
-# chart.
+# the width, RX and TX on one scale, gaps left blank, and the messages
+# shown instead of an empty chart.
 . "${0%/*}/lib.sh"
 D=$SRCDIR/t/data
 
@@ -85,6 +85,26 @@ ok $(( ! $? )) "the width changes the chart"
 COLUMNS=10 bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/w10.txt"
 ok $? "a tiny width still draws"
 is "$(widest "$T/w10.txt")" 50 "narrow terminals get 50 columns"
+COLUMNS=junk bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/wj.txt"
+is "$(widest "$T/wj.txt") $(widest "$T/c.txt")" "80 80" \
+    "a bad COLUMNS means 80"
+
+# RX and TX share one scale: 160 Mbit/s of RX fills its half, 80 kbit/s
+# of TX shows as the smallest mark, and both ends say 160 Mbps.
+mkdir "$T/lop"
+perl -e 'for my $i (0 .. 11) { printf "%d,160000000,80000,6000000000,3000000,300.000\n",
+    1789996500 + 300 * $i }' >"$T/lop/bw_eth0.csv"
+BWMON_NOW=1790000000 COLUMNS=80 bwhistory -r 1h -d "$T/lop" -i eth0 \
+    >"$T/lop.txt"
+ok $? "lopsided chart exits 0"
+is "$(grep -c '^ *160 Mbps [+]' "$T/lop.txt")" 2 \
+    "one scale: the top of RX and the bottom of TX both say 160 Mbps"
+is "$(sed -n 2,7p "$T/lop.txt" | grep -c '#\{58\}$')" 6 \
+    "one scale: 160 Mbit/s of RX fills its 6 rows"
+like "$(sed -n 9p "$T/lop.txt")" "^ +TX [|] +'{58}\$" \
+    "one scale: 80 kbit/s of TX is the smallest mark"
+is "$(sed -n 10,14p "$T/lop.txt" | grep -c "[#']")" 0 \
+    "one scale: and no more"
 COLUMNS=junk bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/wj.txt"
 is "$(widest "$T/wj.txt") $(widest "$T/c.txt")" "80 80" \
     "a bad COLUMNS means 80"
