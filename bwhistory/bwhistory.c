@@ -72,7 +72,10 @@ conf_warn(const struct bw_error *e)
 	warnx("%s:%d: %s", e->file, e->line, e->text);
 }
 
-/* The output's width: the terminal's, else $COLUMNS, else 80. */
+/*
+ * The output's width: the terminal's, else $COLUMNS, else 80.  Below
+ * CHART_MINWIDTH the chart is not drawn: print_text() says why.
+ */
 static int
 term_width(void)
 {
@@ -85,8 +88,6 @@ term_width(void)
 	else if ((s = getenv("COLUMNS")) == NULL ||
 	    bw_parse_ll(s, 1, 100000, &v) == -1)
 		v = 80;
-	if (v < CHART_MINWIDTH)
-		v = CHART_MINWIDTH;
 	if (v > CHART_MAXWIDTH)
 		v = CHART_MAXWIDTH;
 	return (int)v;
@@ -361,9 +362,12 @@ print_text(const struct view *v, int ascii)
 	struct bw_series	 s;
 	struct bw_histsum	 sum;
 	char			 f[BW_FMTLEN], t[BW_FMTLEN], sn[BW_FMTLEN];
-	int			 width, rv;
+	char			 what[64];
+	int			 cols, width, rv;
 
-	width = term_width();
+	/* Below 50 columns only the title fits; the messages keep 50. */
+	cols = term_width();
+	width = cols < CHART_MINWIDTH ? CHART_MINWIDTH : cols;
 	make_series(v, bw_bucket_step(v->to - v->from,
 	    (size_t)chart_columns(width) - 1), &s, &sum);
 	if (sum.n == 0) {
@@ -386,10 +390,17 @@ print_text(const struct view *v, int ascii)
 		bw_series_free(&s);
 		return 0;
 	}
-	print_line(width, "%s, %s%s: %s to %s", v->iface, v->secs > 0 ?
-	    "last " : "", v->secs > 0 ? v->range : "all history",
-	    bw_fmt_time(f, sizeof(f), v->from, TIMEFMT),
-	    bw_fmt_time(t, sizeof(t), v->to, TIMEFMT));
+	(void)snprintf(what, sizeof(what), "%s, %s%s:", v->iface,
+	    v->secs > 0 ? "last " : "", v->secs > 0 ? v->range :
+	    "all history");
+	rv = chart_title(stdout, cols, what, bw_fmt_time(f, sizeof(f),
+	    v->from, TIMEFMT), bw_fmt_time(t, sizeof(t), v->to, TIMEFMT));
+	if (rv == 0 && cols < CHART_MINWIDTH)
+		rv = chart_narrow(stdout, cols);
+	if (rv == -1 || cols < CHART_MINWIDTH) {
+		bw_series_free(&s);
+		return rv;
+	}
 	rv = chart_draw(stdout, &s, width, ascii || !utf8_locale() ?
 	    &chart_ascii : &chart_utf8);
 	print_line(width, "bars: average rate per %s; blank: no samples",

@@ -6,6 +6,9 @@
  * trickle of TX under a flood of RX looks like one.  A bucket without a
  * rate sample (none, or only a gap row) stays blank, its axis cell too:
  * a gap is shown as a gap, never as a line drawn across it.
+ *
+ * The title and the message for a terminal too narrow for the chart are
+ * wrapped between whole pieces: a time is never cut.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +62,74 @@ emit(FILE *fp, struct line *l)
 	l->buf[l->len] = '\0';
 	l->len = 0;
 	return fputs(l->buf, fp) == EOF ? -1 : 0;
+}
+
+/*
+ * Print n pieces of text joined by blanks, as many to a line as fit in
+ * width; a piece wider than width gets a line of its own, whole.
+ */
+static int
+wrap(FILE *fp, int width, const char *const *piece, size_t n)
+{
+	size_t	i, len = 0, w;
+
+	for (i = 0; i < n; i++) {
+		w = strlen(piece[i]);
+		if (len > 0 && len + 1 + w > (size_t)width) {
+			if (fputc('\n', fp) == EOF)
+				return -1;
+			len = 0;
+		}
+		if (len > 0 && fputc(' ', fp) == EOF)
+			return -1;
+		if (fputs(piece[i], fp) == EOF)
+			return -1;
+		len += (len > 0) + w;
+	}
+	return fputc('\n', fp) == EOF ? -1 : 0;
+}
+
+/*
+ * The title, "eth0, last 1h: FROM to TO", in width columns: on one line
+ * when it fits, else what it shows above the two times, else each on a
+ * line.  -1 when writing fails.
+ */
+int
+chart_title(FILE *fp, int width, const char *what, const char *from,
+    const char *to)
+{
+	char		span[2 * BW_FMTLEN + 8], last[BW_FMTLEN + 8];
+	const char	*two[2], *three[3];
+
+	(void)snprintf(span, sizeof(span), "%s to %s", from, to);
+	(void)snprintf(last, sizeof(last), "to %s", to);
+	two[0] = three[0] = what;
+	two[1] = span;
+	three[1] = from;
+	three[2] = last;
+	if (strlen(span) <= (size_t)width)
+		return wrap(fp, width, two, 2);
+	return wrap(fp, width, three, 3);
+}
+
+/*
+ * What a terminal narrower than CHART_MINWIDTH gets instead of the chart
+ * and its figures, which would not fit: why, and where the numbers are.
+ */
+int
+chart_narrow(FILE *fp, int width)
+{
+	char		 text[160], *p, *save;
+	const char	*word[32];
+	size_t		 n = 0;
+
+	(void)snprintf(text, sizeof(text), "the chart and its figures need "
+	    "%d columns, not %d: widen the terminal, or see --csv or "
+	    "--json", CHART_MINWIDTH, width);
+	for (p = strtok_r(text, " ", &save); p != NULL && n < 32;
+	    p = strtok_r(NULL, " ", &save))
+		word[n++] = p;
+	return wrap(fp, width, word, n);
 }
 
 /* The bar columns left for a terminal this wide. */

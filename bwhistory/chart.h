@@ -10,7 +10,7 @@
 
 #define CHART_GUTTER	11	/* scale labels left of the bars */
 #define CHART_HEIGHT	6	/* rows per direction */
-#define CHART_MINWIDTH	50	/* narrower terminals get this */
+#define CHART_MINWIDTH	50	/* narrower: chart_narrow() says so */
 #define CHART_MAXWIDTH	1024
 
 struct chart_style {
@@ -24,6 +24,8 @@ struct chart_style {
 extern const struct chart_style	chart_utf8, chart_ascii;
 
 int	chart_columns(int);
+int	chart_title(FILE *, int, const char *, const char *, const char *);
+int	chart_narrow(FILE *, int);
 int	chart_draw(FILE *, const struct bw_series *, int,
 	    const struct chart_style *);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # bwhistory's chart: Unicode blocks or ASCII by locale and -a, fitted to
-# the width, RX and TX on one scale, gaps left blank, and the messages
-# shown instead of an empty chart.
+# the width (below 50 columns, a message instead), RX and TX on one
+# scale, gaps left blank, and the messages shown instead of an empty
+# chart.
 . "${0%/*}/lib.sh"
 D=$SRCDIR/t/data
 
@@ -82,12 +83,43 @@ for cols in 60 120; do
 done
 cmp -s "$T/w60.txt" "$T/w120.txt"
 ok $(( ! $? )) "the width changes the chart"
+# At 50 columns the title is wrapped between its parts, not cut in a
+# time; below 50 the output fits and says that the chart needs 50.
+BWMON_NOW=1789999800 COLUMNS=50 bwhistory -r 1h -d "$D/hist-small" \
+    -i eth0 >"$T/w50.txt"
+is "$(head -2 "$T/w50.txt")" "eth0, last 1h:
+2026-09-21 13:10 to 2026-09-21 14:10" "50 columns: the title wrapped whole"
+[ "$(widest "$T/w50.txt")" -le 50 ]
+ok $? "50 columns: every line fits"
+grep -q '#' "$T/w50.txt"
+ok $? "50 columns: the chart is drawn"
+for cols in 40 30; do
+	BWMON_NOW=1789999800 COLUMNS=$cols bwhistory -r 1h \
+	    -d "$D/hist-small" -i eth0 >"$T/w$cols.txt"
+	ok $? "$cols columns: exits 0"
+	[ "$(widest "$T/w$cols.txt")" -le $cols ]
+	ok $? "$cols columns: every line fits"
+	like "$(tr '\n' ' ' <"$T/w$cols.txt")" \
+	    "^eth0, last 1h: 2026-09-21 13:10 to 2026-09-21 14:10 the chart and its figures need 50 columns, not $cols: widen the terminal, or see --csv or --json \$" \
+	    "$cols columns: the title, whole times, and why no chart"
+	grep -q '[#|]' "$T/w$cols.txt"
+	ok $(( ! $? )) "$cols columns: no piece of a chart"
+done
+is "$(sed -n 2,3p "$T/w30.txt")" "2026-09-21 13:10
+to 2026-09-21 14:10" "30 columns: each time on its line"
 COLUMNS=10 bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/w10.txt"
-ok $? "a tiny width still draws"
-is "$(widest "$T/w10.txt")" 50 "narrow terminals get 50 columns"
-COLUMNS=junk bwhistory -r all -d "$D/bwmon-v1" -i eth0 >"$T/wj.txt"
-is "$(widest "$T/wj.txt") $(widest "$T/c.txt")" "80 80" \
-    "a bad COLUMNS means 80"
+ok $? "a tiny width exits 0"
+like "$(cat "$T/w10.txt")" '^2026-09-07 14:07$' \
+    "a tiny width: a time wider than it is still whole"
+
+# A long interface name at 50 columns: the title's parts stay whole.
+mkdir "$T/long"
+cp "$D/bwmon-v1/bw_eth0.csv" "$T/long/bw_wlx00c0ca9a1b2c.csv"
+COLUMNS=50 bwhistory -r all -d "$T/long" -i wlx00c0ca9a1b2c >"$T/wl.txt"
+is "$(head -2 "$T/wl.txt")" "wlx00c0ca9a1b2c, all history:
+2026-09-07 14:07 to 2026-09-21 14:10" "long name: the title wrapped whole"
+[ "$(widest "$T/wl.txt")" -le 50 ]
+ok $? "long name: every line fits 50 columns"
 
 # RX and TX share one scale: 160 Mbit/s of RX fills its half, 80 kbit/s
 # of TX shows as the smallest mark, and both ends say 160 Mbps.
