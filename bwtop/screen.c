@@ -1,6 +1,7 @@
 /*
  * The curses front end: a header with the interface's rates and a
- * 60-second graph, then one of three views (processes, connections,
+ * graph of the last 60 seconds (90 or 120 when the terminal is wide
+ * enough), then one of three views (processes, connections,
  * interfaces), refreshed every -s seconds on a timeout()/getch() loop.
  * Each frame is drawn with erase() and left to curses to send only what
  * changed, which keeps a session over SSH cheap.
@@ -31,6 +32,9 @@
 #define W_PROTO		5
 #define W_LPORT		9
 #define W_PROC		16
+#define W_PROGMAX	32	/* PROGRAM on a wide terminal */
+#define W_CMDMIN	30	/* a COMMAND column of its own, at least */
+#define GRAPH_MAXSECS	120	/* the graph on a wide terminal: as live */
 
 enum pair { P_RX = 1, P_TX, P_WARN, P_BAD, P_TITLE };
 
@@ -195,7 +199,7 @@ draw_header(struct ui *u)
 {
 	struct top		*t = u->t;
 	const struct ifstat	*s = top_ifstat(t, t->iface);
-	double			 rx[GRAPH_SECS], tx[GRAPH_SECS];
+	double			 rx[GRAPH_MAXSECS], tx[GRAPH_MAXSECS];
 	char			 a[BW_FMTLEN], b[BW_FMTLEN], when[32];
 	char			 line[MSGLEN];
 	int			 x, n, right;
@@ -222,9 +226,13 @@ draw_header(struct ui *u)
 		(void)put(u, 0, COLS - 1 - (int)strlen(when), A_NORMAL, when);
 	}
 
+	/*
+	 * One column per second: the last minute, or on a wider terminal
+	 * the last 90 or 120 seconds, as much as a live file holds.
+	 */
 	n = COLS - 3 - 15;
 	if (n > GRAPH_SECS)
-		n = GRAPH_SECS;
+		n = n >= GRAPH_MAXSECS ? GRAPH_MAXSECS : n - n % 30;
 	if (n >= 8 && top_graph(t, n, rx, tx)) {
 		draw_graph(u, 1, "RX", P_RX, rx, n);
 		draw_graph(u, 2, "TX", P_TX, tx, n);
@@ -408,7 +416,7 @@ draw_procs(struct ui *u, int y)
 	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
 	char			 b1[BW_FMTLEN], b2[BW_FMTLEN], pid[24];
 	const char		*h1, *h2, *h3, *h4, *c1, *c2, *c3, *c4;
-	int			 wprog, both, n, i, page, w1, w3;
+	int			 wprog, wcmd, both, n, i, page, w1, w3;
 	char			 why[MSGLEN];
 
 	y += draw_notice(u, y);
@@ -426,6 +434,20 @@ draw_procs(struct ui *u, int y)
 		wprog = COLS - (W_PID + 1 + W_USER + 1 + 2 * (W_RATE + 1));
 	if (wprog < 8)
 		wprog = 8;
+	/*
+	 * A name needs no more than W_PROGMAX columns: on a wide terminal
+	 * the rates stay beside it, and with l the command line gets a
+	 * column of its own, last, with the rest of the width.
+	 */
+	wcmd = 0;
+	if (both && wprog > W_PROGMAX) {
+		if (!u->cmdline)
+			wprog = W_PROGMAX;
+		else if (wprog - W_PROGMAX - 1 >= W_CMDMIN) {
+			wcmd = wprog - W_PROGMAX - 1;
+			wprog = W_PROGMAX;
+		}
+	}
 	h1 = u->cumulative ? "SENT" : "SENT/s";
 	h2 = u->cumulative ? "RECV" : "RECV/s";
 	h3 = u->cumulative ? "SENT/s" : "SENT";
@@ -435,14 +457,16 @@ draw_procs(struct ui *u, int y)
 	line[0] = '\0';
 	col(line, sizeof(line), "PID", W_PID, 1, u->utf8);
 	col(line, sizeof(line), "USER", W_USER, 0, u->utf8);
-	col(line, sizeof(line), u->cmdline ? "COMMAND" : "PROGRAM", wprog, 0,
-	    u->utf8);
+	col(line, sizeof(line), u->cmdline && wcmd == 0 ? "COMMAND" :
+	    "PROGRAM", wprog, 0, u->utf8);
 	col(line, sizeof(line), h1, w1, 1, u->utf8);
 	col(line, sizeof(line), h2, w1, 1, u->utf8);
 	if (both) {
 		col(line, sizeof(line), h3, w3, 1, u->utf8);
 		col(line, sizeof(line), h4, w3, 1, u->utf8);
 	}
+	if (wcmd > 0)
+		col(line, sizeof(line), "COMMAND", wcmd, 0, u->utf8);
 	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
 	y++;
 	page = LINES - 1 - y;
@@ -468,13 +492,15 @@ draw_procs(struct ui *u, int y)
 		col(line, sizeof(line), text_user(p, ubuf, sizeof(ubuf)),
 		    W_USER, 0, u->utf8);
 		col(line, sizeof(line), text_program(prog, sizeof(prog), p,
-		    u->cmdline), wprog, 0, u->utf8);
+		    u->cmdline && wcmd == 0), wprog, 0, u->utf8);
 		col(line, sizeof(line), c1, w1, 1, u->utf8);
 		col(line, sizeof(line), c2, w1, 1, u->utf8);
 		if (both) {
 			col(line, sizeof(line), c3, w3, 1, u->utf8);
 			col(line, sizeof(line), c4, w3, 1, u->utf8);
 		}
+		if (wcmd > 0)
+			col(line, sizeof(line), p->cmdline, wcmd, 0, u->utf8);
 		put_row(u, y, i == u->sel[VIEW_PROCS], line);
 	}
 	if (n > 0) {

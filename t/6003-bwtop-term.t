@@ -1,6 +1,7 @@
 #!/bin/sh
 # bwtop and the terminal: xterm, screen, tmux and vt100; colours only
-# where they exist and NO_COLOR allows; UTF-8 or ASCII; resizing; the
+# where they exist and NO_COLOR allows; UTF-8 or ASCII; the width of a
+# 200-column terminal given to the graph and command lines; resizing; the
 # terminal restored on q, Ctrl-C, SIGTERM and -n; TERM=dumb and unknown
 # terminals fall back to snapshots; missing, stale and broken bwprocs
 # files said on the screen.
@@ -69,6 +70,35 @@ live "$D" $NOW 0 4000
 waitfor '^RX {62}max 0 bps'
 ok $? "UTF-8: no traffic, no bars"
 key q
+live "$D" $NOW 8000 4000
+
+# 200x50: the width goes to the graph (the 120 seconds of a live file)
+# and, with l, to a column of command lines; the program names keep 32
+# columns, with the rates beside them.
+live "$D" $NOW 8000 4000 120
+COLS=200 ROWS=50
+start "$ENV TERM=xterm $BWTOP"
+COLS= ROWS=
+waitfor '^\[Processes\]'
+ok $? "200x50: the screen is drawn"
+like "$(sed -n 2p "$T/pane")" '^RX @{120} max 8\.00 Kbps$' \
+    "200x50: the graph shows 120 seconds"
+like "$(sed -n 7p "$T/pane")" '^ {4}PID USER {5}PROGRAM {30}SENT/s {5}RECV/s {5}SENT {5}RECV$' \
+    "200x50: a 32-column program name, the rates beside it"
+grep -Eq "^ +1001 $(id -nu 0) +p1 {31} {0,9}[0-9.]+ [KM]?bps " "$T/pane"
+ok $? "200x50: a process row the same"
+key l
+waitfor 'RECV COMMAND$'
+ok $? "200x50, l: a COMMAND column, last"
+grep -Eq '^ +1001 [a-z]+ +p1 +.* p1 --serve /srv/p1$' "$T/pane"
+ok $? "200x50, l: the name and the command line, both whole"
+is "$(awk 'length > 200' "$T/pane" | wc -l | tr -d ' ')" 0 \
+    "200x50: nothing beyond 200 columns"
+key l
+waitfor 'PROGRAM {30}SENT/s'
+ok $? "200x50, l again: the names alone"
+key q
+is "$(ended)" "rc=0 modes: icanon echo" "200x50: q exits 0"
 live "$D" $NOW 8000 4000
 
 # Resize to 120x40 and back.

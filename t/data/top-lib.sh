@@ -4,8 +4,8 @@
 #                        ROW = "name pid uid tx_bps rx_bps tx_bytes rx_bytes";
 #                        pid 0 makes an unattributed row.  $CONNS is the
 #                        connections array, $COVERAGE and $DROPS the header's.
-# live DIR TS RX TX      write DIR/live_$IFACE.json: 60 one-second samples
-#                        ending at TS, all RX and TX bit/s
+# live DIR TS RX TX [N]  write DIR/live_$IFACE.json: N (60) one-second
+#                        samples ending at TS, all RX and TX bit/s
 # start CMD...           run CMD in a fresh tmux server and session, 80x24
 #                        ($COLS x $ROWS); when CMD ends the pane shows "rc=N"
 #                        and "modes: icanon echo" (or -icanon -echo if the
@@ -81,7 +81,7 @@ live() {
 		printf '{"iface": "%s", "ts": %s, "interval_seconds": 1, ' \
 		    "$IFACE" "$2"
 		printf '"samples": ['
-		_i=59
+		_i=$((${5:-60} - 1))
 		while [ $_i -ge 0 ]; do
 			printf '[%s, %s, %s]' "$(($2 - _i))" "$3" "$4"
 			[ $_i -gt 0 ] && printf ', '
