@@ -62,9 +62,24 @@ conf_warn(const struct bw_error *e)
 	warnx("%s:%d: %s", e->file, e->line, e->text);
 }
 
+/* warn(3) about path, saying so when it is not a regular file. */
+static void
+warn_file(const char *path, const char *what)
+{
+	if (errno == EINVAL)
+		warnx("%s: not a regular file (a FIFO, device or directory?); "
+		    "remove it", path);
+	else if (what != NULL)
+		warn("%s: %s", path, what);
+	else
+		warn("%s", path);
+}
+
 /*
  * Load state_<iface>.json.  1: loaded; 0: absent; -1: unusable (warned),
- * which the caller treats like absent: the counters are primed again.
+ * which the caller treats like absent: the counters are primed again;
+ * -2: not a regular file (warned), which stops the interface until it
+ * is removed.
  */
 static int
 state_load(const char *path, struct state *st)
@@ -79,6 +94,10 @@ state_load(const char *path, struct state *st)
 	if (bw_read_file(path, STATE_MAX, &buf, &len) == -1) {
 		if (errno == ENOENT)
 			return 0;
+		if (errno == EINVAL) {
+			warn_file(path, NULL);
+			return -2;
+		}
 		warn("%s: cannot read, priming again", path);
 		return -1;
 	}
@@ -268,7 +287,8 @@ sample(const struct run *r, const struct bw_netdev *dev)
 		warn("%s", dev->name);
 		return -1;
 	}
-	have = state_load(spath, &st);
+	if ((have = state_load(spath, &st)) == -2)
+		return -1;
 	memset(&nst, 0, sizeof(nst));
 	nst.ts = r->now;
 	nst.rx = dev->rx_bytes;
@@ -298,7 +318,7 @@ sample(const struct run *r, const struct bw_netdev *dev)
 
 	if (r->now - st.trimmed >= TRIM_EVERY) {
 		if (trim(r, csv, dev->name) == -1) {
-			warn("%s: retention", csv);
+			warn_file(csv, "retention");
 			return -1;
 		}
 		nst.trimmed = r->now;
@@ -311,10 +331,9 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	    dev->name);
 	ts = (int64_t)floor(r->now);
 
-	fd = open(csv, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0644);
-	if (fd == -1) {
-		warn("%s", csv);
+	if ((fd = bw_open_regular(csv, O_RDWR | O_APPEND | O_CREAT,
+	    0644)) == -1) {
+		warn_file(csv, NULL);
 		return -1;
 	}
 	if ((size = lseek(fd, 0, SEEK_END)) == -1) {
@@ -378,8 +397,7 @@ lock_dir(const char *dir)
 	if (bw_path(path, sizeof(path), dir, ".bwcollect.lock", NULL, NULL) ==
 	    -1)
 		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd == -1)
+	if ((fd = bw_open_regular(path, O_RDWR | O_CREAT, 0644)) == -1)
 		return -1;
 	for (i = 0; i < LOCK_WAIT * 10; i++) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -473,9 +491,13 @@ main(int argc, char *argv[])
 	r.dir = bw_datadir(dopt);
 	if (mkdir(r.dir, 0755) == -1 && errno != EEXIST)
 		err(1, "data directory %s", r.dir);
-	if ((lockfd = lock_dir(r.dir)) == -1)
+	if ((lockfd = lock_dir(r.dir)) == -1) {
+		if (errno == EINVAL)
+			errx(1, "%s/.bwcollect.lock: not a regular file; "
+			    "remove it", r.dir);
 		err(1, "%s: lock%s", r.dir, errno == EBUSY ?
 		    " held by another bwcollect for too long" : "");
+	}
 	r.now = bw_now();
 	if (bw_boottime(bw_procdir(), &r.boot) == -1)
 		r.boot = 0;

@@ -159,15 +159,46 @@ bw_append_line(const char *path, const char *line, size_t len)
 {
 	int	fd, rv, saved;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW, 0644);
-	if (fd == -1)
+	if ((fd = bw_open_regular(path, O_WRONLY | O_APPEND | O_CREAT,
+	    0644)) == -1)
 		return -1;
 	rv = bw_append_fd(fd, line, len);
 	saved = errno;
 	(void)close(fd);
 	errno = saved;
 	return rv;
+}
+
+/*
+ * open(2) a file that must be a regular file: never through a symbolic
+ * link (ELOOP), and non-blocking, so a FIFO or a device put in place of
+ * a data file cannot hang the caller in open(2) or read(2); what is not
+ * a regular file is refused on the open descriptor (EINVAL), so it
+ * cannot be swapped in after a check.  O_NONBLOCK changes nothing for
+ * a regular file.
+ */
+int
+bw_open_regular(const char *path, int flags, mode_t mode)
+{
+	struct stat	st;
+	int		fd, saved;
+
+	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode);
+	if (fd == -1) {
+		/* A FIFO without a reader, or a device without a device. */
+		if (errno == ENXIO)
+			errno = EINVAL;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1)
+		saved = errno;
+	else if (!S_ISREG(st.st_mode))
+		saved = EINVAL;
+	else
+		return fd;
+	(void)close(fd);
+	errno = saved;
+	return -1;
 }
 
 /*
@@ -230,13 +261,16 @@ fail:
 	return -1;
 }
 
-/* bw_read_fd() of a path; symlinks are refused (ELOOP). */
+/*
+ * bw_read_fd() of a path; symlinks are refused (ELOOP), and so is what
+ * is not a regular file (EINVAL), without blocking on a FIFO.
+ */
 int
 bw_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 {
 	int	fd, rv, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if ((fd = bw_open_regular(path, O_RDONLY, 0)) == -1)
 		return -1;
 	rv = bw_read_fd(fd, max, bufp, lenp);
 	saved = errno;

@@ -20,6 +20,7 @@ enum bw_sync {
 int	bw_write_all(int, const void *, size_t);
 int	bw_write_atomic(const char *, const void *, size_t);
 int	bw_write_atomic_sync(const char *, const void *, size_t, enum bw_sync);
+int	bw_open_regular(const char *, int, mode_t);
 int	bw_append_line(const char *, const char *, size_t);
 int	bw_append_fd(int, const char *, size_t);
 int	bw_ends_torn(int, off_t);

@@ -205,6 +205,35 @@ like "$(cat "$T/err")" 'data directory' "and says so"
 BWMON_NOW=1790000400 bwcollect -v -d "$G" >/dev/full 2>/dev/null; st=$?
 is $st 1 "output to a full device is an error"
 
+# A FIFO in place of a data file or the lock: a clear error, never a
+# hang (open(2) of a FIFO waits for a writer; timeout would exit 124).
+Q=$T/fifo
+mkdir -p "$Q"
+mkproc "$P" "eth0 1 1"
+mkfifo "$Q/state_eth0.json"
+BWMON_NOW=1790000000 timeout 20 bwcollect -d "$Q" eth0 2>"$T/err"; st=$?
+is $st 1 "a FIFO as the state file: exit 1, no hang"
+like "$(cat "$T/err")" 'state_eth0.json: not a regular file' \
+    "and it says what is wrong"
+[ -p "$Q/state_eth0.json" ]; ok $? "the FIFO is not replaced"
+rm -f "$Q/state_eth0.json"
+mkfifo "$Q/bw_eth0.csv"
+BWMON_NOW=1790000000 timeout 20 bwcollect -d "$Q" eth0 2>"$T/err"
+BWMON_NOW=1790000300 timeout 20 bwcollect -d "$Q" eth0 2>"$T/err"; st=$?
+is $st 1 "a FIFO as the history: exit 1, no hang"
+like "$(cat "$T/err")" 'bw_eth0.csv: not a regular file' \
+    "and it says what is wrong"
+printf '{"ts": 1790000000, "rx": 1, "tx": 1, "trimmed": 1790000000}\n' \
+    >"$Q/state_eth0.json"
+BWMON_NOW=1790000300 timeout 20 bwcollect -d "$Q" eth0 2>"$T/err"; st=$?
+is $st 1 "a FIFO as the history, no trim due: exit 1, no hang"
+like "$(cat "$T/err")" 'bw_eth0.csv: not a regular file' "said too"
+rm -f "$Q/bw_eth0.csv" "$Q/.bwcollect.lock"
+mkfifo "$Q/.bwcollect.lock"
+timeout 20 bwcollect -d "$Q" eth0 2>"$T/err"; st=$?
+is $st 1 "a FIFO as the lock file: exit 1, no hang"
+like "$(cat "$T/err")" '\.bwcollect\.lock: not a regular file' "said"
+
 # A full disk: the row and the state survive untouched, exit 1.
 if [ "$(id -u)" = 0 ] && mkdir -p "$T/full" &&
     mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null; then

@@ -110,6 +110,17 @@ bwhistory -j -c "$T/noconf" -d "$T/two" -i eth0 >"$T/out" 2>"$T/err"
 ok $? "a missing -c config is no failure"
 like "$(cat "$T/err")" "^bwhistory: $T/noconf: " "but is a warning"
 
+# A FIFO in place of the history: a clear error, never a hang (open(2)
+# of a FIFO waits for a writer; timeout would exit 124).
+mkdir "$T/fifo"
+mkfifo "$T/fifo/bw_eth0.csv"
+for r in 24h all; do
+	timeout 20 bwhistory -d "$T/fifo" -i eth0 -r $r >"$T/out" 2>"$T/err"
+	is $? 1 "a FIFO as the history (-r $r): exit 1, no hang"
+	like "$(cat "$T/err")" 'bw_eth0.csv: not a regular file$' \
+	    "a FIFO as the history (-r $r): said"
+done
+
 # Output that cannot be written.
 for f in "" --json --csv; do
 	bwhistory $f -r all -d "$V1" -i eth0 >/dev/full 2>"$T/err"
