@@ -3,10 +3,19 @@
  * interface from /proc/net/dev, compares them with the last reading kept
  * in state_<iface>.json, and appends one row per interface to
  * bw_<iface>.csv: ts,rx_bps,tx_bps,rx_bytes,tx_bytes,interval_s.
+ *
+ * The state is the commit point: it is replaced first, holding the new
+ * reading together with the row that reading implies, and the row is
+ * written after it.  A run killed in between leaves a state whose row is
+ * missing from the history, and the next run writes it (apply_row()),
+ * so at every instant the history and the state agree or are one
+ * idempotent step apart: no interval is counted twice or lost.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,12 +40,15 @@
 #define TRIM_EVERY	86400	/* retention is enforced once a day */
 #define LOCK_WAIT	30	/* seconds to wait for another run */
 #define STATE_MAX	4096
+#define ROW_MAX		160	/* a row is at most 6 x 20 digits and signs */
+#define TAIL_MAX	4096	/* what is read to find the last row */
 
 struct state {
 	double		ts;
 	uint64_t	rx, tx;
 	long long	boot;		/* 0: unknown (a bwmon v1 state) */
 	double		trimmed;
+	char		row[ROW_MAX];	/* the row this reading implies, or "" */
 };
 
 struct run {
@@ -73,6 +85,28 @@ warn_file(const char *path, const char *what)
 		warn("%s: %s", path, what);
 	else
 		warn("%s", path);
+}
+
+/*
+ * The ts of a row as bwcollect writes it (six fields of digits, commas
+ * and dots, no newline), or -1 when the text is not one.
+ */
+static int64_t
+row_ts(const char *row, size_t len)
+{
+	char		buf[ROW_MAX + 1];
+	struct bw_hist	h;
+	int64_t		ts = -1;
+
+	if (len == 0 || len >= ROW_MAX || strspn(row, "0123456789.,") != len)
+		return -1;
+	memcpy(buf, row, len);
+	buf[len] = '\n';
+	if (bw_hist_parse(buf, len + 1, &h) == 0 && h.n == 1 &&
+	    !h.rows[0].v1)
+		ts = h.rows[0].ts;
+	bw_hist_free(&h);
+	return ts;
 }
 
 /*
@@ -125,31 +159,50 @@ state_load(const char *path, struct state *st)
 		st->boot = json_integer_value(v);
 	if (json_is_number(v = json_object_get(root, "trimmed")))
 		st->trimmed = json_number_value(v);
+	if ((v = json_object_get(root, "row")) != NULL &&
+	    (!json_is_string(v) || json_string_length(v) >= sizeof(st->row) ||
+	    row_ts(json_string_value(v), json_string_length(v)) == -1)) {
+		/*
+		 * The counters are past the row's interval, whose bytes are
+		 * then nowhere: all that is left is to start again.
+		 */
+		warnx("%s: corrupt (a bad \"row\"), priming again", path);
+		json_decref(root);
+		return -1;
+	}
+	if (v != NULL)
+		memcpy(st->row, json_string_value(v), json_string_length(v) + 1);
 	json_decref(root);
 	return 1;
 }
 
+/*
+ * Replace the state.  The row, when there is one, holds only digits,
+ * commas and dots (row_ts() checked it, or we made it), so it needs no
+ * JSON escaping.
+ */
 static int
 state_save(const char *path, const struct state *st)
 {
-	char	buf[256];
+	char	buf[512];
 	int	n;
 
 	n = snprintf(buf, sizeof(buf), "{\"ts\": %.3f, \"rx\": %llu, "
-	    "\"tx\": %llu, \"boot_time\": %lld, \"trimmed\": %.0f}\n",
+	    "\"tx\": %llu, \"boot_time\": %lld, \"trimmed\": %.0f%s%s%s}\n",
 	    st->ts, (unsigned long long)st->rx, (unsigned long long)st->tx,
-	    st->boot, st->trimmed);
+	    st->boot, st->trimmed, st->row[0] != '\0' ? ", \"row\": \"" : "",
+	    st->row, st->row[0] != '\0' ? "\"" : "");
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
 		errno = EOVERFLOW;
 		return -1;
 	}
 	/*
-	 * No directory fsync: the rename can only be lost to a power cut or
-	 * a crash, which reboots the machine and resets the counters, and a
-	 * new boot time makes the next run count the bytes since boot,
-	 * whichever state it finds.  The row itself is synced.
+	 * The directory is synced too: a state with a row is the commit
+	 * point and must be on disk before the row, or a power cut could
+	 * keep the row and lose the state, and the next run would count the
+	 * row's interval again.
 	 */
-	return bw_write_atomic_sync(path, buf, (size_t)n, BW_SYNC_FILE);
+	return bw_write_atomic_sync(path, buf, (size_t)n, BW_SYNC_ALL);
 }
 
 /*
@@ -204,31 +257,169 @@ counter_delta(const struct run *r, uint64_t prev, uint64_t cur,
 	return d;
 }
 
-/* The last complete row's ts, or 0. */
-static int64_t
-last_row_ts(int fd)
+/*
+ * The end of the history open on fd, from its last TAIL_MAX bytes: the
+ * ts of its last row (0: none) and its last complete line, without the
+ * newline ("" when none, or longer than size).
+ */
+static int
+hist_tail(int fd, int64_t *lastts, char *line, size_t size)
 {
-	char		buf[512], *p;
-	size_t		len;
-	struct bw_hist	h;
-	int64_t		ts = 0;
+	char		 buf[TAIL_MAX], *p, *end, *nl;
+	size_t		 len;
+	off_t		 fsize;
+	struct bw_hist	 h;
 
-	if (bw_read_tail(fd, sizeof(buf), buf, &len) == -1 || len == 0)
+	*lastts = 0;
+	line[0] = '\0';
+	if ((fsize = lseek(fd, 0, SEEK_END)) == -1 ||
+	    bw_read_tail(fd, sizeof(buf), buf, &len) == -1)
+		return -1;
+	p = buf;
+	end = buf + len;
+	/* The first line is cut unless the file starts there. */
+	if ((off_t)len < fsize) {
+		if ((nl = memchr(buf, '\n', len)) == NULL)
+			return 0;
+		p = nl + 1;
+	}
+	/* A torn last line is no line. */
+	while (end > p && end[-1] != '\n')
+		end--;
+	if (end == p)
 		return 0;
-	/* Keep only the last complete line. */
-	while (len > 0 && buf[len - 1] != '\n')
-		len--;
-	if (len == 0)
-		return 0;
-	buf[len - 1] = '\0';
-	p = strrchr(buf, '\n');
-	p = p != NULL ? p + 1 : buf;
-	len = strlen(p);
-	p[len++] = '\n';
-	if (bw_hist_parse(p, len, &h) == 0 && h.n == 1)
-		ts = h.rows[0].ts;
+	if (bw_hist_parse(p, (size_t)(end - p), &h) == -1)
+		return -1;
+	if (h.n > 0)
+		*lastts = h.rows[h.n - 1].ts;
 	bw_hist_free(&h);
-	return ts;
+	end--;
+	nl = memrchr(p, '\n', (size_t)(end - p));
+	p = nl != NULL ? nl + 1 : p;
+	if ((size_t)(end - p) < size) {
+		memcpy(line, p, (size_t)(end - p));
+		line[end - p] = '\0';
+	}
+	return 0;
+}
+
+/*
+ * Where the first line of text whose row ts is at or after ts starts
+ * (len when there is none).  A line's ts is its leading number; a line
+ * that does not start with one is not a row and never a cut.
+ */
+static size_t
+cut_at(const char *text, size_t len, int64_t ts)
+{
+	const char	*p = text, *end = text + len, *nl, *q;
+	int64_t		 v;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (v = 0, q = p; q < nl && isdigit((unsigned char)*q) &&
+		    v < INT64_MAX / 10 - 10; q++)
+			v = v * 10 + (*q - '0');
+		if (q > p && q < nl && (*q == ',' || *q == '.') && v >= ts)
+			return (size_t)(p - text);
+	}
+	return len;
+}
+
+/*
+ * Rewrite the history open on fd without its lines from the first row at
+ * or after ts on, ending with row: one atomic replacement.
+ */
+static int
+replace_from(const char *csv, int fd, int64_t ts, const char *row)
+{
+	char	*buf, *nb;
+	size_t	 len, cut, rlen = strlen(row);
+	int	 rv, saved;
+
+	if (lseek(fd, 0, SEEK_SET) == -1 ||
+	    bw_read_fd(fd, BW_HIST_MAX, &buf, &len) == -1)
+		return -1;
+	cut = cut_at(buf, len, ts);
+	if ((nb = realloc(buf, cut + rlen + 2)) == NULL) {
+		saved = errno;
+		free(buf);
+		errno = saved;
+		return -1;
+	}
+	/* Only when nothing is cut can the text end in a torn line. */
+	if (cut > 0 && nb[cut - 1] != '\n')
+		nb[cut++] = '\n';
+	memcpy(nb + cut, row, rlen);
+	nb[cut + rlen] = '\n';
+	rv = bw_write_atomic(csv, nb, cut + rlen + 1);
+	saved = errno;
+	free(nb);
+	errno = saved;
+	return rv;
+}
+
+/*
+ * Make the history end with row, the row a saved state committed to.
+ * Nothing to do when its last complete line is that row; an append when
+ * the last row is older; otherwise the rows at or after the row's time
+ * are rows it replaces, and the file is rewritten without them, ending
+ * with it.  Each step is idempotent, so the next run finishes what a
+ * run killed anywhere in here began.  1: written; 0: it was there; -1:
+ * error.
+ */
+static int
+apply_row(const char *csv, const char *row)
+{
+	char	 line[ROW_MAX + 2], last[ROW_MAX + 2];
+	int64_t	 rts, lts;
+	off_t	 size;
+	int	 fd, n, rv = -1, saved;
+
+	rts = row_ts(row, strlen(row));
+	if ((fd = bw_open_regular(csv, O_RDWR | O_APPEND | O_CREAT,
+	    0644)) == -1)
+		return -1;
+	if ((size = lseek(fd, 0, SEEK_END)) == -1 ||
+	    hist_tail(fd, &lts, last, sizeof(last)) == -1)
+		goto out;
+	if (strcmp(last, row) == 0)
+		rv = 0;
+	else if (lts < rts) {
+		n = snprintf(line, sizeof(line), "%s%s\n",
+		    bw_ends_torn(fd, size) ? "\n" : "", row);
+		if (bw_append_fd(fd, line, (size_t)n) == 0)
+			rv = 1;
+		else {
+			/* A partial line must not stay: cut back to before. */
+			saved = errno;
+			(void)ftruncate(fd, size);
+			errno = saved;
+		}
+	} else if (replace_from(csv, fd, rts, row) == 0)
+		rv = 1;
+out:
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
+/* The ts of the history's last row; 0 when it has none or is absent. */
+static int
+hist_last(const char *csv, int64_t *lastts)
+{
+	char	line[ROW_MAX + 2];
+	int	fd, rv, saved;
+
+	*lastts = 0;
+	if ((fd = bw_open_regular(csv, O_RDONLY, 0)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	rv = hist_tail(fd, lastts, line, sizeof(line));
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
 }
 
 /*
@@ -273,13 +464,12 @@ trim(const struct run *r, const char *csv, const char *ifname)
 static int
 sample(const struct run *r, const struct bw_netdev *dev)
 {
-	char		 csv[PATH_MAX], spath[PATH_MAX], line[256];
+	char		 csv[PATH_MAX], spath[PATH_MAX];
 	struct state	 st, nst;
 	double		 secs;
 	uint64_t	 rx, tx;
-	off_t		 size;
 	int64_t		 ts, last;
-	int		 fd, n, have, same_boot, saved;
+	int		 n, have, same_boot;
 
 	if (bw_path(csv, sizeof(csv), r->dir, "bw_", dev->name, ".csv") ==
 	    -1 || bw_path(spath, sizeof(spath), r->dir, "state_", dev->name,
@@ -289,6 +479,18 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	}
 	if ((have = state_load(spath, &st)) == -2)
 		return -1;
+	/* First finish what the last run committed to. */
+	if (have == 1 && st.row[0] != '\0') {
+		switch (apply_row(csv, st.row)) {
+		case -1:
+			warn_file(csv, "the last run's row");
+			return -1;
+		case 1:
+			warnx("%s: wrote the row the last run saved but did "
+			    "not write (it was killed or failed)", csv);
+			break;
+		}
+	}
 	memset(&nst, 0, sizeof(nst));
 	nst.ts = r->now;
 	nst.rx = dev->rx_bytes;
@@ -331,60 +533,101 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	    dev->name);
 	ts = (int64_t)floor(r->now);
 
-	if ((fd = bw_open_regular(csv, O_RDWR | O_APPEND | O_CREAT,
-	    0644)) == -1) {
+	if (hist_last(csv, &last) == -1) {
 		warn_file(csv, NULL);
 		return -1;
 	}
-	if ((size = lseek(fd, 0, SEEK_END)) == -1) {
-		warn("%s", csv);
-		(void)close(fd);
-		return -1;
-	}
-	last = last_row_ts(fd);
 	if (ts <= last) {
 		warnx("%s: the clock (%lld) is not past the last row (%lld); "
 		    "no row this time", csv, (long long)ts, (long long)last);
-		(void)close(fd);
 		return state_save(spath, &nst) == -1 ? -1 : 0;
 	}
-	n = snprintf(line, sizeof(line), "%s%lld,%.0f,%.0f,%llu,%llu,%.3f\n",
-	    bw_ends_torn(fd, size) ? "\n" : "", (long long)ts,
-	    (double)rx * 8 / secs, (double)tx * 8 / secs,
+	n = snprintf(nst.row, sizeof(nst.row), "%lld,%.0f,%.0f,%llu,%llu,%.3f",
+	    (long long)ts, (double)rx * 8 / secs, (double)tx * 8 / secs,
 	    (unsigned long long)rx, (unsigned long long)tx, secs);
-	if (n < 0 || (size_t)n >= sizeof(line)) {
+	if (n < 0 || (size_t)n >= sizeof(nst.row)) {
 		warnx("%s: row too long", csv);
-		(void)close(fd);
-		return -1;
-	}
-	if (bw_append_fd(fd, line, (size_t)n) == -1) {
-		saved = errno;
-		/* A partial line must not stay behind: cut back to before. */
-		(void)ftruncate(fd, size);
-		(void)close(fd);
-		errno = saved;
-		warn("%s: append", csv);
 		return -1;
 	}
 	/*
-	 * The row is on disk; the state must follow or the next run would
-	 * count this interval again.  If it cannot be written, take the row
-	 * back: the next run then covers both intervals.
+	 * The state with the row first: once it is saved the interval is
+	 * committed, and a run killed before the row is written leaves it
+	 * for the next run to write.  If the state cannot be saved nothing
+	 * was written, and the next run covers both intervals.
 	 */
 	if (state_save(spath, &nst) == -1) {
-		saved = errno;
-		if (ftruncate(fd, size) == -1 || fdatasync(fd) == -1)
-			warn("%s: cannot take the row back", csv);
-		(void)close(fd);
-		errno = saved;
 		warn("%s", spath);
 		return -1;
 	}
-	(void)close(fd);
+	if (apply_row(csv, nst.row) == -1) {
+		warn_file(csv, "append (the next run writes the row)");
+		return -1;
+	}
 	if (r->verbose)
 		printf("%s: %.0f s, rx %llu bytes, tx %llu bytes\n", dev->name,
 		    secs, (unsigned long long)rx, (unsigned long long)tx);
 	return 0;
+}
+
+/*
+ * Whether name is the temporary file of a data file bwcollect replaces:
+ * ".state_<iface>.json.XXXXXX" or ".bw_<iface>.csv.XXXXXX" (mkstemp(3)'s
+ * six letters and digits), which only a killed run leaves behind.
+ */
+static int
+stale_temp(const char *name)
+{
+	char	 mid[NAME_MAX + 1];
+	size_t	 len = strlen(name), k;
+	int	 i;
+
+	if (len < 9 || name[0] != '.' || name[len - 7] != '.')
+		return 0;
+	for (i = 1; i <= 6; i++)
+		if (!isalnum((unsigned char)name[len - 7 + i]))
+			return 0;
+	k = len - 8;		/* "state_eth0.json" or "bw_eth0.csv" */
+	memcpy(mid, name + 1, k);
+	mid[k] = '\0';
+	if (k > 11 && strncmp(mid, "state_", 6) == 0 &&
+	    strcmp(mid + k - 5, ".json") == 0) {
+		mid[k - 5] = '\0';
+		return bw_ifname_valid(mid + 6);
+	}
+	if (k > 7 && strncmp(mid, "bw_", 3) == 0 &&
+	    strcmp(mid + k - 4, ".csv") == 0) {
+		mid[k - 4] = '\0';
+		return bw_ifname_valid(mid + 3);
+	}
+	return 0;
+}
+
+/*
+ * Remove the temporary copies that runs killed while replacing a state
+ * or trimming a history left behind.  Only bwcollect writes those files,
+ * under the directory lock the caller holds, so every one is stale.
+ */
+static void
+clean_temps(const struct run *r)
+{
+	DIR		*d;
+	struct dirent	*e;
+
+	if ((d = opendir(r->dir)) == NULL) {
+		warn("%s", r->dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!stale_temp(e->d_name))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == -1) {
+			if (errno != ENOENT)
+				warn("%s/%s", r->dir, e->d_name);
+		} else if (r->verbose)
+			printf("removed %s, left by a run that was killed\n",
+			    e->d_name);
+	}
+	(void)closedir(d);
 }
 
 /* Serialise whole runs: cron and a person never sample at once. */
@@ -498,6 +741,7 @@ main(int argc, char *argv[])
 		err(1, "%s: lock%s", r.dir, errno == EBUSY ?
 		    " held by another bwcollect for too long" : "");
 	}
+	clean_temps(&r);
 	r.now = bw_now();
 	if (bw_boottime(bw_procdir(), &r.boot) == -1)
 		r.boot = 0;
