@@ -42,11 +42,14 @@
 #define STATE_MAX	4096
 #define ROW_MAX		160	/* a row is at most 6 x 20 digits and signs */
 #define TAIL_MAX	4096	/* what is read to find the last row */
+#define BOOTID_LEN	36	/* a boot_id: a UUID in text */
+#define NOMINAL		300	/* seconds between cron runs */
 
 struct state {
 	double		ts;
 	uint64_t	rx, tx;
 	long long	boot;		/* 0: unknown (a bwmon v1 state) */
+	char		bootid[BOOTID_LEN + 1];	/* "": unknown */
 	double		trimmed;
 	char		row[ROW_MAX];	/* the row this reading implies, or "" */
 };
@@ -56,6 +59,7 @@ struct run {
 	struct bw_conf	 conf;
 	double		 now;
 	long long	 boot;		/* 0: unknown */
+	char		 bootid[BOOTID_LEN + 1];	/* "": unknown */
 	int		 wrap32;	/* counters are 32 bits wide */
 	int		 verbose;
 };
@@ -109,6 +113,46 @@ row_ts(const char *row, size_t len)
 	return ts;
 }
 
+/* Whether s is a boot_id as the kernel writes it: a UUID in lower case. */
+static int
+bootid_valid(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len != BOOTID_LEN)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' :
+		    !isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The kernel's boot_id, which names this boot: unlike the boot time,
+ * which the kernel derives from the clock and which moves when the clock
+ * is set, it changes only with a reboot.  "" when unknown.
+ */
+static void
+read_bootid(char *out)
+{
+	char	path[PATH_MAX], *buf;
+	size_t	len;
+
+	out[0] = '\0';
+	if (bw_path(path, sizeof(path), bw_procdir(),
+	    "sys/kernel/random/boot_id", NULL, NULL) == -1 ||
+	    bw_read_file(path, 64, &buf, &len) == -1)
+		return;
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (bootid_valid(buf, len)) {
+		memcpy(out, buf, len);
+		out[len] = '\0';
+	}
+	free(buf);
+}
+
 /*
  * Load state_<iface>.json.  1: loaded; 0: absent; -1: unusable (warned),
  * which the caller treats like absent: the counters are primed again;
@@ -157,6 +201,9 @@ state_load(const char *path, struct state *st)
 	st->tx = (uint64_t)tx;
 	if (json_is_integer(v = json_object_get(root, "boot_time")))
 		st->boot = json_integer_value(v);
+	if (json_is_string(v = json_object_get(root, "boot_id")) &&
+	    bootid_valid(json_string_value(v), json_string_length(v)))
+		memcpy(st->bootid, json_string_value(v), BOOTID_LEN + 1);
 	if (json_is_number(v = json_object_get(root, "trimmed")))
 		st->trimmed = json_number_value(v);
 	if ((v = json_object_get(root, "row")) != NULL &&
@@ -177,9 +224,9 @@ state_load(const char *path, struct state *st)
 }
 
 /*
- * Replace the state.  The row, when there is one, holds only digits,
- * commas and dots (row_ts() checked it, or we made it), so it needs no
- * JSON escaping.
+ * Replace the state.  The row and the boot_id, when there are any, hold
+ * only digits, letters, commas, dots and dashes (row_ts() and
+ * bootid_valid() checked them), so they need no JSON escaping.
  */
 static int
 state_save(const char *path, const struct state *st)
@@ -188,10 +235,13 @@ state_save(const char *path, const struct state *st)
 	int	n;
 
 	n = snprintf(buf, sizeof(buf), "{\"ts\": %.3f, \"rx\": %llu, "
-	    "\"tx\": %llu, \"boot_time\": %lld, \"trimmed\": %.0f%s%s%s}\n",
+	    "\"tx\": %llu, \"boot_time\": %lld, %s%s%s\"trimmed\": %.0f"
+	    "%s%s%s}\n",
 	    st->ts, (unsigned long long)st->rx, (unsigned long long)st->tx,
-	    st->boot, st->trimmed, st->row[0] != '\0' ? ", \"row\": \"" : "",
-	    st->row, st->row[0] != '\0' ? "\"" : "");
+	    st->boot, st->bootid[0] != '\0' ? "\"boot_id\": \"" : "",
+	    st->bootid, st->bootid[0] != '\0' ? "\", " : "", st->trimmed,
+	    st->row[0] != '\0' ? ", \"row\": \"" : "", st->row,
+	    st->row[0] != '\0' ? "\"" : "");
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
 		errno = EOVERFLOW;
 		return -1;
@@ -304,23 +354,31 @@ hist_tail(int fd, int64_t *lastts, char *line, size_t size)
 }
 
 /*
- * Where the first line of text whose row ts is at or after ts starts
- * (len when there is none).  A line's ts is its leading number; a line
- * that does not start with one is not a row and never a cut.
+ * Where the first row of text whose ts is at or after ts starts (len
+ * when there is none).  Every row before it is earlier, so readers take
+ * the rows from there on just as they did in the whole text; what is not
+ * a row (garbage, a torn last line) is never a cut.
  */
 static size_t
 cut_at(const char *text, size_t len, int64_t ts)
 {
 	const char	*p = text, *end = text + len, *nl, *q;
+	struct bw_hist	 h;
 	int64_t		 v;
+	int		 row;
 
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
+			break;
 		for (v = 0, q = p; q < nl && isdigit((unsigned char)*q) &&
 		    v < INT64_MAX / 10 - 10; q++)
 			v = v * 10 + (*q - '0');
-		if (q > p && q < nl && (*q == ',' || *q == '.') && v >= ts)
+		if (q == p || (*q != ',' && *q != '.') || v < ts)
+			continue;
+		row = bw_hist_parse(p, (size_t)(nl + 1 - p), &h) == 0 &&
+		    h.n == 1;
+		bw_hist_free(&h);
+		if (row)
 			return (size_t)(p - text);
 	}
 	return len;
@@ -426,17 +484,25 @@ hist_last(const char *csv, int64_t *lastts)
  * Drop rows older than the retention period: one atomic rewrite of the
  * file, so a kill at any instant leaves either the old file or the new
  * one, and no row newer than the cutoff is ever lost.
+ *
+ * The cutoff comes from the clock, which may be wrong, so nothing is
+ * dropped when the clock is more than the retention past every row, nor
+ * while a row newer than the cutoff covers more than the retention: the
+ * clock jumped ahead (or the machine was off that long), and the rows
+ * before the jump wait until the rows after it span the retention too.
  */
 static int
 trim(const struct run *r, const char *csv, const char *ifname)
 {
 	char		*buf, *p, *nl;
-	size_t		 len;
+	size_t		 len, i;
 	long long	 ts;
-	double		 cutoff;
+	double		 cutoff, keep;
 	size_t		 drop = 0;
+	struct bw_hist	 h;
 
-	cutoff = r->now - (double)r->conf.retention_days * 86400;
+	keep = (double)r->conf.retention_days * 86400;
+	cutoff = r->now - keep;
 	if (bw_read_file(csv, BW_HIST_MAX, &buf, &len) == -1)
 		return errno == ENOENT ? 0 : -1;
 	for (p = buf; p < buf + len; p = nl + 1) {
@@ -446,6 +512,23 @@ trim(const struct run *r, const char *csv, const char *ifname)
 		if (ts >= cutoff)
 			break;
 		drop = (size_t)(nl + 1 - buf);
+	}
+	if (drop > 0 && bw_hist_parse(buf + drop, len - drop, &h) == 0) {
+		for (i = 0; i < h.n && h.rows[i].interval <= keep; i++)
+			;
+		if (h.n == 0)
+			warnx("%s: every row is more than %d days older than "
+			    "the clock (%.0f): not trimming, in case the clock "
+			    "jumped ahead", csv, r->conf.retention_days,
+			    r->now);
+		else if (i < h.n && r->verbose)
+			printf("%s: not trimming: the row of %lld covers "
+			    "%.0f days, more than the retention\n", ifname,
+			    (long long)h.rows[i].ts,
+			    h.rows[i].interval / 86400);
+		if (h.n == 0 || i < h.n)
+			drop = 0;
+		bw_hist_free(&h);
 	}
 	if (drop > 0) {
 		if (bw_write_atomic(csv, buf + drop, len - drop) == -1) {
@@ -460,16 +543,119 @@ trim(const struct run *r, const char *csv, const char *ifname)
 	return 0;
 }
 
+/*
+ * The rows of a history at or after the clock's second, which a clock
+ * that was ahead wrote, and the row before them.  Rows must follow each
+ * other in time, so they cannot stay before the rows of a clock that is
+ * right again: the next row takes their place and their bytes.  (If it
+ * is the clock now that is behind, the rows it replaces were right, and
+ * only their spread in time is lost: never a byte.)
+ */
+struct fold {
+	size_t		n;		/* rows at or after the clock */
+	uint64_t	rx, tx;		/* their bytes */
+	double		secs;		/* the time they cover */
+	double		first;		/* when the first of them starts */
+	int64_t		from, to;	/* their ts */
+	int64_t		kept;		/* ts of the last row before, 0: none */
+};
+
+/* sum + v bytes, v a reader's byte count, saturating (absurd rows). */
+static uint64_t
+add_bytes(uint64_t sum, double v)
+{
+	uint64_t	b;
+
+	b = v >= 1.8e19 ? UINT64_MAX : v > 0 ? (uint64_t)(v + 0.5) : 0;
+	return sum > UINT64_MAX - b ? UINT64_MAX : sum + b;
+}
+
+static int
+fold_scan(const char *csv, int64_t ts, struct fold *f)
+{
+	char		*buf;
+	size_t		 len, cut, head, i;
+	int64_t		 last;
+	struct bw_hist	 h;
+
+	memset(f, 0, sizeof(*f));
+	if (hist_last(csv, &last) == -1)
+		return -1;
+	if (last < ts) {
+		f->kept = last;
+		return 0;
+	}
+	if (bw_read_file(csv, BW_HIST_MAX, &buf, &len) == -1)
+		return -1;
+	/*
+	 * apply_row() cuts at the very same place (see replace_from()).
+	 * The rows before the cut are the first rows readers take from the
+	 * whole text, so the rows after it are the rest, with the values
+	 * readers give them.
+	 */
+	cut = cut_at(buf, len, ts);
+	if (bw_hist_parse(buf, cut, &h) == -1)
+		goto fail;
+	f->kept = h.n > 0 ? h.rows[h.n - 1].ts : 0;
+	head = h.n;
+	bw_hist_free(&h);
+	if (bw_hist_parse(buf, len, &h) == -1)
+		goto fail;
+	free(buf);
+	for (i = head; i < h.n; i++) {
+		f->rx = add_bytes(f->rx, h.rows[i].rx_bytes);
+		f->tx = add_bytes(f->tx, h.rows[i].tx_bytes);
+		f->secs += h.rows[i].interval;
+	}
+	if (h.n > head) {
+		f->n = h.n - head;
+		f->first = (double)h.rows[head].ts - h.rows[head].interval;
+		f->from = h.rows[head].ts;
+		f->to = h.rows[h.n - 1].ts;
+	}
+	bw_hist_free(&h);
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+/*
+ * How long the row that follows a clock gone back, or that replaces the
+ * rows of f, covers: from where the first replaced row started, or the
+ * last row kept ended; failing both, as long as the replaced rows
+ * covered; failing that, one cron period.
+ */
+static double
+fold_span(const struct run *r, const char *csv, const struct fold *f)
+{
+	double	start;
+
+	if (f->n > 0 && f->first < r->now && f->first >= (double)f->kept)
+		start = f->first;
+	else if (f->kept > 0)
+		start = (double)f->kept;
+	else if (f->n > 0 && f->secs > 0 && f->secs < r->now)
+		start = r->now - f->secs;
+	else {
+		warnx("%s: nothing tells when this row's interval began; it "
+		    "is given %d s", csv, NOMINAL);
+		start = r->now - NOMINAL;
+	}
+	return r->now - start >= 1 ? r->now - start : 1;
+}
+
 /* Sample one interface.  0 on success (a row, a priming or a skip). */
 static int
 sample(const struct run *r, const struct bw_netdev *dev)
 {
 	char		 csv[PATH_MAX], spath[PATH_MAX];
 	struct state	 st, nst;
-	double		 secs;
+	struct fold	 f;
+	double		 secs, span;
 	uint64_t	 rx, tx;
-	int64_t		 ts, last;
-	int		 n, have, same_boot;
+	int64_t		 ts;
+	int		 n, have, back, same_boot;
 
 	if (bw_path(csv, sizeof(csv), r->dir, "bw_", dev->name, ".csv") ==
 	    -1 || bw_path(spath, sizeof(spath), r->dir, "state_", dev->name,
@@ -496,12 +682,9 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	nst.rx = dev->rx_bytes;
 	nst.tx = dev->tx_bytes;
 	nst.boot = r->boot;
+	memcpy(nst.bootid, r->bootid, sizeof(nst.bootid));
 	nst.trimmed = have == 1 ? st.trimmed : 0;
-	secs = r->now - st.ts;
-	if (have == 1 && secs < 0)
-		warnx("%s: the clock went back %.0f s since the last sample; "
-		    "priming again", dev->name, -secs);
-	if (have != 1 || secs < 0) {
+	if (have != 1) {
 		if (state_save(spath, &nst) == -1) {
 			warn("%s", spath);
 			return -1;
@@ -511,14 +694,19 @@ sample(const struct run *r, const struct bw_netdev *dev)
 			    "run\n", dev->name);
 		return 0;
 	}
-	if (secs < MIN_INTERVAL) {
+	secs = r->now - st.ts;
+	if ((back = secs < 0))
+		warnx("%s: the clock went back %.0f s since the last sample",
+		    dev->name, -secs);
+	else if (secs < MIN_INTERVAL) {
 		if (r->verbose)
 			printf("%s: last sample %.1f s ago, skipped\n",
 			    dev->name, secs);
 		return 0;
 	}
 
-	if (r->now - st.trimmed >= TRIM_EVERY) {
+	/* A trim time in the future is the clock's doing too. */
+	if (r->now - st.trimmed >= TRIM_EVERY || st.trimmed > r->now) {
 		if (trim(r, csv, dev->name) == -1) {
 			warn_file(csv, "retention");
 			return -1;
@@ -526,25 +714,45 @@ sample(const struct run *r, const struct bw_netdev *dev)
 		nst.trimmed = r->now;
 	}
 
-	same_boot = st.boot == 0 || r->boot == 0 || st.boot == r->boot;
-	rx = counter_delta(r, st.rx, dev->rx_bytes, secs, same_boot,
-	    dev->name);
-	tx = counter_delta(r, st.tx, dev->tx_bytes, secs, same_boot,
-	    dev->name);
+	/*
+	 * A new boot_id is a reboot.  Without one, a new boot time is: it
+	 * moves when the clock is set, too, so boot_id is preferred.
+	 */
+	if (st.bootid[0] != '\0' && r->bootid[0] != '\0')
+		same_boot = strcmp(st.bootid, r->bootid) == 0;
+	else
+		same_boot = st.boot == 0 || r->boot == 0 || st.boot == r->boot;
+	/* When the clock went back, how long the interval was is unknown. */
+	rx = counter_delta(r, st.rx, dev->rx_bytes, back ? INFINITY : secs,
+	    same_boot, dev->name);
+	tx = counter_delta(r, st.tx, dev->tx_bytes, back ? INFINITY : secs,
+	    same_boot, dev->name);
 	ts = (int64_t)floor(r->now);
 
-	if (hist_last(csv, &last) == -1) {
+	if (fold_scan(csv, ts, &f) == -1) {
 		warn_file(csv, NULL);
 		return -1;
 	}
-	if (ts <= last) {
-		warnx("%s: the clock (%lld) is not past the last row (%lld); "
-		    "no row this time", csv, (long long)ts, (long long)last);
-		return state_save(spath, &nst) == -1 ? -1 : 0;
-	}
+	if (!back && f.n == 0)
+		span = secs;
+	else
+		span = fold_span(r, csv, &f);
+	if (f.n > 0)
+		warnx("%s: %zu row%s dated %lld to %lld, not before the clock "
+		    "(%lld), replaced by this run's row, which holds their "
+		    "bytes and covers %.0f s", csv, f.n, f.n == 1 ? "" : "s",
+		    (long long)f.from, (long long)f.to, (long long)ts, span);
+	if (span > (double)r->conf.retention_days * 86400)
+		warnx("%s: %.0f days since the last sample, in one row (if the "
+		    "clock jumped ahead, the rows it writes are folded into "
+		    "the first row after it is set right)", dev->name,
+		    span / 86400);
+	rx = rx > UINT64_MAX - f.rx ? UINT64_MAX : rx + f.rx;
+	tx = tx > UINT64_MAX - f.tx ? UINT64_MAX : tx + f.tx;
+
 	n = snprintf(nst.row, sizeof(nst.row), "%lld,%.0f,%.0f,%llu,%llu,%.3f",
-	    (long long)ts, (double)rx * 8 / secs, (double)tx * 8 / secs,
-	    (unsigned long long)rx, (unsigned long long)tx, secs);
+	    (long long)ts, (double)rx * 8 / span, (double)tx * 8 / span,
+	    (unsigned long long)rx, (unsigned long long)tx, span);
 	if (n < 0 || (size_t)n >= sizeof(nst.row)) {
 		warnx("%s: row too long", csv);
 		return -1;
@@ -565,7 +773,7 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	}
 	if (r->verbose)
 		printf("%s: %.0f s, rx %llu bytes, tx %llu bytes\n", dev->name,
-		    secs, (unsigned long long)rx, (unsigned long long)tx);
+		    span, (unsigned long long)rx, (unsigned long long)tx);
 	return 0;
 }
 
@@ -745,6 +953,7 @@ main(int argc, char *argv[])
 	r.now = bw_now();
 	if (bw_boottime(bw_procdir(), &r.boot) == -1)
 		r.boot = 0;
+	read_bootid(r.bootid);
 	if (bw_netdev_read(bw_procdir(), &devs, &ndev, &bad) == -1)
 		err(1, "%s/net/dev", bw_procdir());
 	r.wrap32 = counters_wrap32(&r.conf, devs, ndev);

@@ -1,15 +1,16 @@
 #!/bin/sh
-# bwcollect killed with SIGKILL at random instants, over a thousand runs
-# whose /proc/net/dev counters move between runs (two reboots included),
-# while retention trims old rows: bwtotal and bwhistory must still count
-# exactly the bytes the counters moved, no interval twice and none lost,
-# and no temporary file may stay behind.
+# bwcollect killed with SIGKILL at random instants, over thousands of
+# runs whose /proc/net/dev counters move between runs (with reboots, and
+# the clock ten years ahead for a few runs now and then), while retention
+# trims old rows: bwtotal and bwhistory must still count exactly the
+# bytes the counters moved, no interval twice and none lost, and no
+# temporary file may stay behind.
 . "${0%/*}/lib.sh"
 
 P=$T/proc
 D=$T/data
 export BWMON_PROC=$P
-mkdir -p "$D" "$P/net"
+mkdir -p "$D" "$P/net" "$P/sys/kernel/random"
 
 # The data directory on a tmpfs when we may mount one: there fsync costs
 # nothing, so a run is a millisecond or two and the random kills land all
@@ -43,6 +44,8 @@ use Time::HiRes qw(usleep time);
 
 my ($proc, $dir, $now, $iter) = @ARGV;
 my ($rx, $tx, $boot) = (5_000_000_000, 7_000_000, 1_700_000_000);
+my $ahead = 0;		# how far the clock is wrong
+my $bootid = "00000000-0000-4000-8000-000000000000";
 my ($mrx, $mtx) = (0, 0);	# what the counters moved
 srand(1003);
 
@@ -53,8 +56,12 @@ sub fixture {
 	printf $fh "  eth0: %.0f 10 0 0 0 0 0 0 %.0f 10 0 0 0 0 0 0\n", $rx, $tx;
 	close($fh) or die;
 	rename("$proc/net/dev.tmp", "$proc/net/dev") or die;
+	# The kernel derives the boot time from the clock.
 	open($fh, '>', "$proc/stat") or die;
-	print $fh "btime $boot\n";
+	print $fh "btime ", $boot + $ahead, "\n";
+	close($fh) or die;
+	open($fh, '>', "$proc/sys/kernel/random/boot_id") or die;
+	print $fh "$bootid\n";
 	close($fh) or die;
 }
 
@@ -63,7 +70,7 @@ sub run {
 	my ($delay) = @_;
 	my $pid = fork() // die "fork: $!";
 	if ($pid == 0) {
-		$ENV{BWMON_NOW} = sprintf("%.3f", $now);
+		$ENV{BWMON_NOW} = sprintf("%.3f", $now + $ahead);
 		exec("bwcollect", "-d", $dir, "eth0") or die "exec: $!";
 	}
 	if (defined $delay) {
@@ -109,6 +116,7 @@ for my $i (1 .. $iter) {
 		# A reboot: let one run see the last counters of this boot.
 		run(undef) == 0 or die "run before reboot failed";
 		$boot = int($now) + 60;
+		substr($bootid, 0, 8) = sprintf("%08x", $i);
 		$rx = int(rand(100_000));
 		$tx = int(rand(10_000));
 		$mrx += $rx; $mtx += $tx;
@@ -117,8 +125,9 @@ for my $i (1 .. $iter) {
 		$rx += $drx; $tx += $dtx; $mrx += $drx; $mtx += $dtx;
 	}
 	# Mostly 5 minutes with a fraction; a day now and then, so retention
-	# runs while kills come.
+	# runs while kills come; three runs with the clock ten years ahead.
 	$now += ($i % 50 == 0 ? 86400 : 300) + int(rand(1000)) / 1000;
+	$ahead = ($i % 500 >= 250 && $i % 500 < 253) ? 315_360_000 : 0;
 	fixture();
 	my $before = snapshot();
 	my $st = run(int(rand($max + 1)));
