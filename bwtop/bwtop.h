@@ -110,7 +110,6 @@ int		 top_proc_cmdline(long, char *, size_t);
 
 /* text.c */
 int		 text_fit(char *, size_t, const char *, int, int, int);
-int		 text_width(const char *, int);
 char		*text_rate(char *, size_t, double);
 char		*text_bytes(char *, size_t, int, double);
 char		*text_age(char *, size_t, double);

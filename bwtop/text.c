@@ -125,12 +125,6 @@ text_fit(char *dst, size_t size, const char *src, int width, int utf8,
 	return cols;
 }
 
-int
-text_width(const char *s, int utf8)
-{
-	return text_fit(NULL, 0, s, 1 << 30, utf8, 0);
-}
-
 char *
 text_rate(char *buf, size_t size, double v)
 {

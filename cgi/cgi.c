@@ -184,12 +184,6 @@ cgi_buf_add(struct cgi_buf *b, const char *s, size_t n)
 }
 
 void
-cgi_buf_str(struct cgi_buf *b, const char *s)
-{
-	cgi_buf_add(b, s, strlen(s));
-}
-
-void
 cgi_buf_printf(struct cgi_buf *b, const char *fmt, ...)
 {
 	char	tmp[256], *big;
@@ -214,13 +208,6 @@ cgi_buf_printf(struct cgi_buf *b, const char *fmt, ...)
 	va_end(ap);
 	cgi_buf_add(b, big, (size_t)n);
 	free(big);
-}
-
-void
-cgi_buf_free(struct cgi_buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
 }
 
 static int
@@ -735,17 +722,6 @@ cgi_rate(double v)
 	if (!isfinite(v) || v < 0)
 		return json_null();
 	return json_real(v < 1e15 ? round(v * 1000) / 1000 : v);
-}
-
-/* Whole bytes, kept in range whatever a file held. */
-json_t *
-cgi_bytes(double v)
-{
-	if (!isfinite(v) || v < 0)
-		v = 0;
-	if (v > 9e18)
-		v = 9e18;
-	return json_integer((json_int_t)llround(v));
 }
 
 /* A copy of a number from a data file, or null for anything else. */

@@ -89,13 +89,10 @@ void	cgi_log(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 void	cgi_buf_reserve(struct cgi_buf *, size_t);
 void	cgi_buf_add(struct cgi_buf *, const char *, size_t);
-void	cgi_buf_str(struct cgi_buf *, const char *);
 void	cgi_buf_printf(struct cgi_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	cgi_buf_free(struct cgi_buf *);
 
 json_t	*cgi_rate(double);
-json_t	*cgi_bytes(double);
 json_t	*cgi_num(const json_t *);
 json_t	*cgi_str(const json_t *);
 

@@ -72,12 +72,6 @@ log_init(const char *ident, int foreground, int verbose)
 	tzset();
 }
 
-void
-log_setverbose(int v)
-{
-	log_verbose = v;
-}
-
 int
 log_getverbose(void)
 {

@@ -183,22 +183,6 @@ bw_period_name(enum bw_period p)
 	return "?";
 }
 
-int
-bw_period_parse(const char *s, enum bw_period *p)
-{
-	if (strcmp(s, "day") == 0)
-		*p = BW_PERIOD_DAY;
-	else if (strcmp(s, "week") == 0)
-		*p = BW_PERIOD_WEEK;
-	else if (strcmp(s, "month") == 0)
-		*p = BW_PERIOD_MONTH;
-	else {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
-}
-
 /* The start of the period holding t, with months from day msd (1-28). */
 int
 bw_period_start(int64_t t, enum bw_period p, int msd, int64_t *start)

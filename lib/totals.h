@@ -31,7 +31,6 @@ struct bw_total {
 };
 
 const char	*bw_period_name(enum bw_period);
-int		 bw_period_parse(const char *, enum bw_period *);
 int		 bw_period_start(int64_t, enum bw_period, int, int64_t *);
 int		 bw_period_next(int64_t, enum bw_period, int, int64_t *);
 int		 bw_period_label(char *, size_t, int64_t, enum bw_period,
