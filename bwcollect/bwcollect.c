@@ -934,11 +934,8 @@ main(int argc, char *argv[])
 		if (!bw_ifname_valid(argv[i]))
 			errx(2, "bad interface name: %s", argv[i]);
 
-	bw_conf_init(&r.conf);
-	cpath = bw_confpath(copt);
-	if (bw_conf_load(&r.conf, cpath, conf_warn) == -1 &&
-	    (errno != ENOENT || copt != NULL || getenv("BWMON_CONF") != NULL))
-		warn("%s", cpath);
+	if (bw_conf_read(&r.conf, copt, conf_warn, &cpath) == -1)
+		err(1, "config %s", cpath);
 	r.dir = bw_datadir(dopt);
 	if (mkdir(r.dir, 0755) == -1 && errno != EEXIST)
 		err(1, "data directory %s", r.dir);

@@ -419,14 +419,10 @@ static void
 load(struct view *v, const char *cflag, const char *dflag)
 {
 	struct bw_conf	 conf;
-	const char	*path, *env;
+	const char	*path;
 
-	bw_conf_init(&conf);
-	path = bw_confpath(cflag);
-	env = getenv("BWMON_CONF");
-	if (bw_conf_load(&conf, path, conf_warn) == -1 && (errno != ENOENT ||
-	    cflag != NULL || (env != NULL && *env != '\0')))
-		warn("%s", path);
+	if (bw_conf_read(&conf, cflag, conf_warn, &path) == -1)
+		err(1, "config %s", path);
 
 	v->dir = bw_datadir(dflag);
 	if ((v->dirfd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==

@@ -106,22 +106,20 @@ conf_warn(const struct bw_error *e)
 }
 
 /*
- * Read the configuration.  A file that cannot be read is the defaults at
- * start (with a warning unless it is the default path and absent); on a
- * reload it keeps what was in force, so that a file being edited or
- * moved does not silently reset alert_command and the thresholds.
+ * Read the configuration (bw_conf_path()'s rule).  A file that cannot be
+ * read stops bwprocs at start; on a reload it keeps what was in force,
+ * so that a file being edited or moved does not silently reset
+ * alert_command and the thresholds.
  */
 static int
-load_conf(struct bwprocs *b, int again)
+load_conf(struct bwprocs *b)
 {
 	struct bw_conf	c;
 
 	bw_conf_init(&c);
-	if (bw_conf_load(&c, b->confpath, conf_warn) == -1 &&
-	    (errno != ENOENT || b->confnamed)) {
-		log_warn("%s", b->confpath);
-		if (again)
-			return -1;
+	if (bw_conf_load(&c, b->confpath, b->confnamed, conf_warn) == -1) {
+		log_warn("config %s", b->confpath);
+		return -1;
 	}
 	b->conf = c;
 	return 0;
@@ -609,7 +607,7 @@ tick(struct bwprocs *b, double m)
 static void
 do_reload(struct bwprocs *b)
 {
-	if (load_conf(b, 1) == -1) {
+	if (load_conf(b) == -1) {
 		log_warnx("%s: not reloaded: the previous configuration "
 		    "stays", b->confpath);
 		return;
@@ -619,7 +617,8 @@ do_reload(struct bwprocs *b)
 	res_set_rate(&b->res, b->conf.lookup_rate);
 	b->ring_full_logged = 0;
 	/* A smaller capture_buffer_mb takes effect at the next tick. */
-	log_info("configuration %s reloaded", b->confpath);
+	log_info("configuration %s reloaded", b->confpath != NULL ?
+	    b->confpath : "(none: the defaults)");
 }
 
 static int
@@ -836,15 +835,15 @@ main(int argc, char *argv[])
 	if (b.replay != NULL)
 		b.foreground = 1;
 	b.datadir = bw_datadir(datadir);
-	b.confpath = bw_confpath(confopt);
+	b.confpath = bw_conf_path(confopt, &b.confnamed);
 	/* Detached, the working directory is "/": keep paths absolute. */
 	if ((p = realpath(b.datadir, NULL)) != NULL)
 		b.datadir = p;
-	if ((q = realpath(b.confpath, NULL)) != NULL)
+	if (b.confpath != NULL && (q = realpath(b.confpath, NULL)) != NULL)
 		b.confpath = q;
-	b.confnamed = confopt != NULL || getenv("BWMON_CONF") != NULL;
 	log_init("bwprocs", 1, verbose);
-	(void)load_conf(&b, 0);
+	if (load_conf(&b) == -1)
+		return 1;
 
 	if (bw_kind_path(b.procs_path, sizeof(b.procs_path), b.datadir,
 	    BW_PROCS, b.iface) == -1 ||

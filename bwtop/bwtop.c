@@ -42,16 +42,10 @@ conf_warn(const struct bw_error *e)
 static void
 load_conf(const char *opt, struct bw_conf *conf)
 {
-	const char	*path = bw_confpath(opt);
-	const char	*env = getenv("BWMON_CONF");
-	int		 named;
+	const char	*path;
 
-	named = opt != NULL || (env != NULL && *env != '\0');
-
-	bw_conf_init(conf);
-	if (bw_conf_load(conf, path, conf_warn) == -1 &&
-	    (named || errno != ENOENT))
-		warn("config %s", path);
+	if (bw_conf_read(conf, opt, conf_warn, &path) == -1)
+		err(1, "config %s", path);
 }
 
 /* Signal handlers only note the signal; the loop ends and cleans up. */

@@ -168,14 +168,10 @@ parse_args(int argc, char *argv[], struct opts *o)
 static void
 load_conf(const char *opt, struct bw_conf *conf)
 {
-	const char	*path = bw_confpath(opt);
-	const char	*env = getenv("BWMON_CONF");
-	int		 named = opt != NULL || (env != NULL && *env != '\0');
+	const char	*path;
 
-	bw_conf_init(conf);
-	if (bw_conf_load(conf, path, conf_warn) == -1 &&
-	    (named || errno != ENOENT))
-		warn("config %s", path);
+	if (bw_conf_read(conf, opt, conf_warn, &path) == -1)
+		err(1, "config %s", path);
 }
 
 /* Exit 1 naming the interfaces that do have history. */

@@ -305,7 +305,7 @@ list_ifaces(struct cgi *c)
 void
 cgi_init(struct cgi *c, const char *const *keys)
 {
-	const char	*m, *qs, *path, *env;
+	const char	*m, *qs, *path;
 	int		 i;
 
 	memset(c, 0, sizeof(*c));
@@ -326,12 +326,12 @@ cgi_init(struct cgi *c, const char *const *keys)
 		qs = "";
 	parse_query(c, qs);
 
-	bw_conf_init(&c->conf);
-	path = bw_confpath(NULL);
-	env = getenv("BWMON_CONF");
-	if (bw_conf_load(&c->conf, path, conf_warn) == -1 &&
-	    (errno != ENOENT || (env != NULL && *env != '\0')))
+	/* The rule of every program: a file BWMON_CONF names must be read. */
+	if (bw_conf_read(&c->conf, NULL, conf_warn, &path) == -1) {
 		cgi_log("config %s: %s", path, strerror(errno));
+		cgi_fail(c, 500, "the web server's error log says why",
+		    "cannot read the configuration file");
+	}
 
 	c->dir = bw_datadir(NULL);
 	if ((c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==

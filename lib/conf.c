@@ -1,17 +1,20 @@
 /*
  * Table-driven configuration parser.  A bad line is reported through the
  * caller's warn function with file:line and never stops the program.
+ * Which file is read follows one rule for every program and CGI
+ * (bw_conf_path()).
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
-#include "fileio.h"
 
 #define CONF_MAX	(1 << 20)
 
@@ -321,18 +324,108 @@ next:
 }
 
 /*
- * Load a config file.  -1 with errno when it cannot be read (the caller
- * decides whether a missing file matters); bad lines only warn.
+ * Read the whole file.  Unlike a data file, a configuration may be a
+ * symbolic link (configuration management makes them) and need not be a
+ * regular file: /dev/null is an empty configuration, and a pipe works.
+ */
+static int
+read_text(const char *path, char **textp)
+{
+	char	*buf = NULL, *nb;
+	size_t	 len = 0, cap = 4096;
+	ssize_t	 n;
+	int	 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((buf = malloc(cap + 1)) == NULL)
+		goto fail;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= CONF_MAX) {
+				errno = EFBIG;
+				goto fail;
+			}
+			cap *= 2;
+			if ((nb = realloc(buf, cap + 1)) == NULL)
+				goto fail;
+			buf = nb;
+		}
+		if ((n = read(fd, buf + len, cap - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	(void)close(fd);
+	*textp = buf;
+	return 0;
+fail:
+	saved = errno;
+	free(buf);
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * Which configuration file to read, the same way in every program and
+ * CGI: the -c argument (opt, NULL when not given), else $BWMON_CONF when
+ * set, else BW_DEFAULT_CONF.  An empty name ("-c ''", "BWMON_CONF=")
+ * reads none: NULL, the defaults.  *named is 1 for a file named by -c or
+ * BWMON_CONF, which must then be readable; the default file may be
+ * absent.
+ */
+const char *
+bw_conf_path(const char *opt, int *named)
+{
+	const char	*s = opt != NULL ? opt : getenv("BWMON_CONF");
+
+	*named = s != NULL;
+	if (s == NULL)
+		return BW_DEFAULT_CONF;
+	return *s != '\0' ? s : NULL;
+}
+
+/*
+ * Read path (NULL: none) over the values in c.  0 when it was read, or
+ * is the default file and absent; -1 with errno when it cannot be read.
+ * Bad lines only warn.
  */
 int
-bw_conf_load(struct bw_conf *c, const char *path, bw_conf_warn_fn warn)
+bw_conf_load(struct bw_conf *c, const char *path, int named,
+    bw_conf_warn_fn warn)
 {
 	char	*text;
-	size_t	 len;
 
-	if (bw_read_file(path, CONF_MAX, &text, &len) == -1)
-		return -1;
+	if (path == NULL)
+		return 0;
+	if (read_text(path, &text) == -1)
+		return errno == ENOENT && !named ? 0 : -1;
 	(void)bw_conf_parse(c, path, text, warn);
 	free(text);
 	return 0;
+}
+
+/*
+ * The defaults, then the file bw_conf_path() picks; *pathp (may be NULL)
+ * gets its name for messages, NULL when there is none.  0, or -1 with
+ * errno when a file that counts cannot be read.
+ */
+int
+bw_conf_read(struct bw_conf *c, const char *opt, bw_conf_warn_fn warn,
+    const char **pathp)
+{
+	const char	*path;
+	int		 named;
+
+	bw_conf_init(c);
+	path = bw_conf_path(opt, &named);
+	if (pathp != NULL)
+		*pathp = path;
+	return bw_conf_load(c, path, named, warn);
 }

@@ -45,10 +45,14 @@ struct bw_conf {
 /* Called once per problem; the parse goes on with the default value. */
 typedef void	(*bw_conf_warn_fn)(const struct bw_error *);
 
-void	bw_conf_init(struct bw_conf *);
-int	bw_conf_ifaces(const struct bw_conf *, size_t *, char *);
-int	bw_conf_parse(struct bw_conf *, const char *, const char *,
-	    bw_conf_warn_fn);
-int	bw_conf_load(struct bw_conf *, const char *, bw_conf_warn_fn);
+void		 bw_conf_init(struct bw_conf *);
+int		 bw_conf_ifaces(const struct bw_conf *, size_t *, char *);
+int		 bw_conf_parse(struct bw_conf *, const char *, const char *,
+		    bw_conf_warn_fn);
+const char	*bw_conf_path(const char *, int *);
+int		 bw_conf_load(struct bw_conf *, const char *, int,
+		    bw_conf_warn_fn);
+int		 bw_conf_read(struct bw_conf *, const char *, bw_conf_warn_fn,
+		    const char **);
 
 #endif /* BW_CONF_H */

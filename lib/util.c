@@ -128,19 +128,6 @@ bw_datadir(const char *opt)
 	return BW_DEFAULT_DATADIR;
 }
 
-/* -c FILE, else $BWMON_CONF, else the default. */
-const char *
-bw_confpath(const char *opt)
-{
-	const char	*s;
-
-	if (opt != NULL)
-		return opt;
-	if ((s = getenv("BWMON_CONF")) != NULL && *s != '\0')
-		return s;
-	return BW_DEFAULT_CONF;
-}
-
 /* Where net/dev and stat are read: $BWMON_PROC, else /proc. */
 const char *
 bw_procdir(void)

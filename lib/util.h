@@ -26,7 +26,6 @@ int		 bw_parse_double(const char *, double, double, double *);
 double		 bw_now(void);
 double		 bw_mono(void);
 const char	*bw_datadir(const char *);
-const char	*bw_confpath(const char *);
 const char	*bw_procdir(void);
 int		 bw_path(char *, size_t, const char *, const char *,
 		    const char *, const char *);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "fileio.h"
@@ -97,6 +98,86 @@ test_conf(void)
 	ok(strcmp(c.alert_command, "notify --channel '#ops' --to a#b") == 0,
 	    "a # inside a word is kept, as in sh (%s)", c.alert_command);
 	ok(nwarn == 0, "and warns of nothing (got %d)", nwarn);
+}
+
+/* Write text to a new file under dir; its path goes to buf. */
+static void
+put_file(char *buf, size_t size, const char *dir, const char *name,
+    const char *text)
+{
+	FILE	*fp;
+
+	(void)snprintf(buf, size, "%s/%s", dir, name);
+	if ((fp = fopen(buf, "w")) == NULL || fputs(text, fp) == EOF ||
+	    fclose(fp) == EOF)
+		ok(0, "write %s", buf);
+}
+
+/* Which file is read: -c, else BWMON_CONF, else the default. */
+static void
+test_conf_rule(void)
+{
+	struct bw_conf	 c;
+	char		 dir[] = "/tmp/bwmon-conf.XXXXXX", f[256], g[256];
+	char		 missing[256], link[256];
+	const char	*p;
+	int		 named, rv;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	put_file(f, sizeof(f), dir, "a.conf", "retention_days = 7\n");
+	put_file(g, sizeof(g), dir, "b.conf", "retention_days = 9\n");
+	(void)snprintf(missing, sizeof(missing), "%s/none.conf", dir);
+	(void)snprintf(link, sizeof(link), "%s/link.conf", dir);
+	if (symlink(f, link) == -1)
+		ok(0, "symlink");
+
+	(void)unsetenv("BWMON_CONF");
+	p = bw_conf_path(NULL, &named);
+	ok(p != NULL && strcmp(p, BW_DEFAULT_CONF) == 0 && !named,
+	    "unset: the default file, not named");
+	p = bw_conf_path(f, &named);
+	ok(p == f && named, "-c: that file, named");
+	(void)setenv("BWMON_CONF", g, 1);
+	p = bw_conf_path(NULL, &named);
+	ok(p != NULL && strcmp(p, g) == 0 && named, "BWMON_CONF: named");
+	p = bw_conf_path(f, &named);
+	ok(p == f && named, "-c wins over BWMON_CONF");
+	rv = bw_conf_read(&c, NULL, warn_cb, &p);
+	ok(rv == 0 && c.retention_days == 9, "BWMON_CONF is read");
+	(void)setenv("BWMON_CONF", "", 1);
+	p = bw_conf_path(NULL, &named);
+	ok(p == NULL && named, "BWMON_CONF=\"\": no file");
+	rv = bw_conf_read(&c, NULL, warn_cb, &p);
+	ok(rv == 0 && p == NULL && c.retention_days == 180,
+	    "BWMON_CONF=\"\": the defaults");
+	p = bw_conf_path("", &named);
+	ok(p == NULL && named, "-c \"\": no file either");
+	(void)unsetenv("BWMON_CONF");
+
+	bw_conf_init(&c);
+	ok(bw_conf_load(&c, missing, 0, warn_cb) == 0 &&
+	    c.retention_days == 180, "an absent default file: the defaults");
+	errno = 0;
+	ok(bw_conf_load(&c, missing, 1, warn_cb) == -1 && errno == ENOENT,
+	    "an absent named file: ENOENT");
+	rv = bw_conf_read(&c, missing, warn_cb, &p);
+	ok(rv == -1 && p == missing, "bw_conf_read -c missing: -1, named");
+	errno = 0;
+	ok(bw_conf_load(&c, dir, 0, warn_cb) == -1 && errno == EISDIR,
+	    "a directory: EISDIR, even at the default path");
+	nwarn = 0;
+	ok(bw_conf_load(&c, "/dev/null", 1, warn_cb) == 0 && nwarn == 0 &&
+	    c.retention_days == 180, "/dev/null: an empty configuration");
+	ok(bw_conf_load(&c, link, 1, warn_cb) == 0 && c.retention_days == 7,
+	    "a symbolic link is followed");
+
+	(void)unlink(link);
+	(void)unlink(f);
+	(void)unlink(g);
+	(void)rmdir(dir);
 }
 
 static void
@@ -563,6 +644,7 @@ main(void)
 	test_ifname();
 	test_numbers();
 	test_conf();
+	test_conf_rule();
 	test_netdev();
 	test_history();
 	test_series_text();

@@ -158,7 +158,16 @@ like "$(cat "$T/err")" 'if.conf:3: unknown key "frobnicate"' "warning names file
 [ -f "$C/state_wlan0.json" ] && [ ! -f "$C/state_eth0.json" ]
 ok $? "ifaces = wlan0 samples only wlan0"
 bwcollect -c "$T/nonexistent.conf" -d "$C" wlan0 2>"$T/err"; st=$?
-like "$(cat "$T/err")" 'nonexistent.conf' "a named config that is missing is reported"
+is $st 1 "a named config that is missing: exit 1"
+like "$(cat "$T/err")" "^bwcollect: config $T/nonexistent.conf: No such file" \
+    "... saying which"
+BWMON_CONF=$T/nonexistent.conf bwcollect -d "$C" wlan0 2>"$T/err"
+is $? 1 "a missing BWMON_CONF: exit 1 too"
+BWMON_NOW=1790000000 BWMON_CONF=/dev/null bwcollect -d "$C" wlan0 \
+    2>"$T/err"
+is "$?:$(cat "$T/err")" "0:" "BWMON_CONF=/dev/null: an empty config"
+BWMON_NOW=1790000000 BWMON_CONF= bwcollect -d "$C" wlan0 2>"$T/err"
+is "$?:$(cat "$T/err")" "0:" "BWMON_CONF= (empty): no config file"
 
 # Retention: old rows go, at most once a day, atomically.
 R=$T/r

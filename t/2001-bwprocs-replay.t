@@ -25,6 +25,16 @@ like "$(cat "$T/err")" 'bad interface name' "the usage error says why"
 bwprocs -d "$T/nonexistent" -r "$DATA/procs-eth.pcap" x0 2>"$T/err"
 is $? 1 "a missing data directory fails with 1"
 like "$(cat "$T/err")" "nonexistent" "and names it"
+bwprocs -c "$T/nosuch.conf" -d "$D" -r "$DATA/procs-eth.pcap" c0 2>"$T/err"
+is $? 1 "a missing -c config fails with 1"
+like "$(cat "$T/err")" "^bwprocs: config $T/nosuch.conf: No such file" \
+    "and names it"
+[ ! -e "$D/procs_c0.json" ]
+ok $? "and writes nothing"
+BWMON_CONF=/dev/null bwprocs -d "$D" -r "$DATA/procs-eth.pcap" c0 \
+    2>"$T/err"
+is $? 0 "BWMON_CONF=/dev/null: an empty config"
+rm -f "$D/procs_c0.json"
 
 # Replays: packets, bytes and the split between rows, exactly.
 while read -r name pkts bytes fwd_rx fwd_tx oth_rx oth_tx nconn; do

@@ -64,6 +64,8 @@ is "$(json "$D/live_$H.json" '$j->{iface}')" "$H" \
     "the live file is whole after SIGTERM"
 ls "$D" | grep -q '^\.' && ok 1 "no temporary files left" ||
     ok 0 "no temporary files left"
+# A file named with -c must exist (bwmon.conf(5)): empty until SIGHUP.
+: >"$T/bw.conf"
 start_bwprocs bwprocs -f -c "$T/bw.conf" -d "$D" "$H"
 ok $? "bwprocs started again"
 isnew() {

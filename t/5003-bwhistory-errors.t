@@ -107,8 +107,20 @@ bwhistory -j -c "$T/confbad" -d "$T/two" -i eth0 >"$T/out" 2>"$T/err"
 ok $? "a bad config line is no failure"
 like "$(cat "$T/err")" "^bwhistory: $T/confbad:1: " "and is a warning"
 bwhistory -j -c "$T/noconf" -d "$T/two" -i eth0 >"$T/out" 2>"$T/err"
-ok $? "a missing -c config is no failure"
-like "$(cat "$T/err")" "^bwhistory: $T/noconf: " "but is a warning"
+is $? 1 "a missing -c config: exit 1"
+like "$(cat "$T/err")" "^bwhistory: config $T/noconf: No such file" \
+    "... saying which"
+[ ! -s "$T/out" ]
+ok $? "... and printing nothing"
+BWMON_CONF=/dev/null bwhistory -j -d "$T/two" -i eth0 >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/err")" "0:" "BWMON_CONF=/dev/null: an empty config"
+echo "iface = wlan0" >"$T/confw"
+BWMON_CONF= BWMON_PROC=$T/noproc bwhistory -j -c "$T/confw" -d "$T/two" \
+    >"$T/out"
+like "$(cat "$T/out")" '"iface":"wlan0"' "-c wins over an empty BWMON_CONF"
+BWMON_CONF=$T/confw BWMON_PROC=$T/noproc bwhistory -j -c "" -d "$T/two" \
+    >"$T/out"
+like "$(cat "$T/out")" '"iface":"eth0"' "-c '': no config file"
 
 # A FIFO in place of the history: a clear error, never a hang (open(2)
 # of a FIFO waits for a writer; timeout would exit 124).

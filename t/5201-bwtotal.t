@@ -182,12 +182,20 @@ fi
 
 # Config.
 bwtotal -c "$T/nope.conf" -j -d "$V1" >"$T/out" 2>"$T/err"
-ok $? "a missing -c config is not fatal"
+is $? 1 "a missing -c config: exit 1"
 like "$(cat "$T/err")" "^bwtotal: config $T/nope.conf: No such file" \
-    "... but warned about"
+    "... saying which"
 BWMON_CONF=$T/nope.conf bwtotal -j -d "$V1" >"$T/out" 2>"$T/err"
-like "$(cat "$T/err")" "config $T/nope.conf" \
-    "a missing BWMON_CONF is warned about"
+is "$?:$(cat "$T/err")" "1:bwtotal: config $T/nope.conf: No such file or directory" \
+    "a missing BWMON_CONF: exit 1 too"
+BWMON_CONF=/dev/null bwtotal -j -d "$V1" >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/err")" "0:" "BWMON_CONF=/dev/null: an empty config"
+BWMON_CONF= bwtotal -j -d "$V1" >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/err")" "0:" "BWMON_CONF= (empty): no config file"
+mkdir "$T/conf.d"
+bwtotal -c "$T/conf.d" -j -d "$V1" >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/err")" "1:bwtotal: config $T/conf.d: Is a directory" \
+    "a directory for a config: exit 1"
 printf 'month_start_day = 31\nbogus = 1\n' >"$T/bad.conf"
 bwtotal -c "$T/bad.conf" -j -M -d "$V1" >"$T/out" 2>"$T/err"
 ok $? "a bad config value is not fatal"

@@ -34,6 +34,14 @@ ok $? "bad -i: named"
 bwtop -s 0 2>&1 | grep -q '^bwtop: -s: bad seconds'
 ok $? "bad -s: named"
 
+# The configuration file: the rule of bwmon.conf(5).
+bwtop -b -n 1 -d "$D" -c "$T/nosuch.conf" >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/out")" "1:" "a missing -c config: exit 1, nothing shown"
+like "$(cat "$T/err")" "^bwtop: config $T/nosuch.conf: No such file" \
+    "... saying which"
+BWMON_CONF=/dev/null bwtop -b -n 1 -d "$D" >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/err")" "0:" "BWMON_CONF=/dev/null: an empty config"
+
 # An interface that is neither in net/dev nor has files: exit 1, listed.
 bwtop -b -n 1 -s 0.2 -d "$D" -i eth9 >"$T/out" 2>"$T/err"
 is $? 1 "-i eth9: exit 1"

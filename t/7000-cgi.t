@@ -185,6 +185,23 @@ is "$(jbody 'scalar @{$j->{ifaces}}'):$(jbody '$j->{default}')" 0:undef \
 st=$(BWMON_DATA_DIR=$T/nosuch cgi history "")
 is "$st" 404 "no data directory: 404"
 
+# The configuration: the rule every program follows.
+st=$(BWMON_CONF=$T/nosuch.conf cgi totals "iface=eth0")
+is "$st" 500 "a missing BWMON_CONF: 500"
+is "$(jbody '$j->{error}')" "cannot read the configuration file" \
+    "... saying so"
+like "$(cat "$T/e")" "config $T/nosuch.conf: No such file" \
+    "... and which file in the error log"
+st=$(BWMON_CONF=/dev/null cgi totals "iface=eth0")
+is "$st:$(head -1 "$T/e")" "200:exit 0" "BWMON_CONF=/dev/null: 200, silent"
+echo "month_start_day = 15" >"$T/msd.conf"
+st=$(BWMON_CONF=$T/msd.conf cgi totals "iface=eth0")
+is "$st:$(jbody '$j->{month}{month_start_day}')" "200:15" \
+    "BWMON_CONF is read"
+st=$(BWMON_CONF= cgi totals "iface=eth0")
+is "$st:$(jbody '$j->{month}{month_start_day}')" "200:1" \
+    "BWMON_CONF= (empty): no file, the defaults"
+
 # A CGI writes nothing: the data directory is the same afterwards.
 cp -R "$SRCDIR/t/data/web-v2" "$T/ro"
 chmod -R a-w "$T/ro"
