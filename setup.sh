@@ -170,8 +170,9 @@ iface = ${IFACE:-eth0}
 # Day of the month a billing cycle starts (1-28), for bwtotal --month.
 #month_start_day = 1
 
-# A computed rate above this (bit/s) is a counter reset, never a row.
-#max_bps = 100000000000
+# Rates are bit/s and take k, M, G or T (powers of 1000): 40M.
+# A computed rate above this is a counter reset, never a row.
+#max_bps = 100G
 
 # Counter width: auto, 32 or 64.
 #counter_bits = auto
@@ -190,13 +191,13 @@ iface = ${IFACE:-eth0}
 # spike_window seconds, and above spike_floor_bps; then a pause.
 #spike_ratio = 5
 #spike_window = 120
-#spike_floor_bps = 1000000
+#spike_floor_bps = 1M
 #spike_cooldown = 30
 #max_flows_per_spike = 50
 
 # Sustained alerts: the average over alert_window seconds reaches
 # alert_bps; clears below alert_clear_ratio x that for alert_clear_hold s.
-#alert_bps = 40000000
+#alert_bps = 40M
 #alert_window = 300
 #alert_clear_ratio = 0.8
 #alert_clear_hold = 30

@@ -19,8 +19,8 @@
 #define CONF_MAX	(1 << 20)
 
 enum conf_type {
-	CONF_INT, CONF_DOUBLE, CONF_IFACE, CONF_IFLIST, CONF_PATTERNS,
-	CONF_BITS, CONF_STRING
+	CONF_INT, CONF_DOUBLE, CONF_RATE, CONF_IFACE, CONF_IFLIST,
+	CONF_PATTERNS, CONF_BITS, CONF_STRING
 };
 
 struct conf_key {
@@ -31,7 +31,7 @@ struct conf_key {
 };
 
 static const struct conf_key keys[] = {
-	{ "alert_bps", CONF_DOUBLE, offsetof(struct bw_conf, alert_bps),
+	{ "alert_bps", CONF_RATE, offsetof(struct bw_conf, alert_bps),
 	    1e3, 1e13 },
 	{ "alert_clear_hold", CONF_INT,
 	    offsetof(struct bw_conf, alert_clear_hold), 1, 3600 },
@@ -59,7 +59,7 @@ static const struct conf_key keys[] = {
 	    sizeof(((struct bw_conf *)0)->ifaces_ignore) },
 	{ "lookup_rate", CONF_INT, offsetof(struct bw_conf, lookup_rate),
 	    10, 1000000 },
-	{ "max_bps", CONF_DOUBLE, offsetof(struct bw_conf, max_bps),
+	{ "max_bps", CONF_RATE, offsetof(struct bw_conf, max_bps),
 	    1e3, 1e13 },
 	{ "max_connections", CONF_INT,
 	    offsetof(struct bw_conf, max_connections), 1000, 10000000 },
@@ -75,7 +75,7 @@ static const struct conf_key keys[] = {
 	    offsetof(struct bw_conf, retention_days), 1, 3650 },
 	{ "spike_cooldown", CONF_INT,
 	    offsetof(struct bw_conf, spike_cooldown), 0, 86400 },
-	{ "spike_floor_bps", CONF_DOUBLE,
+	{ "spike_floor_bps", CONF_RATE,
 	    offsetof(struct bw_conf, spike_floor_bps), 0, 1e13 },
 	{ "spike_ratio", CONF_DOUBLE, offsetof(struct bw_conf, spike_ratio),
 	    1.5, 1000 },
@@ -235,7 +235,9 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 		*(int *)(void *)p = (int)ll;
 		return 0;
 	case CONF_DOUBLE:
-		if (bw_parse_double(v, k->min, k->max, &d) == -1)
+	case CONF_RATE:
+		if ((k->type == CONF_RATE ? bw_parse_rate(v, k->min, k->max,
+		    &d) : bw_parse_double(v, k->min, k->max, &d)) == -1)
 			return -1;
 		*(double *)(void *)p = d;
 		return 0;
@@ -266,6 +268,62 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 	return -1;
 }
 
+/* A rate bound the way the file may spell it: 0, 1k, 10T. */
+static void
+fmt_si(char *buf, size_t size, double v)
+{
+	static const char	 prefix[] = "TGMk";
+	static const double	 mul[] = { 1e12, 1e9, 1e6, 1e3 };
+	size_t			 i;
+
+	for (i = 0; i < sizeof(mul) / sizeof(mul[0]); i++)
+		if (v >= mul[i]) {
+			(void)snprintf(buf, size, "%g%c", v / mul[i],
+			    prefix[i]);
+			return;
+		}
+	(void)snprintf(buf, size, "%g", v);
+}
+
+/* What a key accepts, for the warning about a value it rejected. */
+static void
+valid_range(const struct conf_key *k, char *buf, size_t size)
+{
+	char	lo[16], hi[16];
+
+	switch (k->type) {
+	case CONF_INT:
+		(void)snprintf(buf, size, "%.0f-%.0f", k->min, k->max);
+		return;
+	case CONF_DOUBLE:
+		(void)snprintf(buf, size, "%g-%g", k->min, k->max);
+		return;
+	case CONF_RATE:
+		fmt_si(lo, sizeof(lo), k->min);
+		fmt_si(hi, sizeof(hi), k->max);
+		(void)snprintf(buf, size, "%s-%s bit/s", lo, hi);
+		return;
+	case CONF_IFACE:
+		(void)snprintf(buf, size, "1-15 letters, digits, '.', '_', "
+		    "'-'");
+		return;
+	case CONF_IFLIST:
+		(void)snprintf(buf, size, "interface names");
+		return;
+	case CONF_PATTERNS:
+		(void)snprintf(buf, size, "patterns of letters, digits and "
+		    "._-*?[]!");
+		return;
+	case CONF_BITS:
+		(void)snprintf(buf, size, "auto, 32 or 64");
+		return;
+	case CONF_STRING:
+		(void)snprintf(buf, size, "under %.0f bytes", k->max);
+		return;
+	}
+	buf[0] = '\0';
+}
+
 /* Parse text (NUL-terminated) as if read from file. Returns 0. */
 int
 bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
@@ -273,7 +331,7 @@ bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
 {
 	/* The longest line holds a full "ifaces" list. */
 	char		 buf[BW_IFLIST_MAX + 256], *line, *key, *val, *eq;
-	char		*hash;
+	char		*hash, range[80];
 	const char	*p = text, *nl;
 	size_t		 i, len;
 	int		 lineno = 0;
@@ -311,10 +369,11 @@ bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
 		if (i == sizeof(keys) / sizeof(keys[0]))
 			warnf(warn, file, lineno, "unknown key \"%.40s\"",
 			    key);
-		else if (set_value(c, &keys[i], val) == -1)
-			warnf(warn, file, lineno,
-			    "bad value for %s: \"%.60s\", default kept",
-			    key, val);
+		else if (set_value(c, &keys[i], val) == -1) {
+			valid_range(&keys[i], range, sizeof(range));
+			warnf(warn, file, lineno, "bad value for %s: \"%.40s\" "
+			    "(must be %s), default kept", key, val, range);
+		}
 next:
 		if (nl == NULL)
 			break;

@@ -87,6 +87,42 @@ bw_parse_double(const char *s, double min, double max, double *out)
 }
 
 /*
+ * Parse a rate in bits per second within [min, max]: a decimal number,
+ * then optionally an SI prefix (k or K, M, G, T: powers of 1000, as
+ * bwmon prints rates) and "bps" or "bit/s", with or without one blank
+ * before them: "40M", "4e7", "40 Mbps" and "40Mbit/s" are all 40000000.
+ */
+int
+bw_parse_rate(const char *s, double min, double max, double *out)
+{
+	static const char	 prefix[] = "kMGT";
+	static const double	 mul[] = { 1e3, 1e6, 1e9, 1e12 };
+	const char		*p;
+	char			*end;
+	double			 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || !isfinite(v))
+		return -1;
+	if (*end == ' ' && end[1] != '\0')
+		end++;
+	if (*end != '\0' && (p = strchr(prefix, *end == 'K' ? 'k' : *end)) !=
+	    NULL) {
+		v *= mul[p - prefix];
+		end++;
+	}
+	if (strcmp(end, "bps") == 0 || strcmp(end, "bit/s") == 0)
+		end += strlen(end);
+	if (*end != '\0' || !isfinite(v) || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
  * The wall clock as epoch seconds.  BWMON_NOW overrides it so that tests
  * can step through intervals without waiting (documented in the pages'
  * ENVIRONMENT sections as a testing aid).

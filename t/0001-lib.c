@@ -67,6 +67,38 @@ test_numbers(void)
 }
 
 static void
+test_rates(void)
+{
+	static const struct {
+		const char	*in;
+		double		 want;	/* -1: rejected */
+	} cases[] = {
+		{ "40000000", 40e6 }, { "4e7", 40e6 }, { "40M", 40e6 },
+		{ "40 M", 40e6 }, { "40Mbps", 40e6 }, { "40 Mbps", 40e6 },
+		{ "40 Mbit/s", 40e6 }, { "1.5k", 1500 }, { "1.5K", 1500 },
+		{ "2G", 2e9 }, { "10T", 1e13 }, { "100 bps", 100 },
+		{ "0", 0 }, { "", -1 }, { "M", -1 }, { " 40M", -1 },
+		{ "40m", -1 }, { "40MB", -1 }, { "40  M", -1 },
+		{ "40 ", -1 }, { "40Mbpsx", -1 }, { "11T", -1 },
+		{ "-1k", -1 }, { "nanM", -1 }, { "inf", -1 }, { "40Mi", -1 },
+	};
+	size_t	i;
+	double	d;
+	int	rv;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		d = -2;
+		rv = bw_parse_rate(cases[i].in, 0, 1e13, &d);
+		if (cases[i].want < 0)
+			ok(rv == -1 && d == -2, "rate \"%s\" rejected",
+			    cases[i].in);
+		else
+			ok(rv == 0 && d == cases[i].want, "rate \"%s\" is %g "
+			    "(got %g)", cases[i].in, cases[i].want, d);
+	}
+}
+
+static void
 test_conf(void)
 {
 	struct bw_conf	c;
@@ -89,8 +121,9 @@ test_conf(void)
 	    "ifaces list parsed");
 	ok(c.month_start_day == 1, "bad month_start_day keeps default");
 	ok(nwarn == 4, "four warnings (got %d)", nwarn);
-	ok(strcmp(lastwarn, "x.conf:8: bad value for ifaces: \"../etc\", "
-	    "default kept") == 0, "warning names file:line (%s)", lastwarn);
+	ok(strcmp(lastwarn, "x.conf:8: bad value for ifaces: \"../etc\" "
+	    "(must be interface names), default kept") == 0,
+	    "warning names file:line (%s)", lastwarn);
 	nwarn = 0;
 	(void)bw_conf_parse(&c, "y.conf",
 	    "alert_command = notify --channel '#ops' --to a#b # a comment\n"
@@ -98,6 +131,48 @@ test_conf(void)
 	ok(strcmp(c.alert_command, "notify --channel '#ops' --to a#b") == 0,
 	    "a # inside a word is kept, as in sh (%s)", c.alert_command);
 	ok(nwarn == 0, "and warns of nothing (got %d)", nwarn);
+}
+
+/* A rejected value's warning says what the key accepts. */
+static void
+test_conf_ranges(void)
+{
+	static const struct {
+		const char	*line, *want;
+	} cases[] = {
+		{ "month_start_day = 31", "bad value for month_start_day: "
+		    "\"31\" (must be 1-28), default kept" },
+		{ "alert_bps = 40", "bad value for alert_bps: \"40\" (must be "
+		    "1k-10T bit/s), default kept" },
+		{ "spike_floor_bps = 20T", "bad value for spike_floor_bps: "
+		    "\"20T\" (must be 0-10T bit/s), default kept" },
+		{ "spike_ratio = 1", "bad value for spike_ratio: \"1\" (must "
+		    "be 1.5-1000), default kept" },
+		{ "counter_bits = 16", "bad value for counter_bits: \"16\" "
+		    "(must be auto, 32 or 64), default kept" },
+		{ "iface = a/b", "bad value for iface: \"a/b\" (must be 1-15 "
+		    "letters, digits, '.', '_', '-'), default kept" },
+	};
+	struct bw_conf	c;
+	char		want[512];
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bw_conf_init(&c);
+		nwarn = 0;
+		lastwarn[0] = '\0';
+		(void)bw_conf_parse(&c, "r.conf", cases[i].line, warn_cb);
+		(void)snprintf(want, sizeof(want), "r.conf:1: %s",
+		    cases[i].want);
+		ok(nwarn == 1 && strcmp(lastwarn, want) == 0, "%s: says the "
+		    "range (%s)", cases[i].line, lastwarn);
+	}
+	bw_conf_init(&c);
+	nwarn = 0;
+	(void)bw_conf_parse(&c, "r.conf", "alert_bps = 40M\n"
+	    "spike_floor_bps = 2.5 Mbit/s\nmax_bps = 1G\n", warn_cb);
+	ok(nwarn == 0 && c.alert_bps == 40e6 && c.spike_floor_bps == 2.5e6 &&
+	    c.max_bps == 1e9, "rates take SI prefixes (%d warnings)", nwarn);
 }
 
 /* Write text to a new file under dir; its path goes to buf. */
@@ -643,7 +718,9 @@ main(void)
 {
 	test_ifname();
 	test_numbers();
+	test_rates();
 	test_conf();
+	test_conf_ranges();
 	test_conf_rule();
 	test_netdev();
 	test_history();

@@ -77,14 +77,16 @@ BTIME=1790000700 mkproc "$P" "eth0 1200 500"
 BTIME=1790000700 BWMON_CONF=$T/32.conf col 1790002100 eth0
 is "$(lastrow eth0 | cut -d, -f4,5)" "200,0" "and counting goes on after it"
 
-# A jump above max_bps is never written as a rate.
-printf 'max_bps = 1000000\n' >"$T/max.conf"
+# A jump above max_bps is never written as a rate; 1M is an SI prefix.
+printf 'max_bps = 1M\n' >"$T/max.conf"
 BTIME=1790000700 mkproc "$P" "eth0 900000000000 500"
 BTIME=1790000700 BWMON_CONF=$T/max.conf col 1790002400 eth0
 row=$(lastrow eth0)
 rate=$(echo "$row" | cut -d, -f2)
 [ "$rate" -le 1000000 ]; ok $? "absurd jump is not written as a rate ($row)"
 like "$(cat "$T/err")" 'max_bps' "and it is reported"
+grep -q 'bad value' "$T/err"
+is $? 1 "max_bps = 1M is a valid rate"
 
 # A gap of hours: one row whose interval says so.
 BTIME=1790000700 mkproc "$P" "eth0 900000360000 860"

@@ -199,8 +199,8 @@ is "$?:$(cat "$T/err")" "1:bwtotal: config $T/conf.d: Is a directory" \
 printf 'month_start_day = 31\nbogus = 1\n' >"$T/bad.conf"
 bwtotal -c "$T/bad.conf" -j -M -d "$V1" >"$T/out" 2>"$T/err"
 ok $? "a bad config value is not fatal"
-like "$(cat "$T/err")" "^bwtotal: $T/bad.conf:1: bad value for month_start_day" \
-    "... warned with file:line"
+like "$(cat "$T/err")" "^bwtotal: $T/bad.conf:1: bad value for month_start_day: \"31\" \\(must be 1-28\\), default kept" \
+    "... warned with file:line and the valid range"
 like "$(cat "$T/err")" "^bwtotal: $T/bad.conf:2: unknown key" \
     "unknown key warned with file:line"
 is "$(jpath "$T/out" '$j->{month_start_day}')" 1 "... default kept"
