@@ -44,8 +44,11 @@ struct opts {
 	int		 json;
 };
 
+/* --append has no short form: bwhistory's -a means ASCII. */
+enum { OPT_APPEND = 256 };
+
 static const struct option longopts[] = {
-	{ "append",	no_argument,	NULL,	'a' },
+	{ "append",	no_argument,	NULL,	OPT_APPEND },
 	{ "day",	no_argument,	NULL,	'D' },
 	{ "json",	no_argument,	NULL,	'j' },
 	{ "month",	no_argument,	NULL,	'M' },
@@ -57,9 +60,9 @@ static void __attribute__((noreturn))
 usage(int help)
 {
 	(void)fprintf(help ? stdout : stderr,
-	    "usage: bwtotal [-hV] [-c conf] [-d datadir] [-i iface]\n"
-	    "               [--day | --week | --month] [-n count] "
-	    "[--append] [--json]\n");
+	    "usage: bwtotal [-hjV] [-D | -W | -M] [-c conf] [-d datadir] "
+	    "[-i iface]\n"
+	    "               [-n count] [--append]\n");
 	if (help && (fflush(stdout) == EOF || ferror(stdout)))
 		err(1, "stdout");
 	exit(help ? 0 : 2);
@@ -109,10 +112,10 @@ parse_args(int argc, char *argv[], struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->period = BW_PERIOD_DAY;
-	while ((ch = getopt_long(argc, argv, "aDc:d:hi:jMn:VW", longopts,
+	while ((ch = getopt_long(argc, argv, "Dc:d:hi:jMn:VW", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case 'a':
+		case OPT_APPEND:
 			o->append = 1;
 			break;
 		case 'D':

@@ -212,7 +212,7 @@ like "$(cat "$T/err")" 'wlan9' "... naming it"
 # -h and -V.
 bwtotal -h >"$T/out" 2>"$T/err"
 is $? 0 "-h: exit 0"
-like "$(cat "$T/out")" '^usage: bwtotal \[-hV\] \[-c conf\] \[-d datadir\]' \
+like "$(cat "$T/out")" '^usage: bwtotal \[-hjV\] \[-D \| -W \| -M\] \[-c conf\]' \
     "-h prints usage on stdout"
 is "$(cat "$T/err")" "" "-h: nothing on stderr"
 bwtotal -V >"$T/out"

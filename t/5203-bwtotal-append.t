@@ -33,8 +33,8 @@ is "$(perl -MJSON::PP -0777 -ne '$p = decode_json($_)->{periods}[0];
     print join ",", @$p{qw(label)}, "eth0", @$p{qw(start end rx_bytes
     tx_bytes total_bytes samples)}' "$T/json")" "$DAY" \
     "the line agrees with --json"
-bwtotal -d "$T/a" -i eth0 -D -a -n 1 >"$T/out"
-ok $? "-D -a again"
+bwtotal -d "$T/a" -i eth0 -D --append -n 1 >"$T/out"
+ok $? "-D --append again"
 is "$(cat "$T/out")" "daily_totals.log: 2026-11-22 eth0 already present" \
     "says it is already there"
 is "$(wc -l <"$T/a/daily_totals.log")" 1 "still one line"
@@ -72,7 +72,7 @@ is "$(cat "$T/out")" \
 [ ! -s "$T/a/monthly_totals.log" ]
 ok $? "... and writes nothing"
 printf 'month_start_day = 22\n' >"$T/22.conf"
-bwtotal -c "$T/22.conf" -d "$T/a" -i eth0 -M -a >"$T/out"
+bwtotal -c "$T/22.conf" -d "$T/a" -i eth0 -M --append >"$T/out"
 is "$(cat "$T/a/monthly_totals.log")" "$CYCLE" \
     "month_start_day = 22: the cycle from 2026-10-22 to 2026-11-21"
 
@@ -152,26 +152,34 @@ BWMON_NOW=$TUE bwtotal -d "$T/h" -i eth0 --day --append -n 2 >"$T/out"
 is "$(cat "$T/h/daily_totals.log")" "$D23
 $DAY" "-n 2 then adds the one before, after it"
 fresh i
-BWMON_NOW=$((TUE + 5 * 86400)) bwtotal -d "$T/i" -i eth0 -D -a >"$T/out"
+BWMON_NOW=$((TUE + 5 * 86400)) bwtotal -d "$T/i" -i eth0 -D --append >"$T/out"
 is "$(cat "$T/i/daily_totals.log")" "$DAY
 $D23" "days: the default looks back 7 (11-22 on from 2026-11-29), not 8"
-BWMON_NOW=1797812800 bwtotal -d "$T/i" -i eth0 -W -a >"$T/out"
+BWMON_NOW=1797812800 bwtotal -d "$T/i" -i eth0 -W --append >"$T/out"
 is "$(cat "$T/i/weekly_totals.log")" \
     "2026-W48,eth0,1795392000,1795996800,128000,12800,140800,1" \
     "weeks: the default looks back 4 (W48-W51 from 2026-12-21), not 5"
-BWMON_NOW=1798763200 bwtotal -d "$T/i" -i eth0 -M -a >"$T/out"
+BWMON_NOW=1798763200 bwtotal -d "$T/i" -i eth0 -M --append >"$T/out"
 is "$(cat "$T/i/monthly_totals.log")" \
     "2026-11,eth0,1793491200,1796083200,191000,19100,210100,7" \
     "months: the default looks back 2 (from 2027-01-01)"
 fresh j
-BWMON_NOW=1801440000 bwtotal -d "$T/j" -i eth0 -M -a >"$T/out"
+BWMON_NOW=1801440000 bwtotal -d "$T/j" -i eth0 -M --append >"$T/out"
 is "$(cat "$T/out")" \
     "monthly_totals.log: eth0: no samples in 2027-01, nothing to append" \
     "... not 3 (from 2027-02-01)"
 [ ! -e "$T/j/monthly_totals.log" ]
 ok $? "... and no log is created"
-bwtotal -d "$T/i" -i eth0 -D -a -n 3661 >/dev/null 2>"$T/err"
+bwtotal -d "$T/i" -i eth0 -D --append -n 3661 >/dev/null 2>"$T/err"
 is $? 2 "--append -n 3661: usage error"
+# An -a typed for bwhistory's ASCII must not log anything.
+fresh l
+BWMON_NOW=$TUE bwtotal -d "$T/l" -i eth0 -D -a >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/out")" "2:" "-a is not --append: a usage error"
+like "$(sed -n '/^usage: bwtotal /,$p' "$T/err")" '\[--append\]$' \
+    "... whose usage names --append"
+[ ! -e "$T/l/daily_totals.log" ]
+ok $? "... and no log is written"
 fresh k
 i=0
 while [ $i -lt 12 ]; do
