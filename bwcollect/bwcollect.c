@@ -19,6 +19,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -64,12 +65,30 @@ struct run {
 	int		 verbose;
 };
 
+/* Exit 2 with the synopsis on stderr; 0 is -h: options too, on stdout. */
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == 0 ? stdout : stderr,
-	    "usage: bwcollect [-hVv] [-c conf] [-d datadir] [iface ...]\n");
-	exit(status);
+	static const char	synopsis[] =
+	    "usage: bwcollect [-hVv] [-c conf] [-d datadir] [iface ...]\n";
+	static const char	options[] =
+	    "\n"
+	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
+	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
+	    "  -h, --help     print this help and exit\n"
+	    "  -V, --version  print the version and exit\n"
+	    "  -v             say what was done for each interface\n"
+	    "  iface ...      sample these (default: the ifaces key, else all "
+	    "but lo)\n";
+
+	if (status != 0) {
+		(void)fputs(synopsis, stderr);
+		exit(status);
+	}
+	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
+	    fflush(stdout) == EOF || ferror(stdout))
+		err(1, "stdout");
+	exit(0);
 }
 
 static void
@@ -906,9 +925,15 @@ main(int argc, char *argv[])
 	char			(*list)[BW_IFNAMSIZ];
 	size_t			 pos;
 	int			 ch, i, n, ndev, bad, lockfd, status = 0;
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
 
 	memset(&r, 0, sizeof(r));
-	while ((ch = getopt(argc, argv, "c:d:hVv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d:hVv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			copt = optarg;
@@ -919,7 +944,9 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(0);
 		case 'V':
-			printf("bwcollect bwmon %s\n", BW_VERSION);
+			if (printf("bwcollect bwmon %s\n", BW_VERSION) < 0 ||
+			    fflush(stdout) == EOF)
+				err(1, "stdout");
 			return 0;
 		case 'v':
 			r.verbose = 1;

@@ -54,16 +54,35 @@ struct view {
 	long long		 spikes, alerts;	/* -1: no log */
 };
 
+/* Exit 2 with the synopsis on stderr; 0 is -h: options too, on stdout. */
 static void __attribute__((noreturn))
 usage(int status)
 {
-	(void)fprintf(status == 0 ? stdout : stderr,
+	static const char	synopsis[] =
 	    "usage: bwhistory [-ahjV] [-c conf] [-d datadir] [-i iface] "
 	    "[-r range]\n"
-	    "                 [--csv | --json]\n");
-	if (status == 0 && (fflush(stdout) == EOF || ferror(stdout)))
+	    "                 [--csv | --json]\n";
+	static const char	options[] =
+	    "\n"
+	    "  -a             draw the chart in ASCII only\n"
+	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
+	    "      --csv      print the buckets as CSV\n"
+	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
+	    "  -h, --help     print this help and exit\n"
+	    "  -i iface       the interface (default: the iface key, "
+	    "else one with data)\n"
+	    "  -j, --json     print the buckets and statistics as JSON\n"
+	    "  -r range       1h, 24h (the default), 7d, 30d, 6m or all\n"
+	    "  -V, --version  print the version and exit\n";
+
+	if (status != 0) {
+		(void)fputs(synopsis, stderr);
+		exit(status);
+	}
+	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
+	    fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
-	exit(status);
+	exit(0);
 }
 
 static void
@@ -465,7 +484,9 @@ main(int argc, char *argv[])
 {
 	static const struct option	 longopts[] = {
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct view			 v;

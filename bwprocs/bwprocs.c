@@ -83,11 +83,32 @@ struct bwprocs {
 	size_t			 mem_peak;	/* connections + rows */
 };
 
-static void
-usage(FILE *fp)
+/* Exit 2 with the synopsis on stderr; -h: options too, on stdout. */
+static void __attribute__((noreturn))
+usage(int help)
 {
-	(void)fprintf(fp, "usage: bwprocs [-fhVv] [-c conf] [-d datadir] "
-	    "[-r file.pcap] interface\n");
+	static const char	synopsis[] =
+	    "usage: bwprocs [-fhVv] [-c conf] [-d datadir] [-r file.pcap] "
+	    "interface\n";
+	static const char	options[] =
+	    "\n"
+	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
+	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
+	    "  -f             stay in the foreground, logging to stderr\n"
+	    "  -h, --help     print this help and exit\n"
+	    "  -r file.pcap   read the packets of a capture file, then exit\n"
+	    "  -V, --version  print the version and exit\n"
+	    "  -v             also log debugging messages\n"
+	    "  interface      the interface to watch\n";
+
+	if (!help) {
+		(void)fputs(synopsis, stderr);
+		exit(2);
+	}
+	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
+	    fflush(stdout) == EOF || ferror(stdout))
+		err(1, "stdout");
+	exit(0);
 }
 
 static void
@@ -794,8 +815,14 @@ main(int argc, char *argv[])
 	const char		*datadir = NULL, *confopt = NULL;
 	char			*p = NULL, *q = NULL;
 	int			 ch, verbose = 0, rv;
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
 
-	while ((ch = getopt(argc, argv, "c:d:fhr:Vv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d:fhr:Vv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			confopt = optarg;
@@ -807,28 +834,26 @@ main(int argc, char *argv[])
 			b.foreground = 1;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			usage(1);
 		case 'r':
 			b.replay = optarg;
 			break;
 		case 'V':
-			(void)printf("bwprocs bwmon %s\n", BW_VERSION);
-			return fflush(stdout) == 0 ? 0 : 1;
+			if (printf("bwprocs bwmon %s\n", BW_VERSION) < 0 ||
+			    fflush(stdout) == EOF)
+				err(1, "stdout");
+			return 0;
 		case 'v':
 			verbose++;
 			break;
 		default:
-			usage(stderr);
-			return 2;
+			usage(0);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1) {
-		usage(stderr);
-		return 2;
-	}
+	if (argc != 1)
+		usage(0);
 	if (!bw_ifname_valid(argv[0]))
 		errx(2, "bad interface name: %s", argv[0]);
 	b.iface = argv[0];

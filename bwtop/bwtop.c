@@ -7,6 +7,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -21,16 +22,34 @@
 
 volatile sig_atomic_t	got_signal;
 
+/* Exit 2 with the synopsis on stderr; -h: options too, on stdout. */
 static void __attribute__((noreturn))
 usage(int help)
 {
-	(void)fprintf(help ? stdout : stderr,
+	static const char	synopsis[] =
 	    "usage: bwtop [-bhV] [-c conf] [-d datadir] [-i iface] "
 	    "[-n count]\n"
-	    "             [-s seconds]\n");
-	if (help && (fflush(stdout) == EOF || ferror(stdout)))
+	    "             [-s seconds]\n";
+	static const char	options[] =
+	    "\n"
+	    "  -b             print plain-text snapshots, not a screen\n"
+	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
+	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
+	    "  -h, --help     print this help and exit\n"
+	    "  -i iface       the interface (default: the iface key, "
+	    "else one with data)\n"
+	    "  -n count       stop after count refreshes\n"
+	    "  -s seconds     refresh every seconds (0.1-3600, default 1)\n"
+	    "  -V, --version  print the version and exit\n";
+
+	if (!help) {
+		(void)fputs(synopsis, stderr);
+		exit(2);
+	}
+	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
+	    fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
-	exit(help ? 0 : 2);
+	exit(0);
 }
 
 static void
@@ -152,9 +171,15 @@ main(int argc, char *argv[])
 	long long	 count = 0;
 	double		 interval = 1;
 	int		 ch, batch = 0, rv, usable;
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
 
 	(void)setlocale(LC_ALL, "");
-	while ((ch = getopt(argc, argv, "bc:d:hi:n:s:V")) != -1) {
+	while ((ch = getopt_long(argc, argv, "bc:d:hi:n:s:V", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			batch = 1;

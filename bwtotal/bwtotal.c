@@ -50,22 +50,45 @@ enum { OPT_APPEND = 256 };
 static const struct option longopts[] = {
 	{ "append",	no_argument,	NULL,	OPT_APPEND },
 	{ "day",	no_argument,	NULL,	'D' },
+	{ "help",	no_argument,	NULL,	'h' },
 	{ "json",	no_argument,	NULL,	'j' },
 	{ "month",	no_argument,	NULL,	'M' },
+	{ "version",	no_argument,	NULL,	'V' },
 	{ "week",	no_argument,	NULL,	'W' },
 	{ NULL,		0,		NULL,	0 }
 };
 
+/* Exit 2 with the synopsis on stderr; -h: options too, on stdout. */
 static void __attribute__((noreturn))
 usage(int help)
 {
-	(void)fprintf(help ? stdout : stderr,
+	static const char	synopsis[] =
 	    "usage: bwtotal [-hjV] [-D | -W | -M] [-c conf] [-d datadir] "
 	    "[-i iface]\n"
-	    "               [-n count] [--append]\n");
-	if (help && (fflush(stdout) == EOF || ferror(stdout)))
+	    "               [-n count] [--append]\n";
+	static const char	options[] =
+	    "\n"
+	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
+	    "  -D, --day      count calendar days (the default)\n"
+	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
+	    "  -h, --help     print this help and exit\n"
+	    "  -i iface       the interface (default: the iface key, "
+	    "else one with data)\n"
+	    "  -j, --json     print JSON instead of the table\n"
+	    "  -M, --month    count months from month_start_day\n"
+	    "  -n count       show the last count periods (1-3660)\n"
+	    "  -V, --version  print the version and exit\n"
+	    "  -W, --week     count ISO weeks, Monday to Sunday\n"
+	    "      --append   log the completed periods in the totals logs\n";
+
+	if (!help) {
+		(void)fputs(synopsis, stderr);
+		exit(2);
+	}
+	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
+	    fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
-	exit(help ? 0 : 2);
+	exit(0);
 }
 
 static void
