@@ -61,7 +61,7 @@ usage(int status)
 	static const char	synopsis[] =
 	    "usage: bwhistory [-ahjV] [-c conf] [-d datadir] [-i iface] "
 	    "[-r range]\n"
-	    "                 [--csv | --json]\n";
+	    "                 [--csv | --json] [iface]\n";
 	static const char	options[] =
 	    "\n"
 	    "  -a             draw the chart in ASCII only\n"
@@ -73,7 +73,8 @@ usage(int status)
 	    "else one with data)\n"
 	    "  -j, --json     print the buckets and statistics as JSON\n"
 	    "  -r range       1h, 24h (the default), 7d, 30d, 6m or all\n"
-	    "  -V, --version  print the version and exit\n";
+	    "  -V, --version  print the version and exit\n"
+	    "  iface          the same as -i iface\n";
 
 	if (status != 0) {
 		(void)fputs(synopsis, stderr);
@@ -544,8 +545,16 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 0)
+	/* "bwhistory eth0", as bwcollect and bwprocs take it. */
+	if (argc > 1 || (argc == 1 && v.iface != NULL)) {
+		warnx("name one interface, with -i or as an argument");
 		usage(2);
+	}
+	if (argc == 1) {
+		if (!bw_ifname_valid(argv[0]))
+			errx(2, "bad interface name: %s", argv[0]);
+		v.iface = argv[0];
+	}
 
 	load(&v, cflag, dflag);
 	set_range(&v);

@@ -18,7 +18,8 @@ bwhistory -h >/dev/full 2>/dev/null
 is $? 1 "-h to a full disk fails"
 
 for args in "-r 2w" "-r" "-r ''" "-i ../x" "-i a/b" "-i 1234567890123456" \
-    "-x" "--json --csv" "--csv -j" "extra" "--bogus"; do
+    "-x" "--json --csv" "--csv -j" "eth0 wlan0" "-i eth0 eth0" "../x" \
+    "--bogus"; do
 	eval "bwhistory -d \"\$V1\" $args" >"$T/out" 2>"$T/err"
 	is $? 2 "usage error: $args"
 done
@@ -52,6 +53,25 @@ is $? 1 "unknown interface: exit 1"
 like "$(cat "$T/err")" '^bwhistory: no history for eth9 in .*: eth0\)$' \
     "unknown interface: names the ones with history"
 is "$(cat "$T/out")" "" "unknown interface: no stdout"
+
+# The interface as an argument, as bwcollect and bwprocs take it.
+BWMON_NOW=1790000000 bwhistory -r all -d "$V1" -i eth0 >"$T/want"
+BWMON_NOW=1790000000 bwhistory -r all -d "$V1" eth0 >"$T/out"
+ok $? "bwhistory eth0: exit 0"
+cmp -s "$T/want" "$T/out"
+ok $? "bwhistory eth0 is bwhistory -i eth0"
+BWMON_NOW=1790000000 bwhistory eth0 -j -d "$V1" >"$T/out"
+like "$(cat "$T/out")" '"iface":"eth0"' "... before the options too"
+bwhistory -d "$V1" eth9 >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/out")" "1:" "bwhistory eth9: exit 1"
+like "$(cat "$T/err")" '^bwhistory: no history for eth9 in .*: eth0\)$' \
+    "... naming the interfaces with history"
+bwhistory -d "$V1" ../x 2>"$T/err"
+is "$?:$(cat "$T/err")" "2:bwhistory: bad interface name: ../x" \
+    "a bad name as an argument: usage error, said"
+bwhistory -d "$V1" -i eth0 wlan0 2>"$T/err"
+like "$(cat "$T/err")" '^bwhistory: name one interface, with -i or as an argument$' \
+    "-i and an argument: said"
 bwhistory -d "$T/nonexistent" >"$T/out" 2>"$T/err"
 is $? 1 "missing data directory: exit 1"
 like "$(cat "$T/err")" \
