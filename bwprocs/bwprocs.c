@@ -7,6 +7,8 @@
  */
 #include <sys/types.h>
 
+#include <net/if.h>
+
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -808,6 +810,29 @@ run_replay(struct bwprocs *b)
 	return rv;
 }
 
+/* Exit 1 naming the interfaces there are, as bwcollect and bwtop do. */
+static void __attribute__((noreturn))
+no_iface(const char *iface)
+{
+	struct if_nameindex	*ifs, *i;
+	char			 have[1024];
+	size_t			 len = 0;
+	int			 n;
+
+	if ((ifs = if_nameindex()) == NULL)
+		errx(1, "%s: no such interface", iface);
+	(void)snprintf(have, sizeof(have), "none");
+	for (i = ifs; i->if_index != 0 && len < sizeof(have); i++) {
+		n = snprintf(have + len, sizeof(have) - len, "%s%s",
+		    i == ifs ? "" : ", ", i->if_name);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	if_freenameindex(ifs);
+	errx(1, "%s: no such interface (have: %s)", iface, have);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -889,7 +914,7 @@ main(int argc, char *argv[])
 	if (la_refresh(&b.la, b.iface) == -1)
 		err(1, "getifaddrs");
 	if (b.replay == NULL && b.la.ifindex == 0)
-		errx(1, "%s: no such interface", b.iface);
+		no_iface(b.iface);
 	if (tab_init(&b.tab, (size_t)b.conf.max_connections) == -1)
 		err(1, "connection table");
 	if (res_init(&b.res, "/proc") == -1)

@@ -35,6 +35,11 @@ BWMON_CONF=/dev/null bwprocs -d "$D" -r "$DATA/procs-eth.pcap" c0 \
     2>"$T/err"
 is $? 0 "BWMON_CONF=/dev/null: an empty config"
 rm -f "$D/procs_c0.json"
+# A misspelt interface (no capture starts: no privileges needed).
+bwprocs -f -d "$D" "bwtx$$" >"$T/out" 2>"$T/err"
+is "$?:$(cat "$T/out")" "1:" "no such interface: exit 1"
+like "$(cat "$T/err")" "^bwprocs: bwtx$$: no such interface \(have: (.*, )?lo(, .*)?\)$" \
+    "... listing the interfaces there are"
 
 # Replays: packets, bytes and the split between rows, exactly.
 while read -r name pkts bytes fwd_rx fwd_tx oth_rx oth_tx nconn; do
