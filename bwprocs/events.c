@@ -32,6 +32,7 @@
 #include "datadir.h"
 #include "events.h"
 #include "fileio.h"
+#include "fmt.h"
 #include "log.h"
 #include "netdev.h"
 
@@ -596,7 +597,8 @@ spike(struct events *ev, struct table *t, double wall, double mono,
     double rx, double tx, double avg, double secs, uint64_t ifbytes)
 {
 	json_t	*rec;
-	char	 trig[40], who[80], why[160], times[48];
+	char	 trig[40], who[80], why[160], times[80];
+	char	 ratio[BW_FMTLEN], avgs[BW_FMTLEN];
 	double	 total = rx + tx, t0 = bw_mono();
 
 	(void)snprintf(trig, sizeof(trig), "%gx_rolling",
@@ -619,9 +621,11 @@ spike(struct events *ev, struct table *t, double wall, double mono,
 		json_decref(rec);
 		return;
 	}
+	/* ">1000x the average (12 bps)", not "8563947.6x". */
 	if (avg > 0)
-		(void)snprintf(times, sizeof(times), "%.1fx the average",
-		    total / avg);
+		(void)snprintf(times, sizeof(times), "%s the average (%s)",
+		    bw_fmt_ratio(ratio, sizeof(ratio), total / avg),
+		    bw_fmt_bps(avgs, sizeof(avgs), avg));
 	else
 		(void)snprintf(times, sizeof(times), "after silence");
 	if (emit(ev, ev->spikes_path, "SPIKE", rec, mono, why,

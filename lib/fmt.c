@@ -65,3 +65,21 @@ bw_fmt_time(char *buf, size_t size, int64_t ts, const char *fmt)
 		(void)snprintf(buf, size, "%lld", (long long)ts);
 	return buf;
 }
+
+/*
+ * A rate as a multiple of its average: "5.3x", "40x", and ">1000x" from
+ * 1000 up, where the average was next to silence and the exact figure
+ * ("8563947.6x") says nothing.  spike_ratio is at most 1000, so every
+ * threshold still prints exactly.  "-" for no number.
+ */
+char *
+bw_fmt_ratio(char *buf, size_t size, double r)
+{
+	if (isnan(r) || r < 0)
+		(void)snprintf(buf, size, "-");
+	else if (r >= 999.5)
+		(void)snprintf(buf, size, ">1000x");
+	else
+		(void)snprintf(buf, size, "%.*fx", r < 9.95 ? 1 : 0, r);
+	return buf;
+}

@@ -711,6 +711,22 @@ test_fmt(void)
 	ok(strcmp(bw_fmt_bytes(b, sizeof(b), 999), "999 B") == 0, "999 B");
 	ok(strcmp(bw_fmt_bytes(b, sizeof(b), 999999), "1.00 MB") == 0,
 	    "rounds up a prefix (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 5.34), "5.3x") == 0,
+	    "ratio 5.3x (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 9.96), "10x") == 0,
+	    "ratio 9.96 is 10x, not 10.0x (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 40), "40x") == 0,
+	    "ratio 40x (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 999.4), "999x") == 0,
+	    "ratio 999x (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 999.5), ">1000x") == 0,
+	    "ratio 999.5 is >1000x, never \"1000x\" (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 8563947.6), ">1000x") == 0,
+	    "over a near-zero average: >1000x (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), INFINITY), ">1000x") == 0,
+	    "infinite: >1000x (%s)", b);
+	ok(strcmp(bw_fmt_ratio(b, sizeof(b), NAN), "-") == 0,
+	    "NaN: - (%s)", b);
 }
 
 int

@@ -287,6 +287,16 @@ for s in desktop phone desktop-full phone-full desktop-dark spike; do
 	ok $? "screenshot $f"
 done
 
+# --- 3b. a spike over a near-zero average: its multiple reads ">1000×",
+# not "2777778×" (bw_fmt_ratio's rule)
+perl -pi -e 's/"avg_bps": 2000000\.0/"avg_bps": 18.0/ if /"ts": 1789990000\.0,/' \
+    "$T/data/spikes_eth0.jsonl"
+chrome "$T/d3z" 1280,900 "$WEB_URL/?iface=eth0#spike=1789990000" --dump-dom
+ok $? "chromium renders a spike over a near-zero average"
+like "$(dom "$T/d3z" "text('p-spike')")" \
+    'Total 50\.0 Mbps RX 45\.0 Mbps TX 5\.00 Mbps usual 18 bps \(>1000×\) trigger' \
+    "spike over a near-zero average: >1000×"
+
 # --- 4. time zones: periods are the server's, instants the browser's.
 # Now is Monday 21 Sep 2026 14:13 UTC, 07:13 in Los Angeles (UTC-07:00):
 # with the server in UTC, the day 2026-09-21 starts at 17:00 on Sunday in

@@ -137,6 +137,11 @@ function fmtPct(r) {
 	return num(r) === null ? "–" : (r * 100).toFixed(r >= 0.9995 ? 0 : 1) + "%";
 }
 
+/* A multiple of an average, as bw_fmt_ratio prints it: ">1000×" over near silence. */
+function fmtRatio(r) {
+	return r >= 999.5 ? ">1000×" : r.toFixed(r < 9.95 ? 1 : 0) + "×";
+}
+
 function fmtCount(n) {
 	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
@@ -1163,7 +1168,7 @@ function renderSpike(s) {
 	    el("span", null, "RX ", el("b", null, fmtBps(s.rx_bps))),
 	    el("span", null, "TX ", el("b", null, fmtBps(s.tx_bps))),
 	    el("span", null, "usual ", el("b", null, fmtBps(s.avg_bps)),
-	    ratio ? " (" + ratio.toFixed(ratio < 10 ? 1 : 0) + "×)" : null),
+	    ratio ? " (" + fmtRatio(ratio) + ")" : null),
 	    str(s.trigger) ? el("span", null, "trigger ", el("b", null, s.trigger)) : null,
 	    el("span", {title: "the share of the interface's bytes attributed to processes"},
 	    "coverage ", el("b", null, num(s.coverage) !== null ? fmtPct(s.coverage) :
