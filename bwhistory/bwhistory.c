@@ -25,7 +25,7 @@
 #include "chart.h"
 #include "conf.h"
 #include "datadir.h"
-#include "events.h"
+#include "eventlog.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "histjson.h"

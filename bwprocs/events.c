@@ -30,7 +30,7 @@
 #include "bwprocs.h"
 #include "ct.h"
 #include "datadir.h"
-#include "events.h"
+#include "eventlog.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "log.h"

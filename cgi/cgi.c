@@ -31,7 +31,7 @@
 #include "cgi.h"
 #include "conf.h"
 #include "datadir.h"
-#include "events.h"
+#include "eventlog.h"
 #include "fileio.h"
 #include "histjson.h"
 #include "history.h"

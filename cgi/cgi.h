@@ -19,7 +19,7 @@
 
 #include "conf.h"
 #include "datadir.h"
-#include "events.h"
+#include "eventlog.h"
 #include "history.h"
 #include "util.h"
 

@@ -4,7 +4,7 @@
  * one kind below; a program asks for a kind's path, lists the
  * interfaces that have files, and picks the interface to show by one
  * rule, instead of spelling file names itself.  The per-kind readers and
- * writers (history.c, procs.c, events.c, ...) build on it.
+ * writers (history.c, procs.c, eventlog.c, ...) build on it.
  */
 #ifndef BW_DATADIR_H
 #define BW_DATADIR_H

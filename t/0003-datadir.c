@@ -19,7 +19,7 @@
 
 #include "conf.h"
 #include "datadir.h"
-#include "events.h"
+#include "eventlog.h"
 #include "fileio.h"
 #include "history.h"
 #include "logfile.h"

@@ -7,8 +7,8 @@
  * anything that is not a JSON object with a numeric "ts" is skipped and
  * counted.
  */
-#ifndef BW_EVENTS_H
-#define BW_EVENTS_H
+#ifndef BW_EVENTLOG_H
+#define BW_EVENTLOG_H
 
 #include <sys/types.h>
 
@@ -44,4 +44,4 @@ int	bw_events_last(const char *, struct json_t **);
 off_t	bw_events_append(const char *, const char *, size_t);
 int	bw_events_trim(const char *, double, size_t, size_t *);
 
-#endif /* BW_EVENTS_H */
+#endif /* BW_EVENTLOG_H */

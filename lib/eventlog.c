@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "events.h"
+#include "eventlog.h"
 #include "fileio.h"
 #include "logfile.h"
 
