@@ -21,10 +21,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bwprocs.h"
+#include "capture.h"
+#include "conf.h"
 #include "datadir.h"
+#include "events.h"
+#include "localaddr.h"
+#include "output.h"
+#include "packet.h"
+#include "resolve.h"
+#include "table.h"
 #include "log.h"
 #include "netdev.h"
+#include "util.h"
 
 #define LA_REFRESH	30.0	/* seconds between address re-reads */
 #define DRAIN_ROUNDS	64	/* pcap_dispatch calls per wakeup, at most */

@@ -34,8 +34,12 @@
 
 #include <pcap/pcap.h>
 
-#include "bwprocs.h"
+#include "capture.h"
 
+#define BWP_SNAPLEN	192	/* headers only: L2 + IPv6 + options */
+#ifndef CAP_TIMEOUT_MS
+#define CAP_TIMEOUT_MS	20	/* ring block timeout: attribution latency */
+#endif
 #define SYN_FILTER	"tcp[tcpflags] & tcp-syn != 0 or " \
 			"(ip6 and ip6[6] == 6 and ip6[53] & 2 != 0)"
 #define SYN_RING	(256 << 10)

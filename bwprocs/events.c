@@ -27,10 +27,11 @@
 
 #include <jansson.h>
 
-#include "bwprocs.h"
 #include "ct.h"
 #include "datadir.h"
 #include "eventlog.h"
+#include "events.h"
+#include "output.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "log.h"

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bwprocs.h"
+#include "localaddr.h"
 #include "log.h"
 
 #define BCAST_MAX	(sizeof(((struct localaddr *)0)->bcast) / \

@@ -19,8 +19,9 @@
 
 #include <jansson.h>
 
-#include "bwprocs.h"
+#include "output.h"
 #include "fileio.h"
+#include "util.h"
 
 #define MAX_LISTED	1000	/* process rows in one file */
 #define DUMP_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(15))

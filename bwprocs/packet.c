@@ -9,7 +9,7 @@
 
 #include <pcap/dlt.h>
 
-#include "bwprocs.h"
+#include "packet.h"
 
 #define ETH_IP4		0x0800
 #define ETH_IP6		0x86dd

@@ -24,8 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bwprocs.h"
+#include "pidmap.h"
 #include "log.h"
+#include "util.h"
 
 #define FULL_MIN_GAP	1.0	/* seconds between full scans, at least */
 #define FULL_COST_MUL	20.0	/* and 20 x the last one's duration */

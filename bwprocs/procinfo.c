@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bwprocs.h"
+#include "procinfo.h"
 
 #define CMDLINE_MAX	1024	/* bytes kept of a command line */
 #define PATH_KEEP	1024

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bwprocs.h"
+#include "procnet.h"
 
 static int
 hexval(int c)

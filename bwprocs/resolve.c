@@ -52,8 +52,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "bwprocs.h"
+#include "procinfo.h"
+#include "procnet.h"
+#include "resolve.h"
 #include "log.h"
+#include "util.h"
 
 #define RETRY_BASE	0.05	/* first retry after 50 ms, then doubling */
 #define MAX_LOOKUPS	6	/* socket lookups before giving up (~3 s) */

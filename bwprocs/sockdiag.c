@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bwprocs.h"
+#include "sockdiag.h"
 
 struct diag_req {
 	struct nlmsghdr		nlh;

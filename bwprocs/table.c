@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bwprocs.h"
+#include "table.h"
+#include "util.h"
 
 #define IDLE_TIMEOUT	120.0	/* seconds without a packet */
 #define CLOSED_TIMEOUT	10.0	/* after FIN or RST */

@@ -14,7 +14,8 @@
 
 #include <pcap/dlt.h>
 
-#include "bwprocs.h"
+#include "packet.h"
+#include "table.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
