@@ -665,8 +665,8 @@ run_live(struct bwprocs *b)
 	if (try_open(b, 1) == -1)
 		return 1;
 	b->res.ifindex = b->la.ifindex;
-	(void)pm_full_scan(&b->res.pm, b->now);
-	if (b->res.pm.fd_denied)
+	(void)pm_full_scan(b->res.pm, b->now, 0);
+	if (pm_fd_denied(b->res.pm))
 		log_warnx("cannot read other users' /proc/<pid>/fd (needs "
 		    "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH): their "
 		    "connections show as unknown");
@@ -795,7 +795,7 @@ run_replay(struct bwprocs *b)
 	if (!pkt_dlt_supported(b->cap.dlt))
 		log_warnx("%s: link type %d is not supported: all its bytes "
 		    "count as [other]", b->replay, b->cap.dlt);
-	(void)pm_full_scan(&b->res.pm, b->now);
+	(void)pm_full_scan(b->res.pm, b->now, 0);
 	for (;;) {
 		n = cap_dispatch(&b->cap, 4096, on_packet, b, 0, err,
 		    sizeof(err));

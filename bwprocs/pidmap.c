@@ -31,6 +31,64 @@
 #define FULL_MIN_GAP	1.0	/* seconds between full scans, at least */
 #define FULL_COST_MUL	20.0	/* and 20 x the last one's duration */
 #define QUICK_MIN_GAP	0.05
+#define PROC_MAX	200	/* bytes of the proc path, at most */
+#define NS_ADDRS	32
+#define NEW_PIDS	8
+
+struct sockent {
+	uint64_t	inode;		/* 0: empty slot */
+	pid_t		pid;
+	uint64_t	start;
+};
+
+struct socktab {
+	struct sockent	*e;
+	size_t		 cap, n;
+};
+
+struct pident {
+	pid_t		pid;		/* 0: empty slot */
+	uint64_t	start;
+	uint64_t	netns;
+	uint64_t	dino;		/* of /proc/<pid>; 0: not known */
+};
+
+struct pidtab {
+	struct pident	*e;
+	size_t		 cap, n;
+};
+
+struct nsent {
+	uint64_t	ino;
+	pid_t		pid;		/* one process inside */
+	char		label[80];	/* "netns:NAME" or "netns:INODE" */
+	int		seen;
+	uint8_t		v4[NS_ADDRS][4];	/* its addresses */
+	uint8_t		v6[NS_ADDRS][16];
+	int		n4, n6;
+	double		addr_time;	/* when they were read */
+};
+
+struct pidmap {
+	char		 proc[PROC_MAX + 1];	/* "/proc" */
+	struct socktab	 socks;		/* socket inode -> process */
+	struct pidtab	 pids;		/* the processes scanned */
+	struct nsent	*ns;
+	size_t		 nns, nscap;
+	uint64_t	 selfns;
+	double		 next_full, next_quick;
+	double		 full_cost;	/* seconds the last full scan took */
+	uint64_t	 nfull, nquick, npidscans;
+	int		 fd_denied;	/* EACCES on some /proc/<pid>/fd */
+	int		 scanned;	/* a full scan has been done */
+	pid_t		 newest;	/* the highest pid seen (wraps) */
+	pid_t		 newpids[NEW_PIDS];	/* the last quick scan found */
+	int		 nnew;
+	uint64_t	 want;		/* scans note where this inode is */
+	pid_t		 want_pid;
+	int		 want_fd;
+	uint64_t	 nprobes;
+};
 
 static uint64_t
 mix64(uint64_t x)
@@ -222,8 +280,8 @@ pm_proc_start(const char *proc, pid_t pid, uint64_t *start)
 }
 
 /* The inode of the network namespace "net:[N]" of pid; 0 if unknown. */
-uint64_t
-pm_pid_netns(const char *proc, pid_t pid)
+static uint64_t
+pid_netns(const char *proc, pid_t pid)
 {
 	char			 path[320], link[64];
 	ssize_t			 n;
@@ -299,14 +357,14 @@ ns_note(struct pidmap *pm, uint64_t ino, pid_t pid)
 	ns_label(ino, n->label, sizeof(n->label));
 }
 
-const struct nsent *
-pm_ns_find(const struct pidmap *pm, uint64_t ino)
+const char *
+pm_ns_label(const struct pidmap *pm, uint64_t ino)
 {
 	size_t	i;
 
 	for (i = 0; i < pm->nns; i++)
 		if (pm->ns[i].ino == ino)
-			return &pm->ns[i];
+			return pm->ns[i].label;
 	return NULL;
 }
 
@@ -325,7 +383,7 @@ scan_pid(struct pidmap *pm, struct socktab *t, pid_t pid, struct pident *pe)
 	pe->pid = pid;
 	if (pm_proc_start(pm->proc, pid, &pe->start) == -1)
 		return -1;
-	pe->netns = pm_pid_netns(pm->proc, pid);
+	pe->netns = pid_netns(pm->proc, pid);
 	ns_note(pm, pe->netns, pid);
 	pm->npidscans++;
 	(void)snprintf(path, sizeof(path), "%s/%d/fd", pm->proc, (int)pid);
@@ -362,30 +420,40 @@ scan_pid(struct pidmap *pm, struct socktab *t, pid_t pid, struct pident *pe)
 	return 0;
 }
 
-int
-pm_init(struct pidmap *pm, const char *proc)
+struct pidmap *
+pm_new(const char *proc)
 {
-	memset(pm, 0, sizeof(*pm));
+	struct pidmap	*pm;
+
+	if (strlen(proc) > PROC_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((pm = calloc(1, sizeof(*pm))) == NULL)
+		return NULL;
 	(void)snprintf(pm->proc, sizeof(pm->proc), "%s", proc);
-	pm->selfns = pm_pid_netns(proc, 0);
-	return 0;
+	pm->selfns = pid_netns(proc, 0);
+	return pm;
 }
 
 void
 pm_free(struct pidmap *pm)
 {
+	if (pm == NULL)
+		return;
 	free(pm->socks.e);
 	free(pm->pids.e);
 	free(pm->ns);
-	memset(pm, 0, sizeof(*pm));
+	free(pm);
 }
 
 /*
  * Rebuild the map from every process.  Returns 0, or 1 when it is too
- * soon for another (the caller waits), or -1 when /proc is unreadable.
+ * soon for another (the caller waits) and not forced, or -1 when /proc
+ * is unreadable.
  */
 int
-pm_full_scan(struct pidmap *pm, double now)
+pm_full_scan(struct pidmap *pm, double now, int force)
 {
 	struct socktab	 nt = { NULL, 0, 0 };
 	struct pidtab	 np = { NULL, 0, 0 };
@@ -396,6 +464,8 @@ pm_full_scan(struct pidmap *pm, double now)
 	double		 t0;
 	size_t		 i, j;
 
+	if (force)
+		pm->next_full = 0;
 	if (now < pm->next_full)
 		return 1;
 	t0 = bw_mono();
@@ -486,10 +556,75 @@ pm_quick_scan(struct pidmap *pm, double now, int force)
 	return n;
 }
 
-const struct sockent *
-pm_find(const struct pidmap *pm, uint64_t inode)
+int
+pm_find(const struct pidmap *pm, uint64_t inode, pid_t *pid, uint64_t *start)
 {
-	return st_get(&pm->socks, inode);
+	const struct sockent	*se;
+
+	if ((se = st_get(&pm->socks, inode)) == NULL)
+		return 0;
+	*pid = se->pid;
+	*start = se->start;
+	return 1;
+}
+
+void
+pm_want(struct pidmap *pm, uint64_t inode)
+{
+	pm->want = inode;
+}
+
+int
+pm_wanted(struct pidmap *pm, pid_t *pid, int *fd)
+{
+	int	found = pm->want != 0 && pm->want_pid > 0;
+
+	if (found) {
+		*pid = pm->want_pid;
+		*fd = pm->want_fd;
+	}
+	pm->want = 0;
+	pm->want_pid = 0;
+	return found;
+}
+
+int
+pm_new_pids(const struct pidmap *pm, const pid_t **pids)
+{
+	*pids = pm->newpids;
+	return pm->nnew;
+}
+
+pid_t
+pm_newest(const struct pidmap *pm)
+{
+	return pm->newest;
+}
+
+int
+pm_scanned(const struct pidmap *pm)
+{
+	return pm->scanned;
+}
+
+/* When the next full scan may be. */
+double
+pm_next_full(const struct pidmap *pm)
+{
+	return pm->next_full;
+}
+
+/* Some /proc/<pid>/fd could not be read: other users' processes. */
+int
+pm_fd_denied(const struct pidmap *pm)
+{
+	return pm->fd_denied;
+}
+
+uint64_t
+pm_selfns(const struct pidmap *pm)
+{
+	return pm->selfns;
 }
 
 /* Parse an IPv4 dotted quad at s into a; -1 if it is not one. */
@@ -643,14 +778,14 @@ pm_ns_rep(struct pidmap *pm, uint64_t ino, double now)
 	for (pass = 0; pass < 2; pass++) {
 		if ((n = ns_get(pm, ino)) == NULL)
 			return 0;
-		if (n->pid > 0 && pm_pid_netns(pm->proc, n->pid) == ino)
+		if (n->pid > 0 && pid_netns(pm->proc, n->pid) == ino)
 			return n->pid;
 		n->pid = 0;
 		for (i = 0; i < pm->pids.cap; i++) {
 			if (pm->pids.e[i].pid == 0 ||
 			    pm->pids.e[i].netns != ino)
 				continue;
-			if (pm_pid_netns(pm->proc, pm->pids.e[i].pid) == ino) {
+			if (pid_netns(pm->proc, pm->pids.e[i].pid) == ino) {
 				n->pid = pm->pids.e[i].pid;
 				return n->pid;
 			}
@@ -716,4 +851,20 @@ pm_probe(struct pidmap *pm, pid_t pid, int fd, uint64_t inode)
 		return 0;
 	pm->nprobes++;
 	return 1;
+}
+
+/*
+ * A program that starts a process per connection gets the pids in
+ * order: probe the k-th pid after the newest seen.  That pid when inode
+ * is behind its descriptor fd (it is the newest now), else 0.
+ */
+pid_t
+pm_probe_new(struct pidmap *pm, int k, int fd, uint64_t inode)
+{
+	pid_t	pid = pm->newest + k;
+
+	if (!pm_probe(pm, pid, fd, inode))
+		return 0;
+	pm->newest = pid;
+	return pid;
 }

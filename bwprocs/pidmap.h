@@ -1,85 +1,66 @@
 /*
  * Socket inode to process, and the network namespaces processes live in
- * (pidmap.c).
+ * (pidmap.c): a cache of the links in /proc/<pid>/fd, filled by scans
+ * that the caller paces.
  */
 #ifndef BWPROCS_PIDMAP_H
 #define BWPROCS_PIDMAP_H
 
 #include <sys/types.h>
 
-#include <stddef.h>
 #include <stdint.h>
 
-struct sockent {
-	uint64_t	inode;		/* 0: empty slot */
-	pid_t		pid;
-	uint64_t	start;
-};
+struct pidmap;			/* opaque */
 
-struct socktab {
-	struct sockent	*e;
-	size_t		 cap, n;
-};
+/*
+ * pm_new: the map of the processes under proc ("/proc"); NULL with
+ * errno (ENAMETOOLONG when proc is too long a path).
+ * pm_full_scan: every process, at most about once a second unless
+ * force; 0, 1 when too soon, -1 when proc is unreadable.
+ * pm_quick_scan: the processes not seen before (not more often than
+ * every 50 ms unless force); how many were read, or -1.
+ * pm_rescan: the processes given again; how many were read.
+ * pm_probe: is inode behind descriptor fd of pid?  1 when it is (now in
+ * the map).
+ * pm_probe_new: the same for the pid k after the newest seen, which
+ * then is the newest; that pid, or 0.
+ * pm_find: the process that has inode: 1, *pid and *start, or 0.
+ * pm_want: the scans note where inode is (0: nothing); pm_wanted: after
+ * a scan, 1 and where it was found (pid and descriptor), or 0; either
+ * way it is forgotten.
+ * pm_new_pids: the processes the last quick scan found (at most 8).
+ */
+struct pidmap	*pm_new(const char *);
+void		 pm_free(struct pidmap *);
+int		 pm_full_scan(struct pidmap *, double, int);
+int		 pm_quick_scan(struct pidmap *, double, int);
+int		 pm_rescan(struct pidmap *, const pid_t *, int);
+int		 pm_probe(struct pidmap *, pid_t, int, uint64_t);
+pid_t		 pm_probe_new(struct pidmap *, int, int, uint64_t);
+int		 pm_find(const struct pidmap *, uint64_t, pid_t *,
+		    uint64_t *);
+void		 pm_want(struct pidmap *, uint64_t);
+int		 pm_wanted(struct pidmap *, pid_t *, int *);
+int		 pm_new_pids(const struct pidmap *, const pid_t **);
+pid_t		 pm_newest(const struct pidmap *);
+int		 pm_scanned(const struct pidmap *);
+double		 pm_next_full(const struct pidmap *);
+int		 pm_fd_denied(const struct pidmap *);
 
-struct pident {
-	pid_t		pid;		/* 0: empty slot */
-	uint64_t	start;
-	uint64_t	netns;
-	uint64_t	dino;		/* of /proc/<pid>; 0: not known */
-};
+/*
+ * The network namespaces.  pm_selfns: ours (0: unknown).  pm_ns_label:
+ * "netns:NAME" or "netns:INODE", NULL for one not seen.  pm_ns_addrs:
+ * read the addresses of those not read for 5 seconds.  pm_ns_rep: a
+ * process that lives in ino now, 0 when nobody does.  pm_ns_owner: the
+ * namespace (not ours) that has address a, 0 when none.
+ */
+uint64_t	 pm_selfns(const struct pidmap *);
+const char	*pm_ns_label(const struct pidmap *, uint64_t);
+void		 pm_ns_addrs(struct pidmap *, double);
+pid_t		 pm_ns_rep(struct pidmap *, uint64_t, double);
+uint64_t	 pm_ns_owner(const struct pidmap *, int, const uint8_t *);
 
-struct pidtab {
-	struct pident	*e;
-	size_t		 cap, n;
-};
-
-#define NS_ADDRS	32
-#define NEW_PIDS	8
-
-struct nsent {
-	uint64_t	ino;
-	pid_t		pid;		/* one process inside */
-	char		label[80];	/* "netns:NAME" or "netns:INODE" */
-	int		seen;
-	uint8_t		v4[NS_ADDRS][4];	/* its addresses */
-	uint8_t		v6[NS_ADDRS][16];
-	int		n4, n6;
-	double		addr_time;	/* when they were read */
-};
-
-struct pidmap {
-	char		 proc[256];	/* "/proc" */
-	struct socktab	 socks;		/* socket inode -> process */
-	struct pidtab	 pids;		/* the processes scanned */
-	struct nsent	*ns;
-	size_t		 nns, nscap;
-	uint64_t	 selfns;
-	double		 next_full, next_quick;
-	double		 full_cost;	/* seconds the last full scan took */
-	uint64_t	 nfull, nquick, npidscans;
-	int		 fd_denied;	/* EACCES on some /proc/<pid>/fd */
-	int		 scanned;	/* a full scan has been done */
-	pid_t		 newest;	/* the highest pid seen (wraps) */
-	pid_t		 newpids[NEW_PIDS];	/* the last quick scan found */
-	int		 nnew;
-	uint64_t	 want;		/* scans note where this inode is */
-	pid_t		 want_pid;
-	int		 want_fd;
-	uint64_t	 nprobes;
-};
-
-int	 pm_init(struct pidmap *, const char *);
-void	 pm_free(struct pidmap *);
-int	 pm_full_scan(struct pidmap *, double);
-int	 pm_quick_scan(struct pidmap *, double, int);
-int	 pm_probe(struct pidmap *, pid_t, int, uint64_t);
-int	 pm_rescan(struct pidmap *, const pid_t *, int);
-const struct sockent *pm_find(const struct pidmap *, uint64_t);
-int	 pm_proc_start(const char *, pid_t, uint64_t *);
-uint64_t pm_pid_netns(const char *, pid_t);
-const struct nsent *pm_ns_find(const struct pidmap *, uint64_t);
-void	 pm_ns_addrs(struct pidmap *, double);
-pid_t	 pm_ns_rep(struct pidmap *, uint64_t, double);
-uint64_t pm_ns_owner(const struct pidmap *, int, const uint8_t *);
+/* The start time of pid under proc (field 22 of its stat): 0, or -1. */
+int		 pm_proc_start(const char *, pid_t, uint64_t *);
 
 #endif /* BWPROCS_PIDMAP_H */

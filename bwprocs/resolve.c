@@ -165,14 +165,15 @@ res_init(struct resolver *r, const char *proc)
 		log_warn("sock_diag netlink socket; reading /proc/net instead");
 		r->sd.fd = -1;
 	}
-	return pm_init(&r->pm, proc);
+	return (r->pm = pm_new(proc)) == NULL ? -1 : 0;
 }
 
 void
 res_free(struct resolver *r)
 {
 	sd_close(&r->sd);
-	pm_free(&r->pm);
+	pm_free(r->pm);
+	r->pm = NULL;
 	free(r->aff);
 	r->aff = NULL;
 	pi_user_cache_free();
@@ -312,7 +313,7 @@ give_up(struct resolver *r, struct table *t, struct conn *c, int label,
 	    0, &si)) {
 		c->vialistener = 1;
 		c->inode = si.inode;
-		c->netns = r->pm.selfns;
+		c->netns = pm_selfns(r->pm);
 		c->state = CS_INODE;
 		if (try_map(r, t, c, now)) {
 			r->vialistener++;
@@ -382,7 +383,7 @@ probe_successors(struct resolver *r, const struct conn *c)
 	int	fds[HOT_FDS * HOT_PROBE], nfd = 0, i, j, k;
 	pid_t	pid;
 
-	if (r->pm.newest <= 0)
+	if (pm_newest(r->pm) <= 0)
 		return 0;
 	for (i = 0; i < r->nhot && i < HOT_PROBE; i++)
 		for (j = 0; j < HOT_FDS && r->hot[i].fd[j] >= 0; j++) {
@@ -392,16 +393,14 @@ probe_successors(struct resolver *r, const struct conn *c)
 			if (k == nfd)
 				fds[nfd++] = r->hot[i].fd[j];
 		}
-	for (k = 1; k <= SUCC_PROBE; k++) {
-		pid = r->pm.newest + k;
+	for (k = 1; k <= SUCC_PROBE; k++)
 		for (j = 0; j < nfd; j++)
-			if (pm_probe(&r->pm, pid, fds[j], c->inode)) {
+			if ((pid = pm_probe_new(r->pm, k, fds[j],
+			    c->inode)) != 0) {
 				r->viaprobe++;
-				r->pm.newest = pid;
 				hot_note(r, pid, fds[j]);
 				return 1;
 			}
-	}
 	return 0;
 }
 
@@ -452,7 +451,7 @@ probe_hot(struct resolver *r, const struct conn *c)
 		for (j = 0; j < HOT_FDS; j++) {
 			if ((fd = r->hot[i].fd[j]) < 0)
 				break;
-			if (pm_probe(&r->pm, r->hot[i].pid, fd, c->inode)) {
+			if (pm_probe(r->pm, r->hot[i].pid, fd, c->inode)) {
 				r->viaprobe++;
 				hot_note(r, r->hot[i].pid, fd);
 				return 1;
@@ -465,17 +464,17 @@ probe_hot(struct resolver *r, const struct conn *c)
 static void
 refresh(struct resolver *r, struct row *row)
 {
-	const struct nsent	*ns;
-	struct row		 tmp;
-	uint64_t		 start;
+	const char	*ns;
+	struct row	 tmp;
+	uint64_t	 start;
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.pid = row->pid;
 	tmp.netns = row->netns;
-	ns = pm_ns_find(&r->pm, row->netns);
+	ns = pm_ns_label(r->pm, row->netns);
 	if (pm_proc_start(r->proc, row->pid, &start) == 0 &&
-	    start == row->start && pi_fill(r->proc, &tmp, r->pm.selfns,
-	    ns != NULL ? ns->label : "netns:?") == 0 &&
+	    start == row->start && pi_fill(r->proc, &tmp, pm_selfns(r->pm),
+	    ns != NULL ? ns : "netns:?") == 0 &&
 	    pm_proc_start(r->proc, row->pid, &start) == 0 &&
 	    start == row->start) {
 		free(row->name);
@@ -505,27 +504,27 @@ refresh(struct resolver *r, struct row *row)
 static int
 try_map(struct resolver *r, struct table *t, struct conn *c, double now)
 {
-	const struct sockent	*se;
-	const struct nsent	*ns;
-	struct row		*row;
-	uint64_t		 start;
+	const char	*ns;
+	struct row	*row;
+	uint64_t	 start, sestart;
+	pid_t		 pid;
 
-	if ((se = pm_find(&r->pm, c->inode)) == NULL)
+	if (!pm_find(r->pm, c->inode, &pid, &sestart))
 		return 0;
-	if ((row = tab_row_find(t, se->pid, se->start)) == NULL) {
-		if (pm_proc_start(r->proc, se->pid, &start) == -1 ||
-		    start != se->start)
+	if ((row = tab_row_find(t, pid, sestart)) == NULL) {
+		if (pm_proc_start(r->proc, pid, &start) == -1 ||
+		    start != sestart)
 			return 0;	/* that process is gone */
 		if ((row = calloc(1, sizeof(*row))) == NULL) {
 			give_up(r, t, c, tab_unknown_label(c), now);
 			return 1;
 		}
-		row->pid = se->pid;
-		row->start = se->start;
-		row->netns = c->netns != 0 ? c->netns : r->pm.selfns;
-		ns = pm_ns_find(&r->pm, row->netns);
-		if (pi_fill(r->proc, row, r->pm.selfns,
-		    ns != NULL ? ns->label : "netns:?") == -1 ||
+		row->pid = pid;
+		row->start = sestart;
+		row->netns = c->netns != 0 ? c->netns : pm_selfns(r->pm);
+		ns = pm_ns_label(r->pm, row->netns);
+		if (pi_fill(r->proc, row, pm_selfns(r->pm),
+		    ns != NULL ? ns : "netns:?") == -1 ||
 		    tab_row_add(t, row) == -1) {
 			tab_row_free(row);
 			give_up(r, t, c, tab_unknown_label(c), now);
@@ -690,8 +689,8 @@ ns_batch(struct resolver *r, struct table *t, struct cand *cands, int n,
 			continue;
 		done[ndone++] = k->ns;
 		pid = 0;			/* ours: /proc/self/net */
-		if (k->ns != r->pm.selfns &&
-		    (pid = pm_ns_rep(&r->pm, k->ns, now)) == 0)
+		if (k->ns != pm_selfns(r->pm) &&
+		    (pid = pm_ns_rep(r->pm, k->ns, now)) == 0)
 			continue;	/* nobody lives there any more */
 		memset(need, 0, sizeof(need));
 		for (j = 0; j < n; j++)
@@ -741,7 +740,7 @@ socket_gone(struct resolver *r, const struct conn *c)
 	struct sockinfo	si;
 	int		rv;
 
-	if (!c->alocal || c->netns != r->pm.selfns || !take(r, 1))
+	if (!c->alocal || c->netns != pm_selfns(r->pm) || !take(r, 1))
 		return 0;
 	rv = sd_lookup(&r->sd, c->family, c->proto, &c->a, &c->b,
 	    is_linklocal(c->family, c->a.addr) ? r->ifindex : 0, &si);
@@ -783,7 +782,7 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 		return -1;		/* ask /proc/self/net */
 	if (rv == 1 && si.inode != 0 && !(c->proto == IPPROTO_TCP &&
 	    si.state == TCP_ST_LISTEN && c->tries < 2 && !final)) {
-		got_socket(c, si.inode, r->pm.selfns);
+		got_socket(c, si.inode, pm_selfns(r->pm));
 		return 0;
 	}
 	if (c->proto == IPPROTO_TCP && rv == 1 && si.inode == 0) {
@@ -799,7 +798,7 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 		    listener(r, c, ifx, &si)) {
 			r->vialistener++;
 			c->vialistener = 1;
-			got_socket(c, si.inode, r->pm.selfns);
+			got_socket(c, si.inode, pm_selfns(r->pm));
 			return 0;
 		}
 		if (!waiting) {
@@ -812,7 +811,7 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 		/* Gone without a trace (RST, or its TIME_WAIT is over). */
 		r->vialistener++;
 		c->vialistener = 1;
-		got_socket(c, si.inode, r->pm.selfns);
+		got_socket(c, si.inode, pm_selfns(r->pm));
 		return 0;
 	}
 	if (++c->tries >= MAX_LOOKUPS || final)
@@ -872,14 +871,28 @@ first_miss(struct conn **miss, int nmiss, int *urgent)
 	return 0;
 }
 
-/* After a scan that noted where r->pm.want was: remember the place. */
+/*
+ * The scans are to note where the first miss left is: 0 when there is
+ * none left, and whether an urgent one is.
+ */
+static int
+want_miss(struct resolver *r, struct conn **miss, int nmiss, int *urgent)
+{
+	uint64_t	inode = first_miss(miss, nmiss, urgent);
+
+	pm_want(r->pm, inode);
+	return inode != 0;
+}
+
+/* After a scan that noted where the wanted inode was: remember it. */
 static void
 note_want(struct resolver *r)
 {
-	if (r->pm.want != 0 && r->pm.want_pid > 0)
-		hot_note(r, r->pm.want_pid, r->pm.want_fd);
-	r->pm.want = 0;
-	r->pm.want_pid = 0;
+	pid_t	pid;
+	int	fd;
+
+	if (pm_wanted(r->pm, &pid, &fd))
+		hot_note(r, pid, fd);
 }
 
 /*
@@ -894,8 +907,9 @@ map_misses(struct resolver *r, struct table *t, struct conn **miss,
     int nmiss, double now, int final)
 {
 	pid_t		 pids[HOT_PIDS];
+	const pid_t	*newpids;
 	struct conn	*c;
-	int		 i, urgent, scanned;
+	int		 i, n, urgent, scanned;
 
 	for (i = 0; i < nmiss; i++)
 		if (r->nhot > 0 && (probe_hot(r, miss[i]) ||
@@ -903,32 +917,31 @@ map_misses(struct resolver *r, struct table *t, struct conn **miss,
 		    probe_successors(r, miss[i]))) &&
 		    try_map(r, t, miss[i], now))
 			miss[i] = NULL;
-	if ((r->pm.want = first_miss(miss, nmiss, &urgent)) == 0)
+	if (!want_miss(r, miss, nmiss, &urgent))
 		return;
 	if (r->nhot > 0 && (now >= r->next_hot ||
 	    (urgent && take(r, URGENT_COST)))) {
 		r->next_hot = now + 0.02;
-		if (pm_rescan(&r->pm, pids, hot_pids(r, pids)) > 0) {
+		if (pm_rescan(r->pm, pids, hot_pids(r, pids)) > 0) {
 			note_want(r);
 			retry_misses(r, t, miss, nmiss, now);
 		}
 	}
-	if ((r->pm.want = first_miss(miss, nmiss, &urgent)) == 0)
+	if (!want_miss(r, miss, nmiss, &urgent))
 		return;
-	if (pm_quick_scan(&r->pm, now, urgent && take(r, URGENT_COST)) > 0) {
+	if (pm_quick_scan(r->pm, now, urgent && take(r, URGENT_COST)) > 0) {
 		note_want(r);
 		retry_misses(r, t, miss, nmiss, now);
-		for (i = 0; i < r->pm.nnew; i++)
-			hot_young(r, r->pm.newpids[i]);
+		n = pm_new_pids(r->pm, &newpids);
+		for (i = 0; i < n; i++)
+			hot_young(r, newpids[i]);
 	}
-	if ((r->pm.want = first_miss(miss, nmiss, &urgent)) == 0)
+	if (!want_miss(r, miss, nmiss, &urgent))
 		return;
-	if (final)
-		r->pm.next_full = 0;
-	scanned = pm_full_scan(&r->pm, now) == 0;
+	scanned = pm_full_scan(r->pm, now, final) == 0;
 	if (scanned)
 		note_want(r);
-	r->pm.want = 0;
+	pm_want(r->pm, 0);
 	for (i = 0; i < nmiss; i++) {
 		if ((c = miss[i]) == NULL)
 			continue;
@@ -945,7 +958,7 @@ map_misses(struct resolver *r, struct table *t, struct conn **miss,
 		if (c->tries >= MAX_PID_TRIES || final)
 			give_up(r, t, c, label_noproc(c), now);
 		else {
-			c->next_try = r->pm.next_full;
+			c->next_try = pm_next_full(r->pm);
 			tab_pending_requeue(t, c);
 		}
 	}
@@ -988,9 +1001,9 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 	r->starved = 0;
 	if (t->pend_head == NULL)
 		return;
-	if (!r->pm.scanned)
-		(void)pm_full_scan(&r->pm, now);
-	pm_ns_addrs(&r->pm, now);
+	if (!pm_scanned(r->pm))
+		(void)pm_full_scan(r->pm, now, 0);
+	pm_ns_addrs(r->pm, now);
 	for (c = t->pend_head; c != NULL && n < BUDGET && walked < 4 * BUDGET;
 	    c = next, walked++) {
 		next = c->pnext;
@@ -1006,24 +1019,24 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 		    host_lookup(r, t, c, now, final) == -1) {
 			memset(&cands[ncand], 0, sizeof(cands[0]));
 			cands[ncand].c = c;
-			cands[ncand].ns = r->pm.selfns;
+			cands[ncand].ns = pm_selfns(r->pm);
 			ncand++;
 		} else if (c->state == CS_LOOKUP && !c->alocal) {
 			/* The end behind the interface first. */
-			own = pm_ns_owner(&r->pm, c->family, c->a.addr);
+			own = pm_ns_owner(r->pm, c->family, c->a.addr);
 			memset(&cands[ncand], 0, sizeof(cands[0]));
 			cands[ncand].c = c;
 			if (own == 0 && !scanned && c->tries == 0) {
 				/* A new namespace? Its processes are new. */
 				scanned = 1;
-				if (pm_quick_scan(&r->pm, now, 0) > 0) {
-					pm_ns_addrs(&r->pm, now);
-					own = pm_ns_owner(&r->pm, c->family,
+				if (pm_quick_scan(r->pm, now, 0) > 0) {
+					pm_ns_addrs(r->pm, now);
+					own = pm_ns_owner(r->pm, c->family,
 					    c->a.addr);
 				}
 			}
 			if (own == 0 &&
-			    (own = pm_ns_owner(&r->pm, c->family, c->b.addr))
+			    (own = pm_ns_owner(r->pm, c->family, c->b.addr))
 			    != 0)
 				cands[ncand].end = 1;
 			if (own == 0) {

@@ -25,7 +25,7 @@ struct hotpid {
 
 struct resolver {
 	struct sockdiag	 sd;
-	struct pidmap	 pm;
+	struct pidmap	*pm;
 	const char	*proc;
 	int		 ifindex;
 	struct hotpid	 hot[HOT_PIDS];	/* most recent first */
