@@ -161,17 +161,16 @@ res_init(struct resolver *r, const char *proc)
 	for (i = 0; i < HOT_PIDS; i++)
 		for (j = 0; j < HOT_FDS; j++)
 			r->hot[i].fd[j] = -1;
-	if (sd_open(&r->sd) == -1) {
+	if ((r->sd = sd_open()) == NULL)
 		log_warn("sock_diag netlink socket; reading /proc/net instead");
-		r->sd.fd = -1;
-	}
 	return (r->pm = pm_new(proc)) == NULL ? -1 : 0;
 }
 
 void
 res_free(struct resolver *r)
 {
-	sd_close(&r->sd);
+	sd_close(r->sd);
+	r->sd = NULL;
 	pm_free(r->pm);
 	r->pm = NULL;
 	free(r->aff);
@@ -742,7 +741,7 @@ socket_gone(struct resolver *r, const struct conn *c)
 
 	if (!c->alocal || c->netns != pm_selfns(r->pm) || !take(r, 1))
 		return 0;
-	rv = sd_lookup(&r->sd, c->family, c->proto, &c->a, &c->b,
+	rv = sd_lookup(r->sd, c->family, c->proto, &c->a, &c->b,
 	    is_linklocal(c->family, c->a.addr) ? r->ifindex : 0, &si);
 	r->lookups++;
 	return rv == 0 || (rv == 1 && si.inode != c->inode);
@@ -763,7 +762,7 @@ listener(struct resolver *r, const struct conn *c, int ifx,
 		return 0;
 	memset(&any, 0, sizeof(any));
 	r->lookups++;
-	return sd_lookup(&r->sd, c->family, c->proto, &c->a, &any, ifx,
+	return sd_lookup(r->sd, c->family, c->proto, &c->a, &any, ifx,
 	    si) == 1 && si->inode != 0 && si->state == TCP_ST_LISTEN;
 }
 
@@ -776,7 +775,7 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 	int		rv, ifx, waiting;
 
 	ifx = is_linklocal(c->family, c->a.addr) ? r->ifindex : 0;
-	rv = sd_lookup(&r->sd, c->family, c->proto, &c->a, &c->b, ifx, &si);
+	rv = sd_lookup(r->sd, c->family, c->proto, &c->a, &c->b, ifx, &si);
 	r->lookups++;
 	if (rv == -1)
 		return -1;		/* ask /proc/self/net */

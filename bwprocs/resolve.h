@@ -24,7 +24,7 @@ struct hotpid {
 };
 
 struct resolver {
-	struct sockdiag	 sd;
+	struct sockdiag	*sd;
 	struct pidmap	*pm;
 	const char	*proc;
 	int		 ifindex;

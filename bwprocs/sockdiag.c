@@ -13,10 +13,17 @@
 #include <linux/sock_diag.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sockdiag.h"
+
+struct sockdiag {
+	int		fd;
+	uint32_t	seq;
+	int		ok[2][2];	/* [v6][udp]: lookups work */
+};
 
 struct diag_req {
 	struct nlmsghdr		nlh;
@@ -116,19 +123,25 @@ lookup(struct sockdiag *sd, int family, int proto, const struct endp *local,
 	}
 }
 
-int
-sd_open(struct sockdiag *sd)
+struct sockdiag *
+sd_open(void)
 {
-	struct timeval	tv = { 0, 200000 };
-	struct endp	a;
-	struct sockinfo	si;
-	int		v6, udp;
+	struct timeval	 tv = { 0, 200000 };
+	struct endp	 a;
+	struct sockinfo	 si;
+	struct sockdiag	*sd;
+	int		 v6, udp, saved;
 
-	memset(sd, 0, sizeof(*sd));
+	if ((sd = calloc(1, sizeof(*sd))) == NULL)
+		return NULL;
 	sd->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 	    NETLINK_SOCK_DIAG);
-	if (sd->fd == -1)
-		return -1;
+	if (sd->fd == -1) {
+		saved = errno;
+		free(sd);
+		errno = saved;
+		return NULL;
+	}
 	/* Never wait long for an answer that does not come. */
 	(void)setsockopt(sd->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	/* Which lookups work here: a tuple nobody has gives ENOENT. */
@@ -146,15 +159,17 @@ sd_open(struct sockdiag *sd)
 			    udp ? IPPROTO_UDP : IPPROTO_TCP, &a, &a, 0,
 			    &si) != -1;
 		}
-	return 0;
+	return sd;
 }
 
 void
 sd_close(struct sockdiag *sd)
 {
+	if (sd == NULL)
+		return;
 	if (sd->fd >= 0)
 		(void)close(sd->fd);
-	sd->fd = -1;
+	free(sd);
 }
 
 /* As lookup(), -1 with ENOTSUP when this kind cannot be looked up. */
@@ -163,7 +178,7 @@ sd_lookup(struct sockdiag *sd, int family, int proto,
     const struct endp *local, const struct endp *remote, int ifindex,
     struct sockinfo *si)
 {
-	if (sd->fd < 0 || !sd->ok[family == 6][proto == IPPROTO_UDP]) {
+	if (sd == NULL || !sd->ok[family == 6][proto == IPPROTO_UDP]) {
 		errno = ENOTSUP;
 		return -1;
 	}

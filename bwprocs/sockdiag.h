@@ -16,15 +16,18 @@ struct sockinfo {
 	int		exact;		/* matched the remote end too */
 };
 
-struct sockdiag {
-	int		fd;
-	uint32_t	seq;
-	int		ok[2][2];	/* [v6][udp]: lookups work */
-};
+struct sockdiag;		/* opaque */
 
-int	sd_open(struct sockdiag *);
-void	sd_close(struct sockdiag *);
-int	sd_lookup(struct sockdiag *, int, int, const struct endp *,
-	    const struct endp *, int, struct sockinfo *);
+/*
+ * sd_open: NULL with errno when there is no sock_diag socket.
+ * sd_lookup: the socket of the connection (family 4 or 6, proto 6 or
+ * 17) between local and remote, the ifindex scoping link-local
+ * addresses: 1 and *si, 0 when there is none, -1 on error (ENOTSUP:
+ * this kind cannot be looked up here, or sd is NULL).
+ */
+struct sockdiag	*sd_open(void);
+void		 sd_close(struct sockdiag *);
+int		 sd_lookup(struct sockdiag *, int, int, const struct endp *,
+		    const struct endp *, int, struct sockinfo *);
 
 #endif /* BWPROCS_SOCKDIAG_H */
