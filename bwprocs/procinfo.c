@@ -242,55 +242,64 @@ uid_of(const char *proc, pid_t pid)
 	return euid;
 }
 
+void
+pi_clear(struct procinfo *pi)
+{
+	free(pi->name);
+	free(pi->exe);
+	free(pi->cmdline);
+	free(pi->user);
+	free(pi->container);
+	pi->name = pi->exe = pi->cmdline = pi->user = pi->container = NULL;
+}
+
 /*
- * Fill the process fields of r (r->pid set).  selfns is our network
- * namespace; nslabel names r's namespace when it is another one.
- * Returns 0, -1 when out of memory.
+ * Read what a row says about process pid.  netns is its network
+ * namespace, selfns ours; nslabel names its namespace when it is
+ * another one.  Returns 0, -1 when out of memory (pi then holds
+ * nothing).
  */
 int
-pi_fill(const char *proc, struct row *r, uint64_t selfns, const char *nslabel)
+pi_read(const char *proc, pid_t pid, uint64_t netns, uint64_t selfns,
+    const char *nslabel, struct procinfo *pi)
 {
 	char	path[320], buf[CMDLINE_MAX * 4], cont[96];
 	ssize_t	n;
 
-	free(r->name);
-	free(r->exe);
-	free(r->cmdline);
-	free(r->user);
-	free(r->container);
-	r->name = r->exe = r->cmdline = r->user = r->container = NULL;
+	memset(pi, 0, sizeof(*pi));
 
-	(void)snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)r->pid);
+	(void)snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
 	if ((n = read_small(path, buf, 64)) < 0)
 		n = 0;
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
-	r->name = pi_sanitize(buf, (size_t)n, 64);
+	pi->name = pi_sanitize(buf, (size_t)n, 64);
 
-	(void)snprintf(path, sizeof(path), "%s/%d/exe", proc, (int)r->pid);
+	(void)snprintf(path, sizeof(path), "%s/%d/exe", proc, (int)pid);
 	if ((n = readlink(path, buf, sizeof(buf) - 1)) < 0)
 		n = 0;
-	r->exe = pi_sanitize(buf, (size_t)n, PATH_KEEP);
+	pi->exe = pi_sanitize(buf, (size_t)n, PATH_KEEP);
 
-	(void)snprintf(path, sizeof(path), "%s/%d/cmdline", proc,
-	    (int)r->pid);
+	(void)snprintf(path, sizeof(path), "%s/%d/cmdline", proc, (int)pid);
 	if ((n = read_small(path, buf, sizeof(buf))) < 0)
 		n = 0;
-	r->cmdline = pi_sanitize(buf, (size_t)n, CMDLINE_MAX);
+	pi->cmdline = pi_sanitize(buf, (size_t)n, CMDLINE_MAX);
 
-	r->uid = uid_of(proc, r->pid);
-	if (r->uid >= 0)
-		r->user = user_name(r->uid);
+	pi->uid = uid_of(proc, pid);
+	if (pi->uid >= 0)
+		pi->user = user_name(pi->uid);
 	else
-		r->user = strdup("");
+		pi->user = strdup("");
 
-	container_of(proc, r->pid, cont, sizeof(cont));
-	if (cont[0] == '\0' && r->netns != 0 && r->netns != selfns &&
+	container_of(proc, pid, cont, sizeof(cont));
+	if (cont[0] == '\0' && netns != 0 && netns != selfns &&
 	    nslabel != NULL)
 		(void)snprintf(cont, sizeof(cont), "%s", nslabel);
-	r->container = strdup(cont);
-	if (r->name == NULL || r->exe == NULL || r->cmdline == NULL ||
-	    r->user == NULL || r->container == NULL)
+	pi->container = strdup(cont);
+	if (pi->name == NULL || pi->exe == NULL || pi->cmdline == NULL ||
+	    pi->user == NULL || pi->container == NULL) {
+		pi_clear(pi);
 		return -1;
+	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /*
- * What a row says about its process (procinfo.c).
+ * What a row says about its process (procinfo.c): read from /proc once
+ * when the row is made, and again now and then, never per packet.
  */
 #ifndef BWPROCS_PROCINFO_H
 #define BWPROCS_PROCINFO_H
@@ -9,9 +10,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "table.h"
+/* Every string is valid UTF-8, "" when unknown. */
+struct procinfo {
+	char		*name, *exe, *cmdline, *user, *container;
+	long long	 uid;		/* effective; -1: unknown */
+};
 
-int	 pi_fill(const char *, struct row *, uint64_t, const char *);
+/*
+ * pi_read: the details of pid under proc.  netns is its network
+ * namespace, selfns ours; nslabel names its namespace when that is
+ * another one and no container says more.  0, or -1 without memory
+ * (nothing to free then).
+ * pi_clear: free the strings.
+ * pi_sanitize: a copy of len bytes of s as valid UTF-8 of at most cap
+ * bytes, NULL without memory.
+ */
+int	 pi_read(const char *, pid_t, uint64_t, uint64_t, const char *,
+	    struct procinfo *);
+void	 pi_clear(struct procinfo *);
 char	*pi_sanitize(const char *, size_t, size_t);
 void	 pi_user_cache_free(void);
 

@@ -461,39 +461,24 @@ probe_hot(struct resolver *r, const struct conn *c)
 
 /* Read a row's process details again, if the process is still there. */
 static void
-refresh(struct resolver *r, struct row *row)
+refresh(struct resolver *r, struct row *row, double now)
 {
+	struct procinfo	 pi;
 	const char	*ns;
-	struct row	 tmp;
 	uint64_t	 start;
 
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.pid = row->pid;
-	tmp.netns = row->netns;
 	ns = pm_ns_label(r->pm, row->netns);
 	if (pm_proc_start(r->proc, row->pid, &start) == 0 &&
-	    start == row->start && pi_fill(r->proc, &tmp, pm_selfns(r->pm),
-	    ns != NULL ? ns : "netns:?") == 0 &&
-	    pm_proc_start(r->proc, row->pid, &start) == 0 &&
-	    start == row->start) {
-		free(row->name);
-		free(row->exe);
-		free(row->cmdline);
-		free(row->user);
-		free(row->container);
-		row->name = tmp.name;
-		row->exe = tmp.exe;
-		row->cmdline = tmp.cmdline;
-		row->user = tmp.user;
-		row->container = tmp.container;
-		row->uid = tmp.uid;
-		return;
+	    start == row->start && pi_read(r->proc, row->pid, row->netns,
+	    pm_selfns(r->pm), ns != NULL ? ns : "netns:?", &pi) == 0) {
+		if (pm_proc_start(r->proc, row->pid, &start) == 0 &&
+		    start == row->start) {
+			tab_row_info(row, &pi, now);
+			return;
+		}
+		pi_clear(&pi);
 	}
-	free(tmp.name);
-	free(tmp.exe);
-	free(tmp.cmdline);
-	free(tmp.user);
-	free(tmp.container);
+	tab_row_info(row, NULL, now);
 }
 
 /*
@@ -503,38 +488,34 @@ refresh(struct resolver *r, struct row *row)
 static int
 try_map(struct resolver *r, struct table *t, struct conn *c, double now)
 {
+	struct procinfo	 pi;
 	const char	*ns;
 	struct row	*row;
-	uint64_t	 start, sestart;
+	uint64_t	 start, pstart, netns;
 	pid_t		 pid;
 
-	if (!pm_find(r->pm, c->inode, &pid, &sestart))
+	if (!pm_find(r->pm, c->inode, &pid, &pstart))
 		return 0;
-	if ((row = tab_row_find(t, pid, sestart)) == NULL) {
+	if ((row = tab_row_find(t, pid, pstart)) == NULL) {
 		if (pm_proc_start(r->proc, pid, &start) == -1 ||
-		    start != sestart)
+		    start != pstart)
 			return 0;	/* that process is gone */
-		if ((row = calloc(1, sizeof(*row))) == NULL) {
+		netns = c->netns != 0 ? c->netns : pm_selfns(r->pm);
+		ns = pm_ns_label(r->pm, netns);
+		if (pi_read(r->proc, pid, netns, pm_selfns(r->pm),
+		    ns != NULL ? ns : "netns:?", &pi) == -1) {
 			give_up(r, t, c, tab_unknown_label(c), now);
 			return 1;
 		}
-		row->pid = pid;
-		row->start = sestart;
-		row->netns = c->netns != 0 ? c->netns : pm_selfns(r->pm);
-		ns = pm_ns_label(r->pm, row->netns);
-		if (pi_fill(r->proc, row, pm_selfns(r->pm),
-		    ns != NULL ? ns : "netns:?") == -1 ||
-		    tab_row_add(t, row) == -1) {
-			tab_row_free(row);
+		if ((row = tab_row_new(t, pid, pstart, netns, &pi,
+		    now)) == NULL) {
+			pi_clear(&pi);
 			give_up(r, t, c, tab_unknown_label(c), now);
 			return 1;
 		}
-		row->info_time = now;
-	} else if (now - row->info_time > 30.0) {
+	} else if (now - row->info_time > 30.0)
 		/* Command lines change (sshd, postgres): look again. */
-		refresh(r, row);
-		row->info_time = now;
-	}
+		refresh(r, row, now);
 	r->found++;
 	hot_note(r, row->pid, -1);
 	if (!c->vialistener)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procinfo.h"
 #include "table.h"
 #include "util.h"
 
@@ -571,25 +572,67 @@ tab_row_find(const struct table *t, pid_t pid, uint64_t start)
 	return NULL;
 }
 
-/* Add a filled-in process row; -1 when the table is full. */
-int
-tab_row_add(struct table *t, struct row *r)
+/* Take what pi says about a row's process. */
+static void
+take_info(struct row *r, struct procinfo *pi)
 {
-	uint32_t	b = (uint32_t)r->pid & t->rhmask;
+	free(r->name);
+	free(r->exe);
+	free(r->cmdline);
+	free(r->user);
+	free(r->container);
+	r->name = pi->name;
+	r->exe = pi->exe;
+	r->cmdline = pi->cmdline;
+	r->user = pi->user;
+	r->container = pi->container;
+	r->uid = pi->uid;
+	memset(pi, 0, sizeof(*pi));
+}
 
-	if (t->nrows >= MAX_ROWS)
-		return -1;
+/*
+ * A row for process pid (started at start, in network namespace netns),
+ * read at now: it takes pi's strings.  NULL when there are too many
+ * rows or no memory; pi is the caller's then.
+ */
+struct row *
+tab_row_new(struct table *t, pid_t pid, uint64_t start, uint64_t netns,
+    struct procinfo *pi, double now)
+{
+	struct row	*r;
+	uint32_t	 b = (uint32_t)pid & t->rhmask;
+
+	if (t->nrows >= MAX_ROWS || (r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
 	r->kind = ROW_PROC;
+	r->pid = pid;
+	r->start = start;
+	r->netns = netns;
+	take_info(r, pi);
+	r->info_time = now;
 	r->hnext = t->rhash[b];
 	t->rhash[b] = r;
 	r->next = t->rows;
 	t->rows = r;
 	t->nrows++;
-	return 0;
+	return r;
 }
 
+/*
+ * The row's process was looked at again at now; pi, unless NULL (it
+ * could not be read), replaces what the row said, and the row takes
+ * its strings.
+ */
 void
-tab_row_free(struct row *r)
+tab_row_info(struct row *r, struct procinfo *pi, double now)
+{
+	if (pi != NULL)
+		take_info(r, pi);
+	r->info_time = now;
+}
+
+static void
+row_free(struct row *r)
 {
 	if (r == NULL)
 		return;
@@ -621,7 +664,7 @@ tab_rows_expire(struct table *t, double now, double linger)
 				break;
 			}
 		t->nrows--;
-		tab_row_free(r);
+		row_free(r);
 	}
 }
 
@@ -637,7 +680,7 @@ tab_free(struct table *t)
 	}
 	for (r = t->rows; r != NULL; r = rn) {
 		rn = r->next;
-		tab_row_free(r);
+		row_free(r);
 	}
 	free(t->hash);
 	free(t->rhash);

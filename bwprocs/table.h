@@ -13,6 +13,8 @@
 #include "bwprocs.h"
 #include "packet.h"
 
+struct procinfo;
+
 enum { ROW_PROC, ROW_UNATTR };
 
 /* The unattributed rows, in output order. */
@@ -106,9 +108,10 @@ void	 tab_pending_front(struct table *, struct conn *);
 void	 tab_expire(struct table *, double);
 void	 tab_end_interval(struct table *, double);
 struct row *tab_row_find(const struct table *, pid_t, uint64_t);
-int	 tab_row_add(struct table *, struct row *);
+struct row *tab_row_new(struct table *, pid_t, uint64_t, uint64_t,
+	    struct procinfo *, double);
+void	 tab_row_info(struct row *, struct procinfo *, double);
 void	 tab_rows_expire(struct table *, double, double);
-void	 tab_row_free(struct row *);
 int	 tab_unknown_label(const struct conn *);
 uint64_t tab_conn_recent(const struct conn *, double);
 void	 tab_rows_mark(struct table *);
