@@ -64,8 +64,8 @@ struct bwprocs {
 	struct wlog		 procs_wlog, live_wlog;
 	struct capture		 cap;
 	struct localaddr	 la;
-	struct table		 tab;
-	struct resolver		 res;
+	struct table		*tab;
+	struct resolver		*res;
 	struct fragcache	 frag;
 	struct events		 ev;
 	int			 evon;		/* spikes and alerts */
@@ -222,14 +222,10 @@ on_syn(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
 		return;
 	if (!dstl && ifdir == DIR_RX && la_is_mcast(k.family, k.dst))
 		return;
-	if ((c = tab_conn(&b->tab, &k, ifdir, srcl, dstl, b->now)) == NULL)
+	if ((c = tab_conn(b->tab, &k, ifdir, srcl, dstl, b->now)) == NULL)
 		return;
 	tab_note_syn(c, &k);
-	if (c->owner != NULL || c->state != CS_LOOKUP || c->tries != 0)
-		return;
-	c->urgent = 1;
-	c->next_try = b->now;
-	tab_pending_front(&b->tab, c);
+	res_urgent(b->res, b->tab, c, b->now);
 }
 
 /* One captured frame: count it, then find or make its connection. */
@@ -255,14 +251,14 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t len,
 	else
 		b->icap_rx += len;
 	if (k.family == 0 || !k.ports) {
-		tab_credit_unattr(&b->tab, U_OTHER, ifdir, len, b->now);
+		tab_credit_unattr(b->tab, U_OTHER, ifdir, len, b->now);
 		return;
 	}
 	/* Multicast and broadcast arrive for a socket of ours. */
 	if (!dstl && ifdir == DIR_RX && la_is_mcast(k.family, k.dst))
 		dstl = 1;
-	if ((c = tab_conn(&b->tab, &k, ifdir, srcl, dstl, b->now)) == NULL) {
-		tab_credit_unattr(&b->tab, k.proto == 6 ? U_UNKNOWN_TCP :
+	if ((c = tab_conn(b->tab, &k, ifdir, srcl, dstl, b->now)) == NULL) {
+		tab_credit_unattr(b->tab, k.proto == 6 ? U_UNKNOWN_TCP :
 		    U_UNKNOWN_UDP, ifdir, len, b->now);
 		return;
 	}
@@ -282,7 +278,7 @@ drain(struct bwprocs *b, int revents)
 	double	m = bw_mono();
 
 	if (cap_dispatch_syn(&b->cap, on_syn, b) > 0)
-		res_run(&b->res, &b->tab, b->now, 0);
+		res_run(b->res, b->tab, b->now, 0);
 	for (i = 0; i < DRAIN_ROUNDS && cap_is_open(&b->cap); i++) {
 		n = cap_dispatch(&b->cap, -1, on_packet, b, m, err,
 		    sizeof(err));
@@ -340,7 +336,7 @@ try_open(struct bwprocs *b, int initial)
 		    b->conf.capture_buffer_mb, b->cap.syn.p == NULL ?
 		    ", no SYN hints" : "", initial ? "" : ", resumed");
 		b->waiting_logged = 0;
-		b->res.ifindex = b->cap.ifindex;
+		res_set_ifindex(b->res, b->cap.ifindex);
 		b->ring_quiet = bw_mono();
 		b->ring_packets = b->cap.packets;
 		b->ring_drops = b->cap.drops;
@@ -485,7 +481,7 @@ read_netdev(struct bwprocs *b, double wall, double m)
 			live_add(&b->live, wall, (double)drx * 8 / dt,
 			    (double)dtx * 8 / dt);
 			if (b->evon)
-				ev_sample(&b->ev, &b->tab, b->now, m,
+				ev_sample(&b->ev, b->tab, b->now, m,
 				    (double)drx * 8 / dt,
 				    (double)dtx * 8 / dt, drx + dtx);
 		}
@@ -521,7 +517,7 @@ cap_state(const struct bwprocs *b)
 static void
 trim_memory(struct bwprocs *b)
 {
-	size_t	n = b->tab.nconns + b->tab.nrows;
+	size_t	n = tab_nconns(b->tab) + tab_nrows(b->tab);
 
 	if (n > b->mem_peak)
 		b->mem_peak = n;
@@ -574,9 +570,9 @@ write_procs(struct bwprocs *b, double wall, double m)
 		po.if_bytes = b->idev_rx + b->idev_tx;
 	}
 	wrote(&b->procs_wlog, b->procs_path, out_procs(&b->procs_out, &po,
-	    &b->tab, b->now));
-	tab_end_interval(&b->tab, b->last_procs_wall);
-	tab_rows_expire(&b->tab, b->now, b->conf.procs_linger);
+	    b->tab, b->now));
+	tab_end_interval(b->tab, b->last_procs_wall);
+	tab_rows_expire(b->tab, b->now, b->conf.procs_linger);
 	trim_memory(b);
 	b->drops_base = b->cap.drops;
 	b->idev_rx = b->idev_tx = 0;
@@ -616,18 +612,18 @@ tick(struct bwprocs *b, double m)
 		b->waiting_logged = 1;
 	}
 	ring_adapt(b, m);
-	if (b->res.limited != b->limited_logged &&
+	if (res_limited(b->res) != b->limited_logged &&
 	    (b->limited_time == 0 || m - b->limited_time >= 60)) {
 		/* At most a line a minute. */
 		log_info("%s: more new connections than lookup_rate (%d a "
 		    "second): some wait, or stay unattributed", b->iface,
 		    b->conf.lookup_rate);
-		b->limited_logged = b->res.limited;
+		b->limited_logged = res_limited(b->res);
 		b->limited_time = m;
 	}
 	if (b->evon)
 		ev_reap(&b->ev, m);
-	tab_expire(&b->tab, b->now);
+	tab_expire(b->tab, b->now);
 	if (++b->ticks >= b->conf.procs_interval) {
 		b->ticks = 0;
 		write_procs(b, wall, m);
@@ -643,9 +639,9 @@ do_reload(struct bwprocs *b)
 		    "stays", b->confpath);
 		return;
 	}
-	if (tab_resize(&b->tab, (size_t)b->conf.max_connections) == -1)
+	if (tab_resize(b->tab, (size_t)b->conf.max_connections) == -1)
 		log_warnx("max_connections: out of memory");
-	res_set_rate(&b->res, b->conf.lookup_rate);
+	res_set_rate(b->res, b->conf.lookup_rate);
 	b->ring_full_logged = 0;
 	/* A smaller capture_buffer_mb takes effect at the next tick. */
 	log_info("configuration %s reloaded", b->confpath != NULL ?
@@ -664,9 +660,8 @@ run_live(struct bwprocs *b)
 
 	if (try_open(b, 1) == -1)
 		return 1;
-	b->res.ifindex = b->la.ifindex;
-	(void)pm_full_scan(b->res.pm, b->now, 0);
-	if (pm_fd_denied(b->res.pm))
+	res_set_ifindex(b->res, b->la.ifindex);
+	if (res_start(b->res, b->now))
 		log_warnx("cannot read other users' /proc/<pid>/fd (needs "
 		    "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH): their "
 		    "connections show as unknown");
@@ -714,7 +709,7 @@ run_live(struct bwprocs *b)
 		}
 		m = bw_mono();
 		wait = next_tick - m;
-		if ((nt = res_next(&b->res, &b->tab, b->now)) != 0 &&
+		if ((nt = res_next(b->res, b->tab, b->now)) != 0 &&
 		    nt - b->now < wait)
 			wait = nt - b->now;
 		if ((nt = cap_next_event(&b->cap)) != 0 && nt - m < wait)
@@ -753,7 +748,7 @@ run_live(struct bwprocs *b)
 			drain(b, rev);
 		if (b->la.nlfd >= 0)
 			la_drain(&b->la);
-		res_run(&b->res, &b->tab, b->now, 0);
+		res_run(b->res, b->tab, b->now, 0);
 		m = bw_mono();
 		if (m >= next_tick) {
 			next_tick += 1.0;
@@ -769,8 +764,8 @@ run_live(struct bwprocs *b)
 	b->now = bw_now();
 	if (cap_is_open(&b->cap))
 		drain(b, 0);
-	b->res.rate = 0;	/* the last run has no limit */
-	res_run(&b->res, &b->tab, b->now, 1);
+	res_set_rate(b->res, 0);	/* the last run has no limit */
+	res_run(b->res, b->tab, b->now, 1);
 	m = bw_mono();
 	b->cap_tx += b->icap_tx;
 	b->cap_rx += b->icap_rx;
@@ -795,7 +790,7 @@ run_replay(struct bwprocs *b)
 	if (!pkt_dlt_supported(b->cap.dlt))
 		log_warnx("%s: link type %d is not supported: all its bytes "
 		    "count as [other]", b->replay, b->cap.dlt);
-	(void)pm_full_scan(b->res.pm, b->now, 0);
+	(void)res_start(b->res, b->now);
 	for (;;) {
 		n = cap_dispatch(&b->cap, 4096, on_packet, b, 0, err,
 		    sizeof(err));
@@ -806,9 +801,9 @@ run_replay(struct bwprocs *b)
 		}
 		if (n == 0)
 			break;
-		res_run(&b->res, &b->tab, b->now, 0);
+		res_run(b->res, b->tab, b->now, 0);
 	}
-	res_run(&b->res, &b->tab, b->now, 1);
+	res_run(b->res, b->tab, b->now, 1);
 	b->cap_tx += b->icap_tx;
 	b->cap_rx += b->icap_rx;
 	b->icap_tx = b->icap_rx = 0;
@@ -923,12 +918,12 @@ main(int argc, char *argv[])
 		err(1, "getifaddrs");
 	if (b.replay == NULL && b.la.ifindex == 0)
 		no_iface(b.iface);
-	if (tab_init(&b.tab, (size_t)b.conf.max_connections) == -1)
+	if ((b.tab = tab_new((size_t)b.conf.max_connections)) == NULL)
 		err(1, "connection table");
-	if (res_init(&b.res, "/proc") == -1)
+	if ((b.res = res_new("/proc")) == NULL)
 		err(1, "resolver");
 	/* A capture file is looked at once, with no hurry and no limit. */
-	res_set_rate(&b.res, b.replay != NULL ? 0 : b.conf.lookup_rate);
+	res_set_rate(b.res, b.replay != NULL ? 0 : b.conf.lookup_rate);
 
 	/* Spikes and alerts need the interface's counters: not in replay. */
 	if (b.replay == NULL) {
@@ -945,8 +940,8 @@ main(int argc, char *argv[])
 	cap_close(&b.cap);
 	out_file_close(&b.procs_out);
 	out_file_close(&b.live_out);
-	res_free(&b.res);
-	tab_free(&b.tab);
+	res_free(b.res);
+	tab_free(b.tab);
 	la_free(&b.la);
 	free(p);
 	free(q);

@@ -162,22 +162,20 @@ row_cmp(const void *x, const void *y)
 static int
 add_rows(json_t *rec, struct table *t, double dt, uint64_t ifbytes)
 {
-	struct row	**v, *r;
+	const struct row **v, *r;
 	json_t		 *a;
 	size_t		  n = 0, i;
 	uint64_t	  procbytes = 0;
 	double		  cov;
 
-	if ((v = calloc(t->nrows + U_NROWS, sizeof(*v))) == NULL)
+	if ((v = calloc(tab_nrows(t) + U_NROWS, sizeof(*v))) == NULL)
 		return -1;
-	for (r = t->rows; r != NULL; r = r->next)
+	for (r = tab_row_first(t); r != NULL; r = tab_row_next(t, r))
 		if (row_recent(r) > 0) {
 			v[n++] = r;
-			procbytes += row_recent(r);
+			if (r->kind == ROW_PROC)
+				procbytes += row_recent(r);
 		}
-	for (i = 0; i < U_NROWS; i++)
-		if (row_recent(&t->unattr[i]) > 0)
-			v[n++] = &t->unattr[i];
 	qsort(v, n, sizeof(*v), row_cmp);
 	if ((a = json_array()) == NULL) {
 		free(v);
@@ -312,7 +310,8 @@ add_flows(struct events *ev, json_t *rec, const struct table *t,
 	max = (size_t)ev->conf->max_flows_per_spike;
 	if ((v = malloc(cap * sizeof(*v))) == NULL)
 		return -1;
-	for (c = t->lru_head; c != NULL && c->last >= since; c = c->lnext) {
+	for (c = tab_conns_first(t); c != NULL && c->last >= since;
+	    c = tab_conns_next(c)) {
 		if ((recent = tab_conn_recent(c, now)) == 0)
 			continue;
 		if (n == cap) {

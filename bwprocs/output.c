@@ -392,26 +392,25 @@ out_procs(struct outfile *path, const struct procs_out *po,
 	double		  iv = po->interval > 0.001 ? po->interval : 0.001;
 	int		  rv = -1;
 
-	cap = t->nrows + U_NROWS;
+	cap = tab_nrows(t) + U_NROWS;
 	if ((rows = calloc(cap, sizeof(*rows))) == NULL)
 		goto fail;
-	for (r = t->rows; r != NULL; r = r->next) {
-		attributed += r->itx + r->irx;
-		if (r->itx + r->irx > 0 || r->last_seen >= now - po->linger)
-			rows[nr++] = r;
-	}
-	for (i = 0; i < U_NROWS; i++) {
-		r = &t->unattr[i];
-		if (r->itx + r->irx > 0 || (r->last_seen > 0 &&
+	for (r = tab_row_first(t); r != NULL; r = tab_row_next(t, r)) {
+		if (r->kind == ROW_PROC) {
+			attributed += r->itx + r->irx;
+			if (r->itx + r->irx > 0 ||
+			    r->last_seen >= now - po->linger)
+				rows[nr++] = r;
+		} else if (r->itx + r->irx > 0 || (r->last_seen > 0 &&
 		    r->last_seen >= now - po->linger))
 			rows[nr++] = r;
 	}
 	qsort(rows, nr, sizeof(*rows), row_cmp);
 
 	if (po->top > 0) {
-		if ((cl = calloc(t->nconns + 1, sizeof(*cl))) == NULL)
+		if ((cl = calloc(tab_nconns(t) + 1, sizeof(*cl))) == NULL)
 			goto fail;
-		for (c = t->lru_head; c != NULL; c = c->lnext)
+		for (c = tab_conns_first(t); c != NULL; c = tab_conns_next(c))
 			if (c->iout + c->iin > 0)
 				cl[nc++] = c;
 		qsort(cl, nc, sizeof(*cl), conn_cmp);

@@ -52,9 +52,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "pidmap.h"
 #include "procinfo.h"
 #include "procnet.h"
 #include "resolve.h"
+#include "sockdiag.h"
+#include "table.h"
 #include "log.h"
 #include "util.h"
 
@@ -71,6 +74,31 @@
 #define EXPIRE_GAP	0.1	/* seconds between looks for those */
 #define AFF_SLOTS	1024	/* remote endpoints remembered */
 #define AFF_WINDOW	5.0	/* seconds a process counts as connecting */
+#define HOT_PIDS	16
+#define HOT_FDS		2
+
+/* A process that made connections lately, and where it put them. */
+struct hotpid {
+	pid_t		pid;
+	int		fd[HOT_FDS];	/* -1: none */
+};
+
+struct resolver {
+	struct sockdiag	*sd;		/* NULL: read /proc/net instead */
+	struct pidmap	*pm;
+	const char	*proc;
+	int		 ifindex;
+	struct hotpid	 hot[HOT_PIDS];	/* most recent first */
+	int		 nhot;
+	double		 next_hot;
+	double		 rate;		/* lookups a second, at most */
+	double		 tokens, tok_time;
+	int		 starved;	/* the last run ran out */
+	double		 next_expire;
+	uint64_t	 lookups, nsreads, found, givenup, limited;
+	uint64_t	 viaprobe, vialistener, inferred;
+	struct affinity	*aff;
+};
 
 /* Who made connections to a remote endpoint lately. */
 struct affinity {
@@ -149,42 +177,88 @@ take(struct resolver *r, double n)
 	return 1;
 }
 
-int
-res_init(struct resolver *r, const char *proc)
+struct resolver *
+res_new(const char *proc)
 {
-	int	i, j;
+	struct resolver	*r;
+	int		 i, j, saved;
 
-	memset(r, 0, sizeof(*r));
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
 	r->proc = proc;
 	if ((r->aff = calloc(AFF_SLOTS, sizeof(*r->aff))) == NULL)
-		return -1;
+		goto fail;
 	for (i = 0; i < HOT_PIDS; i++)
 		for (j = 0; j < HOT_FDS; j++)
 			r->hot[i].fd[j] = -1;
 	if ((r->sd = sd_open()) == NULL)
 		log_warn("sock_diag netlink socket; reading /proc/net instead");
-	return (r->pm = pm_new(proc)) == NULL ? -1 : 0;
+	if ((r->pm = pm_new(proc)) == NULL)
+		goto fail;
+	return r;
+fail:
+	saved = errno;
+	res_free(r);
+	errno = saved;
+	return NULL;
 }
 
 void
 res_free(struct resolver *r)
 {
+	if (r == NULL)
+		return;
 	sd_close(r->sd);
-	r->sd = NULL;
 	pm_free(r->pm);
-	r->pm = NULL;
 	free(r->aff);
-	r->aff = NULL;
+	free(r);
 	pi_user_cache_free();
+}
+
+void
+res_set_ifindex(struct resolver *r, int ifindex)
+{
+	r->ifindex = ifindex;
+}
+
+uint64_t
+res_limited(const struct resolver *r)
+{
+	return r->limited;
+}
+
+/*
+ * The first full scan, at start: 1 when other users' descriptors could
+ * not be read (their connections will show as unknown), else 0.
+ */
+int
+res_start(struct resolver *r, double now)
+{
+	(void)pm_full_scan(r->pm, now, 0);
+	return pm_fd_denied(r->pm);
+}
+
+/*
+ * A connection seen by its SYN, as it passed: its socket is surely
+ * open now, so unless it has been looked up already it goes first, due
+ * at once.
+ */
+void
+res_urgent(struct resolver *r, struct table *t, struct conn *c, double now)
+{
+	(void)r;
+	if (c->owner != NULL || c->lk.state != CS_LOOKUP || c->lk.tries != 0)
+		return;
+	c->lk.urgent = 1;
+	tab_pending_front(t, c, now);
 }
 
 /* Try again later; the list stays roughly in order of next_try. */
 static void
 retry_later(struct table *t, struct conn *c, double now)
 {
-	c->next_try = now + RETRY_BASE * (double)(1U << (c->tries < 8 ?
-	    c->tries : 8));
-	tab_pending_requeue(t, c);
+	tab_pending_requeue(t, c, now + RETRY_BASE *
+	    (double)(1U << (c->lk.tries < 8 ? c->lk.tries : 8)));
 }
 
 /* A socket but no process: closed by now, or nobody we can see. */
@@ -306,14 +380,14 @@ give_up(struct resolver *r, struct table *t, struct conn *c, int label,
 	struct row	*row;
 	char		 buf[128];
 
-	if (c->proto == IPPROTO_TCP && c->alocal && !c->vialistener &&
+	if (c->proto == IPPROTO_TCP && c->alocal && !c->lk.vialistener &&
 	    (label == U_CLOSED || label == U_UNKNOWN_TCP) &&
 	    listener(r, c, is_linklocal(c->family, c->a.addr) ? r->ifindex :
 	    0, &si)) {
-		c->vialistener = 1;
-		c->inode = si.inode;
-		c->netns = pm_selfns(r->pm);
-		c->state = CS_INODE;
+		c->lk.vialistener = 1;
+		c->lk.inode = si.inode;
+		c->lk.netns = pm_selfns(r->pm);
+		c->lk.state = CS_INODE;
 		if (try_map(r, t, c, now)) {
 			r->vialistener++;
 			return;
@@ -321,8 +395,7 @@ give_up(struct resolver *r, struct table *t, struct conn *c, int label,
 	}
 	if (label == U_CLOSED && (row = aff_guess(r, t, c, now)) != NULL) {
 		r->inferred++;
-		c->inferred = 1;
-		tab_attach(t, c, row, now);
+		tab_attach(t, c, row, 1, now);
 		if (log_getverbose())
 			log_debug("%s: pid %d (%s), inferred",
 			    conn_str(c, buf, sizeof(buf)), (int)row->pid,
@@ -333,7 +406,7 @@ give_up(struct resolver *r, struct table *t, struct conn *c, int label,
 	tab_give_up(t, c, label, now);
 	if (log_getverbose())
 		log_debug("%s: %s", conn_str(c, buf, sizeof(buf)),
-		    t->unattr[label].name);
+		    tab_unattr(t, label)->name);
 }
 
 /*
@@ -395,7 +468,7 @@ probe_successors(struct resolver *r, const struct conn *c)
 	for (k = 1; k <= SUCC_PROBE; k++)
 		for (j = 0; j < nfd; j++)
 			if ((pid = pm_probe_new(r->pm, k, fds[j],
-			    c->inode)) != 0) {
+			    c->lk.inode)) != 0) {
 				r->viaprobe++;
 				hot_note(r, pid, fds[j]);
 				return 1;
@@ -450,7 +523,7 @@ probe_hot(struct resolver *r, const struct conn *c)
 		for (j = 0; j < HOT_FDS; j++) {
 			if ((fd = r->hot[i].fd[j]) < 0)
 				break;
-			if (pm_probe(r->pm, r->hot[i].pid, fd, c->inode)) {
+			if (pm_probe(r->pm, r->hot[i].pid, fd, c->lk.inode)) {
 				r->viaprobe++;
 				hot_note(r, r->hot[i].pid, fd);
 				return 1;
@@ -494,13 +567,13 @@ try_map(struct resolver *r, struct table *t, struct conn *c, double now)
 	uint64_t	 start, pstart, netns;
 	pid_t		 pid;
 
-	if (!pm_find(r->pm, c->inode, &pid, &pstart))
+	if (!pm_find(r->pm, c->lk.inode, &pid, &pstart))
 		return 0;
 	if ((row = tab_row_find(t, pid, pstart)) == NULL) {
 		if (pm_proc_start(r->proc, pid, &start) == -1 ||
 		    start != pstart)
 			return 0;	/* that process is gone */
-		netns = c->netns != 0 ? c->netns : pm_selfns(r->pm);
+		netns = c->lk.netns != 0 ? c->lk.netns : pm_selfns(r->pm);
 		ns = pm_ns_label(r->pm, netns);
 		if (pi_read(r->proc, pid, netns, pm_selfns(r->pm),
 		    ns != NULL ? ns : "netns:?", &pi) == -1) {
@@ -518,9 +591,9 @@ try_map(struct resolver *r, struct table *t, struct conn *c, double now)
 		refresh(r, row, now);
 	r->found++;
 	hot_note(r, row->pid, -1);
-	if (!c->vialistener)
+	if (!c->lk.vialistener)
 		aff_note(r, c, row, now);
-	tab_attach(t, c, row, now);
+	tab_attach(t, c, row, 0, now);
 	if (log_getverbose()) {
 		char	buf[128];
 
@@ -535,10 +608,10 @@ try_map(struct resolver *r, struct table *t, struct conn *c, double now)
 static void
 got_socket(struct conn *c, uint64_t inode, uint64_t ns)
 {
-	c->inode = inode;
-	c->netns = ns;
-	c->state = CS_INODE;
-	c->tries = 0;
+	c->lk.inode = inode;
+	c->lk.netns = ns;
+	c->lk.state = CS_INODE;
+	c->lk.tries = 0;
 }
 
 /* A TCP socket with no file: waiting to be accepted, or closed. */
@@ -696,13 +769,13 @@ ns_batch(struct resolver *r, struct table *t, struct cand *cands, int n,
 		}
 		if (k->score > 0 && c->proto == IPPROTO_TCP &&
 		    !tcp_unaccepted(k->best.state)) {
-			c->inode0 = 1;
+			tab_note_fileless(c);
 			give_up(r, t, c, U_CLOSED, now);
 			continue;
 		}
 		if (k->score > 0)
-			c->inode0 = 1;
-		if (++c->tries >= MAX_NS_TRIES || final)
+			tab_note_fileless(c);
+		if (++c->lk.tries >= MAX_NS_TRIES || final)
 			/* A namespace here has the address: not forwarded. */
 			give_up(r, t, c, label_noproc(c), now);
 		else
@@ -720,12 +793,12 @@ socket_gone(struct resolver *r, const struct conn *c)
 	struct sockinfo	si;
 	int		rv;
 
-	if (!c->alocal || c->netns != pm_selfns(r->pm) || !take(r, 1))
+	if (!c->alocal || c->lk.netns != pm_selfns(r->pm) || !take(r, 1))
 		return 0;
 	rv = sd_lookup(r->sd, c->family, c->proto, &c->a, &c->b,
 	    is_linklocal(c->family, c->a.addr) ? r->ifindex : 0, &si);
 	r->lookups++;
-	return rv == 0 || (rv == 1 && si.inode != c->inode);
+	return rv == 0 || (rv == 1 && si.inode != c->lk.inode);
 }
 
 /*
@@ -761,12 +834,12 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 	if (rv == -1)
 		return -1;		/* ask /proc/self/net */
 	if (rv == 1 && si.inode != 0 && !(c->proto == IPPROTO_TCP &&
-	    si.state == TCP_ST_LISTEN && c->tries < 2 && !final)) {
+	    si.state == TCP_ST_LISTEN && c->lk.tries < 2 && !final)) {
 		got_socket(c, si.inode, pm_selfns(r->pm));
 		return 0;
 	}
 	if (c->proto == IPPROTO_TCP && rv == 1 && si.inode == 0) {
-		c->inode0 = 1;
+		tab_note_fileless(c);
 		waiting = tcp_unaccepted(si.state);
 		/*
 		 * Not accepted yet, or accepted and closed: the process of
@@ -774,10 +847,10 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 		 * connection waiting to be accepted gets a few chances to
 		 * show its own socket first.
 		 */
-		if ((!waiting || c->tries >= 2 || final) &&
+		if ((!waiting || c->lk.tries >= 2 || final) &&
 		    listener(r, c, ifx, &si)) {
 			r->vialistener++;
-			c->vialistener = 1;
+			c->lk.vialistener = 1;
 			got_socket(c, si.inode, pm_selfns(r->pm));
 			return 0;
 		}
@@ -786,15 +859,15 @@ host_lookup(struct resolver *r, struct table *t, struct conn *c, double now,
 			return 0;
 		}
 	} else if (c->proto == IPPROTO_TCP && rv == 0 &&
-	    (c->closing || c->tries > 0 || final) &&
+	    (c->closing || c->lk.tries > 0 || final) &&
 	    listener(r, c, ifx, &si)) {
 		/* Gone without a trace (RST, or its TIME_WAIT is over). */
 		r->vialistener++;
-		c->vialistener = 1;
+		c->lk.vialistener = 1;
 		got_socket(c, si.inode, pm_selfns(r->pm));
 		return 0;
 	}
-	if (++c->tries >= MAX_LOOKUPS || final)
+	if (++c->lk.tries >= MAX_LOOKUPS || final)
 		give_up(r, t, c, tab_unknown_label(c), now);
 	else
 		retry_later(t, c, now);
@@ -811,16 +884,16 @@ static void	run_pass(struct resolver *, struct table *, double, int);
 void
 res_run(struct resolver *r, struct table *t, double now, int final)
 {
-	size_t	before;
+	struct conn	*c;
+	size_t		 before;
 
 	do {
-		before = t->npending;
+		before = tab_npending(t);
 		run_pass(r, t, now, final);
-	} while (final && t->npending > 0 && t->npending < before);
+	} while (final && tab_npending(t) > 0 && tab_npending(t) < before);
 	/* Cannot happen (a final pass gives up on what it sees), but: */
-	while (final && t->pend_head != NULL)
-		tab_give_up(t, t->pend_head, tab_unknown_label(t->pend_head),
-		    now);
+	while (final && (c = tab_pending_first(t)) != NULL)
+		tab_give_up(t, c, tab_unknown_label(c), now);
 }
 
 /* Map what the scan just made known; miss[i] becomes NULL when done. */
@@ -843,11 +916,11 @@ first_miss(struct conn **miss, int nmiss, int *urgent)
 
 	*urgent = 0;
 	for (i = 0; i < nmiss; i++)
-		if (miss[i] != NULL && miss[i]->urgent)
+		if (miss[i] != NULL && miss[i]->lk.urgent)
 			*urgent = 1;
 	for (i = 0; i < nmiss; i++)
 		if (miss[i] != NULL)
-			return miss[i]->inode;
+			return miss[i]->lk.inode;
 	return 0;
 }
 
@@ -893,7 +966,7 @@ map_misses(struct resolver *r, struct table *t, struct conn **miss,
 
 	for (i = 0; i < nmiss; i++)
 		if (r->nhot > 0 && (probe_hot(r, miss[i]) ||
-		    (miss[i]->urgent && take(r, URGENT_COST) &&
+		    (miss[i]->lk.urgent && take(r, URGENT_COST) &&
 		    probe_successors(r, miss[i]))) &&
 		    try_map(r, t, miss[i], now))
 			miss[i] = NULL;
@@ -925,7 +998,7 @@ map_misses(struct resolver *r, struct table *t, struct conn **miss,
 	for (i = 0; i < nmiss; i++) {
 		if ((c = miss[i]) == NULL)
 			continue;
-		c->urgent = 0;
+		c->lk.urgent = 0;
 		if (scanned && try_map(r, t, c, now))
 			continue;
 		if (scanned && socket_gone(r, c)) {
@@ -934,13 +1007,11 @@ map_misses(struct resolver *r, struct table *t, struct conn **miss,
 			continue;
 		}
 		if (scanned)
-			c->tries++;
-		if (c->tries >= MAX_PID_TRIES || final)
+			c->lk.tries++;
+		if (c->lk.tries >= MAX_PID_TRIES || final)
 			give_up(r, t, c, label_noproc(c), now);
-		else {
-			c->next_try = pm_next_full(r->pm);
-			tab_pending_requeue(t, c);
-		}
+		else
+			tab_pending_requeue(t, c, pm_next_full(r->pm));
 	}
 }
 
@@ -958,10 +1029,10 @@ expire_waiting(struct resolver *r, struct table *t, double now)
 	if (now < r->next_expire && now >= r->next_expire - 2 * EXPIRE_GAP)
 		return;
 	r->next_expire = now + EXPIRE_GAP;
-	for (c = t->pend_head; c != NULL && walked < 4 * BUDGET;
+	for (c = tab_pending_first(t); c != NULL && walked < 4 * BUDGET;
 	    c = next, walked++) {
-		next = c->pnext;
-		if (c->state == CS_LOOKUP && c->tries == 0 &&
+		next = tab_pending_next(c);
+		if (c->lk.state == CS_LOOKUP && c->lk.tries == 0 &&
 		    now - c->first >= WAIT_MAX)
 			give_up(r, t, c, tab_unknown_label(c), now);
 	}
@@ -979,34 +1050,34 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 	if (r->starved && !final)
 		expire_waiting(r, t, now);
 	r->starved = 0;
-	if (t->pend_head == NULL)
+	if (tab_pending_first(t) == NULL)
 		return;
 	if (!pm_scanned(r->pm))
 		(void)pm_full_scan(r->pm, now, 0);
 	pm_ns_addrs(r->pm, now);
-	for (c = t->pend_head; c != NULL && n < BUDGET && walked < 4 * BUDGET;
-	    c = next, walked++) {
-		next = c->pnext;
+	for (c = tab_pending_first(t); c != NULL && n < BUDGET &&
+	    walked < 4 * BUDGET; c = next, walked++) {
+		next = tab_pending_next(c);
 		if (!final && c->next_try > now)
 			continue;
-		if (c->state == CS_LOOKUP && !final && !take(r, 1)) {
+		if (c->lk.state == CS_LOOKUP && !final && !take(r, 1)) {
 			/* Over the lookup rate: the rest waits. */
 			r->starved = 1;
 			break;
 		}
 		n++;
-		if (c->state == CS_LOOKUP && c->alocal &&
+		if (c->lk.state == CS_LOOKUP && c->alocal &&
 		    host_lookup(r, t, c, now, final) == -1) {
 			memset(&cands[ncand], 0, sizeof(cands[0]));
 			cands[ncand].c = c;
 			cands[ncand].ns = pm_selfns(r->pm);
 			ncand++;
-		} else if (c->state == CS_LOOKUP && !c->alocal) {
+		} else if (c->lk.state == CS_LOOKUP && !c->alocal) {
 			/* The end behind the interface first. */
 			own = pm_ns_owner(r->pm, c->family, c->a.addr);
 			memset(&cands[ncand], 0, sizeof(cands[0]));
 			cands[ncand].c = c;
-			if (own == 0 && !scanned && c->tries == 0) {
+			if (own == 0 && !scanned && c->lk.tries == 0) {
 				/* A new namespace? Its processes are new. */
 				scanned = 1;
 				if (pm_quick_scan(r->pm, now, 0) > 0) {
@@ -1027,7 +1098,7 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 			cands[ncand].ns = own;
 			ncand++;
 		}
-		if (c->state == CS_INODE && c->owner == NULL &&
+		if (c->lk.state == CS_INODE && c->owner == NULL &&
 		    !try_map(r, t, c, now))
 			miss[nmiss++] = c;
 	}
@@ -1035,7 +1106,7 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 		ns_batch(r, t, cands, ncand, now, final);
 		for (i = 0; i < ncand; i++) {
 			c = cands[i].c;
-			if (c->state == CS_INODE && c->owner == NULL &&
+			if (c->lk.state == CS_INODE && c->owner == NULL &&
 			    !try_map(r, t, c, now) && nmiss < BUDGET)
 				miss[nmiss++] = c;
 		}
@@ -1055,8 +1126,8 @@ res_next(const struct resolver *r, const struct table *t, double now)
 	double			 next = 0;
 	int			 n = 0;
 
-	for (c = t->pend_head; c != NULL && n < 4 * BUDGET;
-	    c = c->pnext, n++)
+	for (c = tab_pending_first(t); c != NULL && n < 4 * BUDGET;
+	    c = tab_pending_next(c), n++)
 		if (next == 0 || c->next_try < next)
 			next = c->next_try;
 	if (next != 0 && r->starved && next < now + STARVED_WAIT)

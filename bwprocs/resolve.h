@@ -1,49 +1,54 @@
 /*
- * The attribution of new connections to processes (resolve.c).
+ * The attribution of new connections to processes (resolve.c): each
+ * one's socket, then the socket's process, looked for after each batch
+ * of packets and never per packet.
  */
 #ifndef BWPROCS_RESOLVE_H
 #define BWPROCS_RESOLVE_H
 
-#include <sys/types.h>
-
 #include <stdint.h>
 
-#include "pidmap.h"
-#include "sockdiag.h"
-#include "table.h"
+struct conn;
+struct resolver;		/* opaque */
+struct table;
 
-struct affinity;
+enum { CS_LOOKUP, CS_INODE };	/* CS_LOOKUP is 0: a new connection */
 
-#define HOT_PIDS	16
-#define HOT_FDS		2
-
-/* A process that made connections lately, and where it put them. */
-struct hotpid {
-	pid_t		pid;
-	int		fd[HOT_FDS];	/* -1: none */
+/* What the resolver knows of a connection: struct conn's lk. */
+struct lookup {
+	uint64_t	inode;		/* its socket, from CS_INODE on */
+	uint64_t	netns;		/* where the socket lives */
+	uint8_t		state;		/* CS_* */
+	uint8_t		tries;
+	uint8_t		urgent;		/* seen by its SYN: look now */
+	uint8_t		vialistener;	/* its listener's process */
 };
 
-struct resolver {
-	struct sockdiag	*sd;
-	struct pidmap	*pm;
-	const char	*proc;
-	int		 ifindex;
-	struct hotpid	 hot[HOT_PIDS];	/* most recent first */
-	int		 nhot;
-	double		 next_hot;
-	double		 rate;		/* lookups a second, at most */
-	double		 tokens, tok_time;
-	int		 starved;	/* the last run ran out */
-	double		 next_expire;
-	uint64_t	 lookups, nsreads, found, givenup, limited;
-	uint64_t	 viaprobe, vialistener, inferred;
-	struct affinity	*aff;
-};
-
-int	res_init(struct resolver *, const char *);
-void	res_set_rate(struct resolver *, double);
-void	res_free(struct resolver *);
-void	res_run(struct resolver *, struct table *, double, int);
-double	res_next(const struct resolver *, const struct table *, double);
+/*
+ * res_new: a resolver reading the processes under proc ("/proc"); NULL
+ * with errno.
+ * res_set_rate: at most that many lookups a second; 0: no limit.
+ * res_set_ifindex: the interface captured, which scopes link-local
+ * addresses.
+ * res_start: the first look at every process; 1 when the descriptors
+ * of other users' processes cannot be read, else 0.
+ * res_urgent: c was seen by its SYN: look for its socket at once, while
+ * it is surely open.
+ * res_run: work on the pending connections that are due; when final,
+ * every pending connection gets an owner.
+ * res_next: when res_run has something to do next; 0: nothing pending.
+ * res_limited: how many lookups the rate has held back so far.
+ */
+struct resolver	*res_new(const char *);
+void		 res_free(struct resolver *);
+void		 res_set_rate(struct resolver *, double);
+void		 res_set_ifindex(struct resolver *, int);
+int		 res_start(struct resolver *, double);
+void		 res_urgent(struct resolver *, struct table *, struct conn *,
+		    double);
+void		 res_run(struct resolver *, struct table *, double, int);
+double		 res_next(const struct resolver *, const struct table *,
+		    double);
+uint64_t	 res_limited(const struct resolver *);
 
 #endif /* BWPROCS_RESOLVE_H */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "packet.h"
 #include "procinfo.h"
 #include "table.h"
 #include "util.h"
@@ -27,6 +28,23 @@
 #define TH_SYN		0x02
 #define TH_RST		0x04
 #define TH_ACK		0x10
+#define MAX_ROWS	65536
+
+struct table {
+	struct conn	**hash;
+	uint32_t	  hmask;
+	uint32_t	  seed;
+	struct conn	 *lru_head, *lru_tail;
+	size_t		  nconns, maxconns;
+	struct conn	 *pend_head, *pend_tail;
+	size_t		  npending;
+	struct row	**rhash;
+	uint32_t	  rhmask;
+	struct row	 *rows;		/* process rows */
+	size_t		  nrows;
+	struct row	  unattr[U_NROWS];
+	uint64_t	  evicted;
+};
 
 static uint32_t
 pow2_at_least(size_t n)
@@ -38,18 +56,23 @@ pow2_at_least(size_t n)
 	return v;
 }
 
-int
-tab_init(struct table *t, size_t maxconns)
+/* A table of at most maxconns connections; NULL without memory. */
+struct table *
+tab_new(size_t maxconns)
 {
-	int	i;
+	struct table	*t;
+	int		 i;
 
-	memset(t, 0, sizeof(*t));
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
 	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
 	    sizeof(t->seed))
 		t->seed = 0x9e3779b9U;
 	t->rhmask = 1023;
-	if ((t->rhash = calloc(t->rhmask + 1, sizeof(*t->rhash))) == NULL)
-		return -1;
+	if ((t->rhash = calloc(t->rhmask + 1, sizeof(*t->rhash))) == NULL) {
+		free(t);
+		return NULL;
+	}
 	for (i = 0; i < U_NROWS; i++) {
 		t->unattr[i].kind = ROW_UNATTR;
 		t->unattr[i].uid = -1;
@@ -59,7 +82,11 @@ tab_init(struct table *t, size_t maxconns)
 	t->unattr[U_UNKNOWN_UDP].name = (char *)(uintptr_t)"[unknown udp]";
 	t->unattr[U_CLOSED].name = (char *)(uintptr_t)"[closed sockets]";
 	t->unattr[U_OTHER].name = (char *)(uintptr_t)"[other]";
-	return tab_resize(t, maxconns);
+	if (tab_resize(t, maxconns) == -1) {
+		tab_free(t);
+		return NULL;
+	}
+	return t;
 }
 
 static uint32_t
@@ -186,10 +213,11 @@ pending_remove(struct table *t, struct conn *c)
 	t->npending--;
 }
 
-/* Move a pending connection to the front of the line. */
+/* A pending connection is due at when, and goes first in the line. */
 void
-tab_pending_front(struct table *t, struct conn *c)
+tab_pending_front(struct table *t, struct conn *c, double when)
 {
+	c->next_try = when;
 	if (!c->pending || c == t->pend_head)
 		return;
 	pending_remove(t, c);
@@ -201,10 +229,11 @@ tab_pending_front(struct table *t, struct conn *c)
 	t->npending++;
 }
 
-/* Move a pending connection to the end of the line. */
+/* A pending connection is due at when, and goes last in the line. */
 void
-tab_pending_requeue(struct table *t, struct conn *c)
+tab_pending_requeue(struct table *t, struct conn *c, double when)
 {
+	c->next_try = when;
 	if (!c->pending || c == t->pend_tail)
 		return;
 	pending_remove(t, c);
@@ -257,13 +286,17 @@ credit_row(struct row *r, uint64_t tx, uint64_t rx, double now)
 		r->last_seen = now;
 }
 
-/* Give c to r, with the bytes it held back. */
+/*
+ * Give c to r, with the bytes it held back; inferred when r's process
+ * was guessed.
+ */
 void
-tab_attach(struct table *t, struct conn *c, struct row *r, double now)
+tab_attach(struct table *t, struct conn *c, struct row *r, int inferred,
+    double now)
 {
 	pending_remove(t, c);
 	c->owner = r;
-	c->state = CS_DONE;
+	c->inferred = inferred != 0;
 	r->nconns++;
 	if (r->kind == ROW_PROC) {
 		credit_row(r, c->dout, c->din, now);
@@ -278,7 +311,17 @@ tab_attach(struct table *t, struct conn *c, struct row *r, double now)
 void
 tab_give_up(struct table *t, struct conn *c, int label, double now)
 {
-	tab_attach(t, c, &t->unattr[label], now);
+	tab_attach(t, c, &t->unattr[label], 0, now);
+}
+
+/*
+ * Its socket was seen without a file: not accepted yet, or closed.  If
+ * nobody is found for it, it goes to [closed sockets].
+ */
+void
+tab_note_fileless(struct conn *c)
+{
+	c->inode0 = 1;
 }
 
 /* The socket is at the b end after all: make it the a end. */
@@ -367,7 +410,6 @@ tab_conn(struct table *t, const struct pkt *k, int ifdir, int srcl,
 	c->proto = k->proto;
 	c->first = c->last = now;
 	c->next_try = now;
-	c->state = CS_LOOKUP;
 	if (srcl && !dstl) {
 		c->a = s, c->b = d, c->alocal = 1;
 	} else if (dstl && !srcl) {
@@ -674,6 +716,8 @@ tab_free(struct table *t)
 	struct conn	*c, *next;
 	struct row	*r, *rn;
 
+	if (t == NULL)
+		return;
 	for (c = t->lru_head; c != NULL; c = next) {
 		next = c->lnext;
 		free(c);
@@ -684,5 +728,70 @@ tab_free(struct table *t)
 	}
 	free(t->hash);
 	free(t->rhash);
-	memset(t, 0, sizeof(*t));
+	free(t);
+}
+
+size_t
+tab_npending(const struct table *t)
+{
+	return t->npending;
+}
+
+struct conn *
+tab_pending_first(const struct table *t)
+{
+	return t->pend_head;
+}
+
+struct conn *
+tab_pending_next(const struct conn *c)
+{
+	return c->pnext;
+}
+
+const struct row *
+tab_unattr(const struct table *t, int label)
+{
+	return &t->unattr[label];
+}
+
+const struct row *
+tab_row_first(const struct table *t)
+{
+	return t->rows != NULL ? t->rows : &t->unattr[0];
+}
+
+const struct row *
+tab_row_next(const struct table *t, const struct row *r)
+{
+	size_t	i;
+
+	if (r->kind == ROW_PROC)
+		return r->next != NULL ? r->next : &t->unattr[0];
+	i = (size_t)(r - t->unattr);
+	return i + 1 < U_NROWS ? &t->unattr[i + 1] : NULL;
+}
+
+size_t
+tab_nrows(const struct table *t)
+{
+	return t->nrows;
+}
+
+const struct conn *
+tab_conns_first(const struct table *t)
+{
+	return t->lru_head;
+}
+
+const struct conn *
+tab_conns_next(const struct conn *c)
+{
+	return c->lnext;
+}
+
+size_t
+tab_nconns(const struct table *t)
+{
+	return t->nconns;
 }

@@ -1,6 +1,11 @@
 /*
  * The connection table and the rows connections are credited to
  * (table.c).
+ *
+ * The modules that report them (output.c, events.c) and the resolver
+ * read rows and connections; only table.c writes them, except a
+ * connection's lookup state (lk), which is the resolver's.  The table
+ * itself is opaque: walk it with the iterators.
  */
 #ifndef BWPROCS_TABLE_H
 #define BWPROCS_TABLE_H
@@ -11,9 +16,11 @@
 #include <stdint.h>
 
 #include "bwprocs.h"
-#include "packet.h"
+#include "resolve.h"
 
+struct pkt;
 struct procinfo;
+struct table;			/* opaque */
 
 enum { ROW_PROC, ROW_UNATTR };
 
@@ -40,7 +47,6 @@ struct row {
 	uint64_t	 mtx, mrx;	/* tx + itx at the last sample */
 };
 
-enum { CS_LOOKUP, CS_INODE, CS_DONE };
 enum { OPEN_UNKNOWN, OPEN_A, OPEN_B };
 
 struct conn {
@@ -52,68 +58,78 @@ struct conn {
 	uint32_t	 hash;
 	uint8_t		 family, proto;
 	uint8_t		 alocal;	/* a is an address of our netns */
-	uint8_t		 state;		/* CS_* */
-	uint8_t		 tries;
 	uint8_t		 closing;	/* FIN or RST seen */
 	uint8_t		 pending;	/* on the pending list */
 	uint8_t		 inode0;	/* socket seen without a file */
-	uint8_t		 urgent;	/* seen by its SYN: look now */
-	uint8_t		 vialistener;	/* its listener's process */
 	uint8_t		 inferred;	/* its process was guessed */
 	uint8_t		 opener;	/* OPEN_*: who sent the first SYN */
-	uint64_t	 inode;
-	uint64_t	 netns;		/* where the socket lives */
-	double		 first, last, next_try;
+	double		 first, last;
+	double		 next_try;	/* pending: when it is due */
 	uint64_t	 out, in;	/* cumulative, a's view */
 	uint64_t	 iout, iin;	/* this interval, a's view */
 	uint64_t	 dout, din;	/* not yet credited, a's view */
 	uint64_t	 dtx, drx;	/* not yet credited, interface's view */
 	uint32_t	 ep;		/* the flow epoch of the last byte */
 	uint64_t	 m_cur, m_prev;	/* out + in when it and the last began */
+	struct lookup	 lk;		/* resolve.c's */
 };
 
 #define FLOW_EPOCH	2.0	/* seconds: the grain of recent bytes */
 
-#define MAX_ROWS	65536
+struct table	*tab_new(size_t);
+int		 tab_resize(struct table *, size_t);
+void		 tab_free(struct table *);
 
-struct table {
-	struct conn	**hash;
-	uint32_t	  hmask;
-	uint32_t	  seed;
-	struct conn	 *lru_head, *lru_tail;
-	size_t		  nconns, maxconns;
-	struct conn	 *pend_head, *pend_tail;
-	size_t		  npending;
-	struct row	**rhash;
-	uint32_t	  rhmask;
-	struct row	 *rows;		/* process rows */
-	size_t		  nrows;
-	struct row	  unattr[U_NROWS];
-	uint64_t	  evicted;
-};
+/* Packets. */
+struct conn	*tab_conn(struct table *, const struct pkt *, int, int, int,
+		    double);
+void		 tab_credit(struct conn *, const struct pkt *, int, double);
+void		 tab_note_syn(struct conn *, const struct pkt *);
+void		 tab_credit_unattr(struct table *, int, int, uint32_t,
+		    double);
 
-int	 tab_init(struct table *, size_t);
-int	 tab_resize(struct table *, size_t);
-void	 tab_free(struct table *);
-struct conn *tab_conn(struct table *, const struct pkt *, int, int, int,
-	    double);
-void	 tab_credit(struct conn *, const struct pkt *, int, double);
-void	 tab_note_syn(struct conn *, const struct pkt *);
-void	 tab_credit_unattr(struct table *, int, int, uint32_t, double);
-void	 tab_attach(struct table *, struct conn *, struct row *, double);
-void	 tab_give_up(struct table *, struct conn *, int, double);
-void	 tab_swap_ends(struct conn *);
-void	 tab_pending_requeue(struct table *, struct conn *);
-void	 tab_pending_front(struct table *, struct conn *);
-void	 tab_expire(struct table *, double);
-void	 tab_end_interval(struct table *, double);
-struct row *tab_row_find(const struct table *, pid_t, uint64_t);
-struct row *tab_row_new(struct table *, pid_t, uint64_t, uint64_t,
-	    struct procinfo *, double);
-void	 tab_row_info(struct row *, struct procinfo *, double);
-void	 tab_rows_expire(struct table *, double, double);
-int	 tab_unknown_label(const struct conn *);
-uint64_t tab_conn_recent(const struct conn *, double);
-void	 tab_rows_mark(struct table *);
+/*
+ * Attribution.  A new connection is pending until a row takes it;
+ * the pending list is in the order the resolver keeps it, each
+ * connection due at next_try.
+ */
+void		 tab_attach(struct table *, struct conn *, struct row *, int,
+		    double);
+void		 tab_give_up(struct table *, struct conn *, int, double);
+void		 tab_swap_ends(struct conn *);
+void		 tab_note_fileless(struct conn *);
+int		 tab_unknown_label(const struct conn *);
+void		 tab_pending_requeue(struct table *, struct conn *, double);
+void		 tab_pending_front(struct table *, struct conn *, double);
+size_t		 tab_npending(const struct table *);
+struct conn	*tab_pending_first(const struct table *);
+struct conn	*tab_pending_next(const struct conn *);
+
+/* Time. */
+void		 tab_expire(struct table *, double);
+void		 tab_end_interval(struct table *, double);
+void		 tab_rows_expire(struct table *, double, double);
+void		 tab_rows_mark(struct table *);
+uint64_t	 tab_conn_recent(const struct conn *, double);
+
+/* Rows. */
+struct row	*tab_row_find(const struct table *, pid_t, uint64_t);
+struct row	*tab_row_new(struct table *, pid_t, uint64_t, uint64_t,
+		    struct procinfo *, double);
+void		 tab_row_info(struct row *, struct procinfo *, double);
+const struct row *tab_unattr(const struct table *, int);
+
+/*
+ * Iterators.  tab_row_first/next: every row, the process rows (newest
+ * first) and then the unattributed ones in output order; tab_nrows:
+ * how many process rows there are.  tab_conns_first/next: every
+ * connection, the one seen last first; tab_nconns: how many.
+ */
+const struct row *tab_row_first(const struct table *);
+const struct row *tab_row_next(const struct table *, const struct row *);
+size_t		 tab_nrows(const struct table *);
+const struct conn *tab_conns_first(const struct table *);
+const struct conn *tab_conns_next(const struct conn *);
+size_t		 tab_nconns(const struct table *);
 
 #endif /* BWPROCS_TABLE_H */

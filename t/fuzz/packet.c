@@ -25,7 +25,7 @@ static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct table	 t;
+	static struct table	*t;
 	static struct fragcache	 fc;
 	static int		 init;
 	static double		 now;
@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			 dlt;
 
 	if (!init) {
-		if (tab_init(&t, 1000) == -1)
+		if ((t = tab_new(1000)) == NULL)
 			return 0;
 		init = 1;
 	}
@@ -47,12 +47,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    &fc, &k);
 	now += 0.5;
 	if (k.family != 0 && k.ports &&
-	    (c = tab_conn(&t, &k, k.dir == DIR_TX, k.src[0] & 1,
+	    (c = tab_conn(t, &k, k.dir == DIR_TX, k.src[0] & 1,
 	    k.dst[0] & 1, now)) != NULL) {
 		tab_credit(c, &k, k.dir, now);
-		if (t.npending > 100)
-			tab_give_up(&t, t.pend_head, U_FORWARDED, now);
+		if (tab_npending(t) > 100)
+			tab_give_up(t, tab_pending_first(t), U_FORWARDED, now);
 	}
-	tab_expire(&t, now);
+	tab_expire(t, now);
 	return 0;
 }
