@@ -63,7 +63,7 @@ struct bwprocs {
 	struct outfile		 procs_out, live_out;
 	struct wlog		 procs_wlog, live_wlog;
 	struct capture		 cap;
-	struct localaddr	 la;
+	struct localaddr	*la;
 	struct table		*tab;
 	struct resolver		*res;
 	struct fragcache	 frag;
@@ -190,12 +190,12 @@ classify(struct bwprocs *b, const uint8_t *data, uint32_t caplen,
     uint32_t len, struct fragcache *frag, struct pkt *k, int *ifdir,
     int *srcl, int *dstl)
 {
-	(void)pkt_parse(b->cap.dlt, b->la.havemac ? b->la.mac : NULL, data,
+	(void)pkt_parse(b->cap.dlt, la_mac(b->la), data,
 	    caplen, len, frag, k);
 	*srcl = *dstl = 0;
 	if (k->family != 0) {
-		*srcl = la_is_local(&b->la, k->family, k->src);
-		*dstl = la_is_local(&b->la, k->family, k->dst);
+		*srcl = la_is_local(b->la, k->family, k->src);
+		*dstl = la_is_local(b->la, k->family, k->dst);
 	}
 	*ifdir = k->dir;
 	if (*ifdir == DIR_UNKNOWN)
@@ -285,7 +285,7 @@ drain(struct bwprocs *b, int revents)
 		if (n < 0) {
 			log_warnx("%s: capture stopped: %s", b->iface, err);
 			cap_close(&b->cap);
-			b->la.dirty = 1;
+			la_invalidate(b->la);
 			return;
 		}
 		if (n == 0)
@@ -301,7 +301,7 @@ drain(struct bwprocs *b, int revents)
 		log_warnx("%s: capture socket error; reopening when the "
 		    "interface is up", b->iface);
 		cap_close(&b->cap);
-		b->la.dirty = 1;
+		la_invalidate(b->la);
 	}
 }
 
@@ -506,7 +506,8 @@ cap_state(const struct bwprocs *b)
 		return "file";
 	if (cap_is_open(&b->cap))
 		return "running";
-	return b->la.ifindex != 0 ? "interface down" : "interface missing";
+	return la_ifindex(b->la) != 0 ? "interface down" :
+	    "interface missing";
 }
 
 /*
@@ -593,22 +594,23 @@ tick(struct bwprocs *b, double m)
 	read_netdev(b, wall, m);
 	wrote(&b->live_wlog, b->live_path, out_live(&b->live_out, b->iface,
 	    wall, &b->live));
-	if (b->la.dirty || m - b->last_la >= LA_REFRESH) {
-		if (la_refresh(&b->la, b->iface) == -1)
+	if (la_changed(b->la) || m - b->last_la >= LA_REFRESH) {
+		if (la_refresh(b->la, b->iface) == -1)
 			log_warn("getifaddrs");
 		b->last_la = m;
 	}
-	if (cap_is_open(&b->cap) && b->la.ifindex != b->cap.ifindex) {
+	if (cap_is_open(&b->cap) && la_ifindex(b->la) != b->cap.ifindex) {
 		log_warnx("%s: the interface %s", b->iface,
-		    b->la.ifindex == 0 ? "is gone" : "was replaced");
+		    la_ifindex(b->la) == 0 ? "is gone" : "was replaced");
 		cap_close(&b->cap);
 	}
-	if (!cap_is_open(&b->cap) && b->la.ifindex != 0 && b->la.ifup &&
+	if (!cap_is_open(&b->cap) && la_ifindex(b->la) != 0 &&
+	    la_ifup(b->la) &&
 	    try_open(b, 0) == -1)
 		return -1;
 	if (!cap_is_open(&b->cap) && !b->waiting_logged) {
 		log_warnx("%s: interface %s; waiting for it", b->iface,
-		    b->la.ifindex == 0 ? "missing" : "down");
+		    la_ifindex(b->la) == 0 ? "missing" : "down");
 		b->waiting_logged = 1;
 	}
 	ring_adapt(b, m);
@@ -660,7 +662,7 @@ run_live(struct bwprocs *b)
 
 	if (try_open(b, 1) == -1)
 		return 1;
-	res_set_ifindex(b->res, b->la.ifindex);
+	res_set_ifindex(b->res, la_ifindex(b->la));
 	if (res_start(b->res, b->now))
 		log_warnx("cannot read other users' /proc/<pid>/fd (needs "
 		    "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH): their "
@@ -695,8 +697,8 @@ run_live(struct bwprocs *b)
 	next_tick = m + 1.0;
 	while (!quit) {
 		npfd = 0;
-		if (b->la.nlfd >= 0) {
-			pfd[npfd].fd = b->la.nlfd;
+		if (la_fd(b->la) >= 0) {
+			pfd[npfd].fd = la_fd(b->la);
 			pfd[npfd].events = POLLIN;
 			npfd++;
 		}
@@ -746,8 +748,8 @@ run_live(struct bwprocs *b)
 		}
 		if (due || cap_busy(&b->cap))
 			drain(b, rev);
-		if (b->la.nlfd >= 0)
-			la_drain(&b->la);
+		if (la_fd(b->la) >= 0)
+			la_drain(b->la);
 		res_run(b->res, b->tab, b->now, 0);
 		m = bw_mono();
 		if (m >= next_tick) {
@@ -911,12 +913,14 @@ main(int argc, char *argv[])
 
 	b.now = bw_now();
 	b.started = b.now;
-	if (la_init(&b.la, b.replay == NULL) == -1)
+	if ((b.la = la_new()) == NULL)
+		err(1, "local addresses");
+	if (b.replay == NULL && la_watch(b.la) == -1)
 		log_warn("rtnetlink socket; re-reading addresses every %.0f s",
 		    LA_REFRESH);
-	if (la_refresh(&b.la, b.iface) == -1)
+	if (la_refresh(b.la, b.iface) == -1)
 		err(1, "getifaddrs");
-	if (b.replay == NULL && b.la.ifindex == 0)
+	if (b.replay == NULL && la_ifindex(b.la) == 0)
 		no_iface(b.iface);
 	if ((b.tab = tab_new((size_t)b.conf.max_connections)) == NULL)
 		err(1, "connection table");
@@ -942,7 +946,7 @@ main(int argc, char *argv[])
 	out_file_close(&b.live_out);
 	res_free(b.res);
 	tab_free(b.tab);
-	la_free(&b.la);
+	la_free(b.la);
 	free(p);
 	free(q);
 	return rv;

@@ -21,10 +21,23 @@
 #include <unistd.h>
 
 #include "localaddr.h"
-#include "log.h"
 
-#define BCAST_MAX	(sizeof(((struct localaddr *)0)->bcast) / \
-			    sizeof(((struct localaddr *)0)->bcast[0]))
+#define BCAST_MAX	32
+
+struct localaddr {
+	uint8_t		(*v4)[4];
+	size_t		  n4;
+	uint8_t		(*v6)[16];
+	size_t		  n6;
+	uint8_t		  bcast[BCAST_MAX][4];	/* IPv4 broadcast addresses */
+	size_t		  nbcast;
+	uint8_t		  mac[6];	/* of the monitored interface */
+	int		  havemac;
+	int		  ifindex;	/* 0: missing */
+	int		  ifup;
+	int		  nlfd;		/* rtnetlink, -1 if none */
+	int		  dirty;
+};
 
 static int
 cmp4(const void *a, const void *b)
@@ -38,17 +51,25 @@ cmp16(const void *a, const void *b)
 	return memcmp(a, b, 16);
 }
 
-/* Open the rtnetlink socket when watch is set; -1 only on failure. */
-int
-la_init(struct localaddr *la, int watch)
+struct localaddr *
+la_new(void)
 {
-	struct sockaddr_nl	sa;
+	struct localaddr	*la;
 
-	memset(la, 0, sizeof(*la));
+	if ((la = calloc(1, sizeof(*la))) == NULL)
+		return NULL;
 	la->nlfd = -1;
 	la->dirty = 1;
-	if (!watch)
-		return 0;
+	return la;
+}
+
+/* Open the rtnetlink socket; -1 on failure. */
+int
+la_watch(struct localaddr *la)
+{
+	struct sockaddr_nl	sa;
+	int			saved;
+
 	la->nlfd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    NETLINK_ROUTE);
 	if (la->nlfd == -1)
@@ -57,8 +78,10 @@ la_init(struct localaddr *la, int watch)
 	sa.nl_family = AF_NETLINK;
 	sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
 	if (bind(la->nlfd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		saved = errno;
 		(void)close(la->nlfd);
 		la->nlfd = -1;
+		errno = saved;
 		return -1;
 	}
 	return 0;
@@ -67,13 +90,49 @@ la_init(struct localaddr *la, int watch)
 void
 la_free(struct localaddr *la)
 {
+	if (la == NULL)
+		return;
 	free(la->v4);
 	free(la->v6);
-	la->v4 = NULL;
-	la->v6 = NULL;
 	if (la->nlfd != -1)
 		(void)close(la->nlfd);
-	la->nlfd = -1;
+	free(la);
+}
+
+int
+la_fd(const struct localaddr *la)
+{
+	return la->nlfd;
+}
+
+int
+la_changed(const struct localaddr *la)
+{
+	return la->dirty;
+}
+
+void
+la_invalidate(struct localaddr *la)
+{
+	la->dirty = 1;
+}
+
+int
+la_ifindex(const struct localaddr *la)
+{
+	return la->ifindex;
+}
+
+int
+la_ifup(const struct localaddr *la)
+{
+	return la->ifup;
+}
+
+const uint8_t *
+la_mac(const struct localaddr *la)
+{
+	return la->havemac ? la->mac : NULL;
 }
 
 /* Read what rtnetlink has to say; any news (or lost news) is dirty. */
