@@ -36,9 +36,6 @@
 
 #define LA_REFRESH	30.0	/* seconds between address re-reads */
 #define DRAIN_ROUNDS	64	/* pcap_dispatch calls per wakeup, at most */
-#define RING_START_MB	4	/* the capture ring at first */
-#define RING_QUIET	600.0	/* seconds without drops before it shrinks */
-#define FRAME_SLOT	288	/* ring bytes a frame takes, about */
 
 static volatile sig_atomic_t	quit, reload;
 
@@ -62,7 +59,7 @@ struct bwprocs {
 	char			 procs_path[4096], live_path[4096];
 	struct outfile		 procs_out, live_out;
 	struct wlog		 procs_wlog, live_wlog;
-	struct capture		 cap;
+	struct capture		*cap;
 	struct localaddr	*la;
 	struct table		*tab;
 	struct resolver		*res;
@@ -84,10 +81,6 @@ struct bwprocs {
 	uint64_t		 drops_base;
 	int			 ticks;
 	int			 waiting_logged;
-	int			 ring_mb;	/* for the next open */
-	double			 ring_quiet;	/* since: no drops */
-	uint64_t		 ring_packets, ring_drops, ring_peak;
-	int			 ring_full_logged;
 	uint64_t		 limited_logged;
 	double			 limited_time;
 	size_t			 mem_peak;	/* connections + rows */
@@ -190,7 +183,7 @@ classify(struct bwprocs *b, const uint8_t *data, uint32_t caplen,
     uint32_t len, struct fragcache *frag, struct pkt *k, int *ifdir,
     int *srcl, int *dstl)
 {
-	(void)pkt_parse(b->cap.dlt, la_mac(b->la), data,
+	(void)pkt_parse(cap_dlt(b->cap), la_mac(b->la), data,
 	    caplen, len, frag, k);
 	*srcl = *dstl = 0;
 	if (k->family != 0) {
@@ -277,14 +270,14 @@ drain(struct bwprocs *b, int revents)
 	int	i, n, total = 0;
 	double	m = bw_mono();
 
-	if (cap_dispatch_syn(&b->cap, on_syn, b) > 0)
+	if (cap_dispatch_syn(b->cap, on_syn, b) > 0)
 		res_run(b->res, b->tab, b->now, 0);
-	for (i = 0; i < DRAIN_ROUNDS && cap_is_open(&b->cap); i++) {
-		n = cap_dispatch(&b->cap, -1, on_packet, b, m, err,
+	for (i = 0; i < DRAIN_ROUNDS && cap_is_open(b->cap); i++) {
+		n = cap_dispatch(b->cap, -1, on_packet, b, m, err,
 		    sizeof(err));
 		if (n < 0) {
 			log_warnx("%s: capture stopped: %s", b->iface, err);
-			cap_close(&b->cap);
+			cap_close(b->cap);
 			la_invalidate(b->la);
 			return;
 		}
@@ -297,20 +290,12 @@ drain(struct bwprocs *b, int revents)
 	 * went down) would wake poll at once forever: close and wait.
 	 */
 	if (total == 0 && (revents & (POLLERR | POLLHUP | POLLNVAL)) &&
-	    cap_is_open(&b->cap)) {
+	    cap_is_open(b->cap)) {
 		log_warnx("%s: capture socket error; reopening when the "
 		    "interface is up", b->iface);
-		cap_close(&b->cap);
+		cap_close(b->cap);
 		la_invalidate(b->la);
 	}
-}
-
-/* The smallest ring: where it starts, and what quiet times go back to. */
-static int
-ring_min(const struct bwprocs *b)
-{
-	return b->conf.capture_buffer_mb < RING_START_MB ?
-	    b->conf.capture_buffer_mb : RING_START_MB;
 }
 
 /* Try to (re)open the capture.  -1 when it cannot work at all. */
@@ -320,27 +305,19 @@ try_open(struct bwprocs *b, int initial)
 	char	err[512];
 	int	rv;
 
-	if (b->ring_mb < ring_min(b))
-		b->ring_mb = ring_min(b);
-	if (b->ring_mb > b->conf.capture_buffer_mb)
-		b->ring_mb = b->conf.capture_buffer_mb;
-	rv = cap_open_live(&b->cap, b->iface, b->ring_mb, err, sizeof(err));
+	rv = cap_open_live(b->cap, b->iface, err, sizeof(err));
 	if (rv == CAP_OK) {
 		if (err[0] != '\0')
 			log_warnx("%s: %s", b->iface, err);
-		if (!pkt_dlt_supported(b->cap.dlt))
+		if (!pkt_dlt_supported(cap_dlt(b->cap)))
 			log_warnx("%s: link type %d is not supported: all its "
-			    "bytes count as [other]", b->iface, b->cap.dlt);
+			    "bytes count as [other]", b->iface, cap_dlt(b->cap));
 		log_info("%s: capturing (link type %d, %d MB ring, at most "
-		    "%d)%s%s", b->iface, b->cap.dlt, b->ring_mb,
-		    b->conf.capture_buffer_mb, b->cap.syn.p == NULL ?
+		    "%d)%s%s", b->iface, cap_dlt(b->cap), cap_ring_mb(b->cap),
+		    b->conf.capture_buffer_mb, !cap_has_syn(b->cap) ?
 		    ", no SYN hints" : "", initial ? "" : ", resumed");
 		b->waiting_logged = 0;
-		res_set_ifindex(b->res, b->cap.ifindex);
-		b->ring_quiet = bw_mono();
-		b->ring_packets = b->cap.packets;
-		b->ring_drops = b->cap.drops;
-		b->ring_peak = 0;
+		res_set_ifindex(b->res, cap_ifindex(b->cap));
 		return 0;
 	}
 	if (rv == CAP_FATAL) {
@@ -351,94 +328,6 @@ try_open(struct bwprocs *b, int initial)
 		log_warnx("%s: %s; waiting for it", b->iface, err);
 	b->waiting_logged = 1;
 	return 0;
-}
-
-/*
- * Another ring size.  Without a fanout group the only way is to close
- * and open again, which misses the frames of the moment in between:
- * done only to stop drops.
- */
-static void
-ring_resize(struct bwprocs *b, int mb, uint64_t drops, double m)
-{
-	char	err[256];
-	int	cur = cap_ring_mb(&b->cap);
-
-	if (cap_resize(&b->cap, mb, m, err, sizeof(err)) == 0) {
-		b->ring_mb = mb;
-		if (drops > 0)
-			log_info("%s: %llu frames dropped: capture ring %d -> "
-			    "%d MB", b->iface, (unsigned long long)drops, cur,
-			    mb);
-		else
-			log_info("%s: capture ring %d -> %d MB", b->iface, cur,
-			    mb);
-		return;
-	}
-	if (drops == 0 && mb < b->conf.capture_buffer_mb)
-		return;
-	log_warnx("%s: capture ring %d -> %d MB by reopening (%s)", b->iface,
-	    cur, mb, err);
-	b->ring_mb = mb;
-	cap_close(&b->cap);
-	(void)try_open(b, 0);
-}
-
-/*
- * The adaptive ring, once a second: twice the size on drops (up to
- * capture_buffer_mb); after RING_QUIET seconds without drops, the
- * smallest size (not below ring_min) that holds a second of the
- * busiest second seen meanwhile.
- */
-static void
-ring_adapt(struct bwprocs *b, double m)
-{
-	uint64_t	fps, drops;
-	int		cur, want;
-
-	if (!cap_is_open(&b->cap) || b->replay != NULL)
-		return;
-	cap_stats(&b->cap);
-	fps = b->cap.packets - b->ring_packets;
-	drops = b->cap.drops - b->ring_drops;
-	b->ring_packets = b->cap.packets;
-	b->ring_drops = b->cap.drops;
-	if (fps > b->ring_peak)
-		b->ring_peak = fps;
-	if (cap_busy(&b->cap))
-		return;
-	cur = cap_ring_mb(&b->cap);
-	if (drops > 0) {
-		b->ring_quiet = m;
-		b->ring_peak = fps;
-		if (cur >= b->conf.capture_buffer_mb) {
-			if (!b->ring_full_logged)
-				log_warnx("%s: %llu frames dropped with the "
-				    "largest ring (capture_buffer_mb = %d)",
-				    b->iface, (unsigned long long)drops, cur);
-			b->ring_full_logged = 1;
-			return;
-		}
-		want = cur * 2 < b->conf.capture_buffer_mb ? cur * 2 :
-		    b->conf.capture_buffer_mb;
-		ring_resize(b, want, drops, m);
-		return;
-	}
-	if (cur > b->conf.capture_buffer_mb) {
-		ring_resize(b, b->conf.capture_buffer_mb, 0, m);
-		return;
-	}
-	if (m - b->ring_quiet < RING_QUIET)
-		return;
-	want = ring_min(b);
-	while (want < cur &&
-	    ((uint64_t)want << 20) < b->ring_peak * FRAME_SLOT)
-		want *= 2;
-	b->ring_quiet = m;
-	b->ring_peak = 0;
-	b->ring_full_logged = 0;
-	if (want < cur)
-		ring_resize(b, want, 0, m);
 }
 
 /* The interface's counters: one live sample, and the interval's bytes. */
@@ -504,7 +393,7 @@ cap_state(const struct bwprocs *b)
 {
 	if (b->replay != NULL)
 		return "file";
-	if (cap_is_open(&b->cap))
+	if (cap_is_open(b->cap))
 		return "running";
 	return la_ifindex(b->la) != 0 ? "interface down" :
 	    "interface missing";
@@ -532,20 +421,21 @@ static void
 write_procs(struct bwprocs *b, double wall, double m)
 {
 	struct procs_out	po;
+	struct capstats		cs;
 
-	cap_stats(&b->cap);
+	cap_stats(b->cap, &cs);
 	memset(&po, 0, sizeof(po));
 	po.iface = b->iface;
 	po.ts = wall;
 	po.started = b->started;
 	po.linger = b->conf.procs_linger;
 	po.top = b->conf.top_connections;
-	po.packets = b->cap.packets;
-	po.cap_bytes = b->cap.bytes;
-	po.drops = b->cap.drops;
-	po.drops_interval = b->cap.drops - b->drops_base;
-	po.buffer_mb = cap_is_open(&b->cap) && b->replay == NULL ?
-	    cap_ring_mb(&b->cap) : 0;
+	po.packets = cs.packets;
+	po.cap_bytes = cs.bytes;
+	po.drops = cs.drops;
+	po.drops_interval = cs.drops - b->drops_base;
+	po.buffer_mb = cap_is_open(b->cap) && b->replay == NULL ?
+	    cap_ring_mb(b->cap) : 0;
 	po.state = cap_state(b);
 	if (b->replay != NULL) {
 		po.interval = b->last_ts - b->first_ts;
@@ -575,7 +465,7 @@ write_procs(struct bwprocs *b, double wall, double m)
 	tab_end_interval(b->tab, b->last_procs_wall);
 	tab_rows_expire(b->tab, b->now, b->conf.procs_linger);
 	trim_memory(b);
-	b->drops_base = b->cap.drops;
+	b->drops_base = cs.drops;
 	b->idev_rx = b->idev_tx = 0;
 	b->dev_seen = 0;
 	b->last_procs_mono = m;
@@ -599,21 +489,25 @@ tick(struct bwprocs *b, double m)
 			log_warn("getifaddrs");
 		b->last_la = m;
 	}
-	if (cap_is_open(&b->cap) && la_ifindex(b->la) != b->cap.ifindex) {
+	if (cap_is_open(b->cap) && la_ifindex(b->la) != cap_ifindex(b->cap)) {
 		log_warnx("%s: the interface %s", b->iface,
 		    la_ifindex(b->la) == 0 ? "is gone" : "was replaced");
-		cap_close(&b->cap);
+		cap_close(b->cap);
 	}
-	if (!cap_is_open(&b->cap) && la_ifindex(b->la) != 0 &&
+	if (!cap_is_open(b->cap) && la_ifindex(b->la) != 0 &&
 	    la_ifup(b->la) &&
 	    try_open(b, 0) == -1)
 		return -1;
-	if (!cap_is_open(&b->cap) && !b->waiting_logged) {
+	if (!cap_is_open(b->cap) && !b->waiting_logged) {
 		log_warnx("%s: interface %s; waiting for it", b->iface,
 		    la_ifindex(b->la) == 0 ? "missing" : "down");
 		b->waiting_logged = 1;
 	}
-	ring_adapt(b, m);
+	if (cap_adapt(b->cap, m) == CAP_AGAIN) {
+		/* A new ring size needs a new capture. */
+		cap_close(b->cap);
+		(void)try_open(b, 0);
+	}
 	if (res_limited(b->res) != b->limited_logged &&
 	    (b->limited_time == 0 || m - b->limited_time >= 60)) {
 		/* At most a line a minute. */
@@ -644,8 +538,8 @@ do_reload(struct bwprocs *b)
 	if (tab_resize(b->tab, (size_t)b->conf.max_connections) == -1)
 		log_warnx("max_connections: out of memory");
 	res_set_rate(b->res, b->conf.lookup_rate);
-	b->ring_full_logged = 0;
 	/* A smaller capture_buffer_mb takes effect at the next tick. */
+	cap_set_max_mb(b->cap, b->conf.capture_buffer_mb);
 	log_info("configuration %s reloaded", b->confpath != NULL ?
 	    b->confpath : "(none: the defaults)");
 }
@@ -703,7 +597,7 @@ run_live(struct bwprocs *b)
 			npfd++;
 		}
 		/* The counted ring(s) first, the SYN ring last. */
-		ncap = cap_is_open(&b->cap) ? cap_pollfds(&b->cap, fds) : 0;
+		ncap = cap_is_open(b->cap) ? cap_pollfds(b->cap, fds) : 0;
 		for (i = 0; i < ncap; i++) {
 			pfd[npfd + i].fd = fds[i];
 			pfd[npfd + i].events = POLLIN;
@@ -714,7 +608,7 @@ run_live(struct bwprocs *b)
 		if ((nt = res_next(b->res, b->tab, b->now)) != 0 &&
 		    nt - b->now < wait)
 			wait = nt - b->now;
-		if ((nt = cap_next_event(&b->cap)) != 0 && nt - m < wait)
+		if ((nt = cap_next_event(b->cap)) != 0 && nt - m < wait)
 			wait = nt - m;
 		if (wait < 0.001)
 			wait = 0.001;
@@ -735,18 +629,18 @@ run_live(struct bwprocs *b)
 			if (pfd[npfd + i].revents == 0)
 				continue;
 			due = 1;
-			if (b->cap.syn.p != NULL && fds[i] == b->cap.syn.fd) {
+			if (cap_is_syn_fd(b->cap, fds[i])) {
 				/* The hints stop; the counting goes on. */
 				if (pfd[npfd + i].revents &
 				    (POLLERR | POLLHUP | POLLNVAL)) {
 					log_debug("%s: SYN hints stop until "
 					    "the capture reopens", b->iface);
-					cap_syn_close(&b->cap);
+					cap_syn_close(b->cap);
 				}
 			} else
 				rev |= pfd[npfd + i].revents;
 		}
-		if (due || cap_busy(&b->cap))
+		if (due || cap_busy(b->cap))
 			drain(b, rev);
 		if (la_fd(b->la) >= 0)
 			la_drain(b->la);
@@ -764,7 +658,7 @@ run_live(struct bwprocs *b)
 	}
 	/* Last words: what the ring still holds, then the files. */
 	b->now = bw_now();
-	if (cap_is_open(&b->cap))
+	if (cap_is_open(b->cap))
 		drain(b, 0);
 	res_set_rate(b->res, 0);	/* the last run has no limit */
 	res_run(b->res, b->tab, b->now, 1);
@@ -785,16 +679,16 @@ run_replay(struct bwprocs *b)
 	char	err[512];
 	int	n, rv = 0;
 
-	if (cap_open_file(&b->cap, b->replay, err, sizeof(err)) != CAP_OK) {
+	if (cap_open_file(b->cap, b->replay, err, sizeof(err)) != CAP_OK) {
 		log_warnx("%s: %s", b->replay, err);
 		return 1;
 	}
-	if (!pkt_dlt_supported(b->cap.dlt))
+	if (!pkt_dlt_supported(cap_dlt(b->cap)))
 		log_warnx("%s: link type %d is not supported: all its bytes "
-		    "count as [other]", b->replay, b->cap.dlt);
+		    "count as [other]", b->replay, cap_dlt(b->cap));
 	(void)res_start(b->res, b->now);
 	for (;;) {
-		n = cap_dispatch(&b->cap, 4096, on_packet, b, 0, err,
+		n = cap_dispatch(b->cap, 4096, on_packet, b, 0, err,
 		    sizeof(err));
 		if (n < 0) {
 			log_warnx("%s: %s (what was read is kept)", b->replay,
@@ -922,6 +816,9 @@ main(int argc, char *argv[])
 		err(1, "getifaddrs");
 	if (b.replay == NULL && la_ifindex(b.la) == 0)
 		no_iface(b.iface);
+	if ((b.cap = cap_new()) == NULL)
+		err(1, "capture");
+	cap_set_max_mb(b.cap, b.conf.capture_buffer_mb);
 	if ((b.tab = tab_new((size_t)b.conf.max_connections)) == NULL)
 		err(1, "connection table");
 	if ((b.res = res_new("/proc")) == NULL)
@@ -941,7 +838,7 @@ main(int argc, char *argv[])
 	if (b.evon)
 		ev_free(&b.ev);
 
-	cap_close(&b.cap);
+	cap_free(b.cap);
 	out_file_close(&b.procs_out);
 	out_file_close(&b.live_out);
 	res_free(b.res);

@@ -8,7 +8,9 @@
  * whole frames, 64 KB for a GSO frame, into the ring.
  *
  * The ring starts small and can be replaced by a larger one (or a
- * smaller one) without losing or doubling a frame.  The ring's socket
+ * smaller one) without losing or doubling a frame: twice the size when
+ * the kernel drops frames (up to capture_buffer_mb), and after a quiet
+ * while the smallest that holds the busiest second of it.  The ring's socket
  * is the only member of a PACKET_FANOUT group of the CBPF kind, whose
  * program names the member that gets each frame.  A new ring joins the
  * group while the program still names the old one; what reached the new
@@ -30,11 +32,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "log.h"
+#include "util.h"
 
 #define BWP_SNAPLEN	192	/* headers only: L2 + IPv6 + options */
 #ifndef CAP_TIMEOUT_MS
@@ -46,7 +51,41 @@
 /* Seconds of each handover phase: longer than a ring block's timeout. */
 #define HANDOVER_WAIT	(3 * CAP_TIMEOUT_MS / 1000.0 + 0.02)
 
+#define RING_START_MB	4	/* the capture ring at first */
+#define RING_QUIET	600.0	/* seconds without drops before it shrinks */
+#define FRAME_SLOT	288	/* ring bytes a frame takes, about */
+
 enum { HO_NONE, HO_DISCARD, HO_DRAIN };
+
+struct capring {
+	struct pcap	*p;
+	int		 fd;		/* to poll; -1 for a file */
+	unsigned	 last_drop;	/* pcap_stats baseline (mod 2^32) */
+	int		 mb;		/* its size */
+};
+
+struct capture {
+	struct capring	 ring;		/* the frames counted */
+	struct capring	 next;		/* a handover's other ring */
+	struct capring	 syn;		/* TCP SYNs at once: hints */
+	const char	*iface;
+	int		 dlt;
+	int		 ifindex;	/* the interface captured */
+	int		 file;		/* -r */
+	int		 fanout;	/* group id + 1; 0: none */
+	int		 phase;		/* of a handover */
+	double		 phase_end;	/* monotonic */
+	uint64_t	 drops;		/* since bwprocs started */
+	uint64_t	 packets, bytes;
+	uint64_t	 syns, discarded;
+	/* The ring's size: the policy. */
+	int		 max_mb;	/* capture_buffer_mb */
+	int		 want_mb;	/* for the next open */
+	double		 quiet;		/* since: no drops */
+	uint64_t	 seen_packets, seen_drops;	/* at the last look */
+	uint64_t	 peak;		/* frames in the busiest second */
+	int		 full_logged;
+};
 
 struct dispatch_ctx {
 	struct capture	*cap;
@@ -55,10 +94,69 @@ struct dispatch_ctx {
 	int		 count;
 };
 
+struct capture *
+cap_new(void)
+{
+	struct capture	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->ring.fd = c->next.fd = c->syn.fd = -1;
+	return c;
+}
+
+void
+cap_free(struct capture *c)
+{
+	if (c == NULL)
+		return;
+	cap_close(c);
+	free(c);
+}
+
 int
 cap_is_open(const struct capture *c)
 {
 	return c->ring.p != NULL;
+}
+
+int
+cap_dlt(const struct capture *c)
+{
+	return c->dlt;
+}
+
+int
+cap_ifindex(const struct capture *c)
+{
+	return c->ifindex;
+}
+
+int
+cap_has_syn(const struct capture *c)
+{
+	return c->syn.p != NULL;
+}
+
+int
+cap_is_syn_fd(const struct capture *c, int fd)
+{
+	return c->syn.p != NULL && fd == c->syn.fd;
+}
+
+/* The largest ring; a smaller one than now is taken at the next look. */
+void
+cap_set_max_mb(struct capture *c, int mb)
+{
+	c->max_mb = mb;
+	c->full_logged = 0;
+}
+
+/* The smallest ring: where it starts, and what quiet times go back to. */
+static int
+ring_min(const struct capture *c)
+{
+	return c->max_mb < RING_START_MB ? c->max_mb : RING_START_MB;
 }
 
 static void
@@ -209,13 +307,19 @@ fanout_join(const struct capring *r, int group)
 	    sizeof(arg));
 }
 
-/* Open the capture of iface with a ring of mb megabytes. */
+/* Open the capture of iface, with a ring of the size the policy says. */
 int
-cap_open_live(struct capture *c, const char *iface, int mb, char *err,
+cap_open_live(struct capture *c, const char *iface, char *err,
     size_t errlen)
 {
 	char	serr[256];
-	int	rv;
+	int	rv, mb;
+
+	if (c->want_mb < ring_min(c))
+		c->want_mb = ring_min(c);
+	if (c->want_mb > c->max_mb)
+		c->want_mb = c->max_mb;
+	mb = c->want_mb;
 
 	memset(&c->ring, 0, sizeof(c->ring));
 	memset(&c->next, 0, sizeof(c->next));
@@ -233,6 +337,10 @@ cap_open_live(struct capture *c, const char *iface, int mb, char *err,
 	if (ring_open(&c->syn, iface, SYN_RING, 1, SYN_FILTER, 1, serr,
 	    sizeof(serr)) != CAP_OK)
 		ring_close(&c->syn);
+	c->quiet = bw_mono();
+	c->seen_packets = c->packets;
+	c->seen_drops = c->drops;
+	c->peak = 0;
 	return CAP_OK;
 }
 
@@ -397,7 +505,7 @@ cap_syn_close(struct capture *c)
  * begun (cap_dispatch finishes it), -1 with err set when it cannot be
  * done without losing frames.
  */
-int
+static int
 cap_resize(struct capture *c, int mb, double m, char *err, size_t errlen)
 {
 	if (c->phase != HO_NONE || c->file || c->ring.p == NULL) {
@@ -461,8 +569,8 @@ cap_pollfds(const struct capture *c, int *fds)
 }
 
 /* Add the rings' drops since the last call to c->drops. */
-void
-cap_stats(struct capture *c)
+static void
+update_drops(struct capture *c)
 {
 	if (c->file)
 		return;
@@ -471,11 +579,104 @@ cap_stats(struct capture *c)
 		c->drops += ring_drops(&c->next);
 }
 
+/* The counters, with the rings' drops brought up to date. */
+void
+cap_stats(struct capture *c, struct capstats *st)
+{
+	update_drops(c);
+	st->packets = c->packets;
+	st->bytes = c->bytes;
+	st->drops = c->drops;
+}
+
+/*
+ * Another ring size.  Without a fanout group the only way is to close
+ * and open again, which misses the frames of the moment in between:
+ * asked for (CAP_AGAIN) only to stop drops.
+ */
+static int
+resize(struct capture *c, int mb, uint64_t drops, double m)
+{
+	char	err[256];
+	int	cur = cap_ring_mb(c);
+
+	if (cap_resize(c, mb, m, err, sizeof(err)) == 0) {
+		c->want_mb = mb;
+		if (drops > 0)
+			log_info("%s: %llu frames dropped: capture ring %d -> "
+			    "%d MB", c->iface, (unsigned long long)drops, cur,
+			    mb);
+		else
+			log_info("%s: capture ring %d -> %d MB", c->iface, cur,
+			    mb);
+		return CAP_OK;
+	}
+	if (drops == 0 && mb < c->max_mb)
+		return CAP_OK;
+	log_warnx("%s: capture ring %d -> %d MB by reopening (%s)", c->iface,
+	    cur, mb, err);
+	c->want_mb = mb;
+	return CAP_AGAIN;
+}
+
+/*
+ * The adaptive ring, once a second: twice the size on drops (up to
+ * max_mb); after RING_QUIET seconds without drops, the smallest size
+ * (not below ring_min) that holds a second of the busiest second seen
+ * meanwhile.
+ */
+int
+cap_adapt(struct capture *c, double m)
+{
+	uint64_t	fps, drops;
+	int		cur, want;
+
+	if (!cap_is_open(c) || c->file)
+		return CAP_OK;
+	update_drops(c);
+	fps = c->packets - c->seen_packets;
+	drops = c->drops - c->seen_drops;
+	c->seen_packets = c->packets;
+	c->seen_drops = c->drops;
+	if (fps > c->peak)
+		c->peak = fps;
+	if (cap_busy(c))
+		return CAP_OK;
+	cur = cap_ring_mb(c);
+	if (drops > 0) {
+		c->quiet = m;
+		c->peak = fps;
+		if (cur >= c->max_mb) {
+			if (!c->full_logged)
+				log_warnx("%s: %llu frames dropped with the "
+				    "largest ring (capture_buffer_mb = %d)",
+				    c->iface, (unsigned long long)drops, cur);
+			c->full_logged = 1;
+			return CAP_OK;
+		}
+		want = cur * 2 < c->max_mb ? cur * 2 : c->max_mb;
+		return resize(c, want, drops, m);
+	}
+	if (cur > c->max_mb)
+		return resize(c, c->max_mb, 0, m);
+	if (m - c->quiet < RING_QUIET)
+		return CAP_OK;
+	want = ring_min(c);
+	while (want < cur && ((uint64_t)want << 20) < c->peak * FRAME_SLOT)
+		want *= 2;
+	c->quiet = m;
+	c->peak = 0;
+	c->full_logged = 0;
+	if (want < cur)
+		return resize(c, want, 0, m);
+	return CAP_OK;
+}
+
 void
 cap_close(struct capture *c)
 {
 	if (c->ring.p != NULL)
-		cap_stats(c);
+		update_drops(c);
 	ring_close(&c->ring);
 	ring_close(&c->next);
 	ring_close(&c->syn);
