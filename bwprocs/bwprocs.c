@@ -64,8 +64,7 @@ struct bwprocs {
 	struct table		*tab;
 	struct resolver		*res;
 	struct fragcache	 frag;
-	struct events		 ev;
-	int			 evon;		/* spikes and alerts */
+	struct events		*ev;		/* NULL: no spikes, alerts */
 	double			 now;		/* wall clock of this batch */
 	double			 started;
 	double			 first_ts, last_ts;	/* replay */
@@ -344,8 +343,8 @@ read_netdev(struct bwprocs *b, double wall, double m)
 		log_warn("%s/net/dev", bw_procdir());
 		return;
 	}
-	if (b->evon)
-		ev_ifrates(&b->ev, devs, n, m);
+	if (b->ev != NULL)
+		ev_ifrates(b->ev, devs, n, m);
 	if ((d = bw_netdev_find(devs, n, b->iface)) == NULL) {
 		if (b->dev.valid)
 			b->dev.gone = 1;
@@ -369,8 +368,8 @@ read_netdev(struct bwprocs *b, double wall, double m)
 		if (dt >= 0.5 && b->dev.valid) {
 			live_add(&b->live, wall, (double)drx * 8 / dt,
 			    (double)dtx * 8 / dt);
-			if (b->evon)
-				ev_sample(&b->ev, b->tab, b->now, m,
+			if (b->ev != NULL)
+				ev_sample(b->ev, b->tab, b->now, m,
 				    (double)drx * 8 / dt,
 				    (double)dtx * 8 / dt, drx + dtx);
 		}
@@ -517,8 +516,8 @@ tick(struct bwprocs *b, double m)
 		b->limited_logged = res_limited(b->res);
 		b->limited_time = m;
 	}
-	if (b->evon)
-		ev_reap(&b->ev, m);
+	if (b->ev != NULL)
+		ev_reap(b->ev, m);
 	tab_expire(b->tab, b->now);
 	if (++b->ticks >= b->conf.procs_interval) {
 		b->ticks = 0;
@@ -828,15 +827,13 @@ main(int argc, char *argv[])
 
 	/* Spikes and alerts need the interface's counters: not in replay. */
 	if (b.replay == NULL) {
-		if (ev_init(&b.ev, b.datadir, b.iface, &b.conf) == -1)
+		if ((b.ev = ev_open(b.datadir, b.iface, &b.conf)) == NULL)
 			err(1, "spikes and alerts");
-		b.evon = 1;
 	}
 
 	rv = b.replay != NULL ? run_replay(&b) : run_live(&b);
 
-	if (b.evon)
-		ev_free(&b.ev);
+	ev_close(b.ev);
 
 	cap_free(b.cap);
 	out_file_close(&b.procs_out);

@@ -32,13 +32,57 @@
 #include "eventlog.h"
 #include "events.h"
 #include "output.h"
+#include "table.h"
+#include "conf.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "log.h"
 #include "netdev.h"
+#include "util.h"
 
 #define CT_RECHECK	60.0	/* seconds between conntrack status checks */
 #define TRIM_EVERY	86400.0	/* seconds between retention trims */
+
+#define EV_RING		3600	/* one-second samples kept */
+#define EV_CMDS		4	/* alert_commands running at once */
+#define EV_TOP		20	/* rows in a record */
+
+struct ifrate {
+	char		name[BW_IFNAMSIZ];
+	uint64_t	rx, tx;		/* the counters last read */
+	double		rx_bps, tx_bps;
+	int		seen;
+};
+
+struct evcmd {
+	pid_t		pid;		/* 0: free */
+	double		start;		/* monotonic */
+	int		killed;
+	char		event[8];	/* SPIKE, FIRED, CLEARED */
+	double		ts;		/* of its record */
+};
+
+struct events {
+	const char	*iface;
+	const struct bw_conf *conf;
+	char		 spikes_path[4096], alerts_path[4096];
+	struct ct	*ct;
+	int		 ct_logged;	/* the status last logged; -1 */
+	double		 ct_checked;
+	double		 tot[EV_RING], rx[EV_RING], tx[EV_RING];
+	int		 head, n;	/* head: the next slot */
+	double		 spike_mono;	/* the last spike; 0: none */
+	int		 open;		/* an alert fired, not cleared */
+	double		 fired_at, peak;
+	int		 below;		/* seconds under the clear level */
+	struct evcmd	 cmd[EV_CMDS];
+	double		 next_trim;	/* monotonic */
+	double		 mark_mono;	/* rows marked */
+	struct ifrate	*ifs;
+	size_t		 nifs;
+	double		 ifs_mono;
+	uint64_t	 spikes, fired, cleared;
+};
 
 static void	reap(struct events *, double);
 
@@ -765,7 +809,7 @@ ev_sample(struct events *ev, struct table *t, double wall, double mono,
 	ev->mark_mono = mono;
 }
 
-int
+static int
 ev_init(struct events *ev, const char *datadir, const char *iface,
     const struct bw_conf *conf)
 {
@@ -784,7 +828,7 @@ ev_init(struct events *ev, const char *datadir, const char *iface,
 	return 0;
 }
 
-void
+static void
 ev_free(struct events *ev)
 {
 	int	i;
@@ -804,4 +848,30 @@ ev_free(struct events *ev)
 	free(ev->ifs);
 	ev->ifs = NULL;
 	ev->nifs = 0;
+}
+
+struct events *
+ev_open(const char *datadir, const char *iface, const struct bw_conf *conf)
+{
+	struct events	*ev;
+	int		 saved;
+
+	if ((ev = malloc(sizeof(*ev))) == NULL)
+		return NULL;
+	if (ev_init(ev, datadir, iface, conf) == -1) {
+		saved = errno;
+		free(ev);
+		errno = saved;
+		return NULL;
+	}
+	return ev;
+}
+
+void
+ev_close(struct events *ev)
+{
+	if (ev == NULL)
+		return;
+	ev_free(ev);
+	free(ev);
 }
