@@ -55,6 +55,7 @@ struct devctr {
 struct bwprocs {
 	struct bw_conf		 conf;
 	const char		*iface, *datadir, *confpath, *replay;
+	char			*datadir_buf, *confpath_buf;	/* realpath */
 	int			 confnamed, foreground;
 	char			 procs_path[4096], live_path[4096];
 	struct outfile		 procs_out, live_out;
@@ -543,18 +544,16 @@ do_reload(struct bwprocs *b)
 	    b->confpath : "(none: the defaults)");
 }
 
+/*
+ * Live, before the loop: open the capture (or wait for the interface),
+ * look at every process once, and detach unless told not to.  -1 when
+ * capture cannot work at all.
+ */
 static int
-run_live(struct bwprocs *b)
+live_start(struct bwprocs *b)
 {
-	struct sigaction	 sa;
-	sigset_t		 block, empty;
-	struct pollfd		 pfd[4];
-	struct timespec		 tmo;
-	double			 m, next_tick, wait, nt;
-	int			 npfd, ncap, fds[3], i, rv = 0, rev, due;
-
 	if (try_open(b, 1) == -1)
-		return 1;
+		return -1;
 	res_set_ifindex(b->res, la_ifindex(b->la));
 	if (res_start(b->res, b->now))
 		log_warnx("cannot read other users' /proc/<pid>/fd (needs "
@@ -565,6 +564,18 @@ run_live(struct bwprocs *b)
 			fatal("daemon");
 		log_init("bwprocs", 0, log_getverbose());
 	}
+	return 0;
+}
+
+/*
+ * The handlers only set flags, and the signals stay blocked except
+ * inside ppoll, whose mask is *empty: no lost wakeups.
+ */
+static void
+signals_setup(sigset_t *empty)
+{
+	struct sigaction	sa;
+	sigset_t		block;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -574,13 +585,100 @@ run_live(struct bwprocs *b)
 	(void)sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGPIPE, &sa, NULL);
-	/* Signals arrive only inside ppoll: no lost wakeups. */
 	(void)sigemptyset(&block);
 	(void)sigaddset(&block, SIGTERM);
 	(void)sigaddset(&block, SIGINT);
 	(void)sigaddset(&block, SIGHUP);
 	(void)sigprocmask(SIG_BLOCK, &block, NULL);
-	(void)sigemptyset(&empty);
+	(void)sigemptyset(empty);
+}
+
+/*
+ * What to poll: rtnetlink first if there is one, then the counted
+ * ring(s), the SYN ring last; the capture's descriptors go into fds
+ * too, *ncap of them.  Returns how many come before them.
+ */
+static int
+poll_fds(const struct bwprocs *b, struct pollfd *pfd, int *fds, int *ncap)
+{
+	int	npfd = 0, i;
+
+	if (la_fd(b->la) >= 0) {
+		pfd[npfd].fd = la_fd(b->la);
+		pfd[npfd].events = POLLIN;
+		npfd++;
+	}
+	*ncap = cap_is_open(b->cap) ? cap_pollfds(b->cap, fds) : 0;
+	for (i = 0; i < *ncap; i++) {
+		pfd[npfd + i].fd = fds[i];
+		pfd[npfd + i].events = POLLIN;
+		pfd[npfd + i].revents = 0;
+	}
+	return npfd;
+}
+
+/*
+ * How long poll may wait: until the next tick, the next lookup due,
+ * or the next step of a ring handover, whichever comes first.
+ */
+static void
+poll_wait(const struct bwprocs *b, double next_tick, struct timespec *tmo)
+{
+	double	m, wait, nt;
+
+	m = bw_mono();
+	wait = next_tick - m;
+	if ((nt = res_next(b->res, b->tab, b->now)) != 0 &&
+	    nt - b->now < wait)
+		wait = nt - b->now;
+	if ((nt = cap_next_event(b->cap)) != 0 && nt - m < wait)
+		wait = nt - m;
+	if (wait < 0.001)
+		wait = 0.001;
+	tmo->tv_sec = (time_t)wait;
+	tmo->tv_nsec = (long)((wait - (double)tmo->tv_sec) * 1e9);
+}
+
+/*
+ * The capture's descriptors that poll found ready (pfd[i] for fds[i]):
+ * a failed SYN ring stops the hints, and the counted rings are read.
+ */
+static void
+capture_ready(struct bwprocs *b, const struct pollfd *pfd, const int *fds,
+    int ncap)
+{
+	int	i, rev = 0, due = 0;
+
+	for (i = 0; i < ncap; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		due = 1;
+		if (cap_is_syn_fd(b->cap, fds[i])) {
+			/* The hints stop; the counting goes on. */
+			if (pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+				log_debug("%s: SYN hints stop until the "
+				    "capture reopens", b->iface);
+				cap_syn_close(b->cap);
+			}
+		} else
+			rev |= pfd[i].revents;
+	}
+	if (due || cap_busy(b->cap))
+		drain(b, rev);
+}
+
+/*
+ * The loop: wait for frames, netlink news, a lookup due or the next
+ * second; then read, attribute, and once a second tick.  Until a signal
+ * says quit (0), or capture cannot work any more (1).
+ */
+static int
+loop(struct bwprocs *b, const sigset_t *empty)
+{
+	struct pollfd	pfd[4];
+	struct timespec	tmo;
+	double		m, next_tick;
+	int		npfd, ncap, fds[3];
 
 	m = bw_mono();
 	b->last_procs_mono = m;
@@ -589,31 +687,9 @@ run_live(struct bwprocs *b)
 	read_netdev(b, b->now, m);
 	next_tick = m + 1.0;
 	while (!quit) {
-		npfd = 0;
-		if (la_fd(b->la) >= 0) {
-			pfd[npfd].fd = la_fd(b->la);
-			pfd[npfd].events = POLLIN;
-			npfd++;
-		}
-		/* The counted ring(s) first, the SYN ring last. */
-		ncap = cap_is_open(b->cap) ? cap_pollfds(b->cap, fds) : 0;
-		for (i = 0; i < ncap; i++) {
-			pfd[npfd + i].fd = fds[i];
-			pfd[npfd + i].events = POLLIN;
-			pfd[npfd + i].revents = 0;
-		}
-		m = bw_mono();
-		wait = next_tick - m;
-		if ((nt = res_next(b->res, b->tab, b->now)) != 0 &&
-		    nt - b->now < wait)
-			wait = nt - b->now;
-		if ((nt = cap_next_event(b->cap)) != 0 && nt - m < wait)
-			wait = nt - m;
-		if (wait < 0.001)
-			wait = 0.001;
-		tmo.tv_sec = (time_t)wait;
-		tmo.tv_nsec = (long)((wait - (double)tmo.tv_sec) * 1e9);
-		if (ppoll(pfd, (nfds_t)(npfd + ncap), &tmo, &empty) == -1 &&
+		npfd = poll_fds(b, pfd, fds, &ncap);
+		poll_wait(b, next_tick, &tmo);
+		if (ppoll(pfd, (nfds_t)(npfd + ncap), &tmo, empty) == -1 &&
 		    errno != EINTR)
 			fatal("ppoll");
 		if (quit)
@@ -623,24 +699,7 @@ run_live(struct bwprocs *b)
 			reload = 0;
 			do_reload(b);
 		}
-		rev = due = 0;
-		for (i = 0; i < ncap; i++) {
-			if (pfd[npfd + i].revents == 0)
-				continue;
-			due = 1;
-			if (cap_is_syn_fd(b->cap, fds[i])) {
-				/* The hints stop; the counting goes on. */
-				if (pfd[npfd + i].revents &
-				    (POLLERR | POLLHUP | POLLNVAL)) {
-					log_debug("%s: SYN hints stop until "
-					    "the capture reopens", b->iface);
-					cap_syn_close(b->cap);
-				}
-			} else
-				rev |= pfd[npfd + i].revents;
-		}
-		if (due || cap_busy(b->cap))
-			drain(b, rev);
+		capture_ready(b, pfd + npfd, fds, ncap);
 		if (la_fd(b->la) >= 0)
 			la_drain(b->la);
 		res_run(b->res, b->tab, b->now, 0);
@@ -649,13 +708,19 @@ run_live(struct bwprocs *b)
 			next_tick += 1.0;
 			if (next_tick < m)
 				next_tick = m + 1.0;	/* we were stopped */
-			if (tick(b, m) == -1) {
-				rv = 1;
-				break;
-			}
+			if (tick(b, m) == -1)
+				return 1;
 		}
 	}
-	/* Last words: what the ring still holds, then the files. */
+	return 0;
+}
+
+/* Last words: what the ring still holds, then the files. */
+static void
+live_finish(struct bwprocs *b)
+{
+	double	m;
+
 	b->now = bw_now();
 	if (cap_is_open(b->cap))
 		drain(b, 0);
@@ -669,6 +734,19 @@ run_live(struct bwprocs *b)
 	    b->now, &b->live));
 	write_procs(b, b->now, m);
 	log_info("%s: exiting", b->iface);
+}
+
+static int
+run_live(struct bwprocs *b)
+{
+	sigset_t	empty;
+	int		rv;
+
+	if (live_start(b) == -1)
+		return 1;
+	signals_setup(&empty);
+	rv = loop(b, &empty);
+	live_finish(b);
 	return rv;
 }
 
@@ -731,13 +809,15 @@ no_iface(const char *iface)
 	errx(1, "%s: no such interface (have: %s)", iface, have);
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * The command line.  Returns -1 to go on, or the exit status: 0 after
+ * -h or -V, 2 on a usage error.
+ */
+static int
+parse_args(struct bwprocs *b, int argc, char *argv[])
 {
-	static struct bwprocs	b;
-	const char		*datadir = NULL, *confopt = NULL;
-	char			*p = NULL, *q = NULL;
-	int			 ch, verbose = 0, rv;
+	const char	*datadir = NULL, *confopt = NULL;
+	int		 ch, verbose = 0;
 	static const struct option longopts[] = {
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
@@ -754,12 +834,12 @@ main(int argc, char *argv[])
 			datadir = optarg;
 			break;
 		case 'f':
-			b.foreground = 1;
+			b->foreground = 1;
 			break;
 		case 'h':
 			usage(1);
 		case 'r':
-			b.replay = optarg;
+			b->replay = optarg;
 			break;
 		case 'V':
 			if (printf("bwprocs bwmon %s\n", BW_VERSION) < 0 ||
@@ -779,69 +859,98 @@ main(int argc, char *argv[])
 		usage(0);
 	if (!bw_ifname_valid(argv[0]))
 		errx(2, "bad interface name: %s", argv[0]);
-	b.iface = argv[0];
-	if (b.replay != NULL)
-		b.foreground = 1;
-	b.datadir = bw_datadir(datadir);
-	b.confpath = bw_conf_path(confopt, &b.confnamed);
+	b->iface = argv[0];
+	if (b->replay != NULL)
+		b->foreground = 1;
+	b->datadir = bw_datadir(datadir);
+	b->confpath = bw_conf_path(confopt, &b->confnamed);
 	/* Detached, the working directory is "/": keep paths absolute. */
-	if ((p = realpath(b.datadir, NULL)) != NULL)
-		b.datadir = p;
-	if (b.confpath != NULL && (q = realpath(b.confpath, NULL)) != NULL)
-		b.confpath = q;
+	if ((b->datadir_buf = realpath(b->datadir, NULL)) != NULL)
+		b->datadir = b->datadir_buf;
+	if (b->confpath != NULL &&
+	    (b->confpath_buf = realpath(b->confpath, NULL)) != NULL)
+		b->confpath = b->confpath_buf;
 	log_init("bwprocs", 1, verbose);
-	if (load_conf(&b) == -1)
-		return 1;
+	return -1;
+}
 
-	if (bw_kind_path(b.procs_path, sizeof(b.procs_path), b.datadir,
-	    BW_PROCS, b.iface) == -1 ||
-	    bw_kind_path(b.live_path, sizeof(b.live_path), b.datadir,
-	    BW_LIVE, b.iface) == -1)
-		errx(1, "%s: data directory path too long", b.datadir);
-	if (out_file_init(&b.procs_out, b.procs_path) == -1 ||
-	    out_file_init(&b.live_out, b.live_path) == -1)
-		errx(1, "%s: data directory path too long", b.datadir);
-	if (access(b.datadir, W_OK | X_OK) == -1)
-		err(1, "data directory %s", b.datadir);
+/* The configuration, and the files in the data directory. */
+static void
+open_data(struct bwprocs *b)
+{
+	if (load_conf(b) == -1)
+		exit(1);
 
-	b.now = bw_now();
-	b.started = b.now;
-	if ((b.la = la_new()) == NULL)
+	if (bw_kind_path(b->procs_path, sizeof(b->procs_path), b->datadir,
+	    BW_PROCS, b->iface) == -1 ||
+	    bw_kind_path(b->live_path, sizeof(b->live_path), b->datadir,
+	    BW_LIVE, b->iface) == -1)
+		errx(1, "%s: data directory path too long", b->datadir);
+	if (out_file_init(&b->procs_out, b->procs_path) == -1 ||
+	    out_file_init(&b->live_out, b->live_path) == -1)
+		errx(1, "%s: data directory path too long", b->datadir);
+	if (access(b->datadir, W_OK | X_OK) == -1)
+		err(1, "data directory %s", b->datadir);
+}
+
+/*
+ * The parts: local addresses, capture, connection table, resolver, and
+ * (live only: they need the interface's counters) spikes and alerts.
+ */
+static void
+setup(struct bwprocs *b)
+{
+	b->now = bw_now();
+	b->started = b->now;
+	if ((b->la = la_new()) == NULL)
 		err(1, "local addresses");
-	if (b.replay == NULL && la_watch(b.la) == -1)
+	if (b->replay == NULL && la_watch(b->la) == -1)
 		log_warn("rtnetlink socket; re-reading addresses every %.0f s",
 		    LA_REFRESH);
-	if (la_refresh(b.la, b.iface) == -1)
+	if (la_refresh(b->la, b->iface) == -1)
 		err(1, "getifaddrs");
-	if (b.replay == NULL && la_ifindex(b.la) == 0)
-		no_iface(b.iface);
-	if ((b.cap = cap_new()) == NULL)
+	if (b->replay == NULL && la_ifindex(b->la) == 0)
+		no_iface(b->iface);
+	if ((b->cap = cap_new()) == NULL)
 		err(1, "capture");
-	cap_set_max_mb(b.cap, b.conf.capture_buffer_mb);
-	if ((b.tab = tab_new((size_t)b.conf.max_connections)) == NULL)
+	cap_set_max_mb(b->cap, b->conf.capture_buffer_mb);
+	if ((b->tab = tab_new((size_t)b->conf.max_connections)) == NULL)
 		err(1, "connection table");
-	if ((b.res = res_new("/proc")) == NULL)
+	if ((b->res = res_new("/proc")) == NULL)
 		err(1, "resolver");
 	/* A capture file is looked at once, with no hurry and no limit. */
-	res_set_rate(b.res, b.replay != NULL ? 0 : b.conf.lookup_rate);
+	res_set_rate(b->res, b->replay != NULL ? 0 : b->conf.lookup_rate);
+	if (b->replay == NULL &&
+	    (b->ev = ev_open(b->datadir, b->iface, &b->conf)) == NULL)
+		err(1, "spikes and alerts");
+}
 
-	/* Spikes and alerts need the interface's counters: not in replay. */
-	if (b.replay == NULL) {
-		if ((b.ev = ev_open(b.datadir, b.iface, &b.conf)) == NULL)
-			err(1, "spikes and alerts");
-	}
+/* In the reverse order. */
+static void
+teardown(struct bwprocs *b)
+{
+	ev_close(b->ev);
+	cap_free(b->cap);
+	out_file_close(&b->procs_out);
+	out_file_close(&b->live_out);
+	res_free(b->res);
+	tab_free(b->tab);
+	la_free(b->la);
+	free(b->datadir_buf);
+	free(b->confpath_buf);
+}
 
+int
+main(int argc, char *argv[])
+{
+	static struct bwprocs	b;
+	int			rv;
+
+	if ((rv = parse_args(&b, argc, argv)) != -1)
+		return rv;
+	open_data(&b);
+	setup(&b);
 	rv = b.replay != NULL ? run_replay(&b) : run_live(&b);
-
-	ev_close(b.ev);
-
-	cap_free(b.cap);
-	out_file_close(&b.procs_out);
-	out_file_close(&b.live_out);
-	res_free(b.res);
-	tab_free(b.tab);
-	la_free(b.la);
-	free(p);
-	free(q);
+	teardown(&b);
 	return rv;
 }
