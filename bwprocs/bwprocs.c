@@ -55,7 +55,9 @@ struct devctr {
 struct bwprocs {
 	struct bw_conf		 conf;
 	const char		*iface, *datadir, *confpath, *replay;
+	const char		*procdir;	/* "/proc", or BWMON_PROC */
 	char			*datadir_buf, *confpath_buf;	/* realpath */
+	char			*procdir_buf;
 	int			 confnamed, foreground;
 	char			 procs_path[4096], live_path[4096];
 	struct outfile		 procs_out, live_out;
@@ -340,8 +342,8 @@ read_netdev(struct bwprocs *b, double wall, double m)
 	uint64_t		 drx, dtx;
 	double			 dt;
 
-	if (bw_netdev_read(bw_procdir(), &devs, &n, NULL) == -1) {
-		log_warn("%s/net/dev", bw_procdir());
+	if (bw_netdev_read(b->procdir, &devs, &n, NULL) == -1) {
+		log_warn("%s/net/dev", b->procdir);
 		return;
 	}
 	if (b->ev != NULL)
@@ -864,12 +866,15 @@ parse_args(struct bwprocs *b, int argc, char *argv[])
 		b->foreground = 1;
 	b->datadir = bw_datadir(datadir);
 	b->confpath = bw_conf_path(confopt, &b->confnamed);
+	b->procdir = bw_procdir();
 	/* Detached, the working directory is "/": keep paths absolute. */
 	if ((b->datadir_buf = realpath(b->datadir, NULL)) != NULL)
 		b->datadir = b->datadir_buf;
 	if (b->confpath != NULL &&
 	    (b->confpath_buf = realpath(b->confpath, NULL)) != NULL)
 		b->confpath = b->confpath_buf;
+	if ((b->procdir_buf = realpath(b->procdir, NULL)) != NULL)
+		b->procdir = b->procdir_buf;
 	log_init("bwprocs", 1, verbose);
 	return -1;
 }
@@ -916,8 +921,8 @@ setup(struct bwprocs *b)
 	cap_set_max_mb(b->cap, b->conf.capture_buffer_mb);
 	if ((b->tab = tab_new((size_t)b->conf.max_connections)) == NULL)
 		err(1, "connection table");
-	if ((b->res = res_new("/proc")) == NULL)
-		err(1, "resolver");
+	if ((b->res = res_new(b->procdir)) == NULL)
+		err(1, "%s: processes", b->procdir);
 	/* A capture file is looked at once, with no hurry and no limit. */
 	res_set_rate(b->res, b->replay != NULL ? 0 : b->conf.lookup_rate);
 	if (b->replay == NULL &&
@@ -938,6 +943,7 @@ teardown(struct bwprocs *b)
 	la_free(b->la);
 	free(b->datadir_buf);
 	free(b->confpath_buf);
+	free(b->procdir_buf);
 }
 
 int
