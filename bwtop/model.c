@@ -760,10 +760,20 @@ stale:
  * process now owned by someone else is not the one it saw.  0 and why
  * filled when not.
  */
+/* <procdir>/<pid>/<name>: 0, or -1 when it does not fit. */
+static int
+proc_path(char *buf, size_t size, long pid, const char *name)
+{
+	int	n;
+
+	n = snprintf(buf, size, "%s/%ld/%s", bw_procdir(), pid, name);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 int
 top_may_signal(long pid, long long uid, char *why, size_t size)
 {
-	char		path[64], line[256];
+	char		path[4096], line[256];
 	unsigned long	ruid, euid, suid;
 	FILE		*fp;
 	int		found = 0;
@@ -773,8 +783,8 @@ top_may_signal(long pid, long long uid, char *why, size_t size)
 		    "could be matched to");
 		return 0;
 	}
-	(void)snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	if ((fp = fopen(path, "re")) == NULL) {
+	if (proc_path(path, sizeof(path), pid, "status") == -1 ||
+	    (fp = fopen(path, "re")) == NULL) {
 		msgf(why, size, "process %ld has exited", pid);
 		return 0;
 	}
@@ -807,11 +817,11 @@ top_may_signal(long pid, long long uid, char *why, size_t size)
 int
 top_proc_cmdline(long pid, char *buf, size_t size)
 {
-	char	path[64], *text;
+	char	path[4096], *text;
 	size_t	len, i;
 
-	(void)snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-	if (size == 0 || bw_read_file(path, 1 << 16, &text, &len) == -1)
+	if (size == 0 || proc_path(path, sizeof(path), pid, "cmdline") == -1 ||
+	    bw_read_file(path, 1 << 16, &text, &len) == -1)
 		return -1;
 	while (len > 0 && text[len - 1] == '\0')
 		len--;

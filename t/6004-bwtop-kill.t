@@ -2,6 +2,7 @@
 # bwtop's k: SIGTERM to the selected process after a y/n question, only
 # offered for a process the user may signal, never for pid 0 rows, and
 # not for a pid that now belongs to another user than bwprocs saw.
+# Processes are looked up under BWMON_PROC, like everything bwtop reads.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/top-lib.sh"
 need_tmux
@@ -14,8 +15,14 @@ live "$D" $NOW 8000 4000
 
 sleep 1000 &
 SPID=$!
-trap 'kill "$SPID" 2>/dev/null; tmux -L "$TM" kill-server >/dev/null 2>&1;
-    rm -rf "$T"' EXIT
+sleep 1000 &
+SPID2=$!
+trap 'kill "$SPID" "$SPID2" 2>/dev/null; tmux -L "$TM" kill-server \
+    >/dev/null 2>&1; rm -rf "$T"' EXIT
+# The fake proc directory shows the first sleep and this shell, as they
+# are; the second sleep runs but is not there.
+ln -s "/proc/$SPID" "$T/proc/$SPID"
+ln -s "/proc/$$" "$T/proc/$$"
 ME=$(id -u)
 OTHER=$((ME + 4242))
 
@@ -26,9 +33,11 @@ alive() {
 }
 
 # Rows: forwarded traffic on top, then the sleep, then a pid (ours, this
-# shell's) that bwprocs saw under another uid.
+# shell's) that bwprocs saw under another uid, then the sleep that is
+# not under BWMON_PROC.
 procs "$D" $NOW "[forwarded] 0 0 90000000 0 1 1" \
-    "sleep $SPID $ME 5000000 0 1 1" "sh $$ $OTHER 1000 0 1 1"
+    "sleep $SPID $ME 5000000 0 1 1" "sh $$ $OTHER 1000 0 1 1" \
+    "sleep $SPID2 $ME 500 0 1 1"
 
 start "BWMON_NOW=$NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i eth0 -s 0.5"
 waitfor '^ +- +- +\[forwarded\]'
@@ -86,6 +95,15 @@ key k
 waitfor "k: pid $$ now belongs to uid $ME, not uid $OTHER as bwprocs saw"
 ok $? "k on it: refused, and why"
 alive $$
+ok $? "and nothing sent"
+
+key Down
+waitfor '^q:quit'
+ok $? "a process not under BWMON_PROC: k not offered"
+key k
+waitfor "k: process $SPID2 has exited"
+ok $? "k on it: taken for gone, as BWMON_PROC says"
+alive "$SPID2"
 ok $? "and nothing sent"
 
 # In other views k says where it works.
