@@ -59,6 +59,7 @@ struct bwprocs {
 	char			*datadir_buf, *confpath_buf;	/* realpath */
 	char			*procdir_buf;
 	int			 confnamed, foreground;
+	int			 procnet;	/* -P: no sock_diag */
 	char			 procs_path[4096], live_path[4096];
 	struct outfile		 procs_out, live_out;
 	struct wlog		 procs_wlog, live_wlog;
@@ -93,7 +94,7 @@ static void __attribute__((noreturn))
 usage(int help)
 {
 	static const char	synopsis[] =
-	    "usage: bwprocs [-fhVv] [-c conf] [-d datadir] [-r file.pcap] "
+	    "usage: bwprocs [-fhPVv] [-c conf] [-d datadir] [-r file.pcap] "
 	    "interface\n";
 	static const char	options[] =
 	    "\n"
@@ -101,6 +102,7 @@ usage(int help)
 	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
 	    "  -f             stay in the foreground, logging to stderr\n"
 	    "  -h, --help     print this help and exit\n"
+	    "  -P             find our own sockets in /proc/net, not sock_diag\n"
 	    "  -r file.pcap   read the packets of a capture file, then exit\n"
 	    "  -V, --version  print the version and exit\n"
 	    "  -v             also log debugging messages\n"
@@ -826,7 +828,7 @@ parse_args(struct bwprocs *b, int argc, char *argv[])
 		{ NULL,		0,		NULL,	0 }
 	};
 
-	while ((ch = getopt_long(argc, argv, "c:d:fhr:Vv", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "c:d:fhPr:Vv", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'c':
@@ -840,6 +842,9 @@ parse_args(struct bwprocs *b, int argc, char *argv[])
 			break;
 		case 'h':
 			usage(1);
+		case 'P':
+			b->procnet = 1;
+			break;
 		case 'r':
 			b->replay = optarg;
 			break;
@@ -921,7 +926,7 @@ setup(struct bwprocs *b)
 	cap_set_max_mb(b->cap, b->conf.capture_buffer_mb);
 	if ((b->tab = tab_new((size_t)b->conf.max_connections)) == NULL)
 		err(1, "connection table");
-	if ((b->res = res_new(b->procdir)) == NULL)
+	if ((b->res = res_new(b->procdir, b->procnet)) == NULL)
 		err(1, "%s: processes", b->procdir);
 	/* A capture file is looked at once, with no hurry and no limit. */
 	res_set_rate(b->res, b->replay != NULL ? 0 : b->conf.lookup_rate);

@@ -3,7 +3,8 @@
  * never per packet.  A new connection goes through:
  *
  * 1. its socket.  When one end is an address of ours, one sock_diag
- *    exact lookup finds it (or /proc/self/net when sock_diag cannot).
+ *    exact lookup finds it (or /proc/self/net when sock_diag cannot, or
+ *    when told to read the tables instead: bwprocs -P).
  *    Otherwise the end may live in another network namespace on this
  *    host (a container or "ip netns" behind a veth or bridge): the
  *    namespace whose addresses include the end is found, and its socket
@@ -178,7 +179,7 @@ take(struct resolver *r, double n)
 }
 
 struct resolver *
-res_new(const char *proc)
+res_new(const char *proc, int procnet)
 {
 	struct resolver	*r;
 	int		 i, j, saved;
@@ -191,7 +192,7 @@ res_new(const char *proc)
 	for (i = 0; i < HOT_PIDS; i++)
 		for (j = 0; j < HOT_FDS; j++)
 			r->hot[i].fd[j] = -1;
-	if ((r->sd = sd_open()) == NULL)
+	if (!procnet && (r->sd = sd_open()) == NULL)
 		log_warn("sock_diag netlink socket; reading /proc/net instead");
 	if ((r->pm = pm_new(proc)) == NULL)
 		goto fail;

@@ -25,8 +25,10 @@ struct lookup {
 };
 
 /*
- * res_new: a resolver reading the processes under proc ("/proc"); NULL
- * with errno.
+ * res_new: a resolver reading the processes under proc ("/proc"), which
+ * finds the sockets of our network namespace with sock_diag or, when
+ * procnet is set (or sock_diag cannot be had), in proc's socket tables;
+ * NULL with errno.
  * res_set_rate: at most that many lookups a second; 0: no limit.
  * res_set_ifindex: the interface captured, which scopes link-local
  * addresses.
@@ -39,7 +41,7 @@ struct lookup {
  * res_next: when res_run has something to do next; 0: nothing pending.
  * res_limited: how many lookups the rate has held back so far.
  */
-struct resolver	*res_new(const char *);
+struct resolver	*res_new(const char *, int);
 void		 res_free(struct resolver *);
 void		 res_set_rate(struct resolver *, double);
 void		 res_set_ifindex(struct resolver *, int);
