@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "output.h"
+#include "table.h"
 #include "fileio.h"
 #include "util.h"
 

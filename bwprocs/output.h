@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 
-#include "table.h"
+struct json_t;
+struct row;
+struct table;
 
 struct procs_out {
 	const char	*iface;
@@ -45,7 +47,6 @@ int	out_procs(struct outfile *, const struct procs_out *,
 int	out_live(struct outfile *, const char *, double,
 	    const struct live *);
 void	live_add(struct live *, double, double, double);
-struct json_t;
 struct json_t *out_row_json(const struct row *, double, double);
 struct json_t *out_real(double, double);
 struct json_t *out_bytes(uint64_t);
