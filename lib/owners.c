@@ -999,7 +999,8 @@ bw_owners_rollup(const char *dir, const char *iface, enum bw_kind src,
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	if (bw_owners_read(fd, src, iface, start, end, &s, &rows, &bad) ==
-	    0 && bw_owners_fold(&s, top, top) == 0 &&
+	    0 && bw_owners_fold(&s, top, top < BW_ROLLUP_REMOTES ? top :
+	    BW_ROLLUP_REMOTES) == 0 &&
 	    bw_kind_path(path, sizeof(path), dir, dst, iface) == 0)
 		rv = bw_owners_append(path, start, (int)(end - start), &s);
 	saved = errno;

@@ -11,7 +11,8 @@
  * (the interval, kept BW_OWNERS_KEEP_FULL days), owners1h_<if>.jsonl
  * (hours, BW_OWNERS_KEEP_HOURLY days) and owners1d_<if>.jsonl (local
  * days, retention_days).  Each coarser row is the exact sum of the rows
- * it stands for (then folded to the top again).  Command lines are
+ * it stands for (then folded to the top again, keeping at most
+ * BW_ROLLUP_REMOTES remotes an owner), so six months fit in some 30 MB.  Command lines are
  * stored once, in cmdlines_<if>.jsonl, and rows name them by an id.
  * bwmon-files(5) documents the format.
  */
@@ -24,7 +25,8 @@
 #include "datadir.h"
 
 #define BW_OWNERS_KEEP_FULL	8	/* days of full-resolution rows */
-#define BW_OWNERS_KEEP_HOURLY	62	/* days of hourly rows */
+#define BW_OWNERS_KEEP_HOURLY	32	/* days of hourly rows */
+#define BW_ROLLUP_REMOTES	10	/* remotes an hourly or daily row keeps */
 #define BW_OWNERS_FILEMAX	((size_t)256 << 20)	/* largest file read */
 #define BW_CMDID_LEN		16	/* hex digits of a command line id */
 #define BW_OTHER_OWNERS		"[other owners]"
