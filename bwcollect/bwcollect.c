@@ -34,6 +34,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "history.h"
+#include "logfile.h"
 #include "netdev.h"
 #include "util.h"
 
@@ -448,36 +449,28 @@ replace_from(const char *csv, int fd, int64_t ts, const char *row)
 static int
 apply_row(const char *csv, const char *row)
 {
-	char	 line[ROW_MAX + 2], last[ROW_MAX + 2];
-	int64_t	 rts, lts;
-	off_t	 size;
-	int	 fd, n, rv = -1, saved;
+	char		line[ROW_MAX + 2], last[ROW_MAX + 2];
+	struct bw_log	l;
+	int64_t		rts, lts;
+	int		n, rv = -1, saved;
 
 	rts = row_ts(row, strlen(row));
-	if ((fd = bw_open_regular(csv, O_RDWR | O_APPEND | O_CREAT,
-	    0644)) == -1)
+	/* The one appender: locked, a torn line ended, a failure undone. */
+	if (bw_log_open(csv, &l) == -1)
 		return -1;
-	if ((size = lseek(fd, 0, SEEK_END)) == -1 ||
-	    hist_tail(fd, &lts, last, sizeof(last)) == -1)
+	if (hist_tail(l.fd, &lts, last, sizeof(last)) == -1)
 		goto out;
 	if (strcmp(last, row) == 0)
 		rv = 0;
 	else if (lts < rts) {
-		n = snprintf(line, sizeof(line), "%s%s\n",
-		    bw_ends_torn(fd, size) ? "\n" : "", row);
-		if (bw_append_fd(fd, line, (size_t)n) == 0)
+		n = snprintf(line, sizeof(line), "%s\n", row);
+		if (bw_log_write(&l, line, (size_t)n) == 0)
 			rv = 1;
-		else {
-			/* A partial line must not stay: cut back to before. */
-			saved = errno;
-			(void)ftruncate(fd, size);
-			errno = saved;
-		}
-	} else if (replace_from(csv, fd, rts, row) == 0)
+	} else if (replace_from(csv, l.fd, rts, row) == 0)
 		rv = 1;
 out:
 	saved = errno;
-	(void)close(fd);
+	bw_log_close(&l);
 	errno = saved;
 	return rv;
 }
@@ -549,16 +542,15 @@ trim(const struct run *r, const char *csv, const char *ifname)
 			drop = 0;
 		bw_hist_free(&h);
 	}
+	free(buf);
+	/* The one trim of line files: atomic, under the appenders' lock. */
 	if (drop > 0) {
-		if (bw_write_atomic(csv, buf + drop, len - drop) == -1) {
-			free(buf);
+		if (bw_log_trim(csv, bw_line_csv_ts, cutoff, 0, &drop) == -1)
 			return -1;
-		}
 		if (r->verbose)
 			printf("%s: dropped %zu bytes of rows older than "
 			    "%d days\n", ifname, drop, r->conf.retention_days);
 	}
-	free(buf);
 	return 0;
 }
 
@@ -676,9 +668,9 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	int64_t		 ts;
 	int		 n, have, back, same_boot;
 
-	if (bw_path(csv, sizeof(csv), r->dir, "bw_", dev->name, ".csv") ==
-	    -1 || bw_path(spath, sizeof(spath), r->dir, "state_", dev->name,
-	    ".json") == -1) {
+	if (bw_kind_path(csv, sizeof(csv), r->dir, BW_HISTORY, dev->name) ==
+	    -1 || bw_kind_path(spath, sizeof(spath), r->dir, BW_STATE,
+	    dev->name) == -1) {
 		warn("%s", dev->name);
 		return -1;
 	}
@@ -804,29 +796,19 @@ sample(const struct run *r, const struct bw_netdev *dev)
 static int
 stale_temp(const char *name)
 {
-	char	 mid[NAME_MAX + 1];
-	size_t	 len = strlen(name), k;
-	int	 i;
+	char		mid[NAME_MAX + 1], ifn[BW_IFNAMSIZ];
+	size_t		len = strlen(name), i;
+	enum bw_kind	k;
 
 	if (len < 9 || name[0] != '.' || name[len - 7] != '.')
 		return 0;
 	for (i = 1; i <= 6; i++)
 		if (!isalnum((unsigned char)name[len - 7 + i]))
 			return 0;
-	k = len - 8;		/* "state_eth0.json" or "bw_eth0.csv" */
-	memcpy(mid, name + 1, k);
-	mid[k] = '\0';
-	if (k > 11 && strncmp(mid, "state_", 6) == 0 &&
-	    strcmp(mid + k - 5, ".json") == 0) {
-		mid[k - 5] = '\0';
-		return bw_ifname_valid(mid + 6);
-	}
-	if (k > 7 && strncmp(mid, "bw_", 3) == 0 &&
-	    strcmp(mid + k - 4, ".csv") == 0) {
-		mid[k - 4] = '\0';
-		return bw_ifname_valid(mid + 3);
-	}
-	return 0;
+	memcpy(mid, name + 1, len - 8);	/* "state_eth0.json", "bw_eth0.csv" */
+	mid[len - 8] = '\0';
+	return bw_kind_parse(mid, &k, ifn) == 0 &&
+	    (k == BW_STATE || k == BW_HISTORY);
 }
 
 /*
@@ -864,8 +846,7 @@ lock_dir(const char *dir)
 	char	path[PATH_MAX];
 	int	fd, i;
 
-	if (bw_path(path, sizeof(path), dir, ".bwcollect.lock", NULL, NULL) ==
-	    -1)
+	if (bw_dirfile_path(path, sizeof(path), dir, BW_COLLECT_LOCK) == -1)
 		return -1;
 	if ((fd = bw_open_regular(path, O_RDWR | O_CREAT, 0644)) == -1)
 		return -1;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "datadir.h"
+#include "fileio.h"
 #include "procs.h"
 
 static const struct {
@@ -121,34 +122,13 @@ bw_dirfile_path(char *buf, size_t size, const char *dir, enum bw_dirfile f)
 
 /*
  * Open a data file to read, relative to dirfd (or AT_FDCWD and a path):
- * never through a symbolic link, never blocking on a FIFO planted there,
- * and only a regular file (else -1 with EINVAL).  The descriptor it
- * returns blocks as usual.
+ * never through a symbolic link (ELOOP), never blocking on a FIFO
+ * planted there, and only a regular file (else -1 with EINVAL).
  */
 int
 bw_data_open(int dirfd, const char *name)
 {
-	struct stat	st;
-	int		fd, flags, saved;
-
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
-		goto fail;
-	return fd;
-fail:
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return -1;
+	return bw_open_regular_at(dirfd, name, O_RDONLY, 0);
 }
 
 static int

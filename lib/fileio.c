@@ -120,25 +120,6 @@ fail:
 }
 
 /*
- * Append one complete line to an open O_APPEND descriptor under an
- * exclusive flock, as one write(2), and flush it to disk.
- */
-int
-bw_append_fd(int fd, const char *line, size_t len)
-{
-	int	rv = -1, saved;
-
-	if (flock(fd, LOCK_EX) == -1)
-		return -1;
-	if (bw_write_all(fd, line, len) == 0 && fdatasync(fd) == 0)
-		rv = 0;
-	saved = errno;
-	(void)flock(fd, LOCK_UN);
-	errno = saved;
-	return rv;
-}
-
-/*
  * Whether a file of size bytes open on fd ends in a torn line (a writer
  * died mid-line): its last byte is not a newline.  An appender then
  * writes a newline first, so the fragment stays a line of its own
@@ -154,21 +135,6 @@ bw_ends_torn(int fd, off_t size)
 	return c != '\n';
 }
 
-int
-bw_append_line(const char *path, const char *line, size_t len)
-{
-	int	fd, rv, saved;
-
-	if ((fd = bw_open_regular(path, O_WRONLY | O_APPEND | O_CREAT,
-	    0644)) == -1)
-		return -1;
-	rv = bw_append_fd(fd, line, len);
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return rv;
-}
-
 /*
  * open(2) a file that must be a regular file: never through a symbolic
  * link (ELOOP), and non-blocking, so a FIFO or a device put in place of
@@ -180,10 +146,18 @@ bw_append_line(const char *path, const char *line, size_t len)
 int
 bw_open_regular(const char *path, int flags, mode_t mode)
 {
+	return bw_open_regular_at(AT_FDCWD, path, flags, mode);
+}
+
+/* The same relative to the directory open on dirfd. */
+int
+bw_open_regular_at(int dirfd, const char *path, int flags, mode_t mode)
+{
 	struct stat	st;
 	int		fd, saved;
 
-	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode);
+	fd = openat(dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+	    mode);
 	if (fd == -1) {
 		/* A FIFO without a reader, or a device without a device. */
 		if (errno == ENXIO)

@@ -1,7 +1,7 @@
 /*
  * How bwmon writes and reads its data files: whole-file replacement by
- * temp + fsync + rename, appends of complete lines under flock, and
- * bounded reads that refuse symlinks.
+ * temp + fsync + rename, and bounded reads that refuse symlinks and
+ * anything but regular files.  Appends go through logfile.h.
  */
 #ifndef BW_FILEIO_H
 #define BW_FILEIO_H
@@ -21,8 +21,7 @@ int	bw_write_all(int, const void *, size_t);
 int	bw_write_atomic(const char *, const void *, size_t);
 int	bw_write_atomic_sync(const char *, const void *, size_t, enum bw_sync);
 int	bw_open_regular(const char *, int, mode_t);
-int	bw_append_line(const char *, const char *, size_t);
-int	bw_append_fd(int, const char *, size_t);
+int	bw_open_regular_at(int, const char *, int, mode_t);
 int	bw_ends_torn(int, off_t);
 int	bw_read_fd(int, size_t, char **, size_t *);
 int	bw_read_file(const char *, size_t, char **, size_t *);
