@@ -542,6 +542,8 @@ do_reload(struct bwprocs *b)
 	if (tab_resize(b->tab, (size_t)b->conf.max_connections) == -1)
 		log_warnx("max_connections: out of memory");
 	res_set_rate(b->res, b->conf.lookup_rate);
+	if (b->ev != NULL)
+		ev_reload(b->ev);
 	/* A smaller capture_buffer_mb takes effect at the next tick. */
 	cap_set_max_mb(b->cap, b->conf.capture_buffer_mb);
 	log_info("configuration %s reloaded", b->confpath != NULL ?

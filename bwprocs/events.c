@@ -76,6 +76,9 @@ struct events {
 	double		 fired_at, peak;
 	int		 below;		/* seconds under the clear level */
 	struct evcmd	 cmd[EV_CMDS];
+	char		*envbuf;	/* alert_env's text, split in place */
+	char		**envv;		/* its "KEY=VALUE" strings */
+	size_t		 nenv;
 	double		 next_trim;	/* monotonic */
 	double		 mark_mono;	/* rows marked */
 	struct ifrate	*ifs;
@@ -417,6 +420,155 @@ top_name(json_t *rec, char *buf, size_t size)
 	return buf;
 }
 
+/* ---- alert_env ---- */
+
+#define ENV_MAX		(64 << 10)	/* bytes of an alert_env file */
+#define ENV_VARS	256		/* variables taken from it */
+
+static void
+env_clear(struct events *ev)
+{
+	free(ev->envv);
+	free(ev->envbuf);
+	ev->envv = NULL;
+	ev->envbuf = NULL;
+	ev->nenv = 0;
+}
+
+/*
+ * Split alert_env's text in place into at most max "KEY=VALUE" strings:
+ * a line each, blank and '#' lines skipped, an "export " before the key
+ * allowed (so that sh(1) may source the same file), and one pair of
+ * quotes around the value removed.  A bad line is logged by its number
+ * only: the file holds secrets.
+ */
+static size_t
+env_split(const char *path, char *text, char **v, size_t max)
+{
+	char	*line, *next, *key, *eq, *val;
+	size_t	 n = 0, len;
+	int	 lineno = 0;
+
+	for (line = text; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		len = strlen(line);
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		key = line + strspn(line, " \t");
+		if (*key == '\0' || *key == '#')
+			continue;
+		if (strncmp(key, "export", 6) == 0 &&
+		    (key[6] == ' ' || key[6] == '\t'))
+			key += 6 + strspn(key + 6, " \t");
+		eq = key + strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz_0123456789");
+		if (eq == key || (*key >= '0' && *key <= '9') || *eq != '=') {
+			log_warnx("%s:%d: not KEY=VALUE: line skipped", path,
+			    lineno);
+			continue;
+		}
+		val = eq + 1;
+		len = strlen(val);
+		if (len >= 2 && (val[0] == '"' || val[0] == '\'') &&
+		    val[len - 1] == val[0]) {
+			memmove(val, val + 1, len - 2);
+			val[len - 2] = '\0';
+		}
+		if (n == max) {
+			log_warnx("%s:%d: more than %zu variables: the rest "
+			    "skipped", path, lineno, max);
+			break;
+		}
+		v[n++] = key;
+	}
+	return n;
+}
+
+/*
+ * Read alert_env: the variables alert_command gets, for tokens that do
+ * not belong in the world-readable bwmon.conf.  Read while bwprocs may
+ * still read root's files (at start, and on SIGHUP), and only from a
+ * regular file of root's (or ours) that no one else may read or write.
+ * A file that cannot be used means none at start; on a reload the
+ * variables in force stay, as the configuration does.
+ */
+static void
+env_load(struct events *ev, int again)
+{
+	const char	*path = ev->conf->alert_env;
+	const char	*stay = again ? "; the previous variables stay" : "";
+	struct stat	 st;
+	char		*buf = NULL, **v = NULL;
+	size_t		 len, n;
+	int		 fd;
+
+	if (path[0] == '\0') {
+		env_clear(ev);
+		return;
+	}
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		log_warn("alert_env %s: not read%s", path, stay);
+		return;
+	}
+	if (fstat(fd, &st) == -1) {
+		log_warn("alert_env %s: not read%s", path, stay);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_warnx("alert_env %s: refused: not a regular file%s", path,
+		    stay);
+		goto done;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		log_warnx("alert_env %s: refused: owned by uid %u, not root "
+		    "(chown root %s)%s", path, (unsigned)st.st_uid, path,
+		    stay);
+		goto done;
+	}
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		log_warnx("alert_env %s: refused: mode %03o lets others read "
+		    "or change its secrets (chmod 600 %s)%s", path,
+		    (unsigned)(st.st_mode & 0777), path, stay);
+		goto done;
+	}
+	if (bw_read_fd(fd, ENV_MAX, &buf, &len) == -1) {
+		log_warn("alert_env %s: not read (at most %d kB)%s", path,
+		    ENV_MAX >> 10, stay);
+		goto done;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		log_warnx("alert_env %s: refused: not text%s", path, stay);
+		goto done;
+	}
+	if ((v = calloc(ENV_VARS, sizeof(*v))) == NULL) {
+		log_warn("alert_env %s%s", path, stay);
+		goto done;
+	}
+	n = env_split(path, buf, v, ENV_VARS);
+	env_clear(ev);
+	ev->envbuf = buf;
+	ev->envv = v;
+	ev->nenv = n;
+	buf = NULL;
+	v = NULL;
+	log_info("%s: alert_command gets %zu variable%s from %s", ev->iface,
+	    n, n == 1 ? "" : "s", path);
+done:
+	free(v);
+	free(buf);
+	(void)close(fd);
+}
+
+/* SIGHUP: the configuration changed; alert_env may have too. */
+void
+ev_reload(struct events *ev)
+{
+	env_load(ev, 1);
+}
+
 /* ---- alert_command ---- */
 
 static void
@@ -425,6 +577,7 @@ run_command(struct events *ev, const char *event, double ts,
 {
 	sigset_t	 none;
 	const char	*cmd = ev->conf->alert_command;
+	size_t		 j;
 	int		 i, fd;
 	pid_t		 pid;
 
@@ -459,6 +612,10 @@ run_command(struct events *ev, const char *event, double ts,
 		if (dup2(fd, STDIN_FILENO) == -1)
 			_exit(126);
 		(void)closefrom(STDERR_FILENO + 1);
+		/* alert_env first: BWMON_EVENT and BWMON_IFACE win. */
+		for (j = 0; j < ev->nenv; j++)
+			if (putenv(ev->envv[j]) != 0)
+				_exit(126);
 		if (setenv("BWMON_EVENT", event, 1) == -1 ||
 		    setenv("BWMON_IFACE", ev->iface, 1) == -1)
 			_exit(126);
@@ -824,6 +981,7 @@ ev_init(struct events *ev, const char *datadir, const char *iface,
 		return -1;
 	if ((ev->ct = ct_open()) == NULL)
 		return -1;
+	env_load(ev, 0);
 	resume(ev);
 	return 0;
 }
@@ -845,6 +1003,7 @@ ev_free(struct events *ev)
 		}
 	ct_close(ev->ct);
 	ev->ct = NULL;
+	env_clear(ev);
 	free(ev->ifs);
 	ev->ifs = NULL;
 	ev->nifs = 0;

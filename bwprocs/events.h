@@ -21,6 +21,7 @@ struct table;
  * its bytes): a spike, or an alert that fires or clears, is recorded
  * with the rows of t.
  * ev_reap: once a second: the commands, the daily trim, conntrack.
+ * ev_reload: read alert_env again (on SIGHUP).
  */
 struct events	*ev_open(const char *, const char *, const struct bw_conf *);
 void		 ev_close(struct events *);
@@ -29,5 +30,6 @@ void		 ev_ifrates(struct events *, const struct bw_netdev *, int,
 void		 ev_sample(struct events *, struct table *, double, double,
 		    double, double, uint64_t);
 void		 ev_reap(struct events *, double);
+void		 ev_reload(struct events *);
 
 #endif /* BWPROCS_EVENTS_H */

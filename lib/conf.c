@@ -42,6 +42,8 @@ static const struct conf_key keys[] = {
 	    sizeof(((struct bw_conf *)0)->alert_command) },
 	{ "alert_command_timeout", CONF_INT,
 	    offsetof(struct bw_conf, alert_command_timeout), 1, 3600 },
+	{ "alert_env", CONF_STRING, offsetof(struct bw_conf, alert_env), 0,
+	    sizeof(((struct bw_conf *)0)->alert_env) },
 	{ "alert_window", CONF_INT, offsetof(struct bw_conf, alert_window),
 	    5, 3600 },
 	{ "capture_buffer_mb", CONF_INT,

@@ -38,6 +38,7 @@ struct bw_conf {
 	int	alert_clear_hold;	/* seconds below before it does */
 	char	alert_command[512];	/* sh -c; empty: none */
 	int	alert_command_timeout;
+	char	alert_env[256];		/* its KEY=VALUE file; empty: none */
 	int	events_retention_days;
 	int	events_max_mb;
 };

@@ -10,7 +10,8 @@
 # restarted during an alert, bwprocs fires no second time and clears the
 # first alert; a hanging alert_command is killed after its timeout while
 # capture goes on; a torn last line in alerts_<iface>.jsonl stays a line
-# of its own.
+# of its own.  alert_env's variables reach the command; a file others
+# may read, or not root's, is refused and logged; SIGHUP reads it again.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
@@ -61,10 +62,24 @@ cat >"$T/cmd.sh" <<EOF
 cat >"$T/cmd.\$BWMON_EVENT.json.tmp"
 printf 'BWMON_EVENT=%s BWMON_IFACE=%s\n' "\$BWMON_EVENT" "\$BWMON_IFACE" \\
     >"$T/cmd.\$BWMON_EVENT.env"
+printf '%s|%s|%s|%s\n' "\${BWT_TOKEN-unset}" "\${BWT_QUOTED-unset}" \\
+    "\${BWT_EXPORTED-unset}" "\${BWT_BAD-unset}" >"$T/cmd.\$BWMON_EVENT.vars"
 mv "$T/cmd.\$BWMON_EVENT.json.tmp" "$T/cmd.\$BWMON_EVENT.json"
 EOF
 chmod +x "$T/cmd.sh"
-printf '%s\n' "$RULE" "alert_command = $T/cmd.sh" >"$T/a1.conf"
+# The secrets alert_command needs, root's and closed to others.
+cat >"$T/a1.env" <<'EOF'
+# tokens for the webhook
+BWT_TOKEN=s3cr=t value
+
+  BWT_QUOTED="a b # c"
+export BWT_EXPORTED='x'
+BWT_BAD = spaced
+1BWT=digit first
+EOF
+chmod 600 "$T/a1.env"
+printf '%s\n' "$RULE" "alert_command = $T/cmd.sh" "alert_env = $T/a1.env" \
+    >"$T/a1.conf"
 run "$D" "$T/a1.conf"
 ok $? "bwprocs in $C on $IF"
 wait_for 15 has_samples 5 "$D/live_$IF.json"
@@ -152,9 +167,17 @@ for ev in FIRED CLEARED; do
 	    "$ev: the same record as in the file"
 	is "$(cat "$T/cmd.$ev.env")" "BWMON_EVENT=$ev BWMON_IFACE=$IF" \
 	    "$ev: BWMON_EVENT and BWMON_IFACE"
+	is "$(cat "$T/cmd.$ev.vars")" 's3cr=t value|a b # c|x|unset' \
+	    "$ev: alert_env's variables, as written, bad lines left out"
 	test -f "$T/cmd.SPIKE.json"
 	is $? 1 "$ev: no spike"
 done
+like "$(cat "$T/bwprocs.err")" "$IF: alert_command gets 3 variables from $T/a1.env" \
+    "the log says how many variables alert_env gave"
+like "$(cat "$T/bwprocs.err")" "a1.env:6: not KEY=VALUE: line skipped" \
+    "a bad line is logged by its number"
+grep -q 'spaced\|digit first\|s3cr=t' "$T/bwprocs.err"
+is $? 1 "no value of alert_env is logged"
 stop_bwprocs
 is $? 0 "SIGTERM: exit 0"
 
@@ -163,10 +186,17 @@ is $? 0 "SIGTERM: exit 0"
 D=$T/d2
 mkdir -p "$D"
 A=$D/alerts_$IF.jsonl
-printf '%s\n' "$RULE" >"$T/a2.conf"
+# A world-readable alert_env is refused: the command runs without it.
+echo 'BWT_TOKEN=leaked' >"$T/a2.env"
+chmod 644 "$T/a2.env"
+printf '%s\n' "$RULE" "alert_command = $T/cmd.sh" "alert_env = $T/a2.env" \
+    >"$T/a2.conf"
+rm -f "$T"/cmd.*.vars
 : >"$T/bwprocs.err"
 run "$D" "$T/a2.conf"
 ok $? "bwprocs started"
+like "$(cat "$T/bwprocs.err")" "alert_env $T/a2.env: refused: mode 644 lets others read or change its secrets \(chmod 600 $T/a2.env\)" \
+    "a world-readable alert_env is refused, and the log says how to fix it"
 wait_for 15 has_samples 5 "$D/live_$IF.json"
 ok $? "5 samples"
 traffic 16
@@ -195,6 +225,9 @@ is "$(events "$A" event FIRED)" 1 "no second FIRED"
 is "$(events "$A" event CLEARED)" 1 "exactly one CLEARED"
 is "$(jsonl "$A" "(grep { \$_->{event} eq 'CLEARED' } @l)[0]{fired_at}")" \
     "$fired" "CLEARED's fired_at is the first run's FIRED ts"
+wait_for 10 test -f "$T/cmd.CLEARED.vars"
+is "$(cat "$T/cmd.CLEARED.vars" 2>/dev/null)" 'unset|unset|unset|unset' \
+    "the refused file's variables do not reach the command"
 is "$(jsonl "$A" '$bad')" 0 "every line is a JSON object"
 stop_bwprocs
 is $? 0 "SIGTERM: exit 0"
@@ -217,6 +250,18 @@ sleeps >"$T/sleeps0"
 : >"$T/bwprocs.err"
 run "$D" "$T/a3.conf"
 ok $? "bwprocs with alert_command = sleep 1000, timeout 2 s"
+# SIGHUP reads alert_env again; a file not root's is refused and the
+# variables in force stay.
+printf '%s\n' A=1 B=2 >"$T/a3.env"
+chmod 600 "$T/a3.env"
+echo "alert_env = $T/a3.env" >>"$T/a3.conf"
+kill -HUP "$BP"
+wait_for 10 logged "$T/bwprocs.err" "$IF: alert_command gets 2 variables from $T/a3.env"
+ok $? "SIGHUP: alert_env is read"
+chown nobody "$T/a3.env"
+kill -HUP "$BP"
+wait_for 10 logged "$T/bwprocs.err" "alert_env $T/a3.env: refused: owned by uid [0-9]+, not root .*; the previous variables stay"
+ok $? "SIGHUP: a file not root's is refused, and the variables in force stay"
 TORN='{"ts":1700000000,"event":"FIRED","iface":"torn","thresh'
 printf '%s' "$TORN" >>"$A"
 wait_for 15 has_samples 5 "$D/live_$IF.json"
