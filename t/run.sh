@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     libncurses-dev tmux netbase
     libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2 systemd nftables kmod
-    nginx fcgiwrap spawn-fcgi curl prometheus
+    nginx fcgiwrap spawn-fcgi curl openssl prometheus
     chromium fonts-dejavu-core procps"
 
 deps=1
