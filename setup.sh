@@ -10,8 +10,8 @@ set -eu
 usage() {
 	cat <<USAGE
 usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
-                       [--auth USER] [--skip-deps] [--skip-nginx]
-                       [--no-conntrack] [--help]
+                       [--auth USER] [--server-name NAME] [--skip-deps]
+                       [--skip-nginx] [--no-conntrack] [--help]
 
   --iface IFACE  the interface the tools show by default
                  (default: the default-route interface)
@@ -19,6 +19,10 @@ usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
   --prefix DIR   where the CGIs and the page go (default /opt/bwmon)
   --auth USER    protect the page with HTTP basic auth for USER; the
                  password is read from BWMON_PASSWORD or asked for
+  --server-name NAME  another name the page answers to (repeatable); it
+                 answers to the machine's host name and FQDN, localhost
+                 and IP addresses, and refuses other Host headers (DNS
+                 rebinding)
   --skip-deps    do not apt-get install build and runtime packages
   --skip-nginx   install the CGIs and page but write no nginx site
                  (bring your own web server: see bwmon-cgi(8))
@@ -52,6 +56,7 @@ SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
 MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
 no_conntrack=0
 AUTH_USER=
+SERVER_NAMES=
 skip_deps=0
 skip_nginx=0
 
@@ -69,12 +74,22 @@ while [ $# -gt 0 ]; do
 	--auth)		[ $# -ge 2 ] || { usage >&2; exit 2; }
 			AUTH_USER=$2; shift 2 ;;
 	--auth=*)	AUTH_USER=${1#*=}; shift ;;
+	--server-name)	[ $# -ge 2 ] || { usage >&2; exit 2; }
+			SERVER_NAMES="$SERVER_NAMES $2"; shift 2 ;;
+	--server-name=*) SERVER_NAMES="$SERVER_NAMES ${1#*=}"; shift ;;
 	--skip-deps)	skip_deps=1; shift ;;
 	--skip-nginx)	skip_nginx=1; shift ;;
 	--no-conntrack)	no_conntrack=1; shift ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		printf 'setup: unknown argument: %s\n' "$1" >&2
 			usage >&2; exit 2 ;;
+	esac
+done
+
+for n in $SERVER_NAMES; do
+	case $n in *[!A-Za-z0-9.*_-]*)
+		printf 'setup: --server-name: host names are letters, digits, ., -, _ and *: %s\n' "$n" >&2
+		exit 2 ;;
 	esac
 done
 
@@ -453,14 +468,26 @@ if [ "$skip_nginx" = 0 ]; then
 		auth="auth_basic \"bwmon\"; auth_basic_user_file $CONF_DIR/htpasswd;"
 		say "basic auth for $AUTH_USER in $CONF_DIR/htpasswd"
 	fi
-	sed -e "s#@LISTEN@#$PORT#" -e "s#@ROOT@#$PREFIX/www#" \
+	# The names the page answers to; any IP address literal too, which
+	# no other site can rebind.  nginx matches them in lower case.
+	names=localhost
+	for n in $(hostname 2>/dev/null) $(hostname -f 2>/dev/null) \
+	    $SERVER_NAMES; do
+		case $n in *[!A-Za-z0-9.*_-]*) continue ;; esac
+		case " $names " in *" $n "*) continue ;; esac
+		names="$names $n"
+	done
+	names="$names ~^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+\$ ~^[[][0-9a-f:.]+[]]\$"
+	sed -e "s#@LISTEN@#$PORT#" -e "s#@NAMES@#$names#" -e "s#@TLS@##" \
+	    -e "s#@ROOT@#$PREFIX/www#" \
 	    -e "s#@CGIDIR@#$PREFIX/cgi#" -e "s#@DATADIR@#$DATA_DIR#" \
 	    -e "s#@CONF@#$conf#" -e "s#@SOCKET@#$SOCKET#" \
 	    -e "s#@AUTH@#$auth#" -e "s#@ENV@##" cgi/nginx.conf.in \
 	    >"$site.tmp"
 	mv "$site.tmp" "$site"
 	ln -sf "$site" "$NGINX_DIR/sites-enabled/bwmon"
-	say "wrote the nginx site $site (port $PORT)"
+	say "wrote the nginx site $site (port $PORT, host names:" \
+	    "$(echo "$names" | sed 's/ ~.*//'), IP addresses)"
 	# An nginx we just installed for bwmon comes with Debian's default
 	# site on port 80, which fails the start when another server holds
 	# that port: it goes (uninstall.sh puts it back).  An nginx that was
@@ -494,13 +521,14 @@ http_code() {
 if [ "$skip_nginx" = 0 ]; then
 	base=http://127.0.0.1:$PORT
 	# Until nginx serves the new site as configured: 200 for the CGI, and
-	# without credentials 401 exactly when --auth was given (a systemd
-	# reload is asynchronous).
+	# without credentials 401 exactly when --auth was given, and 421 for a
+	# host name it does not know (a systemd reload is asynchronous).
 	want=200
 	[ -z "$AUTH_USER" ] || want=401
 	i=0
 	until code=$(http_code "$base/api/ifaces") && [ "$code" = 200 ] &&
-	    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/ifaces")" = "$want" ]
+	    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/ifaces")" = "$want" ] &&
+	    [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: bwmon-setup.invalid' "$base/api/ifaces")" = 421 ]
 	do
 		i=$((i + 1))
 		[ $i -lt 40 ] || die "the dashboard does not answer as configured at" \

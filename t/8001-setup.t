@@ -48,6 +48,7 @@ like "$(cat "$T/out")" '^usage: sudo ./setup.sh' "--help prints usage"
 "$S/setup.sh" --bogus 2>"$T/err"; is $? 2 "an unknown flag is a usage error"
 "$S/setup.sh" --skip-deps --iface ../x 2>"$T/err"; is $? 2 "a bad --iface is a usage error"
 "$S/setup.sh" --skip-deps --port 99999 2>"$T/err"; is $? 2 "a bad --port is a usage error"
+"$S/setup.sh" --skip-deps --server-name 'a;b' 2>"$T/err"; is $? 2 "a bad --server-name is a usage error"
 "$S/setup.sh" --skip-deps --iface nosuch0 2>"$T/err"; st=$?
 is $st 1 "a missing --iface fails"
 like "$(cat "$T/err")" 'nosuch0 does not exist.*lo' "and lists the interfaces"
@@ -101,6 +102,18 @@ if [ -f "$S/cgi/www/index.html" ]; then
 	is "$(code "$U/")" 200 "the page answers"
 fi
 like "$(cat "$T/out")" "http://127.0.0.1:$PORT/" "setup prints the URL"
+
+# Only the names of this machine: another Host gets no data (DNS
+# rebinding).
+is "$(code "$U/api/ifaces" -H 'Host: evil.example')" 421 "Host: evil.example: 421"
+grep -q ifaces "$T/body"
+is $? 1 "... and no data"
+is "$(code "$U/api/procs?iface=lo" -H "Host: evil.example:$PORT")" 421 \
+    "Host: evil.example:PORT: 421"
+is "$(code "$U/metrics" -H 'Host: 127.0.0.1.evil.example')" 421 \
+    "a name that starts like an address: 421"
+is "$(code "$U/api/ifaces" -H "Host: localhost:$PORT")" 200 "Host: localhost: 200"
+is "$(code "$U/api/ifaces" -H "Host: $(hostname)")" 200 "Host: the host name: 200"
 "$BIN_DIR/bwtop" -b -n 1 -d "$DATA_DIR" -i lo >"$T/top" 2>&1; st=$?
 is $st 0 "bwtop -b -n 1 works from BIN_DIR"
 like "$(cat "$CONF_DIR/bwmon.conf")" '^iface = lo$' "config written with the interface"
@@ -146,6 +159,12 @@ while [ "$(code "$U/api/ifaces")" != 200 ] && [ $i -lt 40 ]; do
 	i=$((i + 1)); sleep 0.25
 done
 is "$(code "$U/api/ifaces")" 200 "setup.sh without --auth opens it again"
+"$S/setup.sh" --skip-deps --no-conntrack --iface lo \
+    --server-name bw.example.org --server-name=bwmon.lan >"$T/out" 2>&1
+ok $? "setup.sh --server-name succeeds"
+is "$(code "$U/api/ifaces" -H 'Host: bw.example.org')" 200 "Host: bw.example.org: 200"
+is "$(code "$U/api/ifaces" -H 'Host: BWMON.lan')" 200 "Host: BWMON.lan: 200"
+is "$(code "$U/api/ifaces" -H 'Host: evil.example')" 421 "Host: evil.example still 421"
 echo "server { listen 127.0.0.1:1; }" >"$NGINX_DIR/sites-enabled/other"
 
 "$S/uninstall.sh" >"$T/out"; ok $? "uninstall.sh succeeds"

@@ -91,6 +91,8 @@ web_start() {
 	while :; do
 		WEB_PORT=$(_web_port)
 		sed -e "s#@LISTEN@#127.0.0.1:$WEB_PORT#" \
+		    -e 's#@NAMES@#localhost ~^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$#' \
+		    -e "s#@TLS@##" \
 		    -e "s#@ROOT@#$WEB/www#" \
 		    -e "s#@CGIDIR@#$WEB/cgi#" \
 		    -e "s#@DATADIR@#$_data#" \
