@@ -3,32 +3,49 @@
 #
 # Installs what building and running need (Debian 12, Ubuntu 22.04/24.04),
 # builds, installs the programs, man pages, config and cron job, creates
-# the data directory and takes the first sample.  Running it again
-# upgrades programs and files and keeps history and config.
+# the data directory, serves the dashboard behind a login and takes the
+# first sample.  Running it again upgrades programs and files and keeps
+# history, config and the login.
 set -eu
 
 usage() {
 	cat <<USAGE
 usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
-                       [--auth USER] [--server-name NAME] [--skip-deps]
-                       [--skip-nginx] [--no-conntrack] [--help]
+                       [--auth USER | --no-auth] [--reset-password]
+                       [--listen ADDR] [--server-name NAME]
+                       [--tls CERT KEY | --tls self-signed]
+                       [--skip-deps] [--skip-nginx] [--no-conntrack] [--help]
 
   --iface IFACE  the interface the tools show by default
                  (default: the default-route interface)
   --port PORT    where nginx serves the dashboard (default 8080)
   --prefix DIR   where the CGIs and the page go (default /opt/bwmon)
-  --auth USER    protect the page with HTTP basic auth for USER; the
-                 password is read from BWMON_PASSWORD or asked for
+  --auth USER    the login's user name (default: the one of an earlier
+                 run, else bwmon).  The page shows every process' command
+                 line, user and connections: it asks for a login unless
+                 --no-auth.  The password is generated (or BWMON_PASSWORD),
+                 printed once, and kept root-only in CONF_DIR/web-password;
+                 a run again keeps it
+  --no-auth      serve the page to anyone who can reach the port
+  --reset-password  a new password (generated, or BWMON_PASSWORD)
+  --listen ADDR  listen on this IPv4 or IPv6 address only, e.g. 127.0.0.1
+                 for an SSH tunnel (default: every IPv4 address)
   --server-name NAME  another name the page answers to (repeatable); it
                  answers to the machine's host name and FQDN, localhost
                  and IP addresses, and refuses other Host headers (DNS
                  rebinding)
+  --tls CERT KEY serve HTTPS only, with this certificate and key (PEM)
+  --tls self-signed  serve HTTPS only, with a certificate setup.sh makes
+                 (CONF_DIR/tls; kept by a run again)
   --skip-deps    do not apt-get install build and runtime packages
   --skip-nginx   install the CGIs and page but write no nginx site
                  (bring your own web server: see bwmon-cgi(8))
   --no-conntrack leave conntrack alone: no byte accounting sysctl and no
                  nftables table of ours (spike records then list no flows)
   --help         this text
+
+The site is written from the options of each run: run it again with the
+same --listen, --tls and --no-auth to upgrade.
 
 Environment overrides: IFACE PORT PREFIX DATA_DIR BIN_DIR CONF_DIR
 CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR SYSCTL_DIR MODULES_DIR
@@ -56,9 +73,16 @@ SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
 MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
 no_conntrack=0
 AUTH_USER=
+no_auth=0
+reset_pw=0
+LISTEN=
 SERVER_NAMES=
+tls=
+TLS_CERT=
+TLS_KEY=
 skip_deps=0
 skip_nginx=0
+web_opt=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -72,11 +96,25 @@ while [ $# -gt 0 ]; do
 			PREFIX=$2; shift 2 ;;
 	--prefix=*)	PREFIX=${1#*=}; shift ;;
 	--auth)		[ $# -ge 2 ] || { usage >&2; exit 2; }
-			AUTH_USER=$2; shift 2 ;;
-	--auth=*)	AUTH_USER=${1#*=}; shift ;;
+			AUTH_USER=$2; web_opt=$1; shift 2 ;;
+	--auth=*)	AUTH_USER=${1#*=}; web_opt=--auth; shift ;;
+	--no-auth)	no_auth=1; web_opt=$1; shift ;;
+	--reset-password) reset_pw=1; web_opt=$1; shift ;;
+	--listen)	[ $# -ge 2 ] || { usage >&2; exit 2; }
+			LISTEN=$2; web_opt=$1; shift 2 ;;
+	--listen=*)	LISTEN=${1#*=}; web_opt=--listen; shift ;;
 	--server-name)	[ $# -ge 2 ] || { usage >&2; exit 2; }
-			SERVER_NAMES="$SERVER_NAMES $2"; shift 2 ;;
-	--server-name=*) SERVER_NAMES="$SERVER_NAMES ${1#*=}"; shift ;;
+			SERVER_NAMES="$SERVER_NAMES $2"; web_opt=$1; shift 2 ;;
+	--server-name=*) SERVER_NAMES="$SERVER_NAMES ${1#*=}"
+			web_opt=--server-name; shift ;;
+	--tls)		[ $# -ge 2 ] || { usage >&2; exit 2; }
+			web_opt=$1
+			if [ "$2" = self-signed ]; then
+				tls=self; shift 2
+			else
+				[ $# -ge 3 ] || { usage >&2; exit 2; }
+				tls=files TLS_CERT=$2 TLS_KEY=$3; shift 3
+			fi ;;
 	--skip-deps)	skip_deps=1; shift ;;
 	--skip-nginx)	skip_nginx=1; shift ;;
 	--no-conntrack)	no_conntrack=1; shift ;;
@@ -86,12 +124,69 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# usage_error OPTION TEXT
+usage_error() {
+	printf 'setup: %s: %s\n' "$1" "$2" >&2
+	exit 2
+}
+
+if [ -n "$AUTH_USER" ] && [ "$no_auth" = 1 ]; then
+	usage_error --no-auth "not with --auth"
+fi
+if [ "$reset_pw" = 1 ] && [ "$no_auth" = 1 ]; then
+	usage_error --no-auth "not with --reset-password"
+fi
+if [ "$skip_nginx" = 1 ] && [ -n "$web_opt" ]; then
+	usage_error "$web_opt" "--skip-nginx writes no site for it to apply to"
+fi
+# A listen address, and where setup.sh itself reaches the page.
+listen_arg=$PORT
+check_host=127.0.0.1
+LISTEN=${LISTEN#[}
+LISTEN=${LISTEN%]}
+case $LISTEN in
+'')	;;
+*:*)	case $LISTEN in *[!0-9A-Fa-f:.]*)
+		usage_error --listen "not an IP address: $LISTEN" ;;
+	esac
+	listen_arg="[$LISTEN]:$PORT"
+	check_host="[$LISTEN]"
+	[ "$LISTEN" != :: ] || check_host="[::1]" ;;
+*)	case $LISTEN in *[!0-9.]*|*.*.*.*.*|.*|*.|*..*)
+		usage_error --listen "not an IP address: $LISTEN" ;;
+	esac
+	case $LISTEN in *.*.*.*) ;; *)
+		usage_error --listen "not an IP address: $LISTEN" ;;
+	esac
+	listen_arg=$LISTEN:$PORT
+	check_host=$LISTEN
+	[ "$LISTEN" != 0.0.0.0 ] || check_host=127.0.0.1 ;;
+esac
+case $LISTEN in
+127.*|::1)	listen_local=1 ;;
+*)		listen_local=0 ;;
+esac
 for n in $SERVER_NAMES; do
 	case $n in *[!A-Za-z0-9.*_-]*)
-		printf 'setup: --server-name: host names are letters, digits, ., -, _ and *: %s\n' "$n" >&2
-		exit 2 ;;
+		usage_error --server-name "host names are letters, digits, ., -, _ and *: $n" ;;
 	esac
 done
+# The certificate and key as absolute paths, before the cd below.
+if [ "$tls" = files ]; then
+	for f in "$TLS_CERT" "$TLS_KEY"; do
+		[ -f "$f" ] && [ -r "$f" ] ||
+		    usage_error --tls "not a readable file: $f"
+		case $f in *[!A-Za-z0-9._/+@:,=~-]*)
+			usage_error --tls "a path nginx's configuration cannot hold: $f" ;;
+		esac
+	done
+	case $TLS_CERT in /*) ;; *) TLS_CERT=$PWD/$TLS_CERT ;; esac
+	case $TLS_KEY in /*) ;; *) TLS_KEY=$PWD/$TLS_KEY ;; esac
+fi
+pw_env=${BWMON_PASSWORD:-}
+case $pw_env in *'
+'*)	usage_error BWMON_PASSWORD "one line, please" ;;
+esac
 
 [ "$(id -u)" = 0 ] || die "run as root: sudo ./setup.sh"
 cd "$(dirname "$0")"
@@ -129,8 +224,9 @@ fi
 BUILD_PKGS="gcc make libc6-dev pkg-config libjansson-dev libncurses-dev
     libpcap-dev libnetfilter-conntrack-dev"
 RUN_PKGS="libjansson4 cron"
-[ "$skip_nginx" = 1 ] || RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl"
-[ -z "$AUTH_USER" ] || RUN_PKGS="$RUN_PKGS openssl"
+# openssl hashes the login's password and makes a self-signed certificate.
+[ "$skip_nginx" = 1 ] ||
+    RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl openssl"
 [ "$no_conntrack" = 1 ] || RUN_PKGS="$RUN_PKGS nftables kmod"
 nginx_new=0
 if [ "$skip_deps" = 0 ]; then
@@ -222,6 +318,10 @@ iface = ${IFACE:-eth0}
 #alert_command = /etc/bwmon/alert-mail
 #alert_command_timeout = 30
 
+# Its tokens and passwords: not here (every user may read this file) but
+# in this file, KEY=value lines, that only root may read.
+alert_env = $CONF_DIR/alert.env
+
 # Spike and alert records kept, and each file's size cap.
 #events_retention_days = 180
 #events_max_mb = 64
@@ -236,6 +336,19 @@ if [ -f "$conf" ]; then
 else
 	install -m 0644 "$template" "$conf"
 	say "wrote $conf"
+fi
+# alert_command's secrets: root's only, or bwprocs refuses the file.
+envf=$CONF_DIR/alert.env
+if [ ! -e "$envf" ]; then
+	(umask 077 && printf '%s\n' \
+	    "# Variables for alert_command, KEY=value a line (alert_env in" \
+	    "# bwmon.conf(5)).  Only root may read this file; bwprocs refuses" \
+	    "# it otherwise." >"$envf")
+	say "wrote $envf (empty; mode 600: tokens for alert_command)"
+elif [ -n "$(find "$envf" -maxdepth 0 \( ! -user 0 -o -perm /077 \))" ]
+then
+	say "warning: $envf is not root's only: bwprocs refuses it" \
+	    "(chown root $envf; chmod 600 $envf)"
 fi
 
 # 4. Data directory: bwcollect (root) writes, everyone may read.
@@ -440,34 +553,131 @@ start_nginx() {
 	fi
 }
 
+# The login: a user and a password only root may read; nginx gets a hash.
+pwfile=$CONF_DIR/web-password
+htpasswd=$CONF_DIR/htpasswd
+pw=
+pw_new=0
+
+# The password's hash in htpasswd for AUTH_USER, if that file holds just
+# it and it is the hash of pw: then a run again leaves the file as it is.
+htpasswd_current() {
+	[ -f "$htpasswd" ] && [ "$(wc -l <"$htpasswd")" -eq 1 ] || return 1
+	cur=$(awk -F: -v u="$AUTH_USER" '$1 == u { print $2 }' "$htpasswd")
+	case $cur in '$6$'*'$'*) ;; *) return 1 ;; esac
+	salt=${cur#\$6\$}
+	salt=${salt%%\$*}
+	[ "$(printf '%s\n' "$pw" | openssl passwd -6 -salt "$salt" -stdin)" = "$cur" ]
+}
+
+setup_login() {
+	# The user: --auth, else the one an earlier run wrote, else bwmon.
+	if [ -z "$AUTH_USER" ] && [ -f "$htpasswd" ]; then
+		AUTH_USER=$(sed -n '1s/:.*//p' "$htpasswd")
+		case $AUTH_USER in *[!A-Za-z0-9._-]*) AUTH_USER= ;; esac
+	fi
+	AUTH_USER=${AUTH_USER:-bwmon}
+	# The password: BWMON_PASSWORD, else the one kept, else a new one.
+	old=
+	[ ! -s "$pwfile" ] || old=$(head -n 1 "$pwfile")
+	if [ -n "$pw_env" ]; then
+		pw=$pw_env
+	elif [ "$reset_pw" = 0 ] && [ -n "$old" ]; then
+		pw=$old
+	else
+		# 128 bits from the kernel, as 32 hex digits.
+		pw=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+		[ ${#pw} -eq 32 ] || die "could not read /dev/urandom"
+		pw_new=1
+		# Before setup.sh kept the password, --auth asked for one.
+		if [ -z "$old" ] && [ -s "$htpasswd" ]; then
+			say "a new password replaces the one an earlier" \
+			    "'setup.sh --auth' set, which was not kept" \
+			    "(BWMON_PASSWORD=... sets one of your own)"
+		fi
+	fi
+	if [ "$pw" != "$old" ]; then
+		(umask 077 && printf '%s\n' "$pw" >"$pwfile.tmp")
+		chown root:root "$pwfile.tmp"
+		mv "$pwfile.tmp" "$pwfile"
+	fi
+	chmod 0600 "$pwfile"
+	# nginx's workers read htpasswd: root's, in the group they run as.
+	ngx_user=$(sed -n 's/^[[:space:]]*user[[:space:]]\{1,\}\([^;[:space:]]*\).*/\1/p' \
+	    "$NGINX_DIR/nginx.conf" 2>/dev/null | head -n 1)
+	ngx_group=$(id -gn "${ngx_user:-www-data}" 2>/dev/null) ||
+	    ngx_group=www-data
+	if ! htpasswd_current; then
+		hash=$(printf '%s\n' "$pw" | openssl passwd -6 -stdin) ||
+		    die "openssl passwd failed"
+		(umask 077 && printf '%s:%s\n' "$AUTH_USER" "$hash" \
+		    >"$htpasswd.tmp")
+		mv "$htpasswd.tmp" "$htpasswd"
+	fi
+	chown "root:$ngx_group" "$htpasswd" 2>/dev/null ||
+	    die "cannot give $htpasswd to group $ngx_group, which nginx runs as"
+	chmod 0640 "$htpasswd"
+	auth="auth_basic \"bwmon\"; auth_basic_user_file $htpasswd;"
+}
+
+# HTTPS: the certificate given, or one of our own, made once.
+tls_new=
+setup_tls() {
+	if [ "$tls" = self ]; then
+		TLS_CERT=$CONF_DIR/tls/bwmon-selfsigned.crt
+		TLS_KEY=$CONF_DIR/tls/bwmon-selfsigned.key
+		if [ ! -s "$TLS_CERT" ] || [ ! -s "$TLS_KEY" ]; then
+			install -d -m 0755 "$CONF_DIR/tls"
+			cn=$(hostname -f 2>/dev/null || hostname)
+			case $cn in ''|*[!A-Za-z0-9.-]*) cn=localhost ;; esac
+			san="DNS:localhost,IP:127.0.0.1,IP:::1"
+			for n in $(hostname 2>/dev/null) $cn $SERVER_NAMES; do
+				case $n in *'*'*|localhost) continue ;; esac
+				san="$san,DNS:$n"
+			done
+			case $LISTEN in
+			''|0.0.0.0) addrs=$(hostname -I 2>/dev/null || true) ;;
+			*)	addrs=$LISTEN ;;
+			esac
+			for a in $addrs; do
+				case $a in 127.0.0.1|::1|0.0.0.0|::) ;;
+				*) san="$san,IP:$a" ;; esac
+			done
+			(umask 077 && openssl req -x509 -newkey ec \
+			    -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			    -days 3650 -subj "/CN=$cn" \
+			    -addext "subjectAltName=$san" \
+			    -keyout "$TLS_KEY.tmp" -out "$TLS_CERT.tmp" \
+			    >"$RUN_DIR/openssl.log" 2>&1) || {
+				cat "$RUN_DIR/openssl.log" >&2
+				die "openssl could not make a certificate"
+			}
+			chmod 0644 "$TLS_CERT.tmp"
+			mv "$TLS_KEY.tmp" "$TLS_KEY"
+			mv "$TLS_CERT.tmp" "$TLS_CERT"
+			tls_new=1
+		fi
+		chmod 0600 "$TLS_KEY"
+	fi
+	listen_arg="$listen_arg ssl"
+	tls_conf="ssl_certificate $TLS_CERT; ssl_certificate_key $TLS_KEY; ssl_protocols TLSv1.2 TLSv1.3;"
+}
+
 site=$NGINX_DIR/sites-available/bwmon
 if [ "$skip_nginx" = 0 ]; then
 	command -v nginx >/dev/null 2>&1 ||
 	    die "nginx is not installed (apt-get install nginx, or --skip-nginx)"
+	if [ "$no_auth" = 0 ] || [ -n "$tls" ]; then
+		command -v openssl >/dev/null 2>&1 ||
+		    die "openssl is not installed (apt-get install openssl)"
+	fi
 	mkdir -p "$RUN_DIR" "$NGINX_DIR/sites-available" \
 	    "$NGINX_DIR/sites-enabled"
 	start_fcgiwrap
 	auth=
-	if [ -n "$AUTH_USER" ]; then
-		pw=${BWMON_PASSWORD:-}
-		if [ -z "$pw" ]; then
-			[ -t 0 ] || die "--auth: set BWMON_PASSWORD or run on a terminal"
-			stty -echo 2>/dev/null || true
-			printf 'password for %s: ' "$AUTH_USER" >&2
-			read -r pw
-			stty echo 2>/dev/null || true
-			printf '\n' >&2
-		fi
-		[ -n "$pw" ] || die "--auth: empty password"
-		hash=$(printf '%s\n' "$pw" | openssl passwd -6 -stdin) ||
-		    die "--auth: openssl passwd failed"
-		umask 027
-		printf '%s:%s\n' "$AUTH_USER" "$hash" >"$CONF_DIR/htpasswd"
-		umask 022
-		chgrp www-data "$CONF_DIR/htpasswd" 2>/dev/null || true
-		auth="auth_basic \"bwmon\"; auth_basic_user_file $CONF_DIR/htpasswd;"
-		say "basic auth for $AUTH_USER in $CONF_DIR/htpasswd"
-	fi
+	[ "$no_auth" = 1 ] || setup_login
+	tls_conf=
+	[ -z "$tls" ] || setup_tls
 	# The names the page answers to; any IP address literal too, which
 	# no other site can rebind.  nginx matches them in lower case.
 	names=localhost
@@ -478,16 +688,17 @@ if [ "$skip_nginx" = 0 ]; then
 		names="$names $n"
 	done
 	names="$names ~^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+\$ ~^[[][0-9a-f:.]+[]]\$"
-	sed -e "s#@LISTEN@#$PORT#" -e "s#@NAMES@#$names#" -e "s#@TLS@##" \
-	    -e "s#@ROOT@#$PREFIX/www#" \
+	sed -e "s#@LISTEN@#$listen_arg#" -e "s#@NAMES@#$names#" \
+	    -e "s#@TLS@#$tls_conf#" -e "s#@ROOT@#$PREFIX/www#" \
 	    -e "s#@CGIDIR@#$PREFIX/cgi#" -e "s#@DATADIR@#$DATA_DIR#" \
 	    -e "s#@CONF@#$conf#" -e "s#@SOCKET@#$SOCKET#" \
 	    -e "s#@AUTH@#$auth#" -e "s#@ENV@##" cgi/nginx.conf.in \
 	    >"$site.tmp"
 	mv "$site.tmp" "$site"
 	ln -sf "$site" "$NGINX_DIR/sites-enabled/bwmon"
-	say "wrote the nginx site $site (port $PORT, host names:" \
-	    "$(echo "$names" | sed 's/ ~.*//'), IP addresses)"
+	say "wrote the nginx site $site (${LISTEN:-every IPv4 address}," \
+	    "port $PORT${tls:+, HTTPS only}${auth:+, login $AUTH_USER}," \
+	    "host names: $(echo "$names" | sed 's/ ~.*//'), IP addresses)"
 	# An nginx we just installed for bwmon comes with Debian's default
 	# site on port 80, which fails the start when another server holds
 	# that port: it goes (uninstall.sh puts it back).  An nginx that was
@@ -509,50 +720,97 @@ fi
 "$BIN_DIR/bwcollect" -d "$DATA_DIR" -c "$conf" ||
     die "first sample failed: run '$BIN_DIR/bwcollect -v -d $DATA_DIR'"
 say "sampled the interfaces into $DATA_DIR (a first sample only primes the counters)"
-# The HTTP status of a dashboard URL, with the credentials if any.
-http_code() {
-	if [ -n "$AUTH_USER" ]; then
-		curl -s -o /dev/null -w '%{http_code}' -u "$AUTH_USER:$pw" "$1"
-	else
-		curl -s -o /dev/null -w '%{http_code}' "$1"
+
+# The HTTP status of a dashboard URL (curl's status 000 when nothing
+# answers): code URL [CURL-ARGS] without credentials, code_login URL
+# with them.  curl reads them from a configuration on its standard
+# input: a command line is there for every user to see in ps(1).
+code() {
+	curl -s -k -o /dev/null -w '%{http_code}' "$@" || true
+}
+code_login() {
+	if [ -z "$auth" ]; then
+		code "$1"
+		return
 	fi
+	printf 'user = "%s"\n' \
+	    "$(printf '%s' "$AUTH_USER:$pw" | sed 's/[\\"]/\\&/g')" |
+	    curl -s -k -K - -o /dev/null -w '%{http_code}' "$1" || true
 }
 
 if [ "$skip_nginx" = 0 ]; then
-	base=http://127.0.0.1:$PORT
-	# Until nginx serves the new site as configured: 200 for the CGI, and
-	# without credentials 401 exactly when --auth was given, and 421 for a
-	# host name it does not know (a systemd reload is asynchronous).
+	scheme=http
+	[ -z "$tls" ] || scheme=https
+	base=$scheme://$check_host:$PORT
+	# Until nginx serves the new site as configured (a systemd reload
+	# is asynchronous): 200 with the login, 401 without it exactly when
+	# there is one, and 421 for a host name it does not know.
 	want=200
-	[ -z "$AUTH_USER" ] || want=401
+	[ -z "$auth" ] || want=401
 	i=0
-	until code=$(http_code "$base/api/ifaces") && [ "$code" = 200 ] &&
-	    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/ifaces")" = "$want" ] &&
-	    [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: bwmon-setup.invalid' "$base/api/ifaces")" = 421 ]
+	until c=$(code_login "$base/api/ifaces") && [ "$c" = 200 ] &&
+	    [ "$(code "$base/api/ifaces")" = "$want" ] &&
+	    [ "$(code -H 'Host: bwmon-setup.invalid' "$base/api/ifaces")" = 421 ]
 	do
 		i=$((i + 1))
 		[ $i -lt 40 ] || die "the dashboard does not answer as configured at" \
-		    "$base/api/ifaces (HTTP $code): see the nginx error log" \
+		    "$base/api/ifaces (HTTP $c): see the nginx error log" \
 		    "and 'Troubleshooting' in README.md"
 		sleep 0.25
 	done
 	# 200 with rates, or a JSON 4xx saying what data is missing: the CGI
 	# ran.  502 or 403 mean nginx could not run it.
-	code=$(http_code "$base/api/live")
-	case $code in
+	c=$(code_login "$base/api/live")
+	case $c in
 	200|400|404) ;;
-	*) die "/api/live answers HTTP $code: see the nginx error log" \
+	*) die "/api/live answers HTTP $c: see the nginx error log" \
 	    "and 'Troubleshooting' in README.md" ;;
 	esac
 	if [ -f "$PREFIX/www/index.html" ]; then
-		code=$(http_code "$base/")
-		[ "$code" = 200 ] || die "the page answers HTTP $code"
+		c=$(code_login "$base/")
+		[ "$c" = 200 ] || die "the page answers HTTP $c"
 	fi
 	say "the dashboard answers; open one of:"
-	# IPv4 only: the site listens on IPv4 (see cgi/nginx.conf.in).
-	for a in $(hostname -I 2>/dev/null) 127.0.0.1; do
-		case $a in *:*) continue ;; esac
-		say "  http://$a:$PORT/"
-	done
+	case $LISTEN in
+	''|0.0.0.0)
+		# IPv4 only: the site listens on IPv4 (see cgi/nginx.conf.in).
+		for a in $(hostname -I 2>/dev/null) 127.0.0.1; do
+			case $a in *:*) continue ;; esac
+			say "  $scheme://$a:$PORT/"
+		done ;;
+	*)	say "  $base/" ;;
+	esac
+	if [ "$listen_local" = 1 ]; then
+		say "  (from elsewhere through SSH: ssh -L $PORT:$check_host:$PORT" \
+		    "$(hostname 2>/dev/null || echo HOST), then" \
+		    "$scheme://localhost:$PORT/)"
+	fi
+	if [ "$tls" = self ]; then
+		fp=$(openssl x509 -noout -fingerprint -sha256 \
+		    -in "$TLS_CERT" | sed 's/.*=//')
+		say "the certificate ($TLS_CERT${tls_new:+, new}) is" \
+		    "self-signed: a browser asks once whether to trust it;" \
+		    "check its SHA-256 fingerprint: $fp"
+	fi
+	if [ -n "$auth" ]; then
+		if [ "$pw_new" = 1 ]; then
+			say "the page asks for a login:"
+			say "  user:     $AUTH_USER"
+			say "  password: $pw"
+			say "shown once; root can read it again in $pwfile" \
+			    "(--reset-password makes a new one)"
+		else
+			say "the page asks for a login: user $AUTH_USER, the" \
+			    "password in $pwfile (sudo cat $pwfile)"
+		fi
+		if [ -z "$tls" ] && [ "$listen_local" = 0 ]; then
+			say "warning: over plain HTTP the password travels in" \
+			    "clear on the network: use --tls CERT KEY or --tls" \
+			    "self-signed, or --listen 127.0.0.1 and an SSH tunnel"
+		fi
+	elif [ "$listen_local" = 0 ]; then
+		say "warning: --no-auth: whoever reaches port $PORT sees every" \
+		    "process' command line, user and connections"
+	fi
 fi
 say "done. In 5 minutes try: bwhistory -r 1h; bwtotal --day; bwtop"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # bwmon uninstaller: sudo ./uninstall.sh [--purge-data]
 #
-# Removes what setup.sh installed.  The history in the data directory and
-# the configuration stay unless --purge-data is given.
+# Removes what setup.sh installed, the dashboard's login and the
+# certificate it made included.  The history in the data directory and
+# the configuration (bwmon.conf, alert.env) stay unless --purge-data.
 set -eu
 
 usage() {
@@ -10,6 +11,7 @@ usage() {
 usage: sudo ./uninstall.sh [--purge-data] [--help]
 
   --purge-data  also remove the data directory and the configuration
+                (bwmon.conf and alert.env)
 
 Environment overrides as for setup.sh: PREFIX DATA_DIR BIN_DIR CONF_DIR
 CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR SYSCTL_DIR MODULES_DIR.
@@ -98,6 +100,18 @@ if [ -e "$NGINX_DIR/sites-available/bwmon" ] ||
 		nginx -c "$NGINX_DIR/nginx.conf" -s reload 2>/dev/null || true
 	fi
 	say "removed the nginx site and reloaded nginx"
+fi
+# The login and the certificate setup.sh made for the site: secrets of
+# a site that is gone.  A certificate given with --tls stays where it is.
+if [ -f "$CONF_DIR/web-password" ] || [ -f "$CONF_DIR/htpasswd" ]; then
+	rm -f "$CONF_DIR/web-password" "$CONF_DIR/htpasswd"
+	say "removed the login ($CONF_DIR/web-password, $CONF_DIR/htpasswd)"
+fi
+if [ -d "$CONF_DIR/tls" ]; then
+	rm -f "$CONF_DIR/tls/bwmon-selfsigned.crt" \
+	    "$CONF_DIR/tls/bwmon-selfsigned.key"
+	rmdir "$CONF_DIR/tls" 2>/dev/null || true
+	say "removed the self-signed certificate ($CONF_DIR/tls)"
 fi
 # fcgiwrap, when setup.sh started it itself (no systemd).
 if [ -f "$RUN_DIR/fcgiwrap.pid" ]; then
