@@ -528,7 +528,12 @@ start_nginx() {
 	}
 	if have_systemd; then
 		systemctl enable nginx >/dev/null 2>&1 || true
-		systemctl reload-or-restart nginx ||
+		# A reload cannot bind 127.0.0.1:8080 while the old workers
+		# hold *:8080 (or the other way round): it would keep the old
+		# sockets and say nothing.  A new listen address restarts.
+		how=reload-or-restart
+		[ "$listen_changed" = 0 ] || how=restart
+		systemctl "$how" nginx ||
 		    die "could not (re)start nginx: see 'systemctl status nginx'" \
 		    "(a port one of its sites listens on may be taken)"
 	else
@@ -688,12 +693,17 @@ if [ "$skip_nginx" = 0 ]; then
 		names="$names $n"
 	done
 	names="$names ~^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+\$ ~^[[][0-9a-f:.]+[]]\$"
+	listen_was=$(grep -m 1 '^[[:space:]]*listen ' "$site" 2>/dev/null) ||
+	    listen_was=
 	sed -e "s#@LISTEN@#$listen_arg#" -e "s#@NAMES@#$names#" \
 	    -e "s#@TLS@#$tls_conf#" -e "s#@ROOT@#$PREFIX/www#" \
 	    -e "s#@CGIDIR@#$PREFIX/cgi#" -e "s#@DATADIR@#$DATA_DIR#" \
 	    -e "s#@CONF@#$conf#" -e "s#@SOCKET@#$SOCKET#" \
 	    -e "s#@AUTH@#$auth#" -e "s#@ENV@##" cgi/nginx.conf.in \
 	    >"$site.tmp"
+	listen_changed=0
+	[ "$(grep -m 1 '^[[:space:]]*listen ' "$site.tmp")" = "$listen_was" ] ||
+	    listen_changed=1
 	mv "$site.tmp" "$site"
 	ln -sf "$site" "$NGINX_DIR/sites-enabled/bwmon"
 	say "wrote the nginx site $site (${LISTEN:-every IPv4 address}," \
