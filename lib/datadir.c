@@ -131,6 +131,23 @@ bw_data_open(int dirfd, const char *name)
 	return bw_open_regular_at(dirfd, name, O_RDONLY, 0);
 }
 
+/*
+ * Read the whole file of a kind of iface in the directory open on dirfd
+ * (at most max bytes) into a NUL-terminated buffer the caller frees.
+ * -1 with errno: ENOENT when there is none, EINVAL when it is not a
+ * regular file, EFBIG when it is larger.
+ */
+int
+bw_kind_read(int dirfd, enum bw_kind k, const char *iface, size_t max,
+    char **bufp, size_t *lenp)
+{
+	char	name[64];
+
+	if (bw_kind_file(name, sizeof(name), k, iface) == -1)
+		return -1;
+	return bw_read_file_at(dirfd, name, max, bufp, lenp);
+}
+
 static int
 cmp_iface(const void *a, const void *b)
 {

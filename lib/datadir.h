@@ -61,6 +61,8 @@ int		 bw_dirfile_path(char *, size_t, const char *,
 		    enum bw_dirfile);
 
 int		 bw_data_open(int, const char *);
+int		 bw_kind_read(int, enum bw_kind, const char *, size_t, char **,
+		    size_t *);
 int		 bw_ifaces_scan(int, struct bw_ifaces *);
 int		 bw_ifaces_load(const char *, struct bw_ifaces *);
 const struct bw_iface *bw_ifaces_find(const struct bw_ifaces *,

@@ -63,17 +63,7 @@ int
 bw_events_read(int dirfd, enum bw_kind k, const char *iface, char **bufp,
     size_t *lenp)
 {
-	char	name[64];
-	int	fd, rv, saved;
-
-	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
-	    (fd = bw_data_open(dirfd, name)) == -1)
-		return -1;
-	rv = bw_read_fd(fd, BW_EVENTS_MAX, bufp, lenp);
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return rv;
+	return bw_kind_read(dirfd, k, iface, BW_EVENTS_MAX, bufp, lenp);
 }
 
 /* bw_jsonl_walk() over a log; -1 with errno when it cannot be read. */

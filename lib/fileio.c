@@ -242,9 +242,17 @@ fail:
 int
 bw_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 {
+	return bw_read_file_at(AT_FDCWD, path, max, bufp, lenp);
+}
+
+/* The same relative to the directory open on dirfd. */
+int
+bw_read_file_at(int dirfd, const char *path, size_t max, char **bufp,
+    size_t *lenp)
+{
 	int	fd, rv, saved;
 
-	if ((fd = bw_open_regular(path, O_RDONLY, 0)) == -1)
+	if ((fd = bw_open_regular_at(dirfd, path, O_RDONLY, 0)) == -1)
 		return -1;
 	rv = bw_read_fd(fd, max, bufp, lenp);
 	saved = errno;

@@ -25,6 +25,7 @@ int	bw_open_regular_at(int, const char *, int, mode_t);
 int	bw_ends_torn(int, off_t);
 int	bw_read_fd(int, size_t, char **, size_t *);
 int	bw_read_file(const char *, size_t, char **, size_t *);
+int	bw_read_file_at(int, const char *, size_t, char **, size_t *);
 int	bw_pread_all(int, void *, size_t, off_t, size_t *);
 int	bw_read_tail(int, size_t, char *, size_t *);
 int	bw_fsync_dir(const char *);

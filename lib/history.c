@@ -425,16 +425,10 @@ read_parse(int dirfd, const char *name, struct bw_hist *h)
 {
 	char	*text;
 	size_t	 len;
-	int	 fd, rv, saved;
+	int	 rv, saved;
 
 	memset(h, 0, sizeof(*h));
-	if ((fd = bw_data_open(dirfd, name)) == -1)
-		return -1;
-	rv = bw_read_fd(fd, BW_HIST_MAX, &text, &len);
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	if (rv == -1)
+	if (bw_read_file_at(dirfd, name, BW_HIST_MAX, &text, &len) == -1)
 		return -1;
 	rv = bw_hist_parse(text, len, h);
 	saved = errno;
@@ -467,15 +461,8 @@ bw_hist_open(int dirfd, const char *iface)
 int
 bw_hist_text(int dirfd, const char *iface, char **textp, size_t *lenp)
 {
-	int	fd, rv, saved;
-
-	if ((fd = bw_hist_open(dirfd, iface)) == -1)
-		return -1;
-	rv = bw_read_fd(fd, BW_HIST_MAX, textp, lenp);
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return rv;
+	return bw_kind_read(dirfd, BW_HISTORY, iface, BW_HIST_MAX, textp,
+	    lenp);
 }
 
 /* Read and parse the history of iface. */

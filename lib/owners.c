@@ -597,17 +597,7 @@ static int
 read_tier(int dirfd, enum bw_kind k, const char *iface, char **bufp,
     size_t *lenp)
 {
-	char	name[64];
-	int	fd, rv, saved;
-
-	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
-	    (fd = bw_data_open(dirfd, name)) == -1)
-		return -1;
-	rv = bw_read_fd(fd, BW_OWNERS_FILEMAX, bufp, lenp);
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return rv;
+	return bw_kind_read(dirfd, k, iface, BW_OWNERS_FILEMAX, bufp, lenp);
 }
 
 /*

@@ -8,16 +8,8 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
-D=$T/data
-mkdir -p "$D"
-NS=${NP}n
-H=${NP}h
-mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" 6
-ok $? "veth $H <-> $NS (10.213.6.0/24)"
-ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 listening "$NS" 5201 t
-ok $? "iperf3 server in $NS"
+veth_ns 6
+iperf_server
 P=$D/procs_$H.json
 C=$T/bw.conf
 

@@ -9,12 +9,7 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
-D=$T/data
-mkdir -p "$D"
-NS=${NP}n
-H=${NP}h
-mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" 7
-ok $? "veth $H <-> $NS (10.213.7.0/24)"
+veth_ns 7
 P=$D/procs_$H.json
 C=$T/bw.conf
 : >"$C"

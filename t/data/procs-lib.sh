@@ -149,6 +149,25 @@ veth_to_ns() {
 	ip -n "$3" link set "$2" up
 }
 
+# veth_ns N: the data directory $D, a namespace $NS and a veth pair from
+# $H (ours, 10.213.N.1) to it (10.213.N.2); one test point.
+veth_ns() {
+	D=$T/data
+	mkdir -p "$D"
+	NS=${NP}n
+	H=${NP}h
+	mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$1"
+	ok $? "veth $H <-> $NS (10.213.$1.0/24, fd00:213:$1::/64)"
+}
+
+# iperf_server: an iperf3 server on port 5201 in $NS; one test point.
+iperf_server() {
+	ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	wait_for 10 listening "$NS" 5201 t
+	ok $? "iperf3 server in $NS"
+}
+
 # start_bwprocs ARGS...: run bwprocs -f in the background ($BP), and
 # wait until it has written its first procs file in $D.
 start_bwprocs() {
