@@ -9,7 +9,7 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
-veth_ns 1
+host_ns 1
 iperf_server
 
 start_bwprocs bwprocs -f -d "$D" "$H"

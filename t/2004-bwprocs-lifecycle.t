@@ -7,7 +7,7 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
-veth_ns 5
+host_ns 5
 iperf_server
 P=$D/procs_$H.json
 

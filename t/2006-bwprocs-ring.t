@@ -8,7 +8,7 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
-veth_ns 6
+host_ns 6
 iperf_server
 P=$D/procs_$H.json
 C=$T/bw.conf

@@ -9,7 +9,7 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
-veth_ns 7
+host_ns 7
 P=$D/procs_$H.json
 C=$T/bw.conf
 : >"$C"

@@ -149,9 +149,9 @@ veth_to_ns() {
 	ip -n "$3" link set "$2" up
 }
 
-# veth_ns N: the data directory $D, a namespace $NS and a veth pair from
+# host_ns N: the data directory $D, a namespace $NS and a veth pair from
 # $H (ours, 10.213.N.1) to it (10.213.N.2); one test point.
-veth_ns() {
+host_ns() {
 	D=$T/data
 	mkdir -p "$D"
 	NS=${NP}n
