@@ -623,6 +623,137 @@ gen_history(size_t n, int64_t now, size_t *len)
 	return buf;
 }
 
+/*
+ * A line as the scalar row parser reads it (the first line of a text,
+ * where the vector one may not look) and as the vector one does (16
+ * bytes in, 64 before the end): the same row, or the same verdict; 1
+ * when so.  Elsewhere, and on other machines, the scalar one reads both.
+ */
+static int
+line_same(const char *line, size_t n)
+{
+	struct bw_hist	 a, b;
+	char		*buf;
+	int		 same;
+
+	if ((buf = malloc(16 + n + 1 + 64)) == NULL)
+		return 0;
+	memcpy(buf, line, n);
+	buf[n] = '\n';
+	if (bw_hist_parse(buf, n + 1, &a) == -1) {
+		free(buf);
+		return 0;
+	}
+	memset(buf, '\n', 16);
+	memcpy(buf + 16, line, n);
+	memset(buf + 16 + n, '\n', 1 + 64);
+	if (bw_hist_parse(buf, 16 + n + 1 + 64, &b) == -1) {
+		bw_hist_free(&a);
+		free(buf);
+		return 0;
+	}
+	same = a.n == b.n && a.bad == b.bad && a.blank + 16 + 64 == b.blank &&
+	    (a.n == 0 || same_row(&a.rows[0], &b.rows[0]));
+	bw_hist_free(&a);
+	bw_hist_free(&b);
+	free(buf);
+	return same;
+}
+
+/* Every line of a text through line_same(); 1 when all agree. */
+static int
+lines_same(const char *text, size_t len)
+{
+	const char	*p = text, *e = text + len, *nl;
+
+	for (; p < e; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			nl = e;
+		if (!line_same(p, (size_t)(nl - p)))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The vector row parser against the scalar one, the reference it must
+ * agree with value for value, on the lines either may take or refuse:
+ * every line of the fixtures and of generated histories, and the edges
+ * of the vector one's reach.
+ */
+static void
+test_row_parsers(void)
+{
+	static const char *const fixtures[] = { "bwmon-v1", "hist-events",
+	    "hist-gap", "hist-small", "web-v2" };
+	static const char *const lines[] = {
+	    "1790000000,1,2",
+	    "1790000000,1,2,3,4,300",
+	    "1790000000,123456789012345,1",		/* 15 digits */
+	    "1790000000,1234567890123456,1",		/* 16 */
+	    "1790000000,999999999999999,1,2,3,300.5",
+	    "1790000000,9007199254740993,1",		/* 2^53 + 1 */
+	    "1790000000,1.123456,2.5,3,4,300.000001",	/* 6 decimals */
+	    "1790000000,1.1234567,2,3,4,300",		/* 7 */
+	    "1790000000,1.,2,3,4,300",
+	    "1790000000,.5,2,3,4,300",
+	    "1790000000,1,2,3,4,0",
+	    "1790000000,1,2,3,4,0.000",
+	    "1790000000,1,2,3,4,300\r",
+	    "1790000000,1,2,3,4,300\r\r",
+	    "1790000000,1,2,3,4,300,",
+	    "1790000000,1,2,3,4,300,7",
+	    "1790000000,1,2,3,4",
+	    "1790000000,,2",
+	    "1790000000,1,2 ",
+	    "1790000000.9,1,2",
+	    "100000000000,1,2",			/* 1e11 */
+	    "100000000001,1,2",
+	    "0,1,2",
+	    "1,0,0",
+	    "\r",
+	    "",
+	    /* The '\n' the last of the 64 bytes it scans, and past them. */
+	    "1790000000,12345678901234,12345678901234,1234567890123.25,9,300",
+	    "1790000000,12345678901234,12345678901234,1234567890123.25,9,3000",
+	    "123456789012345678901234567890,1,2",
+	};
+	const char	*dir;
+	char		 path[4096], *text;
+	size_t		 len, i;
+	int		 same;
+
+	dir = getenv("SRCDIR");
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		(void)snprintf(path, sizeof(path), "%s/t/data/%s/bw_eth0.csv",
+		    dir != NULL ? dir : ".", fixtures[i]);
+		if (bw_read_file(path, BW_HIST_MAX, &text, &len) == -1) {
+			ok(0, "%s: %s", path, strerror(errno));
+			continue;
+		}
+		ok(lines_same(text, len), "%s: vector rows as scalar ones",
+		    fixtures[i]);
+		free(text);
+	}
+	same = 1;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]) && same; i++)
+		same = line_same(lines[i], strlen(lines[i]));
+	ok(same, "edges of the vector parser: as the scalar one%s%s",
+	    same ? "" : ": ", same ? "" : lines[i - 1]);
+	ok(line_same("1790000000,1,2,3,4,300\0x", 24), "a NUL: as the scalar "
+	    "one");
+	same = 1;
+	for (i = 0; i < 40 && same; i++) {
+		len = 0;
+		if ((text = gen_history(i * i * 7 + 1, 1790000000, &len)) ==
+		    NULL)
+			break;
+		same = lines_same(text, len);
+		free(text);
+	}
+	ok(same, "generated lines: vector rows as scalar ones (%zu)", i);
+}
+
 static void
 test_series_text(void)
 {
@@ -741,6 +872,7 @@ main(void)
 	test_netdev();
 	test_history();
 	test_series_text();
+	test_row_parsers();
 	test_fmt();
 	return done_testing();
 }
