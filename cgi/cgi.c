@@ -217,6 +217,18 @@ hexdigit(int ch)
 	    (ch >= 'A' && ch <= 'F');
 }
 
+/* Put why a query is refused in why[size]; -1. */
+static int __attribute__((format(printf, 3, 4)))
+refuse(char *why, size_t size, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 static int
 key_index(const struct cgi *c, const char *k)
 {
@@ -229,13 +241,16 @@ key_index(const struct cgi *c, const char *k)
 }
 
 /*
- * Split the query into the known keys' values.  Policy: "&&" and a
- * trailing "&" are ignored; an unknown key is ignored with or without a
- * value; a known key without "=" or seen twice is a 400 (a repeated key
- * is ambiguous: proxies and frameworks disagree on which one wins).
+ * Split the query into the known keys' values, c->vals.  Policy: "&&"
+ * and a trailing "&" are ignored; an unknown key is ignored with or
+ * without a value; a known key without "=" or seen twice is refused (a
+ * repeated key is ambiguous: proxies and frameworks disagree on which
+ * one wins).  Returns 0, or -1 with why it is refused, the text of a
+ * 400, in why[size].  Apart from cgi_init(), fuzzing calls it
+ * (t/fuzz/query.c).
  */
-static void
-parse_query(struct cgi *c, const char *qs)
+int
+cgi_parse_query(struct cgi *c, const char *qs, char *why, size_t size)
 {
 	char		*p, *next, *eq;
 	size_t		 len, i;
@@ -243,19 +258,20 @@ parse_query(struct cgi *c, const char *qs)
 
 	len = strnlen(qs, CGI_QUERY_MAX + 1);
 	if (len > CGI_QUERY_MAX)
-		cgi_fail(c, 400, NULL, "query string too long (at most %d "
+		return refuse(why, size, "query string too long (at most %d "
 		    "bytes)", CGI_QUERY_MAX);
 	for (i = 0; i < len; i++) {
 		if (qs[i] < 0x21 || qs[i] > 0x7e)
-			cgi_fail(c, 400, NULL, "bad byte in the query string");
+			return refuse(why, size, "bad byte in the query "
+			    "string");
 		if (qs[i] != '%')
 			continue;
 		if (i + 2 >= len || !hexdigit(qs[i + 1]) ||
 		    !hexdigit(qs[i + 2]))
-			cgi_fail(c, 400, NULL, "malformed %%-escape in the "
+			return refuse(why, size, "malformed %%-escape in the "
 			    "query string");
 		if (qs[i + 1] == '0' && qs[i + 2] == '0')
-			cgi_fail(c, 400, NULL, "%%00 (NUL) in the query "
+			return refuse(why, size, "%%00 (NUL) in the query "
 			    "string");
 	}
 	memcpy(c->query, qs, len + 1);
@@ -269,13 +285,14 @@ parse_query(struct cgi *c, const char *qs)
 		if ((k = key_index(c, p)) == -1)
 			continue;
 		if (eq == NULL)
-			cgi_fail(c, 400, NULL, "parameter %s needs a value",
+			return refuse(why, size, "parameter %s needs a value",
 			    c->keys[k]);
 		if (c->vals[k] != NULL)
-			cgi_fail(c, 400, NULL, "repeated parameter: %s",
+			return refuse(why, size, "repeated parameter: %s",
 			    c->keys[k]);
 		c->vals[k] = eq;
 	}
+	return 0;
 }
 
 static void
@@ -306,6 +323,7 @@ void
 cgi_init(struct cgi *c, const char *const *keys)
 {
 	const char	*m, *qs, *path;
+	char		 why[128];
 	int		 i;
 
 	memset(c, 0, sizeof(*c));
@@ -324,7 +342,8 @@ cgi_init(struct cgi *c, const char *const *keys)
 		cgi_fail(c, 405, NULL, "method not allowed: use GET or HEAD");
 	if ((qs = getenv("QUERY_STRING")) == NULL)
 		qs = "";
-	parse_query(c, qs);
+	if (cgi_parse_query(c, qs, why, sizeof(why)) == -1)
+		cgi_fail(c, 400, NULL, "%s", why);
 
 	/* The rule of every program: a file BWMON_CONF names must be read. */
 	if (bw_conf_read(&c->conf, NULL, conf_warn, &path) == -1) {

@@ -53,6 +53,7 @@ struct cgi_buf {
 };
 
 void	cgi_init(struct cgi *, const char *const *);
+int	cgi_parse_query(struct cgi *, const char *, char *, size_t);
 const char *cgi_param(const struct cgi *, const char *);
 void	cgi_iface(struct cgi *);
 int64_t	cgi_range(struct cgi *, const char *, const char **);
