@@ -45,7 +45,17 @@ TESTPATH = $(subst $(space),,$(foreach p,$(PROGS),$(CURDIR)/$(dir $(p)):))
 CGIDIR	?= /opt/bwmon/cgi
 WWWDIR	?= /opt/bwmon/www
 
-.PHONY: all check sanitize install install-web uninstall lint clean
+# libFuzzer harnesses: t/fuzz/NAME.c -> t/fuzz/NAME.fuzz, compiled by
+# clang straight from the sources they test (never from lib/*.o, which
+# have the user's flags).  Each fuzzes lib/ code but query (cgi/cgi.c)
+# and packet (bwprocs' parser and connection table).
+FUZZCC	?= clang
+FUZZFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all
+FUZZERS	= $(patsubst %.c,%.fuzz,$(wildcard t/fuzz/*.c))
+
+.PHONY: all check check-fuzz fuzz sanitize install install-web uninstall \
+	lint clean
 
 all: $(PROGS) $(CGIS)
 
@@ -67,9 +77,30 @@ $(CGIS): %.cgi: %.c $(CGICOMMON) $(wildcard cgi/*.h) lib/libbw.a $(HDRS)
 t/%.t: t/%.c t/tap.h lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) -It $(LDFLAGS) -o $@ $< $(BW_LIBS)
 
-check: all $(CTESTS)
+check: all $(CTESTS) check-fuzz
 	PATH="$(TESTPATH)$$PATH" \
 	    SRCDIR="$(CURDIR)" prove $(PROVEFLAGS) t/
+
+# The harnesses for t/9002-fuzz.t, when there is a clang to build them
+# (without one the test skips, but not under CI=true).
+check-fuzz:
+	@if command -v $(FUZZCC) >/dev/null 2>&1; then \
+		$(MAKE) fuzz; \
+	else \
+		echo "no $(FUZZCC): t/9002-fuzz.t will skip"; \
+	fi
+
+fuzz: $(FUZZERS)
+
+t/fuzz/query.fuzz: cgi/cgi.c $(wildcard cgi/*.h)
+t/fuzz/query.fuzz: FUZZINC = -Icgi
+t/fuzz/packet.fuzz: bwprocs/packet.c bwprocs/table.c $(wildcard bwprocs/*.h)
+t/fuzz/packet.fuzz: FUZZINC = -Ibwprocs $(bwprocs_CFLAGS)
+
+t/fuzz/%.fuzz: t/fuzz/%.c $(LIBSRC) $(HDRS)
+	$(FUZZCC) -std=c11 -D_GNU_SOURCE -Ilib $(FUZZINC) $(WARN) \
+	    $(JANSSON_CFLAGS) $(FUZZFLAGS) -o $@ $(filter %.c,$^) \
+	    $(JANSSON_LIBS) -lm
 
 # Objects do not record their flags: clean before and after.
 sanitize:
@@ -105,4 +136,4 @@ lint:
 
 clean:
 	rm -f lib/*.o lib/libbw.a $(foreach p,$(ALLPROGS),$(p)/$(p)) \
-	    $(CGIS) $(CTESTS)
+	    $(CGIS) $(CTESTS) t/fuzz/*.fuzz

@@ -1,12 +1,11 @@
 /*
  * libFuzzer harness for bwprocs' packet parser and connection table:
- * the first input byte picks the link type, the rest is a frame.
- * Not built by make; run it with
+ * the first input byte picks the link type (its value modulo 9 indexes
+ * dlts[]; bit 7 gives the interface a MAC, bit 6 makes the capture
+ * shorter than the packet), the rest is a frame.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
- *       -D_GNU_SOURCE -Ilib -Ibwprocs t/fuzz/packet.c bwprocs/packet.c \
- *       bwprocs/table.c -o /tmp/fuzz-packet
- *   /tmp/fuzz-packet -max_total_time=300 -max_len=300 t/fuzz/corpus
+ * Built by make fuzz; t/9002-fuzz.t runs it briefly, bench/fuzz.sh
+ * longer.
  */
 #include <stddef.h>
 #include <stdint.h>
