@@ -141,6 +141,20 @@ parse_num(const char *p, const char *lim, double *out)
 
 enum { LINE_ROW, LINE_BLANK, LINE_BAD };
 
+/*
+ * Whether the n numbers of a line make a row: 3 or 6 of them, a ts from
+ * 1 to 10^11 and, for 6, an interval above 0 that does not start before
+ * 1970.  That keeps every row's middle, which bwhistory and the web's
+ * "all" start at, a time, where an interval of 30 digits put it
+ * beyond what any int64_t holds.
+ */
+static int
+row_ok(const double *v, int n)
+{
+	return (n == 3 || n == 6) && v[0] >= 1 && v[0] <= 1e11 &&
+	    (n == 3 || (v[5] > 0 && v[5] <= v[0]));
+}
+
 /* A row from the n (3 or 6) numbers of a good line. */
 static void
 fill_row(const double *v, int n, struct bw_row *r)
@@ -191,8 +205,7 @@ scan_line(const char *p, const char *lim, const char **next,
 	}
 	if (*p == '\r')
 		p++;
-	if (*p != '\n' || (n != 3 && n != 6) || v[0] < 1 || v[0] > 1e11 ||
-	    (n == 6 && v[5] <= 0))
+	if (*p != '\n' || !row_ok(v, n))
 		goto bad;
 	*next = p + 1;
 	fill_row(v, n, r);
@@ -314,8 +327,7 @@ fast_line(const char *p, const char **next, struct bw_row *r)
 			break;
 		s = e + 1;
 	}
-	if (*e != '\n' || (n != 3 && n != 6) || v[0] < 1 || v[0] > 1e11 ||
-	    (n == 6 && v[5] <= 0))
+	if (*e != '\n' || !row_ok(v, n))
 		return -1;
 	*next = e + 1;
 	fill_row(v, n, r);

@@ -309,6 +309,14 @@ test_history(void)
 	ok(st.rx.peak_bps == 8000, "peak ignores the gap row");
 	ok(fabs(st.rx.avg_bps - (330100.0 * 8 / 900)) < 1e-6, "avg rate");
 	bw_hist_free(&h);
+	csv = "1790000000,1,2,3,4,1790000000.5\n"
+	    "1790000300,1,2,3,4,100000000000000000000000000000\n"
+	    "1790000600,1,2,3,4,1790000600\n";
+	ok(bw_hist_parse(csv, strlen(csv), &h) == 0 && h.n == 1 &&
+	    h.bad == 2 && bw_row_mid(&h.rows[0]) == 1790000600 / 2,
+	    "an interval that starts before 1970 makes no row (%zu, %zu)",
+	    h.n, h.bad);
+	bw_hist_free(&h);
 	ok(bw_range_parse("6m", &r) == 0 && r == 180 * 86400, "range 6m");
 	ok(bw_range_parse("2w", &r) == -1, "range 2w rejected");
 	ok(bw_bucket_step(86400, 3000) == 300, "24h in 5-min buckets");
@@ -369,7 +377,7 @@ ref_row(const char *s, const char *e, struct bw_row *r)
 	r->rx_bps = v[1];
 	r->tx_bps = v[2];
 	if (n == 6) {
-		if (v[5] <= 0)
+		if (v[5] <= 0 || v[5] > v[0])
 			return -1;
 		r->rx_bytes = v[3];
 		r->tx_bytes = v[4];
@@ -699,6 +707,9 @@ test_row_parsers(void)
 	    "1790000000,.5,2,3,4,300",
 	    "1790000000,1,2,3,4,0",
 	    "1790000000,1,2,3,4,0.000",
+	    "1790000000,1,2,3,4,1790000000",		/* back to 1970 */
+	    "1790000000,1,2,3,4,1790000000.001",	/* before it */
+	    "1790000000,1,2,3,4,100000000000000000000000000000",
 	    "1790000000,1,2,3,4,300\r",
 	    "1790000000,1,2,3,4,300\r\r",
 	    "1790000000,1,2,3,4,300,",

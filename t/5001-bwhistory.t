@@ -146,6 +146,20 @@ is "$(json "$T/gap.json" 'join " ", $j->{stats}{gaps},
     $j->{stats}{rx}{peak_bps}')" "1 6120000 8000 8000" \
     "gap: bytes counted, no part in the rates"
 
+# A row whose interval starts before 1970 (a 30-digit interval_s put the
+# middle of the first row, where "all" starts, beyond any time): skipped.
+mkdir "$T/old"
+{
+	echo "1790000000,8000,8000,300000,300000,100000000000000000000000000000"
+	echo "1790000300,8000,8000,300000,300000,300.000"
+} >"$T/old/bw_eth0.csv"
+bwhistory --json -r all -d "$T/old" -i eth0 >"$T/old.json" 2>"$T/err"
+ok $? "interval before 1970: -r all exits 0"
+is "$(cat "$T/err")" "" "interval before 1970: nothing on stderr"
+is "$(json "$T/old.json" 'join " ", $j->{from}, $j->{stats}{samples},
+    $j->{stats}{skipped_lines}')" "1790000150 1 1" \
+    "interval before 1970: the row skipped, -r all from the next"
+
 # Spike and alert logs with blank, garbage, duplicate-key and torn lines.
 BWMON_NOW=1789999800 bwhistory --json -r 1h -d "$D/hist-events" \
     -i eth0 >"$T/ev.json" 2>"$T/err"
