@@ -40,12 +40,18 @@ in(double v, double min, double max)
 static void
 check(const struct bw_conf *c)
 {
-	int	i;
+	char	name[BW_IFNAMSIZ];
+	size_t	pos = 0;
+	int	n = 0;
 
-	in(c->nifaces, 0, BW_MAXIFACES);
-	for (i = 0; i < c->nifaces; i++)
-		if (!bw_ifname_valid(c->ifaces[i]))
+	if (memchr(c->ifaces, '\0', sizeof(c->ifaces)) == NULL ||
+	    memchr(c->ifaces_ignore, '\0', sizeof(c->ifaces_ignore)) == NULL)
+		abort();
+	for (; bw_conf_ifaces(c, &pos, name); n++)
+		if (!bw_ifname_valid(name))
 			abort();
+	if (n != c->nifaces)
+		abort();
 	if (c->iface[0] != '\0' && !bw_ifname_valid(c->iface))
 		abort();
 	if (memchr(c->alert_command, '\0', sizeof(c->alert_command)) == NULL)
