@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -36,32 +35,21 @@
 #include "history.h"
 #include "logfile.h"
 #include "netdev.h"
+#include "state.h"
 #include "util.h"
 
 #define MIN_INTERVAL	10	/* seconds: closer samples are skipped */
 #define TRIM_EVERY	86400	/* retention is enforced once a day */
 #define LOCK_WAIT	30	/* seconds to wait for another run */
-#define STATE_MAX	4096
-#define ROW_MAX		160	/* a row is at most 6 x 20 digits and signs */
 #define TAIL_MAX	4096	/* what is read to find the last row */
-#define BOOTID_LEN	36	/* a boot_id: a UUID in text */
 #define NOMINAL		300	/* seconds between cron runs */
-
-struct state {
-	double		ts;
-	uint64_t	rx, tx;
-	long long	boot;		/* 0: unknown (a bwmon v1 state) */
-	char		bootid[BOOTID_LEN + 1];	/* "": unknown */
-	double		trimmed;
-	char		row[ROW_MAX];	/* the row this reading implies, or "" */
-};
 
 struct run {
 	const char	*dir;
 	struct bw_conf	 conf;
 	double		 now;
 	long long	 boot;		/* 0: unknown */
-	char		 bootid[BOOTID_LEN + 1];	/* "": unknown */
+	char		 bootid[BW_BOOTID_LEN + 1];	/* "": unknown */
 	int		 wrap32;	/* counters are 32 bits wide */
 	int		 verbose;
 };
@@ -112,43 +100,6 @@ warn_file(const char *path, const char *what)
 }
 
 /*
- * The ts of a row as bwcollect writes it (six fields of digits, commas
- * and dots, no newline), or -1 when the text is not one.
- */
-static int64_t
-row_ts(const char *row, size_t len)
-{
-	char		buf[ROW_MAX + 1];
-	struct bw_hist	h;
-	int64_t		ts = -1;
-
-	if (len == 0 || len >= ROW_MAX || strspn(row, "0123456789.,") != len)
-		return -1;
-	memcpy(buf, row, len);
-	buf[len] = '\n';
-	if (bw_hist_parse(buf, len + 1, &h) == 0 && h.n == 1 &&
-	    !h.rows[0].v1)
-		ts = h.rows[0].ts;
-	bw_hist_free(&h);
-	return ts;
-}
-
-/* Whether s is a boot_id as the kernel writes it: a UUID in lower case. */
-static int
-bootid_valid(const char *s, size_t len)
-{
-	size_t	i;
-
-	if (len != BOOTID_LEN)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' :
-		    !isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-/*
  * The kernel's boot_id, which names this boot: unlike the boot time,
  * which the kernel derives from the clock and which moves when the clock
  * is set, it changes only with a reboot.  "" when unknown.
@@ -166,113 +117,11 @@ read_bootid(char *out)
 		return;
 	if (len > 0 && buf[len - 1] == '\n')
 		len--;
-	if (bootid_valid(buf, len)) {
+	if (bw_bootid_valid(buf, len)) {
 		memcpy(out, buf, len);
 		out[len] = '\0';
 	}
 	free(buf);
-}
-
-/*
- * Load state_<iface>.json.  1: loaded; 0: absent; -1: unusable (warned),
- * which the caller treats like absent: the counters are primed again;
- * -2: not a regular file (warned), which stops the interface until it
- * is removed.
- */
-static int
-state_load(const char *path, struct state *st)
-{
-	json_t		*root, *v;
-	json_error_t	 jerr;
-	char		*buf;
-	size_t		 len;
-	json_int_t	 rx, tx;
-
-	memset(st, 0, sizeof(*st));
-	if (bw_read_file(path, STATE_MAX, &buf, &len) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		if (errno == EINVAL) {
-			warn_file(path, NULL);
-			return -2;
-		}
-		warn("%s: cannot read, priming again", path);
-		return -1;
-	}
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(buf);
-	if (root == NULL) {
-		warnx("%s: corrupt (line %d: %s), priming again", path,
-		    jerr.line, jerr.text);
-		return -1;
-	}
-	if (!json_is_number(json_object_get(root, "ts")) ||
-	    !json_is_integer(json_object_get(root, "rx")) ||
-	    !json_is_integer(json_object_get(root, "tx")) ||
-	    (rx = json_integer_value(json_object_get(root, "rx"))) < 0 ||
-	    (tx = json_integer_value(json_object_get(root, "tx"))) < 0 ||
-	    !isfinite(st->ts = json_number_value(json_object_get(root,
-	    "ts"))) || st->ts < 0) {
-		warnx("%s: corrupt (needs ts, rx and tx), priming again", path);
-		json_decref(root);
-		return -1;
-	}
-	st->rx = (uint64_t)rx;
-	st->tx = (uint64_t)tx;
-	if (json_is_integer(v = json_object_get(root, "boot_time")))
-		st->boot = json_integer_value(v);
-	if (json_is_string(v = json_object_get(root, "boot_id")) &&
-	    bootid_valid(json_string_value(v), json_string_length(v)))
-		memcpy(st->bootid, json_string_value(v), BOOTID_LEN + 1);
-	if (json_is_number(v = json_object_get(root, "trimmed")))
-		st->trimmed = json_number_value(v);
-	if ((v = json_object_get(root, "row")) != NULL &&
-	    (!json_is_string(v) || json_string_length(v) >= sizeof(st->row) ||
-	    row_ts(json_string_value(v), json_string_length(v)) == -1)) {
-		/*
-		 * The counters are past the row's interval, whose bytes are
-		 * then nowhere: all that is left is to start again.
-		 */
-		warnx("%s: corrupt (a bad \"row\"), priming again", path);
-		json_decref(root);
-		return -1;
-	}
-	if (v != NULL)
-		memcpy(st->row, json_string_value(v), json_string_length(v) + 1);
-	json_decref(root);
-	return 1;
-}
-
-/*
- * Replace the state.  The row and the boot_id, when there are any, hold
- * only digits, letters, commas, dots and dashes (row_ts() and
- * bootid_valid() checked them), so they need no JSON escaping.
- */
-static int
-state_save(const char *path, const struct state *st)
-{
-	char	buf[512];
-	int	n;
-
-	n = snprintf(buf, sizeof(buf), "{\"ts\": %.3f, \"rx\": %llu, "
-	    "\"tx\": %llu, \"boot_time\": %lld, %s%s%s\"trimmed\": %.0f"
-	    "%s%s%s}\n",
-	    st->ts, (unsigned long long)st->rx, (unsigned long long)st->tx,
-	    st->boot, st->bootid[0] != '\0' ? "\"boot_id\": \"" : "",
-	    st->bootid, st->bootid[0] != '\0' ? "\", " : "", st->trimmed,
-	    st->row[0] != '\0' ? ", \"row\": \"" : "", st->row,
-	    st->row[0] != '\0' ? "\"" : "");
-	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		errno = EOVERFLOW;
-		return -1;
-	}
-	/*
-	 * The directory is synced too: a state with a row is the commit
-	 * point and must be on disk before the row, or a power cut could
-	 * keep the row and lose the state, and the next run would count the
-	 * row's interval again.
-	 */
-	return bw_write_atomic_sync(path, buf, (size_t)n, BW_SYNC_ALL);
 }
 
 /*
@@ -449,12 +298,12 @@ replace_from(const char *csv, int fd, int64_t ts, const char *row)
 static int
 apply_row(const char *csv, const char *row)
 {
-	char		line[ROW_MAX + 2], last[ROW_MAX + 2];
+	char		line[BW_ROW_MAX + 2], last[BW_ROW_MAX + 2];
 	struct bw_log	l;
 	int64_t		rts, lts;
 	int		n, rv = -1, saved;
 
-	rts = row_ts(row, strlen(row));
+	rts = bw_row_ts(row, strlen(row));
 	/* The one appender: locked, a torn line ended, a failure undone. */
 	if (bw_log_open(csv, &l) == -1)
 		return -1;
@@ -479,7 +328,7 @@ out:
 static int
 hist_last(const char *csv, int64_t *lastts)
 {
-	char	line[ROW_MAX + 2];
+	char	line[BW_ROW_MAX + 2];
 	int	fd, rv, saved;
 
 	*lastts = 0;
@@ -656,12 +505,37 @@ fold_span(const struct run *r, const char *csv, const struct fold *f)
 	return r->now - start >= 1 ? r->now - start : 1;
 }
 
+/*
+ * Load state_<iface>.json.  1: loaded; 0: absent; -1: unusable (warned),
+ * which the caller treats like absent: the counters are primed again;
+ * -2: not a regular file (warned), which stops the interface until it
+ * is removed.
+ */
+static int
+state_load(const char *path, struct bw_state *st)
+{
+	struct bw_error	e;
+	int		rv;
+
+	if ((rv = bw_state_read(path, st, &e)) >= 0)
+		return rv;
+	if (errno == EINVAL) {
+		warn_file(path, NULL);
+		return -2;
+	}
+	if (errno == EBADMSG)
+		warnx("%s: corrupt (%s), priming again", path, e.text);
+	else
+		warnx("%s: cannot read, priming again: %s", path, e.text);
+	return -1;
+}
+
 /* Sample one interface.  0 on success (a row, a priming or a skip). */
 static int
 sample(const struct run *r, const struct bw_netdev *dev)
 {
 	char		 csv[PATH_MAX], spath[PATH_MAX];
-	struct state	 st, nst;
+	struct bw_state	 st, nst;
 	struct fold	 f;
 	double		 secs, span;
 	uint64_t	 rx, tx;
@@ -696,7 +570,7 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	memcpy(nst.bootid, r->bootid, sizeof(nst.bootid));
 	nst.trimmed = have == 1 ? st.trimmed : 0;
 	if (have != 1) {
-		if (state_save(spath, &nst) == -1) {
+		if (bw_state_write(spath, &nst) == -1) {
 			warn("%s", spath);
 			return -1;
 		}
@@ -774,7 +648,7 @@ sample(const struct run *r, const struct bw_netdev *dev)
 	 * for the next run to write.  If the state cannot be saved nothing
 	 * was written, and the next run covers both intervals.
 	 */
-	if (state_save(spath, &nst) == -1) {
+	if (bw_state_write(spath, &nst) == -1) {
 		warn("%s", spath);
 		return -1;
 	}

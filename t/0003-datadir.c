@@ -24,6 +24,7 @@
 #include "history.h"
 #include "logfile.h"
 #include "procs.h"
+#include "state.h"
 #include "tap.h"
 #include "util.h"
 
@@ -338,6 +339,45 @@ test_logs(void)
 	(void)close(fd);
 }
 
+static void
+test_state(void)
+{
+	struct bw_state	w, r;
+	struct bw_error	e;
+	char		path[512];
+
+	memset(&w, 0, sizeof(w));
+	w.ts = 1800000000.25;
+	w.rx = 18446744073709551ULL;
+	w.tx = 7;
+	w.boot = 1799990000;
+	(void)strcpy(w.bootid, "0123abcd-4567-89ef-0123-456789abcdef");
+	w.trimmed = 1799900000;
+	(void)strcpy(w.row, "1800000000,8,9,300,337,300.000");
+	(void)bw_kind_path(path, sizeof(path), dir, BW_STATE, "st0");
+	ok(bw_state_write(path, &w) == 0, "state: write");
+	ok(bw_state_read(path, &r, &e) == 1 && r.ts == w.ts && r.rx == w.rx &&
+	    r.tx == w.tx && r.boot == w.boot &&
+	    strcmp(r.bootid, w.bootid) == 0 && r.trimmed == w.trimmed &&
+	    strcmp(r.row, w.row) == 0, "state: every field reads back");
+	put("state_st0.json", "{\"ts\": 1, \"rx\": -1, \"tx\": 2}");
+	ok(bw_state_read(path, &r, &e) == -1 && errno == EBADMSG &&
+	    strcmp(e.text, "needs ts, rx and tx") == 0,
+	    "state: a negative counter is corrupt (%s)", e.text);
+	put("state_st0.json", "{\"ts\": 1, \"rx\": 1, \"tx\": 2, "
+	    "\"row\": \"x\"}");
+	ok(bw_state_read(path, &r, &e) == -1 && errno == EBADMSG,
+	    "state: a row that is not one is corrupt");
+	put("state_st0.json", "{\"ts\": 1,");
+	ok(bw_state_read(path, &r, &e) == -1 && errno == EBADMSG &&
+	    e.line == 1, "state: torn JSON is corrupt, with its line");
+	(void)bw_kind_path(path, sizeof(path), dir, BW_STATE, "fifo0");
+	ok(bw_state_read(path, &r, &e) == -1 && errno == EINVAL,
+	    "state: a FIFO is refused at once");
+	(void)bw_kind_path(path, sizeof(path), dir, BW_STATE, "none0");
+	ok(bw_state_read(path, &r, &e) == 0, "state: none yet");
+}
+
 int
 main(void)
 {
@@ -355,6 +395,7 @@ main(void)
 	test_pick();
 	test_conf();
 	test_logs();
+	test_state();
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	(void)system(cmd);
 	return done_testing();
