@@ -48,8 +48,12 @@ u8len(unsigned char c)
 
 /*
  * A code point that must not reach a terminal or a page as it is: C0 and
- * C1 controls, DEL, and the bidirectional overrides that make text read
- * otherwise than it is.
+ * C1 controls and DEL; the bidirectional marks, embeddings, overrides
+ * and isolates that make text read otherwise than it is (U+061C,
+ * U+200E-F, U+202A-E, U+2066-9); the line and paragraph separators that
+ * break a line where no newline shows (U+2028-9); and the invisible
+ * format characters that hide text or make two names look alike
+ * (U+180E, U+200B-D, U+2060-4, U+206A-F, U+FEFF, U+FFF9-B).
  */
 static int
 unsafe(const unsigned char *p, size_t n)
@@ -65,43 +69,60 @@ unsafe(const unsigned char *p, size_t n)
 		    (unsigned long)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
 	else
 		return 0;
-	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069);
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x180e ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206f) ||
+	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
 }
 
 /*
- * Copy the string at key k of o into dst, cut at a character boundary
- * to fit, unsafe characters replaced by '?'.  Absent or not a string:
- * "".
+ * Copy the UTF-8 text src[0..len) into dst (size bytes, NUL-terminated),
+ * cut at a character boundary to fit, unsafe characters replaced by '?'
+ * and stopping at a NUL.  src must be valid UTF-8, as jansson makes its
+ * strings.  The length copied.
  */
-static void
+size_t
+bw_str_clean(char *dst, size_t size, const char *src, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)src;
+	size_t			 out = 0, n, i;
+
+	if (size == 0)
+		return 0;
+	for (i = 0; i < len && p[i] != '\0'; i += n) {
+		n = u8len(p[i]);
+		if (i + n > len)
+			break;
+		if (unsafe(p + i, n)) {
+			if (out + 1 >= size)
+				break;
+			dst[out++] = '?';
+			continue;
+		}
+		if (out + n >= size)
+			break;
+		memcpy(dst + out, p + i, n);
+		out += n;
+	}
+	dst[out] = '\0';
+	return out;
+}
+
+/*
+ * Copy the string at key k of o into dst with bw_str_clean(); 1 when it
+ * is a string, else 0 with dst "".
+ */
+static int
 get_str(const json_t *o, const char *k, char *dst, size_t size)
 {
-	const json_t		*v = json_object_get(o, k);
-	const unsigned char	*p;
-	size_t			 len = 0, n, i, slen;
+	const json_t	*v = json_object_get(o, k);
 
 	dst[0] = '\0';
 	if (!json_is_string(v))
-		return;
-	p = (const unsigned char *)json_string_value(v);
-	slen = json_string_length(v);
-	for (i = 0; i < slen && p[i] != '\0'; i += n) {
-		n = u8len(p[i]);
-		if (i + n > slen)
-			break;
-		if (unsafe(p + i, n)) {
-			if (len + 1 >= size)
-				break;
-			dst[len++] = '?';
-			continue;
-		}
-		if (len + n >= size)
-			break;
-		memcpy(dst + len, p + i, n);
-		len += n;
-	}
-	dst[len] = '\0';
+		return 0;
+	(void)bw_str_clean(dst, size, json_string_value(v),
+	    json_string_length(v));
+	return 1;
 }
 
 /* A finite number at key k, else NAN. */
@@ -175,22 +196,49 @@ get_iface(const json_t *o, char *dst)
 {
 	char	buf[64];
 
-	get_str(o, "iface", buf, sizeof(buf));
+	(void)get_str(o, "iface", buf, sizeof(buf));
 	if (bw_ifname_valid(buf))
 		(void)strcpy(dst, buf);
 	else
 		dst[0] = '\0';
 }
 
+/* Both byte counts of a row or file into tx, rx and the has bits. */
+static void
+get_pair(const json_t *o, uint64_t *tx, uint64_t *rx, unsigned *has,
+    int *both)
+{
+	if (get_bytes(o, "tx_bytes", tx) == 0)
+		*has |= BW_HAS_TX_BYTES;
+	else
+		*tx = 0;
+	if (get_bytes(o, "rx_bytes", rx) == 0)
+		*has |= BW_HAS_RX_BYTES;
+	else
+		*rx = 0;
+	*both = (*has & (BW_HAS_TX_BYTES | BW_HAS_RX_BYTES)) ==
+	    (BW_HAS_TX_BYTES | BW_HAS_RX_BYTES);
+}
+
+/* A pid in range at key k: 1 and *pid, else 0 with *pid 0. */
+static int
+get_pid(const json_t *o, const char *k, long *pid)
+{
+	long long	x = get_int(o, k, 0, 0x7fffffff, -1);
+
+	*pid = x < 0 ? 0 : (long)x;
+	return x >= 0;
+}
+
 static void
 parse_proc(const json_t *o, struct bw_proc *p)
 {
-	char		kind[32];
-	uint64_t	tx, rx;
+	char	kind[32];
 
 	memset(p, 0, sizeof(*p));
-	get_str(o, "kind", kind, sizeof(kind));
-	p->pid = (long)get_int(o, "pid", 0, 0x7fffffff, 0);
+	(void)get_str(o, "kind", kind, sizeof(kind));
+	if (get_pid(o, "pid", &p->pid))
+		p->has |= BW_HAS_PID;
 	/* No "kind" (version 1): a row is a process when it has a pid. */
 	if (strcmp(kind, "unattributed") == 0 ||
 	    (strcmp(kind, "process") != 0 && p->pid == 0))
@@ -200,19 +248,19 @@ parse_proc(const json_t *o, struct bw_proc *p)
 	if (p->kind == BW_PROC_UNATTRIBUTED)
 		p->pid = 0;
 	p->uid = get_int(o, "uid", 0, 0xfffffffeLL, -1);
-	get_str(o, "name", p->name, sizeof(p->name));
-	get_str(o, "user", p->user, sizeof(p->user));
-	get_str(o, "exe", p->exe, sizeof(p->exe));
-	get_str(o, "cmdline", p->cmdline, sizeof(p->cmdline));
-	get_str(o, "container", p->container, sizeof(p->container));
+	if (get_str(o, "name", p->name, sizeof(p->name)))
+		p->has |= BW_HAS_NAME;
+	if (get_str(o, "user", p->user, sizeof(p->user)))
+		p->has |= BW_HAS_USER;
+	if (get_str(o, "exe", p->exe, sizeof(p->exe)))
+		p->has |= BW_HAS_EXE;
+	if (get_str(o, "cmdline", p->cmdline, sizeof(p->cmdline)))
+		p->has |= BW_HAS_CMDLINE;
+	if (get_str(o, "container", p->container, sizeof(p->container)))
+		p->has |= BW_HAS_CONTAINER;
 	p->tx_bps = get_rate(o, "tx_bps");
 	p->rx_bps = get_rate(o, "rx_bps");
-	if (get_bytes(o, "tx_bytes", &tx) == 0 &&
-	    get_bytes(o, "rx_bytes", &rx) == 0) {
-		p->tx_bytes = tx;
-		p->rx_bytes = rx;
-		p->has_bytes = 1;
-	}
+	get_pair(o, &p->tx_bytes, &p->rx_bytes, &p->has, &p->has_bytes);
 	p->connections = (long)get_int(o, "connections", 0, 0x7fffffff, -1);
 	p->last_seen = get_num(o, "last_seen");
 }
@@ -220,22 +268,20 @@ parse_proc(const json_t *o, struct bw_proc *p)
 static void
 parse_conn(const json_t *o, struct bw_conn *c)
 {
-	uint64_t	tx, rx;
-
 	memset(c, 0, sizeof(*c));
-	get_str(o, "proto", c->proto, sizeof(c->proto));
-	get_str(o, "local", c->local, sizeof(c->local));
-	get_str(o, "remote", c->remote, sizeof(c->remote));
-	c->pid = (long)get_int(o, "pid", 0, 0x7fffffff, 0);
-	get_str(o, "name", c->name, sizeof(c->name));
+	if (get_str(o, "proto", c->proto, sizeof(c->proto)))
+		c->has |= BW_HAS_PROTO;
+	if (get_str(o, "local", c->local, sizeof(c->local)))
+		c->has |= BW_HAS_LOCAL;
+	if (get_str(o, "remote", c->remote, sizeof(c->remote)))
+		c->has |= BW_HAS_REMOTE;
+	if (get_pid(o, "pid", &c->pid))
+		c->has |= BW_HAS_PID;
+	if (get_str(o, "name", c->name, sizeof(c->name)))
+		c->has |= BW_HAS_NAME;
 	c->tx_bps = get_rate(o, "tx_bps");
 	c->rx_bps = get_rate(o, "rx_bps");
-	if (get_bytes(o, "tx_bytes", &tx) == 0 &&
-	    get_bytes(o, "rx_bytes", &rx) == 0) {
-		c->tx_bytes = tx;
-		c->rx_bytes = rx;
-		c->has_bytes = 1;
-	}
+	get_pair(o, &c->tx_bytes, &c->rx_bytes, &c->has, &c->has_bytes);
 }
 
 /* Load a JSON object from buf; NULL with e filled. */
@@ -295,19 +341,27 @@ bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
 	p->started = get_num(root, "started");
 	p->rx_bps = get_rate(root, "rx_bps");
 	p->tx_bps = get_rate(root, "tx_bps");
-	if (get_bytes(root, "rx_bytes", &p->rx_bytes) == 0 &&
-	    get_bytes(root, "tx_bytes", &p->tx_bytes) == 0)
-		p->has_bytes = 1;
+	get_pair(root, &p->tx_bytes, &p->rx_bytes, &p->has, &p->has_bytes);
 	p->coverage = get_num(root, "coverage");
 	if (p->coverage < 0 || p->coverage > 1)
 		p->coverage = NAN;
 	cap = json_object_get(root, "capture");
-	if (json_is_object(cap) &&
-	    get_bytes(cap, "packets", &p->packets) == 0 &&
-	    get_bytes(cap, "drops", &p->drops) == 0) {
-		p->has_capture = 1;
-		if (get_bytes(cap, "drops_interval", &p->drops_interval) == -1)
+	if (json_is_object(cap)) {
+		p->has |= BW_HAS_CAPTURE;
+		if (get_bytes(cap, "packets", &p->packets) == 0)
+			p->has |= BW_HAS_PACKETS;
+		else
+			p->packets = 0;
+		if (get_bytes(cap, "drops", &p->drops) == 0)
+			p->has |= BW_HAS_DROPS;
+		else
+			p->drops = 0;
+		if (get_bytes(cap, "drops_interval", &p->drops_interval) == 0)
+			p->has |= BW_HAS_DROPS_INTERVAL;
+		else
 			p->drops_interval = 0;
+		p->has_capture = (p->has & (BW_HAS_PACKETS | BW_HAS_DROPS)) ==
+		    (BW_HAS_PACKETS | BW_HAS_DROPS);
 	}
 
 	a = json_object_get(root, "processes");
@@ -458,8 +512,8 @@ bw_procs_free(struct bw_procs *p)
 
 /*
  * Whether bwprocs stopped writing: its procs file is older than
- * BW_PROCS_STALE intervals at now (the interval the file states, else
- * bwprocs' default).  The one rule every reader applies.
+ * BW_PROCS_STALE intervals at now (bw_procs_interval()).  The one rule
+ * every reader applies.
  */
 int
 bw_procs_stale(const struct bw_procs *p, double now)
@@ -467,11 +521,16 @@ bw_procs_stale(const struct bw_procs *p, double now)
 	return now - p->ts > BW_PROCS_STALE * bw_procs_interval(p);
 }
 
-/* The seconds between procs files, as the file says or by default. */
+/*
+ * The seconds between procs files, as the file says, or bwprocs' default
+ * when it does not say or says more than BW_INTERVAL_MAX: a file must
+ * not be believed fresh for days.
+ */
 double
 bw_procs_interval(const struct bw_procs *p)
 {
-	return p->interval > 0 ? p->interval : BW_PROCS_INTERVAL;
+	return p->interval > 0 && p->interval <= BW_INTERVAL_MAX ?
+	    p->interval : BW_PROCS_INTERVAL;
 }
 
 /*
@@ -496,10 +555,11 @@ bw_procs_status(int dirfd, const char *iface, double now, double *age)
 }
 
 /*
- * Parse the text of a live file (-1 and EBADMSG as for procs).
- * Samples that are not [ts, rx, tx]
- * with finite numbers, rates not negative, are skipped and counted;
- * only the newest BW_LIVE_MAXSAMPLES are kept.
+ * Parse the text of a live file (-1 and EBADMSG as for procs).  Samples
+ * that are not [ts, rx, tx] with finite numbers, not negative, rates up
+ * to BW_RATE_MAX, are skipped and counted; only those among the newest
+ * BW_LIVE_MAXSAMPLES entries are kept.  An interval that is absent, not
+ * above 0 or above BW_INTERVAL_MAX reads as bwprocs' 1 second.
  */
 int
 bw_live_parse(const char *buf, size_t len, struct bw_live *l,
@@ -522,10 +582,11 @@ bw_live_parse(const char *buf, size_t len, struct bw_live *l,
 	}
 	get_iface(root, l->iface);
 	l->interval = get_num(root, "interval_seconds");
-	if (!(l->interval > 0))
-		l->interval = 1;
+	if (!(l->interval > 0 && l->interval <= BW_INTERVAL_MAX))
+		l->interval = BW_LIVE_INTERVAL;
 	a = json_object_get(root, "samples");
 	n = json_is_array(a) ? json_array_size(a) : 0;
+	l->nentries = n;
 	if (n > BW_LIVE_MAXSAMPLES)
 		first = n - BW_LIVE_MAXSAMPLES;
 	for (i = first; i < n; i++) {
@@ -548,6 +609,7 @@ bw_live_parse(const char *buf, size_t len, struct bw_live *l,
 		l->samples[l->nsamples].ts = v[0];
 		l->samples[l->nsamples].rx_bps = v[1];
 		l->samples[l->nsamples].tx_bps = v[2];
+		l->samples[l->nsamples].entry = i;
 		l->nsamples++;
 	}
 	json_decref(root);
@@ -596,11 +658,14 @@ bw_live_read_at(int dirfd, const char *name, struct bw_live *l,
 	return rv;
 }
 
-/* Older than 3 intervals, and at least 3 seconds, at now. */
+/*
+ * Whether bwprocs stopped writing its live file: older than
+ * BW_PROCS_STALE intervals, and at least as many seconds, at now.
+ */
 int
 bw_live_stale(const struct bw_live *l, double now)
 {
-	double	iv = l->interval > 0 ? l->interval : 1;
+	double	iv = l->interval > 0 ? l->interval : BW_LIVE_INTERVAL;
 	double	lim = BW_PROCS_STALE * iv;
 
 	return now - l->ts > (lim > 3 ? lim : 3);

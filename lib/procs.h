@@ -3,8 +3,10 @@
  * processes and connections using an interface) and live_<iface>.json
  * (the interface's rate second by second).  Readers take these files as
  * untrusted: wrong types count as absent keys, strings are bounded and
- * rid of control characters, and a bwmon version 1 procs file reads as
- * one holding only the version 1 keys.
+ * rid of control, bidirectional and invisible characters, and a bwmon
+ * version 1 procs file reads as one holding only the version 1 keys.
+ * Every program and CGI reads them through here and judges their age by
+ * bw_procs_stale() and bw_live_stale().
  */
 #ifndef BW_PROCS_H
 #define BW_PROCS_H
@@ -20,7 +22,30 @@
 #define BW_LIVE_MAXSAMPLES	600		/* newest samples kept */
 #define BW_PROCS_STALE		3		/* intervals to stale */
 #define BW_PROCS_INTERVAL	2		/* bwprocs' default procs_interval */
+#define BW_LIVE_INTERVAL	1		/* and live interval */
+#define BW_INTERVAL_MAX		3600		/* above: garbage */
 #define BW_RATE_MAX		1e15		/* above: garbage */
+
+/*
+ * Bits of the "has" masks: the keys a file or row held with a value of
+ * their type (a string, a count in range), for readers that tell an
+ * absent key from an empty or zero one.
+ */
+#define BW_HAS_PID		0x0001
+#define BW_HAS_NAME		0x0002
+#define BW_HAS_USER		0x0004
+#define BW_HAS_EXE		0x0008
+#define BW_HAS_CMDLINE		0x0010
+#define BW_HAS_CONTAINER	0x0020
+#define BW_HAS_PROTO		0x0040
+#define BW_HAS_LOCAL		0x0080
+#define BW_HAS_REMOTE		0x0100
+#define BW_HAS_TX_BYTES		0x0200
+#define BW_HAS_RX_BYTES		0x0400
+#define BW_HAS_CAPTURE		0x0800		/* a "capture" object */
+#define BW_HAS_PACKETS		0x1000
+#define BW_HAS_DROPS		0x2000
+#define BW_HAS_DROPS_INTERVAL	0x4000
 
 /* Whether bwprocs runs for an interface, by its procs file. */
 enum bw_bwprocs {
@@ -37,25 +62,30 @@ enum bw_proc_kind {
 
 /*
  * One process row.  Numbers a file lacks are NAN (rates), -1 (uid,
- * connections) or have their has_ flag clear (byte counts).
+ * connections), 0 (pid, byte counts) with their bit clear in has;
+ * strings it lacks are "" with their bit clear.  The strings hold what
+ * bwprocs writes whole (it keeps 64 bytes of a name or user, 1,024 of a
+ * path or command line); longer ones are cut.
  */
 struct bw_proc {
 	enum bw_proc_kind	 kind;
+	unsigned		 has;		/* BW_HAS_* */
 	long			 pid;
 	long long		 uid;		/* -1: null or absent */
 	char			 name[128];
-	char			 user[64];
-	char			 exe[256];
-	char			 cmdline[512];
-	char			 container[64];
+	char			 user[128];
+	char			 exe[1028];
+	char			 cmdline[1028];
+	char			 container[128];
 	double			 tx_bps, rx_bps;
 	uint64_t		 tx_bytes, rx_bytes;
-	int			 has_bytes;
+	int			 has_bytes;	/* both counts */
 	long			 connections;
 	double			 last_seen;
 };
 
 struct bw_conn {
+	unsigned	has;		/* BW_HAS_* */
 	char		proto[8];
 	char		local[64];
 	char		remote[64];
@@ -63,20 +93,21 @@ struct bw_conn {
 	char		name[128];
 	double		tx_bps, rx_bps;
 	uint64_t	tx_bytes, rx_bytes;
-	int		has_bytes;
+	int		has_bytes;	/* both counts */
 };
 
 struct bw_procs {
 	int		 version;	/* 1 without "version" */
+	unsigned	 has;		/* BW_HAS_*: bytes, capture */
 	char		 iface[BW_IFNAMSIZ];
 	double		 ts;
-	double		 interval;	/* NAN if absent */
+	double		 interval;	/* NAN if absent or not above 0 */
 	double		 started;	/* NAN if absent */
 	double		 rx_bps, tx_bps;	/* NAN if absent */
 	uint64_t	 rx_bytes, tx_bytes;
-	int		 has_bytes;
+	int		 has_bytes;	/* both counts */
 	double		 coverage;	/* 0..1, or NAN */
-	int		 has_capture;
+	int		 has_capture;	/* packets and drops */
 	uint64_t	 packets, drops, drops_interval;
 	int		 has_conns;	/* has a "connections" list */
 	struct bw_proc	*procs;
@@ -88,15 +119,17 @@ struct bw_procs {
 
 struct bw_live_sample {
 	double	ts, rx_bps, tx_bps;
+	size_t	entry;		/* its index in the file's list */
 };
 
 struct bw_live {
 	char			iface[BW_IFNAMSIZ];
 	double			ts;
-	double			interval;	/* 1 when absent */
+	double			interval;	/* 1 when absent or absurd */
 	/* The newest samples, oldest first. */
 	struct bw_live_sample	samples[BW_LIVE_MAXSAMPLES];
 	size_t			nsamples;
+	size_t			nentries;	/* entries in the file's list */
 	size_t			bad;
 };
 
@@ -117,5 +150,6 @@ int	bw_live_read_at(int, const char *, struct bw_live *,
 	    struct bw_error *);
 int	bw_live_load(int, const char *, struct bw_live *, struct bw_error *);
 int	bw_live_stale(const struct bw_live *, double);
+size_t	bw_str_clean(char *, size_t, const char *, size_t);
 
 #endif /* BW_PROCS_H */
