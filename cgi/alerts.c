@@ -173,7 +173,7 @@ main(void)
 	cgi_event_range(&c, secs, &from, &to);
 	memset(&l, 0, sizeof(l));
 	if (cgi_jsonl(&c, BW_ALERTS, c.iface, record, &l, &bad) == -1)
-		cgi_file_fail(&c, BW_ALERTS, errno, cgi_bwprocs_hint(&c));
+		cgi_file_fail(&c, BW_ALERTS, errno, cgi_bwprocs_hint(&c, BW_ALERTS));
 	qsort(l.v, l.n, sizeof(*l.v), newest_first);
 	if ((arr = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");

@@ -35,6 +35,7 @@
 #include "fileio.h"
 #include "histjson.h"
 #include "history.h"
+#include "procs.h"
 #include "util.h"
 
 #define START_HINT	"bwcollect writes bw_<iface>.csv every 5 minutes " \
@@ -511,22 +512,6 @@ cgi_stat(const struct cgi *c, enum bw_kind k, const char *iface,
 	return 0;
 }
 
-/* Read a whole regular file of the data directory (at most max bytes). */
-int
-cgi_read(const struct cgi *c, enum bw_kind k, const char *iface,
-    size_t max, char **bufp, size_t *lenp)
-{
-	int	fd, rv, saved;
-
-	if ((fd = cgi_open(c, k, iface)) == -1)
-		return -1;
-	rv = bw_read_fd(fd, max, bufp, lenp);
-	saved = errno;
-	(void)close(fd);
-	errno = saved;
-	return rv;
-}
-
 static sigjmp_buf	bus_jmp;
 
 static void
@@ -646,42 +631,61 @@ cgi_jsonl(const struct cgi *c, enum bw_kind k, const char *iface,
 }
 
 /*
- * Load a JSON file of the data directory.  NULL with errno (EBADMSG:
- * not JSON, the reason in why) when it cannot be had.
+ * Read the procs file of iface through lib/procs.c, its one reader; the
+ * caller frees p with bw_procs_free().  -1 with errno when it cannot be
+ * had: as for cgi_open(), EFBIG when it is too large, EBADMSG when it is
+ * no procs file (why goes to the log).
  */
-json_t *
-cgi_load_json(const struct cgi *c, enum bw_kind k, const char *iface,
-    size_t max, char *why, size_t whysize)
+int
+cgi_procs(const struct cgi *c, const char *iface, struct bw_procs *p)
 {
-	json_error_t	 jerr;
-	json_t		*doc;
-	char		*text;
-	size_t		 len;
+	struct bw_error	e;
+	int		saved;
 
-	if (why != NULL && whysize > 0)
-		why[0] = '\0';
-	if (cgi_read(c, k, iface, max, &text, &len) == -1)
-		return NULL;
-	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(text);
-	if (doc == NULL) {
-		if (why != NULL)
-			(void)snprintf(why, whysize, "line %d: %s", jerr.line,
-			    jerr.text);
-		errno = EBADMSG;
-		return NULL;
-	}
-	return doc;
+	if (bw_procs_load(c->dirfd, iface, p, &e) == 0)
+		return 0;
+	saved = errno;
+	if (saved == EBADMSG)
+		cgi_log("%s/%s:%d: %s", c->dir, e.file, e.line, e.text);
+	errno = saved;
+	return -1;
 }
 
-/* How to start bwprocs for the request's interface, for hints. */
-const char *
-cgi_bwprocs_hint(const struct cgi *c)
+/* The live file of iface, as cgi_procs() reads the procs file. */
+int
+cgi_live(const struct cgi *c, const char *iface, struct bw_live *l)
 {
-	static char	hint[160];
+	struct bw_error	e;
+	int		saved;
 
-	(void)snprintf(hint, sizeof(hint), "bwprocs writes it while it "
-	    "runs: systemctl enable --now bwprocs@%s", c->iface);
+	if (bw_live_load(c->dirfd, iface, l, &e) == 0)
+		return 0;
+	saved = errno;
+	if (saved == EBADMSG)
+		cgi_log("%s/%s:%d: %s", c->dir, e.file, e.line, e.text);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * The hint for a missing file of bwprocs (k) of the request's interface:
+ * how to start bwprocs, or, when it runs, that it has not recorded
+ * anything yet.
+ */
+const char *
+cgi_bwprocs_hint(const struct cgi *c, enum bw_kind k)
+{
+	static char	hint[200];
+
+	if ((k == BW_SPIKES || k == BW_ALERTS) &&
+	    bw_procs_status(c->dirfd, c->iface, c->now, NULL) ==
+	    BW_BWPROCS_RUNNING)
+		(void)snprintf(hint, sizeof(hint), "bwprocs runs for %s and "
+		    "has %s yet; it starts the log with the first", c->iface,
+		    k == BW_SPIKES ? "recorded no spike" : "fired no alert");
+	else
+		(void)snprintf(hint, sizeof(hint), "bwprocs writes it while "
+		    "it runs: systemctl enable --now bwprocs@%s", c->iface);
 	return hint;
 }
 
@@ -705,7 +709,8 @@ cgi_file_fail(struct cgi *c, enum bw_kind k, int error, const char *hint)
 	case EFBIG:
 		cgi_fail(c, 500, NULL, "%s is too large", name);
 	case EBADMSG:
-		cgi_fail(c, 500, hint, "%s is not valid JSON", name);
+		cgi_fail(c, 500, hint, "%s is not a valid %s file", name,
+		    bw_kind_name(k));
 	default:
 		cgi_log("%s/%s: %s", c->dir, name, strerror(error));
 		cgi_fail(c, 500, NULL, "cannot read %s", name);

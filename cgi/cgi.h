@@ -21,11 +21,11 @@
 #include "datadir.h"
 #include "eventlog.h"
 #include "history.h"
+#include "procs.h"
 #include "util.h"
 
 #define CGI_QUERY_MAX	256	/* longest QUERY_STRING accepted */
 #define CGI_MAXKEYS	8	/* known keys of one endpoint */
-#define CGI_JSON_MAX	(16 << 20)	/* largest live/procs file read */
 
 /* How long a client may keep a response. */
 enum cgi_cache {
@@ -64,8 +64,6 @@ void	cgi_event_range(const struct cgi *, int64_t, double *, double *);
 int	cgi_open(const struct cgi *, enum bw_kind, const char *);
 int	cgi_stat(const struct cgi *, enum bw_kind, const char *, int64_t *,
 	    int64_t *);
-int	cgi_read(const struct cgi *, enum bw_kind, const char *, size_t,
-	    char **, size_t *);
 int	cgi_history(struct cgi *, const char *, struct bw_hist *);
 int	cgi_map_history(struct cgi *, const char *,
 	    int (*)(const char *, size_t, void *), void *);
@@ -73,9 +71,9 @@ long long cgi_count_events(const struct cgi *, enum bw_kind, const char *,
 	    int64_t, int64_t);
 int	cgi_jsonl(const struct cgi *, enum bw_kind, const char *,
 	    bw_jsonl_fn, void *, size_t *);
-json_t	*cgi_load_json(const struct cgi *, enum bw_kind, const char *,
-	    size_t, char *, size_t);
-const char *cgi_bwprocs_hint(const struct cgi *);
+int	cgi_procs(const struct cgi *, const char *, struct bw_procs *);
+int	cgi_live(const struct cgi *, const char *, struct bw_live *);
+const char *cgi_bwprocs_hint(const struct cgi *, enum bw_kind);
 void	cgi_zone(const struct cgi *, char *, size_t, long *);
 void	cgi_file_fail(struct cgi *, enum bw_kind, int, const char *)
 	    __attribute__((noreturn));

@@ -1,9 +1,10 @@
 /*
  * live.cgi: /api/live?iface= -- the last 120 s of 1-second RX/TX rates
- * from live_<iface>.json, which bwprocs rewrites every second.  When that
- * file is missing, unreadable or stale, one reading of the interface's
- * counters from /proc/net/dev instead (the page turns two readings a
- * second apart into a rate), with a note that bwprocs is not running.
+ * from live_<iface>.json, which bwprocs rewrites every second, read and
+ * judged by lib/procs.c.  When that file is missing, unreadable or
+ * stale, one reading of the interface's counters from /proc/net/dev
+ * instead (the page turns two readings a second apart into a rate), with
+ * a note that bwprocs is not running.
  */
 #include <errno.h>
 #include <math.h>
@@ -19,36 +20,23 @@
 #include "util.h"
 
 #define LIVE_SAMPLES	120
-#define LIVE_INTERVAL	1	/* when the file does not say */
 
-/* The valid [ts, rx_bps, tx_bps] samples, the last LIVE_SAMPLES. */
+/* The good samples among the file's last LIVE_SAMPLES entries. */
 static json_t *
-samples_json(const json_t *in)
+samples_json(const struct bw_live *l)
 {
-	json_t		*out, *s;
-	const json_t	*e;
-	size_t		 i, n, first;
-	double		 v[3];
-	int		 k, ok;
+	json_t	*out, *s;
+	size_t	 i, first;
 
 	if ((out = json_array()) == NULL)
 		return NULL;
-	if (!json_is_array(in))
-		return out;
-	n = json_array_size(in);
-	first = n > LIVE_SAMPLES ? n - LIVE_SAMPLES : 0;
-	for (i = first; i < n; i++) {
-		e = json_array_get(in, i);
-		ok = json_is_array(e) && json_array_size(e) >= 3;
-		for (k = 0; ok && k < 3; k++) {
-			v[k] = json_number_value(json_array_get(e, (size_t)k));
-			ok = json_is_number(json_array_get(e, (size_t)k)) &&
-			    isfinite(v[k]) && v[k] >= 0;
-		}
-		if (!ok)
+	first = l->nentries > LIVE_SAMPLES ? l->nentries - LIVE_SAMPLES : 0;
+	for (i = 0; i < l->nsamples; i++) {
+		if (l->samples[i].entry < first)
 			continue;
-		s = json_pack("[f, o, o]", v[0], cgi_rate(v[1]),
-		    cgi_rate(v[2]));
+		s = json_pack("[f, o, o]", l->samples[i].ts,
+		    cgi_rate(l->samples[i].rx_bps),
+		    cgi_rate(l->samples[i].tx_bps));
 		if (s == NULL || json_array_append_new(out, s) == -1) {
 			json_decref(out);
 			return NULL;
@@ -93,50 +81,39 @@ int
 main(void)
 {
 	static const char *const keys[] = { "iface", NULL };
-	struct cgi	 c;
-	json_t		*doc, *samples;
-	char		 name[64], why[160];
-	double		 ts, iv, age;
+	static struct bw_live	 l;
+	struct cgi		 c;
+	char			 why[160];
+	double			 age;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
-	(void)bw_kind_file(name, sizeof(name), BW_LIVE, c.iface);
-	if ((doc = cgi_load_json(&c, BW_LIVE, c.iface, CGI_JSON_MAX, NULL,
-	    0)) == NULL) {
+	if (cgi_live(&c, c.iface, &l) == -1) {
 		switch (errno) {
 		case ENOENT:
 			from_proc(&c, "no live file");
 		case ELOOP:
 		case EINVAL:
 			cgi_file_fail(&c, BW_LIVE, errno, NULL);
+		case EFBIG:
+			from_proc(&c, "its live file is too large");
 		default:
 			from_proc(&c, "its live file is unreadable");
 		}
 	}
-	ts = json_number_value(json_object_get(doc, "ts"));
-	iv = json_number_value(json_object_get(doc, "interval_seconds"));
-	if (!isfinite(iv) || iv <= 0 || iv > 3600)
-		iv = LIVE_INTERVAL;
-	age = c.now - ts;
-	if (!json_is_number(json_object_get(doc, "ts")) || !isfinite(ts)) {
-		json_decref(doc);
-		from_proc(&c, "its live file has no time");
-	}
-	if (age > 3 * iv) {
-		json_decref(doc);
+	age = c.now - l.ts;
+	if (bw_live_stale(&l, c.now)) {
 		(void)snprintf(why, sizeof(why), "its live file is %.0f s old",
 		    age);
 		from_proc(&c, why);
 	}
-	samples = samples_json(json_object_get(doc, "samples"));
-	json_decref(doc);
 	cgi_send_json(&c, 200, CGI_NOSTORE, json_pack("{s:s, s:s, s:b, "
 	    "s:f, s:f, s:f, s:o}",
 	    "iface", c.iface,
 	    "source", "bwprocs",
 	    "stale", 0,
-	    "ts", ts,
+	    "ts", l.ts,
 	    "age_seconds", round(age * 1000) / 1000,
-	    "interval_seconds", iv,
-	    "samples", samples));
+	    "interval_seconds", l.interval,
+	    "samples", samples_json(&l)));
 }

@@ -9,8 +9,9 @@
  * takes for a counter reset).  Current rates come from live_<iface>.json
  * and, while bwprocs runs (its procs file is fresh), its own counters:
  * the interface's bytes since it started, capture packets and drops, and
- * the top programs' bytes.  Labels carry interface and program names
- * only: no pid, address or port, which would explode the series.
+ * the top programs' bytes.  Both files are read and judged stale by
+ * lib/procs.c.  Labels carry interface and program names only: no pid,
+ * address or port, which would explode the series.
  */
 #include <errno.h>
 #include <math.h>
@@ -23,15 +24,14 @@
 
 #include "cgi.h"
 #include "history.h"
+#include "procs.h"
 
 #define TOP_PROGRAMS	10
-#define PROCS_INTERVAL	2	/* bwprocs' defaults */
-#define LIVE_INTERVAL	1
 #define TS_SLACK	0.001
 
 struct prog {
-	const char	*name;		/* borrowed from procs */
-	double		 rx, tx;
+	char	name[sizeof(((struct bw_proc *)0)->name)];
+	double	rx, tx;
 };
 
 struct ifm {
@@ -41,8 +41,11 @@ struct ifm {
 	double		 hist_age;	/* since the last row; NAN: none */
 	int		 live;		/* live file fresh */
 	double		 live_rx, live_tx, live_age;
-	json_t		*procs;		/* the procs file, when fresh */
+	int		 up;		/* the procs file is fresh */
 	double		 procs_age;	/* NAN: no procs file */
+	unsigned	 has;		/* its BW_HAS_* */
+	uint64_t	 procs_rx, procs_tx, packets, drops;
+	double		 coverage;	/* NAN: none */
 	struct prog	 top[TOP_PROGRAMS];
 	size_t		 ntop;
 	long long	 spikes;	/* -1: no log */
@@ -124,34 +127,32 @@ read_history(struct cgi *c, struct ifm *m)
 	bw_hist_free(&h);
 }
 
+/* The last second's rates of a fresh live file. */
 static void
 read_live(struct cgi *c, struct ifm *m)
 {
-	json_t		*doc;
-	const json_t	*s, *last;
-	double		 ts, iv;
+	static struct bw_live	l;
 
 	m->live_age = NAN;
-	if ((doc = cgi_load_json(c, BW_LIVE, m->name, CGI_JSON_MAX, NULL,
-	    0)) == NULL)
+	if (cgi_live(c, m->name, &l) == -1)
 		return;
-	ts = num(doc, "ts");
-	iv = num(doc, "interval_seconds");
-	if (!(iv > 0 && iv <= 3600))
-		iv = LIVE_INTERVAL;
-	s = json_object_get(doc, "samples");
-	if (!isnan(ts))
-		m->live_age = c->now - ts;
-	if (!isnan(ts) && c->now - ts <= 3 * iv && json_is_array(s) &&
-	    (last = json_array_get(s, json_array_size(s) - 1)) != NULL &&
-	    json_is_array(last) &&
-	    json_is_number(json_array_get(last, 1)) &&
-	    json_is_number(json_array_get(last, 2))) {
+	m->live_age = c->now - l.ts;
+	if (!bw_live_stale(&l, c->now) && l.nsamples > 0) {
 		m->live = 1;
-		m->live_rx = json_number_value(json_array_get(last, 1)) / 8;
-		m->live_tx = json_number_value(json_array_get(last, 2)) / 8;
+		m->live_rx = l.samples[l.nsamples - 1].rx_bps / 8;
+		m->live_tx = l.samples[l.nsamples - 1].tx_bps / 8;
 	}
-	json_decref(doc);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct bw_proc	*x = *(const struct bw_proc *const *)a;
+	const struct bw_proc	*y = *(const struct bw_proc *const *)b;
+	int			 d = strcmp(x->name, y->name);
+
+	/* Equal names keep the file's order: sums come out the same. */
+	return d != 0 ? d : (x > y) - (x < y);
 }
 
 static int
@@ -165,63 +166,67 @@ by_bytes(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* The programs moving the most bytes: processes summed by name. */
+/*
+ * The programs moving the most bytes: processes summed by name.  The
+ * rows are sorted by name and summed run by run, in O(n log n): a procs
+ * file of 40,000 names took seconds to merge name by name.
+ */
 static void
-top_programs(struct ifm *m)
+top_programs(struct ifm *m, const struct bw_procs *p)
 {
-	const json_t	*ps = json_object_get(m->procs, "processes"), *p;
-	struct prog	*all;
-	const char	*name;
-	double		 rx, tx;
-	size_t		 i, k, n = 0;
+	const struct bw_proc	**rows;
+	struct prog		 *all;
+	size_t			  i, n = 0, k = 0;
 
-	if (!json_is_array(ps) || json_array_size(ps) == 0 ||
-	    (all = calloc(json_array_size(ps), sizeof(*all))) == NULL)
+	if (p->nprocs == 0 ||
+	    (rows = calloc(p->nprocs, sizeof(*rows))) == NULL)
 		return;
-	json_array_foreach(ps, i, p) {
-		name = json_string_value(json_object_get(p, "name"));
-		rx = num(p, "rx_bytes");
-		tx = num(p, "tx_bytes");
-		if (name == NULL || isnan(rx) || isnan(tx))
-			continue;	/* bwmon v1 files have no bytes */
-		for (k = 0; k < n && strcmp(all[k].name, name) != 0; k++)
-			;
-		if (k == n)
-			all[n++].name = name;
-		all[k].rx += rx;
-		all[k].tx += tx;
+	if ((all = calloc(p->nprocs, sizeof(*all))) == NULL) {
+		free(rows);
+		return;
 	}
-	qsort(all, n, sizeof(*all), by_bytes);
-	m->ntop = n < TOP_PROGRAMS ? n : TOP_PROGRAMS;
+	for (i = 0; i < p->nprocs; i++)
+		/* bwmon v1 files have no bytes. */
+		if ((p->procs[i].has & BW_HAS_NAME) && p->procs[i].has_bytes)
+			rows[n++] = &p->procs[i];
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), by_name);
+	for (i = 0; i < n; i++) {
+		if (i == 0 || strcmp(rows[i]->name, rows[i - 1]->name) != 0)
+			(void)strcpy(all[k++].name, rows[i]->name);
+		all[k - 1].rx += (double)rows[i]->rx_bytes;
+		all[k - 1].tx += (double)rows[i]->tx_bytes;
+	}
+	if (k > 1)
+		qsort(all, k, sizeof(*all), by_bytes);
+	m->ntop = k < TOP_PROGRAMS ? k : TOP_PROGRAMS;
 	memcpy(m->top, all, m->ntop * sizeof(*all));
 	free(all);
+	free(rows);
 }
 
+/* bwprocs' own counters, from a fresh procs file. */
 static void
 read_procs(struct cgi *c, struct ifm *m)
 {
-	json_t	*doc;
-	double	 ts, iv;
+	struct bw_procs	p;
 
 	m->procs_age = NAN;
-	if ((doc = cgi_load_json(c, BW_PROCS, m->name, CGI_JSON_MAX, NULL,
-	    0)) == NULL)
+	m->coverage = NAN;
+	if (cgi_procs(c, m->name, &p) == -1)
 		return;
-	ts = num(doc, "ts");
-	iv = num(doc, "interval_seconds");
-	if (!(iv > 0 && iv <= 3600))
-		iv = PROCS_INTERVAL;
-	if (isnan(ts) || !json_is_object(doc)) {
-		json_decref(doc);
-		return;
+	m->procs_age = c->now - p.ts;
+	if (!bw_procs_stale(&p, c->now)) {
+		m->up = 1;
+		m->has = p.has;
+		m->procs_rx = p.rx_bytes;
+		m->procs_tx = p.tx_bytes;
+		m->packets = p.packets;
+		m->drops = p.drops;
+		m->coverage = p.coverage;
+		top_programs(m, &p);
 	}
-	m->procs_age = c->now - ts;
-	if (m->procs_age > 3 * iv) {
-		json_decref(doc);
-		return;
-	}
-	m->procs = doc;
-	top_programs(m);
+	bw_procs_free(&p);
 }
 
 struct events {
@@ -294,7 +299,8 @@ read_events(struct cgi *c, struct ifm *m)
 		goto out;
 	m->fired = e.fired;
 	m->active = 0;
-	qsort(e.cleared, e.nc, sizeof(*e.cleared), cmp_double);
+	if (e.nc > 1)
+		qsort(e.cleared, e.nc, sizeof(*e.cleared), cmp_double);
 	for (i = 0; i < e.nf; i++) {
 		/* The first fired_at at or above fires[i] - slack. */
 		for (lo = 0, hi = e.nc; lo < hi; ) {
@@ -315,9 +321,7 @@ out:
 static void
 render(struct cgi_buf *b, struct ifm *m, size_t n)
 {
-	const json_t	*cap;
-	size_t		 i;
-	size_t		 k;
+	size_t		 i, k;
 
 	family(b, "bwmon_interface_receive_bytes_total", "counter",
 	    "Bytes received, summed from the 5-minute history.");
@@ -347,21 +351,19 @@ render(struct cgi_buf *b, struct ifm *m, size_t n)
 	    "1 while bwprocs writes a fresh procs file for the interface.");
 	for (i = 0; i < n; i++)
 		sample(b, "bwmon_bwprocs_up", m[i].name, NULL, NULL,
-		    m[i].procs != NULL);
+		    m[i].up);
 	family(b, "bwmon_bwprocs_receive_bytes_total", "counter",
 	    "Bytes the interface received since bwprocs started.");
 	for (i = 0; i < n; i++)
-		if (m[i].procs != NULL && !isnan(num(m[i].procs, "rx_bytes")))
+		if (m[i].has & BW_HAS_RX_BYTES)
 			sample(b, "bwmon_bwprocs_receive_bytes_total",
-			    m[i].name, NULL, NULL, num(m[i].procs,
-			    "rx_bytes"));
+			    m[i].name, NULL, NULL, (double)m[i].procs_rx);
 	family(b, "bwmon_bwprocs_transmit_bytes_total", "counter",
 	    "Bytes the interface transmitted since bwprocs started.");
 	for (i = 0; i < n; i++)
-		if (m[i].procs != NULL && !isnan(num(m[i].procs, "tx_bytes")))
+		if (m[i].has & BW_HAS_TX_BYTES)
 			sample(b, "bwmon_bwprocs_transmit_bytes_total",
-			    m[i].name, NULL, NULL, num(m[i].procs,
-			    "tx_bytes"));
+			    m[i].name, NULL, NULL, (double)m[i].procs_tx);
 	family(b, "bwmon_process_receive_bytes_total", "counter",
 	    "Bytes received by the top programs' processes since bwprocs "
 	    "started.");
@@ -382,23 +384,21 @@ render(struct cgi_buf *b, struct ifm *m, size_t n)
 	    "Share of the interface's bytes attributed to processes in the "
 	    "last interval.");
 	for (i = 0; i < n; i++)
-		if (m[i].procs != NULL && !isnan(num(m[i].procs, "coverage")))
+		if (!isnan(m[i].coverage))
 			sample(b, "bwmon_traffic_coverage_ratio", m[i].name,
-			    NULL, NULL, num(m[i].procs, "coverage"));
+			    NULL, NULL, m[i].coverage);
 	family(b, "bwmon_capture_packets_total", "counter",
 	    "Packets bwprocs captured since it started.");
 	for (i = 0; i < n; i++)
-		if (m[i].procs != NULL && (cap = json_object_get(m[i].procs,
-		    "capture")) != NULL && !isnan(num(cap, "packets")))
+		if (m[i].has & BW_HAS_PACKETS)
 			sample(b, "bwmon_capture_packets_total", m[i].name,
-			    NULL, NULL, num(cap, "packets"));
+			    NULL, NULL, (double)m[i].packets);
 	family(b, "bwmon_capture_drops_total", "counter",
 	    "Packets the capture dropped since bwprocs started.");
 	for (i = 0; i < n; i++)
-		if (m[i].procs != NULL && (cap = json_object_get(m[i].procs,
-		    "capture")) != NULL && !isnan(num(cap, "drops")))
+		if (m[i].has & BW_HAS_DROPS)
 			sample(b, "bwmon_capture_drops_total", m[i].name,
-			    NULL, NULL, num(cap, "drops"));
+			    NULL, NULL, (double)m[i].drops);
 	family(b, "bwmon_spikes_total", "counter",
 	    "Spikes recorded in the spike log.");
 	for (i = 0; i < n; i++)
@@ -457,8 +457,6 @@ main(void)
 		read_events(&c, &m[i]);
 	}
 	render(&b, m, c.ifs.n);
-	for (i = 0; i < c.ifs.n; i++)
-		json_decref(m[i].procs);
 	cgi_send(&c, 200, CGI_NOSTORE, "text/plain; version=0.0.4; "
 	    "charset=utf-8", b.p, b.len);
 }

@@ -1,8 +1,11 @@
 /*
  * procs.cgi: /api/procs?iface= -- the current procs_<iface>.json, with
- * its age.  The document is rebuilt key by key (the keys of the live-data
- * contract, each of its type or null), so that a page reads one shape
- * from a bwmon v1 file, a v2 one or a damaged one.
+ * its age.  The file is read by lib/procs.c, its one reader, and the
+ * document rebuilt key by key: every key of the live-data contract, with
+ * the file's value when it had one of the right type and null otherwise,
+ * so that a page reads one shape from a bwmon v1 file, a v2 one or a
+ * damaged one.  Numbers are written as bwprocs writes them: counts as
+ * integers, times, rates and shares as reals.
  */
 #include <errno.h>
 #include <math.h>
@@ -13,88 +16,101 @@
 #include <jansson.h>
 
 #include "cgi.h"
+#include "procs.h"
 
-#define PROCS_INTERVAL	2	/* bwprocs' default procs_interval */
-
-enum kind { NUM, STR };
-
-struct field {
-	const char	*key;
-	enum kind	 kind;
-};
-
-static const struct field proc_fields[] = {
-	{ "kind", STR }, { "name", STR }, { "pid", NUM }, { "uid", NUM },
-	{ "user", STR }, { "exe", STR }, { "cmdline", STR },
-	{ "container", STR }, { "tx_bps", NUM }, { "rx_bps", NUM },
-	{ "tx_bytes", NUM }, { "rx_bytes", NUM }, { "connections", NUM },
-	{ "last_seen", NUM },
-};
-
-static const struct field conn_fields[] = {
-	{ "proto", STR }, { "local", STR }, { "remote", STR }, { "pid", NUM },
-	{ "name", STR }, { "tx_bps", NUM }, { "rx_bps", NUM },
-	{ "tx_bytes", NUM }, { "rx_bytes", NUM },
-};
-
-static const struct field top_fields[] = {
-	{ "ts", NUM }, { "interval_seconds", NUM }, { "started", NUM },
-	{ "rx_bps", NUM }, { "tx_bps", NUM }, { "rx_bytes", NUM },
-	{ "tx_bytes", NUM }, { "coverage", NUM },
-};
-
-static const struct field capture_fields[] = {
-	{ "packets", NUM }, { "drops", NUM }, { "drops_interval", NUM },
-};
-
-/* An object of the given fields copied from in, each typed or null. */
+/* A real, or null for NAN (absent). */
 static json_t *
-pick(const json_t *in, const struct field *f, size_t n)
+real(double v)
 {
-	json_t	*o;
-	size_t	 i;
+	return isnan(v) ? json_null() : json_real(v);
+}
 
-	if ((o = json_object()) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (json_object_set_new(o, f[i].key, f[i].kind == NUM ?
-		    cgi_num(json_object_get(in, f[i].key)) :
-		    cgi_str(json_object_get(in, f[i].key))) == -1) {
-			json_decref(o);
-			return NULL;
-		}
-	return o;
+/* A count, or null when absent; past what a JSON integer holds, a real. */
+static json_t *
+count(uint64_t v, unsigned has)
+{
+	if (!has)
+		return json_null();
+	if (v > (uint64_t)INT64_MAX)
+		return json_real((double)v);
+	return json_integer((json_int_t)v);
 }
 
 static json_t *
-pick_array(const json_t *in, const struct field *f, size_t n, int procs)
+string(const char *s, unsigned has)
 {
-	json_t		*out, *o;
-	const json_t	*e;
-	size_t		 i;
+	return has ? json_string(s) : json_null();
+}
 
-	if ((out = json_array()) == NULL)
+static json_t *
+whole(long long v, int has)
+{
+	return has ? json_integer((json_int_t)v) : json_null();
+}
+
+static json_t *
+proc_json(const struct bw_proc *r)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o}",
+	    "kind", r->kind == BW_PROC_PROCESS ? "process" : "unattributed",
+	    "name", string(r->name, r->has & BW_HAS_NAME),
+	    "pid", whole(r->pid, r->has & BW_HAS_PID),
+	    "uid", whole(r->uid, r->uid >= 0),
+	    "user", string(r->user, r->has & BW_HAS_USER),
+	    "exe", string(r->exe, r->has & BW_HAS_EXE),
+	    "cmdline", string(r->cmdline, r->has & BW_HAS_CMDLINE),
+	    "container", string(r->container, r->has & BW_HAS_CONTAINER),
+	    "tx_bps", real(r->tx_bps),
+	    "rx_bps", real(r->rx_bps),
+	    "tx_bytes", count(r->tx_bytes, r->has & BW_HAS_TX_BYTES),
+	    "rx_bytes", count(r->rx_bytes, r->has & BW_HAS_RX_BYTES),
+	    "connections", whole(r->connections, r->connections >= 0),
+	    "last_seen", real(r->last_seen));
+}
+
+static json_t *
+conn_json(const struct bw_conn *r)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "proto", string(r->proto, r->has & BW_HAS_PROTO),
+	    "local", string(r->local, r->has & BW_HAS_LOCAL),
+	    "remote", string(r->remote, r->has & BW_HAS_REMOTE),
+	    "pid", whole(r->pid, r->has & BW_HAS_PID),
+	    "name", string(r->name, r->has & BW_HAS_NAME),
+	    "tx_bps", real(r->tx_bps),
+	    "rx_bps", real(r->rx_bps),
+	    "tx_bytes", count(r->tx_bytes, r->has & BW_HAS_TX_BYTES),
+	    "rx_bytes", count(r->rx_bytes, r->has & BW_HAS_RX_BYTES));
+}
+
+static json_t *
+capture_json(const struct bw_procs *p)
+{
+	if (!(p->has & BW_HAS_CAPTURE))
+		return json_null();
+	return json_pack("{s:o, s:o, s:o}",
+	    "packets", count(p->packets, p->has & BW_HAS_PACKETS),
+	    "drops", count(p->drops, p->has & BW_HAS_DROPS),
+	    "drops_interval", count(p->drops_interval,
+	    p->has & BW_HAS_DROPS_INTERVAL));
+}
+
+static json_t *
+rows_json(const struct bw_procs *p, int procs)
+{
+	json_t	*a;
+	size_t	 i, n = procs ? p->nprocs : p->nconns;
+
+	if ((a = json_array()) == NULL)
 		return NULL;
-	if (!json_is_array(in))
-		return out;
-	for (i = 0; i < json_array_size(in); i++) {
-		e = json_array_get(in, i);
-		if (!json_is_object(e))
-			continue;
-		if ((o = pick(e, f, n)) == NULL)
-			goto fail;
-		/* bwmon v1 listed processes only, with no "kind". */
-		if (procs && json_is_null(json_object_get(o, "kind")) &&
-		    json_object_set_new(o, "kind", json_string("process")) ==
-		    -1)
-			goto fail;
-		if (json_array_append_new(out, o) == -1)
-			goto fail;
-	}
-	return out;
-fail:
-	json_decref(out);
-	return NULL;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(a, procs ? proc_json(&p->procs[i]) :
+		    conn_json(&p->conns[i])) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
 }
 
 int
@@ -102,51 +118,38 @@ main(void)
 {
 	static const char *const keys[] = { "iface", NULL };
 	struct cgi	 c;
-	json_t		*in, *doc, *v;
-	char		 name[64], why[160], note[256];
-	double		 ts, iv, age;
+	struct bw_procs	 p;
+	json_t		*doc;
+	char		 note[256];
+	double		 age;
 	int		 stale;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
-	(void)bw_kind_file(name, sizeof(name), BW_PROCS, c.iface);
-	if ((in = cgi_load_json(&c, BW_PROCS, c.iface, CGI_JSON_MAX, why,
-	    sizeof(why))) ==
-	    NULL) {
-		if (errno == EBADMSG)
-			cgi_log("%s/%s: %s", c.dir, name, why);
-		cgi_file_fail(&c, BW_PROCS, errno, cgi_bwprocs_hint(&c));
-	}
-	if (!json_is_object(in))
-		cgi_fail(&c, 500, NULL, "%s is not a JSON object", name);
-	if ((doc = pick(in, top_fields, sizeof(top_fields) /
-	    sizeof(top_fields[0]))) == NULL)
-		cgi_fail(&c, 500, NULL, "out of memory");
-	v = json_object_get(in, "version");
-	ts = json_number_value(json_object_get(in, "ts"));
-	iv = json_number_value(json_object_get(in, "interval_seconds"));
-	if (!isfinite(iv) || iv <= 0 || iv > 3600)
-		iv = PROCS_INTERVAL;
-	age = json_is_number(json_object_get(in, "ts")) && isfinite(ts) ?
-	    c.now - ts : INFINITY;
-	stale = !(age <= 3 * iv);
-	if (json_object_set_new(doc, "iface", json_string(c.iface)) == -1 ||
-	    json_object_set_new(doc, "version", json_is_integer(v) ?
-	    json_integer(json_integer_value(v)) : json_integer(1)) == -1 ||
-	    json_object_set_new(doc, "age_seconds", isfinite(age) ?
-	    json_real(round(age * 1000) / 1000) : json_null()) == -1 ||
-	    json_object_set_new(doc, "stale", json_boolean(stale)) == -1 ||
-	    json_object_set_new(doc, "capture",
-	    json_is_object(json_object_get(in, "capture")) ?
-	    pick(json_object_get(in, "capture"), capture_fields,
-	    sizeof(capture_fields) / sizeof(capture_fields[0])) :
-	    json_null()) == -1 ||
-	    json_object_set_new(doc, "processes",
-	    pick_array(json_object_get(in, "processes"), proc_fields,
-	    sizeof(proc_fields) / sizeof(proc_fields[0]), 1)) == -1 ||
-	    json_object_set_new(doc, "connections",
-	    pick_array(json_object_get(in, "connections"), conn_fields,
-	    sizeof(conn_fields) / sizeof(conn_fields[0]), 0)) == -1)
+	if (cgi_procs(&c, c.iface, &p) == -1)
+		cgi_file_fail(&c, BW_PROCS, errno,
+		    cgi_bwprocs_hint(&c, BW_PROCS));
+	age = c.now - p.ts;
+	stale = bw_procs_stale(&p, c.now);
+	doc = json_pack("{s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:i, "
+	    "s:f, s:b, s:o, s:o, s:o}",
+	    "ts", p.ts,
+	    "interval_seconds", real(p.interval),
+	    "started", real(p.started),
+	    "rx_bps", real(p.rx_bps),
+	    "tx_bps", real(p.tx_bps),
+	    "rx_bytes", count(p.rx_bytes, p.has & BW_HAS_RX_BYTES),
+	    "tx_bytes", count(p.tx_bytes, p.has & BW_HAS_TX_BYTES),
+	    "coverage", real(p.coverage),
+	    "iface", c.iface,
+	    "version", p.version,
+	    "age_seconds", round(age * 1000) / 1000,
+	    "stale", stale,
+	    "capture", capture_json(&p),
+	    "processes", rows_json(&p, 1),
+	    "connections", rows_json(&p, 0));
+	bw_procs_free(&p);
+	if (doc == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
 	if (stale) {
 		(void)snprintf(note, sizeof(note), "bwprocs is not running "
@@ -155,6 +158,5 @@ main(void)
 		if (json_object_set_new(doc, "note", json_string(note)) == -1)
 			cgi_fail(&c, 500, NULL, "out of memory");
 	}
-	json_decref(in);
 	cgi_send_json(&c, 200, CGI_NOSTORE, doc);
 }

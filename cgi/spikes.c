@@ -149,7 +149,7 @@ main(void)
 	memset(&l, 0, sizeof(l));
 	cgi_event_range(&c, secs, &l.from, &l.to);
 	if (cgi_jsonl(&c, BW_SPIKES, c.iface, collect, &l, &bad) == -1)
-		cgi_file_fail(&c, BW_SPIKES, errno, cgi_bwprocs_hint(&c));
+		cgi_file_fail(&c, BW_SPIKES, errno, cgi_bwprocs_hint(&c, BW_SPIKES));
 	if (l.n > SPIKES_MAX)
 		drop_smallest(&l);
 	qsort(l.v, l.n, sizeof(*l.v), by_time);

@@ -117,6 +117,44 @@ bad "iface=eth0&ts=-1" "ts=-1" spike
 bad "iface=eth0&ts=1789980000.1234567" "ts with 7 decimals" spike
 bad "iface=eth0&ts=0x10" "ts=0x10" spike
 
+# bwprocs' files are read by lib/procs.c, the one reader, and judged by
+# its staleness rules: what it neutralises never reaches the API.
+mkdir "$T/lib"
+cp "$T/data/bw_wlan0.csv" "$T/lib/bw_x0.csv"
+cp "$T/data/bw_wlan0.csv" "$T/lib/bw_x1.csv"
+printf '%s\n' '{"version": 2, "ts": 1789999999.5, "interval_seconds": 2, "processes": [{"kind": "process", "pid": 9, "name": "evil\u202egnp.exe\u2028x\u200by\ufeffz", "user": "\u2066u\u2069", "cmdline": "a\u0007b", "tx_bytes": 1, "rx_bytes": 2}], "connections": [{"proto": "tcp", "remote": "1.2.3.4:5\u200e"}]}' \
+    >"$T/lib/procs_x0.json"
+st=$(BWMON_DATA_DIR=$T/lib cgi procs "iface=x0")
+is "$st" 200 "/api/procs with bidi and invisible characters: 200"
+is "$(jbody 'join "|", $j->{processes}[0]{name}, $j->{processes}[0]{user},
+    $j->{processes}[0]{cmdline}, $j->{connections}[0]{remote}')" \
+    'evil?gnp.exe?x?y?z|?u?|a?b|1.2.3.4:5?' \
+    "/api/procs: bidi overrides, separators and invisible characters made '?'"
+st=$(BWMON_DATA_DIR=$T/lib cgi metrics "")
+grep -F 'bwmon_process_receive_bytes_total{device="x0",program="evil?gnp.exe?x?y?z"} 2' \
+    "$T/b" >/dev/null
+ok $? "/metrics: the same name, neutralised, as label"
+printf '%s\n' '{"version": 2, "ts": 1789999990, "interval_seconds": 5000, "processes": []}' \
+    >"$T/lib/procs_x1.json"
+printf '%s\n' '{"iface": "x1", "ts": 1789999990, "interval_seconds": 5000, "samples": [[1789999990, 8, 16]]}' \
+    >"$T/lib/live_x1.json"
+st=$(BWMON_DATA_DIR=$T/lib cgi procs "iface=x1")
+is "$(jbody '$j->{stale} ? "stale" : "fresh"'):$(jbody '$j->{age_seconds}')" \
+    stale:10 "/api/procs: an interval above 3600 s is not believed"
+st=$(BWMON_DATA_DIR=$T/lib cgi live "iface=x1")
+is "$(jbody '$j->{source}')" proc "/api/live: nor in the live file"
+st=$(BWMON_DATA_DIR=$T/lib cgi ifaces "")
+is "$(jbody '$j->{ifaces}[1]{bwprocs}')" stale "/api/ifaces: the same rule"
+st=$(BWMON_DATA_DIR=$T/lib cgi metrics "")
+grep -F 'bwmon_bwprocs_up{device="x1"} 0' "$T/b" >/dev/null
+ok $? "/metrics: the same rule"
+printf '%s\n' '{"version": 2, "processes": []}' >"$T/lib/procs_x1.json"
+st=$(BWMON_DATA_DIR=$T/lib cgi procs "iface=x1")
+is "$st" 500 "/api/procs: a procs file without \"ts\": 500"
+is "$(jbody '$j->{error}')" "procs_x1.json is not a valid procs file" \
+    "says so (and why goes to the log)"
+like "$(cat "$T/e")" 'procs_x1.json:0: no "ts" time stamp' "the log has why"
+
 # Planted files: never followed, never read, refused with 400 (or, for
 # the file that makes an interface, no interface: 404).
 ln -s /etc/passwd "$T/data/bw_evil.csv"

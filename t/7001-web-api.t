@@ -136,7 +136,8 @@ is "$(sed -n 1,4p "$T/f" | tr '\n' ' ')" "2 0.5 0 7 " \
     "/api/procs: version, age, fresh, every process"
 is "$(sed -n 5,6p "$T/f" | tr '\n' ' ')" "rsync 515432100 " \
     "/api/procs: process fields"
-is "$(sed -n 7p "$T/f")" 'quo"te\back<NL>line' "/api/procs: names kept as they are"
+is "$(sed -n 7p "$T/f")" 'quo"te\back?line' \
+    "/api/procs: names kept, control characters made '?' (lib/procs.c)"
 is "$(sed -n 8p "$T/f")" unattributed "/api/procs: unattributed rows"
 is "$(sed -n 9p "$T/f")" "null,null,null" "/api/procs: values of the wrong type are null"
 is "$(sed -n 10,11p "$T/f" | tr '\n' ' ')" "2 [2001:db8::1]:443 " \
