@@ -174,7 +174,8 @@ main(void)
 	memset(&l, 0, sizeof(l));
 	if (cgi_jsonl(&c, BW_ALERTS, c.iface, record, &l, &bad) == -1)
 		cgi_file_fail(&c, BW_ALERTS, errno, cgi_bwprocs_hint(&c, BW_ALERTS));
-	qsort(l.v, l.n, sizeof(*l.v), newest_first);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), newest_first);
 	if ((arr = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
 	for (i = 0; i < l.n; i++) {

@@ -432,19 +432,26 @@ cgi_range(struct cgi *c, const char *def, const char **name)
 
 /*
  * The range [from, to) as bwhistory sets it: the last secs seconds, or
- * for "all" from the first row's middle to just after the last row.
+ * for "all" from the first row's middle to just after the last row.  A
+ * first row whose interval reaches back before the epoch (a damaged
+ * file: 30 digits of interval) starts at its own time: its middle does
+ * not fit an int64_t.
  */
 void
 cgi_hist_range(const struct cgi *c, const struct bw_hist *h, int64_t secs,
     int64_t *from, int64_t *to)
 {
 	int64_t	now = (int64_t)floor(c->now);
+	double	mid;
 
 	if (secs > 0) {
 		*from = now - secs;
 		*to = now;
 	} else if (h != NULL && h->n > 0) {
-		*from = (int64_t)floor(bw_row_mid(&h->rows[0]));
+		mid = bw_row_mid(&h->rows[0]);
+		if (!(mid >= 0 && mid <= (double)h->rows[0].ts))
+			mid = (double)h->rows[0].ts;
+		*from = (int64_t)floor(mid);
 		*to = h->rows[h->n - 1].ts + 1;
 	} else
 		*from = *to = now;

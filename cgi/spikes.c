@@ -152,7 +152,8 @@ main(void)
 		cgi_file_fail(&c, BW_SPIKES, errno, cgi_bwprocs_hint(&c, BW_SPIKES));
 	if (l.n > SPIKES_MAX)
 		drop_smallest(&l);
-	qsort(l.v, l.n, sizeof(*l.v), by_time);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), by_time);
 	if ((arr = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
 	for (i = 0; i < l.n; i++) {

@@ -155,6 +155,36 @@ is "$(jbody '$j->{error}')" "procs_x1.json is not a valid procs file" \
     "says so (and why goes to the log)"
 like "$(cat "$T/e")" 'procs_x1.json:0: no "ts" time stamp' "the log has why"
 
+# What fuzzing found (issue 13): a 30-digit interval in the first row,
+# whose middle does not fit an int64_t (an undefined cast: UBSan
+# aborted, else a 500 or a negative "from"), and empty logs (qsort() of
+# a NULL array: UBSan aborted).
+mkdir "$T/ub"
+{
+	echo "1789990000,8,8,300,300,100000000000000000000000000000"
+	echo "1789990300,8,8,300,300,300"
+	echo "1789990600,8,8,300,300,300"
+} >"$T/ub/bw_u0.csv"
+for e in history heatmap; do
+	st=$(BWMON_DATA_DIR=$T/ub cgi $e "iface=u0&range=all")
+	is "$st" 200 "$e range=all, a 30-digit interval in the first row: 200"
+	is "$(jbody '$j->{from}'):$(jbody '$j->{to}')" 1789990000:1789990601 \
+	    "$e: the range starts at that row's own time"
+done
+: >"$T/ub/spikes_u0.jsonl"
+: >"$T/ub/alerts_u0.jsonl"
+st=$(BWMON_DATA_DIR=$T/ub cgi spikes "iface=u0&range=all")
+is "$st:$(jbody '$j->{count}'):$(jbody 'scalar @{$j->{spikes}}')" 200:0:0 \
+    "an empty spike log: 200, no spike"
+st=$(BWMON_DATA_DIR=$T/ub cgi alerts "iface=u0&range=all")
+is "$st:$(jbody '$j->{active}'):$(jbody 'scalar @{$j->{alerts}}')" 200:0:0 \
+    "an empty alert log: 200, no alert"
+st=$(BWMON_DATA_DIR=$T/ub cgi metrics "")
+is "$st" 200 "/metrics with empty logs: 200"
+is "$(grep -c -F -e 'bwmon_spikes_total{device="u0"} 0' \
+    -e 'bwmon_alerts_active{device="u0"} 0' "$T/b")" 2 \
+    "/metrics: no spike, no active alert"
+
 # Planted files: never followed, never read, refused with 400 (or, for
 # the file that makes an interface, no interface: 404).
 ln -s /etc/passwd "$T/data/bw_evil.csv"
