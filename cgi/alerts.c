@@ -17,14 +17,22 @@
 
 #define TS_SLACK	0.001	/* fired_at is a float copied from ts */
 
+/*
+ * An alert: what its FIRED and CLEARED events say, not the records
+ * themselves, so that a long log does not stay in memory as JSON.
+ * Numbers an event lacks are NAN.
+ */
 struct alert {
 	double	 fired_at;
-	json_t	*fired;		/* the FIRED record, or NULL */
-	json_t	*cleared;	/* the CLEARED record, or NULL */
+	int	 fired, cleared;	/* has a FIRED, a CLEARED event */
 	double	 cleared_at;
+	double	 window_peak, threshold, rolling, rx_avg, tx_avg;
+	double	 duration, peak;	/* of the CLEARED event */
+	json_t	*top;			/* the FIRED event's, or NULL */
 };
 
 struct log {
+	double		 from;		/* alerts that ended before: no top */
 	struct alert	*v;
 	size_t		 n, cap;
 };
@@ -50,7 +58,22 @@ add(struct log *l)
 		l->v = nv;
 	}
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	l->v[l->n].window_peak = l->v[l->n].threshold = NAN;
+	l->v[l->n].rolling = l->v[l->n].rx_avg = l->v[l->n].tx_avg = NAN;
+	l->v[l->n].duration = l->v[l->n].peak = NAN;
 	return &l->v[l->n++];
+}
+
+static void
+free_log(struct log *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		json_decref(l->v[i].top);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
 }
 
 /* The latest FIRED at fired_at that has no CLEARED yet. */
@@ -60,8 +83,8 @@ find_fired(struct log *l, double fired_at)
 	size_t	i;
 
 	for (i = l->n; i > 0; i--)
-		if (l->v[i - 1].fired != NULL && l->v[i - 1].cleared ==
-		    NULL && fabs(l->v[i - 1].fired_at - fired_at) <= TS_SLACK)
+		if (l->v[i - 1].fired && !l->v[i - 1].cleared &&
+		    fabs(l->v[i - 1].fired_at - fired_at) <= TS_SLACK)
 			return &l->v[i - 1];
 	return NULL;
 }
@@ -80,7 +103,14 @@ record(json_t *o, double ts, void *arg)
 		if ((a = add(l)) == NULL)
 			return -1;
 		a->fired_at = ts;
-		a->fired = json_incref(o);
+		a->fired = 1;
+		a->window_peak = num(o, "peak_bps_in_window");
+		a->threshold = num(o, "threshold_bps");
+		a->rolling = num(o, "rolling_avg_bps");
+		a->rx_avg = num(o, "rx_avg_bps");
+		a->tx_avg = num(o, "tx_avg_bps");
+		if (json_is_array(json_object_get(o, "top")))
+			a->top = json_incref(json_object_get(o, "top"));
 		return 0;
 	}
 	if (strcmp(ev, "CLEARED") != 0)
@@ -92,8 +122,15 @@ record(json_t *o, double ts, void *arg)
 			return -1;
 		a->fired_at = isnan(at) ? ts : at;
 	}
-	a->cleared = json_incref(o);
+	a->cleared = 1;
 	a->cleared_at = ts;
+	a->duration = num(o, "duration_s");
+	a->peak = num(o, "peak_during_event_bps");
+	if (ts < l->from) {
+		/* Ended before the range: never listed. */
+		json_decref(a->top);
+		a->top = NULL;
+	}
 	return 0;
 }
 
@@ -119,16 +156,14 @@ max2(double a, double b)
 static json_t *
 alert_json(const struct alert *a, double now)
 {
-	const json_t	*f = a->fired;
-	double		 dur, peak;
-	int		 active = a->cleared == NULL;
+	double	dur, peak;
+	int	active = !a->cleared;
 
 	if (active)
 		dur = now - a->fired_at;
-	else if (isnan(dur = num(a->cleared, "duration_s")))
+	else if (isnan(dur = a->duration))
 		dur = a->cleared_at - a->fired_at;
-	peak = max2(f != NULL ? num(f, "peak_bps_in_window") : NAN,
-	    active ? NAN : num(a->cleared, "peak_during_event_bps"));
+	peak = max2(a->window_peak, active ? NAN : a->peak);
 	return json_pack("{s:f, s:o, s:b, s:f, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o}",
 	    "fired_at", a->fired_at,
@@ -136,14 +171,11 @@ alert_json(const struct alert *a, double now)
 	    "active", active,
 	    "duration_s", dur < 0 ? 0 : round(dur * 1000) / 1000,
 	    "peak_bps", cgi_rate(peak),
-	    "threshold_bps", cgi_rate(f != NULL ?
-	    num(f, "threshold_bps") : NAN),
-	    "rolling_avg_bps", cgi_rate(f != NULL ?
-	    num(f, "rolling_avg_bps") : NAN),
-	    "rx_avg_bps", cgi_rate(f != NULL ? num(f, "rx_avg_bps") : NAN),
-	    "tx_avg_bps", cgi_rate(f != NULL ? num(f, "tx_avg_bps") : NAN),
-	    "top", f != NULL && json_is_array(json_object_get(f, "top")) ?
-	    json_deep_copy(json_object_get(f, "top")) : json_null());
+	    "threshold_bps", cgi_rate(a->threshold),
+	    "rolling_avg_bps", cgi_rate(a->rolling),
+	    "rx_avg_bps", cgi_rate(a->rx_avg),
+	    "tx_avg_bps", cgi_rate(a->tx_avg),
+	    "top", a->top != NULL ? json_deep_copy(a->top) : json_null());
 }
 
 int
@@ -159,7 +191,7 @@ main(void)
 	double		 from, to, end;
 	size_t		 bad, i, nactive = 0;
 	int64_t		 secs;
-	int		 only_active = 0;
+	int		 only_active = 0, saved;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
@@ -172,25 +204,28 @@ main(void)
 	}
 	cgi_event_range(&c, secs, &from, &to);
 	memset(&l, 0, sizeof(l));
-	if (cgi_jsonl(&c, BW_ALERTS, c.iface, record, &l, &bad) == -1)
-		cgi_file_fail(&c, BW_ALERTS, errno, cgi_bwprocs_hint(&c, BW_ALERTS));
+	l.from = from;
+	if (cgi_jsonl(&c, BW_ALERTS, c.iface, record, &l, &bad) == -1) {
+		saved = errno;
+		free_log(&l);
+		cgi_file_fail(&c, BW_ALERTS, saved,
+		    cgi_bwprocs_hint(&c, BW_ALERTS));
+	}
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), newest_first);
 	if ((arr = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
 	for (i = 0; i < l.n; i++) {
 		a = &l.v[i];
-		if (a->cleared == NULL)
+		if (!a->cleared)
 			nactive++;
-		end = a->cleared == NULL ? INFINITY : a->cleared_at;
+		end = !a->cleared ? INFINITY : a->cleared_at;
 		if (a->fired_at < to && end >= from &&
-		    (!only_active || a->cleared == NULL) &&
+		    (!only_active || !a->cleared) &&
 		    json_array_append_new(arr, alert_json(a, c.now)) == -1)
 			cgi_fail(&c, 500, NULL, "out of memory");
-		json_decref(a->fired);
-		json_decref(a->cleared);
 	}
-	free(l.v);
+	free_log(&l);
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:o}",
 	    "iface", c.iface,
 	    "range", range,

@@ -15,10 +15,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,68 @@
 
 #define START_HINT	"bwcollect writes bw_<iface>.csv every 5 minutes " \
 			"from cron (its first run only primes the counters)"
+
+/*
+ * The memory the JSON of one request may take.  Every document a CGI
+ * parses (a procs or live file, each line of a log, the records it
+ * keeps) or builds goes through jansson, which allocates through
+ * budget_alloc() once cgi_init() has run: a file whose JSON would take
+ * more is refused with a 500 instead of being read into hundreds of
+ * megabytes (a 50 MB line of a spike log took 1 GB).  A budget, not a
+ * cap on bytes: the memory a JSON text takes varies tenfold with its
+ * shape.
+ */
+#define JSON_BUDGET_MB	64
+#define JSON_BUDGET	((size_t)JSON_BUDGET_MB << 20)
+#define STR(x)		STR1(x)
+#define STR1(x)		#x
+
+static size_t	json_held;	/* bytes jansson holds */
+static int	json_refused;	/* an allocation would have passed it */
+
+union budget_hdr {
+	size_t		size;
+	max_align_t	align;
+};
+
+/*
+ * jansson makes many small blocks (a number is 24 bytes), so what a
+ * block costs is counted: its usable size and malloc's own header.
+ */
+static void *
+budget_alloc(size_t size)
+{
+	union budget_hdr	*h;
+	size_t			 cost;
+
+	if (size > JSON_BUDGET - json_held) {
+		json_refused = 1;
+		return NULL;
+	}
+	if ((h = malloc(sizeof(*h) + size)) == NULL)
+		return NULL;
+	cost = malloc_usable_size(h) + sizeof(size_t);
+	if (cost > JSON_BUDGET - json_held) {
+		free(h);
+		json_refused = 1;
+		return NULL;
+	}
+	h->size = cost;
+	json_held += cost;
+	return h + 1;
+}
+
+static void
+budget_free(void *p)
+{
+	union budget_hdr	*h;
+
+	if (p == NULL)
+		return;
+	h = (union budget_hdr *)p - 1;
+	json_held -= h->size;
+	free(h);
+}
 
 void
 cgi_log(const char *fmt, ...)
@@ -107,8 +171,15 @@ static void __attribute__((noreturn))
 send_text500(struct cgi *c, const char *what)
 {
 	static const char	body[] = "{\"error\":\"out of memory\"}\n";
+	static const char	big[] = "{\"error\":\"the answer is too large: "
+				    "its JSON needs more than "
+				    STR(JSON_BUDGET_MB) " MB\"}\n";
 
-	cgi_log("%s: out of memory", what);
+	cgi_log("%s: %s", what, json_refused ? "past the JSON budget" :
+	    "out of memory");
+	if (json_refused)
+		cgi_send(c, 500, CGI_NOSTORE, "application/json", big,
+		    sizeof(big) - 1);
 	cgi_send(c, 500, CGI_NOSTORE, "application/json", body,
 	    sizeof(body) - 1);
 }
@@ -327,6 +398,8 @@ cgi_init(struct cgi *c, const char *const *keys)
 	char		 why[128];
 	int		 i;
 
+	/* Before anything is allocated through jansson. */
+	json_set_alloc_funcs(budget_alloc, budget_free);
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
 	for (i = 0; keys[i] != NULL && i < CGI_MAXKEYS; i++)
@@ -613,6 +686,7 @@ cgi_count_events(const struct cgi *c, enum bw_kind k, const char *event,
 {
 	struct bw_evcount	n;
 
+	json_refused = 0;
 	if (bw_events_count(c->dirfd, k, c->iface, event, from, to, &n) ==
 	    -1) {
 		if (errno == EINVAL)
@@ -623,18 +697,53 @@ cgi_count_events(const struct cgi *c, enum bw_kind k, const char *event,
 			    bw_kind_name(k), c->iface, strerror(errno));
 		return -1;
 	}
+	if (json_refused)
+		cgi_log("%s: the %s log of %s has records too large to read: "
+		    "not counted", c->dir, bw_kind_name(k), c->iface);
 	return (long long)n.n;
 }
 
 /*
  * Call fn for each record of a JSONL log of an interface (see
- * bw_jsonl_walk()).  -1 with errno when the log cannot be read.
+ * bw_jsonl_walk()).  -1 with errno when the log cannot be read: EFBIG
+ * when it is larger than BW_EVENTS_MAX, or holds a record whose JSON
+ * (or the records fn keeps) would pass the budget.
  */
 int
 cgi_jsonl(const struct cgi *c, enum bw_kind k, const char *iface,
     bw_jsonl_fn fn, void *arg, size_t *bad)
 {
-	return bw_events_walk(c->dirfd, k, iface, fn, arg, bad);
+	json_refused = 0;
+	if (bw_events_walk(c->dirfd, k, iface, fn, arg, bad) == -1)
+		return -1;
+	if (json_refused) {
+		cgi_log("%s: the %s log of %s: its records need more than "
+		    "%d MB as JSON", c->dir, bw_kind_name(k), iface,
+		    JSON_BUDGET_MB);
+		errno = EFBIG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A file of bwprocs could not be loaded: log why it is no valid file,
+ * and make a parse that would have passed the JSON budget an EFBIG.
+ * -1 with errno.
+ */
+static int
+load_fail(const struct cgi *c, const struct bw_error *e)
+{
+	int	saved = errno;
+
+	if (saved == EBADMSG && json_refused) {
+		cgi_log("%s/%s: its JSON needs more than %d MB", c->dir,
+		    e->file, JSON_BUDGET_MB);
+		saved = EFBIG;
+	} else if (saved == EBADMSG)
+		cgi_log("%s/%s:%d: %s", c->dir, e->file, e->line, e->text);
+	errno = saved;
+	return -1;
 }
 
 /*
@@ -647,15 +756,11 @@ int
 cgi_procs(const struct cgi *c, const char *iface, struct bw_procs *p)
 {
 	struct bw_error	e;
-	int		saved;
 
+	json_refused = 0;
 	if (bw_procs_load(c->dirfd, iface, p, &e) == 0)
 		return 0;
-	saved = errno;
-	if (saved == EBADMSG)
-		cgi_log("%s/%s:%d: %s", c->dir, e.file, e.line, e.text);
-	errno = saved;
-	return -1;
+	return load_fail(c, &e);
 }
 
 /* The live file of iface, as cgi_procs() reads the procs file. */
@@ -663,15 +768,11 @@ int
 cgi_live(const struct cgi *c, const char *iface, struct bw_live *l)
 {
 	struct bw_error	e;
-	int		saved;
 
+	json_refused = 0;
 	if (bw_live_load(c->dirfd, iface, l, &e) == 0)
 		return 0;
-	saved = errno;
-	if (saved == EBADMSG)
-		cgi_log("%s/%s:%d: %s", c->dir, e.file, e.line, e.text);
-	errno = saved;
-	return -1;
+	return load_fail(c, &e);
 }
 
 /*
@@ -683,6 +784,7 @@ const char *
 cgi_bwprocs_hint(const struct cgi *c, enum bw_kind k)
 {
 	static char	hint[200];
+	int		saved = errno;	/* callers pass it on too */
 
 	if ((k == BW_SPIKES || k == BW_ALERTS) &&
 	    bw_procs_status(c->dirfd, c->iface, c->now, NULL) ==
@@ -693,14 +795,31 @@ cgi_bwprocs_hint(const struct cgi *c, enum bw_kind k)
 	else
 		(void)snprintf(hint, sizeof(hint), "bwprocs writes it while "
 		    "it runs: systemctl enable --now bwprocs@%s", c->iface);
+	errno = saved;
 	return hint;
+}
+
+/* The most a CGI reads of a file of kind k. */
+static size_t
+kind_max(enum bw_kind k)
+{
+	switch (k) {
+	case BW_HISTORY:
+		return BW_HIST_MAX;
+	case BW_PROCS:
+		return BW_PROCS_FILEMAX;
+	case BW_LIVE:
+		return BW_LIVE_FILEMAX;
+	default:
+		return BW_EVENTS_MAX;
+	}
 }
 
 /* Answer for a data file that could not be had, by the reason why. */
 void
 cgi_file_fail(struct cgi *c, enum bw_kind k, int error, const char *hint)
 {
-	char	name[64];
+	char	name[64], limits[160];
 
 	if (bw_kind_file(name, sizeof(name), k, c->iface) == -1)
 		(void)snprintf(name, sizeof(name), "the %s file",
@@ -714,7 +833,10 @@ cgi_file_fail(struct cgi *c, enum bw_kind k, int error, const char *hint)
 		cgi_fail(c, 400, NULL, "%s is not a regular file: refused",
 		    name);
 	case EFBIG:
-		cgi_fail(c, 500, NULL, "%s is too large", name);
+		(void)snprintf(limits, sizeof(limits), "a CGI reads at most "
+		    "%zu MB of that file and holds at most %d MB of JSON "
+		    "(see bwmon-cgi(8))", kind_max(k) >> 20, JSON_BUDGET_MB);
+		cgi_fail(c, 500, limits, "%s is too large to read", name);
 	case EBADMSG:
 		cgi_fail(c, 500, hint, "%s is not a valid %s file", name,
 		    bw_kind_name(k));

@@ -69,7 +69,8 @@ main(void)
 		cgi_fail(&c, 400, NULL, "bad ts: epoch seconds, at most 6 "
 		    "decimals");
 	if (cgi_jsonl(&c, BW_SPIKES, c.iface, match, &f, &bad) == -1)
-		cgi_file_fail(&c, BW_SPIKES, errno, cgi_bwprocs_hint(&c, BW_SPIKES));
+		cgi_file_fail(&c, BW_SPIKES, errno,
+		    cgi_bwprocs_hint(&c, BW_SPIKES));
 	if (f.o == NULL)
 		cgi_fail(&c, 404, "/api/spikes lists the spikes there are",
 		    "no spike at that time");

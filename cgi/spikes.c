@@ -17,10 +17,11 @@
 
 #define SPIKES_MAX	500
 
+/* A spike in range: only its summary is kept, not the whole record. */
 struct spike {
 	double	 ts;
 	double	 size;		/* total_bps, else rx + tx */
-	json_t	*o;
+	json_t	*sum;
 };
 
 struct list {
@@ -75,8 +76,45 @@ drop_smallest(struct list *l)
 
 	qsort(l->v, l->n, sizeof(*l->v), by_size_desc);
 	for (i = SPIKES_MAX; i < l->n; i++)
-		json_decref(l->v[i].o);
+		json_decref(l->v[i].sum);
 	l->n = SPIKES_MAX;
+}
+
+static void
+free_list(struct list *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		json_decref(l->v[i].sum);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+/* The name of the first process in "top", the biggest talker. */
+static json_t *
+top_name(const json_t *o)
+{
+	const json_t	*top = json_object_get(o, "top");
+
+	if (!json_is_array(top) || json_array_size(top) == 0)
+		return json_null();
+	return cgi_str(json_object_get(json_array_get(top, 0), "name"));
+}
+
+static json_t *
+summary(const json_t *o, double ts, double size)
+{
+	return json_pack("{s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "ts", ts,
+	    "total_bps", cgi_rate(size),
+	    "rx_bps", cgi_rate(num(o, "rx_bps")),
+	    "tx_bps", cgi_rate(num(o, "tx_bps")),
+	    "avg_bps", cgi_rate(num(o, "avg_bps")),
+	    "trigger", cgi_str(json_object_get(o, "trigger")),
+	    "top", top_name(o),
+	    "coverage", cgi_num(json_object_get(o, "coverage")));
 }
 
 /* Keep every record in range, trimming to the largest as the list grows. */
@@ -102,34 +140,10 @@ collect(json_t *o, double ts, void *arg)
 	}
 	l->v[l->n].ts = ts;
 	l->v[l->n].size = spike_size(o);
-	l->v[l->n].o = json_incref(o);
+	if ((l->v[l->n].sum = summary(o, ts, l->v[l->n].size)) == NULL)
+		return -1;
 	l->n++;
 	return 0;
-}
-
-/* The name of the first process in "top", the biggest talker. */
-static json_t *
-top_name(const json_t *o)
-{
-	const json_t	*top = json_object_get(o, "top");
-
-	if (!json_is_array(top) || json_array_size(top) == 0)
-		return json_null();
-	return cgi_str(json_object_get(json_array_get(top, 0), "name"));
-}
-
-static json_t *
-summary(const struct spike *s)
-{
-	return json_pack("{s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "ts", s->ts,
-	    "total_bps", cgi_rate(s->size),
-	    "rx_bps", cgi_rate(num(s->o, "rx_bps")),
-	    "tx_bps", cgi_rate(num(s->o, "tx_bps")),
-	    "avg_bps", cgi_rate(num(s->o, "avg_bps")),
-	    "trigger", cgi_str(json_object_get(s->o, "trigger")),
-	    "top", top_name(s->o),
-	    "coverage", cgi_num(json_object_get(s->o, "coverage")));
 }
 
 int
@@ -142,26 +156,28 @@ main(void)
 	const char	*range;
 	size_t		 bad, i;
 	int64_t		 secs;
+	int		 saved;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
 	secs = cgi_range(&c, "24h", &range);
 	memset(&l, 0, sizeof(l));
 	cgi_event_range(&c, secs, &l.from, &l.to);
-	if (cgi_jsonl(&c, BW_SPIKES, c.iface, collect, &l, &bad) == -1)
-		cgi_file_fail(&c, BW_SPIKES, errno, cgi_bwprocs_hint(&c, BW_SPIKES));
+	if (cgi_jsonl(&c, BW_SPIKES, c.iface, collect, &l, &bad) == -1) {
+		saved = errno;
+		free_list(&l);
+		cgi_file_fail(&c, BW_SPIKES, saved,
+		    cgi_bwprocs_hint(&c, BW_SPIKES));
+	}
 	if (l.n > SPIKES_MAX)
 		drop_smallest(&l);
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), by_time);
 	if ((arr = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
-	for (i = 0; i < l.n; i++) {
-		if (json_array_append_new(arr, summary(&l.v[i])) == -1)
+	for (i = 0; i < l.n; i++)
+		if (json_array_append(arr, l.v[i].sum) == -1)
 			cgi_fail(&c, 500, NULL, "out of memory");
-		json_decref(l.v[i].o);
-	}
-	free(l.v);
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:I, s:b, s:i, s:I, s:o}",
 	    "iface", c.iface,
 	    "range", range,
@@ -172,5 +188,6 @@ main(void)
 	    "limit", SPIKES_MAX,
 	    "skipped_lines", (json_int_t)bad,
 	    "spikes", arr);
+	free_list(&l);
 	cgi_send_json(&c, 200, CGI_SHORT, doc);
 }
