@@ -153,6 +153,19 @@ max2(double a, double b)
 	return a > b ? a : b;
 }
 
+/* The FIRED event's "top", its names cleaned, or null. */
+static json_t *
+top_json(const struct alert *a)
+{
+	json_t	*top;
+
+	if (a->top == NULL)
+		return json_null();
+	if ((top = json_deep_copy(a->top)) != NULL)
+		cgi_clean(top);
+	return top;
+}
+
 static json_t *
 alert_json(const struct alert *a, double now)
 {
@@ -175,7 +188,7 @@ alert_json(const struct alert *a, double now)
 	    "rolling_avg_bps", cgi_rate(a->rolling),
 	    "rx_avg_bps", cgi_rate(a->rx_avg),
 	    "tx_avg_bps", cgi_rate(a->tx_avg),
-	    "top", a->top != NULL ? json_deep_copy(a->top) : json_null());
+	    "top", top_json(a));
 }
 
 int

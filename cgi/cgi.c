@@ -888,12 +888,58 @@ cgi_num(const json_t *j)
 	return json_null();
 }
 
-/* A copy of a string from a data file (valid UTF-8), or null. */
+/*
+ * A copy of a string from a data file, or null.  Its control,
+ * bidirectional and invisible characters are made '?', as lib/procs.c
+ * makes them in bwprocs' other file (bw_str_clean()): process names
+ * reach the page from spike and alert records too.
+ */
 json_t *
 cgi_str(const json_t *j)
 {
-	if (json_is_string(j))
-		return json_stringn(json_string_value(j),
-		    json_string_length(j));
-	return json_null();
+	json_t	*s;
+	char	*buf;
+	size_t	 len;
+
+	if (!json_is_string(j))
+		return json_null();
+	len = json_string_length(j);
+	if ((buf = malloc(len + 1)) == NULL)
+		return NULL;
+	(void)bw_str_clean(buf, len + 1, json_string_value(j), len);
+	s = json_string(buf);
+	free(buf);
+	return s;
+}
+
+/*
+ * Clean every string of v, a record of bwprocs passed on whole, in
+ * place, as cgi_str() cleans one.
+ */
+void
+cgi_clean(json_t *v)
+{
+	const char	*k;
+	json_t		*e;
+	char		*buf;
+	size_t		 i, len;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			cgi_clean(e);
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, k, e)
+			cgi_clean(e);
+	} else if (json_is_string(v)) {
+		len = json_string_length(v);
+		if ((buf = malloc(len + 1)) == NULL) {
+			(void)json_string_set(v, "");
+			return;
+		}
+		(void)bw_str_clean(buf, len + 1, json_string_value(v), len);
+		if (strcmp(buf, json_string_value(v)) != 0 &&
+		    json_string_set(v, buf) == -1)
+			(void)json_string_set(v, "");
+		free(buf);
+	}
 }

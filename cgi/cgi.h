@@ -94,5 +94,6 @@ void	cgi_buf_printf(struct cgi_buf *, const char *, ...)
 json_t	*cgi_rate(double);
 json_t	*cgi_num(const json_t *);
 json_t	*cgi_str(const json_t *);
+void	 cgi_clean(json_t *);
 
 #endif /* BW_CGI_H */

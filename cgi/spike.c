@@ -2,7 +2,8 @@
  * spike.cgi: /api/spike?iface=&ts= -- one whole spike record from
  * spikes_<iface>.jsonl, as bwprocs wrote it (processes, interface
  * breakdown, flows), for the forensic panel: the record whose "ts" is
- * within a millisecond of ts, the nearest if several are.
+ * within a millisecond of ts, the nearest if several are, its strings
+ * cleaned of what must not reach a page (cgi_clean()).
  */
 #include <errno.h>
 #include <math.h>
@@ -74,6 +75,7 @@ main(void)
 	if (f.o == NULL)
 		cgi_fail(&c, 404, "/api/spikes lists the spikes there are",
 		    "no spike at that time");
+	cgi_clean(f.o);
 	cgi_send_json(&c, 200, CGI_SHORT, json_pack("{s:s, s:o}",
 	    "iface", c.iface, "spike", f.o));
 }

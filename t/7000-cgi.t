@@ -155,6 +155,23 @@ is "$(jbody '$j->{error}')" "procs_x1.json is not a valid procs file" \
     "says so (and why goes to the log)"
 like "$(cat "$T/e")" 'procs_x1.json:0: no "ts" time stamp' "the log has why"
 
+# Process names reach the page from spike and alert records too: their
+# strings are cleaned the same way.
+printf '%s\n' '{"ts": 1789999000.5, "total_bps": 9e6, "trigger": "5x\u200b_rolling", "top": [{"name": "evil\u202egnp.exe\u2028", "pid": 9}], "top_flows": [{"name": "scp\ufeff", "src": "192.0.2.1"}], "iface_rates": {"x0": {"rx_bps": 1}}}' \
+    >"$T/lib/spikes_x0.jsonl"
+printf '%s\n' '{"ts": 1789999000.5, "event": "FIRED", "threshold_bps": 1e6, "top": [{"name": "a\u2066b\u0007c", "pid": 9}]}' \
+    >"$T/lib/alerts_x0.jsonl"
+st=$(BWMON_DATA_DIR=$T/lib cgi spikes "iface=x0")
+is "$st:$(jbody '$j->{spikes}[0]{top}'):$(jbody '$j->{spikes}[0]{trigger}')" \
+    "200:evil?gnp.exe?:5x?_rolling" "/api/spikes: names and trigger cleaned"
+st=$(BWMON_DATA_DIR=$T/lib cgi spike "iface=x0&ts=1789999000.5")
+is "$st:$(jbody '$j->{spike}{top}[0]{name}'):$(jbody '$j->{spike}{top_flows}[0]{name}'):$(jbody '$j->{spike}{top_flows}[0]{src}')" \
+    "200:evil?gnp.exe?:scp?:192.0.2.1" \
+    "/api/spike: every string of the record cleaned, the rest kept"
+st=$(BWMON_DATA_DIR=$T/lib cgi alerts "iface=x0")
+is "$st:$(jbody '$j->{alerts}[0]{top}[0]{name}')" "200:a?b?c" \
+    "/api/alerts: the top names cleaned"
+
 # What fuzzing found (issue 13): a 30-digit interval in the first row,
 # whose middle does not fit an int64_t (an undefined cast: UBSan
 # aborted, else a 500 or a negative "from"), and empty logs (qsort() of
