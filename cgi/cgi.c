@@ -460,7 +460,7 @@ void
 cgi_iface(struct cgi *c)
 {
 	const char	*s = cgi_param(c, "iface"), *def;
-	char		 list[2048];
+	char		 list[440];	/* what fits cgi_fail()'s message */
 
 	if (s == NULL) {
 		if ((def = bw_pick_iface(c->dirfd, &c->ifs, &c->conf,
