@@ -4,11 +4,12 @@
 # fixture's numbers (the v1 history's exact totals, the top process, the
 # active alert), a spike opens its forensic panel with the flow table, a
 # data directory without procs file and an interface without bwprocs say
-# what is missing and how to start it, periods are labelled in the
-# server's time zone and clock times in the browser's (each in another
-# TZ), API strings stay text, there is no JavaScript error, and the page
-# weighs at most 100 kB.  Screenshots
-# (desktop and phone, light and dark) go to bench/out/ for a person.
+# what is missing and how to start it (while bwprocs runs, no alert log
+# is no alert), periods are labelled in the server's time zone and clock
+# times in the browser's (each in another TZ), API strings stay text,
+# there is no JavaScript error, and the page weighs at most 100 kB.
+# Screenshots (desktop and phone, light and dark) go to bench/out/ for a
+# person.
 . "${0%/*}/lib.sh"
 . "${0%/*}/web.sh"
 
@@ -369,6 +370,29 @@ is "$(dom "$T/d4" "count(qr{<ol[^>]*id=\"procs-bars\"[^>]*></ol>})")" 1 \
     "no procs file: no bars"
 like "$(dom "$T/d4" "text('status')")" 'bwprocs not running for eth0' \
     "no procs file: the status line says bwprocs is not running"
+
+# --- 4b. eth0 while bwprocs runs, before its first alert: no alert log
+# yet is no alert, not something to start
+cp -R "$T/data" "$T/noalerts"
+rm "$T/noalerts/alerts_eth0.jsonl"
+web_stop
+web_start "$T/noalerts" || { echo "Bail out! cannot restart nginx"; exit 1; }
+st=$(web_get "/api/alerts?iface=eth0")
+is "$st" 404 "no alert log while bwprocs runs: /api/alerts 404"
+like "$(web_json '$j->{hint}')" '^bwprocs runs for eth0 and has fired no alert yet' \
+    "and its hint says bwprocs runs"
+chrome "$T/d6" 1280,900 "$WEB_URL/?iface=eth0" --dump-dom
+ok $? "chromium renders the page without an alert log"
+no_js_errors "$T/d6" "no alert log"
+is "$(dom "$T/d6" "attr('p-alerts', 'data-state')")" empty \
+    "no alert log: the alerts panel is empty"
+like "$(dom "$T/d6" "text('p-alerts')")" \
+    'No alert in the last 30 days bwprocs runs for eth0 and has fired no alert yet' \
+    "no alert log while bwprocs runs: no alert in the last 30 days"
+is "$(dom "$T/d6" "text('p-alerts') =~ /No alert log|systemctl/ ? 'says' : 'no'")" no \
+    "and no word of a missing log or of starting bwprocs"
+is "$(dom "$T/d6" "defined attr('banner', 'hidden') ? 'hidden' : 'shown'")" hidden \
+    "no alert log: no banner"
 
 # --- 6. a data directory without any history yet
 mkdir "$T/empty"

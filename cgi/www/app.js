@@ -1503,9 +1503,24 @@ function pollAlerts() {
 		}, el("ol", {class: "bars alist"})));
 		setState("alerts", "ok");
 	}, function (e) {
+		var info = ifaceInfo();
+
 		if (gen !== S.gen)
 			return;
 		$("banner").hidden = true;
+		/*
+		 * bwprocs starts the log with its first alert: while it runs,
+		 * no log means no alert, not that something is missing.
+		 */
+		if (e instanceof ApiError && e.status === 404 && info &&
+		    info.bwprocs === "running") {
+			$("alerts-body").textContent = "";
+			setState("alerts", "empty", "No alert in the last 30 days",
+			    "bwprocs runs for " + S.iface + " and has fired no alert " +
+			    "yet; it fires one when the rolling average stays above " +
+			    "the threshold.");
+			return;
+		}
 		fail("alerts", e, "No alert log");
 		return e instanceof ApiError && e.status === 0 ? 5000 : undefined;
 	});
