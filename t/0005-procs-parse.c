@@ -7,7 +7,7 @@
  * cleaner neutralises and keeps, and the staleness rules.
  *
  * To add a case, write the input and review the dump that
- *	t/0004-procs-parse.t -p t/data/procs-parse/procs-NAME.json
+ *	t/0005-procs-parse.t -p t/data/procs-parse/procs-NAME.json
  * prints before saving it as the .expected file.
  */
 #include <sys/types.h>
