@@ -185,8 +185,10 @@ mkdir "$T/ub"
 for e in history heatmap; do
 	st=$(BWMON_DATA_DIR=$T/ub cgi $e "iface=u0&range=all")
 	is "$st" 200 "$e range=all, a 30-digit interval in the first row: 200"
-	is "$(jbody '$j->{from}'):$(jbody '$j->{to}')" 1789990000:1789990601 \
-	    "$e: the range starts at that row's own time"
+	# A row whose interval starts before 1970 is a bad row
+	# (bwmon-files(5)): the range starts at the next row's middle.
+	is "$(jbody '$j->{from}'):$(jbody '$j->{to}')" 1789990150:1789990601 \
+	    "$e: the range starts after that row, which is skipped"
 done
 : >"$T/ub/spikes_u0.jsonl"
 : >"$T/ub/alerts_u0.jsonl"
