@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "datadir.h"
 #include "fileio.h"
@@ -70,21 +71,9 @@ usage(int status)
 	    "  iface ...      sample these (default: the ifaces key, else all "
 	    "but lo)\n";
 
-	if (status != 0) {
-		(void)fputs(synopsis, stderr);
-		exit(status);
-	}
-	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
-	    fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
-	exit(0);
+	bw_usage(synopsis, options, status == 0);
 }
 
-static void
-conf_warn(const struct bw_error *e)
-{
-	warnx("%s:%d: %s", e->file, e->line, e->text);
-}
 
 /* warn(3) about path, saying so when it is not a regular file. */
 static void
@@ -775,7 +764,7 @@ main(int argc, char *argv[])
 {
 	struct run		 r;
 	struct bw_netdev	*devs;
-	const char		*copt = NULL, *dopt = NULL, *cpath;
+	const char		*copt = NULL, *dopt = NULL;
 	const char		**names;
 	char			(*list)[BW_IFNAMSIZ];
 	size_t			 pos;
@@ -816,8 +805,7 @@ main(int argc, char *argv[])
 		if (!bw_ifname_valid(argv[i]))
 			errx(2, "bad interface name: %s", argv[i]);
 
-	if (bw_conf_read(&r.conf, copt, conf_warn, &cpath) == -1)
-		err(1, "config %s", cpath);
+	bw_conf_cli(&r.conf, copt);
 	r.dir = bw_datadir(dopt);
 	if (mkdir(r.dir, 0755) == -1 && errno != EEXIST)
 		err(1, "data directory %s", r.dir);

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "chart.h"
+#include "cli.h"
 #include "conf.h"
 #include "datadir.h"
 #include "eventlog.h"
@@ -76,21 +77,9 @@ usage(int status)
 	    "  -V, --version  print the version and exit\n"
 	    "  iface          the same as -i iface\n";
 
-	if (status != 0) {
-		(void)fputs(synopsis, stderr);
-		exit(status);
-	}
-	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
-	    fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
-	exit(0);
+	bw_usage(synopsis, options, status == 0);
 }
 
-static void
-conf_warn(const struct bw_error *e)
-{
-	warnx("%s:%d: %s", e->file, e->line, e->text);
-}
 
 /*
  * The output's width: the terminal's, else $COLUMNS, else 80.  Below
@@ -439,10 +428,8 @@ static void
 load(struct view *v, const char *cflag, const char *dflag)
 {
 	struct bw_conf	 conf;
-	const char	*path;
 
-	if (bw_conf_read(&conf, cflag, conf_warn, &path) == -1)
-		err(1, "config %s", path);
+	bw_conf_cli(&conf, cflag);
 
 	v->dir = bw_datadir(dflag);
 	if ((v->dirfd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cli.h"
 #include "conf.h"
 #include "datadir.h"
 #include "events.h"
@@ -108,14 +109,7 @@ usage(int help)
 	    "  -v             also log debugging messages\n"
 	    "  interface      the interface to watch\n";
 
-	if (!help) {
-		(void)fputs(synopsis, stderr);
-		exit(2);
-	}
-	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
-	    fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
-	exit(0);
+	bw_usage(synopsis, options, help);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bwtop.h"
+#include "cli.h"
 #include "conf.h"
 #include "datadir.h"
 
@@ -42,30 +43,10 @@ usage(int help)
 	    "  -s seconds     refresh every seconds (0.1-3600, default 1)\n"
 	    "  -V, --version  print the version and exit\n";
 
-	if (!help) {
-		(void)fputs(synopsis, stderr);
-		exit(2);
-	}
-	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
-	    fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
-	exit(0);
+	bw_usage(synopsis, options, help);
 }
 
-static void
-conf_warn(const struct bw_error *e)
-{
-	warnx("%s:%d: %s", e->file, e->line, e->text);
-}
 
-static void
-load_conf(const char *opt, struct bw_conf *conf)
-{
-	const char	*path;
-
-	if (bw_conf_read(conf, opt, conf_warn, &path) == -1)
-		err(1, "config %s", path);
-}
 
 /* Signal handlers only note the signal; the loop ends and cleans up. */
 static void
@@ -221,7 +202,7 @@ main(int argc, char *argv[])
 	if (argc != 0)
 		usage(0);
 
-	load_conf(confopt, &conf);
+	bw_conf_cli(&conf, confopt);
 	if (top_init(&t, bw_datadir(diropt), bw_procdir(), interval) == -1)
 		err(1, "memory");
 	if ((iface = pick_iface(&t, ifopt, &conf, route, sizeof(route))) ==

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "datadir.h"
 #include "fileio.h"
@@ -81,21 +82,9 @@ usage(int help)
 	    "  -W, --week     count ISO weeks, Monday to Sunday\n"
 	    "      --append   log the completed periods in the totals logs\n";
 
-	if (!help) {
-		(void)fputs(synopsis, stderr);
-		exit(2);
-	}
-	if (fputs(synopsis, stdout) == EOF || fputs(options, stdout) == EOF ||
-	    fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
-	exit(0);
+	bw_usage(synopsis, options, help);
 }
 
-static void
-conf_warn(const struct bw_error *e)
-{
-	warnx("%s:%d: %s", e->file, e->line, e->text);
-}
 
 static void
 set_period(struct opts *o, enum bw_period p)
@@ -191,14 +180,6 @@ parse_args(int argc, char *argv[], struct opts *o)
 		o->count = default_count(o->period, o->append);
 }
 
-static void
-load_conf(const char *opt, struct bw_conf *conf)
-{
-	const char	*path;
-
-	if (bw_conf_read(conf, opt, conf_warn, &path) == -1)
-		err(1, "config %s", path);
-}
 
 /* Exit 1 naming the interfaces that do have history. */
 static void __attribute__((noreturn))
@@ -643,7 +624,7 @@ main(int argc, char *argv[])
 	int		 rv = 0;
 
 	parse_args(argc, argv, &o);
-	load_conf(o.conf, &conf);
+	bw_conf_cli(&conf, o.conf);
 	dir = bw_datadir(o.dir);
 	if (stat(dir, &st) == -1)
 		err(1, "data directory %s", dir);
