@@ -442,27 +442,52 @@ error_file(struct bw_error *e, const char *name)
 }
 
 /*
- * Read a procs file by path; -1 with errno and e filled (e->file =
- * path): EBADMSG when it does not parse, EINVAL when it is not a
- * regular file, else why it could not be read.
+ * Read a procs (or, live, a live) file named name relative to dirfd
+ * into out; -1 with errno and e filled (e->file = name): EBADMSG when
+ * it does not parse, EINVAL when it is not a regular file, else why it
+ * could not be read.
  */
-int
-bw_procs_read(const char *path, struct bw_procs *p, struct bw_error *e)
+static int
+read_doc(int dirfd, const char *name, int live, void *out,
+    struct bw_error *e)
 {
 	char	*buf;
 	size_t	 len;
 	int	 rv, saved;
 
-	memset(p, 0, sizeof(*p));
-	if (read_at(AT_FDCWD, path, BW_PROCS_FILEMAX, &buf, &len, e) == -1)
+	if (read_at(dirfd, name, live ? BW_LIVE_FILEMAX : BW_PROCS_FILEMAX,
+	    &buf, &len, e) == -1)
 		return -1;
-	rv = bw_procs_parse(buf, len, p, e);
+	rv = live ? bw_live_parse(buf, len, out, e) :
+	    bw_procs_parse(buf, len, out, e);
 	saved = errno;
 	free(buf);
 	if (rv == -1)
-		error_file(e, path);
+		error_file(e, name);
 	errno = saved;
 	return rv;
+}
+
+/* The same for the file of a kind of iface. */
+static int
+load_doc(int dirfd, const char *iface, int live, void *out,
+    struct bw_error *e)
+{
+	char	name[64];
+
+	if (bw_kind_file(name, sizeof(name), live ? BW_LIVE : BW_PROCS,
+	    iface) == -1) {
+		set_error(e, iface, 0, strerror(errno));
+		return -1;
+	}
+	return read_doc(dirfd, name, live, out, e);
+}
+
+/* Read a procs file by path (see read_doc()). */
+int
+bw_procs_read(const char *path, struct bw_procs *p, struct bw_error *e)
+{
+	return bw_procs_read_at(AT_FDCWD, path, p, e);
 }
 
 /* The procs file of iface in the data directory open on dirfd. */
@@ -470,34 +495,16 @@ int
 bw_procs_load(int dirfd, const char *iface, struct bw_procs *p,
     struct bw_error *e)
 {
-	char	name[64];
-
 	memset(p, 0, sizeof(*p));
-	if (bw_kind_file(name, sizeof(name), BW_PROCS, iface) == -1) {
-		set_error(e, iface, 0, strerror(errno));
-		return -1;
-	}
-	return bw_procs_read_at(dirfd, name, p, e);
+	return load_doc(dirfd, iface, 0, p, e);
 }
 
 int
 bw_procs_read_at(int dirfd, const char *name, struct bw_procs *p,
     struct bw_error *e)
 {
-	char	*buf;
-	size_t	 len;
-	int	 rv, saved;
-
 	memset(p, 0, sizeof(*p));
-	if (read_at(dirfd, name, BW_PROCS_FILEMAX, &buf, &len, e) == -1)
-		return -1;
-	rv = bw_procs_parse(buf, len, p, e);
-	saved = errno;
-	free(buf);
-	if (rv == -1)
-		error_file(e, name);
-	errno = saved;
-	return rv;
+	return read_doc(dirfd, name, 0, p, e);
 }
 
 void
@@ -628,34 +635,16 @@ int
 bw_live_load(int dirfd, const char *iface, struct bw_live *l,
     struct bw_error *e)
 {
-	char	name[64];
-
 	memset(l, 0, sizeof(*l));
-	if (bw_kind_file(name, sizeof(name), BW_LIVE, iface) == -1) {
-		set_error(e, iface, 0, strerror(errno));
-		return -1;
-	}
-	return bw_live_read_at(dirfd, name, l, e);
+	return load_doc(dirfd, iface, 1, l, e);
 }
 
 int
 bw_live_read_at(int dirfd, const char *name, struct bw_live *l,
     struct bw_error *e)
 {
-	char	*buf;
-	size_t	 len;
-	int	 rv, saved;
-
 	memset(l, 0, sizeof(*l));
-	if (read_at(dirfd, name, BW_LIVE_FILEMAX, &buf, &len, e) == -1)
-		return -1;
-	rv = bw_live_parse(buf, len, l, e);
-	saved = errno;
-	free(buf);
-	if (rv == -1)
-		error_file(e, name);
-	errno = saved;
-	return rv;
+	return read_doc(dirfd, name, 1, l, e);
 }
 
 /*
