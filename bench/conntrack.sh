@@ -19,13 +19,7 @@
 # BENCH_TMPDIR, CC.
 set -u
 
-LC_ALL=C
-TZ=UTC
-export LC_ALL TZ
-unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
-
-here=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
 BWPROCS=${BWPROCS:-$SRCDIR/bwprocs/bwprocs}
 SIZES=${BENCH_ENTRIES:-0 100000 0}
 IDLE=${BENCH_IDLE_SECONDS:-30}

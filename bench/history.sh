@@ -11,13 +11,8 @@
 # BENCH_V1_VIEW_RUNS, BENCH_TRIM_RUNS; BENCH_CALLGRIND=0 skips valgrind.
 set -eu
 
-LC_ALL=C
-TZ=UTC
-export LC_ALL TZ
-unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
-
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
+top=$SRCDIR
 
 NOW=1790000000		# the history ends here; BWMON_NOW for every tool
 ROWS=51840		# 180 days of 5-minute rows

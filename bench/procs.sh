@@ -15,13 +15,7 @@
 # lines for bwprocs, e.g. "capture_buffer_mb = 4"), BENCH_TMPDIR.
 set -u
 
-LC_ALL=C
-TZ=UTC
-export LC_ALL TZ
-unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
-
-here=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
 BWPROCS=${BWPROCS:-$SRCDIR/bwprocs/bwprocs}
 DUR=${BENCH_SECONDS:-10}
 IDLE=${BENCH_IDLE_SECONDS:-30}

@@ -12,13 +12,7 @@
 # other builds of the CGIs.
 set -eu
 
-LC_ALL=C
-TZ=UTC
-export LC_ALL TZ
-unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
-
-here=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
 NOW=1790000000
 ROWS=51840
 NREQ=${BENCH_REQUESTS:-200}
