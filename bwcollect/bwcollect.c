@@ -702,6 +702,40 @@ clean_temps(const struct run *r)
 	(void)closedir(d);
 }
 
+/*
+ * Drop the state of interfaces gone from net/dev for retention_days (a
+ * container host's veths come and go by the hundred), so that they stop
+ * counting as interfaces; their history stays until removed by hand.
+ * Only states whose last reading is that old go: an interface that
+ * comes back within the retention keeps counting where it stopped.
+ */
+static void
+drop_gone(const struct run *r, const struct bw_netdev *devs, int ndev)
+{
+	struct bw_ifaces	l;
+	struct bw_state		st;
+	struct bw_error		e;
+	char			path[PATH_MAX];
+	size_t			i;
+
+	if (bw_ifaces_load(r->dir, &l) == -1)
+		return;
+	for (i = 0; i < l.n; i++) {
+		if (!(l.v[i].kinds & BW_KIND_BIT(BW_STATE)) ||
+		    bw_netdev_find(devs, ndev, l.v[i].name) != NULL ||
+		    bw_kind_path(path, sizeof(path), r->dir, BW_STATE,
+		    l.v[i].name) == -1 || bw_state_read(path, &st, &e) != 1 ||
+		    st.ts >= r->now - (double)r->conf.retention_days * 86400)
+			continue;
+		if (unlink(path) == -1)
+			warn("%s", path);
+		else if (r->verbose)
+			printf("%s: gone from net/dev since %.0f: its state "
+			    "dropped\n", l.v[i].name, st.ts);
+	}
+	bw_ifaces_free(&l);
+}
+
 /* Serialise whole runs: cron and a person never sample at once. */
 static int
 lock_dir(const char *dir)
@@ -850,6 +884,7 @@ main(int argc, char *argv[])
 			    !bw_iface_ignored(&r.conf, devs[i].name) &&
 			    sample(&r, &devs[i]) == -1)
 				status = 1;
+		drop_gone(&r, devs, ndev);
 	}
 	free(devs);
 	(void)close(lockfd);

@@ -277,4 +277,26 @@ else
 	echo "# skipping full-disk test: needs root to mount a tmpfs"
 fi
 
+# Container-side interfaces (ifaces_ignore, veth* by default) are not
+# sampled unless named; the state of an interface gone from net/dev for
+# retention_days is dropped (its history stays), a recent one kept.
+G=$T/gone
+mkdir -p "$G"
+mkproc "$T/gproc" "eth0 1000 2000" "veth1a2b 5 5"
+printf '{"ts": 1700000000.000, "rx": 1, "tx": 1, "boot_time": 0, "trimmed": 0}\n' \
+    >"$G/state_old0.json"
+printf '1700000000,8,8,300,300,300\n' >"$G/bw_old0.csv"
+printf '{"ts": 1789990000.000, "rx": 1, "tx": 1, "boot_time": 0, "trimmed": 0}\n' \
+    >"$G/state_new0.json"
+BWMON_PROC=$T/gproc BWMON_NOW=1790000000 bwcollect -d "$G" 2>"$T/err"
+ok $? "a run with gone interfaces exits 0"
+[ -f "$G/state_eth0.json" ]; ok $? "eth0 is sampled"
+[ ! -f "$G/state_veth1a2b.json" ]; ok $? "veth1a2b (ifaces_ignore) is not"
+[ ! -f "$G/state_old0.json" ]; ok $? "a state gone for 1,000 days is dropped"
+[ -f "$G/bw_old0.csv" ]; ok $? "its history stays"
+[ -f "$G/state_new0.json" ]; ok $? "a state gone for 3 hours is kept"
+BWMON_PROC=$T/gproc BWMON_NOW=1790000000 bwcollect -d "$G" veth1a2b \
+    2>"$T/err"
+[ -f "$G/state_veth1a2b.json" ]; ok $? "named, an ignored interface is sampled"
+
 done_testing
