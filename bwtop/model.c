@@ -609,21 +609,33 @@ struct sortarg {
 	int		cumulative;
 };
 
+/*
+ * What a row sorts by: its bytes so far (-1 when it has none) or its
+ * rates now, sent, received or both.
+ */
 static double
-proc_key(const struct bw_proc *p, const struct sortarg *a)
+sort_value(const struct sortarg *a, int has_bytes, uint64_t txb,
+    uint64_t rxb, double txr, double rxr)
 {
 	double	tx, rx;
 
 	if (a->cumulative) {
-		if (!p->has_bytes)
+		if (!has_bytes)
 			return -1;
-		tx = (double)p->tx_bytes;
-		rx = (double)p->rx_bytes;
+		tx = (double)txb;
+		rx = (double)rxb;
 	} else {
-		tx = isnan(p->tx_bps) ? 0 : p->tx_bps;
-		rx = isnan(p->rx_bps) ? 0 : p->rx_bps;
+		tx = isnan(txr) ? 0 : txr;
+		rx = isnan(rxr) ? 0 : rxr;
 	}
 	return a->key == SORT_SENT ? tx : a->key == SORT_RECV ? rx : tx + rx;
+}
+
+static double
+proc_key(const struct bw_proc *p, const struct sortarg *a)
+{
+	return sort_value(a, p->has_bytes, p->tx_bytes, p->rx_bytes,
+	    p->tx_bps, p->rx_bps);
 }
 
 static int
@@ -661,18 +673,8 @@ top_sort_procs(const struct top *t, enum sortkey key, int cumulative,
 static double
 conn_key(const struct bw_conn *p, const struct sortarg *a)
 {
-	double	tx, rx;
-
-	if (a->cumulative) {
-		if (!p->has_bytes)
-			return -1;
-		tx = (double)p->tx_bytes;
-		rx = (double)p->rx_bytes;
-	} else {
-		tx = isnan(p->tx_bps) ? 0 : p->tx_bps;
-		rx = isnan(p->rx_bps) ? 0 : p->rx_bps;
-	}
-	return a->key == SORT_SENT ? tx : a->key == SORT_RECV ? rx : tx + rx;
+	return sort_value(a, p->has_bytes, p->tx_bytes, p->rx_bytes,
+	    p->tx_bps, p->rx_bps);
 }
 
 static int
