@@ -31,6 +31,7 @@ static const struct {
 	[BW_OWNERS_HOURLY] = { "owners_hourly", "owners1h_",	".jsonl" },
 	[BW_OWNERS_DAILY] = { "owners_daily", "owners1d_",	".jsonl" },
 	[BW_CMDLINES] =	{ "cmdlines",	"cmdlines_",	".jsonl" },
+	[BW_OWNERTOTALS] = { "owner_totals", "ownertotals_", ".json" },
 };
 
 static const char *const dirfiles[BW_NDIRFILES] = {

@@ -25,6 +25,7 @@ enum bw_kind {
 	BW_OWNERS_HOURLY, /* owners1h_<if>.jsonl: the same per hour */
 	BW_OWNERS_DAILY, /* owners1d_<if>.jsonl: the same per local day */
 	BW_CMDLINES,	/* cmdlines_<if>.jsonl: the owners' command lines */
+	BW_OWNERTOTALS,	/* ownertotals_<if>.json: bytes per program, ever */
 	BW_NKINDS
 };
 

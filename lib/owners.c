@@ -326,6 +326,13 @@ utf8_fix(const char *in, char *out)
 	*out = '\0';
 }
 
+/* utf8_fix() for the other writers of names: ownertotals.c. */
+void
+bw_owner_utf8(const char *in, char *out)
+{
+	utf8_fix(in, out);
+}
+
 static int
 set_str(json_t *o, const char *k, const char *v)
 {
@@ -653,6 +660,51 @@ bw_owners_read(int dirfd, enum bw_kind k, const char *iface, int64_t from,
 }
 
 /*
+ * The last complete line of the open tier fd that is a row: its ts and
+ * its end (ts + len).  A row with a thousand remotes is some 60 kB: the
+ * tail read grows until it holds one.  -1 when there is none.
+ */
+static int
+tail_row(int fd, int64_t *ts, int64_t *end)
+{
+	struct bw_owner	 o;
+	char		*tail;
+	const char	*p, *e;
+	size_t		 n, size;
+	int		 rv = -1;
+
+	for (size = 4096; size <= ((size_t)1 << 20) && rv == -1;
+	    size *= 16) {
+		if ((tail = malloc(size)) == NULL)
+			return -1;
+		if (bw_read_tail(fd, size, tail, &n) == -1) {
+			free(tail);
+			return -1;
+		}
+		e = tail + n;
+		while (e > tail && e[-1] != '\n')
+			e--;
+		while (e > tail && rv == -1) {
+			for (p = e - 1; p > tail && p[-1] != '\n'; p--)
+				;
+			/* A first line the read may have cut is no row. */
+			if ((p > tail || n < size - 1) &&
+			    bw_owner_parse(p, (size_t)(e - 1 - p), &o) == 0) {
+				*ts = o.ts;
+				*end = o.ts + o.len;
+				bw_owner_clear(&o);
+				rv = 0;
+			}
+			e = p;
+		}
+		free(tail);
+		if (n < size - 1)
+			break;		/* the whole file was read */
+	}
+	return rv;
+}
+
+/*
  * When a tier's rows begin and end: the first row's ts and the last
  * row's ts + len, from the file's head and tail only.  -1 when it has
  * no row.
@@ -661,44 +713,42 @@ static int
 tier_span(int dirfd, enum bw_kind k, const char *iface, int64_t *first,
     int64_t *end)
 {
-	struct bw_owner	 o;
-	char		 name[64], head[4096], *tail;
-	const char	*p, *e, *nl;
+	char		 name[64], head[4096];
+	const char	*nl;
 	size_t		 n;
+	int64_t		 ts;
 	int		 fd, rv = -1;
 
 	*first = *end = -1;
 	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
 	    (fd = bw_data_open(dirfd, name)) == -1)
 		return -1;
-	if (bw_pread_all(fd, head, sizeof(head) - 1, 0, &n) == -1 ||
-	    (nl = memchr(head, '\n', n)) == NULL ||
-	    (*first = line_ts(head, nl)) < 0 ||
-	    (tail = malloc(sizeof(head))) == NULL) {
-		(void)close(fd);
-		return -1;
-	}
-	/* The last complete line that is a row. */
-	if (bw_read_tail(fd, sizeof(head), tail, &n) == 0) {
-		e = tail + n;
-		while (e > tail && e[-1] != '\n')
-			e--;
-		while (e > tail && rv == -1) {
-			for (p = e - 1; p > tail && p[-1] != '\n'; p--)
-				;
-			if (p > tail || n < sizeof(head) - 1) {
-				if (bw_owner_parse(p, (size_t)(e - 1 - p),
-				    &o) == 0) {
-					*end = o.ts + o.len;
-					bw_owner_clear(&o);
-					rv = 0;
-				}
-			}
-			e = p;
-		}
-	}
-	free(tail);
+	if (bw_pread_all(fd, head, sizeof(head) - 1, 0, &n) == 0 &&
+	    (nl = memchr(head, '\n', n)) != NULL &&
+	    (*first = line_ts(head, nl)) >= 0)
+		rv = tail_row(fd, &ts, end);
 	(void)close(fd);
+	return rv;
+}
+
+/*
+ * The newest row of a tier of iface: its ts and its end (ts + len).
+ * -1 with errno when it has none (ENOENT: no file; EBADMSG: no row).
+ */
+int
+bw_owners_last(int dirfd, enum bw_kind k, const char *iface, int64_t *ts,
+    int64_t *end)
+{
+	char	name[64];
+	int	fd, rv;
+
+	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
+	    (fd = bw_data_open(dirfd, name)) == -1)
+		return -1;
+	rv = tail_row(fd, ts, end);
+	(void)close(fd);
+	if (rv == -1)
+		errno = EBADMSG;
 	return rv;
 }
 
@@ -996,6 +1046,176 @@ bw_owners_rollup(const char *dir, const char *iface, enum bw_kind src,
 	saved = errno;
 	(void)close(fd);
 	bw_owners_free(&s);
+	errno = saved;
+	return rv;
+}
+
+/* The "len" of a row line, found without parsing it; 0 when none. */
+static int64_t
+line_len(const char *p, const char *end)
+{
+	const char	*k;
+	char		 num[24];
+	size_t		 n;
+
+	for (k = p; k + 6 < end; k++) {
+		if (memcmp(k, "\"len\":", 6) != 0)
+			continue;
+		n = (size_t)(end - k - 6);
+		if (n >= sizeof(num))
+			n = sizeof(num) - 1;
+		memcpy(num, k + 6, n);
+		num[n] = '\0';
+		return strtoll(num, NULL, 10);
+	}
+	return 0;
+}
+
+/* The hour or local day t falls in, and the next one's start. */
+static int
+period_of(enum bw_kind dst, int64_t t, int64_t *start, int64_t *next)
+{
+	if (dst == BW_OWNERS_HOURLY) {
+		*start = t / HOUR * HOUR;
+		*next = *start + HOUR;
+		return 0;
+	}
+	if (bw_period_start(t, BW_PERIOD_DAY, 1, start) == -1 ||
+	    bw_period_next(*start, BW_PERIOD_DAY, 1, next) == -1)
+		return -1;
+	return 0;
+}
+
+/* Fold s to its rollup rows at [start, end), added to *out; s empties. */
+static int
+rollup_lines(struct bw_owners *s, int64_t start, int64_t end, size_t top,
+    char **out, size_t *len, size_t *cap)
+{
+	char	*line, *p;
+	size_t	 ln, i;
+	int	 rv = -1;
+
+	if (bw_owners_fold(s, top, top < BW_ROLLUP_REMOTES ? top :
+	    BW_ROLLUP_REMOTES) == -1)
+		goto out;
+	for (i = 0; i < s->n; i++) {
+		if (owner_line(&s->v[i], start, (int)(end - start), &line,
+		    &ln) == -1)
+			goto out;
+		if (*len + ln > *cap) {
+			if ((p = realloc(*out, (*len + ln) * 2)) == NULL) {
+				free(line);
+				goto out;
+			}
+			*out = p;
+			*cap = (*len + ln) * 2;
+		}
+		memcpy(*out + *len, line, ln);
+		*len += ln;
+		free(line);
+	}
+	rv = 0;
+out:
+	bw_owners_free(s);
+	return rv;
+}
+
+/*
+ * Roll up every hour (dst BW_OWNERS_HOURLY) or local day (dst
+ * BW_OWNERS_DAILY) of tier src that ends by to and that dst does not
+ * hold yet: those after dst's newest row, or all when it has none.  A
+ * row counts in the period its middle lies in.  The source is read once
+ * and dst written once, locked from the look at its newest row to the
+ * write, so two catch-ups never roll a period twice; a kill leaves dst
+ * as it was or with every period.  *periods gets how many were rolled.
+ * 0, or -1 with errno.
+ */
+int
+bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
+    enum bw_kind dst, int64_t to, size_t top, size_t *periods)
+{
+	struct bw_owners	 s;
+	struct bw_owner		 o;
+	struct bw_log		 l;
+	char			 path[4096], *buf = NULL, *out = NULL;
+	const char		*p, *end, *nl;
+	size_t			 len, olen = 0, ocap = 0;
+	int64_t			 from = -1, last, ts, mid, ps, pn, cur = -1;
+	int64_t			 cend = 0;
+	int			 dirfd, rv = -1, saved;
+
+	*periods = 0;
+	bw_owners_init(&s);
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (read_tier(dirfd, src, iface, &buf, &len) == -1) {
+		saved = errno;
+		(void)close(dirfd);
+		errno = saved;
+		return saved == ENOENT ? 0 : -1;
+	}
+	(void)close(dirfd);
+	if (bw_kind_path(path, sizeof(path), dir, dst, iface) == -1 ||
+	    bw_log_open(path, &l) == -1) {
+		saved = errno;
+		free(buf);
+		errno = saved;
+		return -1;
+	}
+	if (tail_row(l.fd, &last, &from) == -1)
+		from = -1;
+	end = buf + len;
+	p = from >= 0 ? seek_ts(buf, end, from - 90000) : buf;
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;		/* torn: a writer died mid-line */
+		if ((ts = line_ts(p, nl)) < 0)
+			continue;
+		mid = ts + line_len(p, nl) / 2;
+		if (mid < from)
+			continue;	/* rolled before */
+		if (period_of(dst, mid, &ps, &pn) == -1)
+			goto out;
+		/* Rows come in order; the rare one that does not joins. */
+		if (ps < cur) {
+			ps = cur;
+			pn = cend;
+		}
+		if (ps < from)
+			ps = from;
+		if (pn > to)
+			break;		/* that period is not over */
+		if (ps != cur) {
+			if (cur >= 0 && s.n > 0) {
+				if (rollup_lines(&s, cur, cend, top, &out,
+				    &olen, &ocap) == -1)
+					goto out;
+				(*periods)++;
+			}
+			cur = ps;
+			cend = pn;
+		}
+		if (bw_owner_parse(p, (size_t)(nl - p), &o) == -1)
+			continue;
+		if (bw_owners_add(&s, &o) == -1) {
+			bw_owner_clear(&o);
+			goto out;
+		}
+		bw_owner_clear(&o);
+	}
+	if (cur >= 0 && s.n > 0) {
+		if (rollup_lines(&s, cur, cend, top, &out, &olen, &ocap) ==
+		    -1)
+			goto out;
+		(*periods)++;
+	}
+	rv = olen > 0 ? bw_log_write(&l, out, olen) : 0;
+out:
+	saved = errno;
+	bw_log_close(&l);
+	bw_owners_free(&s);
+	free(buf);
+	free(out);
 	errno = saved;
 	return rv;
 }

@@ -103,6 +103,7 @@ int	bw_owners_add(struct bw_owners *, const struct bw_owner *);
 int	bw_owner_add_remote(struct bw_owner *, const char *, uint64_t,
 	    uint64_t);
 void	bw_owner_clear(struct bw_owner *);
+void	bw_owner_utf8(const char *, char *);
 int	bw_owners_fold(struct bw_owners *, size_t, size_t);
 int	bw_owners_append(const char *, int64_t, int,
 	    const struct bw_owners *);
@@ -111,6 +112,10 @@ int	bw_owners_read(int, enum bw_kind, const char *, int64_t, int64_t,
 	    struct bw_owners *, size_t *, size_t *);
 int	bw_owners_rollup(const char *, const char *, enum bw_kind,
 	    enum bw_kind, int64_t, int64_t, size_t);
+int	bw_owners_catchup(const char *, const char *, enum bw_kind,
+	    enum bw_kind, int64_t, size_t, size_t *);
+int	bw_owners_last(int, enum bw_kind, const char *, int64_t *,
+	    int64_t *);
 int	bw_owners_trim(const char *, const char *, double, int);
 
 int	bw_by_parse(const char *, enum bw_by *);

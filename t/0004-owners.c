@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "datadir.h"
 #include "fileio.h"
 #include "owners.h"
+#include "ownertotals.h"
 #include "tap.h"
 #include "util.h"
 
@@ -259,6 +261,194 @@ test_trim_and_cmd(void)
 	(void)close(fd);
 }
 
+/* The bytes of iface's tier k whose middle lies in [from, to). */
+static uint64_t
+tier_bytes(enum bw_kind k, const char *iface, int64_t from, int64_t to)
+{
+	struct bw_owners	s;
+	size_t			rows = 0, bad = 0;
+	uint64_t		t;
+	int			fd;
+
+	bw_owners_init(&s);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	(void)bw_owners_read(fd, k, iface, from, to, &s, &rows, &bad);
+	(void)close(fd);
+	t = sum(&s);
+	bw_owners_free(&s);
+	return t;
+}
+
+/* Rows of 5 minutes from t0 to t1 for iface, each 100 bytes + its hour. */
+static void
+fill_rows(const char *iface, int64_t t0, int64_t t1)
+{
+	struct bw_owners	s;
+	struct bw_owner		o;
+	char			path[512];
+	int64_t			t;
+
+	(void)bw_kind_path(path, sizeof(path), dir, BW_OWNERS, iface);
+	for (t = t0; t < t1; t += 300) {
+		bw_owners_init(&s);
+		owner(&o, "sync", "root", 100 + (uint64_t)(t / 3600 % 24), 1,
+		    9);
+		(void)bw_owner_add_remote(&o, "192.0.2.1:443", 50, 1);
+		(void)bw_owners_add(&s, &o);
+		owner(&o, "[forwarded]", "", 3, 0, 0);
+		(void)bw_owners_add(&s, &o);
+		(void)bw_owners_append(path, t, 300, &s);
+		bw_owners_free(&s);
+	}
+}
+
+static void
+test_catchup(void)
+{
+	char		path[512];
+	int64_t		day0, h, ts, end;
+	size_t		n;
+	struct stat	st, st2;
+	int		fd, rv, good = 1;
+
+	(void)setenv("TZ", "UTC", 1);
+	tzset();
+	day0 = 1800000000 / 86400 * 86400;
+	fill_rows("cat0", day0, day0 + 2 * 86400 + 5400);
+	/* A restart inside an interval: more rows for the same ts. */
+	fill_rows("cat0", day0 + 2 * 86400 + 5400, day0 + 2 * 86400 + 5700);
+	fill_rows("cat0", day0 + 2 * 86400 + 5400, day0 + 2 * 86400 + 5700);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ok(bw_owners_last(fd, BW_OWNERS, "cat0", &ts, &end) == 0 &&
+	    ts == day0 + 2 * 86400 + 5400 && end == ts + 300,
+	    "the newest row, from the tail");
+	ok(bw_owners_last(fd, BW_OWNERS_HOURLY, "cat0", &ts, &end) == -1 &&
+	    errno == ENOENT, "no hourly file yet: ENOENT");
+	rv = bw_owners_catchup(dir, "cat0", BW_OWNERS, BW_OWNERS_HOURLY,
+	    day0 + 2 * 86400 + 5400, 20, &n);
+	ok(rv == 0 && n == 49,
+	    "catch-up rolls every hour that ended, and only those (%zu)", n);
+	for (h = day0; h < day0 + 2 * 86400 + 3600; h += 3600)
+		if (tier_bytes(BW_OWNERS_HOURLY, "cat0", h, h + 3600) !=
+		    tier_bytes(BW_OWNERS, "cat0", h, h + 3600) ||
+		    tier_bytes(BW_OWNERS, "cat0", h, h + 3600) == 0)
+			good = 0;
+	ok(good, "each hourly row set is the exact sum of its hour's rows");
+	ok(bw_owners_last(fd, BW_OWNERS_HOURLY, "cat0", &ts, &end) == 0 &&
+	    ts == day0 + 2 * 86400 && end == day0 + 2 * 86400 + 3600,
+	    "the last hour rolled is the last that ended");
+	(void)bw_kind_path(path, sizeof(path), dir, BW_OWNERS_HOURLY, "cat0");
+	(void)stat(path, &st);
+	rv = bw_owners_catchup(dir, "cat0", BW_OWNERS, BW_OWNERS_HOURLY,
+	    day0 + 2 * 86400 + 5400, 20, &n);
+	ok(rv == 0 && n == 0 &&
+	    stat(path, &st2) == 0 && st2.st_size == st.st_size,
+	    "again: nothing is rolled twice");
+	rv = bw_owners_catchup(dir, "cat0", BW_OWNERS_HOURLY, BW_OWNERS_DAILY,
+	    day0 + 2 * 86400 + 5400, 20, &n);
+	ok(rv == 0 && n == 2,
+	    "the two days that ended roll into daily rows (%zu)", n);
+	ok(tier_bytes(BW_OWNERS_DAILY, "cat0", day0, day0 + 2 * 86400) ==
+	    tier_bytes(BW_OWNERS, "cat0", day0, day0 + 2 * 86400) &&
+	    tier_bytes(BW_OWNERS_DAILY, "cat0", day0, day0 + 86400) ==
+	    tier_bytes(BW_OWNERS, "cat0", day0, day0 + 86400),
+	    "daily rows: exact sums of their days");
+	rv = bw_owners_catchup(dir, "cat0", BW_OWNERS, BW_OWNERS_HOURLY,
+	    day0 + 3 * 86400, 20, &n);
+	ok(rv == 0 && n == 1 &&
+	    tier_bytes(BW_OWNERS_HOURLY, "cat0", day0 + 2 * 86400 + 3600,
+	    day0 + 2 * 86400 + 7200) == tier_bytes(BW_OWNERS, "cat0",
+	    day0 + 2 * 86400 + 3600, day0 + 2 * 86400 + 7200),
+	    "later, the hour with two rows for one interval: they add up");
+	(void)close(fd);
+
+	/* Local days: 23 hours on the day summer time begins. */
+	(void)setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+	tzset();
+	/* 2026-03-28 00:00 CET to 2026-03-31 00:00 CEST. */
+	day0 = 1774652400;
+	fill_rows("dst0", day0, day0 + 3 * 86400 - 3600);
+	rv = bw_owners_catchup(dir, "dst0", BW_OWNERS, BW_OWNERS_HOURLY,
+	    day0 + 3 * 86400 - 3600, 20, &n);
+	ok(rv == 0 && n == 71,
+	    "71 hours in three local days around the change (%zu)", n);
+	rv = bw_owners_catchup(dir, "dst0", BW_OWNERS_HOURLY, BW_OWNERS_DAILY,
+	    day0 + 3 * 86400 - 3600, 20, &n);
+	ok(rv == 0 && n == 3, "three days");
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ok(bw_owners_last(fd, BW_OWNERS_DAILY, "dst0", &ts, &end) == 0 &&
+	    ts == day0 + 2 * 86400 - 3600 && end - ts == 86400,
+	    "the day after the change starts at local midnight");
+	ok(tier_bytes(BW_OWNERS_DAILY, "dst0", day0 + 86400,
+	    day0 + 2 * 86400 - 3600) == tier_bytes(BW_OWNERS, "dst0",
+	    day0 + 86400, day0 + 2 * 86400 - 3600),
+	    "the 23-hour day: the exact sum of its rows");
+	(void)close(fd);
+	(void)setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+static void
+test_totals(void)
+{
+	struct bw_ownertotals	t, r;
+	char			name[32], path[512];
+	size_t			i;
+	int			fd, good = 1;
+	FILE			*fp;
+
+	bw_ownertotals_init(&t);
+	t.since = 1800000000;
+	t.ts = 1800000300;
+	for (i = 0; i < 5; i++) {
+		(void)snprintf(name, sizeof(name), "p%zu", i);
+		(void)bw_ownertotals_add(&t, name, 10 * i, i, 3);
+	}
+	(void)bw_ownertotals_add(&t, "p1", 5, 5, 3);
+	(void)bw_ownertotals_add(&t, "other", 7, 7, 3);
+	(void)bw_ownertotals_add(&t, "a,b\"c\n\xff", 1, 2, 3);
+	ok(t.n == 3 && t.v[1].rx == 15 && t.v[1].tx == 6,
+	    "3 programs listed, in the order they came");
+	ok(t.other_rx == 30 + 40 + 7 + 1 && t.other_tx == 3 + 4 + 7 + 2,
+	    "the rest, and one called \"other\", go to other");
+	ok(bw_ownertotals_write(dir, "tot0", &t) == 0, "write the totals");
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ok(bw_ownertotals_read(fd, "tot0", &r) == 0 && r.n == 3 &&
+	    r.since == t.since && r.ts == t.ts && r.other_rx == t.other_rx &&
+	    r.other_tx == t.other_tx, "read them back");
+	for (i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].prog, t.v[i].prog) != 0 ||
+		    r.v[i].rx != t.v[i].rx || r.v[i].tx != t.v[i].tx)
+			good = 0;
+	ok(good, "every program, in order");
+	(void)bw_ownertotals_add(&r, "p9", 1, 1, 3);
+	ok(r.n == 3 && r.other_rx == t.other_rx + 1,
+	    "still bounded after a restart");
+	(void)bw_ownertotals_add(&r, "p9", 1, 1, 10);
+	ok(r.n == 4, "a higher bound lists new programs again");
+	(void)bw_ownertotals_add(&r, "\xff\xfe", 1, 1, 10);
+	ok(bw_ownertotals_write(dir, "tot0", &r) == 0,
+	    "bytes that are not UTF-8 in a name are written");
+	bw_ownertotals_free(&r);
+	ok(bw_ownertotals_read(fd, "tot0", &r) == 0 && r.n == 5 &&
+	    strcmp(r.v[4].prog, "\xef\xbf\xbd\xef\xbf\xbd") == 0,
+	    "as U+FFFD");
+	bw_ownertotals_free(&r);
+	ok(bw_ownertotals_read(fd, "none0", &r) == -1 && errno == ENOENT,
+	    "no file: ENOENT");
+	(void)bw_kind_path(path, sizeof(path), dir, BW_OWNERTOTALS, "bad0");
+	if ((fp = fopen(path, "w")) != NULL) {
+		(void)fputs("{\"version\":1,\"programs\":[{\"program\":\"x\","
+		    "\"rx\":-1,\"tx\":0}],\"other\":{\"rx\":0,\"tx\":0},"
+		    "\"since\":0,\"ts\":0}\n", fp);
+		(void)fclose(fp);
+	}
+	ok(bw_ownertotals_read(fd, "bad0", &r) == -1 && errno == EBADMSG,
+	    "a negative count: EBADMSG");
+	(void)close(fd);
+	bw_ownertotals_free(&t);
+}
+
 int
 main(void)
 {
@@ -274,6 +464,8 @@ main(void)
 	test_roundtrip();
 	test_window();
 	test_trim_and_cmd();
+	test_catchup();
+	test_totals();
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	(void)system(cmd);
 	return done_testing();
