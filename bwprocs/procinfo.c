@@ -199,17 +199,11 @@ cg_match(const char *s, const char *marker, const char *prefix, int shortid,
 	return 1;
 }
 
-/* The container a process runs in, from /proc/<pid>/cgroup; "" if none. */
+/* The container a process runs in, from its cgroup file; "" if none. */
 static void
-container_of(const char *proc, pid_t pid, char *out, size_t size)
+container_of(const char *buf, char *out, size_t size)
 {
-	char	path[320], buf[4096];
-	ssize_t	n;
-
 	out[0] = '\0';
-	(void)snprintf(path, sizeof(path), "%s/%d/cgroup", proc, (int)pid);
-	if ((n = read_small(path, buf, sizeof(buf))) <= 0)
-		return;
 	if (strstr(buf, "libpod-conmon-") != NULL)
 		return;
 	if (cg_match(buf, "/docker-", "docker-", 1, out, size) ||
@@ -223,6 +217,77 @@ container_of(const char *proc, pid_t pid, char *out, size_t size)
 	    cg_match(buf, "/machine-", "machine-", 0, out, size))
 		return;
 	out[0] = '\0';
+}
+
+/*
+ * The systemd unit in one cgroup path: the innermost service, else the
+ * innermost scope ("session-3.scope"), but not a container's scope,
+ * which the container names.  0 when there is none.
+ */
+static int
+unit_in(const char *path, size_t len, char *out, size_t size)
+{
+	static const char *const cont[] = {
+		"docker-", "libpod-", "cri-containerd-", "crio-"
+	};
+	const char	*p = path, *e = path + len, *q, *svc = NULL, *scope = NULL;
+	size_t		 n, sn = 0, cn = 0, i;
+
+	while (p < e) {
+		for (q = p; q < e && *q != '/'; q++)
+			;
+		n = (size_t)(q - p);
+		if (n > 8 && memcmp(q - 8, ".service", 8) == 0)
+			svc = p, sn = n;
+		else if (n > 6 && memcmp(q - 6, ".scope", 6) == 0) {
+			for (i = 0; i < sizeof(cont) / sizeof(cont[0]); i++)
+				if (strncmp(p, cont[i], strlen(cont[i])) == 0)
+					break;
+			if (i == sizeof(cont) / sizeof(cont[0]))
+				scope = p, cn = n;
+		}
+		p = q + 1;
+	}
+	if (svc == NULL && scope == NULL)
+		return 0;
+	if (svc == NULL)
+		svc = scope, sn = cn;
+	if (sn >= size)
+		sn = size - 1;
+	memcpy(out, svc, sn);
+	out[sn] = '\0';
+	return 1;
+}
+
+/*
+ * The systemd unit a process runs in, from the unified hierarchy's line
+ * of its cgroup file ("0::/system.slice/nginx.service"), else from the
+ * named systemd hierarchy's ("1:name=systemd:/...") on hosts that
+ * still mount it; "" if none.
+ */
+static void
+unit_of(const char *buf, char *out, size_t size)
+{
+	const char	*line, *nl, *c1, *c2;
+	int		 pass;
+
+	out[0] = '\0';
+	for (pass = 0; pass < 2; pass++)
+		for (line = buf; *line != '\0'; line = nl + 1) {
+			if ((nl = strchr(line, '\n')) == NULL)
+				nl = line + strlen(line);
+			if ((c1 = memchr(line, ':', (size_t)(nl - line))) !=
+			    NULL && (c2 = memchr(c1 + 1, ':',
+			    (size_t)(nl - c1 - 1))) != NULL &&
+			    (pass == 0 ? c2 == c1 + 1 &&
+			    strncmp(line, "0:", 2) == 0 :
+			    memmem(c1, (size_t)(c2 - c1), "name=systemd",
+			    12) != NULL) &&
+			    unit_in(c2 + 1, (size_t)(nl - c2 - 1), out, size))
+				return;
+			if (*nl == '\0')
+				break;
+		}
 }
 
 /* Effective uid from the "Uid:" line of /proc/<pid>/status; -1. */
@@ -250,7 +315,9 @@ pi_clear(struct procinfo *pi)
 	free(pi->cmdline);
 	free(pi->user);
 	free(pi->container);
+	free(pi->unit);
 	pi->name = pi->exe = pi->cmdline = pi->user = pi->container = NULL;
+	pi->unit = NULL;
 }
 
 /*
@@ -263,7 +330,7 @@ int
 pi_read(const char *proc, pid_t pid, uint64_t netns, uint64_t selfns,
     const char *nslabel, struct procinfo *pi)
 {
-	char	path[320], buf[CMDLINE_MAX * 4], cont[96];
+	char	path[320], buf[CMDLINE_MAX * 4], cont[96], unit[160];
 	ssize_t	n;
 
 	memset(pi, 0, sizeof(*pi));
@@ -291,13 +358,18 @@ pi_read(const char *proc, pid_t pid, uint64_t netns, uint64_t selfns,
 	else
 		pi->user = strdup("");
 
-	container_of(proc, pid, cont, sizeof(cont));
+	(void)snprintf(path, sizeof(path), "%s/%d/cgroup", proc, (int)pid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		buf[0] = '\0';
+	container_of(buf, cont, sizeof(cont));
+	unit_of(buf, unit, sizeof(unit));
 	if (cont[0] == '\0' && netns != 0 && netns != selfns &&
 	    nslabel != NULL)
 		(void)snprintf(cont, sizeof(cont), "%s", nslabel);
 	pi->container = strdup(cont);
+	pi->unit = pi_sanitize(unit, strlen(unit), 128);
 	if (pi->name == NULL || pi->exe == NULL || pi->cmdline == NULL ||
-	    pi->user == NULL || pi->container == NULL) {
+	    pi->user == NULL || pi->container == NULL || pi->unit == NULL) {
 		pi_clear(pi);
 		return -1;
 	}

@@ -12,14 +12,15 @@
 
 /* Every string is valid UTF-8, "" when unknown. */
 struct procinfo {
-	char		*name, *exe, *cmdline, *user, *container;
+	char		*name, *exe, *cmdline, *user, *container, *unit;
 	long long	 uid;		/* effective; -1: unknown */
 };
 
 /*
  * pi_read: the details of pid under proc.  netns is its network
  * namespace, selfns ours; nslabel names its namespace when that is
- * another one and no container says more.  0, or -1 without memory
+ * another one and no container says more.  unit is its systemd unit
+ * ("nginx.service", "session-3.scope").  0, or -1 without memory
  * (nothing to free then).
  * pi_clear: free the strings.
  * pi_sanitize: a copy of len bytes of s as valid UTF-8 of at most cap

@@ -44,6 +44,8 @@ struct table {
 	size_t		  nrows;
 	struct row	  unattr[U_NROWS];
 	uint64_t	  evicted;
+	tab_gone_fn	  gone;		/* the owner history's hook */
+	void		 *gone_arg;
 };
 
 static uint32_t
@@ -336,6 +338,7 @@ tab_swap_ends(struct conn *c)
 	v = c->out, c->out = c->in, c->in = v;
 	v = c->iout, c->iout = c->iin, c->iin = v;
 	v = c->dout, c->dout = c->din, c->din = v;
+	v = c->oout, c->oout = c->oin, c->oin = v;
 	if (c->opener != OPEN_UNKNOWN)
 		c->opener = c->opener == OPEN_A ? OPEN_B : OPEN_A;
 }
@@ -347,6 +350,8 @@ conn_remove(struct table *t, struct conn *c, double now)
 
 	if (c->owner == NULL)
 		tab_give_up(t, c, tab_unknown_label(c), now);
+	if (t->gone != NULL)
+		t->gone(t->gone_arg, c->owner, c);
 	c->owner->nconns--;
 	for (pp = &t->hash[c->hash & t->hmask]; *pp != NULL;
 	    pp = &(*pp)->hnext)
@@ -556,6 +561,58 @@ tab_credit_unattr(struct table *t, int label, int ifdir, uint32_t len,
 	r->last_seen = now;
 }
 
+void
+tab_set_gone(struct table *t, tab_gone_fn fn, void *arg)
+{
+	t->gone = fn;
+	t->gone_arg = arg;
+}
+
+/* A row's bytes since the owner interval began. */
+void
+tab_row_obytes(const struct row *r, uint64_t *rx, uint64_t *tx)
+{
+	*rx = r->rx + r->irx - r->orx;
+	*tx = r->tx + r->itx - r->otx;
+}
+
+/*
+ * What c's row was credited with from c since the owner interval
+ * began: its bytes less those it holds back while pending, in the
+ * socket's view (out is sent).
+ */
+void
+tab_conn_obytes(const struct conn *c, uint64_t *rx, uint64_t *tx)
+{
+	*rx = c->in - c->din - c->oin;
+	*tx = c->out - c->dout - c->oout;
+}
+
+/*
+ * A new owner interval begins: every row and connection is marked
+ * (once an interval, a pass over the table, never per packet).
+ */
+void
+tab_owner_mark(struct table *t)
+{
+	struct row	*r;
+	struct conn	*c;
+	int		 i;
+
+	for (r = t->rows; r != NULL; r = r->next) {
+		r->otx = r->tx + r->itx;
+		r->orx = r->rx + r->irx;
+	}
+	for (i = 0; i < U_NROWS; i++) {
+		t->unattr[i].otx = t->unattr[i].tx + t->unattr[i].itx;
+		t->unattr[i].orx = t->unattr[i].rx + t->unattr[i].irx;
+	}
+	for (c = t->lru_head; c != NULL; c = c->lnext) {
+		c->oout = c->out - c->dout;
+		c->oin = c->in - c->din;
+	}
+}
+
 /* Drop connections that have been quiet too long. */
 void
 tab_expire(struct table *t, double now)
@@ -623,11 +680,13 @@ take_info(struct row *r, struct procinfo *pi)
 	free(r->cmdline);
 	free(r->user);
 	free(r->container);
+	free(r->unit);
 	r->name = pi->name;
 	r->exe = pi->exe;
 	r->cmdline = pi->cmdline;
 	r->user = pi->user;
 	r->container = pi->container;
+	r->unit = pi->unit;
 	r->uid = pi->uid;
 	memset(pi, 0, sizeof(*pi));
 }
@@ -683,6 +742,7 @@ row_free(struct row *r)
 	free(r->cmdline);
 	free(r->user);
 	free(r->container);
+	free(r->unit);
 	free(r);
 }
 
@@ -699,6 +759,8 @@ tab_rows_expire(struct table *t, double now, double linger)
 			continue;
 		}
 		*pp = r->next;
+		if (t->gone != NULL)
+			t->gone(t->gone_arg, r, NULL);
 		for (hp = &t->rhash[(uint32_t)r->pid & t->rhmask]; *hp != NULL;
 		    hp = &(*hp)->hnext)
 			if (*hp == r) {

@@ -37,7 +37,7 @@ struct row {
 	uint64_t	 start;		/* starttime: guards pid reuse */
 	long long	 uid;		/* -1: unknown */
 	uint64_t	 netns;
-	char		*name, *exe, *cmdline, *user, *container;
+	char		*name, *exe, *cmdline, *user, *container, *unit;
 	uint64_t	 tx, rx;	/* cumulative, before this interval */
 	uint64_t	 itx, irx;	/* this interval */
 	uint64_t	 inf, iinf;	/* of those, inferred */
@@ -45,6 +45,7 @@ struct row {
 	double		 last_seen;	/* last byte */
 	double		 info_time;	/* process info read */
 	uint64_t	 mtx, mrx;	/* tx + itx at the last sample */
+	uint64_t	 otx, orx;	/* tx + itx when the owner interval began */
 };
 
 enum { OPEN_UNKNOWN, OPEN_A, OPEN_B };
@@ -71,6 +72,7 @@ struct conn {
 	uint64_t	 dtx, drx;	/* not yet credited, interface's view */
 	uint32_t	 ep;		/* the flow epoch of the last byte */
 	uint64_t	 m_cur, m_prev;	/* out + in when it and the last began */
+	uint64_t	 oout, oin;	/* credited when the owner interval began */
 	struct lookup	 lk;		/* resolve.c's */
 };
 
@@ -104,6 +106,21 @@ void		 tab_pending_front(struct table *, struct conn *, double);
 size_t		 tab_npending(const struct table *);
 struct conn	*tab_pending_first(const struct table *);
 struct conn	*tab_pending_next(const struct conn *);
+
+/*
+ * The owner history (ownerlog.c).  tab_set_gone: fn is called with a
+ * process row just before it goes (conn NULL), and with a connection
+ * and its row just before the connection goes, so that their bytes
+ * since the owner interval began are not lost.  tab_row_obytes and
+ * tab_conn_obytes: those bytes (a connection's as its row was credited
+ * them); tab_owner_mark: a new owner interval begins now.
+ */
+typedef void	(*tab_gone_fn)(void *, const struct row *,
+		    const struct conn *);
+void		 tab_set_gone(struct table *, tab_gone_fn, void *);
+void		 tab_row_obytes(const struct row *, uint64_t *, uint64_t *);
+void		 tab_conn_obytes(const struct conn *, uint64_t *, uint64_t *);
+void		 tab_owner_mark(struct table *);
 
 /* Time. */
 void		 tab_expire(struct table *, double);
