@@ -325,6 +325,13 @@ alert_env = $CONF_DIR/alert.env
 # Spike and alert records kept, and each file's size cap.
 #events_retention_days = 180
 #events_max_mb = 64
+
+# The owner history (who moved the bytes): seconds per interval (0: none),
+# owners and remotes kept by name an interval, programs with counters of
+# their own in /metrics.
+#owners_interval = 300
+#owners_top = 20
+#metrics_programs = 50
 CONF
 if [ -f "$conf" ]; then
 	new=

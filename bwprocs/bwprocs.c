@@ -28,6 +28,7 @@
 #include "events.h"
 #include "localaddr.h"
 #include "output.h"
+#include "ownerlog.h"
 #include "packet.h"
 #include "resolve.h"
 #include "table.h"
@@ -70,6 +71,7 @@ struct bwprocs {
 	struct resolver		*res;
 	struct fragcache	 frag;
 	struct events		*ev;		/* NULL: no spikes, alerts */
+	struct ownerlog		*ol;		/* NULL: no owner history */
 	double			 now;		/* wall clock of this batch */
 	double			 started;
 	double			 first_ts, last_ts;	/* replay */
@@ -522,7 +524,35 @@ tick(struct bwprocs *b, double m)
 		b->ticks = 0;
 		write_procs(b, wall, m);
 	}
+	if (b->ol != NULL)
+		ol_tick(b->ol, wall);
 	return 0;
+}
+
+/*
+ * The owner history, by the configuration in force (live only: a
+ * capture file's time is not the clock's).  Trouble is logged, and
+ * bwprocs goes on without it.
+ */
+static void
+owners_open(struct bwprocs *b)
+{
+	if (b->replay != NULL || b->conf.owners_interval == 0)
+		return;
+	if ((b->ol = ol_open(b->datadir, b->iface, &b->conf, b->tab,
+	    bw_now())) == NULL)
+		log_warn("%s: no owner history", b->iface);
+}
+
+/* The interval so far is written: at a stop, and before a reload. */
+static void
+owners_close(struct bwprocs *b)
+{
+	if (b->ol == NULL)
+		return;
+	ol_flush(b->ol, bw_now());
+	ol_close(b->ol);
+	b->ol = NULL;
 }
 
 static void
@@ -533,6 +563,9 @@ do_reload(struct bwprocs *b)
 		    "stays", b->confpath);
 		return;
 	}
+	/* The interval so far goes out; the next follows the new keys. */
+	owners_close(b);
+	owners_open(b);
 	if (tab_resize(b->tab, (size_t)b->conf.max_connections) == -1)
 		log_warnx("max_connections: out of memory");
 	res_set_rate(b->res, b->conf.lookup_rate);
@@ -733,6 +766,7 @@ live_finish(struct bwprocs *b)
 	wrote(&b->live_wlog, b->live_path, out_live(&b->live_out, b->iface,
 	    b->now, &b->live));
 	write_procs(b, b->now, m);
+	owners_close(b);
 	log_info("%s: exiting", b->iface);
 }
 
@@ -929,12 +963,14 @@ setup(struct bwprocs *b)
 	if (b->replay == NULL &&
 	    (b->ev = ev_open(b->datadir, b->iface, &b->conf)) == NULL)
 		err(1, "spikes and alerts");
+	owners_open(b);
 }
 
 /* In the reverse order. */
 static void
 teardown(struct bwprocs *b)
 {
+	ol_close(b->ol);
 	ev_close(b->ev);
 	cap_free(b->cap);
 	out_file_close(&b->procs_out);

@@ -19,7 +19,7 @@
 #define CONF_MAX	(1 << 20)
 
 enum conf_type {
-	CONF_INT, CONF_DOUBLE, CONF_RATE, CONF_IFACE, CONF_IFLIST,
+	CONF_INT, CONF_INT_OFF, CONF_DOUBLE, CONF_RATE, CONF_IFACE, CONF_IFLIST,
 	CONF_PATTERNS, CONF_BITS, CONF_STRING
 };
 
@@ -67,8 +67,14 @@ static const struct conf_key keys[] = {
 	    offsetof(struct bw_conf, max_connections), 1000, 10000000 },
 	{ "max_flows_per_spike", CONF_INT,
 	    offsetof(struct bw_conf, max_flows_per_spike), 0, 1000 },
+	{ "metrics_programs", CONF_INT,
+	    offsetof(struct bw_conf, metrics_programs), 1, 1000 },
 	{ "month_start_day", CONF_INT,
 	    offsetof(struct bw_conf, month_start_day), 1, 28 },
+	{ "owners_interval", CONF_INT_OFF,
+	    offsetof(struct bw_conf, owners_interval), 10, 86400 },
+	{ "owners_top", CONF_INT, offsetof(struct bw_conf, owners_top),
+	    1, 1000 },
 	{ "procs_interval", CONF_INT,
 	    offsetof(struct bw_conf, procs_interval), 1, 60 },
 	{ "procs_linger", CONF_INT,
@@ -113,6 +119,9 @@ bw_conf_init(struct bw_conf *c)
 	c->alert_command_timeout = 30;
 	c->events_retention_days = 180;
 	c->events_max_mb = 64;
+	c->owners_interval = 300;
+	c->owners_top = 20;
+	c->metrics_programs = 50;
 }
 
 static void __attribute__((format(printf, 4, 5)))
@@ -236,6 +245,13 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 			return -1;
 		*(int *)(void *)p = (int)ll;
 		return 0;
+	case CONF_INT_OFF:
+		/* 0 turns the feature off; else within the range. */
+		if (bw_parse_ll(v, 0, (long long)k->max, &ll) == -1 ||
+		    (ll != 0 && ll < (long long)k->min))
+			return -1;
+		*(int *)(void *)p = (int)ll;
+		return 0;
 	case CONF_DOUBLE:
 	case CONF_RATE:
 		if ((k->type == CONF_RATE ? bw_parse_rate(v, k->min, k->max,
@@ -296,6 +312,10 @@ valid_range(const struct conf_key *k, char *buf, size_t size)
 	switch (k->type) {
 	case CONF_INT:
 		(void)snprintf(buf, size, "%.0f-%.0f", k->min, k->max);
+		return;
+	case CONF_INT_OFF:
+		(void)snprintf(buf, size, "0 (off) or %.0f-%.0f", k->min,
+		    k->max);
 		return;
 	case CONF_DOUBLE:
 		(void)snprintf(buf, size, "%g-%g", k->min, k->max);

@@ -41,6 +41,10 @@ struct bw_conf {
 	char	alert_env[256];		/* its KEY=VALUE file; empty: none */
 	int	events_retention_days;
 	int	events_max_mb;
+	/* bwprocs: the owner history */
+	int	owners_interval;	/* seconds; 0: no owner history */
+	int	owners_top;		/* owners (and remotes) an interval */
+	int	metrics_programs;	/* programs with counters of their own */
 };
 
 /* Called once per problem; the parse goes on with the default value. */

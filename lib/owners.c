@@ -181,6 +181,21 @@ bw_owners_add(struct bw_owners *s, const struct bw_owner *o)
 	return 0;
 }
 
+/* Where the owner who is o's program, user and place is in s; -1. */
+long
+bw_owners_index(const struct bw_owners *s, const struct bw_owner *o)
+{
+	size_t	k;
+
+	if (s->nslot == 0)
+		return -1;
+	for (k = key_hash(o) & (s->nslot - 1); s->slot[k] != 0;
+	    k = (k + 1) & (s->nslot - 1))
+		if (same_key(&s->v[s->slot[k] - 1], o))
+			return (long)(s->slot[k] - 1);
+	return -1;
+}
+
 static int
 is_other(const struct bw_owner *o)
 {

@@ -100,6 +100,7 @@ struct bw_top {
 void	bw_owners_init(struct bw_owners *);
 void	bw_owners_free(struct bw_owners *);
 int	bw_owners_add(struct bw_owners *, const struct bw_owner *);
+long	bw_owners_index(const struct bw_owners *, const struct bw_owner *);
 int	bw_owner_add_remote(struct bw_owner *, const char *, uint64_t,
 	    uint64_t);
 void	bw_owner_clear(struct bw_owner *);

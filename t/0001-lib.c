@@ -152,6 +152,10 @@ test_conf_ranges(void)
 		    "(must be auto, 32 or 64), default kept" },
 		{ "iface = a/b", "bad value for iface: \"a/b\" (must be 1-15 "
 		    "letters, digits, '.', '_', '-'), default kept" },
+		{ "owners_interval = 5", "bad value for owners_interval: "
+		    "\"5\" (must be 0 (off) or 10-86400), default kept" },
+		{ "owners_top = 0", "bad value for owners_top: \"0\" (must "
+		    "be 1-1000), default kept" },
 	};
 	struct bw_conf	c;
 	char		want[512];
@@ -173,6 +177,17 @@ test_conf_ranges(void)
 	    "spike_floor_bps = 2.5 Mbit/s\nmax_bps = 1G\n", warn_cb);
 	ok(nwarn == 0 && c.alert_bps == 40e6 && c.spike_floor_bps == 2.5e6 &&
 	    c.max_bps == 1e9, "rates take SI prefixes (%d warnings)", nwarn);
+	bw_conf_init(&c);
+	ok(c.owners_interval == 300 && c.owners_top == 20 &&
+	    c.metrics_programs == 50, "owner history defaults: 300 s, top "
+	    "20, 50 programs");
+	nwarn = 0;
+	(void)bw_conf_parse(&c, "r.conf", "owners_interval = 0\n", warn_cb);
+	ok(nwarn == 0 && c.owners_interval == 0, "owners_interval = 0 turns "
+	    "the owner history off");
+	(void)bw_conf_parse(&c, "r.conf", "owners_interval = 10\n", warn_cb);
+	ok(nwarn == 0 && c.owners_interval == 10, "owners_interval = 10 is "
+	    "the shortest");
 }
 
 /* Write text to a new file under dir; its path goes to buf. */
