@@ -10,8 +10,10 @@
  * and, while bwprocs runs (its procs file is fresh), its own counters:
  * the interface's bytes since it started, capture packets and drops, and
  * the top programs' bytes.  Both files are read and judged stale by
- * lib/procs.c.  Labels carry interface and program names only: no pid,
- * address or port, which would explode the series.
+ * lib/procs.c.  bwmon_program_{receive,transmit}_bytes_total are
+ * bwprocs' per-program totals, which never go down.  Labels carry
+ * interface and program names only: no pid, address or port, which
+ * would explode the series.
  */
 #include <errno.h>
 #include <math.h>
@@ -24,6 +26,7 @@
 
 #include "cgi.h"
 #include "history.h"
+#include "ownertotals.h"
 #include "procs.h"
 
 #define TOP_PROGRAMS	10
@@ -437,6 +440,56 @@ render(struct cgi_buf *b, struct ifm *m, size_t n)
 	    BW_VERSION);
 }
 
+/*
+ * The per-program counters bwprocs keeps in ownertotals_<iface>.json:
+ * they survive the processes, bwprocs' restarts and the history's
+ * rollups and trims, and the file bounds how many programs have one
+ * (the rest are "other"), so no series ever goes down.
+ */
+static void
+program_totals(struct cgi *c, struct cgi_buf *b)
+{
+	static const char *const name[2] = {
+		"bwmon_program_receive_bytes_total",
+		"bwmon_program_transmit_bytes_total"
+	};
+	struct bw_ownertotals	*t;
+	size_t			 i, k;
+	int			 dir;
+
+	if ((t = calloc(c->ifs.n + 1, sizeof(*t))) == NULL)
+		return;
+	for (i = 0; i < c->ifs.n; i++)
+		if (bw_ownertotals_read(c->dirfd, c->ifs.v[i].name,
+		    &t[i]) == -1) {
+			if (errno != ENOENT)
+				cgi_log("%s/ownertotals_%s.json: %s", c->dir,
+				    c->ifs.v[i].name, strerror(errno));
+			t[i].since = -1;
+		}
+	for (dir = 0; dir < 2; dir++) {
+		family(b, name[dir], "counter", dir == 0 ?
+		    "Bytes each program received, since bwprocs began "
+		    "counting; the programs beyond its bound are \"other\"." :
+		    "Bytes each program sent, since bwprocs began counting; "
+		    "the programs beyond its bound are \"other\".");
+		for (i = 0; i < c->ifs.n; i++) {
+			if (t[i].since < 0)
+				continue;
+			for (k = 0; k < t[i].n; k++)
+				sample(b, name[dir], c->ifs.v[i].name,
+				    "program", t[i].v[k].prog, (double)(dir ==
+				    0 ? t[i].v[k].rx : t[i].v[k].tx));
+			sample(b, name[dir], c->ifs.v[i].name, "program",
+			    BW_OTHER_PROGRAMS, (double)(dir == 0 ?
+			    t[i].other_rx : t[i].other_tx));
+		}
+	}
+	for (i = 0; i < c->ifs.n; i++)
+		bw_ownertotals_free(&t[i]);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -457,6 +510,7 @@ main(void)
 		read_events(&c, &m[i]);
 	}
 	render(&b, m, c.ifs.n);
+	program_totals(&c, &b);
 	cgi_send(&c, 200, CGI_NOSTORE, "text/plain; version=0.0.4; "
 	    "charset=utf-8", b.p, b.len);
 }

@@ -13,6 +13,11 @@ command -v prometheus >/dev/null 2>&1 ||
     skip_all "prometheus is not installed (apt-get install prometheus)"
 
 cp -R "$SRCDIR/t/data/web-v2" "$T/data"
+# bwprocs' per-program totals (bwmon-files(5)): two programs, one with a
+# name to escape, and what came after the bound.
+cat >"$T/data/ownertotals_eth0.json" <<'EOF'
+{"version":1,"iface":"eth0","since":1789990000,"ts":1790000000,"programs":[{"program":"nightly-backup","rx":41000,"tx":4000000000},{"program":"a\"b\\c","rx":7,"tx":8}],"other":{"rx":5,"tx":6}}
+EOF
 mkproc "$T/proc" "eth0 1000 2000"
 export BWMON_NOW=1790000000 BWMON_PROC=$T/proc
 web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
@@ -52,6 +57,15 @@ is "$(val 'bwmon_process_receive_bytes_total{device="eth0",program="quo\"te\\bac
     "$T/m1")" 5000 "label values escaped (the newline made '?' by lib/procs.c)"
 is "$(val 'bwmon_process_receive_bytes_total{device="eth0",program="naïve-Ünïcode"}' \
     "$T/m1")" 400 "UTF-8 label values"
+is "$(val 'bwmon_program_transmit_bytes_total{device="eth0",program="nightly-backup"}' \
+    "$T/m1")" 4000000000 "a program's total, from bwprocs' totals file"
+is "$(val 'bwmon_program_receive_bytes_total{device="eth0",program="a\"b\\c"}' \
+    "$T/m1")" 7 "its label escaped"
+is "$(val 'bwmon_program_receive_bytes_total{device="eth0",program="other"}' \
+    "$T/m1"),$(val 'bwmon_program_transmit_bytes_total{device="eth0",program="other"}' \
+    "$T/m1")" 5,6 "the programs beyond the bound: other"
+is "$(grep -c '^bwmon_program_' "$T/m1")" 6 \
+    "those and nothing for an interface without totals"
 grep -Eq 'pid=|remote=|local=|port=' "$T/m1"
 ok $(( ! $? )) "no pid, address or port labels"
 is "$(grep -c '^bwmon_process_receive_bytes_total' "$T/m1")" 5 \
