@@ -735,11 +735,12 @@ rollup(const struct ownerlog *ol, int64_t to, int trim, double now)
 		rv = 1;
 	}
 	if (nh > 1 || nd > 0)
-		log_info("%s: owner history: %zu hours and %zu days rolled up "
-		    "in %.0f ms", ol->iface, nh, nd, (bw_mono() - m) * 1000);
+		log_info("%s: owner history caught up: %zu hourly and %zu "
+		    "daily rollups in %.0f ms", ol->iface, nh, nd,
+		    (bw_mono() - m) * 1000);
 	else
-		log_debug("%s: owner history: %zu hours rolled up%s in %.0f ms",
-		    ol->iface, nh, trim ? " and trimmed" : "",
+		log_debug("%s: owner history: %zu hourly rollups%s in %.0f ms",
+		    ol->iface, nh, trim ? " and the trim" : "",
 		    (bw_mono() - m) * 1000);
 	return rv;
 }

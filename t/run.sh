@@ -12,13 +12,14 @@ cd "$(dirname "$0")/.."
 # Building and the CLI tests; bwtop under a real tmux; bwprocs on real veth
 # pairs in network namespaces with iperf3; the web tests: a real nginx, fcgiwrap
 # and Prometheus on loopback, the page in a real headless Chromium; the
-# libFuzzer harnesses (make fuzz, t/9002-fuzz.t) with clang.
+# libFuzzer harnesses (make fuzz, t/9002-fuzz.t) with clang; valgrind for
+# bwprocs's leak test.
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     clang libclang-rt-14-dev
     libncurses-dev tmux netbase
     libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2 systemd nftables kmod
     nginx fcgiwrap spawn-fcgi curl openssl prometheus
-    chromium fonts-dejavu-core procps time"
+    chromium fonts-dejavu-core procps time valgrind"
 
 deps=1
 for arg in "$@"; do

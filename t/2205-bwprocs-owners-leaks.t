@@ -1,0 +1,63 @@
+#!/bin/sh
+# No leak in the owner history's paths: bwprocs runs under valgrind
+# (or, in a sanitizer build, under LeakSanitizer, which checks at exit)
+# with owners_interval = 10 through intervals, a rollup child, a reload
+# and a stop, with rows and connections that go (procs_linger = 0), and
+# exits 0 with no byte definitely or indirectly lost.
+. "${0%/*}/lib.sh"
+. "$SRCDIR/t/data/procs-lib.sh"
+need_root
+
+BIN=$(command -v bwprocs)
+if grep -q __asan_init "$BIN" 2>/dev/null; then
+	RUN=				# LeakSanitizer: a leak fails the exit
+	echo "# a sanitizer build: LeakSanitizer checks at exit"
+else
+	command -v valgrind >/dev/null 2>&1 ||
+	    skip_all "valgrind is not installed"
+	RUN="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$T/vg.%p"
+fi
+
+D=$T/data
+mkdir -p "$D"
+NS=${NP}n
+H=${NP}h
+mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" 47
+ok $? "veth $H <-> $NS (10.213.47.0/24)"
+ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_for 10 listening "$NS" 5201 t
+ok $? "iperf3 server in $NS"
+# Yesterday's rows, for the rollup child to roll up.
+now=$(date +%s)
+for t in $((now - 86400 - now % 3600)) $((now - 7200 - now % 3600)); do
+	echo "{\"ts\":$t,\"len\":300,\"prog\":\"old\",\"rx\":1,\"tx\":2}"
+done >"$D/owners_$H.jsonl"
+printf 'owners_interval = 10\nprocs_linger = 0\nowners_top = 2\n' \
+    >"$T/conf"
+# shellcheck disable=SC2086
+start_bwprocs $RUN "$BIN" -f -c "$T/conf" -d "$D" "$H"
+ok $? "bwprocs started${RUN:+ under valgrind}"
+for i in 1 2 3; do
+	iperf3 -c 10.213.47.2 -p 5201 -t 1 -b 5M >/dev/null 2>&1
+	iperf3 -u -c 10.213.47.2 -p 5201 -t 1 -b 1M >/dev/null 2>&1
+	sleep 4
+done
+kill -HUP "$BP"
+iperf3 -c 10.213.47.2 -p 5201 -t 1 -b 5M >/dev/null 2>&1
+sleep 12
+stop_bwprocs
+is $? 0 "it exits 0${RUN:+ (valgrind: no error, no leak)}"
+if [ -n "$RUN" ]; then
+	is "$(cat "$T"/vg.* 2>/dev/null | wc -c | tr -d ' ')" 0 \
+	    "valgrind found nothing in bwprocs nor its rollup children"
+	cat "$T"/vg.* 2>/dev/null | head -40 | sed 's/^/# /'
+fi
+[ -s "$D/owners1h_$H.jsonl" ]
+ok $? "the rollup child ran"
+[ "$(jsonl "$D/owners_$H.jsonl" 'scalar grep { $_->{prog} eq "iperf3" }
+    @l')" -ge 3 ]
+ok $? "intervals were written"
+grep -v -e 'capturing' -e 'exiting' -e conntrack "$T/bwprocs.err" |
+    sed 's/^/# /'
+done_testing
