@@ -1224,7 +1224,14 @@ bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
 			goto out;
 		(*periods)++;
 	}
-	rv = olen > 0 ? bw_log_write(&l, out, olen) : 0;
+	if (olen > 0)
+		rv = bw_log_write(&l, out, olen);
+	else {
+		/* Nothing ended yet: leave no empty file behind. */
+		if (l.created)
+			(void)unlink(path);
+		rv = 0;
+	}
 out:
 	saved = errno;
 	bw_log_close(&l);

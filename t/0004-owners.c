@@ -361,6 +361,12 @@ test_catchup(void)
 	    day0 + 2 * 86400 + 3600, day0 + 2 * 86400 + 7200),
 	    "later, the hour with two rows for one interval: they add up");
 	(void)close(fd);
+	fill_rows("new0", day0, day0 + 600);
+	rv = bw_owners_catchup(dir, "new0", BW_OWNERS, BW_OWNERS_HOURLY,
+	    day0 + 600, 20, &n);
+	(void)bw_kind_path(path, sizeof(path), dir, BW_OWNERS_HOURLY, "new0");
+	ok(rv == 0 && n == 0 && stat(path, &st) == -1 && errno == ENOENT,
+	    "no hour ended yet: nothing rolled, no empty file made");
 
 	/* Local days: 23 hours on the day summer time begins. */
 	(void)setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
