@@ -1,8 +1,9 @@
 /*
- * Human-readable rates, byte amounts and local times.
+ * Human-readable rates, byte amounts, local times and names.
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "fmt.h"
@@ -81,5 +82,60 @@ bw_fmt_ratio(char *buf, size_t size, double r)
 		(void)snprintf(buf, size, ">1000x");
 	else
 		(void)snprintf(buf, size, "%.*fx", r < 9.95 ? 1 : 0, r);
+	return buf;
+}
+
+/*
+ * A name from a data file for a terminal: bytes that would move the
+ * cursor or start an escape sequence (C0 controls, DEL, and bytes that
+ * are not valid UTF-8, which may be C1 controls in other locales)
+ * become '?', and it is cut to width characters, its last one then
+ * '~'; with pad, filled with spaces to width.  Counts a character as a
+ * column, which holds for the names seen in practice.
+ */
+char *
+bw_fmt_name(char *buf, size_t size, const char *s, int width, int pad)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 o = 0, n, i;
+	int			 cols = 0, ok, valid;
+
+	if (size == 0)
+		return buf;
+	while (*p != '\0' && cols < width) {
+		n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 :
+		    *p >= 0xe0 && *p <= 0xef ? 3 : *p >= 0xf0 && *p <= 0xf4 ?
+		    4 : 0;
+		valid = n > 0;
+		for (i = 1; valid && i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				valid = 0;
+		if (!valid)
+			n = 1;
+		/* C0 controls, DEL and C1 controls (U+0080 to U+009F). */
+		ok = valid && *p >= 0x20 && *p != 0x7f &&
+		    !(n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
+		if (o + (ok ? n : 1) >= size)
+			break;
+		if (ok) {
+			memcpy(buf + o, p, n);
+			o += n;
+		} else
+			buf[o++] = '?';
+		p += n;
+		cols++;
+	}
+	if (*p != '\0' && cols > 0) {
+		/* Cut: the last character says so. */
+		while (o > 0 && ((unsigned char)buf[o - 1] & 0xc0) == 0x80)
+			o--;
+		if (o > 0)
+			buf[o - 1] = '~';
+	}
+	while (pad && cols < width && o + 1 < size) {
+		buf[o++] = ' ';
+		cols++;
+	}
+	buf[o] = '\0';
 	return buf;
 }

@@ -15,6 +15,7 @@
 char	*bw_fmt_bps(char *, size_t, double);
 char	*bw_fmt_bytes(char *, size_t, double);
 char	*bw_fmt_ratio(char *, size_t, double);
+char	*bw_fmt_name(char *, size_t, const char *, int, int);
 char	*bw_fmt_time(char *, size_t, int64_t, const char *)
 	    __attribute__((format(strftime, 4, 0)));
 

@@ -151,6 +151,64 @@ bw_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * A moment as people give it: epoch seconds, or a local date
+ * "YYYY-MM-DD" (its first instant) or "YYYY-MM-DDTHH:MM" (a space may
+ * stand for the T), in the time zone of TZ; a time that the change to
+ * summer time skips is moved past the gap, as mktime(3) does.  0, or -1
+ * with EINVAL.
+ */
+int
+bw_parse_when(const char *s, int64_t *out)
+{
+	static const char	pat[] = "dddd-dd-ddTdd:dd";
+	struct tm		tm;
+	long long		v;
+	size_t			n = strlen(s), i;
+	int			f[5] = { 0, 0, 0, 0, 0 }, k;
+	time_t			t;
+
+	if (n > 0 && strspn(s, "0123456789") == n) {
+		if (bw_parse_ll(s, 0, 100000000000LL, &v) == -1)
+			return -1;
+		*out = v;
+		return 0;
+	}
+	if (n != 10 && n != 16)
+		goto bad;
+	for (i = 0, k = 0; i < n; i++) {
+		if (pat[i] == 'd') {
+			if (!isdigit((unsigned char)s[i]))
+				goto bad;
+			f[k] = f[k] * 10 + (s[i] - '0');
+		} else if (s[i] == pat[i] || (i == 10 && s[i] == ' '))
+			k++;
+		else
+			goto bad;
+	}
+	if (f[0] < 1970 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 ||
+	    f[3] > 23 || f[4] > 59)
+		goto bad;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = f[0] - 1900;
+	tm.tm_mon = f[1] - 1;
+	tm.tm_mday = f[2];
+	tm.tm_hour = f[3];
+	tm.tm_min = f[4];
+	tm.tm_isdst = -1;
+	tzset();
+	/* mktime(3) moves 30 February to March: no such day. */
+	if ((t = mktime(&tm)) == (time_t)-1 || t < 0 ||
+	    tm.tm_year != f[0] - 1900 || tm.tm_mon != f[1] - 1 ||
+	    tm.tm_mday != f[2])
+		goto bad;
+	*out = (int64_t)t;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
 /* -d DIR, else $BWMON_DATA_DIR, else the default. */
 const char *
 bw_datadir(const char *opt)

@@ -24,6 +24,7 @@ int		 bw_parse_ll(const char *, long long, long long, long long *);
 int		 bw_parse_u64(const char *, uint64_t *);
 int		 bw_parse_double(const char *, double, double, double *);
 int		 bw_parse_rate(const char *, double, double, double *);
+int		 bw_parse_when(const char *, int64_t *);
 double		 bw_now(void);
 double		 bw_mono(void);
 const char	*bw_datadir(const char *);

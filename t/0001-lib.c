@@ -884,6 +884,46 @@ test_fmt(void)
 	    "infinite: >1000x (%s)", b);
 	ok(strcmp(bw_fmt_ratio(b, sizeof(b), NAN), "-") == 0,
 	    "NaN: - (%s)", b);
+	ok(strcmp(bw_fmt_name(b, sizeof(b), "rsync", 8, 1), "rsync   ") == 0,
+	    "a name padded to its column (%s)", b);
+	ok(strcmp(bw_fmt_name(b, sizeof(b), "nightly-backup", 8, 0),
+	    "nightly~") == 0, "a long name cut, the cut shown (%s)", b);
+	ok(strcmp(bw_fmt_name(b, sizeof(b), "a\033[2Jb\nc\x7f", 20, 0),
+	    "a?[2Jb?c?") == 0, "escapes, newlines and DEL are no use to a "
+	    "terminal (%s)", b);
+	ok(strcmp(bw_fmt_name(b, sizeof(b), "\xc2\x9b" "1m\xff\xc3\xbc", 20, 0),
+	    "?1m?\xc3\xbc") == 0, "nor C1 controls and bytes that are not "
+	    "UTF-8; UTF-8 stays (%s)", b);
+	ok(strcmp(bw_fmt_name(b, sizeof(b), "\xc3\xbc\xc3\xbc\xc3\xbc", 2, 1),
+	    "\xc3\xbc~") == 0, "cut by characters, not bytes (%s)", b);
+}
+
+static void
+test_when(void)
+{
+	int64_t	t;
+
+	(void)setenv("TZ", "UTC", 1);
+	ok(bw_parse_when("1790000000", &t) == 0 && t == 1790000000,
+	    "when: epoch seconds");
+	ok(bw_parse_when("2026-09-21", &t) == 0 && t == 1789948800,
+	    "when: a date is its local midnight (UTC)");
+	ok(bw_parse_when("2026-09-21T14:13", &t) == 0 &&
+	    t == 1789948800 + 14 * 3600 + 13 * 60, "when: date and time");
+	ok(bw_parse_when("2026-09-21 14:13", &t) == 0 &&
+	    t == 1789948800 + 14 * 3600 + 13 * 60, "when: a space for the T");
+	(void)setenv("TZ", "JST-9", 1);
+	ok(bw_parse_when("2026-09-21", &t) == 0 && t == 1789948800 - 9 * 3600,
+	    "when: in the local time zone (UTC+9)");
+	(void)setenv("TZ", "UTC", 1);
+	ok(bw_parse_when("2026-02-30", &t) == -1, "when: no 30 February");
+	ok(bw_parse_when("2026-9-21", &t) == -1 &&
+	    bw_parse_when("2026-09-21T24:00", &t) == -1 &&
+	    bw_parse_when("2026-09-21T14:13:00", &t) == -1 &&
+	    bw_parse_when(" 2026-09-21", &t) == -1 &&
+	    bw_parse_when("+026-09-21", &t) == -1 &&
+	    bw_parse_when("", &t) == -1 && bw_parse_when("-5", &t) == -1 &&
+	    bw_parse_when("1e9", &t) == -1, "when: anything else is no time");
 }
 
 int
@@ -900,5 +940,6 @@ main(void)
 	test_series_text();
 	test_row_parsers();
 	test_fmt();
+	test_when();
 	return done_testing();
 }
