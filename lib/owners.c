@@ -3,6 +3,8 @@
  * top, their JSON lines, reading a window back at the resolution its
  * age has, rolling rows up into coarser ones, and trimming each file.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -615,6 +617,524 @@ seek_ts(const char *buf, const char *end, int64_t from)
 	return lo;
 }
 
+/* ---- the read path: a window's rows, read without the whole file ---- */
+
+/*
+ * No row is longer than a day (23 to 25 hours in local time), so one
+ * whose middle lies at or after from starts at or after from less half
+ * a day; the rows of a window are read from there, not from the file's
+ * start.
+ */
+#define HALF_SPAN	45000
+#define LINE_MAX_BYTES	((size_t)16 << 20)	/* a row longer is an error */
+#define CHUNK		((size_t)256 << 10)
+
+/* The bits of the keys a row has, to refuse a key given twice. */
+enum {
+	K_TS = 1 << 0, K_LEN = 1 << 1, K_PROG = 1 << 2, K_USER = 1 << 3,
+	K_UNIT = 1 << 4, K_CONTAINER = 1 << 5, K_NETNS = 1 << 6,
+	K_RX = 1 << 7, K_TX = 1 << 8, K_PID = 1 << 9, K_CMD = 1 << 10,
+	K_R = 1 << 11
+};
+
+/*
+ * The bytes of the strings the fast path takes: 1 printable ASCII but
+ * '"' and '\\', 2 the closing '"', 0 anything else (controls, the
+ * newline that ends every line, escapes, UTF-8).
+ */
+static const unsigned char	strbyte[256] = {
+	['"'] = 2,
+	[' '] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1,
+	['\''] = 1, ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1,
+	['-'] = 1, ['.'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+	['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+	['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1,
+	['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
+	['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+	['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+	['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1,
+	['^'] = 1, ['_'] = 1, ['`'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+	['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+	['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+	['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1,
+	['|'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
+/*
+ * The fast path reads a line in place: every scan stops at its newline
+ * (a byte no string or number takes), so it needs no bounds but that.
+ */
+
+/* A string of printable ASCII without escapes: its bytes; else 1. */
+static int
+fast_str(const char **pp, const char **s, size_t *n)
+{
+	const unsigned char	*p = (const unsigned char *)*pp, *q;
+
+	if (*p != '"')
+		return 1;
+	for (q = ++p; strbyte[*q] == 1; q++)
+		;
+	if (*q != '"')
+		return 1;
+	*s = (const char *)p;
+	*n = (size_t)(q - p);
+	*pp = (const char *)q + 1;
+	return 0;
+}
+
+/* A JSON integer of at most 18 digits, without a leading zero; else 1. */
+static int
+fast_int(const char **pp, int64_t *v)
+{
+	const char	*p = *pp, *d;
+	int64_t		 x = 0;
+	int		 neg = 0;
+
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (d = p; (unsigned)(*p - '0') < 10; p++)
+		x = x * 10 + (*p - '0');
+	if (p == d || p - d > 18 || (*d == '0' && p - d > 1) || *p == '.' ||
+	    *p == 'e' || *p == 'E')
+		return 1;
+	*v = neg ? -x : x;
+	*pp = p;
+	return 0;
+}
+
+/* A string key's value into dst, cut as get_str() cuts ASCII. */
+static void
+fast_copy(char *dst, size_t size, const char *s, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* The remotes [["addr",rx,tx],...]; added to o only when keep. */
+static int
+fast_remotes(const char **pp, struct bw_owner *o, int keep)
+{
+	const char	*p = *pp, *s;
+	char		 addr[sizeof(o->rem[0].addr)];
+	size_t		 n;
+	int64_t		 rx, tx;
+
+	if (*p++ != '[')
+		return 1;
+	if (*p == ']') {
+		*pp = p + 1;
+		return 0;
+	}
+	for (;;) {
+		/* bw_owner_parse() skips odd remotes: leave those to it. */
+		if (*p++ != '[' || fast_str(&p, &s, &n) ||
+		    n >= sizeof(addr) || *p++ != ',' || fast_int(&p, &rx) ||
+		    *p++ != ',' || fast_int(&p, &tx) || *p++ != ']' ||
+		    rx < 0 || tx < 0)
+			return 1;
+		if (keep) {
+			memcpy(addr, s, n);
+			addr[n] = '\0';
+			if (bw_owner_add_remote(o, addr, (uint64_t)rx,
+			    (uint64_t)tx) == -1)
+				return 1;
+		}
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == ']')
+			break;
+		return 1;
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+/* Which key k (n bytes) is: its bit, or 0 for one the fast path lacks. */
+static unsigned
+fast_key(const char *k, size_t n)
+{
+	switch (n) {
+	case 1:
+		return *k == 'r' ? K_R : 0;
+	case 2:
+		return memcmp(k, "ts", 2) == 0 ? K_TS : memcmp(k, "rx", 2) ==
+		    0 ? K_RX : memcmp(k, "tx", 2) == 0 ? K_TX : 0;
+	case 3:
+		return memcmp(k, "len", 3) == 0 ? K_LEN : memcmp(k, "pid", 3) ==
+		    0 ? K_PID : memcmp(k, "cmd", 3) == 0 ? K_CMD : 0;
+	case 4:
+		return memcmp(k, "prog", 4) == 0 ? K_PROG : memcmp(k, "user",
+		    4) == 0 ? K_USER : memcmp(k, "unit", 4) == 0 ? K_UNIT : 0;
+	case 5:
+		return memcmp(k, "netns", 5) == 0 ? K_NETNS : 0;
+	case 9:
+		return memcmp(k, "container", 9) == 0 ? K_CONTAINER : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Parse a row as bwprocs writes it (compact JSON, printable ASCII
+ * strings, known keys once each) without jansson: 0 when the row is
+ * that and o holds it exactly as bw_owner_parse() would fill it (the
+ * remotes only when remotes is set), else 1 and o is cleared.  Rows it
+ * does not take (escapes, UTF-8, odd values, damage) go to jansson.
+ * line[len] must be the newline that ends the line.
+ */
+static int
+fast_parse(const char *line, size_t len, struct bw_owner *o, int remotes)
+{
+	const char	*p = line, *k, *s;
+	size_t		 kn, n;
+	int64_t		 v, ts = 0, ln = 0, rx = 0, tx = 0, pid = 0;
+	unsigned	 seen = 0, bit;
+
+	memset(o, 0, sizeof(*o));
+	if (*p++ != '{')
+		return 1;
+	for (;;) {
+		if (fast_str(&p, &k, &kn) || *p++ != ':' ||
+		    (bit = fast_key(k, kn)) == 0 || (seen & bit))
+			goto unsure;
+		seen |= bit;
+		switch (bit) {
+		case K_TS:
+		case K_LEN:
+		case K_RX:
+		case K_TX:
+		case K_PID:
+			if (fast_int(&p, &v))
+				goto unsure;
+			*(bit == K_TS ? &ts : bit == K_LEN ? &ln : bit == K_RX ?
+			    &rx : bit == K_TX ? &tx : &pid) = v;
+			break;
+		case K_R:
+			if (fast_remotes(&p, o, remotes))
+				goto unsure;
+			break;
+		case K_PROG:
+		case K_USER:
+		case K_UNIT:
+		case K_CONTAINER:
+		case K_NETNS:
+		case K_CMD:
+			if (fast_str(&p, &s, &n))
+				goto unsure;
+			if (bit == K_PROG)
+				fast_copy(o->prog, sizeof(o->prog), s, n);
+			else if (bit == K_USER)
+				fast_copy(o->user, sizeof(o->user), s, n);
+			else if (bit == K_UNIT)
+				fast_copy(o->unit, sizeof(o->unit), s, n);
+			else if (bit == K_CONTAINER)
+				fast_copy(o->container, sizeof(o->container),
+				    s, n);
+			else if (bit == K_NETNS)
+				fast_copy(o->netns, sizeof(o->netns), s, n);
+			else
+				fast_copy(o->cmd, sizeof(o->cmd), s, n);
+			break;
+		}
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == '}' && p + 1 == line + len)
+			break;
+		goto unsure;
+	}
+	/* What bw_owner_parse() requires; a row that fails is its to judge. */
+	if ((seen & (K_TS | K_LEN | K_PROG | K_RX | K_TX)) !=
+	    (K_TS | K_LEN | K_PROG | K_RX | K_TX) || ts < 0 || ln <= 0 ||
+	    ln > 31 * 86400 || rx < 0 || tx < 0)
+		goto unsure;
+	o->ts = ts;
+	o->len = (int)ln;
+	o->rx = (uint64_t)rx;
+	o->tx = (uint64_t)tx;
+	if (pid > 0)
+		o->pid = (long)pid;
+	o->pidbytes = o->rx + o->tx;
+	return 0;
+unsure:
+	bw_owner_clear(o);
+	memset(o, 0, sizeof(*o));
+	return 1;
+}
+
+/*
+ * A row, by the fast path when it can; -1 when it is not a row.
+ * line[len] is the newline that ends it.
+ */
+static int
+parse_row(const char *line, size_t len, struct bw_owner *o, int remotes)
+{
+	if (fast_parse(line, len, o, remotes) == 0)
+		return 0;
+	if (bw_owner_parse(line, len, o) == -1)
+		return -1;
+	if (!remotes)
+		bw_owner_clear(o);
+	return 0;
+}
+
+/*
+ * The middle of a row as bwprocs writes it, {"ts":N,"len":M,... read
+ * in place, so that the rows before a window are passed over without
+ * parsing them; -1 for any other line.
+ */
+static int64_t
+row_mid(const char *p, const char *nl)
+{
+	int64_t	ts = 0, len = 0;
+
+	if (nl - p < 14 || memcmp(p, "{\"ts\":", 6) != 0)
+		return -1;
+	for (p += 6; (unsigned)(*p - '0') < 10 && ts < ((int64_t)1 << 40); p++)
+		ts = ts * 10 + (*p - '0');
+	if (memcmp(p, ",\"len\":", 7) != 0)
+		return -1;
+	for (p += 7; (unsigned)(*p - '0') < 10 && len < 1000000000; p++)
+		len = len * 10 + (*p - '0');
+	if ((*p != ',' && *p != '}') || len <= 0 || len > 31 * 86400)
+		return -1;
+	return ts + len / 2;
+}
+
+/*
+ * line_ts() of a row as bwprocs writes it, {"ts":N,... read in place;
+ * anything else goes to line_ts().  *nl is the newline ending the line.
+ */
+static int64_t
+row_ts(const char *p, const char *nl)
+{
+	const char	*d, *q;
+	int64_t		 x = 0;
+
+	if (nl - p > 6 && memcmp(p, "{\"ts\":", 6) == 0) {
+		for (d = q = p + 6; (unsigned)(*q - '0') < 10; q++)
+			x = x * 10 + (*q - '0');
+		if (q > d && q - d <= 15 && strchr(".eE+-", *q) == NULL)
+			return x;
+	}
+	return line_ts(p, nl);
+}
+
+/*
+ * The line of fd that starts at off: read into *buf (grown as needed,
+ * the caller frees), its length without the newline in *len, and where
+ * the next line starts in *next (size when it is the last).
+ */
+static int
+line_at(int fd, off_t size, off_t off, char **buf, size_t *cap, size_t *len,
+    off_t *next)
+{
+	const char	*nl;
+	char		*b;
+	size_t		 have = 0, n;
+
+	for (;;) {
+		if (have == *cap) {
+			if (*cap >= LINE_MAX_BYTES) {
+				errno = EFBIG;
+				return -1;
+			}
+			if ((b = realloc(*buf, *cap > 0 ? *cap * 2 : 4096)) ==
+			    NULL)
+				return -1;
+			*buf = b;
+			*cap = *cap > 0 ? *cap * 2 : 4096;
+		}
+		if (bw_pread_all(fd, *buf + have, *cap - have,
+		    off + (off_t)have, &n) == -1)
+			return -1;
+		if ((nl = memchr(*buf + have, '\n', n)) != NULL) {
+			*len = (size_t)(nl - *buf);
+			*next = off + (off_t)*len + 1;
+			return 0;
+		}
+		have += n;
+		if (n == 0 || off + (off_t)have >= size) {
+			*len = have;
+			*next = size;
+			return 0;
+		}
+	}
+}
+
+/* The start of the first line at or after off (seek_ts()'s line_start). */
+static int
+line_from(int fd, off_t size, off_t off, off_t *start)
+{
+	char		 b[4096];
+	const char	*nl;
+	size_t		 n;
+
+	if (off == 0) {
+		*start = 0;
+		return 0;
+	}
+	for (off--; off < size; off += (off_t)n) {
+		if (bw_pread_all(fd, b, sizeof(b), off, &n) == -1)
+			return -1;
+		if (n == 0)
+			break;
+		if ((nl = memchr(b, '\n', n)) != NULL) {
+			*start = off + (nl - b) + 1;
+			return 0;
+		}
+	}
+	*start = size;
+	return 0;
+}
+
+/*
+ * seek_ts() on a file: the offset of the first line whose ts is at
+ * least from, by bisection with a few small reads.
+ */
+static int
+seek_file(int fd, off_t size, int64_t from, off_t *out)
+{
+	char	*buf = NULL;
+	size_t	 cap = 0, len;
+	off_t	 lo = 0, hi = size, mid, next;
+	int	 rv = -1;
+
+	while (lo < hi) {
+		if (line_from(fd, size, lo + (hi - lo) / 2, &mid) == -1)
+			goto out;
+		if (mid >= hi) {
+			/* No line starts in the upper half: step linearly. */
+			if (line_at(fd, size, lo, &buf, &cap, &len, &next) ==
+			    -1)
+				goto out;
+			if (line_ts(buf, buf + len) >= from)
+				break;
+			lo = next;
+			continue;
+		}
+		if (line_at(fd, size, mid, &buf, &cap, &len, &next) == -1)
+			goto out;
+		if (line_ts(buf, buf + len) >= from)
+			hi = mid;
+		else
+			lo = next;
+	}
+	*out = lo;
+	rv = 0;
+out:
+	free(buf);
+	return rv;
+}
+
+/* A tier of the window being read: its file, open once. */
+struct tier {
+	enum bw_kind	k;
+	int		fd;		/* -1: no file */
+	off_t		size;
+	int		has;		/* first and end hold */
+	int64_t		first, end;	/* its first row, its last's end */
+};
+
+/*
+ * Add the rows of tier tr whose middle lies in [from, to) to s, as
+ * bw_owners_read() does, reading from the first row that may count to
+ * the first that starts at to, in chunks.
+ */
+static int
+read_rows(struct tier *tr, int64_t from, int64_t to, struct bw_owners *s,
+    size_t *rows, size_t *bad, int remotes)
+{
+	struct bw_owner	 o;
+	char		*buf = NULL, *b;
+	const char	*p, *nl;
+	size_t		 cap = 0, len = 0, pos = 0, n, want;
+	off_t		 off;
+	int64_t		 ts, mid;
+	int		 rv = -1;
+
+	if (from >= to || tr->fd == -1)
+		return 0;
+	if (seek_file(tr->fd, tr->size, from - HALF_SPAN, &off) == -1)
+		return -1;
+	for (;;) {
+		nl = len > pos ? memchr(buf + pos, '\n', len - pos) : NULL;
+		if (nl == NULL) {
+			if (off >= tr->size) {
+				if (pos < len)
+					(*bad)++;	/* torn: a writer died */
+				break;
+			}
+			/* Keep the start of the line; read on. */
+			if (pos > 0) {
+				memmove(buf, buf + pos, len - pos);
+				len -= pos;
+				pos = 0;
+			}
+			if (len == cap) {
+				if (cap >= LINE_MAX_BYTES) {
+					errno = EFBIG;
+					goto out;
+				}
+				if ((b = realloc(buf, cap > 0 ? cap * 2 :
+				    CHUNK)) == NULL)
+					goto out;
+				buf = b;
+				cap = cap > 0 ? cap * 2 : CHUNK;
+			}
+			want = cap - len;
+			if ((off_t)want > tr->size - off)
+				want = (size_t)(tr->size - off);
+			if (bw_pread_all(tr->fd, buf + len, want, off, &n) ==
+			    -1)
+				goto out;
+			if (n == 0)
+				off = tr->size;	/* it shrank */
+			len += n;
+			off += (off_t)n;
+			continue;
+		}
+		p = buf + pos;
+		pos = (size_t)(nl - buf) + 1;
+		if ((ts = row_ts(p, nl)) >= to)
+			break;
+		if (ts >= 0 && ts + HALF_SPAN < from)
+			continue;
+		/* Those that end before the window: not even parsed. */
+		if (ts < from && (mid = row_mid(p, nl)) >= 0 && mid < from)
+			continue;
+		if (parse_row(p, (size_t)(nl - p), &o, remotes) == -1) {
+			(*bad)++;
+			continue;
+		}
+		/* A row counts where its middle lies, as history rows do. */
+		if (o.ts + o.len / 2 < from || o.ts + o.len / 2 >= to) {
+			bw_owner_clear(&o);
+			continue;
+		}
+		(*rows)++;
+		if (bw_owners_add(s, &o) == -1) {
+			bw_owner_clear(&o);
+			goto out;
+		}
+		bw_owner_clear(&o);
+	}
+	rv = 0;
+out:
+	free(buf);
+	return rv;
+}
+
 static int
 read_tier(int dirfd, enum bw_kind k, const char *iface, char **bufp,
     size_t *lenp)
@@ -787,6 +1307,96 @@ ceil_day(int64_t t)
 	return d;
 }
 
+/* The three tiers of iface, open for one window's reads. */
+struct window {
+	struct tier	tv[3];		/* full, hourly, daily */
+	int64_t		b5, bh;		/* where full, hourly rows take over */
+	struct bw_owners *s;
+	struct bw_top	*t;
+	int		remotes;	/* keep the rows' remotes */
+};
+
+static void
+window_close(struct window *w)
+{
+	size_t	i;
+
+	for (i = 0; i < 3; i++)
+		if (w->tv[i].fd != -1)
+			(void)close(w->tv[i].fd);
+}
+
+/* Open the tiers and find where each takes over; -1 with errno. */
+static int
+window_open(struct window *w, int dirfd, const char *iface)
+{
+	static const enum bw_kind	kinds[3] = { BW_OWNERS,
+	    BW_OWNERS_HOURLY, BW_OWNERS_DAILY };
+	struct tier			*f = &w->tv[0], *h = &w->tv[1];
+	struct tier			*d = &w->tv[2];
+	struct stat			 st;
+	char				 name[64];
+	size_t				 i;
+
+	for (i = 0; i < 3; i++) {
+		w->tv[i].k = kinds[i];
+		w->tv[i].fd = -1;
+	}
+	for (i = 0; i < 3; i++) {
+		w->tv[i].has = tier_span(dirfd, kinds[i], iface,
+		    &w->tv[i].first, &w->tv[i].end) == 0;
+		if (bw_kind_file(name, sizeof(name), kinds[i], iface) == -1)
+			goto fail;
+		if ((w->tv[i].fd = bw_data_open(dirfd, name)) == -1) {
+			if (errno == ENOENT)
+				continue;
+			goto fail;
+		}
+		if (fstat(w->tv[i].fd, &st) == -1)
+			goto fail;
+		w->tv[i].size = st.st_size;
+	}
+	/*
+	 * Full rows from b5: the first whole hour they hold, unless the
+	 * hourly rows end before it.  Hourly rows from bh likewise, before
+	 * the daily rows end.  Each coarser tier stands in for what the
+	 * finer one no longer holds.
+	 */
+	w->b5 = INT64_MAX;
+	if (f->has) {
+		w->b5 = ceil_hour(f->first);
+		if (!h->has && !d->has)
+			w->b5 = f->first;
+		else if (h->has && h->end < w->b5)
+			w->b5 = h->end > f->first ? h->end : f->first;
+		else if (!h->has && d->end < w->b5)
+			w->b5 = d->end > f->first ? d->end : f->first;
+	}
+	w->bh = w->b5;
+	if (h->has) {
+		w->bh = ceil_day(h->first);
+		if (!d->has)
+			w->bh = h->first;
+		else if (d->end < w->bh)
+			w->bh = d->end > h->first ? d->end : h->first;
+		if (w->bh > w->b5)
+			w->bh = w->b5;
+	}
+	w->t->first = d->has ? d->first : h->has ? h->first : f->has ?
+	    f->first : 0;
+	return 0;
+fail:
+	window_close(w);
+	return -1;
+}
+
+static int
+window_rows(struct window *w, int tier, int64_t from, int64_t to)
+{
+	return read_rows(&w->tv[tier], from, to, w->s, &w->t->rows,
+	    &w->t->bad, w->remotes);
+}
+
 /*
  * Read the owners of [from, to) at the resolution each part's age has:
  * full-resolution rows from the hour the file's oldest row starts in,
@@ -794,51 +1404,18 @@ ceil_day(int64_t t)
  * daily rows before.
  */
 static int
-read_window(int dirfd, const char *iface, int64_t from, int64_t to,
-    struct bw_owners *s, struct bw_top *t)
+read_window(struct window *w, int64_t from, int64_t to)
 {
-	int64_t	f5, e5, fh, eh, fd, ed, b5, bh;
-	int	h5, hh, hd;
+	int64_t	b5 = w->b5, bh = w->bh;
 
-	h5 = tier_span(dirfd, BW_OWNERS, iface, &f5, &e5) == 0;
-	hh = tier_span(dirfd, BW_OWNERS_HOURLY, iface, &fh, &eh) == 0;
-	hd = tier_span(dirfd, BW_OWNERS_DAILY, iface, &fd, &ed) == 0;
-	/*
-	 * Full rows from b5: the first whole hour they hold, unless the
-	 * hourly rows end before it.  Hourly rows from bh likewise, before
-	 * the daily rows end.  Each coarser tier stands in for what the
-	 * finer one no longer holds.
-	 */
-	b5 = INT64_MAX;
-	if (h5) {
-		b5 = ceil_hour(f5);
-		if (!hh && !hd)
-			b5 = f5;
-		else if (hh && eh < b5)
-			b5 = eh > f5 ? eh : f5;
-		else if (!hh && ed < b5)
-			b5 = ed > f5 ? ed : f5;
-	}
-	bh = b5;
-	if (hh) {
-		bh = ceil_day(fh);
-		if (!hd)
-			bh = fh;
-		else if (ed < bh)
-			bh = ed > fh ? ed : fh;
-		if (bh > b5)
-			bh = b5;
-	}
-	t->first = hd ? fd : hh ? fh : h5 ? f5 : 0;
-	if (hd && from < bh && bw_owners_read(dirfd, BW_OWNERS_DAILY, iface,
-	    from, to < bh ? to : bh, s, &t->rows, &t->bad) == -1)
+	if (w->tv[2].has && from < bh && window_rows(w, 2, from,
+	    to < bh ? to : bh) == -1)
 		return -1;
-	if (hh && to > bh && from < b5 && bw_owners_read(dirfd,
-	    BW_OWNERS_HOURLY, iface, from > bh ? from : bh, to < b5 ? to : b5,
-	    s, &t->rows, &t->bad) == -1)
+	if (w->tv[1].has && to > bh && from < b5 && window_rows(w, 1,
+	    from > bh ? from : bh, to < b5 ? to : b5) == -1)
 		return -1;
-	if (h5 && to > b5 && bw_owners_read(dirfd, BW_OWNERS, iface,
-	    from > b5 ? from : b5, to, s, &t->rows, &t->bad) == -1)
+	if (w->tv[0].has && to > b5 && window_rows(w, 0,
+	    from > b5 ? from : b5, to) == -1)
 		return -1;
 	return 0;
 }
@@ -967,6 +1544,7 @@ bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
     enum bw_by by, size_t top, struct bw_top *t)
 {
 	struct bw_owners	 s;
+	struct window		 w;
 	const struct bw_owner	*o;
 	size_t			 i, j, cap = 0;
 	uint64_t		 rx, tx;
@@ -976,8 +1554,18 @@ bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
 	t->from = from;
 	t->to = to;
 	bw_owners_init(&s);
-	if (read_window(dirfd, iface, from, to, &s, t) == -1)
+	memset(&w, 0, sizeof(w));
+	w.s = &s;
+	w.t = t;
+	/* Only the remote view needs where the bytes went. */
+	w.remotes = by == BW_BY_REMOTE;
+	if (window_open(&w, dirfd, iface) == -1)
 		goto out;
+	rv = read_window(&w, from, to);
+	window_close(&w);
+	if (rv == -1)
+		goto out;
+	rv = -1;
 	for (i = 0; i < s.n; i++) {
 		o = &s.v[i];
 		if (o->len > t->resolution)
