@@ -1398,13 +1398,13 @@ window_rows(struct window *w, int tier, int64_t from, int64_t to)
 }
 
 /*
- * Read the owners of [from, to) at the resolution each part's age has:
+ * The owners of [from, to) at the resolution each part's age has:
  * full-resolution rows from the hour the file's oldest row starts in,
  * hourly rows before that back to the day the hourly file starts in,
  * daily rows before.
  */
 static int
-read_window(struct window *w, int64_t from, int64_t to)
+read_aged(struct window *w, int64_t from, int64_t to)
 {
 	int64_t	b5 = w->b5, bh = w->bh;
 
@@ -1418,6 +1418,71 @@ read_window(struct window *w, int64_t from, int64_t to)
 	    from > b5 ? from : b5, to) == -1)
 		return -1;
 	return 0;
+}
+
+static int64_t
+floor_day(int64_t t)
+{
+	int64_t	d;
+
+	return bw_period_start(t, BW_PERIOD_DAY, 1, &d) == -1 ? t : d;
+}
+
+/*
+ * The whole units [a, b) of [from, to) that the coarser tier tr holds,
+ * for its rows to stand in for the finer ones'; 0 when there are none.
+ */
+static int
+whole_units(const struct tier *tr, int64_t from, int64_t to, int days,
+    int64_t *a, int64_t *b)
+{
+	if (!tr->has)
+		return 0;
+	*a = days ? ceil_day(from) : ceil_hour(from);
+	*b = days ? floor_day(to) : to / HOUR * HOUR;
+	if (*a < tr->first)
+		*a = tr->first;
+	if (*b > tr->end)
+		*b = tr->end;
+	return *a < *b;
+}
+
+/* [from, to): its whole hours from hourly rows, the rest by age. */
+static int
+read_hours(struct window *w, int64_t from, int64_t to)
+{
+	int64_t	a, b;
+
+	if (from >= to)
+		return 0;
+	if (!whole_units(&w->tv[1], from, to, 0, &a, &b))
+		return read_aged(w, from, to);
+	if (read_aged(w, from, a) == -1 || window_rows(w, 1, a, b) == -1)
+		return -1;
+	return read_aged(w, b, to);
+}
+
+/*
+ * Read the owners of [from, to): a window of a day or more no finer
+ * than it needs, its whole hours from hourly rows (and, from 24 days,
+ * its whole local days from daily rows) where those tiers hold them,
+ * as they are the exact sums of the finer rows; the rest, and shorter
+ * windows, at the resolution each part's age has (read_aged()).  A
+ * day's answer then costs some 24 rows an owner, not 288.
+ */
+static int
+read_window(struct window *w, int64_t from, int64_t to)
+{
+	int64_t	a, b;
+
+	if (to - from < 86400)
+		return read_aged(w, from, to);
+	if (to - from < 24 * 86400 ||
+	    !whole_units(&w->tv[2], from, to, 1, &a, &b))
+		return read_hours(w, from, to);
+	if (read_hours(w, from, a) == -1 || window_rows(w, 2, a, b) == -1)
+		return -1;
+	return read_hours(w, b, to);
 }
 
 int

@@ -2,7 +2,8 @@
  * The owner history's read path (lib/owners.c, bw_owners_top()): its
  * fast parser gives what jansson gives for every line, damaged or
  * hostile ones included; a window is found by bisection in a file of
- * many rows, the rows before it passed over.
+ * many rows, the rows before it passed over; a window of a day or more
+ * is read from the hourly and daily rollups, exactly.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "datadir.h"
 #include "owners.h"
 #include "tap.h"
+#include "totals.h"
 
 static char	dir[256];
 
@@ -229,6 +231,68 @@ test_seek(void)
 	(void)close(fd);
 }
 
+/*
+ * 30 days of rows rolled up into hours and days: windows of a day or
+ * more read the rollups, with every byte.
+ */
+static void
+test_rollups(void)
+{
+	struct bw_top		 t;
+	char			 path[512];
+	FILE			*f;
+	int64_t			 day0 = 1800000000 / 86400 * 86400, ts, h, d;
+	int64_t			 end = day0 + 30 * 86400 + 7 * 3600 + 600;
+	uint64_t		 all = 0, last = 0, rx;
+	int			 fd, rv;
+
+	(void)setenv("TZ", "UTC", 1);
+	(void)bw_kind_path(path, sizeof(path), dir, BW_OWNERS, "r0");
+	if ((f = fopen(path, "w")) == NULL)
+		exit(1);
+	for (ts = day0; ts < end; ts += 300) {
+		rx = 1000 + (uint64_t)(ts % 7);
+		(void)fprintf(f, "{\"ts\":%lld,\"len\":300,\"prog\":"
+		    "\"p%lld\",\"rx\":%llu,\"tx\":1,\"pid\":5}\n",
+		    (long long)ts, (long long)(ts / 300 % 3),
+		    (unsigned long long)rx);
+		all += rx + 1;
+		if (ts >= end - 86400 - 600 && ts + 150 < end - 600)
+			last += rx + 1;
+	}
+	if (fclose(f) == EOF)
+		exit(1);
+	for (h = day0; h + 3600 <= end; h += 3600)
+		(void)bw_owners_rollup(dir, "r0", BW_OWNERS, BW_OWNERS_HOURLY,
+		    h, h + 3600, 20);
+	for (d = day0; d + 86400 <= end; d += 86400)
+		(void)bw_owners_rollup(dir, "r0", BW_OWNERS_HOURLY,
+		    BW_OWNERS_DAILY, d, d + 86400, 20);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	rv = bw_owners_top(fd, "r0", day0, end, BW_BY_PROGRAM, 0, &t);
+	ok(rv == 0 && t.rx + t.tx == all && t.resolution == 86400,
+	    "30 days: daily rows, every byte (%llu of %llu, %d s)",
+	    (unsigned long long)(t.rx + t.tx), (unsigned long long)all,
+	    t.resolution);
+	ok(t.rows <= 31 * 3 + 23 * 3 + 11, "... from few rows (%zu)", t.rows);
+	bw_top_free(&t);
+	rv = bw_owners_top(fd, "r0", end - 86400 - 600, end - 600,
+	    BW_BY_PROGRAM, 0, &t);
+	ok(rv == 0 && t.rx + t.tx == last && t.resolution == 3600, "the last 24 hours: hourly rows and full "
+	    "ones at the ends, every byte (%llu of %llu, %d s)",
+	    (unsigned long long)(t.rx + t.tx), (unsigned long long)last,
+	    t.resolution);
+	ok(t.rows <= 23 * 3 + 2 * 11, "... from few rows, not 288 (%zu)",
+	    t.rows);
+	bw_top_free(&t);
+	rv = bw_owners_top(fd, "r0", end - 7200, end, BW_BY_PROGRAM, 0, &t);
+	ok(rv == 0 && t.resolution == 300 && t.rows == 24,
+	    "2 hours: full resolution (%d s, %zu rows)", t.resolution,
+	    t.rows);
+	bw_top_free(&t);
+	(void)close(fd);
+}
+
 int
 main(void)
 {
@@ -242,6 +306,7 @@ main(void)
 	}
 	test_parse();
 	test_seek();
+	test_rollups();
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	(void)system(cmd);
 	return done_testing();
