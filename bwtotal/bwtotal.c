@@ -1,7 +1,8 @@
 /*
  * bwtotal: the bytes an interface moved per calendar day, ISO week or
  * month (from the configured billing-cycle day), as a table or JSON, and
- * with --append one line per completed period in the totals logs.
+ * with --append one line per completed period in the totals logs; with
+ * --by, who moved those bytes (by.c).
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -22,11 +23,13 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "by.h"
 #include "datadir.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "history.h"
 #include "logfile.h"
+#include "owners.h"
 #include "totals.h"
 #include "totjson.h"
 #include "util.h"
@@ -43,17 +46,25 @@ struct opts {
 	long long	 count;		/* -n: periods shown, or looked at */
 	int		 append;
 	int		 json;
+	int		 by_set;	/* --by */
+	enum bw_by	 by;
+	long long	 top;		/* --top */
 };
 
 /* --append has no short form: bwhistory's -a means ASCII. */
-enum { OPT_APPEND = 256 };
+enum { OPT_APPEND = 256, OPT_BY, OPT_TOP };
+
+#define TOP_DEFAULT	10	/* --by: rows a period */
+#define TOP_MAX		1000
 
 static const struct option longopts[] = {
 	{ "append",	no_argument,	NULL,	OPT_APPEND },
+	{ "by",		required_argument, NULL, OPT_BY },
 	{ "day",	no_argument,	NULL,	'D' },
 	{ "help",	no_argument,	NULL,	'h' },
 	{ "json",	no_argument,	NULL,	'j' },
 	{ "month",	no_argument,	NULL,	'M' },
+	{ "top",	required_argument, NULL, OPT_TOP },
 	{ "version",	no_argument,	NULL,	'V' },
 	{ "week",	no_argument,	NULL,	'W' },
 	{ NULL,		0,		NULL,	0 }
@@ -66,7 +77,10 @@ usage(int help)
 	static const char	synopsis[] =
 	    "usage: bwtotal [-hjV] [-D | -W | -M] [-c conf] [-d datadir] "
 	    "[-i iface]\n"
-	    "               [-n count] [--append]\n";
+	    "               [-n count] [--append]\n"
+	    "       bwtotal [-hjV] [-D | -W | -M] [-c conf] [-d datadir] "
+	    "[-i iface]\n"
+	    "               [-n count] --by kind [--top rows]\n";
 	static const char	options[] =
 	    "\n"
 	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
@@ -80,7 +94,11 @@ usage(int help)
 	    "  -n count       show the last count periods (1-3660)\n"
 	    "  -V, --version  print the version and exit\n"
 	    "  -W, --week     count ISO weeks, Monday to Sunday\n"
-	    "      --append   log the completed periods in the totals logs\n";
+	    "      --append   log the completed periods in the totals logs\n"
+	    "      --by kind  the top owners of each period: program, user,\n"
+	    "                 unit, container or remote (default -n 1)\n"
+	    "      --top rows with --by: rows a period before the rest is\n"
+	    "                 folded (1-1000, default 10)\n";
 
 	bw_usage(synopsis, options, help);
 }
@@ -130,6 +148,17 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_APPEND:
 			o->append = 1;
 			break;
+		case OPT_BY:
+			if (bw_by_parse(optarg, &o->by) == -1)
+				errx(2, "--by: bad kind: %s (program, user, "
+				    "unit, container or remote)", optarg);
+			o->by_set = 1;
+			break;
+		case OPT_TOP:
+			if (bw_parse_ll(optarg, 1, TOP_MAX, &o->top) == -1)
+				errx(2, "--top: bad number of rows (1-%d): %s",
+				    TOP_MAX, optarg);
+			break;
 		case 'D':
 			set_period(o, BW_PERIOD_DAY);
 			break;
@@ -176,8 +205,19 @@ parse_args(int argc, char *argv[], struct opts *o)
 		warnx("--append does not take --json");
 		usage(0);
 	}
+	if (o->append && o->by_set) {
+		warnx("--append does not take --by");
+		usage(0);
+	}
+	if (o->top != 0 && !o->by_set) {
+		warnx("--top goes with --by");
+		usage(0);
+	}
+	if (o->top == 0)
+		o->top = TOP_DEFAULT;
+	/* Who used this day, week or month: the current one. */
 	if (o->count == 0)
-		o->count = default_count(o->period, o->append);
+		o->count = o->by_set ? 1 : default_count(o->period, o->append);
 }
 
 
@@ -299,6 +339,25 @@ show(const struct opts *o, const char *dir, const char *iface, int msd,
 		print_table(iface, o->period, msd, now, tot, n, &sum, &h);
 	free(tot);
 	bw_hist_free(&h);
+}
+
+static void
+show_by(const struct opts *o, const char *dir, const char *iface, int msd,
+    int64_t now)
+{
+	struct by_query	q;
+
+	memset(&q, 0, sizeof(q));
+	q.dir = dir;
+	q.iface = iface;
+	q.period = o->period;
+	q.msd = msd;
+	q.now = now;
+	q.count = (size_t)o->count;
+	q.by = o->by;
+	q.top = (size_t)o->top;
+	q.json = o->json;
+	by_show(&q);
 }
 
 static enum bw_dirfile
@@ -645,7 +704,10 @@ main(int argc, char *argv[])
 				    dir);
 			err(1, "data directory %s", dir);
 		}
-		show(&o, dir, iface, conf.month_start_day, now);
+		if (o.by_set)
+			show_by(&o, dir, iface, conf.month_start_day, now);
+		else
+			show(&o, dir, iface, conf.month_start_day, now);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
