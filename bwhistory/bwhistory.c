@@ -1,6 +1,7 @@
 /*
  * bwhistory: show an interface's traffic history from bw_<iface>.csv as
- * a terminal chart with its statistics, or as JSON or CSV buckets.
+ * a terminal chart with its statistics, or as JSON or CSV buckets; with
+ * --by, who moved those bytes (by.c).
  */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "by.h"
 #include "chart.h"
 #include "cli.h"
 #include "conf.h"
@@ -31,6 +33,7 @@
 #include "fmt.h"
 #include "histjson.h"
 #include "history.h"
+#include "owners.h"
 #include "util.h"
 
 #define PATHMAX		4096
@@ -38,7 +41,10 @@
 
 enum format { TEXT, JSON, CSV };
 
-enum { OPT_CSV = 256 };
+enum { OPT_CSV = 256, OPT_BY, OPT_FROM, OPT_TO, OPT_TOP };
+
+#define TOP_DEFAULT	20	/* --by: rows */
+#define TOP_MAX		1000
 
 struct view {
 	const char		*dir;
@@ -52,6 +58,8 @@ struct view {
 	char			*text;		/* else: its text */
 	size_t			 len;
 	int64_t			 from, to;
+	int			 has_from, has_to;	/* --from, --to */
+	int			 range_set;	/* -r */
 	long long		 spikes, alerts;	/* -1: no log */
 };
 
@@ -62,18 +70,27 @@ usage(int status)
 	static const char	synopsis[] =
 	    "usage: bwhistory [-ahjV] [-c conf] [-d datadir] [-i iface] "
 	    "[-r range]\n"
+	    "                 [--from when] [--to when] [--by kind "
+	    "[--top rows]]\n"
 	    "                 [--csv | --json] [iface]\n";
 	static const char	options[] =
 	    "\n"
 	    "  -a             draw the chart in ASCII only\n"
+	    "      --by kind  who moved the bytes: program, user, unit,\n"
+	    "                 container or remote\n"
 	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
-	    "      --csv      print the buckets as CSV\n"
+	    "      --csv      print the buckets (or owners) as CSV\n"
 	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
+	    "      --from when  start there: epoch seconds, YYYY-MM-DD or\n"
+	    "                 YYYY-MM-DDTHH:MM (local time)\n"
 	    "  -h, --help     print this help and exit\n"
 	    "  -i iface       the interface (default: the iface key, "
 	    "else one with data)\n"
 	    "  -j, --json     print the buckets and statistics as JSON\n"
 	    "  -r range       1h, 24h (the default), 7d, 30d, 6m or all\n"
+	    "      --to when  end there (not included), as --from\n"
+	    "      --top rows with --by: rows before the rest is folded\n"
+	    "                 (1-1000, default 20)\n"
 	    "  -V, --version  print the version and exit\n"
 	    "  iface          the same as -i iface\n";
 
@@ -391,17 +408,26 @@ print_text(const struct view *v, int ascii)
 		return 0;
 	}
 	if (s.stats.samples == 0) {
-		print_line(width, "%s: no samples in the last %s", v->iface,
-		    v->range);
+		if (v->has_from || v->has_to)
+			print_line(width, "%s: no samples from %s to %s",
+			    v->iface, bw_fmt_time(f, sizeof(f), v->from,
+			    TIMEFMT), bw_fmt_time(t, sizeof(t), v->to,
+			    TIMEFMT));
+		else
+			print_line(width, "%s: no samples in the last %s",
+			    v->iface, v->range);
 		print_line(width, "history from %s to %s (see -r all)",
 		    bw_fmt_time(f, sizeof(f), sum.first, TIMEFMT),
 		    bw_fmt_time(t, sizeof(t), sum.last, TIMEFMT));
 		bw_series_free(&s);
 		return 0;
 	}
-	(void)snprintf(what, sizeof(what), "%s, %s%s:", v->iface,
-	    v->secs > 0 ? "last " : "", v->secs > 0 ? v->range :
-	    "all history");
+	if (v->has_from || v->has_to)
+		(void)snprintf(what, sizeof(what), "%s:", v->iface);
+	else
+		(void)snprintf(what, sizeof(what), "%s, %s%s:", v->iface,
+		    v->secs > 0 ? "last " : "", v->secs > 0 ? v->range :
+		    "all history");
 	rv = chart_title(stdout, cols, what, bw_fmt_time(f, sizeof(f),
 	    v->from, TIMEFMT), bw_fmt_time(t, sizeof(t), v->to, TIMEFMT));
 	if (rv == 0 && cols < CHART_MINWIDTH)
@@ -420,12 +446,11 @@ print_text(const struct view *v, int ascii)
 }
 
 /*
- * Find and read the history: the data directory, the interface (named,
- * else the default one) and its bw_<iface>.csv.  Exits when there is
- * none, saying why.
+ * Find the data directory and the interface (named, else the default
+ * one).  Exits when there is none, saying why.
  */
 static void
-load(struct view *v, const char *cflag, const char *dflag)
+setup(struct view *v, const char *cflag, const char *dflag)
 {
 	struct bw_conf	 conf;
 
@@ -453,12 +478,22 @@ load(struct view *v, const char *cflag, const char *dflag)
 		}
 		v->iface = v->ifbuf;
 	}
+}
+
+/* Read the history of the interface.  Exits when there is none. */
+static void
+load(struct view *v)
+{
 	if (bw_kind_path(v->path, sizeof(v->path), v->dir, BW_HISTORY,
 	    v->iface) == -1)
 		err(1, "%s", v->dir);
-	/* "all" spans the rows: read them; a range ending now needs none. */
-	if ((v->secs > 0 ? bw_hist_text(v->dirfd, v->iface, &v->text,
-	    &v->len) : bw_hist_load(v->dirfd, v->iface, &v->h)) == -1) {
+	/*
+	 * "all" and a window of its own need the rows; a range ending now
+	 * is reduced from the text.
+	 */
+	if ((v->secs > 0 && !v->has_from && !v->has_to ?
+	    bw_hist_text(v->dirfd, v->iface, &v->text, &v->len) :
+	    bw_hist_load(v->dirfd, v->iface, &v->h)) == -1) {
 		if (errno == ENOENT)
 			no_history(v);
 		if (errno == EINVAL)
@@ -467,20 +502,80 @@ load(struct view *v, const char *cflag, const char *dflag)
 	}
 }
 
+/*
+ * The window of --from and --to: both given, or one and -r's range from
+ * or to it; --from alone runs to now, --to alone takes the 24 hours
+ * before it (-r's default).  end is where a window ending now ends.
+ */
+static void
+set_window(struct view *v, int64_t end)
+{
+	if (!v->has_to)
+		v->to = v->range_set && v->secs > 0 ? v->from + v->secs : end;
+	if (!v->has_from)
+		v->from = v->secs > 0 ? v->to - v->secs : 0;
+	if (v->to <= v->from)
+		errx(2, "the window ends before it starts: --to must be "
+		    "after --from");
+}
+
+/* --by: who used the window; the history itself is not read. */
+static int
+run_by(struct view *v, enum bw_by by, long long top, enum format fmt)
+{
+	struct by_query	q;
+	int64_t		now = (int64_t)floor(bw_now());
+
+	if (v->has_from || v->has_to)
+		set_window(v, now + 1);
+	else {
+		/* Up to the second after now, as /api/top. */
+		v->to = now + 1;
+		v->from = v->secs > 0 ? v->to - v->secs : 0;
+	}
+	memset(&q, 0, sizeof(q));
+	q.dirfd = v->dirfd;
+	q.dir = v->dir;
+	q.iface = v->iface;
+	q.from = v->from;
+	q.to = v->to;
+	q.by = by;
+	q.top = (size_t)top;
+	q.format = fmt == JSON ? BY_JSON : fmt == CSV ? BY_CSV : BY_TEXT;
+	/* A table for a pipe keeps its command lines whole. */
+	q.width = isatty(STDOUT_FILENO) || getenv("COLUMNS") != NULL ?
+	    term_width() : BY_WIDTHMAX;
+	return by_show(&q);
+}
+
+static void
+parse_when(const char *opt, const char *s, int64_t *t)
+{
+	if (bw_parse_when(s, t) == -1)
+		errx(2, "%s: bad time: %s (epoch seconds, YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM, local time)", opt, s);
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option	 longopts[] = {
+		{ "by", required_argument, NULL, OPT_BY },
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "top", required_argument, NULL, OPT_TOP },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct view			 v;
 	const char			*cflag = NULL, *dflag = NULL;
 	enum format			 fmt = TEXT;
-	int				 ch, aflag = 0, rv;
+	enum bw_by			 by = BW_BY_PROGRAM;
+	long long			 top = 0;
+	int				 ch, aflag = 0, rv, by_set = 0;
 
 	(void)setlocale(LC_ALL, "");
 	/* Numbers keep their '.' whatever the locale: CSV depends on it. */
@@ -494,11 +589,21 @@ main(int argc, char *argv[])
 		case 'a':
 			aflag = 1;
 			break;
+		case OPT_BY:
+			if (bw_by_parse(optarg, &by) == -1)
+				errx(2, "--by: bad kind: %s (program, user, "
+				    "unit, container or remote)", optarg);
+			by_set = 1;
+			break;
 		case 'c':
 			cflag = optarg;
 			break;
 		case 'd':
 			dflag = optarg;
+			break;
+		case OPT_FROM:
+			parse_when("--from", optarg, &v.from);
+			v.has_from = 1;
 			break;
 		case 'h':
 			usage(0);
@@ -520,6 +625,16 @@ main(int argc, char *argv[])
 				errx(2, "-r: bad range: %s (1h, 24h, 7d, 30d, "
 				    "6m or all)", optarg);
 			v.range = optarg;
+			v.range_set = 1;
+			break;
+		case OPT_TO:
+			parse_when("--to", optarg, &v.to);
+			v.has_to = 1;
+			break;
+		case OPT_TOP:
+			if (bw_parse_ll(optarg, 1, TOP_MAX, &top) == -1)
+				errx(2, "--top: bad number of rows (1-%d): %s",
+				    TOP_MAX, optarg);
 			break;
 		case 'V':
 			(void)printf("bwhistory bwmon %s\n", BW_VERSION);
@@ -542,9 +657,31 @@ main(int argc, char *argv[])
 			errx(2, "bad interface name: %s", argv[0]);
 		v.iface = argv[0];
 	}
+	if (v.has_from && v.has_to && v.range_set) {
+		warnx("-r goes with --from or --to, not both");
+		usage(2);
+	}
+	if (top != 0 && !by_set) {
+		warnx("--top goes with --by");
+		usage(2);
+	}
 
-	load(&v, cflag, dflag);
-	set_range(&v);
+	setup(&v, cflag, dflag);
+	if (by_set) {
+		rv = run_by(&v, by, top > 0 ? top : TOP_DEFAULT, fmt);
+		if (rv == -1 || fflush(stdout) == EOF || ferror(stdout))
+			err(1, "stdout");
+		return 0;
+	}
+	load(&v);
+	if (v.has_from || v.has_to) {
+		/* Up to now, as a range ending now. */
+		set_window(&v, (int64_t)floor(bw_now()));
+		if (!v.has_from && v.secs == 0 && v.h.n > 0)
+			v.from = (int64_t)floor(bw_row_mid(&v.h.rows[0]));
+		v.range = "window";
+	} else
+		set_range(&v);
 	v.spikes = count_events(&v, BW_SPIKES, NULL);
 	v.alerts = count_events(&v, BW_ALERTS, "FIRED");
 
