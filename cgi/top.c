@@ -4,7 +4,9 @@
  * history bwprocs keeps: programs, users, units, containers or remote
  * endpoints, busiest first with their shares and the coverage, at the
  * resolution the window's age has.  The document bwtotal --by and
- * bwhistory --by print with --json.
+ * bwhistory --by print with --json.  With &buckets=N, also the bytes
+ * of each of those rows in up to N buckets, for a chart that stacks
+ * them.
  */
 #include <errno.h>
 #include <math.h>
@@ -14,25 +16,29 @@
 #include <jansson.h>
 
 #include "cgi.h"
+#include "history.h"
 #include "owners.h"
 #include "topjson.h"
 
 #define TOP_DEFAULT	20	/* rows unless n= says */
 #define TOP_MAX		1000
+#define BUCKETS_MAX	1000
 
 int
 main(void)
 {
 	static const char *const keys[] = {
-		"iface", "by", "range", "from", "to", "n", NULL
+		"iface", "by", "range", "from", "to", "n", "buckets", NULL
 	};
 	struct cgi	 c;
-	struct bw_top	 t;
-	enum bw_by	 by = BW_BY_PROGRAM;
-	const char	*s, *rname;
-	long long	 from, to, n = TOP_DEFAULT;
-	int64_t		 secs;
-	json_t		*doc;
+	struct bw_top		 t;
+	struct bw_topseries	 ts;
+	enum bw_by		 by = BW_BY_PROGRAM;
+	const char		*s, *rname;
+	long long		 from, to, n = TOP_DEFAULT, nb = 0;
+	int64_t			 secs;
+	json_t			*doc, *b = NULL;
+	int			 rv;
 
 	cgi_init(&c, keys);
 	cgi_iface(&c);
@@ -42,6 +48,12 @@ main(void)
 	if ((s = cgi_param(&c, "n")) != NULL &&
 	    bw_parse_ll(s, 1, TOP_MAX, &n) == -1)
 		cgi_fail(&c, 400, NULL, "bad n: 1 to %d rows", TOP_MAX);
+	if ((s = cgi_param(&c, "buckets")) != NULL &&
+	    bw_parse_ll(s, 1, BUCKETS_MAX, &nb) == -1)
+		cgi_fail(&c, 400, NULL, "bad buckets: 1 to %d", BUCKETS_MAX);
+	if (nb > 0 && by == BW_BY_REMOTE)
+		cgi_fail(&c, 400, NULL, "buckets goes with by program, user, "
+		    "unit or container");
 	if (cgi_param(&c, "from") != NULL || cgi_param(&c, "to") != NULL) {
 		if (cgi_param(&c, "range") != NULL)
 			cgi_fail(&c, 400, NULL, "give range or from and to, "
@@ -57,8 +69,14 @@ main(void)
 		to = (long long)floor(c.now) + 1;
 		from = secs > 0 ? to - secs : 0;
 	}
-	if (bw_owners_top(c.dirfd, c.iface, from, to, by, (size_t)n, &t) ==
-	    -1)
+	/* Buckets as /api/history cuts them: 5 minutes up, at most nb. */
+	if (nb > 0)
+		rv = bw_owners_topseries(c.dirfd, c.iface, from, to, by,
+		    (size_t)n, bw_bucket_step(to - from, (size_t)nb), &t, &ts);
+	else
+		rv = bw_owners_top(c.dirfd, c.iface, from, to, by, (size_t)n,
+		    &t);
+	if (rv == -1)
 		cgi_file_fail(&c, BW_OWNERS, errno, NULL);
 	if (t.rows == 0 && t.first == 0)
 		cgi_fail(&c, 404, "bwprocs keeps the owner history while it "
@@ -68,6 +86,15 @@ main(void)
 		cgi_log("%s: command lines of %s: %s", c.dir, c.iface,
 		    strerror(errno));
 	doc = bw_top_json(c.iface, by, &t);
+	if (nb > 0) {
+		b = bw_topseries_json(&t, &ts);
+		bw_topseries_free(&ts);
+		if (doc != NULL && (b == NULL ||
+		    json_object_set_new(doc, "buckets", b) == -1)) {
+			json_decref(doc);
+			doc = NULL;
+		}
+	}
 	bw_top_free(&t);
 	if (doc == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -1037,6 +1038,61 @@ out:
 	return rv;
 }
 
+/*
+ * Where a window's rows went, for bw_owners_topseries(): each row's
+ * owner (its index in the set) and bucket, and its bytes.
+ */
+struct rowrec {
+	size_t		owner;
+	size_t		bucket;
+	uint64_t	bytes;
+};
+
+struct series_acc {
+	int64_t		 start, step;	/* the first bucket, their length */
+	size_t		 nb;
+	struct rowrec	*v;
+	size_t		 n, cap;
+};
+
+/* The index in s of the owner o merges with (it is there). */
+static size_t
+owner_index(const struct bw_owners *s, const struct bw_owner *o)
+{
+	size_t	k;
+
+	for (k = key_hash(o) & (s->nslot - 1); s->slot[k] != 0;
+	    k = (k + 1) & (s->nslot - 1))
+		if (same_key(&s->v[s->slot[k] - 1], o))
+			return s->slot[k] - 1;
+	return 0;	/* not reached: o was just added */
+}
+
+/* Note where the row o, just added to s, went. */
+static int
+series_note(struct series_acc *a, const struct bw_owners *s,
+    const struct bw_owner *o)
+{
+	struct rowrec	*v;
+	int64_t		 k = (o->ts + o->len / 2 - a->start) / a->step;
+
+	if (k < 0 || (size_t)k >= a->nb)
+		return 0;
+	if (a->n == a->cap) {
+		v = reallocarray(a->v, a->cap > 0 ? a->cap * 2 : 256,
+		    sizeof(*v));
+		if (v == NULL)
+			return -1;
+		a->v = v;
+		a->cap = a->cap > 0 ? a->cap * 2 : 256;
+	}
+	a->v[a->n].owner = owner_index(s, o);
+	a->v[a->n].bucket = (size_t)k;
+	a->v[a->n].bytes = o->rx + o->tx;
+	a->n++;
+	return 0;
+}
+
 /* A tier of the window being read: its file, open once. */
 struct tier {
 	enum bw_kind	k;
@@ -1053,7 +1109,7 @@ struct tier {
  */
 static int
 read_rows(struct tier *tr, int64_t from, int64_t to, struct bw_owners *s,
-    size_t *rows, size_t *bad, int remotes)
+    size_t *rows, size_t *bad, int remotes, struct series_acc *acc)
 {
 	struct bw_owner	 o;
 	char		*buf = NULL, *b;
@@ -1123,7 +1179,8 @@ read_rows(struct tier *tr, int64_t from, int64_t to, struct bw_owners *s,
 			continue;
 		}
 		(*rows)++;
-		if (bw_owners_add(s, &o) == -1) {
+		if (bw_owners_add(s, &o) == -1 || (acc != NULL &&
+		    series_note(acc, s, &o) == -1)) {
 			bw_owner_clear(&o);
 			goto out;
 		}
@@ -1314,6 +1371,8 @@ struct window {
 	struct bw_owners *s;
 	struct bw_top	*t;
 	int		remotes;	/* keep the rows' remotes */
+	int64_t		coarse;		/* rows up to this long will do */
+	struct series_acc *acc;		/* NULL, or where rows went */
 };
 
 static void
@@ -1394,7 +1453,7 @@ static int
 window_rows(struct window *w, int tier, int64_t from, int64_t to)
 {
 	return read_rows(&w->tv[tier], from, to, w->s, &w->t->rows,
-	    &w->t->bad, w->remotes);
+	    &w->t->bad, w->remotes, w->acc);
 }
 
 /*
@@ -1463,26 +1522,41 @@ read_hours(struct window *w, int64_t from, int64_t to)
 }
 
 /*
- * Read the owners of [from, to): a window of a day or more no finer
- * than it needs, its whole hours from hourly rows (and, from 24 days,
- * its whole local days from daily rows) where those tiers hold them,
- * as they are the exact sums of the finer rows; the rest, and shorter
- * windows, at the resolution each part's age has (read_aged()).  A
- * day's answer then costs some 24 rows an owner, not 288.
+ * Read the owners of [from, to) no finer than it needs: when rows an
+ * hour long will do (w->coarse, see window_coarse()), its whole hours
+ * from hourly rows, and when a day will, its whole local days from
+ * daily rows, where those tiers hold them, as they are the exact sums
+ * of the finer rows; the rest, and all when finer rows are needed, at
+ * the resolution each part's age has (read_aged()).
  */
 static int
 read_window(struct window *w, int64_t from, int64_t to)
 {
 	int64_t	a, b;
 
-	if (to - from < 86400)
+	if (w->coarse < HOUR)
 		return read_aged(w, from, to);
-	if (to - from < 24 * 86400 ||
+	if (w->coarse < 86400 ||
 	    !whole_units(&w->tv[2], from, to, 1, &a, &b))
 		return read_hours(w, from, to);
 	if (read_hours(w, from, a) == -1 || window_rows(w, 2, a, b) == -1)
 		return -1;
 	return read_hours(w, b, to);
+}
+
+/*
+ * How coarse the rows of a window's answer may be: a window of a day or
+ * more is told well by hourly rows, one of 24 days or more by daily
+ * ones; a day's answer then costs some 24 rows an owner, not 288.
+ */
+static int64_t
+window_coarse(int64_t from, int64_t to)
+{
+	if (to - from >= 24 * 86400)
+		return 86400;
+	if (to - from >= 86400)
+		return HOUR;
+	return 0;
 }
 
 int
@@ -1598,41 +1672,40 @@ top_add(struct bw_top *t, size_t *cap, const char *name, uint64_t rx,
 	return 0;
 }
 
-/*
- * Who moved the bytes of iface in [from, to), grouped by by, busiest
- * first; beyond top groups (0: no limit) the rest are folded into
- * "[other owners]".  t->rx and t->tx are every row's bytes, so shares
- * are of what bwprocs counted.  -1 with errno.
- */
-int
-bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
-    enum bw_by by, size_t top, struct bw_top *t)
+/* Read the owners of [from, to) into s, noting in t what was read. */
+static int
+top_read(int dirfd, const char *iface, int64_t from, int64_t to,
+    enum bw_by by, int64_t coarse, struct bw_owners *s, struct bw_top *t,
+    struct series_acc *acc)
 {
-	struct bw_owners	 s;
-	struct window		 w;
-	const struct bw_owner	*o;
-	size_t			 i, j, cap = 0;
-	uint64_t		 rx, tx;
-	int			 rv = -1;
+	struct window	w;
+	int		rv;
 
-	memset(t, 0, sizeof(*t));
-	t->from = from;
-	t->to = to;
-	bw_owners_init(&s);
 	memset(&w, 0, sizeof(w));
-	w.s = &s;
+	w.s = s;
 	w.t = t;
 	/* Only the remote view needs where the bytes went. */
 	w.remotes = by == BW_BY_REMOTE;
+	w.coarse = coarse;
+	w.acc = acc;
 	if (window_open(&w, dirfd, iface) == -1)
-		goto out;
+		return -1;
 	rv = read_window(&w, from, to);
 	window_close(&w);
-	if (rv == -1)
-		goto out;
-	rv = -1;
-	for (i = 0; i < s.n; i++) {
-		o = &s.v[i];
+	return rv;
+}
+
+/* Group the owners of s into t's rows, busiest first, folded to top. */
+static int
+top_group(const struct bw_owners *s, enum bw_by by, size_t top,
+    struct bw_top *t)
+{
+	const struct bw_owner	*o;
+	size_t			 i, j, cap = 0;
+	uint64_t		 rx, tx;
+
+	for (i = 0; i < s->n; i++) {
+		o = &s->v[i];
 		if (o->len > t->resolution)
 			t->resolution = o->len;
 		t->rx += o->rx;
@@ -1642,7 +1715,7 @@ bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
 		if (by != BW_BY_REMOTE || (o->prog[0] == '[' && o->nrem == 0)) {
 			if (top_add(t, &cap, group_of(o, by), o->rx, o->tx,
 			    o) == -1)
-				goto out;
+				return -1;
 			continue;
 		}
 		rx = o->rx;
@@ -1650,13 +1723,13 @@ bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
 		for (j = 0; j < o->nrem; j++) {
 			if (top_add(t, &cap, o->rem[j].addr, o->rem[j].rx,
 			    o->rem[j].tx, NULL) == -1)
-				goto out;
+				return -1;
 			rx -= o->rem[j].rx < rx ? o->rem[j].rx : rx;
 			tx -= o->rem[j].tx < tx ? o->rem[j].tx : tx;
 		}
 		if (rx + tx > 0 && top_add(t, &cap, BW_OTHER_REMOTES, rx, tx,
 		    NULL) == -1)
-			goto out;
+			return -1;
 	}
 	if (t->n > 0)
 		qsort(t->v, t->n, sizeof(*t->v), cmp_top);
@@ -1671,12 +1744,117 @@ bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
 		t->v[top].cmd[0] = t->v[top].prog[0] = '\0';
 		t->n = top + 1;
 	}
-	rv = 0;
-out:
+	return 0;
+}
+
+/*
+ * Who moved the bytes of iface in [from, to), grouped by by, busiest
+ * first; beyond top groups (0: no limit) the rest are folded into
+ * "[other owners]".  t->rx and t->tx are every row's bytes, so shares
+ * are of what bwprocs counted.  -1 with errno.
+ */
+int
+bw_owners_top(int dirfd, const char *iface, int64_t from, int64_t to,
+    enum bw_by by, size_t top, struct bw_top *t)
+{
+	struct bw_owners	s;
+	int			rv = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->from = from;
+	t->to = to;
+	bw_owners_init(&s);
+	if (top_read(dirfd, iface, from, to, by, window_coarse(from, to), &s,
+	    t, NULL) == 0 && top_group(&s, by, top, t) == 0)
+		rv = 0;
 	bw_owners_free(&s);
 	if (rv == -1)
 		bw_top_free(t);
 	return rv;
+}
+
+/*
+ * bw_owners_top() and, in *ts, the bytes of each of its rows in buckets
+ * of step seconds over [from, to), aligned to the local time zone's
+ * midnight as the history's buckets are (lib/history.c), so that a
+ * chart can stack its top owners.  The window is read no coarser than
+ * a bucket where it can be, and a row counts in the bucket holding its
+ * middle.  Not by remote (EINVAL): a row's remotes are not kept per
+ * bucket.  -1 with errno.
+ */
+int
+bw_owners_topseries(int dirfd, const char *iface, int64_t from, int64_t to,
+    enum bw_by by, size_t top, int64_t step, struct bw_top *t,
+    struct bw_topseries *ts)
+{
+	struct bw_owners	 s;
+	struct series_acc	 acc;
+	struct tm		 tm;
+	time_t			 tt = (time_t)from;
+	int64_t			 off = 0, st;
+	size_t			*row = NULL, i, r, other;
+	const char		*g;
+	int			 rv = -1;
+
+	memset(t, 0, sizeof(*t));
+	memset(ts, 0, sizeof(*ts));
+	memset(&acc, 0, sizeof(acc));
+	t->from = from;
+	t->to = to;
+	if (by == BW_BY_REMOTE || step < 1 || to <= from ||
+	    (to - from) / step >= BW_SERIES_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (localtime_r(&tt, &tm) != NULL)
+		off = tm.tm_gmtoff;
+	st = from + off;
+	st = (st >= 0 ? st / step : (st - step + 1) / step) * step - off;
+	acc.start = ts->start = st;
+	acc.step = ts->step = step;
+	acc.nb = ts->nb = (size_t)((to - st + step - 1) / step);
+	bw_owners_init(&s);
+	if (top_read(dirfd, iface, from, to, by, step, &s, t, &acc) == -1 ||
+	    top_group(&s, by, top, t) == -1)
+		goto out;
+	if ((ts->total = calloc(ts->nb, sizeof(*ts->total))) == NULL ||
+	    (ts->bytes = calloc(ts->nb * (t->n > 0 ? t->n : 1),
+	    sizeof(*ts->bytes))) == NULL ||
+	    (row = calloc(s.n > 0 ? s.n : 1, sizeof(*row))) == NULL)
+		goto out;
+	/* Each owner's row: its group's, else the fold row, last. */
+	other = t->n > 0 ? t->n - 1 : 0;
+	for (i = 0; i < s.n; i++) {
+		g = group_of(&s.v[i], by);
+		for (r = 0; r < t->n && strcmp(t->v[r].name, g) != 0; r++)
+			;
+		row[i] = r < t->n ? r : other;
+	}
+	for (i = 0; i < acc.n; i++) {
+		ts->total[acc.v[i].bucket] += acc.v[i].bytes;
+		if (t->n > 0)
+			ts->bytes[row[acc.v[i].owner] * ts->nb +
+			    acc.v[i].bucket] += acc.v[i].bytes;
+	}
+	rv = 0;
+out:
+	free(row);
+	free(acc.v);
+	bw_owners_free(&s);
+	if (rv == -1) {
+		bw_top_free(t);
+		bw_topseries_free(ts);
+	}
+	return rv;
+}
+
+void
+bw_topseries_free(struct bw_topseries *ts)
+{
+	free(ts->total);
+	free(ts->bytes);
+	ts->total = ts->bytes = NULL;
+	ts->nb = 0;
 }
 
 void

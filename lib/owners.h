@@ -125,6 +125,23 @@ int	bw_owners_top(int, const char *, int64_t, int64_t, enum bw_by,
 	    size_t, struct bw_top *);
 void	bw_top_free(struct bw_top *);
 
+/*
+ * bw_owners_topseries(): the bytes of each row of a bw_top in buckets,
+ * for a chart that stacks its top owners.
+ */
+#define BW_SERIES_MAX	10000		/* buckets one call may fill */
+
+struct bw_topseries {
+	int64_t		 start, step;	/* the first bucket's start, length */
+	size_t		 nb;		/* buckets */
+	uint64_t	*total;		/* [nb]: every byte of each bucket */
+	uint64_t	*bytes;		/* row i, bucket k: [i * nb + k] */
+};
+
+int	bw_owners_topseries(int, const char *, int64_t, int64_t, enum bw_by,
+	    size_t, int64_t, struct bw_top *, struct bw_topseries *);
+void	bw_topseries_free(struct bw_topseries *);
+
 void	bw_cmd_id(const char *, char *);
 int	bw_cmdlines_append(const char *, const char *, const char *,
 	    int64_t);

@@ -75,3 +75,57 @@ bw_top_json(const char *iface, enum bw_by by, const struct bw_top *t)
 	    "skipped_lines", (json_int_t)t->bad);
 	return o;
 }
+
+static json_t *
+u64_array(const uint64_t *v, size_t n)
+{
+	json_t	*a;
+	size_t	 i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(a, json_integer((json_int_t)(v[i] >
+		    (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : v[i]))) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/*
+ * The buckets of bw_owners_topseries(): {"seconds", "start": [...],
+ * "total": [...], "series": [{"name", "bytes": [...]}, ...]}, one
+ * series per row of t in its order; NULL when out of memory.
+ */
+json_t *
+bw_topseries_json(const struct bw_top *t, const struct bw_topseries *ts)
+{
+	json_t	*start, *series, *o;
+	size_t	 i;
+
+	if ((start = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < ts->nb; i++)
+		if (json_array_append_new(start, json_integer(
+		    (json_int_t)(ts->start + (int64_t)i * ts->step))) == -1) {
+			json_decref(start);
+			return NULL;
+		}
+	if ((series = json_array()) == NULL) {
+		json_decref(start);
+		return NULL;
+	}
+	for (i = 0; i < t->n; i++) {
+		o = json_pack("{s:s, s:o}", "name", t->v[i].name, "bytes",
+		    u64_array(ts->bytes + i * ts->nb, ts->nb));
+		if (o == NULL || json_array_append_new(series, o) == -1) {
+			json_decref(start);
+			json_decref(series);
+			return NULL;
+		}
+	}
+	return json_pack("{s:I, s:o, s:o, s:o}", "seconds",
+	    (json_int_t)ts->step, "start", start, "total",
+	    u64_array(ts->total, ts->nb), "series", series);
+}

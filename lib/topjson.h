@@ -11,5 +11,7 @@
 #include "owners.h"
 
 json_t	*bw_top_json(const char *, enum bw_by, const struct bw_top *);
+json_t	*bw_topseries_json(const struct bw_top *,
+	    const struct bw_topseries *);
 
 #endif /* BW_TOPJSON_H */

@@ -89,6 +89,26 @@ cgi 'iface=eth0&range=1h' >/dev/null
 is "$(jb '$j->{total_bytes} . " " . $j->{resolution_seconds}')" "21032 300" \
     "the last hour: full resolution"
 
+# buckets: the rows' bytes per bucket, for the stacked chart.
+is "$(cgi 'iface=eth0&from=1800000000&to=1800000600&n=1&buckets=2')" 200 \
+    "buckets=2: 200"
+is "$(jb '$j->{buckets}{seconds} . " " . join(",", @{$j->{buckets}{start}})')" \
+    "300 1800000000,1800000300" "  two 5-minute buckets, from the window's start"
+is "$(jb 'join " ", map { $_->{name} . "=" . join(",", @{$_->{bytes}}) } @{$j->{buckets}{series}}')" \
+    "nightly-backup=10000,10000 [other owners]=1030,2" \
+    "  a series per row, the fold row's too"
+is "$(jb 'join ",", @{$j->{buckets}{total}}')" "11030,10002" \
+    "  the totals of each bucket, which the series add up to"
+is "$(jb '$j->{rows}[0]{total_bytes} . " " . $j->{total_bytes}')" "20000 21032" \
+    "  and the rows as without buckets"
+cgi 'iface=eth0&range=all&buckets=3' >/dev/null
+is "$(jb 'my $s = 0; $s += $_ for @{$j->{buckets}{total}}; $s . " " . $j->{total_bytes}')" \
+    "21242 21242" "range=all in 3 buckets: every byte in one of them"
+is "$(jb '$j->{buckets}{seconds} % 86400')" 0 "  whole days for a long window"
+is "$(cgi 'iface=eth0&by=remote&buckets=10')" 400 "buckets with by=remote: 400"
+is "$(cgi 'iface=eth0&buckets=0')" 400 "buckets=0: 400"
+is "$(cgi 'iface=eth0&buckets=1001')" 400 "buckets=1001: 400"
+
 is "$(cgi 'iface=eth0&by=process')" 400 "by=process: 400"
 is "$(cgi 'iface=eth0&from=5')" 400 "from without to: 400"
 is "$(cgi 'iface=eth0&from=9&to=5')" 400 "from after to: 400"
