@@ -52,7 +52,10 @@ var S = {
 	heatRange: "30d",
 	heatDir: "sum",
 	totalsTab: "day",
-	spikeTs: null
+	spikeTs: null,
+	sel: null,		/* the window picked: {from, to} */
+	whoBy: "program",
+	stack: false		/* the history stacks its top owners */
 };
 
 function $(id) {
@@ -967,6 +970,7 @@ function loadHistory(note) {
 		hist.spikesErr = r[1] instanceof ApiError ? r[1] : null;
 		hist.sp = r[1] instanceof ApiError ? null : r[1];
 		renderHistory();
+		return loadStack();
 	}, function (e) {
 		if (note)
 			note(e);
@@ -1014,7 +1018,7 @@ function renderHistory() {
 }
 
 function drawHistory() {
-	var j = hist.j, b, bs, xs, g, box = $("hist-markers"), x0, x1;
+	var j = hist.j, b, bs, xs, g, box = $("hist-markers"), x0, x1, sk;
 
 	if (!j || $("p-history").dataset.state !== "ok")
 		return;
@@ -1034,12 +1038,14 @@ function drawHistory() {
 	hist.x0 = x0;
 	hist.x1 = x1;
 	/* Empty buckets up to an hour are bridged: a late row covers them. */
+	sk = stackSeries();
 	g = hist.g = timeChart($("hist-chart"), {x0: x0, x1: x1, top: 24,
-	    step: bs, bridge: 3600, series: [
+	    step: sk ? num(stack.j.buckets.seconds) : bs, bridge: 3600, series: sk || [
 		{xs: xs, ys: ys("rx_peak_bps"), color: color("--pk"), width: 1},
 		{xs: xs, ys: ys("tx_peak_bps"), color: color("--pk"), width: 1},
 		{xs: xs, ys: ys("rx_avg_bps"), color: color("--rx"), fill: 0.18},
 		{xs: xs, ys: ys("tx_avg_bps"), color: color("--tx"), fill: 0.12}]});
+	drawSel();
 	box.textContent = "";
 	if (g === null || !hist.sp)
 		return;
@@ -1057,6 +1063,256 @@ function drawHistory() {
 		    (str(s.top) ? ", top: " + s.top : ""),
 		    "aria-label": "Spike at " + fmtWhen(ts, true)}));
 	});
+}
+
+/* --- the history's top owners, stacked (/api/top&buckets=) */
+
+var stack = {j: null, err: null};
+
+function loadStack() {
+	var gen = S.gen, range = S.range;
+
+	if (!S.stack) {
+		stack.j = stack.err = null;
+		renderStackInfo();
+		return Promise.resolve();
+	}
+	return api("top", {iface: S.iface, range: range, n: 5, buckets: 150}).then(function (j) {
+		if (gen !== S.gen || range !== S.range)
+			return;
+		stack.j = j;
+		stack.err = null;
+		renderStackInfo();
+		drawHistory();
+	}, function (e) {
+		if (!(e instanceof ApiError))
+			throw e;
+		if (gen !== S.gen || range !== S.range)
+			return;
+		stack.j = null;
+		stack.err = e;
+		renderStackInfo();
+		drawHistory();
+	});
+}
+
+/* Each owner's rate per bucket, stacked, the busiest lowest; or null. */
+function stackSeries() {
+	var b = S.stack && stack.j ? stack.j.buckets : null, sec, xs, cum, out = [];
+
+	if (!b || !arr(b.start).length)
+		return null;
+	sec = num(b.seconds) || 300;
+	xs = arr(b.start).map(function (t) { return t + sec / 2; });
+	cum = xs.map(function () { return 0; });
+	arr(b.series).forEach(function (s, i) {
+		out.push({xs: xs, ys: arr(s.bytes).map(function (v, k) {
+			cum[k] += (num(v) || 0) * 8 / sec;
+			return cum[k];
+		}), color: color(str(s.name) === "[other owners]" ? "--pk" : "--s" + i % 6),
+		    fill: 0.85, width: 1});
+	});
+	/* The top layer first: each fills down to the axis over the last. */
+	return out.reverse();
+}
+
+function renderStackInfo() {
+	var box = $("hist-stack-legend"), b = stack.j && stack.j.buckets;
+
+	$("hist-stack").setAttribute("aria-pressed", S.stack ? "true" : "false");
+	box.textContent = "";
+	box.hidden = !(S.stack && b);
+	$("hist-legend").hidden = !box.hidden;
+	$("hist-chart").dataset.stacked = S.stack && b ? String(arr(b.series).length) : "0";
+	if (!S.stack)
+		return;
+	if (stack.err) {
+		box.hidden = false;
+		appendHint(box, "Nothing to stack: " + (stack.err.body.error || stack.err.message) +
+		    (stack.err.body.hint ? ". " + stack.err.body.hint : ""));
+		return;
+	}
+	if (!b)
+		return;
+	arr(b.series).forEach(function (s, i) {
+		box.append(el("span", {class: "key " + (str(s.name) === "[other owners]" ? "so" : "s" + i % 6)},
+		    str(s.name) || "(unknown)"));
+	});
+	box.append(el("span", {class: "muted"}, "rate per " + fmtDur(num(b.seconds)) +
+	    ", from the owner history"));
+}
+
+/* --- picking a window of the history: #sel=FROM-TO */
+
+function hashParam(k) {
+	return new URLSearchParams(location.hash.slice(1)).get(k);
+}
+
+function hashSel() {
+	var m = /^(\d{1,11})-(\d{1,11})$/.exec(hashParam("sel") || "");
+
+	return m && +m[1] < +m[2] ? {from: +m[1], to: +m[2]} : null;
+}
+
+/* Pick [from, to): kept in the address, so the view can be linked. */
+function setSel(from, to) {
+	var q = new URLSearchParams(location.hash.slice(1));
+
+	q.set("sel", Math.floor(from) + "-" + Math.ceil(to));
+	history.replaceState(null, "", location.pathname + location.search + "#" + q.toString());
+	openWho(true).catch(report);
+}
+
+/* The band over the chart that shows the picked window. */
+function drawSel() {
+	var b = $("hist-sel"), g = hist.g, s = S.sel, x0, x1;
+
+	if (!g || !s || s.to <= hist.x0 || s.from >= hist.x1) {
+		b.hidden = true;
+		return;
+	}
+	x0 = Math.max(g.L, g.X(s.from));
+	x1 = Math.min(g.R, g.X(s.to));
+	b.hidden = false;
+	b.style.left = x0.toFixed(1) + "px";
+	b.style.width = Math.max(2, x1 - x0).toFixed(1) + "px";
+	b.dataset.from = String(s.from);
+	b.dataset.to = String(s.to);
+}
+
+/* The time under a pointer on the history chart. */
+function chartTime(ev) {
+	var g = hist.g, r = $("hist-chart").getBoundingClientRect();
+	var x = Math.min(Math.max(ev.clientX - r.left, g.L), g.R);
+
+	return hist.x0 + (x - g.L) / (g.R - g.L) * (hist.x1 - hist.x0);
+}
+
+/* [a, b] widened to the chart's buckets; a click (a = b) is its bucket. */
+function snap(a, b) {
+	var bs = num(hist.j.bucket_seconds) || 300, bk = arr(hist.j.buckets);
+	var o = bk.length ? bk[0].ts : 0, f, t;
+
+	f = o + Math.floor((a - o) / bs) * bs;
+	t = o + Math.ceil((b - o) / bs) * bs;
+	return {from: f, to: t > f ? t : f + bs};
+}
+
+/* Drag across the chart (or click it) to pick a window. */
+function pickWindow(cv) {
+	var drag = null;
+
+	cv.addEventListener("pointerdown", function (ev) {
+		if (!hist.g || !hist.j || ev.button !== 0)
+			return;
+		drag = {x: ev.clientX, t: chartTime(ev)};
+		cv.setPointerCapture(ev.pointerId);
+	});
+	cv.addEventListener("pointermove", function (ev) {
+		var t;
+
+		if (!drag || Math.abs(ev.clientX - drag.x) < 4)
+			return;
+		t = chartTime(ev);
+		S.sel = snap(Math.min(drag.t, t), Math.max(drag.t, t));
+		drawSel();
+	});
+	cv.addEventListener("pointerup", function (ev) {
+		var d = drag, t, s;
+
+		if (!d)
+			return;
+		drag = null;
+		t = Math.abs(ev.clientX - d.x) < 4 ? d.t : chartTime(ev);
+		s = snap(Math.min(d.t, t), Math.max(d.t, t));
+		setSel(s.from, s.to);
+	});
+	cv.addEventListener("pointercancel", function () {
+		drag = null;
+		S.sel = hashSel();
+		drawSel();
+	});
+}
+
+/* --- who used the picked window: /api/top */
+
+var who = {key: null};
+var BYS = [["program", "Programs"], ["user", "Users"], ["unit", "Units"],
+    ["container", "Containers"], ["remote", "Remote ends"]];
+
+function openWho(scroll) {
+	var sel = hashSel(), p = $("p-who"), gen = S.gen, by = S.whoBy, key;
+
+	S.sel = sel;
+	drawSel();
+	if (sel === null) {
+		p.hidden = true;
+		p.dataset.state = "closed";
+		who.key = null;
+		return Promise.resolve();
+	}
+	p.hidden = false;
+	$("who-when").textContent = fmtWhen(sel.from) + " → " +
+	    (fmtDay(sel.to) === fmtDay(sel.from) ? fmtClock(sel.to) : fmtWhen(sel.to)) +
+	    " (" + fmtDur(sel.to - sel.from) + ")";
+	if (scroll)
+		p.scrollIntoView({block: "nearest"});
+	key = S.iface + " " + sel.from + " " + sel.to + " " + by;
+	if (S.iface === null || key === who.key)
+		return Promise.resolve();
+	who.key = key;
+	setState("who", "loading", "Loading who used that time…");
+	return api("top", {iface: S.iface, by: by, from: sel.from, to: sel.to, n: 15}).then(function (j) {
+		if (gen === S.gen && key === who.key)
+			renderWho(j);
+	}, function (e) {
+		if (gen !== S.gen || key !== who.key)
+			return;
+		who.key = null;
+		fail("who", e, "No owner history");
+	});
+}
+
+function renderWho(j) {
+	var ol = $("who-bars"), rows = arr(j.rows), first = num(j.first), info = [], max = 0;
+
+	ol.textContent = "";
+	if (!num(j.rows_read)) {
+		$("who-info").textContent = "";
+		setState("who", "empty", "No owner data in this window", first !== null && first >= j.to ?
+		    "The owner history of " + S.iface + " starts " + fmtFull(first) + "." :
+		    "bwprocs recorded no owner in it: it was not running, or nothing moved.");
+		return;
+	}
+	info.push("RX " + fmtBytes(j.rx_bytes) + " · TX " + fmtBytes(j.tx_bytes) +
+	    " · total " + fmtBytes(j.total_bytes), "coverage " + fmtPct(j.coverage),
+	    "resolution " + fmtDur(j.resolution_seconds));
+	if (first !== null && first > j.from)
+		info.push("the owner history starts " + fmtFull(first));
+	$("who-info").textContent = info.join(" · ");
+	$("who-info").title = "shares are of the bytes bwprocs counted; coverage: the share it tied to processes";
+	rows.forEach(function (r) {
+		max = Math.max(max, num(r && r.total_bytes) || 0);
+	});
+	rows.forEach(function (r) {
+		var name = str(r && r.name) || "(unknown)", sub = [];
+		var rx = num(r.rx_bytes) || 0, tx = num(r.tx_bytes) || 0;
+
+		if (num(r.pid) !== null)
+			sub.push("pid " + r.pid);
+		if (str(r.program) && r.program !== name)
+			sub.push(r.program);
+		if (str(r.cmdline))
+			sub.push(r.cmdline);
+		ol.append(el("li", {class: name.charAt(0) === "[" ? "unattributed" : null,
+		    title: str(r.cmdline) || name, "data-bytes": r.total_bytes},
+		    el("span", {class: "name"}, name, sub.length ? el("small", null, sub.join(" · ")) : null),
+		    el("span", {class: "val"}, fmtBytes(r.total_bytes) + " · " + fmtPct(r.share)),
+		    el("span", {class: "track"},
+		    el("span", {class: "r", style: "width:" + (max ? rx / max * 100 : 0).toFixed(2) + "%"}),
+		    el("span", {class: "t", style: "width:" + (max ? tx / max * 100 : 0).toFixed(2) + "%"}))));
+	});
+	setState("who", "ok");
 }
 
 /* A bucket of whole days: the server's days it holds, and the zone. */
@@ -1087,9 +1343,9 @@ function spikeId(ts) {
 /* --- the forensic panel of one spike, opened by #spike=TS */
 
 function hashSpike() {
-	var m = /^#spike=([0-9.]+)$/.exec(location.hash);
+	var v = hashParam("spike");
 
-	return m ? m[1] : null;
+	return v !== null && /^[0-9.]+$/.test(v) ? v : null;
 }
 
 function openSpike() {
@@ -1431,7 +1687,9 @@ function renderTotals() {
 			    el("td", {class: "n", colspan: 3}, "no data"), el("td")));
 			return;
 		}
-		tr = el("tr", {class: p.partial ? "partial" : null},
+		/* A row opens who used that period. */
+		tr = el("tr", {class: "pick" + (p.partial ? " partial" : ""), tabindex: 0,
+		    "data-from": p.start, "data-to": p.end, title: "Who used it: click for the top programs"},
 		    el("td", null, label, p.partial ? el("span", {class: "muted"}, " so far") : null),
 		    el("td", {class: "n", "data-bytes": p.rx_bytes}, fmtBytes(p.rx_bytes)),
 		    el("td", {class: "n", "data-bytes": p.tx_bytes}, fmtBytes(p.tx_bytes)),
@@ -1633,6 +1891,10 @@ function setUrl() {
 		q.set("totals", S.totalsTab);
 	else
 		q.delete("totals");
+	if (S.stack)
+		q.set("stack", "1");
+	else
+		q.delete("stack");
 	history.replaceState(null, "", "?" + q.toString() + location.hash);
 }
 
@@ -1643,6 +1905,7 @@ function startAll() {
 	P.procs.run();
 	P.alerts.run();
 	P.slow.run();
+	openWho().catch(report);
 	openSpike().then(function () {
 		/* An address with #spike=TS shows that spike first. */
 		if (S.spikeTs !== null && firstOpen)
@@ -1669,8 +1932,11 @@ function changeIface() {
 		setState(id, "loading", "Loading…");
 	});
 	$("banner").hidden = true;
+	who.key = null;
+	stack.j = null;
 	if (hashSpike() !== null)
-		history.replaceState(null, "", location.pathname + location.search);
+		history.replaceState(null, "", location.pathname + location.search +
+		    (hashSel() ? "#sel=" + hashParam("sel") : ""));
 	setUrl();
 	statusLine("");
 	startAll();
@@ -1703,6 +1969,44 @@ function init() {
 		S.range = q.get("range");
 	if (q.get("totals") === "week" || q.get("totals") === "month")
 		S.totalsTab = q.get("totals");
+	S.stack = q.get("stack") === "1";
+	renderStackInfo();
+	buttons($("who-by"), BYS, function () { return S.whoBy; }, function (v) {
+		S.whoBy = v;
+		openWho().catch(report);
+	});
+	$("who-close").addEventListener("click", function () {
+		var h = new URLSearchParams(location.hash.slice(1));
+
+		h.delete("sel");
+		history.replaceState(null, "", location.pathname + location.search +
+		    (h.toString() ? "#" + h.toString() : ""));
+		openWho().catch(report);
+	});
+	$("hist-stack").addEventListener("click", function () {
+		S.stack = !S.stack;
+		if (S.iface === null)
+			return;
+		setUrl();
+		loadStack().catch(report);
+		if (!S.stack)
+			drawHistory();
+	});
+	$("totals-body").addEventListener("click", function (ev) {
+		var tr = ev.target.closest("tr.pick");
+
+		if (tr)
+			setSel(+tr.dataset.from, +tr.dataset.to);
+	});
+	$("totals-body").addEventListener("keydown", function (ev) {
+		var tr = ev.target.closest("tr.pick");
+
+		if (tr && (ev.key === "Enter" || ev.key === " ")) {
+			ev.preventDefault();
+			setSel(+tr.dataset.from, +tr.dataset.to);
+		}
+	});
+	pickWindow($("hist-chart"));
 	buttons($("hist-ranges"), RANGES, function () { return S.range; }, function (v) {
 		S.range = v;
 		hist.key = null;
@@ -1732,10 +2036,12 @@ function init() {
 	});
 	$("iface").addEventListener("change", changeIface);
 	$("spike-close").addEventListener("click", function () {
-		history.replaceState(null, "", location.pathname + location.search);
+		history.replaceState(null, "", location.pathname + location.search +
+		    (hashSel() ? "#sel=" + hashParam("sel") : ""));
 		openSpike().catch(report);
 	});
 	window.addEventListener("hashchange", function () {
+		openWho(true).catch(report);
 		openSpike().then(function () {
 			if (S.spikeTs !== null)
 				$("p-spike").scrollIntoView({behavior: "smooth", block: "start"});
