@@ -211,6 +211,7 @@ main(int argc, char *argv[])
 	if (top_ifstat(&t, iface) == NULL)
 		no_iface(&t, iface);
 	top_set_iface(&t, iface);
+	t.msd = conf.month_start_day;
 
 	if (!batch && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)))
 		batch = 1;

@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "owners.h"
 #include "procs.h"
+#include "totals.h"
 #include "util.h"
 
 #define GRAPH_SECS	60	/* the header graph's span */
@@ -25,6 +27,7 @@
 enum view	{ VIEW_PROCS, VIEW_CONNS, VIEW_IFACES, NVIEWS };
 enum sortkey	{ SORT_TOTAL, SORT_SENT, SORT_RECV };
 enum fstate	{ FS_OK, FS_STALE, FS_MISSING, FS_ERROR };
+enum totals	{ TOT_LIVE, TOT_DAY, TOT_MONTH };	/* the process view */
 
 /* One interface as bwtop sees it: counters, rates and totals. */
 struct ifstat {
@@ -86,6 +89,16 @@ struct top {
 	double		 now;		/* bw_now() when updated */
 	double		 rx_now, tx_now;	/* header rates or NAN */
 	const char	*src;		/* where they come from */
+
+	/* Per-program totals of today or this month (key t). */
+	int		 msd;		/* month_start_day */
+	struct bw_top	 tot;
+	int		 tot_state;	/* 0 unread, 1 read, -1 none */
+	enum bw_period	 tot_period;
+	char		 tot_iface[BW_IFNAMSIZ];
+	double		 tot_mono;	/* when read */
+	int64_t		 tot_from;	/* the period's start */
+	char		 tot_err[MSGLEN];
 };
 
 /* model.c */
@@ -107,6 +120,7 @@ const char	*top_bwprocs_state(const struct top *, const char *, char *,
 		    size_t);
 int		 top_may_signal(long, long long, char *, size_t);
 int		 top_proc_cmdline(long, char *, size_t);
+int		 top_totals(struct top *, enum bw_period);
 
 /* text.c */
 int		 text_fit(char *, size_t, const char *, int, int, int);

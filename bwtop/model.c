@@ -20,9 +20,12 @@
 #include "fileio.h"
 #include "fmt.h"
 #include "netdev.h"
+#include "owners.h"
 #include "procs.h"
+#include "totals.h"
 
 #define MAXIFS	1024		/* interfaces tracked */
+#define TOT_SECS	5	/* the totals are read again this often */
 #define MIN_DT	0.05	/* shortest span a rate is computed over */
 #define EFTYPE_NOTREG	EINVAL	/* changed(): not a regular file */
 
@@ -421,6 +424,7 @@ top_init(struct top *t, const char *dir, const char *procdir,
 void
 top_free(struct top *t)
 {
+	bw_top_free(&t->tot);
 	bw_procs_free(&t->procs);
 	free(t->live);
 	free(t->ifs);
@@ -443,6 +447,55 @@ top_set_iface(struct top *t, const char *name)
 	read_live(t);
 	read_procs(t);
 	header_rates(t);
+}
+
+/*
+ * Each program's bytes of the day or month (from month_start_day) that
+ * holds now, from the owner history bwprocs keeps, busiest first, in
+ * t->tot; read again every TOT_SECS seconds, and at once for another
+ * period or interface.  0, or -1 with what is missing in t->tot_err
+ * (lines split by '\n').
+ */
+int
+top_totals(struct top *t, enum bw_period p)
+{
+	int64_t	now = (int64_t)floor(bw_now());
+	int	fd;
+
+	if (t->tot_state != 0 && p == t->tot_period &&
+	    strcmp(t->tot_iface, t->iface) == 0 &&
+	    bw_mono() - t->tot_mono < TOT_SECS)
+		return t->tot_state == 1 ? 0 : -1;
+	bw_top_free(&t->tot);
+	t->tot_period = p;
+	(void)snprintf(t->tot_iface, sizeof(t->tot_iface), "%s", t->iface);
+	t->tot_mono = bw_mono();
+	t->tot_state = -1;
+	if (bw_period_start(now, p, t->msd, &t->tot_from) == -1) {
+		msgf(t->tot_err, sizeof(t->tot_err), "no %s holds %lld",
+		    bw_period_name(p), (long long)now);
+		return -1;
+	}
+	if ((fd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    bw_owners_top(fd, t->iface, t->tot_from, now + 1, BW_BY_PROGRAM, 0,
+	    &t->tot) == -1) {
+		msgf(t->tot_err, sizeof(t->tot_err), "the owner history of %s "
+		    "in %s: %s", t->iface, t->dir, strerror(errno));
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	if (t->tot.first == 0 && t->tot.rows == 0) {
+		msgf(t->tot_err, sizeof(t->tot_err), "No owner history for %s "
+		    "in %s.\nbwprocs keeps it while it runs (owners_interval in "
+		    "bwmon.conf).", t->iface, t->dir);
+		(void)close(fd);
+		return -1;
+	}
+	(void)bw_top_cmdlines(fd, t->iface, &t->tot);
+	(void)close(fd);
+	t->tot_state = 1;
+	return 0;
 }
 
 /* The next (dir 1) or previous (-1) interface by name. */

@@ -2,7 +2,8 @@
  * The curses front end: a header with the interface's rates and a
  * graph of the last 60 seconds (90 or 120 when the terminal is wide
  * enough), then one of three views (processes, connections,
- * interfaces), refreshed every -s seconds on a timeout()/getch() loop.
+ * interfaces; the first also as today's or this month's bytes per
+ * program), refreshed every -s seconds on a timeout()/getch() loop.
  * Each frame is drawn with erase() and left to curses to send only what
  * changed, which keeps a session over SSH cheap.
  */
@@ -19,6 +20,8 @@
 
 #include "bwtop.h"
 #include "fmt.h"
+#include "owners.h"
+#include "totals.h"
 
 #define HEAD_ROWS	6	/* header, graph x2, totals, status, tabs */
 #define MIN_COLS	40
@@ -44,6 +47,7 @@ struct ui {
 	enum view		  view;
 	int			  help;
 	int			  cumulative, cmdline, dns, svc, frozen;
+	enum totals		  tot;		/* t: live or totals */
 	enum sortkey		  sort;
 	int			  sel[NVIEWS], first[NVIEWS], moved[NVIEWS];
 	char			  key[NVIEWS][KEYLEN];
@@ -57,6 +61,7 @@ struct ui {
 	double			  status_until;
 	const struct bw_proc	**prows;
 	const struct bw_conn	**crows;
+	const struct bw_top_row	**trows;
 	size_t			  cap;
 	int			  killable;	/* the selected row */
 };
@@ -280,6 +285,8 @@ draw_header(struct ui *u)
 		x += put(u, 5, x, A_NORMAL, " ");
 	}
 	(void)putf(u, 5, x + 1, A_NORMAL, "%s  sort: %s%s%s%s",
+	    u->view == VIEW_PROCS && u->tot == TOT_DAY ? "today's totals" :
+	    u->view == VIEW_PROCS && u->tot == TOT_MONTH ? "month's totals" :
 	    u->cumulative ? "cumulative" : "rates",
 	    u->sort == SORT_SENT ? "sent" : u->sort == SORT_RECV ? "received" :
 	    "total", u->dns ? "  DNS" : "", u->svc ? "  services" : "",
@@ -292,6 +299,7 @@ rows_reserve(struct ui *u, size_t n)
 {
 	const struct bw_proc	**p;
 	const struct bw_conn	**c;
+	const struct bw_top_row	**tr;
 
 	if (n <= u->cap)
 		return;
@@ -301,6 +309,9 @@ rows_reserve(struct ui *u, size_t n)
 	if ((c = reallocarray(u->crows, n, sizeof(*c))) == NULL)
 		die("memory");
 	u->crows = c;
+	if ((tr = reallocarray(u->trows, n, sizeof(*tr))) == NULL)
+		die("memory");
+	u->trows = tr;
 	u->cap = n;
 }
 
@@ -349,6 +360,12 @@ proc_key(const struct ui *u, int i, char *out)
 {
 	(void)snprintf(out, KEYLEN, "%ld/%s", u->prows[i]->pid,
 	    u->prows[i]->name);
+}
+
+static void
+tot_key(const struct ui *u, int i, char *out)
+{
+	(void)snprintf(out, KEYLEN, "%s", u->trows[i]->name);
 }
 
 static void
@@ -406,6 +423,127 @@ col(char *line, size_t size, const char *s, int w, int right, int utf8)
 		(void)snprintf(line + len, size - len, "%s%s ", fit, pad);
 }
 
+/* The order of the totals: by sent, received or both; the fold last. */
+static enum sortkey	tot_sort;
+
+static int
+cmp_tot(const void *a, const void *b)
+{
+	const struct bw_top_row	*x = *(const struct bw_top_row *const *)a;
+	const struct bw_top_row	*y = *(const struct bw_top_row *const *)b;
+	uint64_t		 vx, vy;
+	int			 ox = strcmp(x->name, BW_OTHER_OWNERS) == 0;
+	int			 oy = strcmp(y->name, BW_OTHER_OWNERS) == 0;
+
+	if (ox != oy)
+		return ox - oy;
+	vx = tot_sort == SORT_SENT ? x->tx : tot_sort == SORT_RECV ? x->rx :
+	    x->rx + x->tx;
+	vy = tot_sort == SORT_SENT ? y->tx : tot_sort == SORT_RECV ? y->rx :
+	    y->rx + y->tx;
+	if (vx != vy)
+		return vx < vy ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * The Processes view as the bytes each program moved today or this
+ * month (key t), from the owner history: its busiest process, its
+ * share of what bwprocs counted.
+ */
+static void
+draw_totals(struct ui *u, int y)
+{
+	struct top		*t = u->t;
+	const struct bw_top_row	*r;
+	char			 line[2048], tmp[KEYLEN], when[BW_FMTLEN];
+	char			 b1[BW_FMTLEN], b2[BW_FMTLEN], b3[BW_FMTLEN];
+	char			 pid[24], share[16];
+	const char		*what, *e;
+	uint64_t		 whole;
+	enum bw_period		 p;
+	size_t			 i;
+	int			 n, page, wprog, sel, rv;
+
+	u->killable = 0;
+	p = u->tot == TOT_DAY ? BW_PERIOD_DAY : BW_PERIOD_MONTH;
+	/* Frozen: the totals read last stay, as the rates do. */
+	if (u->frozen && t->tot_state != 0 && t->tot_period == p)
+		rv = t->tot_state == 1 ? 0 : -1;
+	else
+		rv = top_totals(t, p);
+	if (rv == -1) {
+		for (e = t->tot_err, y++; *e != '\0' && y < LINES - 1; y++) {
+			n = (int)strcspn(e, "\n");
+			(void)putf(u, y, 1, attr_of(u, P_WARN), "%.*s", n, e);
+			e += n + (e[n] == '\n');
+		}
+		u->nrows[VIEW_PROCS] = 0;
+		return;
+	}
+	whole = t->tot.rx + t->tot.tx;
+	(void)bw_fmt_time(when, sizeof(when), t->tot_from,
+	    u->tot == TOT_DAY ? "%H:%M" : "%Y-%m-%d");
+	what = u->tot == TOT_DAY ? "Today" : "This month";
+	if (t->tot.rows == 0) {
+		(void)putf(u, y + 1, 1, attr_of(u, P_WARN), "%s (since %s): "
+		    "no owner data: bwprocs recorded nothing yet.", what,
+		    when);
+		u->nrows[VIEW_PROCS] = 0;
+		return;
+	}
+	(void)putf(u, y, 0, A_BOLD, "%s, since %s: RX %s  TX %s  coverage "
+	    "%.1f%%", what, when, text_bytes(b1, sizeof(b1), 1,
+	    (double)t->tot.rx), text_bytes(b2, sizeof(b2), 1,
+	    (double)t->tot.tx), whole > 0 ? (double)t->tot.attributed /
+	    (double)whole * 100 : 0.0);
+	y++;
+	rows_reserve(u, t->tot.n + 1);
+	for (i = 0; i < t->tot.n; i++)
+		u->trows[i] = &t->tot.v[i];
+	tot_sort = u->sort;
+	qsort(u->trows, t->tot.n, sizeof(*u->trows), cmp_tot);
+	n = (int)t->tot.n;
+	wprog = COLS - (W_PID + 1 + 3 * (W_BYTES + 1) + 7);
+	if (wprog < 8)
+		wprog = 8;
+	line[0] = '\0';
+	col(line, sizeof(line), "PID", W_PID, 1, u->utf8);
+	col(line, sizeof(line), u->cmdline ? "COMMAND" : "PROGRAM", wprog, 0,
+	    u->utf8);
+	col(line, sizeof(line), "SENT", W_BYTES, 1, u->utf8);
+	col(line, sizeof(line), "RECV", W_BYTES, 1, u->utf8);
+	col(line, sizeof(line), "TOTAL", W_BYTES, 1, u->utf8);
+	col(line, sizeof(line), "SHARE", 6, 1, u->utf8);
+	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
+	y++;
+	page = LINES - 1 - y;
+	settle(u, VIEW_PROCS, n, page, tot_key, tmp);
+	for (i = (size_t)u->first[VIEW_PROCS]; i < (size_t)n && y < LINES - 1;
+	    i++, y++) {
+		r = u->trows[i];
+		sel = (int)i == u->sel[VIEW_PROCS];
+		if (r->pid > 0)
+			(void)snprintf(pid, sizeof(pid), "%ld", r->pid);
+		else
+			(void)snprintf(pid, sizeof(pid), "-");
+		(void)snprintf(share, sizeof(share), "%.1f%%", whole > 0 ?
+		    (double)(r->rx + r->tx) / (double)whole * 100 : 0.0);
+		line[0] = '\0';
+		col(line, sizeof(line), pid, W_PID, 1, u->utf8);
+		col(line, sizeof(line), u->cmdline && r->cmdline[0] != '\0' ?
+		    r->cmdline : r->name, wprog, 0, u->utf8);
+		col(line, sizeof(line), text_bytes(b1, sizeof(b1), 1,
+		    (double)r->tx), W_BYTES, 1, u->utf8);
+		col(line, sizeof(line), text_bytes(b2, sizeof(b2), 1,
+		    (double)r->rx), W_BYTES, 1, u->utf8);
+		col(line, sizeof(line), text_bytes(b3, sizeof(b3), 1,
+		    (double)(r->rx + r->tx)), W_BYTES, 1, u->utf8);
+		col(line, sizeof(line), share, 6, 1, u->utf8);
+		put_row(u, y, sel, line);
+	}
+}
+
 static void
 draw_procs(struct ui *u, int y)
 {
@@ -419,6 +557,10 @@ draw_procs(struct ui *u, int y)
 	int			 wprog, wcmd, both, n, i, page, w1, w3;
 	char			 why[MSGLEN];
 
+	if (u->tot != TOT_LIVE) {
+		draw_totals(u, y);
+		return;
+	}
 	y += draw_notice(u, y);
 	u->killable = 0;
 	if (!t->procs_loaded) {
@@ -692,6 +834,7 @@ draw_help(struct ui *u)
 	    "  Enter           (Interfaces) show the selected interface",
 	    "Display",
 	    "  c   rates <-> cumulative bytes (since bwprocs started)",
+	    "  t   (Processes) today's, this month's bytes per program, live",
 	    "  s   sort by sent     r   sort by received   (again: by total)",
 	    "  l   program name <-> command line",
 	    "  n   reverse DNS of remote hosts, looked up in the background",
@@ -736,7 +879,7 @@ draw_footer(struct ui *u)
 	}
 	u->status[0] = '\0';
 	(void)putf(u, y, 0, A_REVERSE, "%sq:quit ?:help Tab:view i:iface "
-	    "c:cumul s/r:sort l:cmd n:dns p:port f:freeze",
+	    "c:cumul t:totals s/r:sort l:cmd n:dns p:port f:freeze",
 	    u->killable ? "k:kill " : "");
 }
 
@@ -798,6 +941,11 @@ ask_kill(struct ui *u)
 
 	if (u->view != VIEW_PROCS) {
 		set_status(u, "k works in the Processes view");
+		return;
+	}
+	if (u->tot != TOT_LIVE) {
+		set_status(u, "k: these are programs over a period; t goes "
+		    "back to the live processes");
 		return;
 	}
 	if (u->nrows[VIEW_PROCS] == 0 || i >= u->nrows[VIEW_PROCS]) {
@@ -906,6 +1054,15 @@ key(struct ui *u, int ch)
 		break;
 	case 'c':
 		u->cumulative = !u->cumulative;
+		break;
+	case 't':
+		u->view = VIEW_PROCS;
+		u->tot = (enum totals)((u->tot + 1) % 3);
+		u->sel[VIEW_PROCS] = 0;
+		u->key[VIEW_PROCS][0] = '\0';
+		set_status(u, u->tot == TOT_DAY ? "today's bytes per program" :
+		    u->tot == TOT_MONTH ? "this month's bytes per program" :
+		    "live rates");
 		break;
 	case 's':
 		u->sort = u->sort == SORT_SENT ? SORT_TOTAL : SORT_SENT;
@@ -1045,6 +1202,7 @@ screen_run(struct top *t, long long count, int utf8)
 	(void)delscreen(scr);
 	free(u.prows);
 	free(u.crows);
+	free(u.trows);
 	dns_stop();
 	return 0;
 }
