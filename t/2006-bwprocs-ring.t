@@ -28,7 +28,7 @@ like "$(cat "$T/bwprocs.err")" "capturing \(link type 1, 3 MB ring, at most 3\)"
 # A smaller capture_buffer_mb (SIGHUP) takes effect while a transfer
 # runs: two replacements in its middle.
 b0=$(ifbytes "$H")
-iperf3 -c 10.213.6.2 -t 5 -b 200M >/dev/null 2>&1 &
+iperf3 -c 10.213.6.2 -t 5 -b 50M >/dev/null 2>&1 &
 cp=$!
 sleep 1.5
 echo "capture_buffer_mb = 2" >"$C"
