@@ -699,7 +699,8 @@ fast_int(const char **pp, int64_t *v)
 		p++;
 	}
 	for (d = p; (unsigned)(*p - '0') < 10; p++)
-		x = x * 10 + (*p - '0');
+		if (p - d < 18)
+			x = x * 10 + (*p - '0');
 	if (p == d || p - d > 18 || (*d == '0' && p - d > 1) || *p == '.' ||
 	    *p == 'e' || *p == 'E')
 		return 1;
@@ -924,7 +925,8 @@ row_ts(const char *p, const char *nl)
 
 	if (nl - p > 6 && memcmp(p, "{\"ts\":", 6) == 0) {
 		for (d = q = p + 6; (unsigned)(*q - '0') < 10; q++)
-			x = x * 10 + (*q - '0');
+			if (q - d < 15)
+				x = x * 10 + (*q - '0');
 		if (q > d && q - d <= 15 && strchr(".eE+-", *q) == NULL)
 			return x;
 	}
