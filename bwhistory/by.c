@@ -61,7 +61,7 @@ span_name(char *buf, size_t size, int secs)
 static void
 put_line(const struct by_query *q, const char *s)
 {
-	char	buf[4 * LINEMAX + 1];
+	char	buf[8 * LINEMAX + 1];
 
 	(void)bw_fmt_name(buf, sizeof(buf), s, q->width, 0);
 	(void)printf("%s\n", buf);
@@ -74,7 +74,8 @@ print_text(const struct by_query *q, const struct bw_top *t)
 	char			 f[BW_FMTLEN], to[BW_FMTLEN], zone[BW_FMTLEN];
 	char			 rx[BW_FMTLEN], tx[BW_FMTLEN], tot[BW_FMTLEN];
 	char			 sp[BW_FMTLEN], name[4 * NAMEW + 1];
-	char			 line[LINEMAX], share[16], who[LINEMAX];
+	/* Room for every field whole: put_line() cuts to the width. */
+	char			 line[2 * LINEMAX], share[16], who[LINEMAX];
 	uint64_t		 whole = t->rx + t->tx;
 	size_t			 i;
 	int			 proc = q->by != BW_BY_REMOTE;
