@@ -111,9 +111,10 @@ for r in 1 2 3 4; do
 	reqs "d30.$r" "$TOP&range=30d" $((NREQ / 4))
 	reqs "m6.$r" "$TOP&range=6m" $((NREQ / 4))
 	reqs "rem.$r" "/api/top?iface=eth0&by=remote&range=30d" $((NREQ / 4))
+	reqs "stk.$r" "$TOP&range=24h&n=5&buckets=150" $((NREQ / 4))
 	reqs "floor.$r" "/api/live?iface=%zz" $((NREQ / 4))
 done
-for f in d1 d30 m6 rem floor; do
+for f in d1 d30 m6 rem stk floor; do
 	cat "$T"/t.$f.* | sort -n >"$T/t.$f"
 	cat "$T"/s.$f.* >"$T/s.$f"
 done
@@ -172,10 +173,12 @@ table() {
 	    "$(verdict "$(fig m6 median)" 30)"
 	printf '  %-36s %8s %8s %8s\n' "/api/top by=remote range=30d" \
 	    "$(fig rem median)" "$(fig rem p90)" -
+	printf '  %-36s %8s %8s %8s\n' "/api/top range=24h buckets=150" \
+	    "$(fig stk median)" "$(fig stk p90)" -
 	printf '  %-36s %8s %8s %8s\n' "floor: a 400 (start-up only)" \
 	    "$(fig floor median)" "$(fig floor p90)" -
 	_bad=0
-	for f in d1 d30 m6 rem; do
+	for f in d1 d30 m6 rem stk; do
 		_bad=$((_bad + $(fig $f bad)))
 	done
 	echo "  non-200 answers among the timed requests: $_bad"
