@@ -102,7 +102,10 @@ T1=$(jsonl "$O" '$l[-1]{ts}')
 like "$T1" '^[0-9]+$' "the interval so far is written at the stop ($T1)"
 got=$(owned "$O" '$_->{prog} eq "nightly-backup"')
 within "$got" "$x1" 1
-ok $? "with the first transfer ($got of $x1)"
+st=$?
+ok $st "with the first transfer ($got of $x1)"
+[ $st = 0 ] ||
+    echo "# capture drops: $(json "$D/procs_$H.json" '$j->{capture}{drops}')"
 metrics "$T/m1"
 m1=$(series "$T/m1" bwmon_program_transmit_bytes_total nightly-backup)
 like "$m1" '^[0-9]+$' "/metrics: nightly-backup's counter ($m1)"
