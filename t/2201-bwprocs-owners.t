@@ -49,8 +49,16 @@ CG=$(findmnt -n -t cgroup2 -o TARGET 2>/dev/null | head -n 1)
 [ -n "$CG" ] || CG=$(findmnt -n -t cgroup -o TARGET,OPTIONS 2>/dev/null |
     awk '/name=systemd/ { print $1; exit }')
 UNIT=$NP-backup.service
+# No hierarchy of ours to write in (a container or chroot that shows the
+# host's mounts but not their files): mount a cgroup2 of our own.
+CGMNT=
+if [ -z "$CG" ] || ! mkdir -p "$CG/$NP.slice/$UNIT" 2>/dev/null; then
+	CGMNT=/tmp/${NP}cg
+	mkdir -p "$CGMNT" && mount -t cgroup2 none "$CGMNT" && CG=$CGMNT
+fi
 CGD=$CG/$NP.slice/$UNIT
-trap 'cleanup_net; rmdir "$CGD" "$CG/$NP.slice" 2>/dev/null' EXIT
+trap 'cleanup_net; rmdir "$CGD" "$CG/$NP.slice" 2>/dev/null;
+    [ -z "$CGMNT" ] || { umount "$CGMNT"; rmdir "$CGMNT"; }' EXIT
 [ -n "$CG" ] && mkdir -p "$CGD"
 ok $? "a cgroup $NP.slice/$UNIT under $CG"
 

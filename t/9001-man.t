@@ -64,7 +64,7 @@ opts_of() {
 
 # The page's SYNOPSIS as mandoc renders it.
 synopsis_of() {
-	mandoc -Tascii "$1" | col -b | awk '/^SYNOPSIS/ { p = 1; next }
+	mandoc -Tascii "$1" | perl -pe 's/.\x08//g' | awk '/^SYNOPSIS/ { p = 1; next }
 	    /^[A-Z]/ { p = 0 } p'
 }
 
