@@ -22,6 +22,17 @@ rows() {
 	    printf "%s|", $0 }'
 }
 
+# A frame reaches the pane in pieces: wait until the rows are EXPECTED
+# (10 s at most), then say what they are.
+waitrows() {
+	_i=0
+	while [ "$(rows)" != "$1" ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	rows
+}
+
 start "BWMON_NOW=$OWNERS_NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i eth0 -s 0.5"
 waitfor '^(k:kill )?q:quit'
 like "$(sed -n 24p "$T/pane")" 't:totals' "the key line names t"
@@ -31,7 +42,12 @@ ok $? "the live process rows first"
 key t
 waitfor '^Today, since 00:00: RX'
 ok $? "t: today's bytes per program"
-like "$(sed -n 6p "$T/pane")" "today's totals +sort: total" "  the mode is named"
+waitfor "^\\[Processes\\] .*today's totals +sort: total"
+ok $? "  the mode is named"
+is "$(waitrows 'nightly-backup|curl|[forwarded]|we"ird,name|[other owners]|')" \
+    'nightly-backup|curl|[forwarded]|we"ird,name|[other owners]|' \
+    "  busiest first, [other owners] last"
+pane >"$T/pane"
 like "$(grep '^Today' "$T/pane")" \
     '^Today, since 00:00: RX 50\.0 MB  TX 3\.00 GB  coverage 100\.0%' \
     "  the day's bytes and coverage"
@@ -39,18 +55,15 @@ like "$(grep -E '^ +PID PROGRAM' "$T/pane")" '^ +PID PROGRAM +SENT +RECV +TOTAL 
     "  its columns"
 like "$(grep -E '^ *4244 ' "$T/pane")" '^ +4244 nightly-backup +3\.00 GB +300 B +3\.00 GB +98\.4% *$' \
     "  nightly-backup: its busiest process, sent, received, share"
-is "$(rows)" 'nightly-backup|curl|[forwarded]|we"ird,name|[other owners]|' \
-    "  busiest first, [other owners] last"
 key r
 waitfor "sort: received"
-waitfor '^ +31337 curl '
-is "$(rows)" 'curl|[forwarded]|nightly-backup|we"ird,name|[other owners]|' \
+is "$(waitrows 'curl|[forwarded]|nightly-backup|we"ird,name|[other owners]|')" \
+    'curl|[forwarded]|nightly-backup|we"ird,name|[other owners]|' \
     "r: by bytes received"
 key r
 key l
-waitfor '^ +PID COMMAND '
-like "$(grep '^ *4244 ' "$T/pane")" '/usr/local/bin/nightly-backup --to nas' \
-    "l: the command line of the busiest process"
+waitfor '^ +4244 /usr/local/bin/nightly-backup --to nas'
+ok $? "l: the command line of the busiest process"
 key l
 key k
 waitfor 'k: these are programs over a period'
@@ -59,10 +72,12 @@ ok $? "k does not signal a program of the totals"
 key t
 waitfor '^This month, since 2026-09-01: RX'
 ok $? "t again: this month's"
-like "$(sed -n 6p "$T/pane")" "month's totals" "  named so"
+waitfor "^\\[Processes\\] .*month's totals"
+ok $? "  named so"
 like "$(grep '^This month' "$T/pane")" 'RX 4\.25 GB  TX 63\.6 GB' \
     "  the month's bytes, daily, hourly and 5-minute rows together"
-like "$(rows)" '^nightly-backup\|firefox\|\[forwarded\]\|curl\|we"ird,name\|evil\?\[2Jx\|sshd\|\[other owners\]\|$' \
+is "$(waitrows 'nightly-backup|firefox|[forwarded]|curl|we"ird,name|evil?[2Jx|sshd|[other owners]|')" \
+    'nightly-backup|firefox|[forwarded]|curl|we"ird,name|evil?[2Jx|sshd|[other owners]|' \
     "  every program of the month; an escape shows as ?"
 pane | tr -d '\033' | cmp -s - "$T/pane"
 ok $? "  and no escape byte reaches the pane"
@@ -70,7 +85,8 @@ ok $? "  and no escape byte reaches the pane"
 key t
 waitfor '^ +PID USER +PROGRAM '
 ok $? "t a third time: the live processes again"
-like "$(sed -n 6p "$T/pane")" 'rates +sort: total' "  in rates"
+waitfor '^\[Processes\] .* rates +sort: total'
+ok $? "  in rates"
 
 key '?'
 waitfor '^bwtop help: the keys'
