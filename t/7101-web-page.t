@@ -54,60 +54,8 @@ web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
 web_get / >/dev/null
 is "$(web_header Content-Security-Policy)" "$CSP" "the page is served under a strict CSP"
 
-# Chromium's helper processes of a run that timed out: found by the run's
-# own profile directory, ended by pid.
-chrome_reap() {
-	command -v ps >/dev/null 2>&1 || return 0
-	ps -eo pid=,args= | awk -v d="$1" 'index($0, d) && !/awk/ { print $1 }' |
-	    while read -r _p; do kill -9 "$_p" 2>/dev/null; done
-}
-
-# chrome OUT SIZE URL [FLAGS]: the DOM after 8 s of virtual time in OUT
-# (or, with --screenshot=FILE among FLAGS, a picture), the browser's log
-# in OUT.log.
-_nchrome=0
-chrome() {
-	_out=$1 _size=$2 _url=$3
-	shift 3
-	_nchrome=$((_nchrome + 1))
-	_prof=$T/chrome-profile.$_nchrome
-	mkdir -p "$_prof"
-	timeout -k 5 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-	    --disable-quic --no-first-run --disable-background-networking \
-	    --disable-component-update --disable-sync \
-	    --user-data-dir="$_prof" --enable-logging=stderr --v=0 \
-	    --hide-scrollbars --window-size="$_size" \
-	    --virtual-time-budget=8000 "$@" "$_url" >"$_out" 2>"$_out.log"
-	_rc=$?
-	chrome_reap "$_prof"
-	rm -rf "$_prof"
-	return $_rc
-}
-
-# dom FILE EXPR...: each Perl expression on a line of its own, over the
-# dumped DOM: attr(ID, NAME) an attribute of the element with that id,
-# text(ID) the text of that element (of a panel: the whole section),
-# count(REGEX) how many times REGEX matches the markup.
-dom() {
-	perl -e 'my $file = shift; open(my $f, "<", $file) or die "$file: $!";
-	    local $/; our $h = <$f>;
-	    sub tag { my $id = shift; $h =~ /(<([a-z0-9]+)\b[^>]*\bid="\Q$id\E"[^>]*>)/
-		? ($1, $2, $+[0]) : () }
-	    sub attr { my ($t) = tag($_[0]); return undef unless defined $t;
-		$t =~ /\s\Q$_[1]\E="([^"]*)"/ ? $1 : undef }
-	    sub untag { my $s = shift; $s =~ s/<[^>]*>/ /g; $s =~ s/&lt;/</g;
-		$s =~ s/&gt;/>/g; $s =~ s/&quot;/"/g; $s =~ s/&nbsp;/ /g;
-		$s =~ s/&amp;/&/g; $s =~ s/\s+/ /g; $s =~ s/^ | $//g; $s }
-	    sub text { my ($t, $n, $end) = tag($_[0]); return undef unless defined $t;
-		my $d = 1; pos($h) = $end;
-		while ($h =~ m{<(/?)\Q$n\E\b[^>]*>}g) {
-		    $d += $1 ? -1 : 1;
-		    return untag(substr($h, $end, $-[0] - $end)) if $d == 0 }
-		undef }
-	    sub count { my $re = shift; my $n = () = $h =~ /$re/g; $n }
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-		print defined $v ? $v : "undef", "\n" }' "$@"
-}
+# chrome, dom, no_js_errors (and chrome_reap): the page tests' helpers.
+. "$SRCDIR/t/data/page-lib.sh"
 
 PANELS="live procs stats history heatmap dist totals alerts"
 
@@ -116,14 +64,6 @@ states() {
 	for _p in $PANELS spike; do
 		printf '%s=%s ' "$_p" "$(dom "$1" "attr('p-$_p', 'data-state')")"
 	done
-}
-
-# no_js_errors FILE NAME: the page counted none, and the console has none
-no_js_errors() {
-	is "$(dom "$1" "attr('errors', 'data-errors')")" 0 \
-	    "$2: no JavaScript error caught by the page"
-	grep -E 'Uncaught|bwmon page:|Content Security Policy' "$1.log" >"$T/uncaught"
-	is "$(head -3 "$T/uncaught")" "" "$2: no error in the browser's console"
 }
 
 # The figures as the page prints them (bw_fmt_bps, bw_fmt_bytes).

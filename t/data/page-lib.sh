@@ -1,6 +1,5 @@
 # Helpers for the tests of the dashboard page in a real headless Chromium
-# (t/71xx), sourced after t/lib.sh and t/web.sh.  t/7101 has its own copy
-# of the first three.
+# (t/71xx), sourced after t/lib.sh and t/web.sh.
 #
 # chrome OUT SIZE URL [FLAGS]  the DOM after 8 s of virtual time in OUT
 #                              (with --screenshot=FILE, a picture), the
