@@ -337,6 +337,8 @@ attach_rems(struct ownerlog *ol)
 	uint64_t	 orx, otx;
 	size_t		 i, j, k;
 
+	if (ol->nrem == 0)
+		return 0;
 	merge_rems(ol);
 	qsort(ol->rem, ol->nrem, sizeof(*ol->rem), cmp_remowner);
 	for (i = 0; i < ol->nrem; i = j) {

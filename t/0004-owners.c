@@ -295,6 +295,7 @@ fill_rows(const char *iface, int64_t t0, int64_t t1)
 		    9);
 		(void)bw_owner_add_remote(&o, "192.0.2.1:443", 50, 1);
 		(void)bw_owners_add(&s, &o);
+		bw_owner_clear(&o);
 		owner(&o, "[forwarded]", "", 3, 0, 0);
 		(void)bw_owners_add(&s, &o);
 		(void)bw_owners_append(path, t, 300, &s);
