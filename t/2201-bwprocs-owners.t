@@ -2,8 +2,10 @@
 # bwprocs's owner history.  A router namespace R (where bwprocs runs, so
 # R plays the host) between namespaces A and B, as in t/2003:
 #
-#   A [10.213.41.2] --- [10.213.41.1] aR  R  bR [10.213.42.1] --- [10.213.42.2] B
+#   A [10.213.N.2] --- [10.213.N.1] aR  R  bR [10.213.M.1] --- [10.213.M.2] B
 #
+# (N and M = N + 1 from the pid, so that runs of this test in other
+# checkouts at the same time use other addresses.)
 # bwprocs captures aR with owners_interval = 10.  In R a copy of iperf3
 # named nightly-backup, run as nobody in a cgroup named like a systemd
 # unit, sends to a server in A: the owners file gives it the interface's
@@ -21,6 +23,8 @@ command -v setpriv >/dev/null 2>&1 || skip_all "setpriv is not installed"
 D=$T/data
 mkdir -p "$D" "$T/bin"
 chmod 0755 "$T" "$T/bin"
+N=$((100 + $$ % 74 * 2))
+M=$((N + 1))
 R=${NP}r
 A=${NP}a
 B=${NP}b
@@ -31,15 +35,15 @@ ip -n "$R" link add "$AR" type veth peer name "${NP}aa" &&
 ip -n "$R" link set "${NP}aa" netns "$A" &&
 ip -n "$R" link add "$BR" type veth peer name "${NP}bb" &&
 ip -n "$R" link set "${NP}bb" netns "$B" &&
-ip -n "$R" addr add 10.213.41.1/24 dev "$AR" &&
-ip -n "$R" addr add 10.213.42.1/24 dev "$BR" &&
+ip -n "$R" addr add 10.213.$N.1/24 dev "$AR" &&
+ip -n "$R" addr add 10.213.$M.1/24 dev "$BR" &&
 ip -n "$R" link set "$AR" up && ip -n "$R" link set "$BR" up &&
-ip -n "$A" addr add 10.213.41.2/24 dev "${NP}aa" &&
+ip -n "$A" addr add 10.213.$N.2/24 dev "${NP}aa" &&
 ip -n "$A" link set "${NP}aa" up &&
-ip -n "$A" route add default via 10.213.41.1 &&
-ip -n "$B" addr add 10.213.42.2/24 dev "${NP}bb" &&
+ip -n "$A" route add default via 10.213.$N.1 &&
+ip -n "$B" addr add 10.213.$M.2/24 dev "${NP}bb" &&
 ip -n "$B" link set "${NP}bb" up &&
-ip -n "$B" route add default via 10.213.42.1 &&
+ip -n "$B" route add default via 10.213.$M.1 &&
 ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
 ok $? "namespaces $A - $R - $B, forwarding in $R only"
 
@@ -96,8 +100,8 @@ b0=$(ifbytes "$AR" "$R")
 # (The cgroup first: ip netns exec mounts another /sys.)
 sh -c 'echo $$ >"$1/cgroup.procs" && exec ip netns exec "$2" \
     setpriv --reuid=65534 --regid=65534 --clear-groups \
-    "$3/nightly-backup" -c 10.213.41.2 -p 5201 -t 2 -b 100M' sh "$CGD" \
-    "$R" "$T/bin" >"$T/iperf.out" 2>&1 &
+    "$3/nightly-backup" -c "$4" -p 5201 -t 2 -b 100M' sh "$CGD" \
+    "$R" "$T/bin" "10.213.$N.2" >"$T/iperf.out" 2>&1 &
 bp=$!
 wait "$bp"
 is $? 0 "nightly-backup ran as nobody in $UNIT"
@@ -120,13 +124,13 @@ id=$(jsonl "$O" "my (\$b) = sort { \$b->{rx} + \$b->{tx} <=>
     \$a->{rx} + \$a->{tx} } $sel; \$b->{cmd}")
 like "$id" '^[0-9a-f]{16}$' "a command line id ($id)"
 is "$(jsonl "$C" "(map { \$_->{cmd} } grep { \$_->{id} eq '$id' } @l)[0]")" \
-    "$T/bin/nightly-backup -c 10.213.41.2 -p 5201 -t 2 -b 100M" \
+    "$T/bin/nightly-backup -c 10.213.$N.2 -p 5201 -t 2 -b 100M" \
     "its command line, stored once by id"
 is "$(jsonl "$C" "scalar grep { \$_->{id} eq '$id' } @l")" 1 \
     "once, however many intervals name it"
 is "$(jsonl "$O" "my %r; for ($sel) { \$r{\$_->[0]} += \$_->[1] + \$_->[2]
     for @{\$_->{r}} } (sort { \$r{\$b} <=> \$r{\$a} } keys %r)[0]")" \
-    "10.213.41.2:5201" "where its bytes went: the server's endpoint"
+    "10.213.$N.2:5201" "where its bytes went: the server's endpoint"
 is "$(jsonl "$O" "my (\$s, \$r) = (0, 0); for ($sel) { \$s += \$_->{rx} +
     \$_->{tx}; \$r += \$_->[1] + \$_->[2] for @{\$_->{r}} } \$s == \$r ?
     1 : \"\$s != \$r\"")" 1 "its remotes hold all its bytes"
@@ -135,7 +139,7 @@ is "$(jsonl "$O" 'my $ok = 1; for (@l) { $ok = 0 if $_->{ts} % 10 ||
 
 # A client in A, forwarded through R to B: an owner in A's namespace.
 b0=$(ifbytes "$AR" "$R")
-ip netns exec "$A" iperf3 -c 10.213.42.2 -p 5202 -t 2 -b 50M \
+ip netns exec "$A" iperf3 -c 10.213.$M.2 -p 5202 -t 2 -b 50M \
     >"$T/iperf.out" 2>&1 &
 ap=$!
 wait "$ap"
@@ -157,7 +161,7 @@ is "$(jsonl "$O" "join ',', map { \$_->{prog} . '|' . (\$_->{netns} // '')
 for n in 'a,b"c\d' "$(printf 'new\nline')" "$(printf 'bad\377\376x')" \
     '[forwarded]'; do
 	cp "$(command -v iperf3)" "$T/bin/$n" || echo "# cannot name $n"
-	ip netns exec "$R" "$T/bin/$n" -c 10.213.41.2 -p 5201 -t 1 -b 10M \
+	ip netns exec "$R" "$T/bin/$n" -c 10.213.$N.2 -p 5201 -t 1 -b 10M \
 	    >/dev/null 2>&1
 done
 next_interval

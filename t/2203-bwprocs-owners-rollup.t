@@ -11,10 +11,13 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
+# The subnet from the pid: runs in other checkouts at the same time use
+# other addresses.
+N=$((100 + $$ % 74 * 2))
 NS=${NP}n
 H=${NP}h
-mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" 44
-ok $? "veth $H <-> $NS (10.213.44.0/24)"
+mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$N"
+ok $? "veth $H <-> $NS (10.213.$N.0/24)"
 printf 'owners_interval = 10\n' >"$T/conf"
 
 now=$(date +%s)
@@ -115,11 +118,11 @@ ok $? "bwprocs started with a row from tomorrow in its file"
 ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 wait_for 10 listening "$NS" 5201 t
-iperf3 -c 10.213.44.2 -p 5201 -t 1 -b 10M >/dev/null 2>&1
+iperf3 -c 10.213.$N.2 -p 5201 -t 1 -b 10M >/dev/null 2>&1
 ok $? "traffic"
 t=$(date +%s)
 sleep $((10 - t % 10 + 2))
-iperf3 -c 10.213.44.2 -p 5201 -t 1 -b 10M >/dev/null 2>&1
+iperf3 -c 10.213.$N.2 -p 5201 -t 1 -b 10M >/dev/null 2>&1
 stop_bwprocs
 is "$(jsonl "$O" "scalar grep { \$_->{ts} != $fut } @l")" 0 \
     "its rows go into tomorrow's interval"

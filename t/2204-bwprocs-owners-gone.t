@@ -14,14 +14,17 @@ need_root
 
 D=$T/data
 mkdir -p "$D" "$T/bin"
+# The subnet from the pid: runs in other checkouts at the same time use
+# other addresses.
+N=$((100 + $$ % 74 * 2))
 NS=${NP}n
 H=${NP}h
-mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" 45
-ok $? "veth $H <-> $NS (10.213.45.0/24)"
+mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$N"
+ok $? "veth $H <-> $NS (10.213.$N.0/24)"
 ip netns exec "$NS" perl -MIO::Socket::INET -e '
-    my $l = IO::Socket::INET->new(LocalAddr => "10.213.45.2:5301",
+    my $l = IO::Socket::INET->new(LocalAddr => $ARGV[0],
 	Listen => 4096, ReuseAddr => 1) or die "listen: $!";
-    sleep 3600' >/dev/null 2>&1 &
+    sleep 3600' "10.213.$N.2:5301" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 wait_for 10 listening "$NS" 5301 t
 ok $? "a server in $NS with room for 4096 connections in its queue"
@@ -35,11 +38,11 @@ cp "$(command -v perl)" "$T/bin/flood"
 b0=$(ifbytes "$H")
 "$T/bin/flood" -MIO::Socket::INET -MTime::HiRes=sleep -e '
     for (1 .. 1500) {
-	my $s = IO::Socket::INET->new("10.213.45.2:5301") or die "connect: $!";
+	my $s = IO::Socket::INET->new($ARGV[0]) or die "connect: $!";
 	print $s "x" x 10000;
 	close $s;
 	sleep 0.001;
-    }' &
+    }' "10.213.$N.2:5301" &
 fp=$!
 wait "$fp"
 ok $? "1500 connections of 10 kB, from one process that exited"

@@ -20,10 +20,13 @@ fi
 
 D=$T/data
 mkdir -p "$D"
+# The subnet from the pid: runs in other checkouts at the same time use
+# other addresses.
+N=$((100 + $$ % 74 * 2))
 NS=${NP}n
 H=${NP}h
-mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" 47
-ok $? "veth $H <-> $NS (10.213.47.0/24)"
+mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$N"
+ok $? "veth $H <-> $NS (10.213.$N.0/24)"
 ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 wait_for 10 listening "$NS" 5201 t
@@ -39,12 +42,12 @@ printf 'owners_interval = 10\nprocs_linger = 0\nowners_top = 2\n' \
 start_bwprocs $RUN "$BIN" -f -c "$T/conf" -d "$D" "$H"
 ok $? "bwprocs started${RUN:+ under valgrind}"
 for i in 1 2 3; do
-	iperf3 -c 10.213.47.2 -p 5201 -t 1 -b 5M >/dev/null 2>&1
-	iperf3 -u -c 10.213.47.2 -p 5201 -t 1 -b 1M >/dev/null 2>&1
+	iperf3 -c 10.213.$N.2 -p 5201 -t 1 -b 5M >/dev/null 2>&1
+	iperf3 -u -c 10.213.$N.2 -p 5201 -t 1 -b 1M >/dev/null 2>&1
 	sleep 4
 done
 kill -HUP "$BP"
-iperf3 -c 10.213.47.2 -p 5201 -t 1 -b 5M >/dev/null 2>&1
+iperf3 -c 10.213.$N.2 -p 5201 -t 1 -b 5M >/dev/null 2>&1
 sleep 12
 stop_bwprocs
 is $? 0 "it exits 0${RUN:+ (valgrind: no error, no leak)}"
