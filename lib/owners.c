@@ -219,19 +219,30 @@ cmp_owner(const void *x, const void *y)
 	return strcmp(a->prog, b->prog);
 }
 
+/*
+ * The order of rows by bytes: the fold row (named fold) last, then the
+ * busiest first, then by name.
+ */
 static int
-cmp_remote(const void *x, const void *y)
+cmp_ranked(const char *na, uint64_t ba, const char *nb, uint64_t bb,
+    const char *fold)
 {
-	const struct bw_remote	*a = x, *b = y;
-	uint64_t		 ba = a->rx + a->tx, bb = b->rx + b->tx;
-	int			 oa = strcmp(a->addr, BW_OTHER_REMOTES) == 0;
-	int			 ob = strcmp(b->addr, BW_OTHER_REMOTES) == 0;
+	int	oa = strcmp(na, fold) == 0, ob = strcmp(nb, fold) == 0;
 
 	if (oa != ob)
 		return oa - ob;
 	if (ba != bb)
 		return ba < bb ? 1 : -1;
-	return strcmp(a->addr, b->addr);
+	return strcmp(na, nb);
+}
+
+static int
+cmp_remote(const void *x, const void *y)
+{
+	const struct bw_remote	*a = x, *b = y;
+
+	return cmp_ranked(a->addr, a->rx + a->tx, b->addr, b->rx + b->tx,
+	    BW_OTHER_REMOTES);
 }
 
 /* Keep the top rtop remotes of o; the rest become "[other remotes]". */
@@ -1626,15 +1637,9 @@ static int
 cmp_top(const void *x, const void *y)
 {
 	const struct bw_top_row	*a = x, *b = y;
-	uint64_t		 ba = a->rx + a->tx, bb = b->rx + b->tx;
-	int			 oa = strcmp(a->name, BW_OTHER_OWNERS) == 0;
-	int			 ob = strcmp(b->name, BW_OTHER_OWNERS) == 0;
 
-	if (oa != ob)
-		return oa - ob;
-	if (ba != bb)
-		return ba < bb ? 1 : -1;
-	return strcmp(a->name, b->name);
+	return cmp_ranked(a->name, a->rx + a->tx, b->name, b->rx + b->tx,
+	    BW_OTHER_OWNERS);
 }
 
 /* Add bytes to the group called name of t (a linear set: groups are few). */
