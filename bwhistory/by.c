@@ -26,23 +26,6 @@
 #define WIDE		110	/* the process fits beside its row */
 
 static const char *
-kind_title(enum bw_by by)
-{
-	switch (by) {
-	case BW_BY_USER:
-		return "USER";
-	case BW_BY_UNIT:
-		return "UNIT";
-	case BW_BY_CONTAINER:
-		return "CONTAINER";
-	case BW_BY_REMOTE:
-		return "REMOTE";
-	default:
-		return "PROGRAM";
-	}
-}
-
-static const char *
 span_name(char *buf, size_t size, int secs)
 {
 	if (secs % 86400 == 0)
@@ -114,7 +97,7 @@ print_text(const struct by_query *q, const struct bw_top *t)
 		put_line(q, line);
 	}
 	(void)snprintf(line, sizeof(line), "%-*s %10s %10s %10s %7s%s",
-	    NAMEW, kind_title(q->by), "RX", "TX", "TOTAL", "SHARE",
+	    NAMEW, bw_by_title(q->by), "RX", "TX", "TOTAL", "SHARE",
 	    proc && wide ? "     PID  COMMAND" : "");
 	put_line(q, line);
 	for (i = 0; i < t->n; i++) {

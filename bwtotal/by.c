@@ -32,23 +32,6 @@ struct period {
 };
 
 static const char *
-kind_title(enum bw_by by)
-{
-	switch (by) {
-	case BW_BY_USER:
-		return "USER";
-	case BW_BY_UNIT:
-		return "UNIT";
-	case BW_BY_CONTAINER:
-		return "CONTAINER";
-	case BW_BY_REMOTE:
-		return "REMOTE";
-	default:
-		return "PROGRAM";
-	}
-}
-
-static const char *
 kind_plural(enum bw_by by)
 {
 	switch (by) {
@@ -139,7 +122,7 @@ print_period(const struct by_query *q, const struct period *p)
 		(void)printf("  (the owner history starts %s)\n",
 		    bw_fmt_time(when, sizeof(when), t->first,
 		    "%Y-%m-%d %H:%M"));
-	(void)printf("  %-*s %10s %10s %10s %7s\n", NAMEW, kind_title(q->by),
+	(void)printf("  %-*s %10s %10s %10s %7s\n", NAMEW, bw_by_title(q->by),
 	    "RX", "TX", "TOTAL", "SHARE");
 	for (i = 0; i < t->n; i++) {
 		r = &t->v[i];

@@ -1606,6 +1606,24 @@ bw_by_name(enum bw_by by)
 	return "program";
 }
 
+/* The column title of a grouping, for tables: "PROGRAM", "USER", ... */
+const char *
+bw_by_title(enum bw_by by)
+{
+	switch (by) {
+	case BW_BY_USER:
+		return "USER";
+	case BW_BY_UNIT:
+		return "UNIT";
+	case BW_BY_CONTAINER:
+		return "CONTAINER";
+	case BW_BY_REMOTE:
+		return "REMOTE";
+	default:
+		return "PROGRAM";
+	}
+}
+
 /*
  * The group an owner falls in.  Unattributed and fold rows stay
  * themselves; an owner without the thing grouped by is "[none]".

@@ -121,6 +121,7 @@ int	bw_owners_trim(const char *, const char *, double, int);
 
 int	bw_by_parse(const char *, enum bw_by *);
 const char *bw_by_name(enum bw_by);
+const char *bw_by_title(enum bw_by);
 int	bw_owners_top(int, const char *, int64_t, int64_t, enum bw_by,
 	    size_t, struct bw_top *);
 void	bw_top_free(struct bw_top *);
