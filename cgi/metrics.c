@@ -510,6 +510,7 @@ main(void)
 		read_events(&c, &m[i]);
 	}
 	render(&b, m, c.ifs.n);
+	free(m);
 	program_totals(&c, &b);
 	cgi_send(&c, 200, CGI_NOSTORE, "text/plain; version=0.0.4; "
 	    "charset=utf-8", b.p, b.len);
