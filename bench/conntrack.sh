@@ -31,70 +31,11 @@ LINGER=10			# procs_linger below
 SETTLE=30			# seconds from a burst to a CPU measurement
 DUMPS=5				# full dumps timed per size
 
-die() {
-	echo "conntrack.sh: cannot run: $*" >&2
-	exit 1
-}
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, conntrack)"
-for _c in ip iperf3 nft perl "${CC:-cc}"; do
-	command -v "$_c" >/dev/null 2>&1 || die "$_c is not installed"
-done
+need_cmds ip iperf3 nft perl "${CC:-cc}"
 [ -x "$BWPROCS" ] || die "$BWPROCS is not built (make all)"
 [ -d /proc/sys/net/netfilter ] || die "nf_conntrack is not loaded"
-
-# Every name we make starts with bwb<pid>; the addresses 10.215.0.0/24
-# live only inside the two namespaces, the made-up flows use
-# 10.216.0.0/16 and go with the capturing namespace.
-NP=bwb$$
-NA=${NP}a			# bwprocs and the clients
-NB=${NP}b			# the iperf3 servers
-IA=${NP}a0			# the interface bwprocs captures
-IB=${NP}b0
-ADDR_A=10.215.0.1
-ADDR_B=10.215.0.2
-PIDS=
-T=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/bwmon-ctbench.XXXXXX") ||
-    die "mktemp"
-
-cleanup() {
-	for _p in $PIDS; do
-		kill "$_p" 2>/dev/null
-	done
-	for _p in $PIDS; do
-		wait "$_p" 2>/dev/null
-	done
-	# The made-up flows are in $NA's table: they go with it.
-	ip netns del "$NA" 2>/dev/null
-	ip netns del "$NB" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-inA() {
-	ip netns exec "$NA" "$@"
-}
-
-wait_for() {
-	_limit=$(($1 * 10))
-	shift
-	_i=0
-	while [ "$_i" -lt "$_limit" ]; do
-		"$@" && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
-listening() {
-	ip netns exec "$NB" ss -Hlnt "sport = :$1" 2>/dev/null | grep -q .
-}
-
-# ticks PID: user + system clock ticks used so far (/proc/PID/stat)
-ticks() {
-	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
+bench_tmp ctbench
 
 # runms PID: milliseconds on a CPU so far, finer than ticks; from
 # /proc/PID/sched (CONFIG_SCHED_DEBUG), "-" without it
@@ -136,20 +77,9 @@ echo "conntrack.sh: compiling ct-fill" >&2
 "${CC:-cc}" -O2 -o "$T/ct-fill" "$here/ct-fill.c" -lnetfilter_conntrack ||
     die "cannot compile bench/ct-fill.c (libnetfilter-conntrack-dev)"
 
-echo "conntrack.sh: setting up $NA <-> $NB" >&2
-ip netns add "$NA" || die "ip netns add"
-ip netns add "$NB" || die "ip netns add"
-for _n in "$NA" "$NB"; do
-	ip netns exec "$_n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-	ip -n "$_n" link set lo up
-done
-ip link add "$IA" netns "$NA" type veth peer name "$IB" netns "$NB" ||
-    die "ip link add veth"
-ip -n "$NA" addr add "$ADDR_A/24" dev "$IA"
-ip -n "$NB" addr add "$ADDR_B/24" dev "$IB"
-ip -n "$NA" link set "$IA" up
-ip -n "$NB" link set "$IB" up
+# Every name we make starts with bwb<pid>: $NA holds bwprocs and the
+# clients (and the made-up flows, 10.216.0.0/16), $NB the iperf3 servers.
+bench_pair bwb 10.215.0.1 10.215.0.2
 
 # Conntrack on in $NA (a rule that uses it), with accounting, before any
 # flow starts: a flow gets counters only if accounting was on when it

@@ -19,74 +19,19 @@
 # bwprocs/bwprocs), BENCH_TMPDIR.
 set -u
 
-LC_ALL=C
-TZ=UTC
-export LC_ALL TZ
-unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
-
-here=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
 BWPROCS=${BWPROCS:-$SRCDIR/bwprocs/bwprocs}
 IDLE=${BENCH_IDLE_SECONDS:-60}
 END=1790000000
 
-die() {
-	echo "owners-writer.sh: cannot run: $*" >&2
-	exit 1
-}
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, capture)"
-for _c in ip iperf3 perl cc; do
-	command -v "$_c" >/dev/null 2>&1 || die "$_c is not installed"
-done
+need_cmds ip iperf3 perl cc
 [ -x "$BWPROCS" ] || die "$BWPROCS is not built (make all)"
 [ -f "$SRCDIR/lib/libbw.a" ] || die "lib/libbw.a is not built (make all)"
-
-NP=bwo$$
-NA=${NP}a
-NB=${NP}b
-IA=${NP}a0
-IB=${NP}b0
-PIDS=
-T=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/bwmon-ownersbench.XXXXXX") ||
-    die "mktemp"
-
-cleanup() {
-	for _p in $PIDS; do
-		kill "$_p" 2>/dev/null
-	done
-	for _p in $PIDS; do
-		wait "$_p" 2>/dev/null
-	done
-	ip netns del "$NA" 2>/dev/null
-	ip netns del "$NB" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-runns() {
-	awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0
-}
-
-status() {
-	awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"
-}
+bench_tmp ownersbench
 
 # ---- 1. idle, off and on ----
-echo "owners-writer.sh: setting up $NA <-> $NB" >&2
-ip netns add "$NA" || die "ip netns add"
-ip netns add "$NB" || die "ip netns add"
-for _n in "$NA" "$NB"; do
-	ip netns exec "$_n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-	ip -n "$_n" link set lo up
-done
-ip link add "$IA" netns "$NA" type veth peer name "$IB" netns "$NB" ||
-    die "ip link add veth"
-ip -n "$NA" addr add 10.216.0.1/24 dev "$IA"
-ip -n "$NB" addr add 10.216.0.2/24 dev "$IB"
-ip -n "$NA" link set "$IA" up
-ip -n "$NB" link set "$IB" up
+bench_pair bwo 10.216.0.1 10.216.0.2
 ip netns exec "$NB" iperf3 -s -p 5201 >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 sleep 1

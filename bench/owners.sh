@@ -13,26 +13,14 @@
 # BWMON_BIN (where bwtotal is), CC.
 set -eu
 
-LC_ALL=C
-TZ=UTC
-export LC_ALL TZ
-unset BWMON_DATA_DIR BWMON_CONF BWMON_PROC BWMON_NOW
-
-here=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=$(dirname "$here")
+. "$(dirname "$0")/lib.sh"
 NOW=1790000000
 ROWS=51840
 NREQ=${BENCH_REQUESTS:-200}
 NVIEW=${BENCH_VIEW_RUNS:-48}
 BIN=${BWMON_BIN:-$SRCDIR/bwtotal}
 
-T=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/bwmon-ownbench.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-skip_all() {
-	echo "owners.sh: cannot run: $*" >&2
-	exit 1
-}
+bench_tmp ownbench
 # shellcheck source=../t/web.sh
 . "$SRCDIR/t/web.sh"
 web_need
@@ -67,39 +55,6 @@ mb() {
 export BWMON_NOW=$NOW
 echo "starting nginx and fcgiwrap ..." >&2
 web_start "$T/data" || exit 1
-
-# reqs NAME PATH COUNT: COUNT requests over one keep-alive connection,
-# each one's time (curl's time_total) in $T/t.NAME, status in $T/s.NAME.
-reqs() {
-	_i=0
-	: >"$T/urls"
-	while [ $_i -lt "$3" ]; do
-		echo "url = \"$WEB_URL$2\"" >>"$T/urls"
-		echo "output = /dev/null" >>"$T/urls"
-		_i=$((_i + 1))
-	done
-	curl -s -K "$T/urls" -w '%{http_code} %{time_total}\n' >"$T/r.$1" ||
-	    true
-	awk '{ print $1 }' "$T/r.$1" >"$T/s.$1"
-	awk '{ print $2 * 1000 }' "$T/r.$1" | sort -n >"$T/t.$1"
-}
-
-# fig NAME median|p90|n|bad: a figure of a series, in ms
-fig() {
-	case $2 in
-	n)	wc -l <"$T/t.$1" | tr -d ' ' ;;
-	bad)	grep -vc '^200$' "$T/s.$1" || true ;;
-	*)	awk -v q="$2" '{ v[NR] = $1 } END {
-			if (NR == 0) { print "-"; exit }
-			if (q != "median")
-				x = v[int((9 * NR + 9) / 10)]
-			else if (NR % 2)
-				x = v[(NR + 1) / 2]
-			else
-				x = (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%.2f", x }' "$T/t.$1" ;;
-	esac
-}
 
 TOP="/api/top?iface=eth0&by=program"
 echo "warming up ..." >&2

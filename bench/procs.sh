@@ -21,72 +21,16 @@ DUR=${BENCH_SECONDS:-10}
 IDLE=${BENCH_IDLE_SECONDS:-30}
 RATE=${BENCH_CONN_RATE:-200}
 
-die() {
-	echo "procs.sh: cannot run: $*" >&2
-	exit 1
-}
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, capture)"
-for _c in ip iperf3 nethogs perl; do
-	command -v "$_c" >/dev/null 2>&1 || die "$_c is not installed"
-done
+need_cmds ip iperf3 nethogs perl
 [ -x "$BWPROCS" ] || die "$BWPROCS is not built (make all)"
-
-# Every name we make starts with bwb<pid>; the addresses 10.215.0.0/24
-# live only inside the two namespaces.
-NP=bwb$$
-NA=${NP}a			# the client's namespace: both tools run here
-NB=${NP}b			# the servers'
-IA=${NP}a0			# the interface both tools capture
-IB=${NP}b0
-ADDR_A=10.215.0.1
-ADDR_B=10.215.0.2
-PIDS=
-T=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/bwmon-procsbench.XXXXXX") ||
-    die "mktemp"
-
-cleanup() {
-	for _p in $PIDS; do
-		kill "$_p" 2>/dev/null
-	done
-	for _p in $PIDS; do
-		wait "$_p" 2>/dev/null
-	done
-	# Deleting a namespace deletes the veth end in it, and so the pair.
-	ip netns del "$NA" 2>/dev/null
-	ip netns del "$NB" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-inA() {
-	ip netns exec "$NA" "$@"
-}
-
-now() {
-	perl -MTime::HiRes=time -e 'printf "%.3f\n", time'
-}
+bench_tmp procsbench
 
 # ifstat NAME: rx_bytes + tx_bytes (or packets) of the captured interface
 ifstat() {
 	inA cat "/sys/class/net/$IA/statistics/rx_$1" \
 	    "/sys/class/net/$IA/statistics/tx_$1" |
 	    awk '{ s += $1 } END { printf "%.0f\n", s }'
-}
-
-# ticks PID: user + system clock ticks used so far
-ticks() {
-	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-
-# runns PID: nanoseconds on a CPU so far (schedstat: finer than ticks)
-runns() {
-	awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0
-}
-
-# status PID KEY: a kB figure from /proc/PID/status
-status() {
-	awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"
 }
 
 HZ=$(getconf CLK_TCK)
@@ -130,38 +74,9 @@ procs_after() {
 	    "$_ts" "$1"
 }
 
-wait_for() {
-	_limit=$(($1 * 10))
-	shift
-	_i=0
-	while [ "$_i" -lt "$_limit" ]; do
-		"$@" && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
-listening() {
-	ip netns exec "$NB" ss -Hlnt "sport = :$1" 2>/dev/null | grep -q .
-}
-
-echo "procs.sh: setting up $NA <-> $NB" >&2
-ip netns add "$NA" || die "ip netns add"
-ip netns add "$NB" || die "ip netns add"
-for _n in "$NA" "$NB"; do
-	# IPv6 off: no neighbour discovery or router solicitations on the
-	# link, so the interface moves only the benchmark's traffic.
-	ip netns exec "$_n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-	ip -n "$_n" link set lo up
-done
-ip link add "$IA" netns "$NA" type veth peer name "$IB" netns "$NB" ||
-    die "ip link add veth"
-ip -n "$NA" addr add "$ADDR_A/24" dev "$IA"
-ip -n "$NB" addr add "$ADDR_B/24" dev "$IB"
-ip -n "$NA" link set "$IA" up
-ip -n "$NB" link set "$IB" up
+# Every name we make starts with bwb<pid>: $NA, the client's namespace,
+# where both tools capture $IA; $NB, the servers'.
+bench_pair bwb 10.215.0.1 10.215.0.2
 
 ip netns exec "$NB" iperf3 -s -p 5201 >/dev/null 2>&1 &
 PIDS="$PIDS $!"

@@ -19,13 +19,7 @@ NREQ=${BENCH_REQUESTS:-200}
 NV1=${BENCH_V1_REQUESTS:-40}
 WRKSECS=${BENCH_WRK_SECONDS:-30}
 
-T=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/bwmon-webbench.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-skip_all() {
-	echo "web.sh: cannot run: $*" >&2
-	exit 1
-}
+bench_tmp webbench
 # shellcheck source=../t/web.sh
 . "$SRCDIR/t/web.sh"
 web_need
@@ -64,40 +58,6 @@ if [ -n "$php" ]; then
 	chmod 0755 "$WEB/cgi/v1history.cgi"
 fi
 trap 'web_stop; rm -rf "$T"' EXIT
-
-# reqs NAME PATH COUNT: COUNT requests over one keep-alive connection;
-# each request's time (curl's time_total: sent to last byte) in
-# $T/t.NAME, one status per line in $T/s.NAME.
-reqs() {
-	_i=0
-	: >"$T/urls"
-	while [ $_i -lt "$3" ]; do
-		echo "url = \"$WEB_URL$2\"" >>"$T/urls"
-		echo "output = /dev/null" >>"$T/urls"
-		_i=$((_i + 1))
-	done
-	curl -s -K "$T/urls" -w '%{http_code} %{time_total}\n' >"$T/r.$1" ||
-	    true
-	awk '{ print $1 }' "$T/r.$1" >"$T/s.$1"
-	awk '{ print $2 * 1000 }' "$T/r.$1" | sort -n >"$T/t.$1"
-}
-
-# fig NAME median|p90|n|bad: a figure of a series, in ms
-fig() {
-	case $2 in
-	n)	wc -l <"$T/t.$1" | tr -d ' ' ;;
-	bad)	grep -vc '^200$' "$T/s.$1" || true ;;
-	*)	awk -v q="$2" '{ v[NR] = $1 } END {
-			if (NR == 0) { print "-"; exit }
-			if (q != "median")
-				x = v[int((9 * NR + 9) / 10)]
-			else if (NR % 2)
-				x = v[(NR + 1) / 2]
-			else
-				x = (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%.2f", x }' "$T/t.$1" ;;
-	esac
-}
 
 H="/api/history?iface=eth0&range=6m"
 echo "warming up ..." >&2
