@@ -748,15 +748,21 @@ loop(struct bwprocs *b, const sigset_t *empty)
 	return 0;
 }
 
-/* Last words: what the ring still holds, then the files. */
+/*
+ * Last words: what the ring still holds, the block being filled too
+ * (cap_settle), then the files.
+ */
 static void
 live_finish(struct bwprocs *b)
 {
 	double	m;
 
-	b->now = bw_now();
-	if (cap_is_open(b->cap))
+	if (cap_is_open(b->cap)) {
+		cap_settle(b->cap);
+		b->now = bw_now();
 		drain(b, 0);
+	}
+	b->now = bw_now();
 	res_set_rate(b->res, 0);	/* the last run has no limit */
 	res_run(b->res, b->tab, b->now, 1);
 	m = bw_mono();

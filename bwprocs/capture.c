@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pcap/pcap.h>
 
@@ -544,6 +545,23 @@ int
 cap_busy(const struct capture *c)
 {
 	return c->phase != HO_NONE;
+}
+
+/*
+ * Sleep past the block timeout, so that the block being filled now is
+ * retired and readable (a handover waits the same).
+ */
+void
+cap_settle(const struct capture *c)
+{
+	struct timespec	ts;
+
+	if (!cap_is_open(c))
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(HANDOVER_WAIT * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }
 
 /* When the handover needs a look (monotonic), 0 when there is none. */

@@ -41,6 +41,10 @@ typedef void	(*cap_fn)(void *, const uint8_t *, uint32_t, uint32_t,
  * first; cap_is_syn_fd: whether fd is the hints'.
  * cap_busy: a ring handover is under way; cap_next_event: when it needs
  * a look (monotonic), 0 when none is.
+ * cap_settle: wait until the kernel has handed over every frame it took
+ * so far: a ring block reaches us when it is full or its timeout
+ * retires it, so the frames of the last moments before a stop are in a
+ * block nobody may read yet.
  */
 struct capture	*cap_new(void);
 void		 cap_free(struct capture *);
@@ -61,6 +65,7 @@ int		 cap_has_syn(const struct capture *);
 int		 cap_is_syn_fd(const struct capture *, int);
 int		 cap_ring_mb(const struct capture *);
 int		 cap_busy(const struct capture *);
+void		 cap_settle(const struct capture *);
 double		 cap_next_event(const struct capture *);
 int		 cap_pollfds(const struct capture *, int *);
 void		 cap_stats(struct capture *, struct capstats *);
