@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "datadir.h"
 #include "events.h"
+#include "fileio.h"
 #include "localaddr.h"
 #include "output.h"
 #include "ownerlog.h"
@@ -63,7 +64,7 @@ struct bwprocs {
 	int			 confnamed, foreground;
 	int			 procnet;	/* -P: no sock_diag */
 	char			 procs_path[4096], live_path[4096];
-	struct outfile		 procs_out, live_out;
+	struct bw_pubfile		 procs_out, live_out;
 	struct wlog		 procs_wlog, live_wlog;
 	struct capture		*cap;
 	struct localaddr	*la;
@@ -932,8 +933,8 @@ open_data(struct bwprocs *b)
 	    bw_kind_path(b->live_path, sizeof(b->live_path), b->datadir,
 	    BW_LIVE, b->iface) == -1)
 		errx(1, "%s: data directory path too long", b->datadir);
-	if (out_file_init(&b->procs_out, b->procs_path) == -1 ||
-	    out_file_init(&b->live_out, b->live_path) == -1)
+	if (bw_pub_init(&b->procs_out, b->procs_path) == -1 ||
+	    bw_pub_init(&b->live_out, b->live_path) == -1)
 		errx(1, "%s: data directory path too long", b->datadir);
 	if (access(b->datadir, W_OK | X_OK) == -1)
 		err(1, "data directory %s", b->datadir);
@@ -979,8 +980,8 @@ teardown(struct bwprocs *b)
 	ol_close(b->ol);
 	ev_close(b->ev);
 	cap_free(b->cap);
-	out_file_close(&b->procs_out);
-	out_file_close(&b->live_out);
+	bw_pub_close(&b->procs_out);
+	bw_pub_close(&b->live_out);
 	res_free(b->res);
 	tab_free(b->tab);
 	la_free(b->la);

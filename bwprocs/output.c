@@ -9,13 +9,10 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -69,98 +66,8 @@ live_add(struct live *l, double ts, double rx, double tx)
 	l->tx[i] = tx;
 }
 
-int
-out_file_init(struct outfile *f, const char *path)
-{
-	const char	*base;
-	int		 n;
-
-	memset(f, 0, sizeof(*f));
-	f->path = path;
-	f->fd = f->pubfd = -1;
-	base = strrchr(path, '/');
-	base = base != NULL ? base + 1 : path;
-	n = snprintf(f->next, sizeof(f->next), "%.*s.%s.next",
-	    (int)(base - path), path, base);
-	return n < 0 || (size_t)n >= sizeof(f->next) ? -1 : 0;
-}
-
-void
-out_file_close(struct outfile *f)
-{
-	if (f->fd >= 0)
-		(void)close(f->fd);
-	if (f->pubfd >= 0)
-		(void)close(f->pubfd);
-	if (f->mode != -1 && f->next[0] != '\0')
-		(void)unlink(f->next);
-	f->fd = f->pubfd = -1;
-}
-
-/*
- * Publish buf as f->path.  The file is replaced every second or two,
- * so it is not made new each time: two inodes trade names.  The new
- * content goes into the hidden .NAME.next, whose inode nobody has
- * opened for an interval, and renameat2(RENAME_EXCHANGE) swaps it with
- * the published one: readers see the old content or the new, never a
- * mixture (unless one reads for a whole interval).  Making, syncing
- * and deleting an inode for every write cost a file system like ext4
- * ten times more CPU than the rest of an idle bwprocs.  Where the file
- * system cannot exchange names, a temporary file is renamed over the
- * old one.  Nothing is synced: a crash may take a write back, readers
- * take a damaged file for a missing one, and the next write mends it.
- */
 static int
-publish(struct outfile *f, const char *buf, size_t len)
-{
-	int	fd;
-
-	if (f->mode == -1)
-		return bw_write_atomic_sync(f->path, buf, len, BW_SYNC_NONE);
-	if (f->fd < 0) {
-		if ((f->fd = open(f->next, O_RDWR | O_CREAT | O_CLOEXEC |
-		    O_NOFOLLOW, 0644)) == -1)
-			return -1;
-		/* The unit's umask is 0077; web servers read these. */
-		(void)fchmod(f->fd, 0644);
-	}
-	if (pwrite(f->fd, buf, len, 0) != (ssize_t)len ||
-	    ftruncate(f->fd, (off_t)len) == -1)
-		return -1;
-	if (renameat2(AT_FDCWD, f->next, AT_FDCWD, f->path,
-	    RENAME_EXCHANGE) == 0) {
-		/* The published inode is the next one to write. */
-		fd = f->pubfd;
-		f->pubfd = f->fd;
-		if (fd < 0)
-			fd = open(f->next, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		f->fd = fd;
-		if (fd >= 0)
-			(void)fchmod(fd, 0644);
-		f->mode = 1;
-		return 0;
-	}
-	if (errno == ENOENT) {
-		/* Nothing published yet. */
-		if (rename(f->next, f->path) == -1)
-			return -1;
-		if (f->pubfd >= 0)
-			(void)close(f->pubfd);
-		f->pubfd = f->fd;
-		f->fd = -1;
-		return 0;
-	}
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-		return -1;
-	(void)close(f->fd);
-	(void)unlink(f->next);
-	f->fd = -1;
-	f->mode = -1;
-	return bw_write_atomic_sync(f->path, buf, len, BW_SYNC_NONE);
-}
-
-static int
-write_json(struct outfile *f, json_t *doc)
+write_json(struct bw_pubfile *f, json_t *doc)
 {
 	char	*buf;
 	size_t	 len;
@@ -176,7 +83,7 @@ write_json(struct outfile *f, json_t *doc)
 	(void)json_dumpb(doc, buf, len, DUMP_FLAGS);
 	buf[len] = '\n';
 	json_decref(doc);
-	rv = publish(f, buf, len + 1);
+	rv = bw_pub_write(f, buf, len + 1);
 	free(buf);
 	return rv;
 }
@@ -211,7 +118,7 @@ fmt_fixed(char *buf, size_t size, double v, int decimals)
 
 /* The live file, written by hand: it is only numbers. */
 int
-out_live(struct outfile *path, const char *iface, double ts,
+out_live(struct bw_pubfile *path, const char *iface, double ts,
     const struct live *l)
 {
 	char	*buf, num[3][40];
@@ -243,7 +150,7 @@ out_live(struct outfile *path, const char *iface, double ts,
 		errno = ENOBUFS;
 		return -1;
 	}
-	rv = publish(path, buf, len + (size_t)n);
+	rv = bw_pub_write(path, buf, len + (size_t)n);
 	free(buf);
 	return rv;
 }
@@ -380,7 +287,7 @@ capture_json(const struct procs_out *po)
 }
 
 int
-out_procs(struct outfile *path, const struct procs_out *po,
+out_procs(struct bw_pubfile *path, const struct procs_out *po,
     const struct table *t, double now)
 {
 	json_t		 *doc = NULL, *procs = NULL, *conns = NULL, *v;

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+struct bw_pubfile;
 struct json_t;
 struct row;
 struct table;
@@ -31,20 +32,9 @@ struct live {
 	int	head, n;
 };
 
-/* A file bwprocs keeps replacing. */
-struct outfile {
-	const char	*path;
-	char		 next[4200];	/* the hidden other name */
-	int		 fd;		/* the inode under next */
-	int		 pubfd;		/* the one published, if known */
-	int		 mode;		/* -1: names cannot be exchanged */
-};
-
-int	out_file_init(struct outfile *, const char *);
-void	out_file_close(struct outfile *);
-int	out_procs(struct outfile *, const struct procs_out *,
+int	out_procs(struct bw_pubfile *, const struct procs_out *,
 	    const struct table *, double);
-int	out_live(struct outfile *, const char *, double,
+int	out_live(struct bw_pubfile *, const char *, double,
 	    const struct live *);
 void	live_add(struct live *, double, double, double);
 struct json_t *out_row_json(const struct row *, double, double);

@@ -1,7 +1,8 @@
 /*
  * How bwmon writes and reads its data files: whole-file replacement by
- * temp + fsync + rename, and bounded reads that refuse symlinks and
- * anything but regular files.  Appends go through logfile.h.
+ * temp + fsync + rename, files republished every second (struct
+ * bw_pubfile), and bounded reads that refuse symlinks and anything but
+ * regular files.  Appends go through logfile.h.
  */
 #ifndef BW_FILEIO_H
 #define BW_FILEIO_H
@@ -16,6 +17,23 @@ enum bw_sync {
 	BW_SYNC_FILE,	/* fsync the file only: the rename may be lost */
 	BW_SYNC_NONE,	/* rename only: for files rewritten every second */
 };
+
+/*
+ * A file a daemon keeps replacing (procs_<if>.json, live_<if>.json,
+ * ...): bw_pub_init names it, bw_pub_write publishes a new content
+ * whole, bw_pub_close lets go of it (the file stays).
+ */
+struct bw_pubfile {
+	const char	*path;
+	char		 next[4200];	/* the hidden other name */
+	int		 fd;		/* the inode under next */
+	int		 pubfd;		/* the one published, if known */
+	int		 mode;		/* -1: names cannot be exchanged */
+};
+
+int	bw_pub_init(struct bw_pubfile *, const char *);
+int	bw_pub_write(struct bw_pubfile *, const void *, size_t);
+void	bw_pub_close(struct bw_pubfile *);
 
 int	bw_write_all(int, const void *, size_t);
 int	bw_write_atomic(const char *, const void *, size_t);

@@ -926,6 +926,45 @@ test_when(void)
 	    bw_parse_when("1e9", &t) == -1, "when: anything else is no time");
 }
 
+/* A file republished whole, again and again, and let go of. */
+static void
+test_pubfile(void)
+{
+	struct bw_pubfile	 f;
+	char			 dir[] = "/tmp/bwmon-pub.XXXXXX", path[256];
+	char			 next[300], *buf = NULL;
+	size_t			 len = 0;
+	int			 i, same = 1;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	(void)snprintf(path, sizeof(path), "%s/procs_eth0.json", dir);
+	(void)snprintf(next, sizeof(next), "%s/.procs_eth0.json.next", dir);
+	ok(bw_pub_init(&f, path) == 0, "pubfile: named");
+	for (i = 0; i < 4; i++) {
+		const char *want = i % 2 ? "{\"short\":1}\n" :
+		    "{\"a longer content\":12345}\n";
+
+		if (bw_pub_write(&f, want, strlen(want)) == -1 ||
+		    bw_read_file(path, 1024, &buf, &len) == -1 ||
+		    len != strlen(want) || memcmp(buf, want, len) != 0)
+			same = 0;
+		free(buf);
+		buf = NULL;
+	}
+	ok(same, "pubfile: each content replaces the last whole");
+	ok(access(next, F_OK) == 0, "pubfile: the other inode waits hidden");
+	bw_pub_close(&f);
+	ok(access(next, F_OK) == -1 && access(path, F_OK) == 0,
+	    "pubfile: closed, the hidden name goes and the file stays");
+	ok(bw_pub_init(&f, "x") == 0 && strcmp(f.next, ".x.next") == 0,
+	    "pubfile: a name without a directory");
+	(void)unlink(path);
+	(void)rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -941,5 +980,6 @@ main(void)
 	test_row_parsers();
 	test_fmt();
 	test_when();
+	test_pubfile();
 	return done_testing();
 }
