@@ -71,6 +71,22 @@ make -j"$jobs" all
 echo "== make check"
 make check
 echo "== make sanitize (ASan + UBSan)"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    make sanitize
+# The reports go to files, not stderr: a test that throws a program's
+# stderr away (a CGI's, say) would otherwise pass over a leak found at
+# its exit.  Any report fails the run.
+san=$(mktemp -d "${TMPDIR:-/tmp}/bwmon-san.XXXXXX")
+chmod 0777 "$san"	# programs the tests run as nobody report too
+rc=0
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$san/asan \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$san/ubsan \
+    make sanitize || rc=$?
+if grep -l -E 'ERROR: [A-Za-z]+Sanitizer|runtime error' "$san"/* \
+    >"$san/found" 2>/dev/null; then
+	echo "t/run.sh: sanitizer reports:" >&2
+	while read -r f; do
+		cat "$f" >&2
+	done <"$san/found"
+	[ "$rc" != 0 ] || rc=1
+fi
+rm -rf "$san"
+exit "$rc"
