@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fileio.h"
 
 #define CONF_MAX	(1 << 20)
 
@@ -412,45 +413,16 @@ next:
 static int
 read_text(const char *path, char **textp)
 {
-	char	*buf = NULL, *nb;
-	size_t	 len = 0, cap = 4096;
-	ssize_t	 n;
-	int	 fd, saved;
+	size_t	len;
+	int	fd, rv, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
-	if ((buf = malloc(cap + 1)) == NULL)
-		goto fail;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= CONF_MAX) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap *= 2;
-			if ((nb = realloc(buf, cap + 1)) == NULL)
-				goto fail;
-			buf = nb;
-		}
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	(void)close(fd);
-	*textp = buf;
-	return 0;
-fail:
+	rv = bw_read_all(fd, 4096, CONF_MAX, textp, &len);
 	saved = errno;
-	free(buf);
 	(void)close(fd);
 	errno = saved;
-	return -1;
+	return rv;
 }
 
 /*

@@ -176,31 +176,19 @@ bw_open_regular_at(int dirfd, const char *path, int flags, mode_t mode)
 }
 
 /*
- * Read a whole regular file of at most max bytes from an open descriptor
- * (which stays open) into a NUL-terminated buffer the caller frees.
- * Reads to end of file rather than trusting st_size, which is 0 for /proc
- * files.  Not a regular file: EINVAL; larger than max: EFBIG.
+ * Read fd (which stays open) to its end into a NUL-terminated buffer
+ * the caller frees, with room for size bytes at first; more than max
+ * bytes: EFBIG.  To the end rather than trusting st_size, which is 0
+ * for /proc files.
  */
 int
-bw_read_fd(int fd, size_t max, char **bufp, size_t *lenp)
+bw_read_all(int fd, size_t size, size_t max, char **bufp, size_t *lenp)
 {
-	struct stat	 st;
-	char		*buf = NULL, *nb;
-	size_t		 len = 0, cap;
-	ssize_t		 n;
-	int		 saved;
+	char	*buf, *nb;
+	size_t	 len = 0, cap = size < max ? size : max;
+	ssize_t	 n;
+	int	 saved;
 
-	if (fstat(fd, &st) == -1)
-		return -1;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if ((uintmax_t)st.st_size > max) {
-		errno = EFBIG;
-		return -1;
-	}
-	cap = (size_t)st.st_size + 4096;
 	if ((buf = malloc(cap + 1)) == NULL)
 		return -1;
 	for (;;) {
@@ -233,6 +221,28 @@ fail:
 	free(buf);
 	errno = saved;
 	return -1;
+}
+
+/*
+ * bw_read_all() of a regular file open on fd: not a regular file:
+ * EINVAL; larger than max: EFBIG.
+ */
+int
+bw_read_fd(int fd, size_t max, char **bufp, size_t *lenp)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		errno = EFBIG;
+		return -1;
+	}
+	return bw_read_all(fd, (size_t)st.st_size + 4096, max, bufp, lenp);
 }
 
 /*
