@@ -268,6 +268,22 @@ compact_rems(struct ownerlog *ol)
 	    REM_COMPACT;
 }
 
+/*
+ * Whether c's remote end is a client of ours: it opened the connection
+ * (its SYN was seen), or, with no SYN seen (UDP, or a connection older
+ * than bwprocs), our port is a service's, below 1024, and its port is
+ * not.  A client's port changes with every connection and names
+ * nothing: the remote is its address alone, so a server's clients do
+ * not each take a remote slot per connection.
+ */
+static int
+remote_is_client(const struct conn *c)
+{
+	if (c->opener != OPEN_UNKNOWN)
+		return c->opener == OPEN_B;
+	return c->a.port < 1024 && c->b.port >= 1024;
+}
+
 /* Connection c's bytes go to its remote end, for owner idx. */
 static int
 add_rem(struct ownerlog *ol, long idx, const struct conn *c, uint64_t rx,
@@ -292,12 +308,17 @@ add_rem(struct ownerlog *ol, long idx, const struct conn *c, uint64_t rx,
 	v->owner = (uint32_t)idx;
 	v->family = c->family;
 	v->e = c->b;
+	if (remote_is_client(c))
+		v->e.port = 0;
 	v->rx = rx;
 	v->tx = tx;
 	return 0;
 }
 
-/* "192.0.2.1:443", "[2001:db8::1]:443", or the others' name. */
+/*
+ * "192.0.2.1:443", "[2001:db8::1]:443"; a client, "192.0.2.1" or
+ * "2001:db8::1"; or the others' name.
+ */
 static void
 fmt_remote(const struct remt *t, char *buf, size_t size)
 {
@@ -308,6 +329,8 @@ fmt_remote(const struct remt *t, char *buf, size_t size)
 	else if (inet_ntop(t->family == 4 ? AF_INET : AF_INET6, t->e.addr, a,
 	    sizeof(a)) == NULL)
 		(void)snprintf(buf, size, "%s", BW_OTHER_REMOTES);
+	else if (t->e.port == 0)
+		(void)snprintf(buf, size, "%s", a);
 	else if (t->family == 4)
 		(void)snprintf(buf, size, "%s:%u", a, t->e.port);
 	else

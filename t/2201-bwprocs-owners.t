@@ -10,6 +10,8 @@
 # named nightly-backup, run as nobody in a cgroup named like a systemd
 # unit, sends to a server in A: the owners file gives it the interface's
 # bytes (1 %) with its user, unit, pid, command line and remote.  A
+# server in R has its clients' address as the remote, without their
+# ports.  A
 # client in A talking to B through R is an owner labelled with A's
 # namespace.  Copies of iperf3 with hostile names (commas, quotes, a
 # backslash, a newline, bytes that are not UTF-8) round-trip.  The lines
@@ -104,7 +106,9 @@ sh -c 'echo $$ >"$1/cgroup.procs" && exec ip netns exec "$2" \
     "$R" "$T/bin" "10.213.$N.2" >"$T/iperf.out" 2>&1 &
 bp=$!
 wait "$bp"
-is $? 0 "nightly-backup ran as nobody in $UNIT"
+st=$?
+is $st 0 "nightly-backup ran as nobody in $UNIT"
+[ $st = 0 ] || sed 's/^/# /' "$T/iperf.out"
 b1=$(ifbytes "$AR" "$R")
 next_interval
 want=$((b1 - b0))
@@ -154,6 +158,23 @@ ok $? "the client in $A has the bytes (1 %)"
 is "$(jsonl "$O" "join ',', map { \$_->{prog} . '|' . (\$_->{netns} // '')
     } grep { \$_->{pid} && \$_->{pid} == $ap } @l")" "iperf3|$A" \
     "labelled with its namespace, by name"
+
+# A server in R and its clients in A: a client's port changes with every
+# connection, so the remote is the client's address alone, one slot.
+cp "$(command -v iperf3)" "$T/bin/web-server"
+ip netns exec "$R" "$T/bin/web-server" -s -p 5203 >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_for 10 listening "$R" 5203 t
+ok $? "a server in $R"
+for i in 1 2 3; do
+	ip netns exec "$A" iperf3 -c 10.213.$N.1 -p 5203 -t 1 -b 5M \
+	    >/dev/null 2>&1 || echo "# client $i to the server in $R failed"
+done
+next_interval
+sel='grep { $_->{prog} eq "web-server" } @l'
+is "$(jsonl "$O" "my %r; for ($sel) { \$r{\$_->[0]} = 1 for @{\$_->{r}} }
+    join ',', sort keys %r")" "10.213.$N.2" \
+    "its clients' six connections are one remote: the address, no port"
 
 # Hostile program names.  Control characters become '?' and bytes that
 # are not UTF-8 U+FFFD, as in the procs file; the rest stays.  A process
