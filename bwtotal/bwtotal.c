@@ -270,6 +270,12 @@ print_row(const char *label, int mark, const struct bw_total *t)
 	char	rx[BW_FMTLEN], tx[BW_FMTLEN], tot[BW_FMTLEN];
 
 	(void)snprintf(lab, sizeof(lab), "%s%s", label, mark ? "*" : "");
+	/* No rows is no data, not "0 B": bwcollect was not counting. */
+	if (t->samples == 0) {
+		(void)printf("%-11s %10s %10s %10s %8zu\n", lab, "-", "-",
+		    "-", t->samples);
+		return;
+	}
 	(void)printf("%-11s %10s %10s %10s %8zu\n", lab,
 	    bw_fmt_bytes(rx, sizeof(rx), (double)t->rx_bytes),
 	    bw_fmt_bytes(tx, sizeof(tx), (double)t->tx_bytes),
@@ -282,8 +288,8 @@ print_table(const char *iface, enum bw_period p, int msd, int64_t now,
     const struct bw_total *tot, size_t n, const struct bw_total *sum,
     const struct bw_hist *h)
 {
-	char	zone[BW_FMTLEN];
-	size_t	k;
+	char	zone[BW_FMTLEN], first[BW_FMTLEN];
+	size_t	k, nodata = 0;
 
 	(void)bw_fmt_time(zone, sizeof(zone), now, "%Z");
 	(void)printf("%s: %s", iface, period_title(p));
@@ -292,11 +298,20 @@ print_table(const char *iface, enum bw_period p, int msd, int64_t now,
 	(void)printf(", local time (%s)\n", zone);
 	(void)printf("%-11s %10s %10s %10s %8s\n", "period", "RX", "TX",
 	    "total", "samples");
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
 		print_row(tot[k].label, tot[k].partial, &tot[k]);
+		nodata += tot[k].samples == 0;
+	}
 	print_row("total", 0, sum);
 	if (sum->partial)
 		(void)printf("* the current period, still counting\n");
+	if (nodata > 0 && h->n == 0)
+		(void)printf("- no data: the history has no rows yet\n");
+	else if (nodata > 0)
+		(void)printf("- no data: no history rows in the period (the "
+		    "history starts %s)\n", bw_fmt_time(first, sizeof(first),
+		    h->rows[0].ts - (int64_t)h->rows[0].interval,
+		    "%Y-%m-%d %H:%M"));
 	if (h->bad > 0)
 		(void)printf("(%zu unreadable line%s of bw_%s.csv skipped)\n",
 		    h->bad, h->bad == 1 ? "" : "s", iface);
