@@ -2,10 +2,13 @@
  * Spikes and sustained alerts.  Each one-second sample of the interface
  * is held against rolling averages of the samples before it; a spike, or
  * an alert that fires or clears, appends a record of who moved the bytes
- * (the process rows over that second, the flows of the last seconds with
- * what conntrack knows of them, every interface's rates) to
- * spikes_<iface>.jsonl or alerts_<iface>.jsonl, and may run
- * alert_command with the record on its standard input.
+ * to spikes_<iface>.jsonl or alerts_<iface>.jsonl, and may run
+ * alert_command with the record on its standard input.  A spike names
+ * who moved the bytes of its second (the process rows over it, the flows
+ * of the last seconds); an alert, which fires on the window's average,
+ * who moved the bytes of the whole window (window.c), since its last
+ * second may be quiet.  Both give what conntrack knows of the flows and
+ * every interface's rates.
  */
 #include <sys/types.h>
 #include <sys/file.h>
@@ -39,6 +42,7 @@
 #include "log.h"
 #include "netdev.h"
 #include "util.h"
+#include "window.h"
 
 #define CT_RECHECK	60.0	/* seconds between conntrack status checks */
 #define TRIM_EVERY	86400.0	/* seconds between retention trims */
@@ -84,6 +88,7 @@ struct events {
 	struct ifrate	*ifs;
 	size_t		 nifs;
 	double		 ifs_mono;
+	struct whowin	*ww;		/* who moved the window's bytes */
 	uint64_t	 spikes, fired, cleared;
 };
 
@@ -269,6 +274,14 @@ struct flowref {
 	uint64_t		 bytes;
 };
 
+/* A flow as a record lists it: from a connection or a window entry. */
+struct flowinfo {
+	uint8_t			 family, proto, opener;
+	const struct endp	*a, *b;
+	pid_t			 pid;		/* 0: no process */
+	const char		*name;
+};
+
 static int
 flow_cmp(const void *x, const void *y)
 {
@@ -279,12 +292,11 @@ flow_cmp(const void *x, const void *y)
 }
 
 static json_t *
-flow_json(struct events *ev, const struct conn *c, uint64_t recent,
+flow_json(struct events *ev, const struct flowinfo *c, uint64_t recent,
     int ctst)
 {
 	struct ctflow		 f;
 	const struct endp	*src, *dst;
-	const struct row	*r = c->owner;
 	char			 sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
 	int			 af = c->family == 6 ? AF_INET6 : AF_INET;
 	int			 known;
@@ -293,10 +305,10 @@ flow_json(struct events *ev, const struct conn *c, uint64_t recent,
 	memset(&f, 0, sizeof(f));
 	f.family = c->family;
 	f.proto = c->proto;
-	memcpy(f.a, c->a.addr, 16);
-	memcpy(f.b, c->b.addr, 16);
-	f.aport = c->a.port;
-	f.bport = c->b.port;
+	memcpy(f.a, c->a->addr, 16);
+	memcpy(f.b, c->b->addr, 16);
+	f.aport = c->a->port;
+	f.bport = c->b->port;
 	if (ctst != CT_UNAVAILABLE && ctst != CT_INACTIVE &&
 	    ct_lookup(ev->ct, &f) == -1)
 		f.found = 0;
@@ -305,8 +317,8 @@ flow_json(struct events *ev, const struct conn *c, uint64_t recent,
 		known = f.a_is_orig;
 	else
 		known = c->opener != OPEN_B;
-	src = known ? &c->a : &c->b;
-	dst = known ? &c->b : &c->a;
+	src = known ? c->a : c->b;
+	dst = known ? c->b : c->a;
 	if (inet_ntop(af, src->addr, sa, sizeof(sa)) == NULL ||
 	    inet_ntop(af, dst->addr, da, sizeof(da)) == NULL)
 		return NULL;
@@ -327,10 +339,10 @@ flow_json(struct events *ev, const struct conn *c, uint64_t recent,
 	    json_null()) ||
 	    out_set(o, "packets", f.found && f.counters ? out_bytes(f.packets) :
 	    json_null()) ||
-	    out_set(o, "pid", r != NULL && r->kind == ROW_PROC ?
-	    json_integer(r->pid) : json_null()) ||
-	    out_set(o, "name", r != NULL && r->kind == ROW_PROC && r->name ?
-	    json_string(r->name) : json_null())) {
+	    out_set(o, "pid", c->pid != 0 ? json_integer(c->pid) :
+	    json_null()) ||
+	    out_set(o, "name", c->pid != 0 && c->name != NULL ?
+	    json_string(c->name) : json_null())) {
 		json_decref(o);
 		return NULL;
 	}
@@ -348,7 +360,9 @@ add_flows(struct events *ev, json_t *rec, const struct table *t,
     double now, int ctst)
 {
 	struct flowref	*v;
+	struct flowinfo	 fi;
 	const struct conn *c;
+	const struct row *r;
 	json_t		*a, *f;
 	size_t		 n = 0, cap = 256, i, max;
 	uint64_t	 recent;
@@ -377,10 +391,20 @@ add_flows(struct events *ev, json_t *rec, const struct table *t,
 		free(v);
 		return -1;
 	}
-	for (i = 0; i < n && i < max; i++)
-		if ((f = flow_json(ev, v[i].c, v[i].bytes, ctst)) != NULL &&
+	for (i = 0; i < n && i < max; i++) {
+		c = v[i].c;
+		r = c->owner;
+		fi.family = c->family;
+		fi.proto = c->proto;
+		fi.opener = c->opener;
+		fi.a = &c->a;
+		fi.b = &c->b;
+		fi.pid = r != NULL && r->kind == ROW_PROC ? r->pid : 0;
+		fi.name = fi.pid != 0 ? r->name : NULL;
+		if ((f = flow_json(ev, &fi, v[i].bytes, ctst)) != NULL &&
 		    json_array_append_new(a, f) == -1)
 			break;
+	}
 	free(v);
 	/* Seconds since the previous epoch began. */
 	return out_set(rec, "flows_window_s", json_real((double)(long long)
@@ -388,7 +412,10 @@ add_flows(struct events *ev, json_t *rec, const struct table *t,
 	    FLOW_EPOCH) * 10) / 10)) || out_set(rec, "top_flows", a) ? -1 : 0;
 }
 
-/* Who moved the bytes: rows, interfaces, flows, conntrack's status. */
+/*
+ * Who moved the bytes of a spike's second: rows, interfaces, flows,
+ * conntrack's status.
+ */
 static int
 add_who(struct events *ev, json_t *rec, struct table *t, double now,
     double mono, double secs, uint64_t ifbytes)
@@ -399,9 +426,116 @@ add_who(struct events *ev, json_t *rec, struct table *t, double now,
 	if (dt < 0.1)
 		dt = 0.1;
 	ctst = ct_check(ev, mono);
-	if (add_rows(rec, t, dt, ifbytes) == -1 ||
+	if (out_set(rec, "who", json_string("second")) ||
+	    add_rows(rec, t, dt, ifbytes) == -1 ||
 	    out_set(rec, "iface_rates", ifrates_json(ev)) ||
 	    add_flows(ev, rec, t, now, ctst) == -1 ||
+	    out_set(rec, "conntrack", json_string(ct_status_name(ctst))))
+		return -1;
+	return 0;
+}
+
+/*
+ * A row of the window: as the table has it now, else (the process is
+ * gone) its name and pid; with its bytes in the window and its rates
+ * over it.
+ */
+static json_t *
+window_row_json(const struct table *t, const struct wentry *e, double span)
+{
+	const struct row	*r;
+	struct row		 gone;
+	json_t			*o;
+
+	if (e->unattr >= 0)
+		r = tab_unattr(t, e->unattr);
+	else if ((r = tab_row_find(t, e->pid, e->start)) == NULL) {
+		memset(&gone, 0, sizeof(gone));
+		gone.kind = ROW_PROC;
+		gone.pid = e->pid;
+		gone.uid = -1;
+		gone.name = (char *)(uintptr_t)e->name;
+		r = &gone;
+	}
+	if ((o = out_row_json(r, (double)e->tx * 8 / span,
+	    (double)e->rx * 8 / span)) == NULL)
+		return NULL;
+	if (out_set(o, "window_tx_bytes", out_bytes(e->tx)) ||
+	    out_set(o, "window_rx_bytes", out_bytes(e->rx)) ||
+	    (r == &gone && (out_set(o, "tx_bytes", json_null()) ||
+	    out_set(o, "rx_bytes", json_null()) ||
+	    out_set(o, "inferred_bytes", json_null()) ||
+	    out_set(o, "gone", json_true())))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * Who moved the bytes of the alert window (the last span seconds):
+ * "top", "coverage" and "top_flows" over it, as add_who gives them over
+ * a spike's second; ifbytes is the interface's bytes in it.
+ */
+static int
+add_who_window(struct events *ev, json_t *rec, struct table *t,
+    double mono, double span, double ifbytes)
+{
+	const struct wentry	**v = NULL;
+	struct flowinfo		  fi;
+	json_t			 *a, *f;
+	uint64_t		  procbytes = 0;
+	ssize_t			  n, i;
+	double			  cov;
+	int			  ctst;
+
+	if (span < 1)
+		span = 1;
+	ctst = ct_check(ev, mono);
+	if (out_set(rec, "who", json_string("window")) ||
+	    out_set(rec, "who_window_s", json_real((double)(long long)
+	    (span * 10) / 10)) || (a = json_array()) == NULL)
+		return -1;
+	if ((n = ww_top(ev->ww, 0, &v)) == -1) {
+		json_decref(a);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i]->unattr < 0)
+			procbytes += v[i]->rx + v[i]->tx;
+		if (i < EV_TOP && (f = window_row_json(t, v[i], span)) !=
+		    NULL && json_array_append_new(a, f) == -1)
+			break;
+	}
+	free(v);
+	cov = ifbytes > 0 ? (double)procbytes / ifbytes : -1;
+	if (cov > 1)
+		cov = 1;
+	if (out_set(rec, "top", a) || out_set(rec, "coverage", cov < 0 ?
+	    json_null() : json_real((double)(long long)(cov * 1e4 + 0.5) /
+	    1e4)) || out_set(rec, "iface_rates", ifrates_json(ev)) ||
+	    (a = json_array()) == NULL)
+		return -1;
+	if ((n = ww_top(ev->ww, 1, &v)) == -1) {
+		json_decref(a);
+		return -1;
+	}
+	for (i = 0; i < n && i < (ssize_t)ev->conf->max_flows_per_spike;
+	    i++) {
+		fi.family = v[i]->family;
+		fi.proto = v[i]->proto;
+		fi.opener = v[i]->opener;
+		fi.a = &v[i]->a;
+		fi.b = &v[i]->b;
+		fi.pid = v[i]->pid;
+		fi.name = v[i]->name;
+		if ((f = flow_json(ev, &fi, v[i]->rx + v[i]->tx, ctst)) !=
+		    NULL && json_array_append_new(a, f) == -1)
+			break;
+	}
+	free(v);
+	if (out_set(rec, "flows_window_s", json_real((double)(long long)
+	    (span * 10) / 10)) || out_set(rec, "top_flows", a) ||
 	    out_set(rec, "conntrack", json_string(ct_status_name(ctst))))
 		return -1;
 	return 0;
@@ -843,12 +977,13 @@ spike(struct events *ev, struct table *t, double wall, double mono,
 }
 
 static void
-fire(struct events *ev, struct table *t, double wall, double mono, int n,
-    double secs, uint64_t ifbytes)
+fire(struct events *ev, struct table *t, double wall, double mono, int n)
 {
 	json_t	*rec;
 	double	 avg = mean(ev, n, 0, ev->tot);
-	char	 why[160];
+	double	 span = ww_span(ev->ww, mono);
+	int	 k = (int)(span + 0.5);
+	char	 why[160], who[80];
 
 	if ((rec = json_object()) == NULL)
 		return;
@@ -865,7 +1000,8 @@ fire(struct events *ev, struct table *t, double wall, double mono, int n,
 	    out_set(rec, "rx_avg_bps", out_real(mean(ev, n, 0, ev->rx), 10)) ||
 	    out_set(rec, "tx_avg_bps", out_real(mean(ev, n, 0, ev->tx), 10)) ||
 	    out_set(rec, "window_s", json_integer(n)) ||
-	    add_who(ev, rec, t, wall, mono, secs, ifbytes) == -1) {
+	    add_who_window(ev, rec, t, mono, span, mean(ev, k < ev->n ? k :
+	    ev->n, 0, ev->tot) * (k < ev->n ? k : ev->n) / 8) == -1) {
 		log_warnx("%s: alert: out of memory", ev->iface);
 		json_decref(rec);
 		return;
@@ -873,12 +1009,14 @@ fire(struct events *ev, struct table *t, double wall, double mono, int n,
 	if (emit(ev, ev->alerts_path, "FIRED", rec, mono, why,
 	    sizeof(why)) == 0)
 		log_info("%s: alert FIRED: average %.1f Mbit/s over %d s >= "
-		    "%.1f Mbit/s", ev->iface, avg / 1e6, n,
-		    ev->conf->alert_bps / 1e6);
+		    "%.1f Mbit/s; top: %s", ev->iface, avg / 1e6, n,
+		    ev->conf->alert_bps / 1e6, top_name(rec, who,
+		    sizeof(who)));
 	else
 		log_warnx("%s: alert FIRED: average %.1f Mbit/s over %d s >= "
-		    "%.1f Mbit/s; NOT recorded: %s: %s", ev->iface, avg / 1e6,
-		    n, ev->conf->alert_bps / 1e6, ev->alerts_path, why);
+		    "%.1f Mbit/s; top: %s; NOT recorded: %s: %s", ev->iface,
+		    avg / 1e6, n, ev->conf->alert_bps / 1e6, top_name(rec, who,
+		    sizeof(who)), ev->alerts_path, why);
 	ev->fired++;
 	json_decref(rec);
 }
@@ -930,6 +1068,7 @@ ev_sample(struct events *ev, struct table *t, double wall, double mono,
 	int	n;
 
 	secs = ev->mark_mono > 0 ? mono - ev->mark_mono : 1.0;
+	ww_sample(ev->ww, t, wall, mono, c->alert_window);
 	/* Spikes: against the samples before this one. */
 	n = ev->n < c->spike_window ? ev->n : c->spike_window;
 	if (n > 0 && n * 4 >= c->spike_window) {
@@ -960,7 +1099,7 @@ ev_sample(struct events *ev, struct table *t, double wall, double mono,
 		} else
 			ev->below = 0;
 	} else if (n >= c->alert_window && avg >= c->alert_bps)
-		fire(ev, t, wall, mono, n, secs, ifbytes);
+		fire(ev, t, wall, mono, n);
 
 	tab_rows_mark(t);
 	ev->mark_mono = mono;
@@ -981,6 +1120,10 @@ ev_init(struct events *ev, const char *datadir, const char *iface,
 		return -1;
 	if ((ev->ct = ct_open()) == NULL)
 		return -1;
+	if ((ev->ww = ww_new()) == NULL) {
+		ct_close(ev->ct);
+		return -1;
+	}
 	env_load(ev, 0);
 	resume(ev);
 	return 0;
@@ -1003,6 +1146,8 @@ ev_free(struct events *ev)
 		}
 	ct_close(ev->ct);
 	ev->ct = NULL;
+	ww_free(ev->ww);
+	ev->ww = NULL;
 	env_clear(ev);
 	free(ev->ifs);
 	ev->ifs = NULL;

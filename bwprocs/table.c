@@ -339,6 +339,7 @@ tab_swap_ends(struct conn *c)
 	v = c->iout, c->iout = c->iin, c->iin = v;
 	v = c->dout, c->dout = c->din, c->din = v;
 	v = c->oout, c->oout = c->oin, c->oin = v;
+	v = c->wout, c->wout = c->win, c->win = v;
 	if (c->opener != OPEN_UNKNOWN)
 		c->opener = c->opener == OPEN_A ? OPEN_B : OPEN_A;
 }
@@ -483,6 +484,22 @@ tab_conn_recent(const struct conn *c, double now)
 	if (c->ep + 1 == ep)
 		return total - c->m_cur;
 	return 0;
+}
+
+void
+tab_conns_take(struct table *t, double since, tab_take_fn fn, void *arg)
+{
+	struct conn	*c;
+	uint64_t	 out, in;
+
+	for (c = t->lru_head; c != NULL && c->last >= since; c = c->lnext) {
+		out = c->out - c->wout;
+		in = c->in - c->win;
+		c->wout = c->out;
+		c->win = c->in;
+		if (out + in > 0)
+			fn(arg, c, out, in);
+	}
 }
 
 /* Rows' bytes now: the next sample's rates start here. */

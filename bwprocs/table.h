@@ -73,6 +73,7 @@ struct conn {
 	uint32_t	 ep;		/* the flow epoch of the last byte */
 	uint64_t	 m_cur, m_prev;	/* out + in when it and the last began */
 	uint64_t	 oout, oin;	/* credited when the owner interval began */
+	uint64_t	 wout, win;	/* out, in when the alert window took them */
 	struct lookup	 lk;		/* resolve.c's */
 };
 
@@ -127,6 +128,15 @@ void		 tab_expire(struct table *, double);
 void		 tab_end_interval(struct table *, double);
 void		 tab_rows_expire(struct table *, double, double);
 void		 tab_rows_mark(struct table *);
+
+/*
+ * The alert window (window.c): fn gets each connection that moved bytes
+ * since the last call, with those bytes (out, in), the one seen last
+ * first; the walk ends at the first one quiet since `since'.
+ */
+typedef void	(*tab_take_fn)(void *, const struct conn *, uint64_t,
+		    uint64_t);
+void		 tab_conns_take(struct table *, double, tab_take_fn, void *);
 uint64_t	 tab_conn_recent(const struct conn *, double);
 
 /* Rows. */
