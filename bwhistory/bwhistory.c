@@ -29,6 +29,7 @@
 #include "conf.h"
 #include "datadir.h"
 #include "eventlog.h"
+#include "events.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "histjson.h"
@@ -41,7 +42,7 @@
 
 enum format { TEXT, JSON, CSV };
 
-enum { OPT_CSV = 256, OPT_BY, OPT_FROM, OPT_TO, OPT_TOP };
+enum { OPT_CSV = 256, OPT_BY, OPT_EVENTS, OPT_FROM, OPT_TO, OPT_TOP };
 
 #define TOP_DEFAULT	20	/* --by: rows */
 #define TOP_MAX		1000
@@ -72,7 +73,10 @@ usage(int status)
 	    "[-r range]\n"
 	    "                 [--from when] [--to when] [--by kind "
 	    "[--top rows]]\n"
-	    "                 [--csv | --json] [iface]\n";
+	    "                 [--csv | --json] [iface]\n"
+	    "       bwhistory --events [-hjV] [-c conf] [-d datadir] "
+	    "[-i iface] [-r range]\n"
+	    "                 [--from when] [--to when] [iface]\n";
 	static const char	options[] =
 	    "\n"
 	    "  -a             draw the chart in ASCII only\n"
@@ -81,6 +85,8 @@ usage(int status)
 	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
 	    "      --csv      print the buckets (or owners) as CSV\n"
 	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
+	    "      --events   list the spikes and alerts, with who caused "
+	    "them\n"
 	    "      --from when  start there: epoch seconds, YYYY-MM-DD or\n"
 	    "                 YYYY-MM-DDTHH:MM (local time)\n"
 	    "  -h, --help     print this help and exit\n"
@@ -519,20 +525,53 @@ set_window(struct view *v, int64_t end)
 		    "after --from");
 }
 
+/*
+ * The window of --by and --events, which do not read the history: -r's
+ * range up to the second after now (as /api/top), or --from and --to.
+ */
+static void
+set_window_now(struct view *v)
+{
+	int64_t	now = (int64_t)floor(bw_now());
+
+	if (v->has_from || v->has_to)
+		set_window(v, now + 1);
+	else {
+		v->to = now + 1;
+		v->from = v->secs > 0 ? v->to - v->secs : 0;
+	}
+}
+
+/* --events: the spikes and alerts of the window. */
+static int
+run_events(struct view *v, enum format fmt)
+{
+	struct ev_query	q;
+	char		what[64];
+
+	set_window_now(v);
+	memset(&q, 0, sizeof(q));
+	q.dirfd = v->dirfd;
+	q.dir = v->dir;
+	q.iface = v->iface;
+	q.from = v->from;
+	q.to = v->to;
+	q.json = fmt == JSON;
+	if (!v->has_from && !v->has_to) {
+		(void)snprintf(what, sizeof(what), "%s%s", v->secs > 0 ?
+		    "last " : "", v->secs > 0 ? v->range : "all history");
+		q.what = what;
+	}
+	return events_show(&q);
+}
+
 /* --by: who used the window; the history itself is not read. */
 static int
 run_by(struct view *v, enum bw_by by, long long top, enum format fmt)
 {
 	struct by_query	q;
-	int64_t		now = (int64_t)floor(bw_now());
 
-	if (v->has_from || v->has_to)
-		set_window(v, now + 1);
-	else {
-		/* Up to the second after now, as /api/top. */
-		v->to = now + 1;
-		v->from = v->secs > 0 ? v->to - v->secs : 0;
-	}
+	set_window_now(v);
 	memset(&q, 0, sizeof(q));
 	q.dirfd = v->dirfd;
 	q.dir = v->dir;
@@ -562,6 +601,7 @@ main(int argc, char *argv[])
 	static const struct option	 longopts[] = {
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "events", no_argument, NULL, OPT_EVENTS },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
@@ -576,6 +616,7 @@ main(int argc, char *argv[])
 	enum bw_by			 by = BW_BY_PROGRAM;
 	long long			 top = 0;
 	int				 ch, aflag = 0, rv, by_set = 0;
+	int				 events = 0;
 
 	(void)setlocale(LC_ALL, "");
 	/* Numbers keep their '.' whatever the locale: CSV depends on it. */
@@ -600,6 +641,9 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			dflag = optarg;
+			break;
+		case OPT_EVENTS:
+			events = 1;
 			break;
 		case OPT_FROM:
 			parse_when("--from", optarg, &v.from);
@@ -665,8 +709,18 @@ main(int argc, char *argv[])
 		warnx("--top goes with --by");
 		usage(2);
 	}
+	if (events && (by_set || fmt == CSV || aflag)) {
+		warnx("--events takes --json, not --by, --csv or -a");
+		usage(2);
+	}
 
 	setup(&v, cflag, dflag);
+	if (events) {
+		rv = run_events(&v, fmt);
+		if (rv == -1 || fflush(stdout) == EOF || ferror(stdout))
+			err(1, "stdout");
+		return 0;
+	}
 	if (by_set) {
 		rv = run_by(&v, by, top > 0 ? top : TOP_DEFAULT, fmt);
 		if (rv == -1 || fflush(stdout) == EOF || ferror(stdout))

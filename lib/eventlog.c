@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,6 +119,8 @@ bw_events_count(int dirfd, enum bw_kind k, const char *iface,
 	return bw_events_walk(dirfd, k, iface, count_one, &arg, &c->bad);
 }
 
+static int	last_at(int, const char *, struct json_t **);
+
 static int
 keep_last(json_t *o, double ts, void *arg)
 {
@@ -139,6 +142,12 @@ keep_last(json_t *o, double ts, void *arg)
 int
 bw_events_last(const char *path, struct json_t **recp)
 {
+	return last_at(AT_FDCWD, path, recp);
+}
+
+static int
+last_at(int dirfd, const char *path, struct json_t **recp)
+{
 	struct stat	 st;
 	char		*buf = NULL, *p;
 	size_t		 len, bad;
@@ -146,7 +155,7 @@ bw_events_last(const char *path, struct json_t **recp)
 	json_t		*last = NULL;
 
 	*recp = NULL;
-	if ((fd = bw_data_open(AT_FDCWD, path)) == -1)
+	if ((fd = bw_data_open(dirfd, path)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || (buf = malloc(LAST_TAIL + 1)) == NULL ||
 	    bw_read_tail(fd, LAST_TAIL, buf, &len) == -1)
@@ -207,4 +216,228 @@ int
 bw_events_trim(const char *path, double cutoff, size_t cap, size_t *dropped)
 {
 	return bw_log_trim(path, bw_line_json_ts, cutoff, cap, dropped);
+}
+
+/* ---- spikes and alerts as people are shown them ---- */
+
+#define TS_SLACK	0.001	/* fired_at is a float copied from ts */
+
+static double
+num(const json_t *o, const char *key)
+{
+	const json_t	*v = json_object_get(o, key);
+
+	return json_is_number(v) && isfinite(json_number_value(v)) ?
+	    json_number_value(v) : NAN;
+}
+
+static void
+str(char *buf, size_t size, const json_t *o, const char *key)
+{
+	const char	*v = json_string_value(json_object_get(o, key));
+
+	(void)snprintf(buf, size, "%s", v != NULL ? v : "");
+}
+
+/* "192.0.2.1:443", "[2001:db8::1]:443", or just the address. */
+static void
+endpoint(char *buf, size_t size, const json_t *f, const char *addr,
+    const char *port)
+{
+	const char	*a = json_string_value(json_object_get(f, addr));
+	const json_t	*p = json_object_get(f, port);
+
+	if (a == NULL)
+		buf[0] = '\0';
+	else if (!json_is_integer(p))
+		(void)snprintf(buf, size, "%s", a);
+	else
+		(void)snprintf(buf, size, strchr(a, ':') != NULL ? "[%s]:%lld" :
+		    "%s:%lld", a, (long long)json_integer_value(p));
+}
+
+/* Who: the first row of "top" and the first of "top_flows". */
+static void
+event_who(struct bw_event *e, const json_t *o)
+{
+	const json_t	*r = json_array_get(json_object_get(o, "top"), 0);
+	const json_t	*f = json_array_get(json_object_get(o, "top_flows"),
+			    0);
+	const json_t	*pid;
+
+	e->flow_bytes = NAN;
+	if (json_is_object(r)) {
+		str(e->top, sizeof(e->top), r, "name");
+		pid = json_object_get(r, "pid");
+		e->top_pid = json_is_integer(pid) ? json_integer_value(pid) : 0;
+	}
+	if (!json_is_object(f))
+		return;
+	str(e->proto, sizeof(e->proto), f, "proto");
+	endpoint(e->src, sizeof(e->src), f, "src", "sport");
+	endpoint(e->dst, sizeof(e->dst), f, "dst", "dport");
+	str(e->flow_name, sizeof(e->flow_name), f, "name");
+	/* v1's flows have their lifetime bytes only. */
+	if (isnan(e->flow_bytes = num(f, "window_bytes")))
+		e->flow_bytes = num(f, "bytes");
+}
+
+static struct bw_event *
+add_event(struct bw_evlist *l, enum bw_evkind kind, double ts)
+{
+	struct bw_event	*v;
+	size_t		 cap;
+
+	if (l->n == l->cap) {
+		cap = l->cap == 0 ? 32 : l->cap * 2;
+		if ((v = reallocarray(l->v, cap, sizeof(*v))) == NULL)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	v = &l->v[l->n++];
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	v->ts = ts;
+	v->rate_bps = v->flow_bytes = v->cleared_at = NAN;
+	return v;
+}
+
+struct listing {
+	struct bw_evlist	*l;
+	double			 from, to;
+};
+
+static int
+list_spike(json_t *o, double ts, void *arg)
+{
+	struct listing	*k = arg;
+	struct bw_event	*e;
+
+	if (ts < k->from || ts >= k->to)
+		return 0;
+	if ((e = add_event(k->l, BW_EV_SPIKE, ts)) == NULL)
+		return -1;
+	e->rate_bps = num(o, "total_bps");
+	event_who(e, o);
+	return 0;
+}
+
+/*
+ * Every FIRED, and the CLEARED that ends it (it names its FIRED by
+ * "fired_at"); which overlap the range is decided after the walk.
+ */
+static int
+list_alert(json_t *o, double ts, void *arg)
+{
+	struct listing	*k = arg;
+	struct bw_event	*e;
+	const char	*ev = json_string_value(json_object_get(o, "event"));
+	double		 at;
+	size_t		 i;
+
+	if (ev != NULL && strcmp(ev, "FIRED") == 0 && ts < k->to) {
+		if ((e = add_event(k->l, BW_EV_ALERT, ts)) == NULL)
+			return -1;
+		e->rate_bps = num(o, "rolling_avg_bps");
+		event_who(e, o);
+	} else if (ev != NULL && strcmp(ev, "CLEARED") == 0 &&
+	    !isnan(at = num(o, "fired_at")))
+		for (i = k->l->n; i > 0; i--) {
+			e = &k->l->v[i - 1];
+			if (e->kind == BW_EV_ALERT && !e->cleared &&
+			    fabs(e->ts - at) <= TS_SLACK) {
+				e->cleared = 1;
+				e->cleared_at = ts;
+				break;
+			}
+		}
+	return 0;
+}
+
+static int
+oldest_first(const void *x, const void *y)
+{
+	const struct bw_event	*a = x, *b = y;
+
+	return a->ts < b->ts ? -1 : a->ts > b->ts;
+}
+
+/*
+ * The spikes whose second lies in [from, to) and the alerts that were
+ * open some time in it, oldest first.  A log that does not exist yet
+ * is none (l->spikes or l->alerts 0).  0, or -1 with errno.
+ */
+int
+bw_events_list(int dirfd, const char *iface, int64_t from, int64_t to,
+    struct bw_evlist *l)
+{
+	struct listing	 k = { l, (double)from, (double)to };
+	size_t		 bad, i, j;
+	int		 saved;
+
+	memset(l, 0, sizeof(*l));
+	if (bw_events_walk(dirfd, BW_SPIKES, iface, list_spike, &k,
+	    &bad) == 0)
+		l->spikes = 1;
+	else if (errno != ENOENT)
+		goto fail;
+	l->bad = bad;
+	i = l->n;
+	if (bw_events_walk(dirfd, BW_ALERTS, iface, list_alert, &k,
+	    &bad) == 0)
+		l->alerts = 1;
+	else if (errno != ENOENT)
+		goto fail;
+	l->bad += bad;
+	/* Keep the alerts still open at from, or fired after it. */
+	for (j = i; i < l->n; i++)
+		if (l->v[i].ts >= k.from || !l->v[i].cleared ||
+		    l->v[i].cleared_at >= k.from)
+			l->v[j++] = l->v[i];
+	l->n = j;
+	qsort(l->v, l->n, sizeof(*l->v), oldest_first);
+	return 0;
+fail:
+	saved = errno;
+	bw_evlist_free(l);
+	errno = saved;
+	return -1;
+}
+
+void
+bw_evlist_free(struct bw_evlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Whether an alert of iface is open: the last record of its log is a
+ * FIRED.  1 and *e when it is, 0 when not (or no log), -1 with errno.
+ */
+int
+bw_alert_open(int dirfd, const char *iface, struct bw_event *e)
+{
+	char		 name[256];
+	json_t		*o;
+	const char	*ev;
+	int		 rv;
+
+	if (bw_kind_file(name, sizeof(name), BW_ALERTS, iface) == -1)
+		return -1;
+	if ((rv = last_at(dirfd, name, &o)) <= 0)
+		return rv == -1 && errno == ENOENT ? 0 : rv;
+	ev = json_string_value(json_object_get(o, "event"));
+	rv = ev != NULL && strcmp(ev, "FIRED") == 0;
+	if (rv) {
+		memset(e, 0, sizeof(*e));
+		e->kind = BW_EV_ALERT;
+		e->ts = num(o, "ts");
+		e->rate_bps = num(o, "rolling_avg_bps");
+		e->cleared_at = NAN;
+		event_who(e, o);
+	}
+	json_decref(o);
+	return rv;
 }

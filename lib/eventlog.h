@@ -31,6 +31,33 @@ struct bw_evcount {
 	size_t	bad;	/* blank, garbage or torn lines */
 };
 
+/* A spike or an alert, as bwhistory --events and bwtop show it. */
+enum bw_evkind { BW_EV_SPIKE, BW_EV_ALERT };
+
+#define BW_EV_NAMESZ	64
+#define BW_EV_ADDRSZ	64	/* "[v6 address]:port" */
+
+struct bw_event {
+	enum bw_evkind	kind;
+	double		ts;		/* the spike; the alert's FIRED */
+	double		rate_bps;	/* total_bps; rolling_avg_bps; NAN */
+	double		cleared_at;	/* an alert's CLEARED; NAN: open */
+	int		cleared;	/* has a CLEARED */
+	char		top[BW_EV_NAMESZ];	/* top[0]'s name; "" */
+	long long	top_pid;		/* 0: none */
+	char		proto[8];		/* top_flows[0]; "" */
+	char		src[BW_EV_ADDRSZ], dst[BW_EV_ADDRSZ];
+	double		flow_bytes;	/* its window_bytes (v1: bytes); NAN */
+	char		flow_name[BW_EV_NAMESZ];	/* its process; "" */
+};
+
+struct bw_evlist {
+	struct bw_event	*v;		/* oldest first */
+	size_t		 n, cap;
+	size_t		 bad;		/* unreadable lines of both logs */
+	int		 spikes, alerts;	/* the log exists */
+};
+
 /* Called per record, which it borrows; returns -1 to stop the walk. */
 typedef int	(*bw_jsonl_fn)(struct json_t *, double, void *);
 
@@ -41,6 +68,10 @@ int	bw_events_walk(int, enum bw_kind, const char *, bw_jsonl_fn, void *,
 int	bw_events_count(int, enum bw_kind, const char *, const char *,
 	    int64_t, int64_t, struct bw_evcount *);
 int	bw_events_last(const char *, struct json_t **);
+int	bw_events_list(int, const char *, int64_t, int64_t,
+	    struct bw_evlist *);
+void	bw_evlist_free(struct bw_evlist *);
+int	bw_alert_open(int, const char *, struct bw_event *);
 off_t	bw_events_append(const char *, const char *, size_t);
 int	bw_events_trim(const char *, double, size_t, size_t *);
 
