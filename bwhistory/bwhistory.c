@@ -715,14 +715,9 @@ main(int argc, char *argv[])
 	}
 
 	setup(&v, cflag, dflag);
-	if (events) {
-		rv = run_events(&v, fmt);
-		if (rv == -1 || fflush(stdout) == EOF || ferror(stdout))
-			err(1, "stdout");
-		return 0;
-	}
-	if (by_set) {
-		rv = run_by(&v, by, top > 0 ? top : TOP_DEFAULT, fmt);
+	if (events || by_set) {
+		rv = events ? run_events(&v, fmt) : run_by(&v, by, top > 0 ?
+		    top : TOP_DEFAULT, fmt);
 		if (rv == -1 || fflush(stdout) == EOF || ferror(stdout))
 			err(1, "stdout");
 		return 0;

@@ -37,15 +37,6 @@ struct log {
 	size_t		 n, cap;
 };
 
-static double
-num(const json_t *o, const char *key)
-{
-	const json_t	*v = json_object_get(o, key);
-
-	return json_is_number(v) && isfinite(json_number_value(v)) ?
-	    json_number_value(v) : NAN;
-}
-
 static struct alert *
 add(struct log *l)
 {
@@ -104,18 +95,18 @@ record(json_t *o, double ts, void *arg)
 			return -1;
 		a->fired_at = ts;
 		a->fired = 1;
-		a->window_peak = num(o, "peak_bps_in_window");
-		a->threshold = num(o, "threshold_bps");
-		a->rolling = num(o, "rolling_avg_bps");
-		a->rx_avg = num(o, "rx_avg_bps");
-		a->tx_avg = num(o, "tx_avg_bps");
+		a->window_peak = bw_json_num(o, "peak_bps_in_window");
+		a->threshold = bw_json_num(o, "threshold_bps");
+		a->rolling = bw_json_num(o, "rolling_avg_bps");
+		a->rx_avg = bw_json_num(o, "rx_avg_bps");
+		a->tx_avg = bw_json_num(o, "tx_avg_bps");
 		if (json_is_array(json_object_get(o, "top")))
 			a->top = json_incref(json_object_get(o, "top"));
 		return 0;
 	}
 	if (strcmp(ev, "CLEARED") != 0)
 		return 0;
-	at = num(o, "fired_at");
+	at = bw_json_num(o, "fired_at");
 	if (isnan(at) || (a = find_fired(l, at)) == NULL) {
 		/* Its FIRED is older than the log, or lost. */
 		if ((a = add(l)) == NULL)
@@ -124,8 +115,8 @@ record(json_t *o, double ts, void *arg)
 	}
 	a->cleared = 1;
 	a->cleared_at = ts;
-	a->duration = num(o, "duration_s");
-	a->peak = num(o, "peak_during_event_bps");
+	a->duration = bw_json_num(o, "duration_s");
+	a->peak = bw_json_num(o, "peak_during_event_bps");
 	if (ts < l->from) {
 		/* Ended before the range: never listed. */
 		json_decref(a->top);

@@ -55,15 +55,6 @@ struct ifm {
 	long long	 fired, active;	/* -1: no log */
 };
 
-static double
-num(const json_t *o, const char *key)
-{
-	const json_t	*v = json_object_get(o, key);
-
-	return json_is_number(v) && isfinite(json_number_value(v)) ?
-	    json_number_value(v) : NAN;
-}
-
 /* A label value: \, " and newline escaped; other controls made '?'. */
 static void
 put_label(struct cgi_buf *b, const char *s)
@@ -268,7 +259,7 @@ count_alert(json_t *o, double ts, void *arg)
 {
 	struct events	*e = arg;
 	const char	*ev = json_string_value(json_object_get(o, "event"));
-	double		 at = num(o, "fired_at");
+	double		 at = bw_json_num(o, "fired_at");
 
 	if (ev != NULL && strcmp(ev, "FIRED") == 0) {
 		e->fired++;

@@ -31,23 +31,14 @@ struct list {
 };
 
 static double
-num(const json_t *o, const char *key)
-{
-	const json_t	*v = json_object_get(o, key);
-
-	return json_is_number(v) && isfinite(json_number_value(v)) ?
-	    json_number_value(v) : NAN;
-}
-
-static double
 spike_size(const json_t *o)
 {
-	double	t = num(o, "total_bps"), rx, tx;
+	double	t = bw_json_num(o, "total_bps"), rx, tx;
 
 	if (!isnan(t))
 		return t;
-	rx = num(o, "rx_bps");
-	tx = num(o, "tx_bps");
+	rx = bw_json_num(o, "rx_bps");
+	tx = bw_json_num(o, "tx_bps");
 	return (isnan(rx) ? 0 : rx) + (isnan(tx) ? 0 : tx);
 }
 
@@ -109,9 +100,9 @@ summary(const json_t *o, double ts, double size)
 	return json_pack("{s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "ts", ts,
 	    "total_bps", cgi_rate(size),
-	    "rx_bps", cgi_rate(num(o, "rx_bps")),
-	    "tx_bps", cgi_rate(num(o, "tx_bps")),
-	    "avg_bps", cgi_rate(num(o, "avg_bps")),
+	    "rx_bps", cgi_rate(bw_json_num(o, "rx_bps")),
+	    "tx_bps", cgi_rate(bw_json_num(o, "tx_bps")),
+	    "avg_bps", cgi_rate(bw_json_num(o, "avg_bps")),
 	    "trigger", cgi_str(json_object_get(o, "trigger")),
 	    "top", top_name(o),
 	    "coverage", cgi_num(json_object_get(o, "coverage")));

@@ -222,8 +222,9 @@ bw_events_trim(const char *path, double cutoff, size_t cap, size_t *dropped)
 
 #define TS_SLACK	0.001	/* fired_at is a float copied from ts */
 
-static double
-num(const json_t *o, const char *key)
+/* A record's number at key, or NAN when it has none (or not finite). */
+double
+bw_json_num(const json_t *o, const char *key)
 {
 	const json_t	*v = json_object_get(o, key);
 
@@ -278,8 +279,8 @@ event_who(struct bw_event *e, const json_t *o)
 	endpoint(e->dst, sizeof(e->dst), f, "dst", "dport");
 	str(e->flow_name, sizeof(e->flow_name), f, "name");
 	/* v1's flows have their lifetime bytes only. */
-	if (isnan(e->flow_bytes = num(f, "window_bytes")))
-		e->flow_bytes = num(f, "bytes");
+	if (isnan(e->flow_bytes = bw_json_num(f, "window_bytes")))
+		e->flow_bytes = bw_json_num(f, "bytes");
 }
 
 static struct bw_event *
@@ -318,7 +319,7 @@ list_spike(json_t *o, double ts, void *arg)
 		return 0;
 	if ((e = add_event(k->l, BW_EV_SPIKE, ts)) == NULL)
 		return -1;
-	e->rate_bps = num(o, "total_bps");
+	e->rate_bps = bw_json_num(o, "total_bps");
 	event_who(e, o);
 	return 0;
 }
@@ -339,10 +340,10 @@ list_alert(json_t *o, double ts, void *arg)
 	if (ev != NULL && strcmp(ev, "FIRED") == 0 && ts < k->to) {
 		if ((e = add_event(k->l, BW_EV_ALERT, ts)) == NULL)
 			return -1;
-		e->rate_bps = num(o, "rolling_avg_bps");
+		e->rate_bps = bw_json_num(o, "rolling_avg_bps");
 		event_who(e, o);
 	} else if (ev != NULL && strcmp(ev, "CLEARED") == 0 &&
-	    !isnan(at = num(o, "fired_at")))
+	    !isnan(at = bw_json_num(o, "fired_at")))
 		for (i = k->l->n; i > 0; i--) {
 			e = &k->l->v[i - 1];
 			if (e->kind == BW_EV_ALERT && !e->cleared &&
@@ -433,8 +434,8 @@ bw_alert_open(int dirfd, const char *iface, struct bw_event *e)
 	if (rv) {
 		memset(e, 0, sizeof(*e));
 		e->kind = BW_EV_ALERT;
-		e->ts = num(o, "ts");
-		e->rate_bps = num(o, "rolling_avg_bps");
+		e->ts = bw_json_num(o, "ts");
+		e->rate_bps = bw_json_num(o, "rolling_avg_bps");
 		e->cleared_at = NAN;
 		event_who(e, o);
 	}

@@ -72,6 +72,7 @@ int	bw_events_list(int, const char *, int64_t, int64_t,
 	    struct bw_evlist *);
 void	bw_evlist_free(struct bw_evlist *);
 int	bw_alert_open(int, const char *, struct bw_event *);
+double	bw_json_num(const struct json_t *, const char *);
 off_t	bw_events_append(const char *, const char *, size_t);
 int	bw_events_trim(const char *, double, size_t, size_t *);
 
