@@ -46,6 +46,9 @@ print_header(const struct top *t, FILE *fp)
 	else
 		(void)fprintf(fp, "RX -  TX -  (no rate yet%s%s)\n",
 		    t->nd_err[0] != '\0' ? ": " : "", t->nd_err);
+	top_alert_line(t, line, sizeof(line), 0);
+	if (line[0] != '\0')
+		(void)fprintf(fp, "%s\n", line);
 	if (t->live_state == FS_ERROR)
 		(void)fprintf(fp, "live data: live_%s.json %s\n", t->iface,
 		    t->live_err);

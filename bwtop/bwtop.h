@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "eventlog.h"
 #include "owners.h"
 #include "procs.h"
 #include "totals.h"
@@ -86,6 +87,11 @@ struct top {
 	struct bw_procs	 procs;
 	int		 procs_loaded;	/* procs holds a file's rows */
 
+	/* An alert of the interface that fired and has not cleared. */
+	struct fstamp	 alert_st;
+	int		 alert_open;
+	struct bw_event	 alert;
+
 	double		 now;		/* bw_now() when updated */
 	double		 rx_now, tx_now;	/* header rates or NAN */
 	const char	*src;		/* where they come from */
@@ -121,6 +127,8 @@ const char	*top_bwprocs_state(const struct top *, const char *, char *,
 int		 top_may_signal(long, long long, char *, size_t);
 int		 top_proc_cmdline(long, char *, size_t);
 int		 top_totals(struct top *, enum bw_period);
+void		 top_alert_line(const struct top *, char *, size_t, int);
+void		 top_bwprocs_cmd(const struct top *, char *, size_t);
 
 /* text.c */
 int		 text_fit(char *, size_t, const char *, int, int, int);

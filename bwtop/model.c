@@ -324,6 +324,75 @@ read_live(struct top *t)
 		    FS_OK;
 }
 
+/*
+ * Whether an alert of the interface is open: the last record of its
+ * alerts log is a FIRED (lib/eventlog.c).  Read again when the log
+ * changes.
+ */
+static void
+read_alert(struct top *t)
+{
+	char	path[4096];
+	int	r, fd;
+
+	if (bw_kind_path(path, sizeof(path), t->dir, BW_ALERTS, t->iface) ==
+	    -1 || (r = changed(path, &t->alert_st, 1)) == -1) {
+		t->alert_open = 0;
+		return;
+	}
+	if (r == 0)
+		return;
+	t->alert_open = 0;
+	if ((fd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	t->alert_open = bw_alert_open(fd, t->iface, &t->alert) == 1;
+	(void)close(fd);
+}
+
+/*
+ * An open alert in words, or "": "ALERT since 13:06: 54.1 Mbps average;
+ * top: iperf3[4711]", or with brief set "ALERT since 13:06".
+ */
+void
+top_alert_line(const struct top *t, char *buf, size_t size, int brief)
+{
+	const struct bw_event	*e = &t->alert;
+	char			 when[32], r[BW_FMTLEN], who[BW_EV_NAMESZ];
+
+	buf[0] = '\0';
+	if (!t->alert_open)
+		return;
+	(void)bw_fmt_time(when, sizeof(when), (int64_t)e->ts,
+	    t->now - e->ts < 86400 ? "%H:%M" : "%Y-%m-%d %H:%M");
+	if (brief) {
+		msgf(buf, size, "ALERT since %s", when);
+		return;
+	}
+	(void)text_fit(who, sizeof(who), e->top, 24, 0, 0);
+	msgf(buf, size, "ALERT since %s: %s average%s%s", when,
+	    isnan(e->rate_bps) ? "-" : text_rate(r, sizeof(r), e->rate_bps),
+	    e->top[0] != '\0' ? "; top: " : "", who);
+	if (e->top[0] != '\0' && e->top_pid > 0)
+		msgf(buf + strlen(buf), size - strlen(buf), "[%lld]",
+		    e->top_pid);
+}
+
+/*
+ * How to run bwprocs by hand for the interface: in the foreground, on
+ * the data directory bwtop reads when it is not the default one.
+ */
+void
+top_bwprocs_cmd(const struct top *t, char *buf, size_t size)
+{
+	if (strcmp(t->dir, BW_DEFAULT_DATADIR) == 0)
+		msgf(buf, size, "bwprocs -f %s", t->iface);
+	else if (t->dir[strcspn(t->dir, " \t\n'\"\\$`;&|<>()*?[]#~!{}")] ==
+	    '\0')
+		msgf(buf, size, "bwprocs -f -d %s %s", t->dir, t->iface);
+	else
+		msgf(buf, size, "bwprocs -f -d '%s' %s", t->dir, t->iface);
+}
+
 static void
 read_procs(struct top *t)
 {
@@ -401,6 +470,7 @@ top_update(struct top *t)
 		if_prune(t);
 	read_live(t);
 	read_procs(t);
+	read_alert(t);
 	header_rates(t);
 }
 
@@ -439,7 +509,8 @@ top_set_iface(struct top *t, const char *name)
 {
 	(void)snprintf(t->iface, sizeof(t->iface), "%s", name);
 	t->own_head = t->nown = 0;
-	t->live_st.valid = t->procs_st.valid = 0;
+	t->live_st.valid = t->procs_st.valid = t->alert_st.valid = 0;
+	t->alert_open = 0;
 	t->live_loaded = 0;
 	bw_procs_free(&t->procs);
 	t->procs_loaded = 0;
@@ -577,7 +648,7 @@ top_graph(const struct top *t, int ncols, double *rx, double *tx)
 void
 top_procs_line(const struct top *t, char *buf, size_t size)
 {
-	char	age[32], iv[32];
+	char	age[32], iv[32], cmd[MSGLEN];
 
 	switch (t->procs_state) {
 	case FS_OK:
@@ -593,14 +664,16 @@ top_procs_line(const struct top *t, char *buf, size_t size)
 		break;
 	case FS_STALE:
 		(void)text_age(age, sizeof(age), t->now - t->procs.ts);
+		top_bwprocs_cmd(t, cmd, sizeof(cmd));
 		msgf(buf, size, "per-process data is STALE: procs_%s.json is "
 		    "%s old: bwprocs is not running (systemctl start "
-		    "bwprocs@%s)", t->iface, age, t->iface);
+		    "bwprocs@%s, or: %s)", t->iface, age, t->iface, cmd);
 		break;
 	case FS_MISSING:
+		top_bwprocs_cmd(t, cmd, sizeof(cmd));
 		msgf(buf, size, "NO per-process data: bwprocs is not running "
-		    "for %s (systemctl start bwprocs@%s, or: bwprocs %s)",
-		    t->iface, t->iface, t->iface);
+		    "for %s (systemctl start bwprocs@%s, or: %s)",
+		    t->iface, t->iface, cmd);
 		break;
 	case FS_ERROR:
 		msgf(buf, size, "per-process data UNUSABLE: procs_%s.json %s",
@@ -617,7 +690,7 @@ top_procs_line(const struct top *t, char *buf, size_t size)
 int
 top_procs_notice(const struct top *t, char (*l)[MSGLEN], int max)
 {
-	char	age[32], when[32];
+	char	age[32], when[32], cmd[MSGLEN];
 	int	n = 0;
 
 #define LINE(...) do {							\
@@ -632,7 +705,8 @@ top_procs_notice(const struct top *t, char (*l)[MSGLEN], int max)
 		    "it", t->iface);
 		LINE("(%s does not exist).", t->procs_path);
 		LINE("Start it with:   systemctl start bwprocs@%s", t->iface);
-		LINE("or run it by hand, as root:   bwprocs %s", t->iface);
+		top_bwprocs_cmd(t, cmd, sizeof(cmd));
+		LINE("or run it by hand, as root:   %s", cmd);
 		LINE("The interface rates above do not need it.");
 		break;
 	case FS_STALE:
@@ -642,8 +716,9 @@ top_procs_notice(const struct top *t, char (*l)[MSGLEN], int max)
 		LINE("Per-process data is STALE: procs_%s.json is %s old,",
 		    t->iface, age);
 		LINE("written %s: bwprocs has stopped.  Start it with", when);
-		LINE("    systemctl start bwprocs@%s    (or, as root: bwprocs "
-		    "%s)", t->iface, t->iface);
+		top_bwprocs_cmd(t, cmd, sizeof(cmd));
+		LINE("    systemctl start bwprocs@%s    (or, as root: %s)",
+		    t->iface, cmd);
 		LINE("The rows below are that old data.");
 		break;
 	case FS_ERROR:

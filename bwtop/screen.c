@@ -224,6 +224,17 @@ draw_header(struct ui *u)
 	else
 		x += put(u, 0, x, attr_of(u, P_WARN), t->nd_err[0] != '\0' ?
 		    "  (no rates)" : "  (measuring)");
+	/*
+	 * An open alert: marked here in what room the clock leaves
+	 * ("ALERT" at least), and said in full on the status line below.
+	 */
+	top_alert_line(t, line, sizeof(line), 1);
+	if (line[0] != '\0' && COLS - 1 - right - x - 4 >= 5) {
+		n = COLS - 1 - right - x - 4;
+		if ((size_t)n < strlen(line))
+			line[n] = '\0';
+		x += putf(u, 0, x, attr_of(u, P_BAD) | A_BOLD, "  %s", line);
+	}
 	if (COLS - 1 - right > x) {
 		if (u->frozen)
 			(void)put(u, 0, COLS - 1 - right, attr_of(u, P_BAD),
@@ -271,9 +282,16 @@ draw_header(struct ui *u)
 			    (unsigned long long)t->procs.drops_interval);
 	}
 
-	top_procs_line(t, line, sizeof(line));
-	(void)put(u, 4, 0, t->procs_state == FS_OK ? A_NORMAL :
-	    attr_of(u, t->procs_state == FS_ERROR ? P_BAD : P_WARN), line);
+	/* The alert, unless bwprocs' data needs saying more. */
+	top_alert_line(t, line, sizeof(line), 0);
+	if (line[0] != '\0' && t->procs_state == FS_OK)
+		(void)put(u, 4, 0, attr_of(u, P_BAD) | A_BOLD, line);
+	else {
+		top_procs_line(t, line, sizeof(line));
+		(void)put(u, 4, 0, t->procs_state == FS_OK ? A_NORMAL :
+		    attr_of(u, t->procs_state == FS_ERROR ? P_BAD : P_WARN),
+		    line);
+	}
 
 	x = 0;
 	for (n = 0; n < NVIEWS; n++) {

@@ -126,13 +126,13 @@ mkproc "$T/proc" "eth0 1000 2000" "lo 5 5" "wg0 7 9"
 # Missing, stale, broken procs files.
 mkdir "$T/e"
 bwtop -b -n 1 -s 0.2 -d "$T/e" -i eth0 >"$T/out" 2>"$T/err"
-is "$? $(sed -n 4p "$T/out")" "0 NO per-process data: bwprocs is not running for eth0 (systemctl start bwprocs@eth0, or: bwprocs eth0)" \
-    "no procs file: said, with how to start bwprocs"
+is "$? $(sed -n 4p "$T/out")" "0 NO per-process data: bwprocs is not running for eth0 (systemctl start bwprocs@eth0, or: bwprocs -f -d $T/e eth0)" \
+    "no procs file: said, with how to start bwprocs on this data directory"
 is "$(wc -l <"$T/out" | tr -d ' ')" 4 "no procs file: no table"
 
 procs "$D" $((NOW - 600)) "rsync 4242 0 41000000 120000 515000000 1500000"
 bwtop -b -n 1 -s 0.2 -d "$D" -i eth0 >"$T/out"
-like "$(cat "$T/out")" 'per-process data is STALE: procs_eth0.json is 10 min 0 s old: bwprocs is not running \(systemctl start bwprocs@eth0\)' \
+like "$(cat "$T/out")" 'per-process data is STALE: procs_eth0.json is 10 min 0 s old: bwprocs is not running \(systemctl start bwprocs@eth0, or: bwprocs -f -d [^ ]+ eth0\)' \
     "a procs file ten minutes old: stale, and how old"
 like "$(tail -1 "$T/out")" 'rsync$' "its rows still print"
 procs "$D" $((NOW - 6)) "rsync 4242 0 41000000 120000 515000000 1500000"

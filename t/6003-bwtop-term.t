@@ -175,7 +175,7 @@ like "$(cat "$T/pane")" "\\($T/proc/procs_eth0\\.json does not exist\\)" \
     "missing: which file"
 like "$(cat "$T/pane")" 'Start it with: +systemctl start bwprocs@eth0' \
     "missing: how to start bwprocs"
-like "$(cat "$T/pane")" 'or run it by hand, as root: +bwprocs eth0' \
+like "$(cat "$T/pane")" 'or run it by hand, as root: +bwprocs -f -d [^ ]+/proc eth0' \
     "missing: or by hand"
 like "$(sed -n 5p "$T/pane")" '^NO per-process data: bwprocs is not running for eth0' \
     "missing: the header says it too"
