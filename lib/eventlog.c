@@ -397,7 +397,8 @@ bw_events_list(int dirfd, const char *iface, int64_t from, int64_t to,
 		    l->v[i].cleared_at >= k.from)
 			l->v[j++] = l->v[i];
 	l->n = j;
-	qsort(l->v, l->n, sizeof(*l->v), oldest_first);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), oldest_first);
 	return 0;
 fail:
 	saved = errno;
