@@ -102,7 +102,8 @@ bw_write_atomic_sync(const char *path, const void *buf, size_t len,
 	if ((fd = mkstemp(tmp)) == -1)
 		return -1;
 	/* mkstemp(3) makes 0600; the web server's user reads these files. */
-	if (fchmod(fd, 0644) == -1 || bw_write_all(fd, buf, len) == -1 ||
+	if (fchmod(fd, 0644) == -1 || bw_own_like_dir(AT_FDCWD, tmp, fd) ==
+	    -1 || bw_write_all(fd, buf, len) == -1 ||
 	    (how != BW_SYNC_NONE && fsync(fd) == -1)) {
 		saved = errno;
 		(void)close(fd);
@@ -117,6 +118,43 @@ fail:
 	(void)unlink(tmp);
 	errno = saved;
 	return -1;
+}
+
+/*
+ * A file a bwmon program made, open on fd as path (relative to dirfd):
+ * run as root (a person's sudo bwcollect), give it the owner and group
+ * of its directory, so that the user the data directory belongs to
+ * (bwmon: the cron job, bwprocs) can still append to it and replace it.
+ * Not root: nothing to do.  0, or -1 with errno.
+ */
+int
+bw_own_like_dir(int dirfd, const char *path, int fd)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash;
+	struct stat	 d, f;
+	size_t		 n;
+	int		 rv;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((slash = strrchr(path, '/')) == NULL)
+		rv = fstatat(dirfd, ".", &d, 0);
+	else if ((size_t)(slash - path) >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	} else {
+		/* "/x": the root directory. */
+		n = slash == path ? 1 : (size_t)(slash - path);
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		rv = fstatat(dirfd, dir, &d, 0);
+	}
+	if (rv == -1 || fstat(fd, &f) == -1)
+		return -1;
+	if (f.st_uid == d.st_uid && f.st_gid == d.st_gid)
+		return 0;
+	return fchown(fd, d.st_uid, d.st_gid);
 }
 
 /*
@@ -168,6 +206,8 @@ bw_open_regular_at(int dirfd, const char *path, int flags, mode_t mode)
 		saved = errno;
 	else if (!S_ISREG(st.st_mode))
 		saved = EINVAL;
+	else if ((flags & O_CREAT) && bw_own_like_dir(dirfd, path, fd) == -1)
+		saved = errno;
 	else
 		return fd;
 	(void)close(fd);
@@ -372,8 +412,8 @@ bw_pub_write(struct bw_pubfile *f, const void *buf, size_t len)
 	if (f->mode == -1)
 		return bw_write_atomic_sync(f->path, buf, len, BW_SYNC_NONE);
 	if (f->fd < 0) {
-		if ((f->fd = open(f->next, O_RDWR | O_CREAT | O_CLOEXEC |
-		    O_NOFOLLOW, 0644)) == -1)
+		if ((f->fd = bw_open_regular(f->next, O_RDWR | O_CREAT,
+		    0644)) == -1)
 			return -1;
 		/* The unit's umask is 0077; web servers read these. */
 		(void)fchmod(f->fd, 0644);

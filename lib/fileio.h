@@ -40,6 +40,7 @@ int	bw_write_atomic(const char *, const void *, size_t);
 int	bw_write_atomic_sync(const char *, const void *, size_t, enum bw_sync);
 int	bw_open_regular(const char *, int, mode_t);
 int	bw_open_regular_at(int, const char *, int, mode_t);
+int	bw_own_like_dir(int, const char *, int);
 int	bw_ends_torn(int, off_t);
 int	bw_read_all(int, size_t, size_t, char **, size_t *);
 int	bw_read_fd(int, size_t, char **, size_t *);

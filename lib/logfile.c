@@ -67,7 +67,8 @@ open_locked(const char *path, int create, struct bw_log *l)
 			goto fail;
 		if (stat(path, &pst) == 0 && pst.st_ino == st.st_ino &&
 		    pst.st_dev == st.st_dev) {
-			if (l->created && fchmod(fd, 0644) == -1)
+			if (l->created && (fchmod(fd, 0644) == -1 ||
+			    bw_own_like_dir(AT_FDCWD, path, fd) == -1))
 				goto fail;
 			l->fd = fd;
 			l->size = st.st_size;
