@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "eventlog.h"
 #include "fileio.h"
 
 #define CONF_MAX	(1 << 20)
@@ -52,7 +53,7 @@ static const struct conf_key keys[] = {
 	{ "counter_bits", CONF_BITS, offsetof(struct bw_conf, counter_bits),
 	    0, 0 },
 	{ "events_max_mb", CONF_INT, offsetof(struct bw_conf, events_max_mb),
-	    1, 4096 },
+	    1, BW_EVENTS_MAX_MB },
 	{ "events_retention_days", CONF_INT,
 	    offsetof(struct bw_conf, events_retention_days), 1, 3650 },
 	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },

@@ -2,6 +2,7 @@
  * Unit tests for lib/: names, numbers, config, net/dev, history.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "datadir.h"
+#include "eventlog.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "history.h"
@@ -156,6 +159,8 @@ test_conf_ranges(void)
 		    "\"5\" (must be 0 (off) or 10-86400), default kept" },
 		{ "owners_top = 0", "bad value for owners_top: \"0\" (must "
 		    "be 1-1000), default kept" },
+		{ "events_max_mb = 65", "bad value for events_max_mb: \"65\" "
+		    "(must be 1-64), default kept" },
 	};
 	struct bw_conf	c;
 	char		want[512];
@@ -188,6 +193,63 @@ test_conf_ranges(void)
 	(void)bw_conf_parse(&c, "r.conf", "owners_interval = 10\n", warn_cb);
 	ok(nwarn == 0 && c.owners_interval == 10, "owners_interval = 10 is "
 	    "the shortest");
+}
+
+/*
+ * events_max_mb and the readers: one limit.  A log as large as the
+ * largest events_max_mb lets it grow (the cap, and the record that
+ * crossed it) is read whole.
+ */
+static void
+test_events_limit(void)
+{
+	struct bw_conf	 c;
+	char		 dir[] = "/tmp/bwmon-ev.XXXXXX", path[256], line[1024];
+	char		*buf = NULL, num[32];
+	size_t		 len = 0, want, i;
+	int		 fd, dfd, rv;
+
+	bw_conf_init(&c);
+	ok(c.events_max_mb == BW_EVENTS_MAX_MB, "events_max_mb's default is "
+	    "the readers' limit");
+	(void)bw_conf_parse(&c, "e.conf", "events_max_mb = 4096\n", NULL);
+	ok(c.events_max_mb == BW_EVENTS_MAX_MB, "4096 is refused");
+	(void)snprintf(num, sizeof(num), "events_max_mb = %d\n",
+	    BW_EVENTS_MAX_MB);
+	nwarn = 0;
+	(void)bw_conf_parse(&c, "e.conf", num, warn_cb);
+	ok(nwarn == 0, "the readers' limit is the largest value");
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	/* 1000-byte records up to the cap, then one more. */
+	memset(line, ' ', sizeof(line));
+	(void)snprintf(line, sizeof(line), "{\"ts\":1700000000,"
+	    "\"event\":\"SPIKE\",\"pad\":\"");
+	line[strlen(line)] = 'x';
+	(void)memcpy(line + 996, "\"}\n", 3);
+	want = ((size_t)c.events_max_mb << 20) / 999 * 999 + 999;
+	if ((size_t)c.events_max_mb << 20 >= want)
+		want += 999;
+	(void)bw_kind_path(path, sizeof(path), dir, BW_SPIKES, "ev0");
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644)) == -1) {
+		ok(0, "%s", path);
+		return;
+	}
+	for (i = 0; i < want / 999; i++)
+		if (bw_write_all(fd, line, 999) == -1)
+			break;
+	(void)close(fd);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	rv = bw_events_read(dfd, BW_SPIKES, "ev0", &buf, &len);
+	ok(rv == 0 && len == want, "a log of events_max_mb MB and one record "
+	    "more (%zu bytes) is read whole (%s)", want, rv == 0 ? "yes" :
+	    strerror(errno));
+	free(buf);
+	(void)close(dfd);
+	(void)unlink(path);
+	(void)rmdir(dir);
 }
 
 /* Write text to a new file under dir; its path goes to buf. */
@@ -973,6 +1035,7 @@ main(void)
 	test_rates();
 	test_conf();
 	test_conf_ranges();
+	test_events_limit();
 	test_conf_rule();
 	test_netdev();
 	test_history();
