@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertrun.h"
 #include "capture.h"
 #include "cli.h"
 #include "conf.h"
@@ -31,6 +32,7 @@
 #include "output.h"
 #include "ownerlog.h"
 #include "packet.h"
+#include "priv.h"
 #include "resolve.h"
 #include "table.h"
 #include "log.h"
@@ -72,6 +74,7 @@ struct bwprocs {
 	struct resolver		*res;
 	struct fragcache	 frag;
 	struct events		*ev;		/* NULL: no spikes, alerts */
+	struct alertrun		*ar;		/* runs alert_command */
 	struct ownerlog		*ol;		/* NULL: no owner history */
 	double			 now;		/* wall clock of this batch */
 	double			 started;
@@ -579,15 +582,13 @@ do_reload(struct bwprocs *b)
 }
 
 /*
- * Live, before the loop: open the capture (or wait for the interface),
- * look at every process once, and detach unless told not to.  -1 when
- * capture cannot work at all.
+ * Live, before the loop (the capture is open, or waits for the
+ * interface): look at every process once, and detach unless told not
+ * to.
  */
-static int
+static void
 live_start(struct bwprocs *b)
 {
-	if (try_open(b, 1) == -1)
-		return -1;
 	res_set_ifindex(b->res, la_ifindex(b->la));
 	if (res_start(b->res, b->now))
 		log_warnx("cannot read other users' /proc/<pid>/fd (needs "
@@ -598,7 +599,6 @@ live_start(struct bwprocs *b)
 			fatal("daemon");
 		log_init("bwprocs", 0, log_getverbose());
 	}
-	return 0;
 }
 
 /*
@@ -783,8 +783,7 @@ run_live(struct bwprocs *b)
 	sigset_t	empty;
 	int		rv;
 
-	if (live_start(b) == -1)
-		return 1;
+	live_start(b);
 	signals_setup(&empty);
 	rv = loop(b, &empty);
 	live_finish(b);
@@ -968,9 +967,52 @@ setup(struct bwprocs *b)
 	/* A capture file is looked at once, with no hurry and no limit. */
 	res_set_rate(b->res, b->replay != NULL ? 0 : b->conf.lookup_rate);
 	if (b->replay == NULL &&
-	    (b->ev = ev_open(b->datadir, b->iface, &b->conf)) == NULL)
+	    (b->ev = ev_open(b->datadir, b->iface, &b->conf, b->ar)) == NULL)
 		err(1, "spikes and alerts");
 	owners_open(b);
+}
+
+/*
+ * The privileged start, live only: what needs more than the steady
+ * state keeps (priv.c) is opened here, as root or with the unit's
+ * capabilities.  setup() has opened the netlink sockets (rtnetlink,
+ * sock_diag, conntrack) and read alert_env; this opens the capture (or
+ * finds the interface missing or down: it is opened when it comes).
+ * Programs loaded once (BPF) and sets made once (nftables) go here,
+ * before drop_privileges().  -1 when capture cannot work at all.
+ */
+static int
+start_privileged(struct bwprocs *b)
+{
+	if (try_open(b, 1) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Then run as the user "user" names with only the steady state's
+ * capabilities, whoever started us (root by hand, or the unit's User=
+ * with its ambient capabilities): see priv.c for which and why.
+ */
+static void
+drop_privileges(struct bwprocs *b)
+{
+	char	note[256], why[256];
+
+	if (priv_drop(b->conf.user, note, sizeof(note), why,
+	    sizeof(why)) == -1) {
+		log_warnx("%s", why);
+		exit(1);
+	}
+	if (note[0] != '\0')
+		log_warnx("%s", note);
+	if (access(b->datadir, W_OK | X_OK) == -1) {
+		log_warn("data directory %s, as uid %u", b->datadir,
+		    (unsigned)getuid());
+		exit(1);
+	}
+	log_debug("running as uid %u, keeping at most %s",
+	    (unsigned)getuid(), priv_caps_steady());
 }
 
 /* In the reverse order. */
@@ -979,6 +1021,7 @@ teardown(struct bwprocs *b)
 {
 	ol_close(b->ol);
 	ev_close(b->ev);
+	ar_stop(b->ar);
 	cap_free(b->cap);
 	bw_pub_close(&b->procs_out);
 	bw_pub_close(&b->live_out);
@@ -999,8 +1042,22 @@ main(int argc, char *argv[])
 	if ((rv = parse_args(&b, argc, argv)) != -1)
 		return rv;
 	open_data(&b);
-	setup(&b);
-	rv = b.replay != NULL ? run_replay(&b) : run_live(&b);
+	if (b.replay != NULL) {
+		setup(&b);
+		rv = run_replay(&b);
+	} else {
+		/* First, while it holds nothing: alert_command's process. */
+		if ((b.ar = ar_start(b.conf.alert_user, b.foreground)) ==
+		    NULL)
+			err(1, "alert_command's process");
+		setup(&b);
+		if (start_privileged(&b) == -1)
+			rv = 1;
+		else {
+			drop_privileges(&b);
+			rv = run_live(&b);
+		}
+	}
 	teardown(&b);
 	return rv;
 }

@@ -14,14 +14,12 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "alertrun.h"
 #include "ct.h"
 #include "datadir.h"
 #include "eventlog.h"
@@ -48,7 +47,6 @@
 #define TRIM_EVERY	86400.0	/* seconds between retention trims */
 
 #define EV_RING		3600	/* one-second samples kept */
-#define EV_CMDS		4	/* alert_commands running at once */
 #define EV_TOP		20	/* rows in a record */
 
 struct ifrate {
@@ -56,14 +54,6 @@ struct ifrate {
 	uint64_t	rx, tx;		/* the counters last read */
 	double		rx_bps, tx_bps;
 	int		seen;
-};
-
-struct evcmd {
-	pid_t		pid;		/* 0: free */
-	double		start;		/* monotonic */
-	int		killed;
-	char		event[8];	/* SPIKE, FIRED, CLEARED */
-	double		ts;		/* of its record */
 };
 
 struct events {
@@ -79,7 +69,7 @@ struct events {
 	int		 open;		/* an alert fired, not cleared */
 	double		 fired_at, peak;
 	int		 below;		/* seconds under the clear level */
-	struct evcmd	 cmd[EV_CMDS];
+	struct alertrun	*ar;		/* runs alert_command */
 	char		*envbuf;	/* alert_env's text, split in place */
 	char		**envv;		/* its "KEY=VALUE" strings */
 	size_t		 nenv;
@@ -91,8 +81,6 @@ struct events {
 	struct whowin	*ww;		/* who moved the window's bytes */
 	uint64_t	 spikes, fired, cleared;
 };
-
-static void	reap(struct events *, double);
 
 /* ---- the files ---- */
 
@@ -705,26 +693,16 @@ ev_reload(struct events *ev)
 
 /* ---- alert_command ---- */
 
+/* Hand the record to alert_command's own process (alertrun.c). */
 static void
 run_command(struct events *ev, const char *event, double ts,
-    const char *line, size_t len, double mono)
+    const char *line, size_t len)
 {
-	sigset_t	 none;
 	const char	*cmd = ev->conf->alert_command;
-	size_t		 j;
-	int		 i, fd;
-	pid_t		 pid;
+	int		 fd;
 
 	if (cmd[0] == '\0')
 		return;
-	reap(ev, mono);
-	for (i = 0; i < EV_CMDS && ev->cmd[i].pid != 0; i++)
-		;
-	if (i == EV_CMDS) {
-		log_warnx("%s: alert_command: %d still running; not run for "
-		    "this %s", ev->iface, EV_CMDS, event);
-		return;
-	}
 	/* The record waits in memory: a slow reader never blocks us. */
 	if ((fd = memfd_create("bwmon-event", MFD_CLOEXEC)) == -1 ||
 	    bw_write_all(fd, line, len) == -1 || lseek(fd, 0, SEEK_SET) ==
@@ -734,84 +712,17 @@ run_command(struct events *ev, const char *event, double ts,
 			(void)close(fd);
 		return;
 	}
-	if ((pid = fork()) == -1) {
-		log_warn("%s: alert_command: fork", ev->iface);
-		(void)close(fd);
-		return;
-	}
-	if (pid == 0) {
-		(void)setpgid(0, 0);
-		(void)sigemptyset(&none);
-		(void)sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(fd, STDIN_FILENO) == -1)
-			_exit(126);
-		(void)closefrom(STDERR_FILENO + 1);
-		/* alert_env first: BWMON_EVENT and BWMON_IFACE win. */
-		for (j = 0; j < ev->nenv; j++)
-			if (putenv(ev->envv[j]) != 0)
-				_exit(126);
-		if (setenv("BWMON_EVENT", event, 1) == -1 ||
-		    setenv("BWMON_IFACE", ev->iface, 1) == -1)
-			_exit(126);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	(void)setpgid(pid, pid);
+	if (ar_run(ev->ar, fd, ev->iface, event, ts,
+	    ev->conf->alert_command_timeout, cmd, ev->envv, ev->nenv) == -1)
+		log_warn("%s: alert_command: not run for this %s", ev->iface,
+		    event);
 	(void)close(fd);
-	ev->cmd[i].pid = pid;
-	ev->cmd[i].start = mono;
-	ev->cmd[i].killed = 0;
-	ev->cmd[i].ts = ts;
-	(void)snprintf(ev->cmd[i].event, sizeof(ev->cmd[i].event), "%s",
-	    event);
 }
 
-/* Reap finished commands and kill late ones. */
-static void
-reap(struct events *ev, double mono)
-{
-	struct evcmd	*c;
-	int		 i, st;
-	pid_t		 r;
-
-	for (i = 0; i < EV_CMDS; i++) {
-		c = &ev->cmd[i];
-		if (c->pid == 0)
-			continue;
-		r = waitpid(c->pid, &st, WNOHANG);
-		if (r == c->pid || (r == -1 && errno == ECHILD)) {
-			if (r == c->pid && !c->killed) {
-				if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-					log_warnx("%s: alert_command for the "
-					    "%s at %.3f exited with status %d",
-					    ev->iface, c->event, c->ts,
-					    WEXITSTATUS(st));
-				else if (WIFSIGNALED(st))
-					log_warnx("%s: alert_command for the "
-					    "%s at %.3f killed by signal %d",
-					    ev->iface, c->event, c->ts,
-					    WTERMSIG(st));
-			}
-			c->pid = 0;
-			continue;
-		}
-		if (!c->killed && mono - c->start >=
-		    ev->conf->alert_command_timeout) {
-			(void)kill(-c->pid, SIGKILL);
-			(void)kill(c->pid, SIGKILL);
-			c->killed = 1;
-			log_warnx("%s: alert_command for the %s at %.3f "
-			    "killed after %d s", ev->iface, c->event, c->ts,
-			    ev->conf->alert_command_timeout);
-		}
-	}
-}
-
-/* Once a second: commands, the daily trim, conntrack's status. */
+/* Once a second: the daily trim, conntrack's status. */
 void
 ev_reap(struct events *ev, double mono)
 {
-	reap(ev, mono);
 	if (mono >= ev->next_trim) {
 		trim_both(ev);
 		ev->next_trim = mono + TRIM_EVERY;
@@ -826,7 +737,7 @@ ev_reap(struct events *ev, double mono)
  */
 static int
 emit(struct events *ev, const char *path, const char *event, json_t *rec,
-    double mono, char *why, size_t whysize)
+    char *why, size_t whysize)
 {
 	char	*s;
 	size_t	 len;
@@ -843,7 +754,7 @@ emit(struct events *ev, const char *path, const char *event, json_t *rec,
 	else if ((size_t)size > (size_t)ev->conf->events_max_mb << 20)
 		trim_both(ev);
 	run_command(ev, event, json_number_value(json_object_get(rec, "ts")),
-	    s, len, mono);
+	    s, len);
 	free(s);
 	return size == -1 ? -1 : 0;
 }
@@ -963,7 +874,7 @@ spike(struct events *ev, struct table *t, double wall, double mono,
 		    bw_fmt_bps(avgs, sizeof(avgs), avg));
 	else
 		(void)snprintf(times, sizeof(times), "after silence");
-	if (emit(ev, ev->spikes_path, "SPIKE", rec, mono, why,
+	if (emit(ev, ev->spikes_path, "SPIKE", rec, why,
 	    sizeof(why)) == 0)
 		log_info("%s: spike: %.1f Mbit/s, %s; top: %s (recorded in "
 		    "%.1f ms)", ev->iface, total / 1e6, times,
@@ -1006,7 +917,7 @@ fire(struct events *ev, struct table *t, double wall, double mono, int n)
 		json_decref(rec);
 		return;
 	}
-	if (emit(ev, ev->alerts_path, "FIRED", rec, mono, why,
+	if (emit(ev, ev->alerts_path, "FIRED", rec, why,
 	    sizeof(why)) == 0)
 		log_info("%s: alert FIRED: average %.1f Mbit/s over %d s >= "
 		    "%.1f Mbit/s; top: %s", ev->iface, avg / 1e6, n,
@@ -1022,7 +933,7 @@ fire(struct events *ev, struct table *t, double wall, double mono, int n)
 }
 
 static void
-clear(struct events *ev, double wall, double mono, double avg)
+clear(struct events *ev, double wall, double avg)
 {
 	json_t	*rec;
 	double	 ts = (double)(long long)(wall * 1000) / 1000;
@@ -1045,7 +956,7 @@ clear(struct events *ev, double wall, double mono, double avg)
 		json_decref(rec);
 		return;
 	}
-	if (emit(ev, ev->alerts_path, "CLEARED", rec, mono, why,
+	if (emit(ev, ev->alerts_path, "CLEARED", rec, why,
 	    sizeof(why)) == 0)
 		log_info("%s: alert CLEARED after %.0f s", ev->iface, dur);
 	else
@@ -1095,7 +1006,7 @@ ev_sample(struct events *ev, struct table *t, double wall, double mono,
 			ev->peak = total;
 		if (avg < c->alert_clear_ratio * c->alert_bps) {
 			if (++ev->below >= c->alert_clear_hold)
-				clear(ev, wall, mono, avg);
+				clear(ev, wall, avg);
 		} else
 			ev->below = 0;
 	} else if (n >= c->alert_window && avg >= c->alert_bps)
@@ -1107,9 +1018,10 @@ ev_sample(struct events *ev, struct table *t, double wall, double mono,
 
 static int
 ev_init(struct events *ev, const char *datadir, const char *iface,
-    const struct bw_conf *conf)
+    const struct bw_conf *conf, struct alertrun *ar)
 {
 	memset(ev, 0, sizeof(*ev));
+	ev->ar = ar;
 	ev->iface = iface;
 	ev->conf = conf;
 	ev->ct_logged = -1;
@@ -1132,18 +1044,6 @@ ev_init(struct events *ev, const char *datadir, const char *iface,
 static void
 ev_free(struct events *ev)
 {
-	int	i;
-
-	/* A command must not outlive its timeout: not past our exit. */
-	for (i = 0; i < EV_CMDS; i++)
-		if (ev->cmd[i].pid != 0 && waitpid(ev->cmd[i].pid, NULL,
-		    WNOHANG) == 0) {
-			(void)kill(-ev->cmd[i].pid, SIGKILL);
-			(void)kill(ev->cmd[i].pid, SIGKILL);
-			log_warnx("%s: alert_command for the %s at %.3f "
-			    "killed: bwprocs exits", ev->iface,
-			    ev->cmd[i].event, ev->cmd[i].ts);
-		}
 	ct_close(ev->ct);
 	ev->ct = NULL;
 	ww_free(ev->ww);
@@ -1155,14 +1055,15 @@ ev_free(struct events *ev)
 }
 
 struct events *
-ev_open(const char *datadir, const char *iface, const struct bw_conf *conf)
+ev_open(const char *datadir, const char *iface, const struct bw_conf *conf,
+    struct alertrun *ar)
 {
 	struct events	*ev;
 	int		 saved;
 
 	if ((ev = malloc(sizeof(*ev))) == NULL)
 		return NULL;
-	if (ev_init(ev, datadir, iface, conf) == -1) {
+	if (ev_init(ev, datadir, iface, conf, ar) == -1) {
 		saved = errno;
 		free(ev);
 		errno = saved;

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+struct alertrun;
 struct bw_conf;
 struct bw_netdev;
 struct events;			/* opaque */
@@ -13,17 +14,18 @@ struct table;
 
 /*
  * ev_open: spikes and alerts of iface, recorded in datadir under conf
- * (which must outlive it); it reads whether an alert is open.  NULL
- * with errno.
- * ev_close: kill the alert commands still running, and free.
+ * (which must outlive it), alert_command run by ar (NULL: never); it
+ * reads whether an alert is open.  NULL with errno.
+ * ev_close: free.
  * ev_ifrates: every interface's counters, as read at mono.
  * ev_sample: one second of the interface (rx and tx in bit/s, ifbytes
  * its bytes): a spike, or an alert that fires or clears, is recorded
  * with the rows of t.
- * ev_reap: once a second: the commands, the daily trim, conntrack.
+ * ev_reap: once a second: the daily trim, conntrack.
  * ev_reload: read alert_env again (on SIGHUP).
  */
-struct events	*ev_open(const char *, const char *, const struct bw_conf *);
+struct events	*ev_open(const char *, const char *, const struct bw_conf *,
+		    struct alertrun *);
 void		 ev_close(struct events *);
 void		 ev_ifrates(struct events *, const struct bw_netdev *, int,
 		    double);

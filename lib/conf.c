@@ -22,7 +22,7 @@
 
 enum conf_type {
 	CONF_INT, CONF_INT_OFF, CONF_DOUBLE, CONF_RATE, CONF_IFACE, CONF_IFLIST,
-	CONF_PATTERNS, CONF_BITS, CONF_STRING
+	CONF_PATTERNS, CONF_BITS, CONF_STRING, CONF_USER
 };
 
 struct conf_key {
@@ -46,6 +46,8 @@ static const struct conf_key keys[] = {
 	    offsetof(struct bw_conf, alert_command_timeout), 1, 3600 },
 	{ "alert_env", CONF_STRING, offsetof(struct bw_conf, alert_env), 0,
 	    sizeof(((struct bw_conf *)0)->alert_env) },
+	{ "alert_user", CONF_USER, offsetof(struct bw_conf, alert_user), 0,
+	    sizeof(((struct bw_conf *)0)->alert_user) },
 	{ "alert_window", CONF_INT, offsetof(struct bw_conf, alert_window),
 	    5, 3600 },
 	{ "capture_buffer_mb", CONF_INT,
@@ -93,6 +95,8 @@ static const struct conf_key keys[] = {
 	    10, 3600 },
 	{ "top_connections", CONF_INT,
 	    offsetof(struct bw_conf, top_connections), 0, 1000 },
+	{ "user", CONF_USER, offsetof(struct bw_conf, user), 0,
+	    sizeof(((struct bw_conf *)0)->user) },
 };
 
 void
@@ -124,6 +128,22 @@ bw_conf_init(struct bw_conf *c)
 	c->owners_interval = 300;
 	c->owners_top = 20;
 	c->metrics_programs = 50;
+	(void)strcpy(c->user, "bwmon");
+	(void)strcpy(c->alert_user, "nobody");
+}
+
+/* A user name: letters, digits, '_', '.', '-', not starting with '-'. */
+static int
+user_valid(const char *v, size_t size)
+{
+	size_t	n = strlen(v);
+
+	if (n == 0 || n >= size || v[0] == '-')
+		return 0;
+	for (; *v != '\0'; v++)
+		if (!isalnum((unsigned char)*v) && strchr("._-", *v) == NULL)
+			return 0;
+	return 1;
 }
 
 static void __attribute__((format(printf, 4, 5)))
@@ -276,6 +296,11 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 			return -1;
 		(void)strcpy(p, v);
 		return 0;
+	case CONF_USER:
+		if (!user_valid(v, (size_t)k->max))
+			return -1;
+		(void)strcpy(p, v);
+		return 0;
 	case CONF_BITS:
 		if (strcmp(v, "auto") == 0)
 			*(int *)(void *)p = 0;
@@ -343,6 +368,10 @@ valid_range(const struct conf_key *k, char *buf, size_t size)
 		return;
 	case CONF_STRING:
 		(void)snprintf(buf, size, "under %.0f bytes", k->max);
+		return;
+	case CONF_USER:
+		(void)snprintf(buf, size, "a user name: letters, digits, "
+		    "'.', '_', '-'");
 		return;
 	}
 	buf[0] = '\0';

@@ -39,12 +39,14 @@ struct bw_conf {
 	char	alert_command[512];	/* sh -c; empty: none */
 	int	alert_command_timeout;
 	char	alert_env[256];		/* its KEY=VALUE file; empty: none */
+	char	alert_user[33];		/* it runs as this user */
 	int	events_retention_days;
 	int	events_max_mb;
 	/* bwprocs: the owner history */
 	int	owners_interval;	/* seconds; 0: no owner history */
 	int	owners_top;		/* owners (and remotes) an interval */
 	int	metrics_programs;	/* programs with counters of their own */
+	char	user[33];		/* bwprocs runs as this user */
 };
 
 /* Called once per problem; the parse goes on with the default value. */

@@ -161,6 +161,11 @@ test_conf_ranges(void)
 		    "be 1-1000), default kept" },
 		{ "events_max_mb = 65", "bad value for events_max_mb: \"65\" "
 		    "(must be 1-64), default kept" },
+		{ "user = -x", "bad value for user: \"-x\" (must be a user "
+		    "name: letters, digits, '.', '_', '-'), default kept" },
+		{ "alert_user = a/b", "bad value for alert_user: \"a/b\" "
+		    "(must be a user name: letters, digits, '.', '_', '-'), "
+		    "default kept" },
 	};
 	struct bw_conf	c;
 	char		want[512];
@@ -193,6 +198,24 @@ test_conf_ranges(void)
 	(void)bw_conf_parse(&c, "r.conf", "owners_interval = 10\n", warn_cb);
 	ok(nwarn == 0 && c.owners_interval == 10, "owners_interval = 10 is "
 	    "the shortest");
+}
+
+/* The users bwprocs and alert_command run as. */
+static void
+test_conf_users(void)
+{
+	struct bw_conf	c;
+
+	bw_conf_init(&c);
+	ok(strcmp(c.user, "bwmon") == 0 && strcmp(c.alert_user, "nobody") ==
+	    0, "user bwmon and alert_user nobody by default");
+	nwarn = 0;
+	(void)bw_conf_parse(&c, "u.conf", "user = bw_mon-2.x\n"
+	    "alert_user = alerts\nuser = 0123456789012345678901234567890123"
+	    "\n", warn_cb);
+	ok(nwarn == 1 && strcmp(c.user, "bw_mon-2.x") == 0 &&
+	    strcmp(c.alert_user, "alerts") == 0, "user names parsed; one "
+	    "too long is refused (%d warnings)", nwarn);
 }
 
 /*
@@ -1035,6 +1058,7 @@ main(void)
 	test_rates();
 	test_conf();
 	test_conf_ranges();
+	test_conf_users();
 	test_events_limit();
 	test_conf_rule();
 	test_netdev();

@@ -67,6 +67,8 @@ printf '%s|%s|%s|%s\n' "\${BWT_TOKEN-unset}" "\${BWT_QUOTED-unset}" \\
 mv "$T/cmd.\$BWMON_EVENT.json.tmp" "$T/cmd.\$BWMON_EVENT.json"
 EOF
 chmod +x "$T/cmd.sh"
+# alert_command runs as alert_user (nobody): it writes its files here.
+chmod 1777 "$T"
 # The secrets alert_command needs, root's and closed to others.
 cat >"$T/a1.env" <<'EOF'
 # tokens for the webhook
