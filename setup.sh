@@ -49,9 +49,12 @@ same --listen, --tls and --no-auth to upgrade.
 
 Environment overrides: IFACE PORT PREFIX DATA_DIR BIN_DIR CONF_DIR
 CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR SYSCTL_DIR MODULES_DIR
+BWMON_USER WEB_GROUP
 (defaults: default-route interface, 8080, /opt/bwmon, /var/lib/bwmon,
 /usr/local/bin, /etc/bwmon, /etc/cron.d, /usr/local/share/man, /etc/nginx,
-/run/bwmon, /etc/systemd/system, /etc/sysctl.d, /etc/modules-load.d).
+/run/bwmon, /etc/systemd/system, /etc/sysctl.d, /etc/modules-load.d,
+bwmon: the system user the cron jobs and bwprocs run as, www-data: the
+group the CGIs read the data directory as).
 USAGE
 }
 
@@ -71,6 +74,8 @@ RUN_DIR=${RUN_DIR:-/run/bwmon}
 SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
 SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
 MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
+BWMON_USER=${BWMON_USER:-bwmon}
+WEB_GROUP=${WEB_GROUP:-www-data}
 no_conntrack=0
 AUTH_USER=
 no_auth=0
@@ -321,6 +326,11 @@ iface = ${IFACE:-eth0}
 # Its tokens and passwords: not here (every user may read this file) but
 # in this file, KEY=value lines, that only root may read.
 alert_env = $CONF_DIR/alert.env
+# alert_command runs as this user, with no capabilities (never root).
+#alert_user = nobody
+
+# bwprocs runs as this user, keeping only the capabilities it needs.
+user = $BWMON_USER
 
 # Spike and alert records kept, and each file's size cap.
 #events_retention_days = 180
@@ -358,15 +368,29 @@ then
 	    "(chown root $envf; chmod 600 $envf)"
 fi
 
-# 4. Data directory: bwcollect (root) writes, everyone may read.
-install -d -m 0755 "$DATA_DIR"
-say "data directory $DATA_DIR"
+# 4. Data directory: the cron jobs and bwprocs write it as BWMON_USER;
+# the CGIs read it as WEB_GROUP; no one else.  Files an earlier version
+# left root's become the user's (a bwmon program run as root there since
+# leaves its files to the directory's owner by itself).
+if ! id -u "$BWMON_USER" >/dev/null 2>&1; then
+	useradd --system --user-group --no-create-home --home-dir /nonexistent \
+	    --shell /usr/sbin/nologin --comment "bwmon bandwidth monitor" \
+	    "$BWMON_USER" || die "cannot create the user $BWMON_USER"
+	say "created the system user $BWMON_USER"
+fi
+getent group "$WEB_GROUP" >/dev/null 2>&1 ||
+    die "no group $WEB_GROUP (WEB_GROUP): the CGIs read the data as it"
+install -d -m 0750 -o "$BWMON_USER" -g "$WEB_GROUP" "$DATA_DIR"
+chown -R "$BWMON_USER:$WEB_GROUP" "$DATA_DIR"
+chmod -R go-w,o-rwx "$DATA_DIR"
+say "data directory $DATA_DIR ($BWMON_USER's; group $WEB_GROUP reads it)"
 
 # 5. Cron job.
 mkdir -p "$CRON_DIR"
 sed -e "s#/usr/local/bin#$BIN_DIR#g" \
     -e "s#^BWMON_DATA_DIR=.*#BWMON_DATA_DIR=$DATA_DIR#" \
-    -e "s#^BWMON_CONF=.*#BWMON_CONF=$conf#" cron.d/bwmon \
+    -e "s#^BWMON_CONF=.*#BWMON_CONF=$conf#" \
+    -e "s#^\([^\#][^	]*	\)bwmon	#\1$BWMON_USER	#" cron.d/bwmon \
     >"$CRON_DIR/.bwmon.tmp"
 chmod 0644 "$CRON_DIR/.bwmon.tmp"
 mv "$CRON_DIR/.bwmon.tmp" "$CRON_DIR/bwmon"
@@ -468,7 +492,9 @@ fi
 unit=$SYSTEMD_DIR/bwprocs@.service
 mkdir -p "$SYSTEMD_DIR"
 sed -e "s#/usr/local/bin#$BIN_DIR#g" -e "s#/var/lib/bwmon#$DATA_DIR#g" \
-    -e "s#/etc/bwmon/bwmon.conf#$conf#g" systemd/bwprocs@.service \
+    -e "s#/etc/bwmon/bwmon.conf#$conf#g" \
+    -e "s#^User=bwmon#User=$BWMON_USER#" \
+    -e "s#^Group=bwmon#Group=$BWMON_USER#" systemd/bwprocs@.service \
     >"$unit.tmp"
 mv "$unit.tmp" "$unit"
 if [ -z "$IFACE" ]; then

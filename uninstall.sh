@@ -10,11 +10,13 @@ usage() {
 	cat <<USAGE
 usage: sudo ./uninstall.sh [--purge-data] [--help]
 
-  --purge-data  also remove the data directory and the configuration
-                (bwmon.conf and alert.env)
+  --purge-data  also remove the data directory, the configuration
+                (bwmon.conf and alert.env) and the user bwmon, who
+                owned the data
 
 Environment overrides as for setup.sh: PREFIX DATA_DIR BIN_DIR CONF_DIR
-CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR SYSCTL_DIR MODULES_DIR.
+CRON_DIR MAN_DIR NGINX_DIR RUN_DIR SYSTEMD_DIR SYSCTL_DIR MODULES_DIR
+BWMON_USER.
 USAGE
 }
 
@@ -31,6 +33,7 @@ RUN_DIR=${RUN_DIR:-/run/bwmon}
 SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
 SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
 MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
+BWMON_USER=${BWMON_USER:-bwmon}
 purge=0
 
 while [ $# -gt 0 ]; do
@@ -133,6 +136,10 @@ say "removed programs, CGIs, page, man pages and the cron job"
 if [ "$purge" = 1 ]; then
 	rm -rf "$DATA_DIR" "$CONF_DIR"
 	say "removed $DATA_DIR and $CONF_DIR"
+	if id -u "$BWMON_USER" >/dev/null 2>&1 &&
+	    userdel "$BWMON_USER" 2>/dev/null; then
+		say "removed the user $BWMON_USER"
+	fi
 else
 	say "kept $DATA_DIR and $CONF_DIR (--purge-data removes them)"
 fi

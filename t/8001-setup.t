@@ -11,7 +11,8 @@ done
 S=$SRCDIR
 export BIN_DIR=$T/bin PREFIX=$T/opt DATA_DIR=$T/data CONF_DIR=$T/etc \
     CRON_DIR=$T/cron MAN_DIR=$T/man NGINX_DIR=$T/nginx RUN_DIR=$T/run \
-    SYSTEMD_DIR=$T/systemd SYSCTL_DIR=$T/sysctl MODULES_DIR=$T/modules
+    SYSTEMD_DIR=$T/systemd SYSCTL_DIR=$T/sysctl MODULES_DIR=$T/modules \
+    BWMON_USER=bwt$$w
 # nginx's workers and fcgiwrap run as www-data: let them reach $T.
 chmod 755 "$T"
 # An nginx of the test's own, shaped like Debian's /etc/nginx.
@@ -37,6 +38,8 @@ stop_servers() {
 	[ -f "$T/ngx/nginx.pid" ] && kill "$(cat "$T/ngx/nginx.pid")" 2>/dev/null
 	[ -f "$RUN_DIR/fcgiwrap.pid" ] && kill "$(cat "$RUN_DIR/fcgiwrap.pid")" 2>/dev/null
 	[ -f "$RUN_DIR/bwprocs-lo.pid" ] && kill "$(cat "$RUN_DIR/bwprocs-lo.pid")" 2>/dev/null
+	sleep 0.3
+	userdel "$BWMON_USER" 2>/dev/null
 	rm -rf "$T"
 }
 trap stop_servers EXIT
@@ -173,7 +176,8 @@ like "$(cat "$CONF_DIR/bwmon.conf")" '^iface = lo$' "config written with the int
 like "$(cat "$CRON_DIR/bwmon")" "$BIN_DIR/bwcollect" "cron job runs the installed bwcollect"
 like "$(cat "$CRON_DIR/bwmon")" "^BWMON_DATA_DIR=$DATA_DIR\$" "cron job uses the data directory"
 ls "$DATA_DIR"/state_*.json >/dev/null 2>&1; ok $? "the first sample primed the state"
-[ "$(stat -c %a "$DATA_DIR")" = 755 ]; ok $? "data directory readable by all"
+is "$(stat -c "%U:%G %a" "$DATA_DIR")" "$BWMON_USER:www-data 750" \
+    "data directory: the user's, read by the web group only"
 
 # Idempotent: keeps a config edit, the login, and changes no data.
 echo "retention_days = 90" >>"$CONF_DIR/bwmon.conf"
