@@ -93,12 +93,6 @@ switch_user(const struct passwd *pw, char *err, size_t errlen)
 		return -1;
 	}
 	(void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	/* Paranoia (OpenBSD's daemons): there is no way back. */
-	if (pw->pw_uid != 0 && (setresuid(0, 0, 0) == 0 || setuid(0) == 0)) {
-		(void)snprintf(err, errlen, "could become root again after "
-		    "becoming %s", pw->pw_name);
-		return -1;
-	}
 	return 0;
 }
 
@@ -142,6 +136,16 @@ drop(const char *user, uint64_t keep, char *note, size_t notelen,
 	}
 	if (capset2(prm & keep) == -1) {
 		(void)snprintf(err, errlen, "capset: %s", strerror(errno));
+		return -1;
+	}
+	/*
+	 * Paranoia (OpenBSD's daemons): no way back to root.  Not before
+	 * the capabilities go: a change between two users other than root
+	 * keeps CAP_SETUID (a unit's User= with it ambient).
+	 */
+	if (getuid() != 0 && (setresuid(0, 0, 0) == 0 || setuid(0) == 0)) {
+		(void)snprintf(err, errlen, "could become root again as uid "
+		    "%u", (unsigned)getuid());
 		return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {

@@ -4,8 +4,11 @@
 # CAP_DAC_READ_SEARCH (effective, permitted and bounding), no ambient or
 # inheritable ones, no_new_privs, and still gives a root process's
 # transfer on a veth to its pid.  alert_command runs as alert_user with
-# no capability at all.  A user that does not exist leaves bwprocs uid 0
-# with the same four capabilities, and says so; an alert_user that does
+# no capability at all.  The same started the way the unit does it
+# (setpriv: the user, with CAP_SETUID and CAP_SETGID among its ambient
+# capabilities), and no way back to root for either process.  A user
+# that does not exist leaves bwprocs uid 0 with the same four
+# capabilities, and says so; an alert_user that does
 # not exist never runs a command as root; a data directory the user
 # cannot write stops bwprocs at start.
 #
@@ -119,6 +122,25 @@ like "$(cat "$T/out/FIRED" 2>/dev/null)" "NoNewPrivs:[[:space:]]+1" \
     "alert_command: no_new_privs"
 is "$(find "$D" ! -user "$U" | wc -l)" 0 \
     "every file in the data directory is $U's"
+stop_bwprocs
+is $? 0 "bwprocs exits 0 on SIGTERM"
+
+# ---- As the unit starts it: User= with ambient capabilities. ----
+C=+net_raw,+net_admin,+sys_ptrace,+dac_read_search,+setuid,+setgid
+start_bwprocs setpriv --reuid="$U" --regid="$U" --clear-groups \
+    --inh-caps="-all,$C" --ambient-caps="-all,$C" \
+    bwprocs -f -c "$T/conf" -d "$D" "$H"
+ok $? "bwprocs started as $U with the unit's ambient capabilities"
+is "$(status "$BP" Uid)" "$UID_U $UID_U $UID_U $UID_U" "it stays $U"
+is "$(status "$BP" CapEff)/$(status "$BP" CapPrm)/$(status "$BP" CapAmb)" \
+    $STEADY/$STEADY/0000000000000000 \
+    "it drops CAP_SETUID and CAP_SETGID, and the ambient set"
+RUNNER=$(ps -o pid= --ppid "$BP" | tr -d ' ' | head -1)
+is "$(status "$RUNNER" Uid)" "$UID_A $UID_A $UID_A $UID_A" \
+    "alert_command's process becomes $A"
+is "$(status "$RUNNER" CapEff)/$(status "$RUNNER" CapPrm)" \
+    0000000000000000/0000000000000000 \
+    "with no capability (no way back to root)"
 stop_bwprocs
 is $? 0 "bwprocs exits 0 on SIGTERM"
 
