@@ -993,14 +993,27 @@ start_privileged(struct bwprocs *b)
  * Then run as the user "user" names with only the steady state's
  * capabilities, whoever started us (root by hand, or the unit's User=
  * with its ambient capabilities): see priv.c for which and why.
+ * Without the key, bwmon, unless root started us on a data directory
+ * bwmon may not write (by hand, on a directory of its own): then uid 0
+ * with those capabilities, as without a bwmon user, and say so.
  */
 static void
 drop_privileges(struct bwprocs *b)
 {
-	char	note[256], why[256];
+	const char	*user = b->conf.user;
+	char		 note[256], why[256];
 
-	if (priv_drop(b->conf.user, note, sizeof(note), why,
-	    sizeof(why)) == -1) {
+	if (user[0] == '\0') {
+		user = BW_DEFAULT_USER;
+		if (priv_can_write(user, b->datadir) == 0) {
+			log_warnx("%s may not write %s: staying uid 0 with "
+			    "%s only (give %s the directory, or set user "
+			    "in bwmon.conf)", user, b->datadir,
+			    priv_caps_steady(), user);
+			user = "root";
+		}
+	}
+	if (priv_drop(user, note, sizeof(note), why, sizeof(why)) == -1) {
 		log_warnx("%s", why);
 		exit(1);
 	}

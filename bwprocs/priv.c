@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <linux/capability.h>
 
@@ -179,4 +180,37 @@ priv_drop_all(const char *user, char *note, size_t notelen, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Asked of a child that becomes the user, so that every directory on
+ * the way counts as the kernel sees it.
+ */
+int
+priv_can_write(const char *user, const char *dir)
+{
+	struct passwd	*pw;
+	pid_t		 pid;
+	gid_t		 gid;
+	int		 st;
+
+	if (geteuid() != 0 || (pw = getpwnam(user)) == NULL ||
+	    pw->pw_uid == 0)
+		return -1;
+	gid = pw->pw_gid;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(1, &gid) == -1 ||
+		    setresgid(gid, gid, gid) == -1 ||
+		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+			_exit(2);
+		_exit(access(dir, W_OK | X_OK) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 2)
+		return -1;
+	return WEXITSTATUS(st) == 0;
 }

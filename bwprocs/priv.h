@@ -17,9 +17,12 @@
  * priv_drop_all: the same with no capability at all, for a process
  * that runs commands; -1 rather than stay root.
  * priv_caps_steady: the steady state's capabilities, as text.
+ * priv_can_write: whether user may write and search dir: 1 yes, 0 no,
+ * -1 not known (not root, no such user, or user is root).
  */
 int		 priv_drop(const char *, char *, size_t, char *, size_t);
 int		 priv_drop_all(const char *, char *, size_t, char *, size_t);
 const char	*priv_caps_steady(void);
+int		 priv_can_write(const char *, const char *);
 
 #endif /* BWPROCS_PRIV_H */

@@ -128,7 +128,7 @@ bw_conf_init(struct bw_conf *c)
 	c->owners_interval = 300;
 	c->owners_top = 20;
 	c->metrics_programs = 50;
-	(void)strcpy(c->user, "bwmon");
+	/* user stays "": bwmon, where it may write the data directory. */
 	(void)strcpy(c->alert_user, "nobody");
 }
 

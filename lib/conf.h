@@ -46,7 +46,7 @@ struct bw_conf {
 	int	owners_interval;	/* seconds; 0: no owner history */
 	int	owners_top;		/* owners (and remotes) an interval */
 	int	metrics_programs;	/* programs with counters of their own */
-	char	user[33];		/* bwprocs runs as this user */
+	char	user[33];		/* bwprocs runs as this user; "": bwmon if it may */
 };
 
 /* Called once per problem; the parse goes on with the default value. */

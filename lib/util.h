@@ -11,6 +11,7 @@
 #define BW_DEFAULT_DATADIR	"/var/lib/bwmon"
 #define BW_DEFAULT_CONF		"/etc/bwmon/bwmon.conf"
 #define BW_DEFAULT_PROC		"/proc"
+#define BW_DEFAULT_USER		"bwmon"	/* bwprocs runs as it */
 #define BW_IFNAMSIZ		16	/* as IFNAMSIZ: 15 bytes and a NUL */
 
 struct bw_error {

@@ -207,8 +207,9 @@ test_conf_users(void)
 	struct bw_conf	c;
 
 	bw_conf_init(&c);
-	ok(strcmp(c.user, "bwmon") == 0 && strcmp(c.alert_user, "nobody") ==
-	    0, "user bwmon and alert_user nobody by default");
+	ok(c.user[0] == '\0' && strcmp(c.alert_user, "nobody") == 0,
+	    "no user (bwprocs: bwmon where it may) and alert_user nobody by "
+	    "default");
 	nwarn = 0;
 	(void)bw_conf_parse(&c, "u.conf", "user = bw_mon-2.x\n"
 	    "alert_user = alerts\nuser = 0123456789012345678901234567890123"

@@ -9,8 +9,10 @@
 # capabilities), and no way back to root for either process.  A user
 # that does not exist leaves bwprocs uid 0 with the same four
 # capabilities, and says so; an alert_user that does
-# not exist never runs a command as root; a data directory the user
-# cannot write stops bwprocs at start.
+# not exist never runs a command as root; without a user key, bwmon,
+# unless it may not write the data directory (then uid 0 with the four
+# capabilities, saying so); a data directory the user named cannot
+# write stops bwprocs at start.
 #
 #   host [10.217.N.1] h ------- p [10.217.N.2] NS (iperf3 -s)
 . "${0%/*}/lib.sh"
@@ -21,10 +23,12 @@ command -v useradd >/dev/null 2>&1 || skip_all "needs useradd"
 N=$((100 + $$ % 74 * 2))
 U=bwt$$u			# bwprocs's user
 A=bwt$$a			# alert_user
+MADE_BWMON=
 cleanup_users() {
 	cleanup_net
 	userdel "$U" 2>/dev/null
 	userdel "$A" 2>/dev/null
+	[ -z "$MADE_BWMON" ] || userdel bwmon 2>/dev/null
 }
 trap cleanup_users EXIT
 useradd -r -M -s /usr/sbin/nologin "$U" &&
@@ -168,6 +172,30 @@ ok $? "bwprocs runs with an alert_user that does not exist"
 stop_bwprocs
 like "$(cat "$T/bwprocs.err")" "alert_command cannot run as nosuch$$" \
     "alert_command will not run, and it says so"
+
+# ---- No user key: bwmon, where it may write the data directory. ----
+# (The user setup.sh makes; made here for the test when there is none.)
+if ! id bwmon >/dev/null 2>&1; then
+	useradd -r -M -s /usr/sbin/nologin bwmon && MADE_BWMON=1
+fi
+: >"$T/conf4"
+D=$T/data4
+mkdir -m 700 "$D"
+: >"$T/bwprocs.err"
+start_bwprocs bwprocs -f -c "$T/conf4" -d "$D" "$H"
+ok $? "no user key, a directory only root may write: bwprocs runs"
+is "$(status "$BP" Uid)/$(status "$BP" CapEff)" "0 0 0 0/$STEADY" \
+    "as uid 0, with the four capabilities only"
+stop_bwprocs
+like "$(cat "$T/bwprocs.err")" "bwmon may not write .*data4: staying uid 0" \
+    "and it says why"
+D=$T/data5
+mkdir "$D"
+chown bwmon "$D"
+start_bwprocs bwprocs -f -c "$T/conf4" -d "$D" "$H"
+ok $? "no user key, bwmon's directory: bwprocs runs"
+is "$(status "$BP" Uid | cut -d' ' -f1)" "$(id -u bwmon)" "as bwmon"
+stop_bwprocs
 
 # ---- A data directory the user cannot write. ----
 D3=$T/data3
