@@ -67,7 +67,10 @@ got=$(jsonl "$O" 'my $s = 0; $s += $_->{rx} + $_->{tx}
     for grep { $_->{prog} eq "flood" } @l; $s')
 echo "# flood: $got of $((b1 - b0)) ($(share "$got" "$((b1 - b0))") %)"
 [ "$got" -gt $(( (b1 - b0) / 2 )) ]
-ok $? "most of them are the client's, though its row has gone"
+st=$?
+ok $st "most of them are the client's, though its row has gone"
+[ $st = 0 ] || jsonl "$O" 'my %p; $p{$_->{prog}} += $_->{rx} + $_->{tx}
+    for @l; join "\n", map { "# $_: $p{$_}" } sort keys %p'
 is "$(jsonl "$O" 'my ($s, $r) = (0, 0); for (grep { $_->{prog} eq "flood" }
     @l) { $s += $_->{rx} + $_->{tx}; $r += $_->[1] + $_->[2]
     for @{$_->{r}} } $s == $r ? 1 : "$s != $r"')" 1 \
