@@ -20,6 +20,22 @@ bwtop_LIBS    != $(PKG_CONFIG) --libs ncursesw 2>/dev/null
 bwprocs_CFLAGS != $(PKG_CONFIG) --cflags libpcap libnetfilter_conntrack 2>/dev/null
 bwprocs_LIBS  != $(PKG_CONFIG) --libs libpcap libnetfilter_conntrack 2>/dev/null
 
+# The kernel side of bwprocs' owners (bwprocs/sockowner.bpf.c) is built
+# when clang, bpftool and libbpf are there, unless BPF=0 says not to
+# (BPF=1: must be).  Without it bwprocs finds owners in /proc alone.
+BPF_CLANG ?= clang
+BPFTOOL	!= command -v bpftool || command -v /usr/sbin/bpftool || echo bpftool
+BPF_HAVE != command -v $(BPF_CLANG) >/dev/null 2>&1 && \
+	    command -v $(BPFTOOL) >/dev/null 2>&1 && \
+	    $(PKG_CONFIG) --exists libbpf 2>/dev/null && echo 1 || echo 0
+BPF	?= $(BPF_HAVE)
+MULTIARCH != $(CC) -print-multiarch 2>/dev/null || true
+ifeq ($(BPF),1)
+BPF_SKEL = bwprocs/sockowner.skel.h
+bwprocs_CFLAGS += -DBW_BPF $(shell $(PKG_CONFIG) --cflags libbpf)
+bwprocs_LIBS += $(shell $(PKG_CONFIG) --libs libbpf)
+endif
+
 BW_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(JANSSON_CFLAGS) \
 	    $(CFLAGS) $(CPPFLAGS)
 BW_LIBS	= lib/libbw.a $(JANSSON_LIBS) -lm
@@ -69,7 +85,20 @@ lib/libbw.a: $(LIBOBJ)
 .SECONDEXPANSION:
 $(PROGS): $$(wildcard $$(@D)/*.c) $$(wildcard $$(@D)/*.h) lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) $($(@F)_CFLAGS) -I$(@D) $(LDFLAGS) -o $@ \
-	    $(filter %.c,$^) $(BW_LIBS) $($(@F)_LIBS)
+	    $(filter-out %.bpf.c,$(filter %.c,$^)) $(BW_LIBS) $($(@F)_LIBS)
+
+bwprocs/bwprocs: $(BPF_SKEL)
+
+# The BPF object, with its BTF (-g), and the skeleton that embeds it:
+# built from source, never kept in the tree.
+bwprocs/sockowner.bpf.o: bwprocs/sockowner.bpf.c bwprocs/sockowner.h
+	$(BPF_CLANG) -target bpf -g -O2 -Wall -Werror \
+	    $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Ibwprocs \
+	    -c -o $@ $<
+
+bwprocs/sockowner.skel.h: bwprocs/sockowner.bpf.o
+	$(BPFTOOL) gen skeleton $< name sockowner >$@.tmp
+	mv $@.tmp $@
 
 $(CGIS): %.cgi: %.c $(CGICOMMON) $(wildcard cgi/*.h) lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) -Icgi $(LDFLAGS) -o $@ $< $(CGICOMMON) $(BW_LIBS)
@@ -136,4 +165,5 @@ lint:
 
 clean:
 	rm -f lib/*.o lib/libbw.a $(foreach p,$(ALLPROGS),$(p)/$(p)) \
-	    $(CGIS) $(CTESTS) t/fuzz/*.fuzz
+	    $(CGIS) $(CTESTS) t/fuzz/*.fuzz bwprocs/sockowner.bpf.o \
+	    bwprocs/sockowner.skel.h

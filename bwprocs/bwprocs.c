@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "alertrun.h"
+#include "bpfowner.h"
 #include "capture.h"
 #include "cli.h"
 #include "conf.h"
@@ -76,6 +77,8 @@ struct bwprocs {
 	struct events		*ev;		/* NULL: no spikes, alerts */
 	struct alertrun		*ar;		/* runs alert_command */
 	struct ownerlog		*ol;		/* NULL: no owner history */
+	struct bpfowner		*bo;		/* NULL: owners from /proc */
+	char			 owners_why[256];	/* which, and why */
 	double			 now;		/* wall clock of this batch */
 	double			 started;
 	double			 first_ts, last_ts;	/* replay */
@@ -441,6 +444,9 @@ write_procs(struct bwprocs *b, double wall, double m)
 	po.buffer_mb = cap_is_open(b->cap) && b->replay == NULL ?
 	    cap_ring_mb(b->cap) : 0;
 	po.state = cap_state(b);
+	po.owners_bpf = b->bo != NULL;
+	po.owners_why = b->owners_why;
+	po.owners_viabpf = res_viabpf(b->res);
 	if (b->replay != NULL) {
 		po.interval = b->last_ts - b->first_ts;
 		if (po.interval < 0.001)
@@ -973,6 +979,29 @@ setup(struct bwprocs *b)
 }
 
 /*
+ * The privileged part of finding owners, all of it: the kernel side
+ * (bpf = auto|on|off) is loaded and attached here, before anything is
+ * dropped; afterwards it needs no capability (bpfowner.c).  On a
+ * capture file there is nothing live to ask.
+ */
+static void
+owners_bpf(struct bwprocs *b)
+{
+	if (b->replay != NULL) {
+		(void)snprintf(b->owners_why, sizeof(b->owners_why),
+		    "reading a capture file");
+		return;
+	}
+	b->bo = bo_open(b->procdir, b->conf.bpf, b->owners_why,
+	    sizeof(b->owners_why));
+	if (b->bo == NULL && b->conf.bpf == BW_TRI_ON)
+		fatalx("%s: bpf = on, but: %s", b->iface, b->owners_why);
+	res_set_bpf(b->res, b->bo);
+	log_info("%s: owners from %s: %s", b->iface, b->bo != NULL ?
+	    "the kernel" : "/proc", b->owners_why);
+}
+
+/*
  * The privileged start, live only: what needs more than the steady
  * state keeps (priv.c) is opened here, as root or with the unit's
  * capabilities.  setup() has opened the netlink sockets (rtnetlink,
@@ -986,6 +1015,7 @@ start_privileged(struct bwprocs *b)
 {
 	if (try_open(b, 1) == -1)
 		return -1;
+	owners_bpf(b);
 	return 0;
 }
 
@@ -1038,6 +1068,8 @@ teardown(struct bwprocs *b)
 	cap_free(b->cap);
 	bw_pub_close(&b->procs_out);
 	bw_pub_close(&b->live_out);
+	res_set_bpf(b->res, NULL);
+	bo_close(b->bo);
 	res_free(b->res);
 	tab_free(b->tab);
 	la_free(b->la);
@@ -1057,6 +1089,7 @@ main(int argc, char *argv[])
 	open_data(&b);
 	if (b.replay != NULL) {
 		setup(&b);
+		owners_bpf(&b);
 		rv = run_replay(&b);
 	} else {
 		/* First, while it holds nothing: alert_command's process. */

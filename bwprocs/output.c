@@ -286,6 +286,25 @@ capture_json(const struct procs_out *po)
 	return o;
 }
 
+/* Who names the owners: the kernel (BPF) or /proc, and why. */
+static json_t *
+owners_json(const struct procs_out *po)
+{
+	json_t	*o;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (out_set(o, "source", json_string(po->owners_bpf ? "bpf" :
+	    "proc")) ||
+	    out_set(o, "reason", json_string(po->owners_why != NULL ?
+	    po->owners_why : "")) ||
+	    out_set(o, "from_kernel", out_bytes(po->owners_viabpf))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 int
 out_procs(struct bw_pubfile *path, const struct procs_out *po,
     const struct table *t, double now)
@@ -355,7 +374,8 @@ out_procs(struct bw_pubfile *path, const struct procs_out *po,
 	    out_set(doc, "rx_bytes", out_bytes(po->rx_bytes)) ||
 	    out_set(doc, "tx_bytes", out_bytes(po->tx_bytes)) ||
 	    out_set(doc, "coverage", v) ||
-	    out_set(doc, "capture", capture_json(po)))
+	    out_set(doc, "capture", capture_json(po)) ||
+	    out_set(doc, "owners", owners_json(po)))
 		goto fail;
 	v = procs;
 	procs = NULL;

@@ -21,6 +21,9 @@ struct procs_out {
 	uint64_t	 packets, cap_bytes, drops, drops_interval;
 	int		 buffer_mb;		/* the ring now; 0: none */
 	const char	*state;
+	int		 owners_bpf;		/* the kernel names owners */
+	const char	*owners_why;
+	uint64_t	 owners_viabpf;		/* connections it named */
 	double		 linger;
 	int		 top;
 };

@@ -375,3 +375,42 @@ pi_read(const char *proc, pid_t pid, uint64_t netns, uint64_t selfns,
 	}
 	return 0;
 }
+
+/*
+ * What the kernel said of a process that is gone by now (bpfowner.c):
+ * its command name, executable (exe: "" when it could not be read),
+ * user, and its cgroup2 path (NULL: unknown), which names the unit or
+ * container.  Like pi_read otherwise.
+ */
+int
+pi_from_kernel(const char *comm, const char *exe, long long uid,
+    const char *cgpath, uint64_t netns, uint64_t selfns, const char *nslabel,
+    struct procinfo *pi)
+{
+	char	buf[320], cont[96], unit[160];
+
+	memset(pi, 0, sizeof(*pi));
+	pi->name = pi_sanitize(comm, strnlen(comm, 64), 64);
+	pi->exe = pi_sanitize(exe, strlen(exe), PATH_KEEP);
+	pi->cmdline = strdup("");
+	pi->uid = uid;
+	pi->user = user_name(uid);
+	/* As the unified hierarchy's line of /proc/<pid>/cgroup says it. */
+	cont[0] = unit[0] = '\0';
+	if (cgpath != NULL && (size_t)snprintf(buf, sizeof(buf), "0::%s\n",
+	    cgpath) < sizeof(buf)) {
+		container_of(buf, cont, sizeof(cont));
+		unit_of(buf, unit, sizeof(unit));
+	}
+	if (cont[0] == '\0' && netns != 0 && netns != selfns &&
+	    nslabel != NULL)
+		(void)snprintf(cont, sizeof(cont), "%s", nslabel);
+	pi->container = strdup(cont);
+	pi->unit = pi_sanitize(unit, strlen(unit), 128);
+	if (pi->name == NULL || pi->exe == NULL || pi->cmdline == NULL ||
+	    pi->user == NULL || pi->container == NULL || pi->unit == NULL) {
+		pi_clear(pi);
+		return -1;
+	}
+	return 0;
+}

@@ -22,11 +22,16 @@ struct procinfo {
  * another one and no container says more.  unit is its systemd unit
  * ("nginx.service", "session-3.scope").  0, or -1 without memory
  * (nothing to free then).
+ * pi_from_kernel: the same for a process that is gone, from what the
+ * kernel side said of it (comm, exe, uid, cgroup2 path).
  * pi_clear: free the strings.
  * pi_sanitize: a copy of len bytes of s as valid UTF-8 of at most cap
  * bytes, NULL without memory.
  */
 int	 pi_read(const char *, pid_t, uint64_t, uint64_t, const char *,
+	    struct procinfo *);
+int	 pi_from_kernel(const char *, const char *, long long,
+	    const char *, uint64_t, uint64_t, const char *,
 	    struct procinfo *);
 void	 pi_clear(struct procinfo *);
 char	*pi_sanitize(const char *, size_t, size_t);

@@ -1,6 +1,9 @@
 /*
  * Attribution of new connections, run after each batch of packets and
- * never per packet.  A new connection goes through:
+ * never per packet.  When the kernel names owners (bpfowner.c), a new
+ * connection whose flow it has reported gets that owner at once, its
+ * socket open or long gone.  Otherwise, or when the kernel has said
+ * nothing of it (yet), it goes through:
  *
  * 1. its socket.  When one end is an address of ours, one sock_diag
  *    exact lookup finds it (or /proc/self/net when sock_diag cannot, or
@@ -53,6 +56,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bpfowner.h"
 #include "pidmap.h"
 #include "procinfo.h"
 #include "procnet.h"
@@ -86,6 +90,7 @@ struct hotpid {
 
 struct resolver {
 	struct sockdiag	*sd;		/* NULL: read /proc/net instead */
+	struct bpfowner	*bo;		/* NULL: /proc alone */
 	struct pidmap	*pm;
 	const char	*proc;
 	int		 ifindex;
@@ -97,7 +102,7 @@ struct resolver {
 	int		 starved;	/* the last run ran out */
 	double		 next_expire;
 	uint64_t	 lookups, nsreads, found, givenup, limited;
-	uint64_t	 viaprobe, vialistener, inferred;
+	uint64_t	 viaprobe, vialistener, inferred, viabpf;
 	struct affinity	*aff;
 };
 
@@ -226,6 +231,19 @@ uint64_t
 res_limited(const struct resolver *r)
 {
 	return r->limited;
+}
+
+/* The kernel names owners from now on (bo: bwprocs keeps it). */
+void
+res_set_bpf(struct resolver *r, struct bpfowner *bo)
+{
+	r->bo = bo;
+}
+
+uint64_t
+res_viabpf(const struct resolver *r)
+{
+	return r->viabpf;
 }
 
 /*
@@ -1039,6 +1057,82 @@ expire_waiting(struct resolver *r, struct table *t, double now)
 	}
 }
 
+/*
+ * The row of a process the kernel named: the one it has, else one read
+ * in /proc while the process is there, else one made of what the
+ * kernel said.  NULL without memory.
+ */
+static struct row *
+bpf_row(struct resolver *r, struct table *t, const struct bo_owner *o,
+    uint64_t netns, double now)
+{
+	struct procinfo	 pi;
+	struct row	*row;
+	const char	*ns;
+	char		 cg[512];
+	uint64_t	 start;
+	int		 rv;
+
+	if ((row = tab_row_find(t, o->pid, o->start)) != NULL)
+		return row;
+	ns = pm_ns_label(r->pm, netns);
+	if (ns == NULL)
+		ns = "netns:?";
+	if (o->start != 0 && pm_proc_start(r->proc, o->pid, &start) == 0 &&
+	    start == o->start)
+		rv = pi_read(r->proc, o->pid, netns, pm_selfns(r->pm), ns, &pi);
+	else
+		rv = pi_from_kernel(o->comm, o->exe, o->uid,
+		    bo_cgroup_path(r->bo, o->cgid, cg, sizeof(cg)) == 0 ? cg :
+		    NULL, netns, pm_selfns(r->pm), ns, &pi);
+	if (rv == -1)
+		return NULL;
+	if ((row = tab_row_new(t, o->pid, o->start, netns, &pi, now)) == NULL)
+		pi_clear(&pi);
+	return row;
+}
+
+/*
+ * A new connection whose flow the kernel reported: its owner, with no
+ * lookup at all.  1 when c has it now.
+ */
+static int
+bpf_owner(struct resolver *r, struct table *t, struct conn *c, double now)
+{
+	struct bo_owner	 o;
+	struct row	*row;
+	uint64_t	 netns;
+	int		 swap = 0;
+
+	if (!bo_find(r->bo, c->family, c->proto, &c->a, &c->b, &o)) {
+		/* The socket may be at the b end: not ours, then. */
+		if (c->alocal || !bo_find(r->bo, c->family, c->proto, &c->b,
+		    &c->a, &o))
+			return 0;
+		swap = 1;
+	}
+	if (c->alocal && !swap)
+		netns = pm_selfns(r->pm);
+	else
+		netns = pm_ns_owner(r->pm, c->family, swap ? c->b.addr :
+		    c->a.addr);
+	if ((row = bpf_row(r, t, &o, netns, now)) == NULL)
+		return 0;
+	if (swap)
+		tab_swap_ends(c);
+	r->viabpf++;
+	r->found++;
+	tab_attach(t, c, row, 0, now);
+	if (log_getverbose()) {
+		char	buf[128];
+
+		log_debug("%s: pid %d (%s), from the kernel",
+		    conn_str(c, buf, sizeof(buf)), (int)row->pid,
+		    row->name ? row->name : "");
+	}
+	return 1;
+}
+
 static void
 run_pass(struct resolver *r, struct table *t, double now, int final)
 {
@@ -1053,6 +1147,7 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 	r->starved = 0;
 	if (tab_pending_first(t) == NULL)
 		return;
+	(void)bo_read(r->bo);
 	if (!pm_scanned(r->pm))
 		(void)pm_full_scan(r->pm, now, 0);
 	pm_ns_addrs(r->pm, now);
@@ -1060,6 +1155,9 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 	    walked < 4 * BUDGET; c = next, walked++) {
 		next = tab_pending_next(c);
 		if (!final && c->next_try > now)
+			continue;
+		if (r->bo != NULL && c->owner == NULL &&
+		    bpf_owner(r, t, c, now))
 			continue;
 		if (c->lk.state == CS_LOOKUP && !final && !take(r, 1)) {
 			/* Over the lookup rate: the rest waits. */

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+struct bpfowner;
 struct conn;
 struct resolver;		/* opaque */
 struct table;
@@ -40,6 +41,8 @@ struct lookup {
  * every pending connection gets an owner.
  * res_next: when res_run has something to do next; 0: nothing pending.
  * res_limited: how many lookups the rate has held back so far.
+ * res_set_bpf: the kernel names owners (NULL: no longer); res_viabpf:
+ * how many connections it named so far.
  */
 struct resolver	*res_new(const char *, int);
 void		 res_free(struct resolver *);
@@ -52,5 +55,7 @@ void		 res_run(struct resolver *, struct table *, double, int);
 double		 res_next(const struct resolver *, const struct table *,
 		    double);
 uint64_t	 res_limited(const struct resolver *);
+void		 res_set_bpf(struct resolver *, struct bpfowner *);
+uint64_t	 res_viabpf(const struct resolver *);
 
 #endif /* BWPROCS_RESOLVE_H */

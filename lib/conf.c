@@ -22,7 +22,7 @@
 
 enum conf_type {
 	CONF_INT, CONF_INT_OFF, CONF_DOUBLE, CONF_RATE, CONF_IFACE, CONF_IFLIST,
-	CONF_PATTERNS, CONF_BITS, CONF_STRING, CONF_USER
+	CONF_PATTERNS, CONF_BITS, CONF_STRING, CONF_USER, CONF_TRI
 };
 
 struct conf_key {
@@ -50,6 +50,7 @@ static const struct conf_key keys[] = {
 	    sizeof(((struct bw_conf *)0)->alert_user) },
 	{ "alert_window", CONF_INT, offsetof(struct bw_conf, alert_window),
 	    5, 3600 },
+	{ "bpf", CONF_TRI, offsetof(struct bw_conf, bpf), 0, 0 },
 	{ "capture_buffer_mb", CONF_INT,
 	    offsetof(struct bw_conf, capture_buffer_mb), 1, 2048 },
 	{ "counter_bits", CONF_BITS, offsetof(struct bw_conf, counter_bits),
@@ -113,6 +114,7 @@ bw_conf_init(struct bw_conf *c)
 	c->max_connections = 100000;
 	c->capture_buffer_mb = 64;
 	c->lookup_rate = 2000;
+	c->bpf = BW_TRI_AUTO;
 	c->spike_ratio = 5;
 	c->spike_window = 120;
 	c->spike_floor_bps = 1e6;
@@ -309,6 +311,16 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 		else
 			return -1;
 		return 0;
+	case CONF_TRI:
+		if (strcmp(v, "auto") == 0)
+			*(int *)(void *)p = BW_TRI_AUTO;
+		else if (strcmp(v, "on") == 0)
+			*(int *)(void *)p = BW_TRI_ON;
+		else if (strcmp(v, "off") == 0)
+			*(int *)(void *)p = BW_TRI_OFF;
+		else
+			return -1;
+		return 0;
 	}
 	return -1;
 }
@@ -365,6 +377,9 @@ valid_range(const struct conf_key *k, char *buf, size_t size)
 		return;
 	case CONF_BITS:
 		(void)snprintf(buf, size, "auto, 32 or 64");
+		return;
+	case CONF_TRI:
+		(void)snprintf(buf, size, "auto, on or off");
 		return;
 	case CONF_STRING:
 		(void)snprintf(buf, size, "under %.0f bytes", k->max);

@@ -10,6 +10,9 @@
 /* Room for the "ifaces" list: some 2,000 names, with no other limit. */
 #define BW_IFLIST_MAX	32768
 
+/* A feature that is used when it can be (auto), must be (on), or not. */
+enum { BW_TRI_AUTO, BW_TRI_ON, BW_TRI_OFF };
+
 struct bw_conf {
 	char	ifaces[BW_IFLIST_MAX];	/* ifaces =: valid names, ' '-separated */
 	int	nifaces;
@@ -26,6 +29,7 @@ struct bw_conf {
 	int	max_connections;	/* connection table bound */
 	int	capture_buffer_mb;	/* pcap ring size, at most */
 	int	lookup_rate;		/* socket lookups a second */
+	int	bpf;			/* BW_TRI_*: the kernel names owners */
 	/* bwprocs: spikes and alerts */
 	double	spike_ratio;		/* x the rolling average */
 	int	spike_window;		/* seconds of that average */

@@ -320,7 +320,7 @@ int
 bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
     struct bw_error *e)
 {
-	json_t		*root, *a, *cap;
+	json_t		*root, *a, *cap, *own;
 	size_t		 i, n;
 
 	memset(p, 0, sizeof(*p));
@@ -362,6 +362,13 @@ bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
 			p->drops_interval = 0;
 		p->has_capture = (p->has & (BW_HAS_PACKETS | BW_HAS_DROPS)) ==
 		    (BW_HAS_PACKETS | BW_HAS_DROPS);
+	}
+	own = json_object_get(root, "owners");
+	if (json_is_object(own) && get_str(own, "source", p->owners_source,
+	    sizeof(p->owners_source))) {
+		p->has |= BW_HAS_OWNERS;
+		(void)get_str(own, "reason", p->owners_reason,
+		    sizeof(p->owners_reason));
 	}
 
 	a = json_object_get(root, "processes");

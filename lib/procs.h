@@ -46,6 +46,7 @@
 #define BW_HAS_PACKETS		0x1000
 #define BW_HAS_DROPS		0x2000
 #define BW_HAS_DROPS_INTERVAL	0x4000
+#define BW_HAS_OWNERS		0x8000		/* an "owners" object */
 
 /* Whether bwprocs runs for an interface, by its procs file. */
 enum bw_bwprocs {
@@ -110,6 +111,8 @@ struct bw_procs {
 	int		 has_capture;	/* packets and drops */
 	uint64_t	 packets, drops, drops_interval;
 	int		 has_conns;	/* has a "connections" list */
+	char		 owners_source[8];	/* "bpf", "proc"; "": absent */
+	char		 owners_reason[256];
 	struct bw_proc	*procs;
 	size_t		 nprocs;
 	struct bw_conn	*conns;

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 # libFuzzer harnesses (make fuzz, t/9002-fuzz.t) with clang; valgrind for
 # bwprocs's leak test.
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev llvm bpftool libbpf-dev
     libncurses-dev tmux netbase
     libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2 systemd nftables kmod
     nginx fcgiwrap spawn-fcgi curl openssl prometheus

@@ -1,0 +1,40 @@
+/*
+ * What the kernel side (sockowner.bpf.c) hands bwprocs (bpfowner.c)
+ * through its ring buffer: one event per new flow of a socket.  Shared
+ * by both sides, so only fixed-size kernel types.
+ */
+#ifndef BWPROCS_SOCKOWNER_H
+#define BWPROCS_SOCKOWNER_H
+
+#include <linux/types.h>
+
+#define SO_RING_BYTES	(1 << 20)	/* ~12,000 events between reads */
+#define SO_COMM_LEN	16
+
+/* Who created a socket (or first used it, for one older than us). */
+struct so_owner {
+	__u32	tgid;
+	__u32	uid;
+	__u64	cgid;			/* its cgroup2 id: a directory inode */
+	__u64	cookie;			/* the socket's */
+	char	comm[SO_COMM_LEN];
+};
+
+/*
+ * A flow from its socket's side: IPv4 in the first 4 bytes of an
+ * address, ports in host order.  48 bytes: compared 8 at a time.
+ */
+struct so_flow {
+	__u8	laddr[16];
+	__u8	raddr[16];
+	__u16	lport, rport;
+	__u8	family, proto;		/* 4 or 6; IPPROTO_TCP or _UDP */
+	__u8	pad[10];
+};
+
+struct so_event {
+	struct so_flow	flow;
+	struct so_owner	owner;
+};
+
+#endif /* BWPROCS_SOCKOWNER_H */
