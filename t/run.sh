@@ -19,7 +19,7 @@ PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     libncurses-dev tmux netbase
     libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2 systemd nftables kmod
     nginx fcgiwrap spawn-fcgi curl openssl prometheus
-    chromium fonts-dejavu-core procps time valgrind"
+    chromium fonts-dejavu-core procps time valgrind dnsmasq libcap2-bin"
 
 deps=1
 for arg in "$@"; do

@@ -1,0 +1,75 @@
+# Helpers for the tests of the owners the kernel names (t/24xx-bwprocs-
+# bpf-*.t), sourced after t/lib.sh and t/data/procs-lib.sh.  Their
+# addresses are 10.214.<n>.0/24, n from the pid, so that runs in other
+# checkouts at the same time never meet.
+
+BN=$((100 + $$ % 74 * 2))
+
+# host_ns214 N: the data directory $D, a namespace $NS and a veth pair
+# from $H (ours, 10.214.N.1) to it (10.214.N.2); one test point.
+host_ns214() {
+	D=$T/data
+	mkdir -p "$D"
+	NS=${NP}n
+	H=${NP}h
+	mkns "$NS" &&
+	ip link add "$H" type veth peer name "${NP}p" &&
+	LINKS="$LINKS $H" &&
+	ip link set "${NP}p" netns "$NS" &&
+	ip addr add "10.214.$1.1/24" dev "$H" &&
+	ip link set "$H" up &&
+	ip -n "$NS" addr add "10.214.$1.2/24" dev "${NP}p" &&
+	ip -n "$NS" link set "${NP}p" up
+	ok $? "veth $H <-> $NS (10.214.$1.0/24)"
+}
+
+# owners_source FILE: "bpf" or "proc", as procs file FILE says.
+owners_source() {
+	json "$1" '$j->{owners}{source}'
+}
+
+# need_bpf FILE: skip (but not under CI=true) when the bwprocs that
+# wrote FILE was built without BPF support.
+need_bpf() {
+	case $(json "$1" '$j->{owners}{reason}') in
+	*"built without BPF"*)
+		[ "${CI:-}" = true ] ||
+		    skip_all "bwprocs was built without BPF support" ;;
+	esac
+}
+
+# DNS: one process asking ADDR:53 RATE queries a second for SECS
+# seconds, each through a fresh UDP socket (as glibc's getaddrinfo()
+# does), waiting at most a second for each answer; it prints how many
+# were answered.
+DNS='
+    my ($a, $rate, $secs) = @ARGV;
+    my ($t0, $n) = (time, 0);
+    for my $i (0 .. $rate * $secs - 1) {
+	my $at = $t0 + $i / $rate;
+	sleep($at - time) if $at > time;
+	my $s = IO::Socket::INET->new(PeerAddr => "$a:53", Proto => "udp")
+	    or next;
+	my $q = pack("nnnnnn", $i & 0xffff, 0x0100, 1, 0, 0, 0) .
+	    join("", map { chr(length) . $_ } "q$i", "bwt", "test") .
+	    "\0" . pack("nn", 1, 1);
+	$s->send($q);
+	my $b = "";
+	my $sel = IO::Select->new($s);
+	$n++ if $sel->can_read(1) && $s->recv($b, 512) && length $b;
+	close $s }
+    print "$n\n"'
+DNSMODS="-MIO::Socket::INET -MIO::Select -MTime::HiRes=time,sleep"
+
+# dns_server NETNS ADDR: dnsmasq in NETNS answering on ADDR:53 for
+# *.bwt.test from its own table; one test point.
+dns_server() {
+	ip netns exec "$1" dnsmasq -k --conf-file=/dev/null --no-resolv \
+	    --no-hosts --bind-interfaces --listen-address="$2" \
+	    --except-interface=lo --address=/bwt.test/192.0.2.1 \
+	    --pid-file= --user=root --log-facility=/dev/null \
+	    >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	wait_for 10 listening "$1" 53 u
+	ok $? "dnsmasq in $1 on $2:53"
+}
