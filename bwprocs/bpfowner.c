@@ -73,7 +73,7 @@ struct tgent {
 
 struct cgent {
 	uint64_t	 id;
-	char		*path;
+	char		*path;		/* NULL: not found (ids are not reused) */
 };
 
 struct bpfowner {
@@ -420,9 +420,9 @@ bo_cgroup_path(struct bpfowner *bo, uint64_t id, char *buf, size_t size)
 	if (bo == NULL || size == 0)
 		return -1;
 	for (i = 0; i < CG_SLOTS; i++)
-		if (bo->cg[i].id == id && bo->cg[i].path != NULL)
-			return (size_t)snprintf(buf, size, "%s",
-			    bo->cg[i].path) < size ? 0 : -1;
+		if (bo->cg[i].id == id && id != 0)
+			return bo->cg[i].path != NULL && (size_t)snprintf(buf,
+			    size, "%s", bo->cg[i].path) < size ? 0 : -1;
 	path[0] = '\0';
 	if (fstat(bo->cgfd, &st) == -1)
 		return -1;
@@ -431,13 +431,15 @@ bo_cgroup_path(struct bpfowner *bo, uint64_t id, char *buf, size_t size)
 	else if ((fd = openat(bo->cgfd, ".", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1 || cg_walk(fd, id, path, 0, sizeof(path), 0,
 	    &budget) == -1)
-		return -1;
+		path[0] = '\0';
+	/* Not found is remembered too: a walk is not cheap. */
 	i = bo->nextcg;
 	bo->nextcg = (bo->nextcg + 1) % CG_SLOTS;
 	free(bo->cg[i].path);
 	bo->cg[i].id = id;
-	bo->cg[i].path = strdup(path);
-	return (size_t)snprintf(buf, size, "%s", path) < size ? 0 : -1;
+	bo->cg[i].path = path[0] != '\0' ? strdup(path) : NULL;
+	return bo->cg[i].path != NULL && (size_t)snprintf(buf, size, "%s",
+	    path) < size ? 0 : -1;
 }
 
 #else /* !BW_BPF */

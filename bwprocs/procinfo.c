@@ -377,6 +377,36 @@ pi_read(const char *proc, pid_t pid, uint64_t netns, uint64_t selfns,
 }
 
 /*
+ * The container and unit that cgroup2 path cgpath (NULL: unknown) names,
+ * as the unified hierarchy's line of /proc/<pid>/cgroup would: they
+ * replace pi's when it names one (the kernel's cgroup id is exact, and
+ * a process on its way out may show none).  0, or -1 without memory.
+ */
+int
+pi_set_cgroup(struct procinfo *pi, const char *cgpath)
+{
+	char	buf[1100], cont[96], unit[160], *c, *u;
+
+	if (cgpath == NULL || (size_t)snprintf(buf, sizeof(buf), "0::%s\n",
+	    cgpath) >= sizeof(buf))
+		return 0;
+	container_of(buf, cont, sizeof(cont));
+	unit_of(buf, unit, sizeof(unit));
+	if (cont[0] == '\0' && unit[0] == '\0')
+		return 0;
+	if ((c = strdup(cont)) == NULL ||
+	    (u = pi_sanitize(unit, strlen(unit), 128)) == NULL) {
+		free(c);
+		return -1;
+	}
+	free(pi->container);
+	free(pi->unit);
+	pi->container = c;
+	pi->unit = u;
+	return 0;
+}
+
+/*
  * What the kernel said of a process that is gone by now (bpfowner.c):
  * its command name, executable (exe: "" when it could not be read),
  * user, and its cgroup2 path (NULL: unknown), which names the unit or
@@ -387,26 +417,22 @@ pi_from_kernel(const char *comm, const char *exe, long long uid,
     const char *cgpath, uint64_t netns, uint64_t selfns, const char *nslabel,
     struct procinfo *pi)
 {
-	char	buf[320], cont[96], unit[160];
-
 	memset(pi, 0, sizeof(*pi));
 	pi->name = pi_sanitize(comm, strnlen(comm, 64), 64);
 	pi->exe = pi_sanitize(exe, strlen(exe), PATH_KEEP);
 	pi->cmdline = strdup("");
 	pi->uid = uid;
 	pi->user = user_name(uid);
-	/* As the unified hierarchy's line of /proc/<pid>/cgroup says it. */
-	cont[0] = unit[0] = '\0';
-	if (cgpath != NULL && (size_t)snprintf(buf, sizeof(buf), "0::%s\n",
-	    cgpath) < sizeof(buf)) {
-		container_of(buf, cont, sizeof(cont));
-		unit_of(buf, unit, sizeof(unit));
+	pi->container = strdup("");
+	pi->unit = strdup("");
+	if (pi->container != NULL && pi->unit != NULL &&
+	    pi_set_cgroup(pi, cgpath) == -1)
+		pi_clear(pi);
+	if (pi->container != NULL && pi->container[0] == '\0' &&
+	    netns != 0 && netns != selfns && nslabel != NULL) {
+		free(pi->container);
+		pi->container = strdup(nslabel);
 	}
-	if (cont[0] == '\0' && netns != 0 && netns != selfns &&
-	    nslabel != NULL)
-		(void)snprintf(cont, sizeof(cont), "%s", nslabel);
-	pi->container = strdup(cont);
-	pi->unit = pi_sanitize(unit, strlen(unit), 128);
 	if (pi->name == NULL || pi->exe == NULL || pi->cmdline == NULL ||
 	    pi->user == NULL || pi->container == NULL || pi->unit == NULL) {
 		pi_clear(pi);

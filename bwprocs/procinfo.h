@@ -24,6 +24,8 @@ struct procinfo {
  * (nothing to free then).
  * pi_from_kernel: the same for a process that is gone, from what the
  * kernel side said of it (comm, exe, uid, cgroup2 path).
+ * pi_set_cgroup: the container and unit a cgroup2 path names replace
+ * pi's, when it names one.
  * pi_clear: free the strings.
  * pi_sanitize: a copy of len bytes of s as valid UTF-8 of at most cap
  * bytes, NULL without memory.
@@ -33,6 +35,7 @@ int	 pi_read(const char *, pid_t, uint64_t, uint64_t, const char *,
 int	 pi_from_kernel(const char *, const char *, long long,
 	    const char *, uint64_t, uint64_t, const char *,
 	    struct procinfo *);
+int	 pi_set_cgroup(struct procinfo *, const char *);
 void	 pi_clear(struct procinfo *);
 char	*pi_sanitize(const char *, size_t, size_t);
 void	 pi_user_cache_free(void);

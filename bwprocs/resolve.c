@@ -1068,24 +1068,28 @@ bpf_row(struct resolver *r, struct table *t, const struct bo_owner *o,
 {
 	struct procinfo	 pi;
 	struct row	*row;
-	const char	*ns;
-	char		 cg[512];
+	const char	*ns, *path;
+	char		 cg[1024];
 	uint64_t	 start;
-	int		 rv;
 
 	if ((row = tab_row_find(t, o->pid, o->start)) != NULL)
 		return row;
 	ns = pm_ns_label(r->pm, netns);
 	if (ns == NULL)
 		ns = "netns:?";
+	path = bo_cgroup_path(r->bo, o->cgid, cg, sizeof(cg)) == 0 ? cg :
+	    NULL;
 	if (o->start != 0 && pm_proc_start(r->proc, o->pid, &start) == 0 &&
-	    start == o->start)
-		rv = pi_read(r->proc, o->pid, netns, pm_selfns(r->pm), ns, &pi);
-	else
-		rv = pi_from_kernel(o->comm, o->exe, o->uid,
-		    bo_cgroup_path(r->bo, o->cgid, cg, sizeof(cg)) == 0 ? cg :
-		    NULL, netns, pm_selfns(r->pm), ns, &pi);
-	if (rv == -1)
+	    start == o->start) {
+		if (pi_read(r->proc, o->pid, netns, pm_selfns(r->pm), ns,
+		    &pi) == -1)
+			return NULL;
+		if (pi_set_cgroup(&pi, path) == -1) {
+			pi_clear(&pi);
+			return NULL;
+		}
+	} else if (pi_from_kernel(o->comm, o->exe, o->uid, path, netns,
+	    pm_selfns(r->pm), ns, &pi) == -1)
 		return NULL;
 	if ((row = tab_row_new(t, o->pid, o->start, netns, &pi, now)) == NULL)
 		pi_clear(&pi);

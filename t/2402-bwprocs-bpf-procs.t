@@ -1,0 +1,145 @@
+#!/bin/sh
+# Owners the kernel names, for processes that live as briefly as their
+# sockets.  A router namespace R (where bwprocs runs) between a
+# "container" namespace A and a server namespace B:
+#
+#   A [10.214.N.2] --- [10.214.N.1] aR  R  bR [10.214.M.1] --- [10.214.M.2] B
+#
+# bwprocs captures aR, where neither end is an address of R.
+# 1. A program in A that forks one process per TCP connection, 200 a
+#    second for 2 s, each sending 1000 bytes and reading a 4000-byte
+#    answer: at least 99 % of aR's bytes are on those processes' pids.
+# 2. The same program in a cgroup2 directory this test makes, named as
+#    docker names a container's (docker-<id>.scope): at least 99 % of
+#    the bytes are on rows of container docker-<12 first of id>, whether
+#    the process was still there (its /proc/<pid>/cgroup) or already
+#    gone (the cgroup id the kernel reported) when bwprocs read it.
+. "${0%/*}/lib.sh"
+. "$SRCDIR/t/data/procs-lib.sh"
+. "$SRCDIR/t/data/bpf-lib.sh"
+need_root
+
+D=$T/data
+mkdir -p "$D"
+N=$BN
+M=$((BN + 1))
+R=${NP}r
+A=${NP}a
+B=${NP}b
+AR=${NP}ar
+BR=${NP}br
+mkns "$R" && mkns "$A" && mkns "$B" &&
+ip -n "$R" link add "$AR" type veth peer name "${NP}aa" &&
+ip -n "$R" link set "${NP}aa" netns "$A" &&
+ip -n "$R" link add "$BR" type veth peer name "${NP}bb" &&
+ip -n "$R" link set "${NP}bb" netns "$B" &&
+ip -n "$R" addr add 10.214.$N.1/24 dev "$AR" &&
+ip -n "$R" addr add 10.214.$M.1/24 dev "$BR" &&
+ip -n "$R" link set "$AR" up && ip -n "$R" link set "$BR" up &&
+ip -n "$A" addr add 10.214.$N.2/24 dev "${NP}aa" &&
+ip -n "$A" link set "${NP}aa" up &&
+ip -n "$A" route add default via 10.214.$N.1 &&
+ip -n "$B" addr add 10.214.$M.2/24 dev "${NP}bb" &&
+ip -n "$B" link set "${NP}bb" up &&
+ip -n "$B" route add default via 10.214.$M.1 &&
+ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+ok $? "namespaces $A - $R - $B, forwarding in $R only"
+
+# A cgroup2 directory named like a docker container's.
+CG=$(findmnt -n -t cgroup2 -o TARGET 2>/dev/null | head -n 1)
+CGMNT=
+if [ -z "$CG" ] || ! mkdir -p "$CG/$NP.slice" 2>/dev/null; then
+	CGMNT=/tmp/${NP}cg
+	mkdir -p "$CGMNT" && mount -t cgroup2 none "$CGMNT" && CG=$CGMNT
+fi
+ID=$(printf '%064x' "$$")
+ID=$(echo "$ID" | sed 's/^0000/b7e5/')
+CTR=docker-$(echo "$ID" | cut -c1-12)
+CGD=$CG/$NP.slice/docker-$ID.scope
+trap 'cleanup_net; rmdir "$CGD" "$CG/$NP.slice" 2>/dev/null;
+    [ -z "$CGMNT" ] || { umount "$CGMNT"; rmdir "$CGMNT"; }' EXIT
+mkdir -p "$CGD"
+ok $? "a cgroup $NP.slice/docker-$ID.scope under $CG"
+
+# SERVER ADDR PORT: answer each connection 4000 bytes once it has read
+# the request to its end, then close; one connection at a time.
+SERVER='
+    my $l = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:$ARGV[1]",
+	Listen => 1024, ReuseAddr => 1) or die "listen: $!";
+    $SIG{PIPE} = "IGNORE";
+    while (my $c = $l->accept) { my $b; 1 while sysread $c, $b, 65536;
+	syswrite $c, "r" x 4000; close $c }'
+# FORKER ADDR PORT RATE SECONDS: one new process per connection, RATE a
+# second; each prints its pid, sends 1000 bytes, reads the answer to its
+# end and exits.  The parent makes no connection.
+FORKER='
+    my ($a, $p, $rate, $secs) = @ARGV;
+    $| = 1;
+    my $t0 = time;
+    for my $i (0 .. $rate * $secs - 1) {
+	my $at = $t0 + $i / $rate;
+	sleep($at - time) if $at > time;
+	my $pid = fork;
+	next if !defined $pid;
+	if ($pid == 0) {
+	    my $s = IO::Socket::INET->new("$a:$p") or POSIX::_exit(1);
+	    print "$$\n";
+	    syswrite $s, "q" x 1000; shutdown $s, SHUT_WR;
+	    my $b; 1 while sysread $s, $b, 65536;
+	    POSIX::_exit(0) }
+	1 while waitpid(-1, WNOHANG) > 0 }
+    1 while wait > 0'
+MODS="-MIO::Socket::INET -MPOSIX -MSocket=SHUT_WR -MTime::HiRes=time,sleep"
+
+ip netns exec "$B" perl $MODS -e "$SERVER" 10.214.$M.2 5401 \
+    >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_for 10 listening "$B" 5401 t
+ok $? "a server in $B"
+
+: >"$T/conf"
+start_bwprocs ip netns exec "$R" bwprocs -f -c "$T/conf" -d "$D" "$AR"
+ok $? "bwprocs in $R on $AR"
+P=$D/procs_$AR.json
+need_bpf "$P"
+is "$(owners_source "$P")" bpf "the kernel names owners"
+
+# pids_bytes FILE PIDFILE: the bytes of the rows whose pid is listed.
+pids_bytes() {
+	json "$1" "my %p = map { (\$_ => 1) } split ' ',
+	    do { open my \$f, '<', '$2' or die; local \$/; <\$f> };
+	    my \$s = 0; \$s += \$_->{tx_bytes} + \$_->{rx_bytes}
+	    for grep { \$p{\$_->{pid}} } @{\$j->{processes}}; \$s"
+}
+
+# 1. A process per connection.
+b0=$(ifbytes "$AR" "$R")
+ip netns exec "$A" perl $MODS -e "$FORKER" 10.214.$M.2 5401 200 2 \
+    >"$T/pids"
+b1=$(ifbytes "$AR" "$R")
+is "$(wc -l <"$T/pids")" 400 "400 processes, one connection each"
+wait_written "$P"
+got=$(pids_bytes "$P" "$T/pids")
+echo "# process per connection: $got of $((b1 - b0)) bytes on their pids" \
+    "($(share "$got" "$((b1 - b0))") %)"
+within "$got" "$((b1 - b0))" 1
+ok $? "at least 99 % of the bytes are on those processes"
+
+# 2. The same in the "container".
+b0=$(ifbytes "$AR" "$R")
+sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$CGD" \
+    ip netns exec "$A" perl $MODS -e "$FORKER" 10.214.$M.2 5401 100 2 \
+    >"$T/pids2"
+b1=$(ifbytes "$AR" "$R")
+is "$(wc -l <"$T/pids2")" 200 "200 processes in $CTR"
+wait_written "$P"
+got=$(json "$P" "my \$s = 0; \$s += \$_->{tx_bytes} + \$_->{rx_bytes}
+    for grep { \$_->{container} eq '$CTR' } @{\$j->{processes}}; \$s")
+echo "# container: $got of $((b1 - b0)) bytes on rows of $CTR" \
+    "($(share "$got" "$((b1 - b0))") %)"
+within "$got" "$((b1 - b0))" 1
+ok $? "at least 99 % of the bytes are on rows of container $CTR"
+
+stop_bwprocs
+is $? 0 "SIGTERM: exit 0"
+done_testing
