@@ -70,6 +70,10 @@ print_header(const struct top *t, FILE *fp)
 			    (unsigned long long)t->procs.drops_interval);
 		(void)fputc('\n', fp);
 	}
+	if (t->procs_loaded && (t->procs.has & BW_HAS_OWNERS))
+		(void)fprintf(fp, "owners: from %s (%s)\n",
+		    strcmp(t->procs.owners_source, "bpf") == 0 ? "the kernel" :
+		    "/proc", t->procs.owners_reason);
 	top_procs_line(t, line, sizeof(line));
 	(void)fprintf(fp, "%s\n", line);
 }

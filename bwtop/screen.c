@@ -275,12 +275,16 @@ draw_header(struct ui *u)
 		x += putf(u, 3, x, A_NORMAL, "%sCoverage %s", x > 0 ? "   " :
 		    "", text_pct(a, sizeof(a), t->procs.coverage));
 		if (t->procs.has_capture)
-			(void)putf(u, 3, x, t->procs.drops_interval > 0 ?
+			x += putf(u, 3, x, t->procs.drops_interval > 0 ?
 			    attr_of(u, P_BAD) : A_NORMAL,
 			    "  Drops %llu (+%llu)",
 			    (unsigned long long)t->procs.drops,
 			    (unsigned long long)t->procs.drops_interval);
 	}
+	if (t->procs_loaded && (t->procs.has & BW_HAS_OWNERS))
+		(void)putf(u, 3, x, A_NORMAL, "  Owners: %s",
+		    strcmp(t->procs.owners_source, "bpf") == 0 ? "kernel" :
+		    "/proc");
 
 	/* The alert, unless bwprocs' data needs saying more. */
 	top_alert_line(t, line, sizeof(line), 0);

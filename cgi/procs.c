@@ -96,6 +96,16 @@ capture_json(const struct bw_procs *p)
 	    p->has & BW_HAS_DROPS_INTERVAL));
 }
 
+/* Who names the owners (bpf or proc) and why; null in older files. */
+static json_t *
+owners_json(const struct bw_procs *p)
+{
+	if (!(p->has & BW_HAS_OWNERS))
+		return json_null();
+	return json_pack("{s:s, s:s}", "source", p->owners_source,
+	    "reason", p->owners_reason);
+}
+
 static json_t *
 rows_json(const struct bw_procs *p, int procs)
 {
@@ -132,7 +142,7 @@ main(void)
 	age = c.now - p.ts;
 	stale = bw_procs_stale(&p, c.now);
 	doc = json_pack("{s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:i, "
-	    "s:f, s:b, s:o, s:o, s:o}",
+	    "s:f, s:b, s:o, s:o, s:o, s:o}",
 	    "ts", p.ts,
 	    "interval_seconds", real(p.interval),
 	    "started", real(p.started),
@@ -146,6 +156,7 @@ main(void)
 	    "age_seconds", round(age * 1000) / 1000,
 	    "stale", stale,
 	    "capture", capture_json(&p),
+	    "owners", owners_json(&p),
 	    "processes", rows_json(&p, 1),
 	    "connections", rows_json(&p, 0));
 	bw_procs_free(&p);

@@ -115,6 +115,10 @@ dump_procs(struct text *t, const struct bw_procs *p)
 		put(t, " has_capture=%d\n", p->has_capture);
 	} else
 		put(t, "capture -\n");
+	/* Only files that have it: the older cases stay as they were. */
+	if (p->has & BW_HAS_OWNERS)
+		put(t, "owners source=\"%s\" reason=\"%s\"\n",
+		    p->owners_source, p->owners_reason);
 	put(t, "processes=%zu connections=%s%zu bad=%zu\n", p->nprocs,
 	    p->has_conns ? "" : "none:", p->nconns, p->bad);
 	for (i = 0; i < p->nprocs; i++) {

@@ -28,6 +28,8 @@ need_bpf "$P"
 is "$(owners_source "$P")" bpf "the procs file says the kernel names owners"
 logged "$T/bwprocs.err" "$H: owners from the kernel"
 ok $? "and so does the log"
+like "$(bwtop -b -n 1 -c "$C" -d "$D" -i "$H" 2>&1)" \
+    'owners: from the kernel' "and bwtop's header"
 
 b0=$(ifbytes "$H")
 perl $DNSMODS -e "$DNS" "10.214.$BN.2" 50 20 >"$T/n" &
@@ -60,6 +62,8 @@ like "$(json "$P" '$j->{owners}{reason}')" 'bpf = off' \
     "and why: bpf = off"
 logged "$T/bwprocs.err" "$H: owners from /proc: off in the configuration"
 ok $? "and so does the log"
+like "$(bwtop -b -n 1 -c "$C" -d "$D" -i "$H" 2>&1)" \
+    'owners: from /proc \(off in the configuration' "and bwtop's header"
 a0=$(all_bytes "$P")
 b0=$(ifbytes "$H")
 perl $DNSMODS -e "$DNS" "10.214.$BN.2" 50 5 >"$T/n" &

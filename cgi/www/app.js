@@ -797,8 +797,12 @@ function pollProcs() {
 		info.push(fmtAge(num(j.age_seconds)));
 		if (j.capture && num(j.capture.drops))
 			info.push(fmtCount(j.capture.drops) + " capture drops");
+		if (j.owners)
+			info.push(j.owners.source === "bpf" ?
+			    "owners from the kernel (eBPF)" : "owners from /proc");
 		$("procs-info").textContent = info.join(" · ");
-		$("procs-info").title = "coverage: the share of the interface's bytes that bwprocs attributed to processes";
+		$("procs-info").title = "coverage: the share of the interface's bytes that bwprocs attributed to processes" +
+		    (j.owners ? "\nowners: " + str(j.owners.reason) : "");
 		$("procs-note").hidden = !j.stale;
 		$("procs-note").className = "note warn";
 		$("procs-note").textContent = j.stale ? str(j.note) ||
