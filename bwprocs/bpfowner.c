@@ -67,7 +67,8 @@ struct flowent {
 struct tgent {
 	pid_t		 pid;
 	uint64_t	 start;
-	char		 comm[SO_COMM_LEN];
+	char		 kcomm[SO_COMM_LEN];	/* as the kernel said it */
+	char		 comm[SO_COMM_LEN];	/* the kernel's, else /proc's */
 	char		 exe[EXE_MAX];
 };
 
@@ -171,6 +172,25 @@ cgroup2_mount(char *why, size_t size)
 	return fd;
 }
 
+/* The object, loaded; with_comm: the kernel reads the command name. */
+static struct sockowner *
+load(int with_comm)
+{
+	struct sockowner	*s;
+	int			 saved;
+
+	if ((s = sockowner__open()) == NULL)
+		return NULL;
+	s->rodata->with_comm = with_comm;
+	if (sockowner__load(s) != 0) {
+		saved = errno;
+		sockowner__destroy(s);
+		errno = saved;
+		return NULL;
+	}
+	return s;
+}
+
 struct bpfowner *
 bo_open(const char *proc, int mode, char *why, size_t size)
 {
@@ -192,7 +212,8 @@ bo_open(const char *proc, int mode, char *why, size_t size)
 	bo->proc = proc;
 	bo->cgfd = -1;
 	(void)libbpf_set_print(print_libbpf);
-	if ((bo->skel = sockowner__open_and_load()) == NULL) {
+	/* Without CAP_PERFMON some kernels refuse the comm: then without. */
+	if ((bo->skel = load(1)) == NULL && (bo->skel = load(0)) == NULL) {
 		(void)snprintf(why, size, "cannot load the BPF programs: %s%s",
 		    strerror(errno), errno == EPERM ? " (needs CAP_BPF and "
 		    "CAP_NET_ADMIN)" : "");
@@ -267,19 +288,34 @@ tg_note(struct bpfowner *bo, const struct so_owner *o)
 	struct tgent	*t = &bo->tg[o->tgid % TG_SLOTS];
 	char		 path[320];
 	ssize_t		 n;
+	int		 fd;
 
 	if (t->pid == (pid_t)o->tgid &&
-	    memcmp(t->comm, o->comm, sizeof(t->comm)) == 0)
+	    memcmp(t->kcomm, o->comm, sizeof(t->kcomm)) == 0)
 		return t;
 	memset(t, 0, sizeof(*t));
 	t->pid = (pid_t)o->tgid;
+	memcpy(t->kcomm, o->comm, sizeof(t->kcomm));
 	memcpy(t->comm, o->comm, sizeof(t->comm));
+	t->comm[sizeof(t->comm) - 1] = '\0';
 	if (pm_proc_start(bo->proc, t->pid, &t->start) == -1)
 		t->start = 0;
 	(void)snprintf(path, sizeof(path), "%s/%d/exe", bo->proc, (int)t->pid);
 	if ((n = readlink(path, t->exe, sizeof(t->exe) - 1)) < 0)
 		n = 0;
 	t->exe[n] = '\0';
+	if (t->comm[0] == '\0') {
+		(void)snprintf(path, sizeof(path), "%s/%d/comm", bo->proc,
+		    (int)t->pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+			if ((n = read(fd, t->comm, sizeof(t->comm) - 1)) < 0)
+				n = 0;
+			while (n > 0 && t->comm[n - 1] == '\n')
+				n--;
+			t->comm[n] = '\0';
+			(void)close(fd);
+		}
+	}
 	return t;
 }
 
@@ -315,7 +351,7 @@ on_event(void *arg, void *data, size_t len)
 	e->uid = ev.owner.uid;
 	e->cgid = ev.owner.cgid;
 	e->start = t->start;
-	memcpy(e->comm, ev.owner.comm, sizeof(e->comm));
+	memcpy(e->comm, t->comm, sizeof(e->comm));
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * It names owners and counts nothing: the capture stays the byte
  * counter.
  *
- * A socket gets its owner (tgid, uid, comm, cgroup id, cookie) when it
+ * A socket gets its owner (tgid, uid, cgroup id, cookie, comm) when it
  * is created (cgroup/sock_create, in the creating task); a socket that
  * was there before bwprocs started gets it at its first connect,
  * sendmsg or recvmsg, which also run in the owning task.  A socket
@@ -29,6 +29,14 @@
 #include "sockowner.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * Set before loading.  Some kernels let cgroup programs read the
+ * task's comm only with CAP_PERFMON (6.18), some not at all: then
+ * bwprocs loads with 0, the verifier drops the call, and bwprocs reads
+ * the name in /proc.
+ */
+const volatile int with_comm = 1;
 
 struct sockstate {
 	struct so_owner	o;
@@ -68,7 +76,8 @@ own(struct bpf_sock *sk, void *ctx_cookie)
 	st->o.uid = (__u32)bpf_get_current_uid_gid();
 	st->o.cgid = bpf_get_current_cgroup_id();
 	st->o.cookie = bpf_get_socket_cookie(ctx_cookie);
-	bpf_get_current_comm(st->o.comm, sizeof(st->o.comm));
+	if (with_comm)
+		bpf_get_current_comm(st->o.comm, sizeof(st->o.comm));
 }
 
 SEC("cgroup/sock_create")
