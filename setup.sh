@@ -14,7 +14,8 @@ usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
                        [--auth USER | --no-auth] [--reset-password]
                        [--listen ADDR] [--server-name NAME]
                        [--tls CERT KEY | --tls self-signed]
-                       [--skip-deps] [--skip-nginx] [--no-conntrack] [--help]
+                       [--skip-deps] [--skip-nginx] [--no-conntrack] [--no-bpf]
+                       [--help]
 
   --iface IFACE  the interface the tools show by default
                  (default: the default-route interface)
@@ -42,6 +43,9 @@ usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
                  (bring your own web server: see bwmon-cgi(8))
   --no-conntrack leave conntrack alone: no byte accounting sysctl and no
                  nftables table of ours (spike records then list no flows)
+  --no-bpf       build bwprocs without its eBPF side and install neither
+                 clang nor llvm, bpftool, libbpf (owners from /proc only:
+                 sockets shorter than a /proc scan go unnamed)
   --help         this text
 
 The site is written from the options of each run: run it again with the
@@ -77,6 +81,7 @@ MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
 BWMON_USER=${BWMON_USER:-bwmon}
 WEB_GROUP=${WEB_GROUP:-www-data}
 no_conntrack=0
+no_bpf=0
 AUTH_USER=
 no_auth=0
 reset_pw=0
@@ -123,6 +128,7 @@ while [ $# -gt 0 ]; do
 	--skip-deps)	skip_deps=1; shift ;;
 	--skip-nginx)	skip_nginx=1; shift ;;
 	--no-conntrack)	no_conntrack=1; shift ;;
+	--no-bpf)	no_bpf=1; shift ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		printf 'setup: unknown argument: %s\n' "$1" >&2
 			usage >&2; exit 2 ;;
@@ -233,6 +239,16 @@ RUN_PKGS="libjansson4 cron"
 [ "$skip_nginx" = 1 ] ||
     RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl openssl"
 [ "$no_conntrack" = 1 ] || RUN_PKGS="$RUN_PKGS nftables kmod"
+# bwprocs' eBPF side needs a kernel with cgroup2; its build packages are
+# large (clang, llvm), so only when it will be used.
+BPF=0
+if [ "$no_bpf" = 0 ] && grep -qw cgroup2 /proc/filesystems 2>/dev/null; then
+	BPF=1
+	BUILD_PKGS="$BUILD_PKGS clang llvm bpftool libbpf-dev"
+	RUN_PKGS="$RUN_PKGS libbpf1"
+elif [ "$no_bpf" = 0 ]; then
+	say "this kernel has no cgroup2: bwprocs is built without eBPF"
+fi
 nginx_new=0
 if [ "$skip_deps" = 0 ]; then
 	missing=
@@ -254,10 +270,10 @@ fi
 
 # 2. Build and install programs and man pages.
 say "building"
-make -s all || die "build failed: see the compiler output above"
-make -s install BINDIR="$BIN_DIR" MANDIR="$MAN_DIR" ||
+make -s all BPF="$BPF" || die "build failed: see the compiler output above"
+make -s install BPF="$BPF" BINDIR="$BIN_DIR" MANDIR="$MAN_DIR" ||
     die "install into $BIN_DIR failed"
-make -s install-web CGIDIR="$PREFIX/cgi" WWWDIR="$PREFIX/www" ||
+make -s install-web BPF="$BPF" CGIDIR="$PREFIX/cgi" WWWDIR="$PREFIX/www" ||
     die "install into $PREFIX failed"
 say "installed programs into $BIN_DIR, man pages into $MAN_DIR," \
     "CGIs and page into $PREFIX"

@@ -12,6 +12,12 @@
 #   procs-short.pl forks ADDR PORT RATE SECONDS PIDFILE
 #	The same, each connection from a new process (like a shell loop
 #	of curl); their pids go to PIDFILE, one a line.
+#   procs-short.pl dnsserver ADDR PORT
+#	answer each UDP datagram with DNS_REPLY bytes.
+#   procs-short.pl dns ADDR PORT RATE SECONDS
+#	RATE queries a second for SECONDS, each of DNS_QUERY bytes from a
+#	fresh UDP socket that waits for its answer (at most a second) and
+#	closes, as glibc's getaddrinfo() does.
 #
 # ADDR is an IPv4 address.  Requests are 1,000 bytes, answers 16,000:
 # a small HTTP exchange.
@@ -24,6 +30,8 @@ use Time::HiRes qw(time sleep);
 
 my $REQUEST = 1000;
 my $REPLY = 16000;
+my $DNS_QUERY = 40;
+my $DNS_REPLY = 120;
 
 # One exchange: connect, send, shut down the write side, read to the end.
 sub exchange {
@@ -106,6 +114,49 @@ if ($mode eq 'client') {
 	    @took ? $took[int(0.9 * $#took)] : 0;
 	exit 0;
 }
+if ($mode eq 'dnsserver') {
+	my ($addr, $port) = @ARGV;
+	my $s = IO::Socket::INET->new(LocalAddr => "$addr:$port",
+	    Proto => 'udp') or die "bind $addr:$port: $!\n";
+	my $answer = 'a' x $DNS_REPLY;
+	my $buf;
+	while (defined $s->recv($buf, 512)) {
+		$s->send($answer);
+	}
+	exit 0;
+}
+if ($mode eq 'dns') {
+	my ($addr, $port, $rate, $secs) = @ARGV;
+	my $n = int($rate * $secs);
+	my $query = 'q' x $DNS_QUERY;
+	my ($ok, $fail) = (0, 0);
+	my $t0 = time;
+	for my $i (0 .. $n - 1) {
+		my $at = $t0 + $i / $rate;
+		my $now = time;
+		sleep($at - $now) if $at > $now;
+		my $s = IO::Socket::INET->new(PeerAddr => "$addr:$port",
+		    Proto => 'udp');
+		if (!$s) {
+			$fail++;
+			next;
+		}
+		$s->send($query);
+		my ($rin, $buf) = ('', '');
+		vec($rin, fileno($s), 1) = 1;
+		if (select($rin, undef, undef, 1) > 0 &&
+		    defined $s->recv($buf, 512)) {
+			$ok++;
+		} else {
+			$fail++;
+		}
+		close $s;
+	}
+	printf "connections %d failed %d seconds %.2f (a UDP socket each)\n",
+	    $ok, $fail, time - $t0;
+	exit 0;
+}
 die "usage: procs-short.pl server ADDR PORT | " .
     "client ADDR PORT RATE SECONDS | " .
-    "forks ADDR PORT RATE SECONDS PIDFILE\n";
+    "forks ADDR PORT RATE SECONDS PIDFILE | dnsserver ADDR PORT | " .
+    "dns ADDR PORT RATE SECONDS\n";

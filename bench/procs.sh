@@ -10,9 +10,11 @@
 #
 # usage: bench/procs.sh        (as root; run `make all` first)
 # Environment: BENCH_SECONDS (per case, default 10), BENCH_IDLE_SECONDS
-# (30), BENCH_CONN_RATE (short connections a second, 200), BWPROCS
-# (the binary, default bwprocs/bwprocs), BENCH_CONF (extra bwmon.conf
-# lines for bwprocs, e.g. "capture_buffer_mb = 4"), BENCH_TMPDIR.
+# (30), BENCH_CONN_RATE (short connections a second, 200),
+# BENCH_DNS_RATE (queries a second, each from a fresh UDP socket, 50),
+# BWPROCS (the binary, default bwprocs/bwprocs), BENCH_CONF (extra
+# bwmon.conf lines for bwprocs, e.g. "capture_buffer_mb = 4", or
+# "bpf = off" to compare with owners from /proc alone), BENCH_TMPDIR.
 set -u
 
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +22,7 @@ BWPROCS=${BWPROCS:-$SRCDIR/bwprocs/bwprocs}
 DUR=${BENCH_SECONDS:-10}
 IDLE=${BENCH_IDLE_SECONDS:-30}
 RATE=${BENCH_CONN_RATE:-200}
+DNSRATE=${BENCH_DNS_RATE:-50}
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, capture)"
 need_cmds ip iperf3 nethogs perl
@@ -31,6 +34,13 @@ ifstat() {
 	inA cat "/sys/class/net/$IA/statistics/rx_$1" \
 	    "/sys/class/net/$IA/statistics/tx_$1" |
 	    awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
+# hostcpu: the whole machine's user + nice + system + irq + softirq
+# clock ticks so far (/proc/stat): the kernel's share of the work (eBPF
+# programs, softirq) counts too
+hostcpu() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat
 }
 
 HZ=$(getconf CLK_TCK)
@@ -81,6 +91,9 @@ bench_pair bwb 10.215.0.1 10.215.0.2
 ip netns exec "$NB" iperf3 -s -p 5201 >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 ip netns exec "$NB" perl "$here/procs-short.pl" server "$ADDR_B" 5301 \
+    >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+ip netns exec "$NB" perl "$here/procs-short.pl" dnsserver "$ADDR_B" 53 \
     >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 wait_for 10 listening 5201 && wait_for 10 listening 5301 ||
@@ -134,6 +147,7 @@ run_case() {
 	_k0=$(ifstat packets)
 	_bt0=$(ticks "$BP")
 	_nt0=$(ticks "$NH")
+	_h0=$(hostcpu)
 	_d0=$(json '$j->{capture}{drops}')
 	_t0=$(now)
 	ip netns exec "$NA" "$@" >"$T/client.out" 2>&1 &
@@ -148,6 +162,7 @@ run_case() {
 	wait "$_cp"
 	_st=$?
 	_t1=$(now)
+	_h1=$(hostcpu)
 	# Both tools catch up: a procs file begun after the last packet and
 	# after the 3 s a connection may wait for its lookup (over
 	# lookup_rate), and so more than two nethogs refreshes.
@@ -168,7 +183,7 @@ run_case() {
 	_extra=$(grep -E 'sender|receiver|^connections' "$T/client.out" |
 	    sed 's/^\[ *[0-9]*\] *//; s/  */ /g' | tr '\n' ';')
 	[ "$_st" = 0 ] || _extra="client exit $_st: $_extra"
-	echo "$_label|$_t0|$_t1|$((_b1 - _b0))|$((_k1 - _k0))|$_bw|$_nh|$((_bt1 - _bt0))|$((_nt1 - _nt0))|$_d0|$_d1|$_ring|$_cp|$_extra" \
+	echo "$_label|$_t0|$_t1|$((_b1 - _b0))|$((_k1 - _k0))|$_bw|$_nh|$((_bt1 - _bt0))|$((_nt1 - _nt0))|$_d0|$_d1|$_ring|$_cp|$((_h1 - _h0))|$_extra" \
 	    >>"$T/rows"
 }
 
@@ -186,6 +201,8 @@ run_case "TCP $RATE conn/s, a process each" perl "$here/procs-short.pl" \
 PIDFILE=
 run_case "TCP conn/s storm (one client)" perl "$here/procs-short.pl" \
     client "$ADDR_B" 5301 100000 "$DUR"
+run_case "UDP DNS $DNSRATE q/s, a socket each" perl \
+    "$here/procs-short.pl" dns "$ADDR_B" 53 "$DNSRATE" "$DUR"
 
 BP_RSS1=$(status "$BP" VmRSS)
 
@@ -218,20 +235,23 @@ table() {
 	    sed 's/^ *version *//')) on the same traffic, capturing the same veth"
 	echo "$(nproc) CPUs, kernel $(uname -r), load average" \
 	    "$(cut -d' ' -f1-3 /proc/loadavg) at the end; $DUR s per case"
-	echo "bwprocs config: ${BENCH_CONF:-defaults}"
+	echo "bwprocs config: ${BENCH_CONF:-defaults}; owners from" \
+	    "$(json '$j->{owners}{source} // "?"') ($(json \
+	    '$j->{owners}{reason} // "?"'))"
 	echo
 	perl -e '
 	my $hz = shift;
-	printf "%-29s %11s %9s | %8s %8s | %7s %7s %6s | %s\n",
+	printf "%-29s %11s %9s | %8s %8s | %7s %7s %6s %7s | %s\n",
 	    "case", "rate", "if bytes", "bwprocs", "nethogs", "bwp CPU",
-	    "nh CPU", "CPU", "bwprocs capture";
-	printf "%-29s %11s %9s | %8s %8s | %7s %7s %6s | %s\n",
-	    "", "", "", "share", "share", "s", "s", "ratio", "drops, ring";
-	print "-" x 113, "\n";
+	    "nh CPU", "CPU", "host", "bwprocs capture";
+	printf "%-29s %11s %9s | %8s %8s | %7s %7s %6s %7s | %s\n",
+	    "", "", "", "share", "share", "s", "s", "ratio", "CPU s",
+	    "drops, ring";
+	print "-" x 121, "\n";
 	while (<STDIN>) {
 		chomp;
 		my ($l, $t0, $t1, $b, $k, $bw, $nh, $bt, $nt, $d0, $d1, $ring,
-		    $pid, $extra) = split /\|/, $_, 14;
+		    $pid, $host, $extra) = split /\|/, $_, 15;
 		my $s = $t1 - $t0 > 0 ? $t1 - $t0 : 1;
 		my $rate = $b * 8 / $s;
 		my $r = $rate >= 1e9 ? sprintf("%.2f Gbit/s", $rate / 1e9) :
@@ -239,10 +259,12 @@ table() {
 		my $pct = sub { $b > 0 && $_[0] =~ /^\d+$/ ?
 		    sprintf("%.2f %%", 100 * $_[0] / $b) : "n/a" };
 		my $drops = $d0 =~ /^\d+$/ && $d1 =~ /^\d+$/ ? $d1 - $d0 : "?";
-		printf "%-29s %11s %9s | %8s %8s | %7.2f %7.2f %6s | %s, %s MB\n",
+		printf "%-29s %11s %9s | %8s %8s | %7.2f %7.2f %6s %7.2f | " .
+		    "%s, %s MB\n",
 		    $l, $r, sprintf("%.2f GB", $b / 1e9), $pct->($bw),
 		    $pct->($nh), $bt / $hz, $nt / $hz,
-		    $nt > 0 ? sprintf("%.2f", $bt / $nt) : "n/a", $drops, $ring;
+		    $nt > 0 ? sprintf("%.2f", $bt / $nt) : "n/a", $host / $hz,
+		    $drops, $ring;
 		printf "%-29s %11s %9s   pid %s: bwprocs %s B, nethogs %s B;" .
 		    " %.0f kpps\n", "", "", "", $pid, $bw, $nh, $k / $s / 1e3;
 		printf "%-29s %11s %9s   %s\n", "", "", "", $extra
@@ -253,7 +275,9 @@ table() {
 	echo "counted (rx + tx) from the client's start until both tools caught up"
 	echo "(the stopped case loses what overflowed bwprocs's ring while it was"
 	echo "stopped: the drops; it has no target)"
-	echo "CPU: user + system time of each tool over the same window"
+	echo "CPU: user + system time of each tool over the same window; host CPU:"
+	echo "the whole machine's user + system + irq + softirq while the client ran"
+	echo "(/proc/stat: the kernel's eBPF work counts; compare with BENCH_CONF='bpf = off')"
 	echo "targets: share >= 99.5 % in every case; bwprocs CPU <= 0.5 x nethogs's"
 	echo
 	perl -e '
