@@ -100,6 +100,7 @@ struct resolver {
 	double		 rate;		/* lookups a second, at most */
 	double		 tokens, tok_time;
 	int		 starved;	/* the last run ran out */
+	int		 bpfscan;	/* bpf_owner scanned in this pass */
 	double		 next_expire;
 	uint64_t	 lookups, nsreads, found, givenup, limited;
 	uint64_t	 viaprobe, vialistener, inferred, viabpf;
@@ -1117,9 +1118,15 @@ bpf_owner(struct resolver *r, struct table *t, struct conn *c, double now)
 	}
 	if (c->alocal && !swap)
 		netns = pm_selfns(r->pm);
-	else
+	else if ((netns = pm_ns_owner(r->pm, c->family, swap ? c->b.addr :
+	    c->a.addr)) == 0 && !r->bpfscan) {
+		/* A new namespace?  Its processes are new (once a pass). */
+		r->bpfscan = 1;
+		if (pm_quick_scan(r->pm, now, 0) > 0)
+			pm_ns_addrs(r->pm, now);
 		netns = pm_ns_owner(r->pm, c->family, swap ? c->b.addr :
 		    c->a.addr);
+	}
 	if ((row = bpf_row(r, t, &o, netns, now)) == NULL)
 		return 0;
 	if (swap)
@@ -1152,6 +1159,7 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 	if (tab_pending_first(t) == NULL)
 		return;
 	(void)bo_read(r->bo);
+	r->bpfscan = 0;
 	if (!pm_scanned(r->pm))
 		(void)pm_full_scan(r->pm, now, 0);
 	pm_ns_addrs(r->pm, now);
