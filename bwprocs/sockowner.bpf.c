@@ -89,53 +89,25 @@ so_create(struct bpf_sock *sk)
 	return 1;
 }
 
-SEC("cgroup/connect4")
-int
-so_connect4(struct bpf_sock_addr *ctx)
-{
-	own(ctx->sk, ctx);
-	return 1;
+/*
+ * connect, sendmsg and recvmsg run in the task that owns the socket:
+ * the owner of one made before us.
+ */
+#define OWN_AT(name, section)						\
+SEC(section)								\
+int									\
+name(struct bpf_sock_addr *ctx)						\
+{									\
+	own(ctx->sk, ctx);						\
+	return 1;							\
 }
 
-SEC("cgroup/connect6")
-int
-so_connect6(struct bpf_sock_addr *ctx)
-{
-	own(ctx->sk, ctx);
-	return 1;
-}
-
-SEC("cgroup/sendmsg4")
-int
-so_sendmsg4(struct bpf_sock_addr *ctx)
-{
-	own(ctx->sk, ctx);
-	return 1;
-}
-
-SEC("cgroup/sendmsg6")
-int
-so_sendmsg6(struct bpf_sock_addr *ctx)
-{
-	own(ctx->sk, ctx);
-	return 1;
-}
-
-SEC("cgroup/recvmsg4")
-int
-so_recvmsg4(struct bpf_sock_addr *ctx)
-{
-	own(ctx->sk, ctx);
-	return 1;
-}
-
-SEC("cgroup/recvmsg6")
-int
-so_recvmsg6(struct bpf_sock_addr *ctx)
-{
-	own(ctx->sk, ctx);
-	return 1;
-}
+OWN_AT(so_connect4, "cgroup/connect4")
+OWN_AT(so_connect6, "cgroup/connect6")
+OWN_AT(so_sendmsg4, "cgroup/sendmsg4")
+OWN_AT(so_sendmsg6, "cgroup/sendmsg6")
+OWN_AT(so_recvmsg4, "cgroup/recvmsg4")
+OWN_AT(so_recvmsg6, "cgroup/recvmsg6")
 
 /*
  * The flow of a packet, from its headers (the data begins at the

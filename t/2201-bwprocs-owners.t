@@ -27,26 +27,7 @@ mkdir -p "$D" "$T/bin"
 chmod 0755 "$T" "$T/bin"
 N=$((100 + $$ % 74 * 2))
 M=$((N + 1))
-R=${NP}r
-A=${NP}a
-B=${NP}b
-AR=${NP}ar		# R's end towards A: captured
-BR=${NP}br
-mkns "$R" && mkns "$A" && mkns "$B" &&
-ip -n "$R" link add "$AR" type veth peer name "${NP}aa" &&
-ip -n "$R" link set "${NP}aa" netns "$A" &&
-ip -n "$R" link add "$BR" type veth peer name "${NP}bb" &&
-ip -n "$R" link set "${NP}bb" netns "$B" &&
-ip -n "$R" addr add 10.213.$N.1/24 dev "$AR" &&
-ip -n "$R" addr add 10.213.$M.1/24 dev "$BR" &&
-ip -n "$R" link set "$AR" up && ip -n "$R" link set "$BR" up &&
-ip -n "$A" addr add 10.213.$N.2/24 dev "${NP}aa" &&
-ip -n "$A" link set "${NP}aa" up &&
-ip -n "$A" route add default via 10.213.$N.1 &&
-ip -n "$B" addr add 10.213.$M.2/24 dev "${NP}bb" &&
-ip -n "$B" link set "${NP}bb" up &&
-ip -n "$B" route add default via 10.213.$M.1 &&
-ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+ns_router 213 "$N" "$M"
 ok $? "namespaces $A - $R - $B, forwarding in $R only"
 
 # A cgroup named like a systemd unit, in the unified hierarchy (the

@@ -15,7 +15,8 @@ if grep -q __asan_init "$BIN" 2>/dev/null; then
 else
 	command -v valgrind >/dev/null 2>&1 ||
 	    skip_all "valgrind is not installed"
-	RUN="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$T/vg.%p"
+	# (valgrind.supp: libbpf's partly cleared bpf(2) arguments.)
+	RUN="valgrind -q --suppressions=$SRCDIR/t/data/valgrind.supp --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$T/vg.%p"
 fi
 
 D=$T/data
@@ -52,9 +53,13 @@ sleep 12
 stop_bwprocs
 is $? 0 "it exits 0${RUN:+ (valgrind: no error, no leak)}"
 if [ -n "$RUN" ]; then
-	is "$(cat "$T"/vg.* 2>/dev/null | wc -c | tr -d ' ')" 0 \
+	# Valgrind warns of bpf(2) commands it does not know (libbpf's
+	# probes at load): about valgrind, not about bwprocs.
+	cat "$T"/vg.* 2>/dev/null |
+	    grep -v 'WARNING: unhandled eBPF command' >"$T/vg"
+	is "$(wc -c <"$T/vg" | tr -d ' ')" 0 \
 	    "valgrind found nothing in bwprocs nor its rollup children"
-	cat "$T"/vg.* 2>/dev/null | head -40 | sed 's/^/# /'
+	head -40 "$T/vg" | sed 's/^/# /'
 fi
 [ -s "$D/owners1h_$H.jsonl" ]
 ok $? "the rollup child ran"

@@ -16,7 +16,7 @@ for c in dnsmasq capsh; do
 	command -v "$c" >/dev/null 2>&1 || skip_all "$c is not installed"
 done
 
-host_ns214 "$BN"
+host_ns "$BN" 214
 P=$D/procs_$H.json
 C=$T/bw.conf
 : >"$C"
@@ -32,9 +32,7 @@ like "$(bwtop -b -n 1 -c "$C" -d "$D" -i "$H" 2>&1)" \
     'owners: from the kernel' "and bwtop's header"
 
 b0=$(ifbytes "$H")
-perl $DNSMODS -e "$DNS" "10.214.$BN.2" 50 20 >"$T/n" &
-cp=$!
-wait "$cp"
+dns_client "10.214.$BN.2" 50 20 "$T/n"
 is "$(cat "$T/n")" 1000 "1000 queries in 20 s, each answered"
 b1=$(ifbytes "$H")
 wait_written "$P"
@@ -66,9 +64,7 @@ like "$(bwtop -b -n 1 -c "$C" -d "$D" -i "$H" 2>&1)" \
     'owners: from /proc \(off in the configuration' "and bwtop's header"
 a0=$(all_bytes "$P")
 b0=$(ifbytes "$H")
-perl $DNSMODS -e "$DNS" "10.214.$BN.2" 50 5 >"$T/n" &
-cp=$!
-wait "$cp"
+dns_client "10.214.$BN.2" 50 5 "$T/n"
 is "$(cat "$T/n")" 250 "250 queries in 5 s, each answered"
 b1=$(ifbytes "$H")
 # Those whose socket is gone wait for their last lookup (~3 s).

@@ -23,26 +23,7 @@ D=$T/data
 mkdir -p "$D"
 N=$BN
 M=$((BN + 1))
-R=${NP}r
-A=${NP}a
-B=${NP}b
-AR=${NP}ar
-BR=${NP}br
-mkns "$R" && mkns "$A" && mkns "$B" &&
-ip -n "$R" link add "$AR" type veth peer name "${NP}aa" &&
-ip -n "$R" link set "${NP}aa" netns "$A" &&
-ip -n "$R" link add "$BR" type veth peer name "${NP}bb" &&
-ip -n "$R" link set "${NP}bb" netns "$B" &&
-ip -n "$R" addr add 10.214.$N.1/24 dev "$AR" &&
-ip -n "$R" addr add 10.214.$M.1/24 dev "$BR" &&
-ip -n "$R" link set "$AR" up && ip -n "$R" link set "$BR" up &&
-ip -n "$A" addr add 10.214.$N.2/24 dev "${NP}aa" &&
-ip -n "$A" link set "${NP}aa" up &&
-ip -n "$A" route add default via 10.214.$N.1 &&
-ip -n "$B" addr add 10.214.$M.2/24 dev "${NP}bb" &&
-ip -n "$B" link set "${NP}bb" up &&
-ip -n "$B" route add default via 10.214.$M.1 &&
-ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+ns_router 214 "$N" "$M"
 ok $? "namespaces $A - $R - $B, forwarding in $R only"
 
 # A cgroup2 directory named like a docker container's.

@@ -5,24 +5,6 @@
 
 BN=$((100 + $$ % 74 * 2))
 
-# host_ns214 N: the data directory $D, a namespace $NS and a veth pair
-# from $H (ours, 10.214.N.1) to it (10.214.N.2); one test point.
-host_ns214() {
-	D=$T/data
-	mkdir -p "$D"
-	NS=${NP}n
-	H=${NP}h
-	mkns "$NS" &&
-	ip link add "$H" type veth peer name "${NP}p" &&
-	LINKS="$LINKS $H" &&
-	ip link set "${NP}p" netns "$NS" &&
-	ip addr add "10.214.$1.1/24" dev "$H" &&
-	ip link set "$H" up &&
-	ip -n "$NS" addr add "10.214.$1.2/24" dev "${NP}p" &&
-	ip -n "$NS" link set "${NP}p" up
-	ok $? "veth $H <-> $NS (10.214.$1.0/24)"
-}
-
 # owners_source FILE: "bpf" or "proc", as procs file FILE says.
 owners_source() {
 	json "$1" '$j->{owners}{source}'
@@ -60,6 +42,21 @@ DNS='
 	close $s }
     print "$n\n"'
 DNSMODS="-MIO::Socket::INET -MIO::Select -MTime::HiRes=time,sleep"
+
+# dns_client ADDR RATE SECS OUT: $DNS from here, to the end; its pid in
+# $cp, how many were answered in OUT.
+dns_client() {
+	perl $DNSMODS -e "$DNS" "$1" "$2" "$3" >"$4" &
+	cp=$!
+	wait "$cp"
+}
+
+# has_bytes FILE PID MIN: the rows of PID in procs file FILE hold at
+# least MIN bytes.
+has_bytes() {
+	perl -e 'exit($ARGV[0] =~ /^\d+$/ && $ARGV[0] >= $ARGV[1] ? 0 : 1)' \
+	    "$(pid_bytes "$1" "$2")" "$3"
+}
 
 # dns_server NETNS ADDR: dnsmasq in NETNS answering on ADDR:53 for
 # *.bwt.test from its own table; one test point.

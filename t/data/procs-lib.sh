@@ -1,7 +1,8 @@
 # Helpers for the bwprocs tests (t/20xx-bwprocs-*.t), sourced after
 # t/lib.sh.  The root tests build their own network namespaces and veth
 # pairs, named bwt<pid><x> so that parallel runs never collide, with the
-# addresses 10.213.<n>.0/24 and fd00:213:<n>::/64 only, and remove them
+# addresses 10.213.<n>.0/24 and fd00:213:<n>::/64 only (10.214 for the
+# t/24xx family), and remove them
 # (and every process they started) on exit.
 
 NP=bwt$$			# prefix of every name we create
@@ -135,29 +136,32 @@ mkns() {
 	ip -n "$1" link set lo up
 }
 
-# veth_to_ns HOSTIF PEERIF NETNS N: a veth pair, host end HOSTIF with
-# 10.213.N.1/24 and fd00:213:N::1/64, the peer in NETNS with .2 and ::2.
+# veth_to_ns HOSTIF PEERIF NETNS N [OCTET]: a veth pair, host end HOSTIF
+# with 10.OCTET.N.1/24 and fd00:OCTET:N::1/64, the peer in NETNS with .2
+# and ::2; OCTET is 213 unless given.
 veth_to_ns() {
+	_o=${5:-213}
 	ip link add "$1" type veth peer name "$2" || return 1
 	LINKS="$LINKS $1"
 	ip link set "$2" netns "$3" &&
-	ip addr add "10.213.$4.1/24" dev "$1" &&
-	ip addr add "fd00:213:$4::1/64" dev "$1" nodad &&
+	ip addr add "10.$_o.$4.1/24" dev "$1" &&
+	ip addr add "fd00:$_o:$4::1/64" dev "$1" nodad &&
 	ip link set "$1" up &&
-	ip -n "$3" addr add "10.213.$4.2/24" dev "$2" &&
-	ip -n "$3" addr add "fd00:213:$4::2/64" dev "$2" nodad &&
+	ip -n "$3" addr add "10.$_o.$4.2/24" dev "$2" &&
+	ip -n "$3" addr add "fd00:$_o:$4::2/64" dev "$2" nodad &&
 	ip -n "$3" link set "$2" up
 }
 
-# host_ns N: the data directory $D, a namespace $NS and a veth pair from
-# $H (ours, 10.213.N.1) to it (10.213.N.2); one test point.
+# host_ns N [OCTET]: the data directory $D, a namespace $NS and a veth
+# pair from $H (ours, 10.OCTET.N.1) to it (10.OCTET.N.2); one test point.
 host_ns() {
+	_o=${2:-213}
 	D=$T/data
 	mkdir -p "$D"
 	NS=${NP}n
 	H=${NP}h
-	mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$1"
-	ok $? "veth $H <-> $NS (10.213.$1.0/24, fd00:213:$1::/64)"
+	mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$1" "$_o"
+	ok $? "veth $H <-> $NS (10.$_o.$1.0/24, fd00:$_o:$1::/64)"
 }
 
 # iperf_server: an iperf3 server on port 5201 in $NS; one test point.
@@ -194,6 +198,33 @@ cputicks() {
 # BASE, within 1 %.
 counted() {
 	within "$(( $(all_bytes "$1") - $2 ))" "$3" 1
+}
+
+# ns_router OCTET N M: a router namespace $R between namespaces $A and
+# $B, forwarding in $R only:
+#   A [10.OCTET.N.2] --- [.N.1] $AR  R  $BR [.M.1] --- [10.OCTET.M.2] B
+# (IPv4 only); 0 when all is set up.
+ns_router() {
+	R=${NP}r
+	A=${NP}a
+	B=${NP}b
+	AR=${NP}ar
+	BR=${NP}br
+	mkns "$R" && mkns "$A" && mkns "$B" &&
+	ip -n "$R" link add "$AR" type veth peer name "${NP}aa" &&
+	ip -n "$R" link set "${NP}aa" netns "$A" &&
+	ip -n "$R" link add "$BR" type veth peer name "${NP}bb" &&
+	ip -n "$R" link set "${NP}bb" netns "$B" &&
+	ip -n "$R" addr add "10.$1.$2.1/24" dev "$AR" &&
+	ip -n "$R" addr add "10.$1.$3.1/24" dev "$BR" &&
+	ip -n "$R" link set "$AR" up && ip -n "$R" link set "$BR" up &&
+	ip -n "$A" addr add "10.$1.$2.2/24" dev "${NP}aa" &&
+	ip -n "$A" link set "${NP}aa" up &&
+	ip -n "$A" route add default via "10.$1.$2.1" &&
+	ip -n "$B" addr add "10.$1.$3.2/24" dev "${NP}bb" &&
+	ip -n "$B" link set "${NP}bb" up &&
+	ip -n "$B" route add default via "10.$1.$3.1" &&
+	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
 }
 
 # ---- For the spike and alert tests (t/2101, t/2102). ----
