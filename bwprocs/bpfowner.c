@@ -45,7 +45,7 @@
 #pragma GCC diagnostic pop
 
 #define FT_WAYS		4
-#define FT_SETS		4096	/* 16,384 recent flows */
+#define FT_SETS		2048	/* 8,192 recent flows */
 #define TG_SLOTS	512	/* processes remembered */
 #define CG_SLOTS	64	/* cgroup paths remembered */
 #define CG_DEPTH	16
@@ -331,6 +331,8 @@ on_event(void *arg, void *data, size_t len)
 	if (len < sizeof(ev))
 		return 0;
 	memcpy(&ev, data, sizeof(ev));
+	if (ev.owner.tgid == 0)
+		return 0;		/* no process: nothing to name */
 	t = tg_note(bo, &ev.owner);
 	set = &bo->ft[(flow_hash(&ev.flow) % FT_SETS) * FT_WAYS];
 	e = &set[0];

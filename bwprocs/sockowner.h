@@ -8,7 +8,7 @@
 
 #include <linux/types.h>
 
-#define SO_RING_BYTES	(1 << 20)	/* ~12,000 events between reads */
+#define SO_RING_BYTES	(1 << 19)	/* ~5,900 events between reads */
 #define SO_COMM_LEN	16
 
 /* Who created a socket (or first used it, for one older than us). */
