@@ -20,8 +20,8 @@ ok $? "exposure 2.8 or less, as before bwprocs gave up root (got ${level%% *})"
 grep -q '^User=bwmon$' "$U" && ! grep -q '^User=root' "$U"
 ok $? "bwprocs runs as bwmon, not root"
 is "$(sed -n 's/^CapabilityBoundingSet=//p' "$U")" \
-    "CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_PTRACE CAP_DAC_READ_SEARCH CAP_SETUID CAP_SETGID" \
-    "the bounding set: the four it keeps, and the two it drops at start"
+    "CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_PTRACE CAP_DAC_READ_SEARCH CAP_SETUID CAP_SETGID CAP_BPF CAP_PERFMON" \
+    "the bounding set: the four it keeps, and the four it drops at start"
 for cap in CAP_NET_RAW CAP_NET_ADMIN CAP_SYS_PTRACE CAP_DAC_READ_SEARCH; do
 	grep -q "^CapabilityBoundingSet=.*$cap" "$U"
 	ok $? "bounding set keeps $cap, which bwprocs needs"
