@@ -443,7 +443,7 @@ int
 bw_owners_append(const char *path, int64_t ts, int len,
     const struct bw_owners *s)
 {
-	char	*all = NULL, *line, *p;
+	char	*all = NULL, *line;
 	size_t	 n = 0, cap = 0, ln, i;
 	int	 rv, saved;
 
@@ -452,17 +452,11 @@ bw_owners_append(const char *path, int64_t ts, int len,
 			free(all);
 			return -1;
 		}
-		if (n + ln > cap) {
-			cap = (n + ln) * 2;
-			if ((p = realloc(all, cap)) == NULL) {
-				free(line);
-				free(all);
-				return -1;
-			}
-			all = p;
+		if (bw_buf_add(&all, &n, &cap, line, ln) == -1) {
+			free(line);
+			free(all);
+			return -1;
 		}
-		memcpy(all + n, line, ln);
-		n += ln;
 		free(line);
 	}
 	if (n == 0)
@@ -1264,15 +1258,29 @@ bw_owners_read(int dirfd, enum bw_kind k, const char *iface, int64_t from,
 	return 0;
 }
 
+/* An owner row's ts and end, for tail_row(); -1 when it is none. */
+static int
+owner_span(const char *line, size_t len, int64_t *ts, int64_t *end)
+{
+	struct bw_owner	o;
+
+	if (bw_owner_parse(line, len, &o) == -1)
+		return -1;
+	*ts = o.ts;
+	*end = o.ts + o.len;
+	bw_owner_clear(&o);
+	return 0;
+}
+
 /*
  * The last complete line of the open tier fd that is a row: its ts and
  * its end (ts + len).  A row with a thousand remotes is some 60 kB: the
- * tail read grows until it holds one.  -1 when there is none.
+ * tail read grows until it holds one; span says what is a row.  -1
+ * when there is none.
  */
 static int
-tail_row(int fd, int64_t *ts, int64_t *end)
+tail_row(int fd, bw_row_span_fn span, int64_t *ts, int64_t *end)
 {
-	struct bw_owner	 o;
 	char		*tail;
 	const char	*p, *e;
 	size_t		 n, size;
@@ -1294,12 +1302,8 @@ tail_row(int fd, int64_t *ts, int64_t *end)
 				;
 			/* A first line the read may have cut is no row. */
 			if ((p > tail || n < size - 1) &&
-			    bw_owner_parse(p, (size_t)(e - 1 - p), &o) == 0) {
-				*ts = o.ts;
-				*end = o.ts + o.len;
-				bw_owner_clear(&o);
+			    span(p, (size_t)(e - 1 - p), ts, end) == 0)
 				rv = 0;
-			}
 			e = p;
 		}
 		free(tail);
@@ -1315,8 +1319,8 @@ tail_row(int fd, int64_t *ts, int64_t *end)
  * no row.
  */
 static int
-tier_span(int dirfd, enum bw_kind k, const char *iface, int64_t *first,
-    int64_t *end)
+tier_span(int dirfd, enum bw_kind k, const char *iface, bw_row_span_fn span,
+    int64_t *first, int64_t *end)
 {
 	char		 name[64], head[4096];
 	const char	*nl;
@@ -1331,7 +1335,7 @@ tier_span(int dirfd, enum bw_kind k, const char *iface, int64_t *first,
 	if (bw_pread_all(fd, head, sizeof(head) - 1, 0, &n) == 0 &&
 	    (nl = memchr(head, '\n', n)) != NULL &&
 	    (*first = line_ts(head, nl)) >= 0)
-		rv = tail_row(fd, &ts, end);
+		rv = tail_row(fd, span, &ts, end);
 	(void)close(fd);
 	return rv;
 }
@@ -1350,7 +1354,7 @@ bw_owners_last(int dirfd, enum bw_kind k, const char *iface, int64_t *ts,
 	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
 	    (fd = bw_data_open(dirfd, name)) == -1)
 		return -1;
-	rv = tail_row(fd, ts, end);
+	rv = tail_row(fd, owner_span, ts, end);
 	(void)close(fd);
 	if (rv == -1)
 		errno = EBADMSG;
@@ -1415,7 +1419,7 @@ window_open(struct window *w, int dirfd, const char *iface)
 		w->tv[i].fd = -1;
 	}
 	for (i = 0; i < 3; i++) {
-		w->tv[i].has = tier_span(dirfd, kinds[i], iface,
+		w->tv[i].has = tier_span(dirfd, kinds[i], iface, owner_span,
 		    &w->tv[i].first, &w->tv[i].end) == 0;
 		if (bw_kind_file(name, sizeof(name), kinds[i], iface) == -1)
 			goto fail;
@@ -1942,11 +1946,11 @@ line_len(const char *p, const char *end)
 	return 0;
 }
 
-/* The hour or local day t falls in, and the next one's start. */
+/* The hour (hourly) or local day t falls in, and the next one's start. */
 static int
-period_of(enum bw_kind dst, int64_t t, int64_t *start, int64_t *next)
+period_of(int hourly, int64_t t, int64_t *start, int64_t *next)
 {
-	if (dst == BW_OWNERS_HOURLY) {
+	if (hourly) {
 		*start = t / HOUR * HOUR;
 		*next = *start + HOUR;
 		return 0;
@@ -1957,12 +1961,30 @@ period_of(enum bw_kind dst, int64_t t, int64_t *start, int64_t *next)
 	return 0;
 }
 
+/* Add the lines of len bytes at line to the buffer *out. */
+int
+bw_buf_add(char **out, size_t *len, size_t *cap, const char *line,
+    size_t ln)
+{
+	char	*p;
+
+	if (*len + ln > *cap) {
+		if ((p = realloc(*out, (*len + ln) * 2)) == NULL)
+			return -1;
+		*out = p;
+		*cap = (*len + ln) * 2;
+	}
+	memcpy(*out + *len, line, ln);
+	*len += ln;
+	return 0;
+}
+
 /* Fold s to its rollup rows at [start, end), added to *out; s empties. */
 static int
 rollup_lines(struct bw_owners *s, int64_t start, int64_t end, size_t top,
     char **out, size_t *len, size_t *cap)
 {
-	char	*line, *p;
+	char	*line;
 	size_t	 ln, i;
 	int	 rv = -1;
 
@@ -1973,16 +1995,10 @@ rollup_lines(struct bw_owners *s, int64_t start, int64_t end, size_t top,
 		if (owner_line(&s->v[i], start, (int)(end - start), &line,
 		    &ln) == -1)
 			goto out;
-		if (*len + ln > *cap) {
-			if ((p = realloc(*out, (*len + ln) * 2)) == NULL) {
-				free(line);
-				goto out;
-			}
-			*out = p;
-			*cap = (*len + ln) * 2;
+		if (bw_buf_add(out, len, cap, line, ln) == -1) {
+			free(line);
+			goto out;
 		}
-		memcpy(*out + *len, line, ln);
-		*len += ln;
 		free(line);
 	}
 	rv = 0;
@@ -1992,34 +2008,34 @@ out:
 }
 
 /*
- * Roll up every hour (dst BW_OWNERS_HOURLY) or local day (dst
- * BW_OWNERS_DAILY) of tier src that ends by to and that dst does not
- * hold yet: those after dst's newest row, or all when it has none.  A
- * row counts in the period its middle lies in.  The source is read once
- * and dst written once, locked from the look at its newest row to the
- * write, so two catch-ups never roll a period twice; a kill leaves dst
- * as it was or with every period.  *periods gets how many were rolled.
- * 0, or -1 with errno.
+ * Roll up every hour (ops->hourly) or local day of tier src that ends
+ * by to and that dst does not hold yet: those after dst's newest row,
+ * or all when it has none.  A row counts in the period its middle lies
+ * in.  The source is read once and dst written once, locked from the
+ * look at its newest row to the write, so two catch-ups never roll a
+ * period twice; a kill leaves dst as it was or with every period.  The
+ * rows themselves are the ops' business: the owner history and the
+ * host history share this.  *periods gets how many were rolled.  0, or
+ * -1 with errno.
  */
 int
-bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
-    enum bw_kind dst, int64_t to, size_t top, size_t *periods)
+bw_rows_catchup(const char *dir, const char *iface, enum bw_kind src,
+    enum bw_kind dst, int64_t to, const struct bw_rowops *ops,
+    size_t *periods)
 {
-	struct bw_owners	 s;
-	struct bw_owner		 o;
-	struct bw_log		 l;
-	char			 path[4096], *buf = NULL, *out = NULL;
-	const char		*p, *end, *nl;
-	size_t			 len, olen = 0, ocap = 0;
-	int64_t			 from = -1, last, ts, mid, ps, pn, cur = -1;
-	int64_t			 cend = 0;
-	int			 dirfd, rv = -1, saved;
+	struct bw_log	 l;
+	char		 path[4096], *buf = NULL, *out = NULL;
+	const char	*p, *end, *nl;
+	size_t		 len, olen = 0, ocap = 0;
+	int64_t		 from = -1, last, ts, mid, ps, pn, cur = -1;
+	int64_t		 cend = 0;
+	int		 dirfd, rv = -1, saved;
 
 	*periods = 0;
-	bw_owners_init(&s);
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
-	if (read_tier(dirfd, src, iface, &buf, &len) == -1) {
+	if (bw_kind_read(dirfd, src, iface, BW_OWNERS_FILEMAX, &buf,
+	    &len) == -1) {
 		saved = errno;
 		(void)close(dirfd);
 		errno = saved;
@@ -2033,7 +2049,7 @@ bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
 		errno = saved;
 		return -1;
 	}
-	if (tail_row(l.fd, &last, &from) == -1)
+	if (tail_row(l.fd, ops->span, &last, &from) == -1)
 		from = -1;
 	end = buf + len;
 	p = from >= 0 ? seek_ts(buf, end, from - 90000) : buf;
@@ -2045,7 +2061,7 @@ bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
 		mid = ts + line_len(p, nl) / 2;
 		if (mid < from)
 			continue;	/* rolled before */
-		if (period_of(dst, mid, &ps, &pn) == -1)
+		if (period_of(ops->hourly, mid, &ps, &pn) == -1)
 			goto out;
 		/* Rows come in order; the rare one that does not joins. */
 		if (ps < cur) {
@@ -2057,26 +2073,21 @@ bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
 		if (pn > to)
 			break;		/* that period is not over */
 		if (ps != cur) {
-			if (cur >= 0 && s.n > 0) {
-				if (rollup_lines(&s, cur, cend, top, &out,
-				    &olen, &ocap) == -1)
+			if (cur >= 0 && ops->count(ops->set) > 0) {
+				if (ops->emit(ops->set, cur, (int)(cend - cur),
+				    &out, &olen, &ocap) == -1)
 					goto out;
 				(*periods)++;
 			}
 			cur = ps;
 			cend = pn;
 		}
-		if (bw_owner_parse(p, (size_t)(nl - p), &o) == -1)
-			continue;
-		if (bw_owners_add(&s, &o) == -1) {
-			bw_owner_clear(&o);
+		if (ops->add(ops->set, p, (size_t)(nl - p)) == -1)
 			goto out;
-		}
-		bw_owner_clear(&o);
 	}
-	if (cur >= 0 && s.n > 0) {
-		if (rollup_lines(&s, cur, cend, top, &out, &olen, &ocap) ==
-		    -1)
+	if (cur >= 0 && ops->count(ops->set) > 0) {
+		if (ops->emit(ops->set, cur, (int)(cend - cur), &out, &olen,
+		    &ocap) == -1)
 			goto out;
 		(*periods)++;
 	}
@@ -2091,32 +2102,92 @@ bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
 out:
 	saved = errno;
 	bw_log_close(&l);
-	bw_owners_free(&s);
+	ops->clear(ops->set);
 	free(buf);
 	free(out);
 	errno = saved;
 	return rv;
 }
 
+/* The owner rows' part of a catch-up: an owner set, folded to top. */
+struct owner_rollup {
+	struct bw_owners	s;
+	size_t			top;
+};
+
+static int
+owner_rollup_add(void *arg, const char *line, size_t len)
+{
+	struct owner_rollup	*r = arg;
+	struct bw_owner		 o;
+	int			 rv;
+
+	if (bw_owner_parse(line, len, &o) == -1)
+		return 1;	/* not a row: skipped */
+	rv = bw_owners_add(&r->s, &o);
+	bw_owner_clear(&o);
+	return rv;
+}
+
+static size_t
+owner_rollup_count(const void *arg)
+{
+	const struct owner_rollup	*r = arg;
+
+	return r->s.n;
+}
+
+static int
+owner_rollup_emit(void *arg, int64_t start, int len, char **out,
+    size_t *olen, size_t *ocap)
+{
+	struct owner_rollup	*r = arg;
+
+	return rollup_lines(&r->s, start, start + len, r->top, out, olen,
+	    ocap);
+}
+
+static void
+owner_rollup_clear(void *arg)
+{
+	struct owner_rollup	*r = arg;
+
+	bw_owners_free(&r->s);
+}
+
+/* bw_rows_catchup() of the owner history (dst BW_OWNERS_HOURLY or _DAILY). */
+int
+bw_owners_catchup(const char *dir, const char *iface, enum bw_kind src,
+    enum bw_kind dst, int64_t to, size_t top, size_t *periods)
+{
+	struct owner_rollup	r;
+	struct bw_rowops	ops;
+
+	bw_owners_init(&r.s);
+	r.top = top;
+	memset(&ops, 0, sizeof(ops));
+	ops.set = &r;
+	ops.hourly = dst == BW_OWNERS_HOURLY;
+	ops.span = owner_span;
+	ops.add = owner_rollup_add;
+	ops.count = owner_rollup_count;
+	ops.emit = owner_rollup_emit;
+	ops.clear = owner_rollup_clear;
+	return bw_rows_catchup(dir, iface, src, dst, to, &ops, periods);
+}
+
 /*
- * Trim each tier of iface to its age, counted back from its newest row
- * rather than from the clock, so a clock set years ahead trims nothing
- * that is real; the command lines too (they are written again every
- * week while in use).  0, or -1 with errno for the first that failed.
+ * Trim each tier of iface to its age (days, or retention_days + extra
+ * when days is 0), counted back from its newest row rather than from
+ * the clock, so a clock set years ahead trims nothing that is real.
+ * span says what a row is.  0, or -1 with errno for the first that
+ * failed.
  */
 int
-bw_owners_trim(const char *dir, const char *iface, double now,
-    int retention_days)
+bw_tiers_trim(const char *dir, const char *iface, double now,
+    int retention_days, const struct bw_tier_keep *tiers, size_t ntiers,
+    bw_row_span_fn span)
 {
-	static const struct {
-		enum bw_kind	k;
-		int		days;	/* 0: retention_days */
-	} tiers[] = {
-		{ BW_OWNERS, BW_OWNERS_KEEP_FULL },
-		{ BW_OWNERS_HOURLY, BW_OWNERS_KEEP_HOURLY },
-		{ BW_OWNERS_DAILY, 0 },
-		{ BW_CMDLINES, 0 },
-	};
 	char	path[4096];
 	int64_t	first, last;
 	double	newest, keep;
@@ -2125,13 +2196,13 @@ bw_owners_trim(const char *dir, const char *iface, double now,
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
-	for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++) {
-		if (tier_span(fd, tiers[i].k, iface, &first, &last) == -1)
+	for (i = 0; i < ntiers; i++) {
+		if (tier_span(fd, tiers[i].k, iface, span, &first,
+		    &last) == -1)
 			continue;
 		newest = (double)last < now ? (double)last : now;
 		keep = (double)(tiers[i].days > 0 ? tiers[i].days :
-		    retention_days + (tiers[i].k == BW_CMDLINES ? 8 : 0)) *
-		    86400;
+		    retention_days + tiers[i].extra) * 86400;
 		if (bw_kind_path(path, sizeof(path), dir, tiers[i].k,
 		    iface) == -1 || bw_log_trim(path, bw_line_json_ts,
 		    newest - keep, 0, NULL) == -1) {
@@ -2143,6 +2214,25 @@ bw_owners_trim(const char *dir, const char *iface, double now,
 	(void)close(fd);
 	errno = saved;
 	return rv;
+}
+
+/*
+ * The owner history's tiers, and the command lines (they are written
+ * again every week while in use).
+ */
+int
+bw_owners_trim(const char *dir, const char *iface, double now,
+    int retention_days)
+{
+	static const struct bw_tier_keep	tiers[] = {
+		{ BW_OWNERS, BW_OWNERS_KEEP_FULL, 0 },
+		{ BW_OWNERS_HOURLY, BW_OWNERS_KEEP_HOURLY, 0 },
+		{ BW_OWNERS_DAILY, 0, 0 },
+		{ BW_CMDLINES, 0, 8 },
+	};
+
+	return bw_tiers_trim(dir, iface, now, retention_days, tiers,
+	    sizeof(tiers) / sizeof(tiers[0]), owner_span);
 }
 
 /* ---- command lines ---- */

@@ -97,6 +97,38 @@ struct bw_top {
 	int			 resolution;	/* the coarsest row's seconds */
 };
 
+/*
+ * A kind of history row, for what the owner and host histories share:
+ * the rollup catch-up and the trim.  span gives a row line's ts and end
+ * (-1: not a row); add parses a line into set (1: not a row, skipped;
+ * -1: error); emit appends set's rows for [start, start + len) to a
+ * buffer and empties set; clear frees set.
+ */
+typedef int	(*bw_row_span_fn)(const char *, size_t, int64_t *, int64_t *);
+
+struct bw_rowops {
+	void		*set;
+	int		 hourly;	/* hours; 0: local days */
+	bw_row_span_fn	 span;
+	int		(*add)(void *, const char *, size_t);
+	size_t		(*count)(const void *);
+	int		(*emit)(void *, int64_t, int, char **, size_t *,
+			    size_t *);
+	void		(*clear)(void *);
+};
+
+/* A tier's age: days, or retention_days + extra when days is 0. */
+struct bw_tier_keep {
+	enum bw_kind	k;
+	int		days, extra;
+};
+
+int	bw_rows_catchup(const char *, const char *, enum bw_kind,
+	    enum bw_kind, int64_t, const struct bw_rowops *, size_t *);
+int	bw_tiers_trim(const char *, const char *, double, int,
+	    const struct bw_tier_keep *, size_t, bw_row_span_fn);
+int	bw_buf_add(char **, size_t *, size_t *, const char *, size_t);
+
 void	bw_owners_init(struct bw_owners *);
 void	bw_owners_free(struct bw_owners *);
 int	bw_owners_add(struct bw_owners *, const struct bw_owner *);
