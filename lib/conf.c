@@ -22,7 +22,8 @@
 
 enum conf_type {
 	CONF_INT, CONF_INT_OFF, CONF_DOUBLE, CONF_RATE, CONF_IFACE, CONF_IFLIST,
-	CONF_PATTERNS, CONF_BITS, CONF_STRING, CONF_USER, CONF_TRI
+	CONF_PATTERNS, CONF_NAMES, CONF_BITS, CONF_STRING, CONF_USER,
+	CONF_SWITCH, CONF_AUTO, CONF_TRI
 };
 
 struct conf_key {
@@ -51,10 +52,13 @@ static const struct conf_key keys[] = {
 	{ "alert_window", CONF_INT, offsetof(struct bw_conf, alert_window),
 	    5, 3600 },
 	{ "bpf", CONF_TRI, offsetof(struct bw_conf, bpf), 0, 0 },
+	{ "capture", CONF_SWITCH, offsetof(struct bw_conf, capture), 0, 0 },
 	{ "capture_buffer_mb", CONF_INT,
 	    offsetof(struct bw_conf, capture_buffer_mb), 1, 2048 },
 	{ "counter_bits", CONF_BITS, offsetof(struct bw_conf, counter_bits),
 	    0, 0 },
+	{ "dhcp_leases", CONF_STRING, offsetof(struct bw_conf, dhcp_leases),
+	    0, sizeof(((struct bw_conf *)0)->dhcp_leases) },
 	{ "events_max_mb", CONF_INT, offsetof(struct bw_conf, events_max_mb),
 	    1, BW_EVENTS_MAX_MB },
 	{ "events_retention_days", CONF_INT,
@@ -64,6 +68,8 @@ static const struct conf_key keys[] = {
 	{ "ifaces_ignore", CONF_PATTERNS,
 	    offsetof(struct bw_conf, ifaces_ignore), 0,
 	    sizeof(((struct bw_conf *)0)->ifaces_ignore) },
+	{ "lan_ifaces", CONF_NAMES, offsetof(struct bw_conf, lan_ifaces), 0,
+	    sizeof(((struct bw_conf *)0)->lan_ifaces) },
 	{ "lookup_rate", CONF_INT, offsetof(struct bw_conf, lookup_rate),
 	    10, 1000000 },
 	{ "max_bps", CONF_RATE, offsetof(struct bw_conf, max_bps),
@@ -86,6 +92,7 @@ static const struct conf_key keys[] = {
 	    offsetof(struct bw_conf, procs_linger), 0, 3600 },
 	{ "retention_days", CONF_INT,
 	    offsetof(struct bw_conf, retention_days), 1, 3650 },
+	{ "router", CONF_AUTO, offsetof(struct bw_conf, router), 0, 0 },
 	{ "spike_cooldown", CONF_INT,
 	    offsetof(struct bw_conf, spike_cooldown), 0, 86400 },
 	{ "spike_floor_bps", CONF_RATE,
@@ -132,6 +139,8 @@ bw_conf_init(struct bw_conf *c)
 	c->metrics_programs = 50;
 	/* user stays "": bwmon, where it may write the data directory. */
 	(void)strcpy(c->alert_user, "nobody");
+	c->router = BW_AUTO;
+	c->capture = 1;
 }
 
 /* A user name: letters, digits, '_', '.', '-', not starting with '-'. */
@@ -230,9 +239,12 @@ bw_conf_ifaces(const struct bw_conf *c, size_t *pos, char *name)
 	return 1;
 }
 
-/* fnmatch(3) patterns of interface names, blank- or comma-separated. */
+/*
+ * fnmatch(3) patterns of interface names (or, names, plain names),
+ * blank- or comma-separated.
+ */
 static int
-set_patterns(char *dst, size_t size, char *v)
+set_patterns(char *dst, size_t size, char *v, int names)
 {
 	char	*tok, *save = NULL, list[256];
 	size_t	 len = 0, n;
@@ -244,7 +256,8 @@ set_patterns(char *dst, size_t size, char *v)
 	    tok = strtok_r(NULL, " \t,", &save)) {
 		n = strspn(tok, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-*?[]!");
-		if (tok[n] != '\0' || len + n + 2 > size)
+		if (tok[n] != '\0' || len + n + 2 > size ||
+		    (names && !bw_ifname_valid(tok)))
 			return -1;
 		if (len > 0)
 			list[len++] = ' ';
@@ -291,7 +304,20 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 	case CONF_IFLIST:
 		return set_iflist(c, v);
 	case CONF_PATTERNS:
-		return set_patterns(p, (size_t)k->max, v);
+	case CONF_NAMES:
+		return set_patterns(p, (size_t)k->max, v,
+		    k->type == CONF_NAMES);
+	case CONF_SWITCH:
+	case CONF_AUTO:
+		if (strcmp(v, "on") == 0)
+			*(int *)(void *)p = 1;
+		else if (strcmp(v, "off") == 0)
+			*(int *)(void *)p = 0;
+		else if (k->type == CONF_AUTO && strcmp(v, "auto") == 0)
+			*(int *)(void *)p = BW_AUTO;
+		else
+			return -1;
+		return 0;
 	case CONF_STRING:
 		/* max is the buffer's size. */
 		if (strlen(v) >= (size_t)k->max)
@@ -374,6 +400,15 @@ valid_range(const struct conf_key *k, char *buf, size_t size)
 	case CONF_PATTERNS:
 		(void)snprintf(buf, size, "patterns of letters, digits and "
 		    "._-*?[]!");
+		return;
+	case CONF_NAMES:
+		(void)snprintf(buf, size, "interface names");
+		return;
+	case CONF_SWITCH:
+		(void)snprintf(buf, size, "on or off");
+		return;
+	case CONF_AUTO:
+		(void)snprintf(buf, size, "auto, on or off");
 		return;
 	case CONF_BITS:
 		(void)snprintf(buf, size, "auto, 32 or 64");

@@ -51,7 +51,14 @@ struct bw_conf {
 	int	owners_top;		/* owners (and remotes) an interval */
 	int	metrics_programs;	/* programs with counters of their own */
 	char	user[33];		/* bwprocs runs as this user; "": bwmon if it may */
+	/* bwprocs: router mode, the per-LAN-host counters */
+	int	router;			/* 1 on, 0 off, BW_AUTO */
+	char	lan_ifaces[256];	/* valid names, ' '-separated; "": auto */
+	char	dhcp_leases[256];	/* "": the first of the defaults */
+	int	capture;		/* 0: no per-process capture */
 };
+
+#define BW_AUTO		(-1)	/* router = auto */
 
 /* Called once per problem; the parse goes on with the default value. */
 typedef void	(*bw_conf_warn_fn)(const struct bw_error *);

@@ -32,6 +32,10 @@ static const struct {
 	[BW_OWNERS_DAILY] = { "owners_daily", "owners1d_",	".jsonl" },
 	[BW_CMDLINES] =	{ "cmdlines",	"cmdlines_",	".jsonl" },
 	[BW_OWNERTOTALS] = { "owner_totals", "ownertotals_", ".json" },
+	[BW_HOSTS] =	{ "hosts",	"hosts_",	".json" },
+	[BW_HOSTLOG] =	{ "hostlog",	"hostlog_",	".jsonl" },
+	[BW_HOSTLOG_HOURLY] = { "hostlog_hourly", "hostlog1h_", ".jsonl" },
+	[BW_HOSTLOG_DAILY] = { "hostlog_daily", "hostlog1d_", ".jsonl" },
 };
 
 static const char *const dirfiles[BW_NDIRFILES] = {

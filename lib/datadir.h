@@ -26,6 +26,10 @@ enum bw_kind {
 	BW_OWNERS_DAILY, /* owners1d_<if>.jsonl: the same per local day */
 	BW_CMDLINES,	/* cmdlines_<if>.jsonl: the owners' command lines */
 	BW_OWNERTOTALS,	/* ownertotals_<if>.json: bytes per program, ever */
+	BW_HOSTS,	/* hosts_<if>.json: bwprocs' LAN hosts, live */
+	BW_HOSTLOG,	/* hostlog_<if>.jsonl: per host, per owners_interval */
+	BW_HOSTLOG_HOURLY, /* hostlog1h_<if>.jsonl: the same per hour */
+	BW_HOSTLOG_DAILY, /* hostlog1d_<if>.jsonl: the same per local day */
 	BW_NKINDS
 };
 
