@@ -18,7 +18,7 @@ JANSSON_LIBS   != $(PKG_CONFIG) --libs jansson
 bwtop_CFLAGS  != $(PKG_CONFIG) --cflags ncursesw 2>/dev/null
 bwtop_LIBS    != $(PKG_CONFIG) --libs ncursesw 2>/dev/null
 bwprocs_CFLAGS != $(PKG_CONFIG) --cflags libpcap libnetfilter_conntrack 2>/dev/null
-bwprocs_LIBS  != $(PKG_CONFIG) --libs libpcap libnetfilter_conntrack 2>/dev/null
+bwprocs_LIBS  != $(PKG_CONFIG) --libs libpcap libnetfilter_conntrack libnftables 2>/dev/null
 
 # The kernel side of bwprocs' owners (bwprocs/sockowner.bpf.c) is built
 # when clang, bpftool and libbpf are there, unless BPF=0 says not to

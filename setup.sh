@@ -233,8 +233,8 @@ fi
 
 # 1. Packages.
 BUILD_PKGS="gcc make libc6-dev pkg-config libjansson-dev libncurses-dev
-    libpcap-dev libnetfilter-conntrack-dev"
-RUN_PKGS="libjansson4 cron"
+    libpcap-dev libnetfilter-conntrack-dev libnftables-dev"
+RUN_PKGS="libjansson4 libnftables1 cron"
 # openssl hashes the login's password and makes a self-signed certificate.
 [ "$skip_nginx" = 1 ] ||
     RUN_PKGS="$RUN_PKGS nginx fcgiwrap spawn-fcgi curl openssl"

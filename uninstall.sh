@@ -73,6 +73,14 @@ if command -v nft >/dev/null 2>&1 && nft list table inet bwmon >/dev/null 2>&1
 then
 	nft delete table inet bwmon && say "removed the nftables table inet bwmon"
 fi
+# Router mode: bwprocs removes its tables at exit; a crash leaves one.
+if command -v nft >/dev/null 2>&1; then
+	for t in $(nft list tables 2>/dev/null |
+	    awk '$2 == "inet" && $3 ~ /^bwmon_hosts_/ { print $3 }'); do
+		nft delete table inet "$t" &&
+		    say "removed the nftables table inet $t"
+	done
+fi
 if [ -f "$SYSTEMD_DIR/bwmon-conntrack.service" ]; then
 	systemctl disable bwmon-conntrack.service >/dev/null 2>&1 || true
 	rm -f "$SYSTEMD_DIR/bwmon-conntrack.service"

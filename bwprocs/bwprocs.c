@@ -35,6 +35,7 @@
 #include "packet.h"
 #include "priv.h"
 #include "resolve.h"
+#include "router.h"
 #include "table.h"
 #include "log.h"
 #include "netdev.h"
@@ -79,6 +80,7 @@ struct bwprocs {
 	struct ownerlog		*ol;		/* NULL: no owner history */
 	struct bpfowner		*bo;		/* NULL: owners from /proc */
 	char			 owners_why[256];	/* which, and why */
+	struct router		*rt;		/* NULL: not router mode */
 	double			 now;		/* wall clock of this batch */
 	double			 started;
 	double			 first_ts, last_ts;	/* replay */
@@ -504,11 +506,11 @@ tick(struct bwprocs *b, double m)
 		    la_ifindex(b->la) == 0 ? "is gone" : "was replaced");
 		cap_close(b->cap);
 	}
-	if (!cap_is_open(b->cap) && la_ifindex(b->la) != 0 &&
-	    la_ifup(b->la) &&
+	if (b->conf.capture && !cap_is_open(b->cap) &&
+	    la_ifindex(b->la) != 0 && la_ifup(b->la) &&
 	    try_open(b, 0) == -1)
 		return -1;
-	if (!cap_is_open(b->cap) && !b->waiting_logged) {
+	if (b->conf.capture && !cap_is_open(b->cap) && !b->waiting_logged) {
 		log_warnx("%s: interface %s; waiting for it", b->iface,
 		    la_ifindex(b->la) == 0 ? "missing" : "down");
 		b->waiting_logged = 1;
@@ -536,6 +538,8 @@ tick(struct bwprocs *b, double m)
 	}
 	if (b->ol != NULL)
 		ol_tick(b->ol, wall);
+	if (b->rt != NULL)
+		rt_tick(b->rt, wall, m);
 	return 0;
 }
 
@@ -780,6 +784,7 @@ live_finish(struct bwprocs *b)
 	    b->now, &b->live));
 	write_procs(b, b->now, m);
 	owners_close(b);
+	rt_flush(b->rt, b->now);
 	log_info("%s: exiting", b->iface);
 }
 
@@ -946,6 +951,25 @@ open_data(struct bwprocs *b)
 }
 
 /*
+ * Router mode, when the configuration wants it for the interface: the
+ * kernel's counting set up, or bwprocs goes on without it, saying why.
+ */
+static void
+router_open(struct bwprocs *b)
+{
+	char	why[160];
+
+	if (!rt_wanted(&b->conf, b->iface, b->procdir, why, sizeof(why))) {
+		log_debug("%s: router mode off: %s", b->iface, why);
+		return;
+	}
+	log_info("%s: router mode on: %s", b->iface, why);
+	if ((b->rt = rt_open(b->datadir, b->iface, &b->conf, bw_now())) ==
+	    NULL)
+		log_warn("%s: router mode: cannot count LAN hosts", b->iface);
+}
+
+/*
  * The parts: local addresses, capture, connection table, resolver, and
  * (live only: they need the interface's counters) spikes and alerts.
  */
@@ -1013,9 +1037,11 @@ owners_bpf(struct bwprocs *b)
 static int
 start_privileged(struct bwprocs *b)
 {
-	if (try_open(b, 1) == -1)
+	if (b->conf.capture && try_open(b, 1) == -1)
 		return -1;
-	owners_bpf(b);
+	if (b->conf.capture)
+		owners_bpf(b);
+	router_open(b);
 	return 0;
 }
 
@@ -1062,6 +1088,7 @@ drop_privileges(struct bwprocs *b)
 static void
 teardown(struct bwprocs *b)
 {
+	rt_close(b->rt);
 	ol_close(b->ol);
 	ev_close(b->ev);
 	ar_stop(b->ar);

@@ -7,6 +7,8 @@
  *                        comes back, is replaced, or its ring grows;
  *   CAP_NET_ADMIN        conntrack's netlink queries are checked against
  *                        the sender at every request, not at the open;
+ *                        router mode reads its nftables sets every
+ *                        second and removes its table at exit;
  *   CAP_SYS_PTRACE       reading another user's /proc/PID/fd links is a
  *                        ptrace read-access check;
  *   CAP_DAC_READ_SEARCH  ... and searching that directory (mode 500,

@@ -17,7 +17,8 @@ cd "$(dirname "$0")/.."
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     clang libclang-rt-14-dev llvm bpftool libbpf-dev
     libncurses-dev tmux netbase
-    libpcap-dev libnetfilter-conntrack-dev iperf3 iproute2 systemd nftables kmod
+    libpcap-dev libnetfilter-conntrack-dev libnftables-dev
+    dnsmasq-base busybox iperf3 iproute2 systemd nftables kmod
     nginx fcgiwrap spawn-fcgi curl openssl prometheus
     chromium fonts-dejavu-core procps time valgrind dnsmasq libcap2-bin"
 

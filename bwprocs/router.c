@@ -1,0 +1,736 @@
+/*
+ * Router mode: per-LAN-host counters kept by the kernel, read once a
+ * second.  The table "inet bwmon_hosts_<if>" holds four dynamic sets
+ * with a counter per element, fed from a forward-hook chain on the LAN
+ * side, where masquerade on the WAN has not hidden the addresses yet:
+ * a packet that comes in on the LAN interface counts for its source
+ * (the device sent it: tx), one that goes out on it for its destination
+ * (received: rx).  The sets count packets, not flows, so a flow that
+ * began before bwprocs counts from its next byte.  Only unicast
+ * counts: not the unspecified, link-local and multicast addresses that
+ * DHCP and neighbour discovery use.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <nftables/libnftables.h>
+
+#include "conf.h"
+#include "datadir.h"
+#include "fileio.h"
+#include "hosts.h"
+#include "log.h"
+#include "router.h"
+#include "totals.h"
+#include "util.h"
+
+#define HOUR		3600
+#define NEIGH_BUF	(64 * 1024)
+
+/* A names file, to read it again when it changes. */
+struct watched {
+	const char	*path;
+	struct stat	 st;
+	int		 exists;
+};
+
+struct router {
+	const char		*dir, *iface;
+	char			 table[64];	/* bwmon_hosts_<if> */
+	char			 live_path[4096], log_path[4096];
+	struct nft_ctx		*nft;
+	int			 ifindex;
+	int			 interval, retention;
+	struct bw_hostset	 addrs;		/* by address: mac, counters */
+	struct bw_hostset	 devs;		/* by id: totals, rates */
+	struct bw_hostset	 ival;		/* by id: this interval */
+	int64_t			 start;		/* the interval's */
+	int64_t			 rolled;	/* the hour last rolled */
+	int64_t			 trimmed;	/* the day last trimmed */
+	double			 last_m;
+	struct bw_names		 names;
+	struct bw_name_files	 files;
+	struct watched		 watch[3];
+	char			 leases[256];
+	char			 offload[128];	/* "": none */
+	int			 write_err;
+};
+
+/* ---- nftables ---- */
+
+/* Run cmd; with json, its output is nft's JSON.  NULL and logged: failed. */
+static const char *
+nft_run(struct router *r, const char *cmd, int json)
+{
+	const char	*e;
+
+	nft_ctx_output_set_flags(r->nft, json ? NFT_CTX_OUTPUT_JSON : 0);
+	if (nft_run_cmd_from_buffer(r->nft, cmd) != 0) {
+		e = nft_ctx_get_error_buffer(r->nft);
+		log_warnx("%s: nft: %.200s", r->iface, e != NULL ? e : "?");
+		return NULL;
+	}
+	return nft_ctx_get_output_buffer(r->nft);
+}
+
+/*
+ * The table, made anew (delete and add in one transaction): counting
+ * starts at zero, and the totals go on from the previous live file.
+ */
+static int
+table_setup(struct router *r)
+{
+	char	cmd[2048];
+
+	(void)snprintf(cmd, sizeof(cmd),
+	    "add table inet %s\n"
+	    "delete table inet %s\n"
+	    "table inet %s {\n"
+	    " set tx4 { type ipv4_addr; size 65535; flags dynamic; counter; }\n"
+	    " set rx4 { type ipv4_addr; size 65535; flags dynamic; counter; }\n"
+	    " set tx6 { type ipv6_addr; size 65535; flags dynamic; counter; }\n"
+	    " set rx6 { type ipv6_addr; size 65535; flags dynamic; counter; }\n"
+	    " chain forward {\n"
+	    "  type filter hook forward priority -150; policy accept;\n"
+	    "  ip saddr 0.0.0.0 return\n"
+	    "  ip daddr { 224.0.0.0/4, 255.255.255.255 } return\n"
+	    "  ip6 saddr { ::, fe80::/10, ff00::/8 } return\n"
+	    "  ip6 daddr { fe80::/10, ff00::/8 } return\n"
+	    "  iifname \"%s\" meta nfproto ipv4 update @tx4 { ip saddr }\n"
+	    "  oifname \"%s\" meta nfproto ipv4 update @rx4 { ip daddr }\n"
+	    "  iifname \"%s\" meta nfproto ipv6 update @tx6 { ip6 saddr }\n"
+	    "  oifname \"%s\" meta nfproto ipv6 update @rx6 { ip6 daddr }\n"
+	    " }\n"
+	    "}\n", r->table, r->table, r->table, r->iface, r->iface, r->iface,
+	    r->iface);
+	return nft_run(r, cmd, 0) != NULL ? 0 : -1;
+}
+
+static void
+table_remove(struct router *r)
+{
+	char	cmd[256];
+
+	(void)snprintf(cmd, sizeof(cmd), "delete table inet %s\n", r->table);
+	(void)nft_run(r, cmd, 0);
+}
+
+/*
+ * What a ruleset (nft -j list ruleset) hides from the counting: its
+ * flowtables, whose offloaded flows skip the forward hook.  out gets
+ * "flowtable NAME" (", NAME"...), "(hw)" after one offloaded to the
+ * NIC.  1 when there is one, 0 when none, -1 when json is not nft's.
+ */
+int
+rt_offload(const char *json, char *out, size_t size)
+{
+	json_t		*o, *a, *e, *ft, *flags, *f;
+	json_error_t	 je;
+	const char	*name;
+	size_t		 i, k, len = 0;
+	int		 hw, n = 0;
+
+	out[0] = '\0';
+	if ((o = json_loads(json, 0, &je)) == NULL)
+		return -1;
+	if (!json_is_array(a = json_object_get(o, "nftables"))) {
+		json_decref(o);
+		return -1;
+	}
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(ft = json_object_get(e, "flowtable")) ||
+		    (name = json_string_value(json_object_get(ft,
+		    "name"))) == NULL)
+			continue;
+		hw = 0;
+		flags = json_object_get(ft, "flags");
+		if (json_is_string(flags))
+			hw = strcmp(json_string_value(flags), "offload") == 0;
+		json_array_foreach(flags, k, f)
+			if (json_is_string(f) &&
+			    strcmp(json_string_value(f), "offload") == 0)
+				hw = 1;
+		if (len < size)
+			len += (size_t)snprintf(out + len, size - len,
+			    "%s%.40s%s", n == 0 ? "flowtable " : ", ", name,
+			    hw ? " (hw)" : "");
+		n++;
+	}
+	json_decref(o);
+	return n > 0;
+}
+
+/*
+ * The ruleset's flowtables: BWMON_NFT_RULESET names a file of recorded
+ * JSON to judge instead (this kernel may have no flowtables to test
+ * with).  Said in the log when it changes.
+ */
+static void
+check_offload(struct router *r)
+{
+	const char	*env = getenv("BWMON_NFT_RULESET"), *js;
+	char		*buf = NULL, now[sizeof(r->offload)];
+	size_t		 len;
+	int		 rv;
+
+	if (env != NULL && env[0] != '\0') {
+		if (bw_read_file(env, (size_t)16 << 20, &buf, &len) == -1) {
+			log_warn("%s", env);
+			return;
+		}
+		js = buf;
+	} else if ((js = nft_run(r, "list ruleset", 1)) == NULL)
+		return;
+	rv = rt_offload(js, now, sizeof(now));
+	free(buf);
+	if (rv == -1) {
+		log_warnx("%s: nft's ruleset is not JSON it knows", r->iface);
+		return;
+	}
+	if (strcmp(now, r->offload) != 0 && rv == 1)
+		log_warnx("%s: %s: offloaded flows bypass the forward hook, "
+		    "so their bytes are not counted per host", r->iface, now);
+	(void)strcpy(r->offload, now);
+}
+
+/* ---- the neighbour table ---- */
+
+static void
+mac_text(const unsigned char *m, char *out)
+{
+	(void)snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+	    m[2], m[3], m[4], m[5]);
+}
+
+/* One neighbour message: the MAC of an address on the LAN interface. */
+static void
+neigh_one(struct router *r, struct nlmsghdr *h)
+{
+	struct ndmsg	*nd = NLMSG_DATA(h);
+	struct rtattr	*a;
+	struct bw_host	*e;
+	const void	*dst = NULL;
+	const unsigned char *ll = NULL;
+	char		 addr[BW_ADDRSTR];
+	int		 len, lllen = 0;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)) ||
+	    nd->ndm_ifindex != r->ifindex ||
+	    (nd->ndm_state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NOARP)))
+		return;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
+	for (a = (struct rtattr *)((char *)nd + NLMSG_ALIGN(sizeof(*nd)));
+	    RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == NDA_DST)
+			dst = RTA_DATA(a);
+		else if (a->rta_type == NDA_LLADDR) {
+			ll = RTA_DATA(a);
+			lllen = (int)RTA_PAYLOAD(a);
+		}
+	}
+	if (dst == NULL || ll == NULL || lllen != 6 ||
+	    (nd->ndm_family != AF_INET && nd->ndm_family != AF_INET6) ||
+	    inet_ntop(nd->ndm_family, dst, addr, sizeof(addr)) == NULL)
+		return;
+	/* Only the addresses that move bytes are kept. */
+	if ((e = bw_hostset_get(&r->addrs, addr, 0)) != NULL)
+		mac_text(ll, e->mac);
+}
+
+/* The MACs of the addresses counted, from an RTM_GETNEIGH dump. */
+static void
+neigh_read(struct router *r)
+{
+	struct {
+		struct nlmsghdr	h;
+		struct ndmsg	nd;
+	} req;
+	struct sockaddr_nl	 sa;
+	struct nlmsghdr		*h;
+	char			*buf;
+	ssize_t			 n;
+	int			 fd, done = 0;
+
+	if ((buf = malloc(NEIGH_BUF)) == NULL)
+		return;
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) == -1) {
+		free(buf);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = sizeof(req);
+	req.h.nlmsg_type = RTM_GETNEIGH;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.h.nlmsg_seq = 1;
+	req.nd.ndm_family = AF_UNSPEC;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&sa,
+	    sizeof(sa)) == -1)
+		done = 1;
+	while (!done && (n = recv(fd, buf, NEIGH_BUF, 0)) > 0) {
+		for (h = (struct nlmsghdr *)(void *)buf;
+		    NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR) {
+				done = 1;
+				break;
+			}
+			neigh_one(r, h);
+		}
+	}
+	(void)close(fd);
+	free(buf);
+}
+
+/* ---- the counters ---- */
+
+/*
+ * One set element: the bytes its address moved since the last read go
+ * into the address's pending bytes (rx_bps and tx_bps hold them in the
+ * address entries, until count_devs() gives them to a device).
+ */
+static void
+count_elem(struct router *r, json_t *el, int rx)
+{
+	struct bw_host	*a;
+	const char	*val;
+	json_t		*e, *c;
+	uint64_t	 bytes, delta, *last;
+
+	if ((e = json_object_get(el, "elem")) == NULL ||
+	    (val = json_string_value(json_object_get(e, "val"))) == NULL ||
+	    !json_is_integer(c = json_object_get(json_object_get(e,
+	    "counter"), "bytes")))
+		return;
+	bytes = (uint64_t)json_integer_value(c);
+	if ((a = bw_hostset_get(&r->addrs, val, 1)) == NULL)
+		return;
+	last = rx ? &a->rx : &a->tx;
+	/* An element gone and back starts again from 0. */
+	delta = bytes >= *last ? bytes - *last : bytes;
+	*last = bytes;
+	if (rx)
+		a->rx_bps += (double)delta;
+	else
+		a->tx_bps += (double)delta;
+}
+
+/* Read the four sets.  -1 when nft could not list them. */
+static int
+count_read(struct router *r)
+{
+	json_t		*o, *a, *e, *set, *elems, *el;
+	json_error_t	 je;
+	const char	*js, *name;
+	char		 cmd[128];
+	size_t		 i, k;
+
+	(void)snprintf(cmd, sizeof(cmd), "list table inet %s", r->table);
+	if ((js = nft_run(r, cmd, 1)) == NULL)
+		return -1;
+	if ((o = json_loads(js, 0, &je)) == NULL)
+		return -1;
+	a = json_object_get(o, "nftables");
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(set = json_object_get(e, "set")) ||
+		    (name = json_string_value(json_object_get(set,
+		    "name"))) == NULL || strlen(name) != 3 ||
+		    (elems = json_object_get(set, "elem")) == NULL)
+			continue;
+		json_array_foreach(elems, k, el)
+			count_elem(r, el, name[0] == 'r');
+	}
+	json_decref(o);
+	return 0;
+}
+
+/*
+ * Give each address's pending bytes to its device (its MAC, or the
+ * address when the neighbour table does not know it), into the totals,
+ * this second's bytes (tick) and the interval's.
+ */
+static void
+count_devs(struct router *r, struct bw_hostset *tick, int64_t now)
+{
+	struct bw_host	*a, *d, *t, *iv;
+	uint64_t	 rx, tx;
+	size_t		 i;
+
+	for (i = 0; i < r->addrs.n; i++) {
+		a = &r->addrs.v[i];
+		if (a->rx_bps == 0 && a->tx_bps == 0)
+			continue;
+		rx = (uint64_t)a->rx_bps;
+		tx = (uint64_t)a->tx_bps;
+		a->rx_bps = a->tx_bps = 0;
+		if ((d = bw_hostset_get(&r->devs, a->mac[0] != '\0' ? a->mac :
+		    a->id, 1)) == NULL ||
+		    (t = bw_hostset_get(tick, d->id, 1)) == NULL ||
+		    (iv = bw_hostset_get(&r->ival, d->id, 1)) == NULL) {
+			log_warnx("%s: hosts: out of memory", r->iface);
+			continue;
+		}
+		(void)strcpy(d->mac, a->mac);
+		if (bw_host_add_addr(d, a->id) == -1)
+			log_debug("%s: %s: more than %d addresses", r->iface,
+			    d->id, BW_HOST_ADDRS);
+		d->rx += rx;
+		d->tx += tx;
+		d->seen = now;
+		t->rx += rx;
+		t->tx += tx;
+		iv->rx += rx;
+		iv->tx += tx;
+	}
+}
+
+/* ---- names ---- */
+
+static void
+names_warn(const struct bw_error *e)
+{
+	log_warnx("%s:%d: %s", e->file, e->line, e->text);
+}
+
+/* Read the names again when a file changed (or came, or went). */
+static int
+names_refresh(struct router *r)
+{
+	struct stat	 st;
+	size_t		 i;
+	int		 changed = 0, exists;
+
+	for (i = 0; i < 3; i++) {
+		exists = stat(r->watch[i].path, &st) == 0;
+		if (exists != r->watch[i].exists || (exists &&
+		    (st.st_ino != r->watch[i].st.st_ino ||
+		    st.st_size != r->watch[i].st.st_size ||
+		    st.st_mtim.tv_sec != r->watch[i].st.st_mtim.tv_sec ||
+		    st.st_mtim.tv_nsec != r->watch[i].st.st_mtim.tv_nsec)))
+			changed = 1;
+		r->watch[i].exists = exists;
+		if (exists)
+			r->watch[i].st = st;
+	}
+	if (!changed)
+		return 0;
+	if (bw_names_load(&r->names, &r->files, names_warn) == -1)
+		log_warn("%s: host names", r->iface);
+	log_debug("%s: %zu host names", r->iface, r->names.n);
+	return 1;
+}
+
+/* ---- the history ---- */
+
+static int64_t
+local_day(int64_t t)
+{
+	int64_t	d;
+
+	if (bw_period_start(t, BW_PERIOD_DAY, 1, &d) == -1)
+		return t / 86400;
+	return d;
+}
+
+/*
+ * The interval's rows, named as the devices are now; then the hours and
+ * days that ended rolled up, and once a day the trim.  The files are
+ * small (a row per device that moved bytes), so this runs in line.
+ */
+static void
+close_interval(struct router *r, double now)
+{
+	struct bw_host	*iv, *d;
+	size_t		 i, nh = 0, nd = 0;
+
+	for (i = 0; i < r->ival.n; i++) {
+		iv = &r->ival.v[i];
+		if ((d = bw_hostset_get(&r->devs, iv->id, 0)) == NULL)
+			continue;
+		(void)strcpy(iv->name, d->name);
+		iv->from = d->from;
+		memcpy(iv->addrs, d->addrs, sizeof(iv->addrs));
+		iv->naddrs = d->naddrs;
+	}
+	if (r->ival.n > 0) {
+		bw_hostset_sort(&r->ival);
+		if (bw_hostlog_append(r->log_path, r->start, r->interval,
+		    &r->ival) == -1)
+			log_warn("%s: host history not written", r->log_path);
+	}
+	bw_hostset_free(&r->ival);
+	if (r->rolled / HOUR != (int64_t)now / HOUR) {
+		if (bw_hostlog_catchup(r->dir, r->iface, BW_HOSTLOG_HOURLY,
+		    (int64_t)now, &nh) == -1 ||
+		    bw_hostlog_catchup(r->dir, r->iface, BW_HOSTLOG_DAILY,
+		    (int64_t)now, &nd) == -1)
+			log_warn("%s: host history: rollup", r->iface);
+		r->rolled = (int64_t)now;
+	}
+	if (local_day((int64_t)now) != r->trimmed) {
+		if (bw_hostlog_trim(r->dir, r->iface, now, r->retention) == -1)
+			log_warn("%s: host history: trim", r->iface);
+		r->trimmed = local_day((int64_t)now);
+	}
+}
+
+/* ---- the module ---- */
+
+/* A private (RFC 1918, RFC 6598) or ULA address. */
+static int
+private_addr(const struct sockaddr *sa)
+{
+	const unsigned char	*b;
+
+	if (sa->sa_family == AF_INET) {
+		b = (const unsigned char *)&((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr;
+		return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+		    (b[0] == 192 && b[1] == 168) ||
+		    (b[0] == 100 && (b[1] & 0xc0) == 64);
+	}
+	if (sa->sa_family == AF_INET6) {
+		b = ((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr.s6_addr;
+		return (b[0] & 0xfe) == 0xfc;
+	}
+	return 0;
+}
+
+static int
+sysctl_on(const char *procdir, const char *name)
+{
+	char	path[4096], *buf;
+	size_t	len;
+	int	on;
+
+	if (bw_path(path, sizeof(path), procdir, name, NULL, NULL) == -1 ||
+	    bw_read_file(path, 64, &buf, &len) == -1)
+		return 0;
+	on = len > 0 && buf[0] == '1';
+	free(buf);
+	return on;
+}
+
+int
+rt_wanted(const struct bw_conf *c, const char *iface, const char *procdir,
+    char *why, size_t size)
+{
+	struct ifaddrs	*ifa, *i;
+	char		 route[BW_IFNAMSIZ], list[sizeof(c->lan_ifaces)];
+	char		*tok, *save = NULL;
+	int		 listed = 0, priv = 0;
+
+	(void)snprintf(list, sizeof(list), "%s", c->lan_ifaces);
+	for (tok = strtok_r(list, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save))
+		if (strcmp(tok, iface) == 0)
+			listed = 1;
+	if (c->router == 0) {
+		(void)snprintf(why, size, "router = off");
+		return 0;
+	}
+	if (c->lan_ifaces[0] != '\0' && !listed) {
+		(void)snprintf(why, size, "not in lan_ifaces");
+		return 0;
+	}
+	if (c->router == 1) {
+		(void)snprintf(why, size, "router = on");
+		return 1;
+	}
+	if (!sysctl_on(procdir, "sys/net/ipv4/ip_forward") &&
+	    !sysctl_on(procdir, "sys/net/ipv6/conf/all/forwarding")) {
+		(void)snprintf(why, size, "router = auto, and the box does "
+		    "not forward");
+		return 0;
+	}
+	if (listed) {
+		(void)snprintf(why, size, "router = auto: it forwards, and "
+		    "lan_ifaces lists %s", iface);
+		return 1;
+	}
+	if (bw_route_iface(procdir, route, sizeof(route)) == 0 &&
+	    strcmp(route, iface) == 0) {
+		(void)snprintf(why, size, "router = auto, and %s has the "
+		    "default route", iface);
+		return 0;
+	}
+	if (getifaddrs(&ifa) == 0) {
+		for (i = ifa; i != NULL; i = i->ifa_next)
+			if (i->ifa_addr != NULL &&
+			    strcmp(i->ifa_name, iface) == 0 &&
+			    private_addr(i->ifa_addr))
+				priv = 1;
+		freeifaddrs(ifa);
+	}
+	if (!priv) {
+		(void)snprintf(why, size, "router = auto, and %s has no "
+		    "private or ULA subnet", iface);
+		return 0;
+	}
+	(void)snprintf(why, size, "router = auto: it forwards, and %s has "
+	    "a private subnet and not the default route", iface);
+	return 1;
+}
+
+struct router *
+rt_open(const char *dir, const char *iface, const struct bw_conf *c,
+    double now)
+{
+	struct router	*r;
+	size_t		 i;
+	int		 fd, saved;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->dir = dir;
+	r->iface = iface;
+	r->interval = c->owners_interval > 0 ? c->owners_interval : 300;
+	r->retention = c->retention_days;
+	r->start = (int64_t)now - (int64_t)now % r->interval;
+	r->rolled = -1;
+	r->trimmed = -1;
+	bw_hostset_init(&r->addrs);
+	bw_hostset_init(&r->devs);
+	bw_hostset_init(&r->ival);
+	bw_names_init(&r->names);
+	(void)snprintf(r->leases, sizeof(r->leases), "%s",
+	    bw_leases_path(c));
+	r->files.leases = r->leases;
+	r->files.ethers = "/etc/ethers";
+	r->files.hosts = "/etc/hosts";
+	r->watch[0].path = r->files.leases;
+	r->watch[1].path = r->files.ethers;
+	r->watch[2].path = r->files.hosts;
+	(void)snprintf(r->table, sizeof(r->table), "bwmon_hosts_%s", iface);
+	if ((r->ifindex = (int)if_nametoindex(iface)) == 0 ||
+	    bw_kind_path(r->live_path, sizeof(r->live_path), dir, BW_HOSTS,
+	    iface) == -1 ||
+	    bw_kind_path(r->log_path, sizeof(r->log_path), dir, BW_HOSTLOG,
+	    iface) == -1)
+		goto fail;
+	if ((r->nft = nft_ctx_new(NFT_CTX_DEFAULT)) == NULL ||
+	    nft_ctx_buffer_output(r->nft) != 0 ||
+	    nft_ctx_buffer_error(r->nft) != 0) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	if (table_setup(r) == -1) {
+		errno = EPERM;
+		goto fail;
+	}
+	/* The totals go on from the previous file's. */
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		if (bw_hosts_read(fd, iface, &r->devs) == -1 &&
+		    errno != ENOENT)
+			log_warn("%s: previous hosts file unreadable; "
+			    "counting from 0", iface);
+		(void)close(fd);
+	}
+	for (i = 0; i < r->devs.n; i++)
+		r->devs.v[i].rx_bps = r->devs.v[i].tx_bps = 0;
+	(void)names_refresh(r);
+	check_offload(r);
+	log_info("%s: router mode: counting LAN hosts in nftables table "
+	    "inet %s%s%s", iface, r->table, r->offload[0] != '\0' ? "; " : "",
+	    r->offload);
+	return r;
+fail:
+	saved = errno;
+	if (r->nft != NULL)
+		nft_ctx_free(r->nft);
+	free(r);
+	errno = saved;
+	return NULL;
+}
+
+void
+rt_tick(struct router *r, double now, double m)
+{
+	struct bw_hostset	 tick;
+	struct bw_hosts_head	 hd;
+	struct bw_host		*d, *t;
+	double			 dt = r->last_m > 0 ? m - r->last_m : 1;
+	size_t			 i;
+	int			 renamed;
+
+	if (dt <= 0)
+		dt = 1;
+	r->last_m = m;
+	bw_hostset_init(&tick);
+	if (count_read(r) == 0) {
+		neigh_read(r);
+		count_devs(r, &tick, (int64_t)now);
+	}
+	renamed = names_refresh(r);
+	for (i = 0; i < r->devs.n; i++) {
+		d = &r->devs.v[i];
+		(void)bw_names_find(&r->names, d);
+		t = bw_hostset_get(&tick, d->id, 0);
+		d->rx_bps = t != NULL ? (double)t->rx * 8 / dt : 0;
+		d->tx_bps = t != NULL ? (double)t->tx * 8 / dt : 0;
+	}
+	(void)renamed;
+	bw_hostset_free(&tick);
+	if ((int64_t)now % 60 == 0)
+		check_offload(r);
+	memset(&hd, 0, sizeof(hd));
+	hd.ts = now;
+	hd.iface = r->iface;
+	hd.pid = (long)getpid();
+	hd.interval = 1;
+	hd.source = "nftables";
+	hd.offload = r->offload[0] != '\0' ? r->offload : NULL;
+	if (bw_hosts_write(r->live_path, &hd, &r->devs) == -1) {
+		if (errno != r->write_err)
+			log_warn("%s", r->live_path);
+		r->write_err = errno;
+	} else
+		r->write_err = 0;
+	if (now < (double)r->start || now >= (double)(r->start +
+	    r->interval)) {
+		close_interval(r, now);
+		r->start = (int64_t)now - (int64_t)now % r->interval;
+	}
+}
+
+void
+rt_flush(struct router *r, double now)
+{
+	if (r == NULL)
+		return;
+	rt_tick(r, now, bw_mono());
+	close_interval(r, now);
+}
+
+void
+rt_close(struct router *r)
+{
+	if (r == NULL)
+		return;
+	table_remove(r);
+	nft_ctx_free(r->nft);
+	bw_hostset_free(&r->addrs);
+	bw_hostset_free(&r->devs);
+	bw_hostset_free(&r->ival);
+	bw_names_free(&r->names);
+	free(r);
+}
