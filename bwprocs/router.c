@@ -131,17 +131,49 @@ table_remove(struct router *r)
 }
 
 /*
- * What a ruleset (nft -j list ruleset) hides from the counting: its
- * flowtables, whose offloaded flows skip the forward hook.  out gets
- * "flowtable NAME" (", NAME"...), "(hw)" after one offloaded to the
- * NIC.  1 when there is one, 0 when none, -1 when json is not nft's.
+ * Whether a rule of the ruleset a adds flows to the flowtable name of
+ * table ("flow add @ft": {"flow": {"op": "add", "flowtable": "@ft"}}).
+ */
+static int
+flowtable_used(json_t *a, const char *table, const char *name)
+{
+	json_t		*e, *rule, *x, *flow;
+	const char	*ft, *t;
+	size_t		 i, k;
+
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(rule = json_object_get(e, "rule")) ||
+		    (t = json_string_value(json_object_get(rule,
+		    "table"))) == NULL || strcmp(t, table) != 0)
+			continue;
+		json_array_foreach(json_object_get(rule, "expr"), k, x) {
+			if (!json_is_object(flow = json_object_get(x, "flow")) ||
+			    (ft = json_string_value(json_object_get(flow,
+			    "flowtable"))) == NULL)
+				continue;
+			if (*ft == '@')
+				ft++;
+			if (strcmp(ft, name) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * What a ruleset (nft -j list ruleset) hides from the counting: the
+ * flowtables that rules add flows to, whose flows skip the forward hook
+ * once offloaded.  out gets "flowtable NAME" (", NAME"...), with "(hw)"
+ * after one whose flags say "offload" (to the NIC; nft 1.0.6 does not
+ * print flags in JSON, later versions may).  1 when there is one, 0
+ * when none, -1 when json is not nft's.
  */
 int
 rt_offload(const char *json, char *out, size_t size)
 {
 	json_t		*o, *a, *e, *ft, *flags, *f;
 	json_error_t	 je;
-	const char	*name;
+	const char	*name, *table;
 	size_t		 i, k, len = 0;
 	int		 hw, n = 0;
 
@@ -155,7 +187,9 @@ rt_offload(const char *json, char *out, size_t size)
 	json_array_foreach(a, i, e) {
 		if (!json_is_object(ft = json_object_get(e, "flowtable")) ||
 		    (name = json_string_value(json_object_get(ft,
-		    "name"))) == NULL)
+		    "name"))) == NULL ||
+		    (table = json_string_value(json_object_get(ft,
+		    "table"))) == NULL || !flowtable_used(a, table, name))
 			continue;
 		hw = 0;
 		flags = json_object_get(ft, "flags");
