@@ -15,7 +15,7 @@ usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
                        [--listen ADDR] [--server-name NAME]
                        [--tls CERT KEY | --tls self-signed]
                        [--skip-deps] [--skip-nginx] [--no-conntrack] [--no-bpf]
-                       [--help]
+                       [--router | --no-router] [--help]
 
   --iface IFACE  the interface the tools show by default
                  (default: the default-route interface)
@@ -46,6 +46,11 @@ usage: sudo ./setup.sh [--iface IFACE] [--port PORT] [--prefix DIR]
   --no-bpf       build bwprocs without its eBPF side and install neither
                  clang nor llvm, bpftool, libbpf (owners from /proc only:
                  sockets shorter than a /proc scan go unnamed)
+  --router       router mode on (router = on in bwmon.conf): bwprocs also
+                 runs for each LAN interface and counts every LAN device's
+                 traffic (see bwprocs(8)).  Default: on when the box
+                 forwards (router = auto)
+  --no-router    router mode off (router = off)
   --help         this text
 
 The site is written from the options of each run: run it again with the
@@ -82,6 +87,7 @@ BWMON_USER=${BWMON_USER:-bwmon}
 WEB_GROUP=${WEB_GROUP:-www-data}
 no_conntrack=0
 no_bpf=0
+router_opt=
 AUTH_USER=
 no_auth=0
 reset_pw=0
@@ -129,6 +135,8 @@ while [ $# -gt 0 ]; do
 	--skip-nginx)	skip_nginx=1; shift ;;
 	--no-conntrack)	no_conntrack=1; shift ;;
 	--no-bpf)	no_bpf=1; shift ;;
+	--router)	router_opt=on; shift ;;
+	--no-router)	router_opt=off; shift ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		printf 'setup: unknown argument: %s\n' "$1" >&2
 			usage >&2; exit 2 ;;
@@ -358,6 +366,15 @@ user = $BWMON_USER
 #owners_interval = 300
 #owners_top = 20
 #metrics_programs = 50
+
+# Router mode (bwprocs run for a LAN interface counts each LAN device):
+# auto (on when the box forwards, for interfaces with a private subnet
+# and not the default route), on or off; the LAN interfaces (default:
+# found); the DHCP leases names come from; capture = off for hosts only.
+#router = auto
+#lan_ifaces = br-lan
+#dhcp_leases = /var/lib/misc/dnsmasq.leases
+#capture = on
 CONF
 if [ -f "$conf" ]; then
 	new=
@@ -513,18 +530,18 @@ sed -e "s#/usr/local/bin#$BIN_DIR#g" -e "s#/var/lib/bwmon#$DATA_DIR#g" \
     -e "s#^Group=bwmon#Group=$BWMON_USER#" systemd/bwprocs@.service \
     >"$unit.tmp"
 mv "$unit.tmp" "$unit"
-if [ -z "$IFACE" ]; then
-	say "warning: no default-route interface: bwprocs not started" \
-	    "(run again with --iface IFACE)"
-elif have_systemd; then
-	systemctl daemon-reload
-	systemctl enable "bwprocs@$IFACE" >/dev/null 2>&1 &&
-	    systemctl restart "bwprocs@$IFACE" ||
-	    die "could not start bwprocs@$IFACE: see" \
-	    "'journalctl -u bwprocs@$IFACE'"
-	say "started bwprocs@$IFACE ($unit)"
-else
-	pidf=$RUN_DIR/bwprocs-$IFACE.pid
+# run_bwprocs IFACE
+run_bwprocs() {
+	if have_systemd; then
+		systemctl daemon-reload
+		systemctl enable "bwprocs@$1" >/dev/null 2>&1 &&
+		    systemctl restart "bwprocs@$1" ||
+		    die "could not start bwprocs@$1: see" \
+		    "'journalctl -u bwprocs@$1'"
+		say "started bwprocs@$1 ($unit)"
+		return
+	fi
+	pidf=$RUN_DIR/bwprocs-$1.pid
 	if [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
 		kill "$(cat "$pidf")" 2>/dev/null || true
 		i=0
@@ -534,14 +551,51 @@ else
 		done
 	fi
 	BWMON_DATA_DIR=$DATA_DIR BWMON_CONF=$conf \
-	    setsid "$BIN_DIR/bwprocs" -f "$IFACE" \
-	    >>"$RUN_DIR/bwprocs-$IFACE.log" 2>&1 </dev/null &
+	    setsid "$BIN_DIR/bwprocs" -f "$1" \
+	    >>"$RUN_DIR/bwprocs-$1.log" 2>&1 </dev/null &
 	echo $! >"$pidf"
 	sleep 0.5
 	kill -0 "$(cat "$pidf")" 2>/dev/null ||
-	    die "bwprocs $IFACE exited at once: see $RUN_DIR/bwprocs-$IFACE.log"
-	say "started bwprocs $IFACE directly (no systemd): pid file $pidf," \
-	    "log $RUN_DIR/bwprocs-$IFACE.log; it will not survive a reboot"
+	    die "bwprocs $1 exited at once: see $RUN_DIR/bwprocs-$1.log"
+	say "started bwprocs $1 directly (no systemd): pid file $pidf," \
+	    "log $RUN_DIR/bwprocs-$1.log; it will not survive a reboot"
+}
+if [ -z "$IFACE" ]; then
+	say "warning: no default-route interface: bwprocs not started" \
+	    "(run again with --iface IFACE)"
+else
+	run_bwprocs "$IFACE"
+fi
+
+# 7b. Router mode: --router and --no-router set the key; with it on (or
+# auto on a box that forwards), bwprocs runs for each LAN interface too:
+# lan_ifaces, else those with a private or ULA address that are not the
+# default route's.
+if [ -n "$router_opt" ]; then
+	if grep -Eq '^#? *router *=' "$conf"; then
+		sed -i -E "s/^#? *router *=.*/router = $router_opt/" "$conf"
+	else
+		printf 'router = %s\n' "$router_opt" >>"$conf"
+	fi
+	say "router = $router_opt in $conf"
+fi
+router=$(sed -n 's/^ *router *= *\([a-z]*\).*/\1/p' "$conf" | tail -n 1)
+forwards=0
+[ "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)" = 1 ] ||
+    [ "$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)" = 1 ] &&
+    forwards=1
+if [ "${router:-auto}" = on ] ||
+    { [ "${router:-auto}" = auto ] && [ "$forwards" = 1 ]; }; then
+	lans=$(sed -n 's/^ *lan_ifaces *= *//p' "$conf" | tail -n 1 | tr ',' ' ')
+	[ -n "$lans" ] || lans=$(ip -o addr show 2>/dev/null | awk -v def="$IFACE" '
+	    $2 != "lo" && $2 != def && $2 !~ /^veth/ &&
+	    ($4 ~ /^10\./ || $4 ~ /^192\.168\./ ||
+	     $4 ~ /^172\.(1[6-9]|2[0-9]|3[01])\./ || $4 ~ /^f[cd]/) {
+		sub(/@.*/, "", $2); print $2 }' | sort -u)
+	for lan in $lans; do
+		[ "$lan" = "$IFACE" ] || run_bwprocs "$lan"
+	done
+	[ -n "$lans" ] || say "router mode: no LAN interface found (set lan_ifaces)"
 fi
 
 # 8. The web dashboard: fcgiwrap runs the CGIs, nginx serves the page.

@@ -586,11 +586,13 @@ rt_wanted(const struct bw_conf *c, const char *iface, const char *procdir,
 		(void)snprintf(why, size, "not in lan_ifaces");
 		return 0;
 	}
-	if (c->router == 1) {
-		(void)snprintf(why, size, "router = on");
+	if (c->router == 1 && listed) {
+		(void)snprintf(why, size, "router = on, and lan_ifaces lists "
+		    "%s", iface);
 		return 1;
 	}
-	if (!sysctl_on(procdir, "sys/net/ipv4/ip_forward") &&
+	if (c->router == BW_AUTO &&
+	    !sysctl_on(procdir, "sys/net/ipv4/ip_forward") &&
 	    !sysctl_on(procdir, "sys/net/ipv6/conf/all/forwarding")) {
 		(void)snprintf(why, size, "router = auto, and the box does "
 		    "not forward");
@@ -601,11 +603,16 @@ rt_wanted(const struct bw_conf *c, const char *iface, const char *procdir,
 		    "lan_ifaces lists %s", iface);
 		return 1;
 	}
+	/* The WAN: what it would count are the Internet's addresses. */
 	if (bw_route_iface(procdir, route, sizeof(route)) == 0 &&
 	    strcmp(route, iface) == 0) {
-		(void)snprintf(why, size, "router = auto, and %s has the "
-		    "default route", iface);
+		(void)snprintf(why, size, "%s has the default route",
+		    iface);
 		return 0;
+	}
+	if (c->router == 1) {
+		(void)snprintf(why, size, "router = on");
+		return 1;
 	}
 	if (getifaddrs(&ifa) == 0) {
 		for (i = ifa; i != NULL; i = i->ifa_next)

@@ -79,9 +79,17 @@ ok $? "auto, the default route's interface: no hosts file"
 logged "$T/log" "has the default route"
 ok $? "... and -v says so"
 run "router = on"
+test ! -f "$H"
+ok $? "router = on: not for the default route's interface either"
+run "router = on" "lan_ifaces = $L"
 test -f "$H"
-ok $? "router = on: hosts file all the same"
+ok $? "... unless lan_ifaces lists it"
 ip -n "$X" route del default dev "$L"
+fwd 0
+run "router = on"
+test -f "$H"
+ok $? "router = on counts with forwarding off too"
+fwd 1
 
 ip -n "$X" addr flush dev "$L"
 ip -n "$X" addr add 192.0.2.1/24 dev "$L"
