@@ -15,17 +15,7 @@
 #include <string.h>
 
 #include "hosts.h"
-
-static unsigned long long	rng = 88172645463325252ULL;
-
-static unsigned long long
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#include "xorshift.h"
 
 int
 main(int argc, char *argv[])

@@ -19,21 +19,11 @@
 
 #include "owners.h"
 #include "totals.h"
+#include "xorshift.h"
 
 #define PROGS	200
 #define ACTIVE	50
 #define TOP	20
-
-static unsigned long long	rng = 88172645463325252ULL;
-
-static unsigned long long
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 int
 main(int argc, char *argv[])

@@ -157,8 +157,13 @@ user_valid(const char *v, size_t size)
 	return 1;
 }
 
-static void __attribute__((format(printf, 4, 5)))
-warnf(bw_conf_warn_fn warn, const char *file, int line, const char *fmt, ...)
+/*
+ * Tell warn (when not NULL) of a problem at file:line; for the other
+ * parsers of files people write (lib/hosts.c's names), too.
+ */
+void
+bw_conf_warnf(bw_conf_warn_fn warn, const char *file, int line,
+    const char *fmt, ...)
 {
 	struct bw_error	e;
 	va_list		ap;
@@ -444,7 +449,7 @@ bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
 		nl = strchr(p, '\n');
 		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
 		if (len >= sizeof(buf)) {
-			warnf(warn, file, lineno, "line too long");
+			bw_conf_warnf(warn, file, lineno, "line too long");
 			goto next;
 		}
 		memcpy(buf, p, len);
@@ -459,7 +464,7 @@ bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
 		if (*line == '\0')
 			goto next;
 		if ((eq = strchr(line, '=')) == NULL) {
-			warnf(warn, file, lineno,
+			bw_conf_warnf(warn, file, lineno,
 			    "expected \"key = value\": %.60s", line);
 			goto next;
 		}
@@ -470,11 +475,11 @@ bw_conf_parse(struct bw_conf *c, const char *file, const char *text,
 			if (strcmp(keys[i].name, key) == 0)
 				break;
 		if (i == sizeof(keys) / sizeof(keys[0]))
-			warnf(warn, file, lineno, "unknown key \"%.40s\"",
+			bw_conf_warnf(warn, file, lineno, "unknown key \"%.40s\"",
 			    key);
 		else if (set_value(c, &keys[i], val) == -1) {
 			valid_range(&keys[i], range, sizeof(range));
-			warnf(warn, file, lineno, "bad value for %s: \"%.40s\" "
+			bw_conf_warnf(warn, file, lineno, "bad value for %s: \"%.40s\" "
 			    "(must be %s), default kept", key, val, range);
 		}
 next:

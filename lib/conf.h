@@ -63,6 +63,8 @@ struct bw_conf {
 /* Called once per problem; the parse goes on with the default value. */
 typedef void	(*bw_conf_warn_fn)(const struct bw_error *);
 
+void		 bw_conf_warnf(bw_conf_warn_fn, const char *, int,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
 void		 bw_conf_init(struct bw_conf *);
 int		 bw_conf_ifaces(const struct bw_conf *, size_t *, char *);
 int		 bw_conf_parse(struct bw_conf *, const char *, const char *,

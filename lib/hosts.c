@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -595,24 +594,6 @@ bw_names_free(struct bw_names *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static void __attribute__((format(printf, 4, 5)))
-nwarn(bw_conf_warn_fn warn, const char *file, int line, const char *fmt,
-    ...)
-{
-	struct bw_error	e;
-	va_list		ap;
-
-	if (warn == NULL)
-		return;
-	memset(&e, 0, sizeof(e));
-	(void)snprintf(e.file, sizeof(e.file), "%s", file);
-	e.line = line;
-	va_start(ap, fmt);
-	(void)vsnprintf(e.text, sizeof(e.text), fmt, ap);
-	va_end(ap);
-	warn(&e);
-}
-
 /* "02:00:00:00:00:0a" in any case, lowered into out[18]. */
 static int
 mac_parse(const char *s, char *out)
@@ -783,13 +764,13 @@ names_file(struct bw_names *n, const char *path, int from,
 		lineno++;
 		if (split_line(line, w, &nw, &why) == -1) {
 			longline = strcmp(why, "line too long") == 0;
-			nwarn(warn, path, lineno, "%s: skipped", why);
+			bw_conf_warnf(warn, path, lineno, "%s: skipped", why);
 			continue;
 		}
 		if (nw == 0)
 			continue;
 		if ((why = names_line(n, from, w, nw)) != NULL)
-			nwarn(warn, path, lineno, "%s: skipped", why);
+			bw_conf_warnf(warn, path, lineno, "%s: skipped", why);
 	}
 	(void)fclose(f);
 	return 0;
