@@ -53,6 +53,8 @@ struct router {
 	const char		*dir, *iface;
 	char			 table[64];	/* bwmon_hosts_<if> */
 	char			 live_path[4096], log_path[4096];
+	struct bw_pubfile	 live;
+	int			 live_open;
 	struct nft_ctx		*nft;
 	int			 ifindex;
 	int			 interval, retention;
@@ -674,6 +676,9 @@ rt_open(const char *dir, const char *iface, const struct bw_conf *c,
 		errno = ENOMEM;
 		goto fail;
 	}
+	if (bw_pub_init(&r->live, r->live_path) == -1)
+		goto fail;
+	r->live_open = 1;
 	if (table_setup(r) == -1) {
 		errno = EPERM;
 		goto fail;
@@ -696,6 +701,8 @@ rt_open(const char *dir, const char *iface, const struct bw_conf *c,
 	return r;
 fail:
 	saved = errno;
+	if (r->live_open)
+		bw_pub_close(&r->live);
 	if (r->nft != NULL)
 		nft_ctx_free(r->nft);
 	free(r);
@@ -740,7 +747,7 @@ rt_tick(struct router *r, double now, double m)
 	hd.interval = 1;
 	hd.source = "nftables";
 	hd.offload = r->offload[0] != '\0' ? r->offload : NULL;
-	if (bw_hosts_write(r->live_path, &hd, &r->devs) == -1) {
+	if (bw_hosts_write(&r->live, &hd, &r->devs) == -1) {
 		if (errno != r->write_err)
 			log_warn("%s", r->live_path);
 		r->write_err = errno;
@@ -769,6 +776,7 @@ rt_close(struct router *r)
 		return;
 	table_remove(r);
 	nft_ctx_free(r->nft);
+	bw_pub_close(&r->live);
 	bw_hostset_free(&r->addrs);
 	bw_hostset_free(&r->devs);
 	bw_hostset_free(&r->ival);

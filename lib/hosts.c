@@ -256,11 +256,11 @@ host_json(const struct bw_host *h)
 }
 
 /*
- * Replace the live file at path (temp + rename: readers see the old or
- * the new one): the hosts of s, sorted busiest first here.
+ * Publish the live file f (readers see the old or the new one, whole):
+ * the hosts of s, sorted busiest first here.
  */
 int
-bw_hosts_write(const char *path, const struct bw_hosts_head *hd,
+bw_hosts_write(struct bw_pubfile *f, const struct bw_hosts_head *hd,
     struct bw_hostset *s)
 {
 	json_t		*o, *a, *h;
@@ -295,7 +295,7 @@ bw_hosts_write(const char *path, const struct bw_hosts_head *hd,
 		return -1;
 	}
 	json_decref(o);
-	rv = bw_write_atomic_sync(path, buf, len, BW_SYNC_NONE);
+	rv = bw_pub_write(f, buf, len);
 	saved = errno;
 	free(buf);
 	errno = saved;

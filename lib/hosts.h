@@ -22,6 +22,7 @@
 
 #include "conf.h"
 #include "datadir.h"
+#include "fileio.h"
 
 #define BW_HOSTS_KEEP_FULL	8	/* days of full-resolution rows */
 #define BW_HOSTS_KEEP_HOURLY	32	/* days of hourly rows */
@@ -79,7 +80,7 @@ void		 bw_hostset_sort(struct bw_hostset *);
 int		 bw_host_add_addr(struct bw_host *, const char *);
 const char	*bw_host_from_name(int);
 
-int	bw_hosts_write(const char *, const struct bw_hosts_head *,
+int	bw_hosts_write(struct bw_pubfile *, const struct bw_hosts_head *,
 	    struct bw_hostset *);
 int	bw_hosts_read(int, const char *, struct bw_hostset *);
 int	bw_hostlog_append(const char *, int64_t, int,

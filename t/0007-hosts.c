@@ -86,6 +86,7 @@ test_live(void)
 {
 	struct bw_hostset	 s, r;
 	struct bw_hosts_head	 hd;
+	struct bw_pubfile	 pub;
 	struct bw_host		*h;
 	char			 path[512];
 	int			 fd;
@@ -110,7 +111,10 @@ test_live(void)
 	hd.interval = 1;
 	hd.source = "nftables";
 	(void)bw_kind_path(path, sizeof(path), dir, BW_HOSTS, "lan0");
-	ok(bw_hosts_write(path, &hd, &s) == 0, "the live file is written");
+	ok(bw_pub_init(&pub, path) == 0 && bw_hosts_write(&pub, &hd, &s) ==
+	    0, "the live file is written");
+	ok(bw_hosts_write(&pub, &hd, &s) == 0, "and published again");
+	bw_pub_close(&pub);
 	ok(strcmp(s.v[0].id, "10.1.0.99") == 0 &&
 	    strcmp(s.v[2].id, "02:00:00:00:00:0b") == 0,
 	    "busiest first");
