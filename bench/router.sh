@@ -32,14 +32,8 @@ ROUNDS=${BENCH_ROUNDS:-3}
 RATE=${BENCH_RATE:-1G}
 NHOSTS=${BENCH_HOSTS:-1000}
 
-die() {
-	echo "router.sh: cannot run: $*" >&2
-	exit 1
-}
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, nftables)"
-for _c in ip iperf3 nft perl "${CC:-cc}"; do
-	command -v "$_c" >/dev/null 2>&1 || die "$_c is not installed"
-done
+need_cmds ip iperf3 nft perl "${CC:-cc}"
 [ -x "$BWPROCS" ] || die "$BWPROCS is not built (make all)"
 
 NP=bwr$$
@@ -48,21 +42,12 @@ R=${NP}r
 I=${NP}i
 M=$((100 + $$ % 74 * 2))
 W=$((M + 1))
-PIDS=
-T=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/bwmon-rbench.XXXXXX") ||
-    die "mktemp"
-cleanup() {
-	for _p in $PIDS; do
-		kill "$_p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	for _n in "$C" "$R" "$I"; do
-		ip netns del "$_n" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+bench_tmp rbench
+# bench_cleanup removes $NA and $NB: the router and the internet; the
+# client goes here.
+NA=$R
+NB=$I
+trap 'bench_cleanup; ip netns del "$C" 2>/dev/null' EXIT
 
 for _n in "$C" "$R" "$I"; do
 	ip netns add "$_n" && ip -n "$_n" link set lo up || die "netns $_n"
@@ -162,7 +147,7 @@ ip netns exec "$R" "$BWPROCS" -f -c "$T/conf" -d "$T/data" rl \
 BP=$!
 PIDS="$PIDS $BP"
 sleep 2
-RSS0=$(awk '/^VmRSS/ { print $2 }' "/proc/$BP/status")
+RSS0=$(status "$BP" VmRSS)
 perl -e 'for my $i (0 .. $ARGV[0] - 1) {
 	printf "addr add 10.216.%d.%d/32 dev c0\n", 1 + int($i / 250),
 	    1 + $i % 250 }' "$NHOSTS" >"$T/addrs"
@@ -177,11 +162,11 @@ ip netns exec "$C" perl -MIO::Socket::INET -e '
 sleep 3
 N=$(perl -MJSON::PP -0777 -ne 'print scalar @{decode_json($_)->{hosts}}' \
     "$T/data/hosts_rl.json")
-C0=$(awk '{ print $14 + $15 }' "/proc/$BP/stat")
+C0=$(ticks "$BP")
 sleep 10
-C1=$(awk '{ print $14 + $15 }' "/proc/$BP/stat")
-HWM=$(awk '/^VmHWM/ { print $2 }' "/proc/$BP/status")
-RSS=$(awk '/^VmRSS/ { print $2 }' "/proc/$BP/status")
+C1=$(ticks "$BP")
+HWM=$(status "$BP" VmHWM)
+RSS=$(status "$BP" VmRSS)
 SIZE=$(wc -c <"$T/data/hosts_rl.json")
 kill "$BP"
 wait "$BP"
