@@ -5,8 +5,9 @@
  * lookups (sockdiag.h, procnet.h), the /proc scans (pidmap.h,
  * procinfo.h), the local addresses (localaddr.h), the pipeline that
  * attributes new connections (resolve.h), the capture (capture.h), the
- * files written (output.h), spikes and alerts (events.h) and conntrack
- * (ct.h); the main loop is bwprocs.c.
+ * files written (output.h), spikes and alerts (events.h), conntrack
+ * (ct.h) and router mode's per-LAN-host counters (router.h); the main loop
+ * is bwprocs.c.
  */
 #ifndef BWPROCS_H
 #define BWPROCS_H

@@ -399,6 +399,30 @@ count_read(struct router *r)
 }
 
 /*
+ * An address counted before the neighbour table knew its MAC was a
+ * device of its own: its row joins the MAC's when the MAC is learnt.
+ */
+static void
+merge_row(struct bw_hostset *s, const char *addr, const char *mac)
+{
+	struct bw_host	*o, *d, old;
+	size_t		 k;
+
+	if ((o = bw_hostset_get(s, addr, 0)) == NULL)
+		return;
+	old = *o;
+	bw_hostset_del(s, addr);
+	if ((d = bw_hostset_get(s, mac, 1)) == NULL)
+		return;
+	d->rx += old.rx;
+	d->tx += old.tx;
+	if (old.seen > d->seen)
+		d->seen = old.seen;
+	for (k = 0; k < old.naddrs; k++)
+		(void)bw_host_add_addr(d, old.addrs[k]);
+}
+
+/*
  * Give each address's pending bytes to its device (its MAC, or the
  * address when the neighbour table does not know it), into the totals,
  * this second's bytes (tick) and the interval's.
@@ -417,6 +441,10 @@ count_devs(struct router *r, struct bw_hostset *tick, int64_t now)
 		rx = (uint64_t)a->rx_bps;
 		tx = (uint64_t)a->tx_bps;
 		a->rx_bps = a->tx_bps = 0;
+		if (a->mac[0] != '\0') {
+			merge_row(&r->devs, a->id, a->mac);
+			merge_row(&r->ival, a->id, a->mac);
+		}
 		if ((d = bw_hostset_get(&r->devs, a->mac[0] != '\0' ? a->mac :
 		    a->id, 1)) == NULL ||
 		    (t = bw_hostset_get(tick, d->id, 1)) == NULL ||

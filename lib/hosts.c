@@ -106,6 +106,22 @@ bw_hostset_get(struct bw_hostset *s, const char *id, int create)
 	return &s->v[s->n - 1];
 }
 
+/* Remove the host with that id (the last one takes its place). */
+void
+bw_hostset_del(struct bw_hostset *s, const char *id)
+{
+	struct bw_host	*h = bw_hostset_get(s, id, 0);
+	size_t		 i;
+
+	if (h == NULL)
+		return;
+	i = (size_t)(h - s->v);
+	if (i != s->n - 1)
+		s->v[i] = s->v[s->n - 1];
+	s->n--;
+	(void)rehash(s, s->nslot);	/* same size: cannot fail but ENOMEM */
+}
+
 static int
 cmp_host(const void *x, const void *y)
 {

@@ -76,6 +76,7 @@ struct bw_hosts_head {
 void		 bw_hostset_init(struct bw_hostset *);
 void		 bw_hostset_free(struct bw_hostset *);
 struct bw_host	*bw_hostset_get(struct bw_hostset *, const char *, int);
+void		 bw_hostset_del(struct bw_hostset *, const char *);
 void		 bw_hostset_sort(struct bw_hostset *);
 int		 bw_host_add_addr(struct bw_host *, const char *);
 const char	*bw_host_from_name(int);

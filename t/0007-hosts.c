@@ -104,6 +104,18 @@ test_live(void)
 	h = add(&s, "02:00:00:00:00:0b", "bad\001name", 5, 5);
 	ok(s.n == 3 && bw_hostset_get(&s, "10.1.0.99", 0) != NULL &&
 	    bw_hostset_get(&s, "nope", 0) == NULL, "the set finds by id");
+	(void)add(&s, "gone", "", 1, 1);
+	bw_hostset_del(&s, "02:00:00:00:00:0a");
+	bw_hostset_del(&s, "nope");
+	ok(s.n == 3 && bw_hostset_get(&s, "02:00:00:00:00:0a", 0) == NULL &&
+	    bw_hostset_get(&s, "gone", 0) != NULL &&
+	    bw_hostset_get(&s, "10.1.0.99", 0) != NULL,
+	    "a host removed, the others still found");
+	bw_hostset_del(&s, "gone");
+	h = add(&s, "02:00:00:00:00:0a", "laptop", 100, 50);
+	(void)bw_host_add_addr(h, "10.1.0.10");
+	(void)bw_host_add_addr(h, "fd00::10");
+	(void)strcpy(h->mac, "02:00:00:00:00:0a");
 	memset(&hd, 0, sizeof(hd));
 	hd.ts = 1764780000.5;
 	hd.iface = "lan0";

@@ -4,7 +4,8 @@
 # between a client C and an "internet" I, with capture = off and
 # owners_interval = 10, for some 14 s: the sets read every second, the
 # neighbour table, the names read again after a lease changes (and a
-# hostile line), an interval's rows and their rollup, the live file.
+# hostile line), an address whose MAC is learnt late (its row joins the
+# MAC's), an interval's rows and their rollup, the live file.
 # t/data/libnftables.supp leaves out the uninitialised padding
 # libnftables itself sends.
 . "${0%/*}/lib.sh"
@@ -41,6 +42,19 @@ ok $? "router $R between $C and $I"
 
 MAC=$(ip -n "$C" -j link show c0 | perl -MJSON::PP -0777 -ne \
     'print decode_json($_)->[0]{address}')
+RMAC=$(ip -n "$R" -j link show "$L" | perl -MJSON::PP -0777 -ne \
+    'print decode_json($_)->[0]{address}')
+ip -n "$C" neigh replace "10.215.$N.1" lladdr "$RMAC" dev c0 nud permanent &&
+ip -n "$R" neigh flush dev "$L" &&
+ip netns exec "$I" nft -f - <<EOF
+table ip sink {
+	chain in {
+		type filter hook input priority 0;
+		udp dport 9 drop
+	}
+}
+EOF
+ok $? "C knows R's MAC without asking; R does not know C's; I answers nothing"
 printf '1 %s 10.215.%s.2 before *\ngarbage\n' "$MAC" "$N" >"$T/leases"
 printf 'router = on\ncapture = off\nowners_interval = 10\ndhcp_leases = %s\n' \
     "$T/leases" >"$T/conf"
@@ -61,6 +75,12 @@ send() {
 		select undef, undef, undef, 0.05 }' "10.215.$M.2" "$1"
 }
 send 6
+# R did not learn C's MAC (C knows R's without asking, and I never
+# answers): the address is a device of its own.
+is "$(json "$D/hosts_$L.json" 'join " ", map { $_->{id} } @{$j->{hosts}}')" \
+    "10.215.$N.2" "a MAC the neighbour table does not know: the address is the id"
+BEFORE=$(json "$D/hosts_$L.json" '$j->{hosts}[0]{tx}')
+ip -n "$R" neigh replace "10.215.$N.2" lladdr "$MAC" dev "$L" nud reachable
 printf '1 %s 10.215.%s.2 after *\n' "$MAC" "$N" >"$T/leases"
 send 8
 named() {
@@ -68,6 +88,11 @@ named() {
 }
 wait_for 20 named
 ok $? "the client's row, renamed from its lease"
+is "$(json "$D/hosts_$L.json" 'join " ", map { $_->{id} } @{$j->{hosts}}')" \
+    "$MAC" "once the MAC is known, the address's row joins the MAC's"
+TX=$(json "$D/hosts_$L.json" '$j->{hosts}[0]{tx}')
+perl -e 'exit($ARGV[0] > $ARGV[1] && $ARGV[1] >= 100000 ? 0 : 1)' "$TX" "$BEFORE"
+ok $? "with the bytes of both ($BEFORE, then $TX)"
 kill -TERM "$BP"
 wait "$BP"
 is $? 0 "it exits 0${RUN:+ (valgrind: no error, no leak)}"
