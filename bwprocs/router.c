@@ -746,17 +746,20 @@ rt_tick(struct router *r, double now, double m)
 	struct bw_host		*d, *t;
 	double			 dt = r->last_m > 0 ? m - r->last_m : 1;
 	size_t			 i;
-	int			 renamed;
+	int			 idx;
 
 	if (dt <= 0)
 		dt = 1;
 	r->last_m = m;
 	bw_hostset_init(&tick);
+	/* A bridge made anew has a new index; the rules go by name. */
+	if ((idx = (int)if_nametoindex(r->iface)) != 0)
+		r->ifindex = idx;
 	if (count_read(r) == 0) {
 		neigh_read(r);
 		count_devs(r, &tick, (int64_t)now);
 	}
-	renamed = names_refresh(r);
+	(void)names_refresh(r);
 	for (i = 0; i < r->devs.n; i++) {
 		d = &r->devs.v[i];
 		(void)bw_names_find(&r->names, d);
@@ -764,7 +767,6 @@ rt_tick(struct router *r, double now, double m)
 		d->rx_bps = t != NULL ? (double)t->rx * 8 / dt : 0;
 		d->tx_bps = t != NULL ? (double)t->tx * 8 / dt : 0;
 	}
-	(void)renamed;
 	bw_hostset_free(&tick);
 	if ((int64_t)now % 60 == 0)
 		check_offload(r);
