@@ -11,7 +11,8 @@ command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
 S=$SRCDIR
 export BIN_DIR=$T/bin PREFIX=$T/opt DATA_DIR=$T/data CONF_DIR=$T/etc \
     CRON_DIR=$T/cron MAN_DIR=$T/man NGINX_DIR=$T/nginx RUN_DIR=$T/run \
-    SYSTEMD_DIR=$T/systemd SYSCTL_DIR=$T/sysctl MODULES_DIR=$T/modules
+    SYSTEMD_DIR=$T/systemd SYSCTL_DIR=$T/sysctl MODULES_DIR=$T/modules \
+    BWMON_USER=bwt$$u
 chmod 755 "$T"
 N=$((100 + $$ % 74 * 2))
 M=$((N + 1))
@@ -24,6 +25,7 @@ stop() {
 	done
 	sleep 0.5
 	cleanup_net
+	userdel "$BWMON_USER" 2>/dev/null
 }
 trap stop EXIT
 mkns "$X" &&
