@@ -608,7 +608,7 @@ rt_wanted(const struct bw_conf *c, const char *iface, const char *procdir,
 	    tok = strtok_r(NULL, " ", &save))
 		if (strcmp(tok, iface) == 0)
 			listed = 1;
-	if (c->router == 0) {
+	if (c->router == BW_TRI_OFF) {
 		(void)snprintf(why, size, "router = off");
 		return 0;
 	}
@@ -616,12 +616,12 @@ rt_wanted(const struct bw_conf *c, const char *iface, const char *procdir,
 		(void)snprintf(why, size, "not in lan_ifaces");
 		return 0;
 	}
-	if (c->router == 1 && listed) {
+	if (c->router == BW_TRI_ON && listed) {
 		(void)snprintf(why, size, "router = on, and lan_ifaces lists "
 		    "%s", iface);
 		return 1;
 	}
-	if (c->router == BW_AUTO &&
+	if (c->router == BW_TRI_AUTO &&
 	    !sysctl_on(procdir, "sys/net/ipv4/ip_forward") &&
 	    !sysctl_on(procdir, "sys/net/ipv6/conf/all/forwarding")) {
 		(void)snprintf(why, size, "router = auto, and the box does "
@@ -640,7 +640,7 @@ rt_wanted(const struct bw_conf *c, const char *iface, const char *procdir,
 		    iface);
 		return 0;
 	}
-	if (c->router == 1) {
+	if (c->router == BW_TRI_ON) {
 		(void)snprintf(why, size, "router = on");
 		return 1;
 	}

@@ -23,7 +23,7 @@
 enum conf_type {
 	CONF_INT, CONF_INT_OFF, CONF_DOUBLE, CONF_RATE, CONF_IFACE, CONF_IFLIST,
 	CONF_PATTERNS, CONF_NAMES, CONF_BITS, CONF_STRING, CONF_USER,
-	CONF_SWITCH, CONF_AUTO, CONF_TRI
+	CONF_SWITCH, CONF_TRI
 };
 
 struct conf_key {
@@ -92,7 +92,7 @@ static const struct conf_key keys[] = {
 	    offsetof(struct bw_conf, procs_linger), 0, 3600 },
 	{ "retention_days", CONF_INT,
 	    offsetof(struct bw_conf, retention_days), 1, 3650 },
-	{ "router", CONF_AUTO, offsetof(struct bw_conf, router), 0, 0 },
+	{ "router", CONF_TRI, offsetof(struct bw_conf, router), 0, 0 },
 	{ "spike_cooldown", CONF_INT,
 	    offsetof(struct bw_conf, spike_cooldown), 0, 86400 },
 	{ "spike_floor_bps", CONF_RATE,
@@ -139,7 +139,7 @@ bw_conf_init(struct bw_conf *c)
 	c->metrics_programs = 50;
 	/* user stays "": bwmon, where it may write the data directory. */
 	(void)strcpy(c->alert_user, "nobody");
-	c->router = BW_AUTO;
+	c->router = BW_TRI_AUTO;
 	c->capture = 1;
 }
 
@@ -313,13 +313,13 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 		return set_patterns(p, (size_t)k->max, v,
 		    k->type == CONF_NAMES);
 	case CONF_SWITCH:
-	case CONF_AUTO:
+	case CONF_TRI:
 		if (strcmp(v, "on") == 0)
-			*(int *)(void *)p = 1;
+			*(int *)(void *)p = BW_TRI_ON;
 		else if (strcmp(v, "off") == 0)
-			*(int *)(void *)p = 0;
-		else if (k->type == CONF_AUTO && strcmp(v, "auto") == 0)
-			*(int *)(void *)p = BW_AUTO;
+			*(int *)(void *)p = BW_TRI_OFF;
+		else if (k->type == CONF_TRI && strcmp(v, "auto") == 0)
+			*(int *)(void *)p = BW_TRI_AUTO;
 		else
 			return -1;
 		return 0;
@@ -339,16 +339,6 @@ set_value(struct bw_conf *c, const struct conf_key *k, char *v)
 			*(int *)(void *)p = 0;
 		else if (strcmp(v, "32") == 0 || strcmp(v, "64") == 0)
 			*(int *)(void *)p = atoi(v);
-		else
-			return -1;
-		return 0;
-	case CONF_TRI:
-		if (strcmp(v, "auto") == 0)
-			*(int *)(void *)p = BW_TRI_AUTO;
-		else if (strcmp(v, "on") == 0)
-			*(int *)(void *)p = BW_TRI_ON;
-		else if (strcmp(v, "off") == 0)
-			*(int *)(void *)p = BW_TRI_OFF;
 		else
 			return -1;
 		return 0;
@@ -411,9 +401,6 @@ valid_range(const struct conf_key *k, char *buf, size_t size)
 		return;
 	case CONF_SWITCH:
 		(void)snprintf(buf, size, "on or off");
-		return;
-	case CONF_AUTO:
-		(void)snprintf(buf, size, "auto, on or off");
 		return;
 	case CONF_BITS:
 		(void)snprintf(buf, size, "auto, 32 or 64");

@@ -11,7 +11,8 @@
 #define BW_IFLIST_MAX	32768
 
 /* A feature that is used when it can be (auto), must be (on), or not. */
-enum { BW_TRI_AUTO, BW_TRI_ON, BW_TRI_OFF };
+/* A key of auto, on or off (bpf, router). */
+enum { BW_TRI_AUTO = -1, BW_TRI_OFF = 0, BW_TRI_ON = 1 };
 
 struct bw_conf {
 	char	ifaces[BW_IFLIST_MAX];	/* ifaces =: valid names, ' '-separated */
@@ -52,13 +53,11 @@ struct bw_conf {
 	int	metrics_programs;	/* programs with counters of their own */
 	char	user[33];		/* bwprocs runs as this user; "": bwmon if it may */
 	/* bwprocs: router mode, the per-LAN-host counters */
-	int	router;			/* 1 on, 0 off, BW_AUTO */
+	int	router;			/* BW_TRI_*: router mode */
 	char	lan_ifaces[256];	/* valid names, ' '-separated; "": auto */
 	char	dhcp_leases[256];	/* "": the first of the defaults */
 	int	capture;		/* 0: no per-process capture */
 };
-
-#define BW_AUTO		(-1)	/* router = auto */
 
 /* Called once per problem; the parse goes on with the default value. */
 typedef void	(*bw_conf_warn_fn)(const struct bw_error *);
