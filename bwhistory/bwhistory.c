@@ -81,7 +81,8 @@ usage(int status)
 	    "\n"
 	    "  -a             draw the chart in ASCII only\n"
 	    "      --by kind  who moved the bytes: program, user, unit,\n"
-	    "                 container or remote\n"
+	    "                 container, remote, or host (a router's LAN\n"
+	    "                 devices)\n"
 	    "  -c conf        read this configuration file (see bwmon.conf(5))\n"
 	    "      --csv      print the buckets (or owners) as CSV\n"
 	    "  -d datadir     the data directory (default /var/lib/bwmon)\n"
@@ -633,7 +634,7 @@ main(int argc, char *argv[])
 		case OPT_BY:
 			if (bw_by_parse(optarg, &by) == -1)
 				errx(2, "--by: bad kind: %s (program, user, "
-				    "unit, container or remote)", optarg);
+				    "unit, container, remote or host)", optarg);
 			by_set = 1;
 			break;
 		case 'c':

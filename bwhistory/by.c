@@ -2,7 +2,8 @@
  * bwhistory --by: the owners (programs, users, units, containers or
  * remote endpoints) of a window, busiest first, with their bytes and
  * shares and the busiest process of each, as a table, the JSON document
- * /api/top serves, or CSV.
+ * /api/top serves, or CSV; or, --by host, a router's LAN devices from
+ * the host history.
  */
 #include <err.h>
 #include <errno.h>
@@ -61,8 +62,10 @@ print_text(const struct by_query *q, const struct bw_top *t)
 	char			 line[2 * LINEMAX], share[16], who[LINEMAX];
 	uint64_t		 whole = t->rx + t->tx;
 	size_t			 i;
-	int			 proc = q->by != BW_BY_REMOTE;
+	int			 hosts = q->by == BW_BY_HOST;
+	int			 proc = q->by != BW_BY_REMOTE && !hosts;
 	int			 wide = q->width >= WIDE;
+	const char		*hist = hosts ? "host" : "owner";
 
 	/* -r all: from the first row there is. */
 	(void)bw_fmt_time(f, sizeof(f), q->from > 0 || t->first == 0 ?
@@ -75,25 +78,31 @@ print_text(const struct by_query *q, const struct bw_top *t)
 	if (t->rows == 0) {
 		if (t->first > 0 && t->first >= q->to)
 			(void)snprintf(line, sizeof(line), "no data: the "
-			    "owner history of %s starts %s", q->iface,
+			    "%s history of %s starts %s", hist, q->iface,
 			    bw_fmt_time(f, sizeof(f), t->first, TIMEFMT));
 		else
 			(void)snprintf(line, sizeof(line), "no data: bwprocs "
-			    "recorded no owner in this window");
+			    "recorded no %s in this window", hosts ?
+			    "device" : "owner");
 		put_line(q, line);
 		return;
 	}
-	(void)snprintf(line, sizeof(line), "RX %s  TX %s  total %s  "
-	    "coverage %.1f%%  resolution %s",
+	(void)snprintf(line, sizeof(line), "RX %s  TX %s  total %s  ",
 	    bw_fmt_bytes(rx, sizeof(rx), (double)t->rx),
 	    bw_fmt_bytes(tx, sizeof(tx), (double)t->tx),
-	    bw_fmt_bytes(tot, sizeof(tot), (double)whole),
-	    whole > 0 ? (double)t->attributed / (double)whole * 100 : 0.0,
+	    bw_fmt_bytes(tot, sizeof(tot), (double)whole));
+	/* Every byte of a device is its: no coverage to tell. */
+	if (!hosts)
+		(void)snprintf(line + strlen(line), sizeof(line) -
+		    strlen(line), "coverage %.1f%%  ", whole > 0 ?
+		    (double)t->attributed / (double)whole * 100 : 0.0);
+	(void)snprintf(line + strlen(line), sizeof(line) - strlen(line),
+	    "resolution %s",
 	    span_name(sp, sizeof(sp), t->resolution > 0 ? t->resolution : 1));
 	put_line(q, line);
 	if (t->first > q->from && q->from > 0) {
-		(void)snprintf(line, sizeof(line), "(the owner history starts "
-		    "%s)", bw_fmt_time(f, sizeof(f), t->first, TIMEFMT));
+		(void)snprintf(line, sizeof(line), "(the %s history starts "
+		    "%s)", hist, bw_fmt_time(f, sizeof(f), t->first, TIMEFMT));
 		put_line(q, line);
 	}
 	(void)snprintf(line, sizeof(line), "%-*s %10s %10s %10s %7s%s",
@@ -127,8 +136,9 @@ print_text(const struct by_query *q, const struct bw_top *t)
 			put_line(q, line);
 		}
 	}
-	put_line(q, "shares are of the bytes bwprocs counted; coverage: the "
-	    "part tied to processes");
+	put_line(q, hosts ? "RX: what the devices received through the "
+	    "router, TX: what they sent; IP bytes" : "shares are of the "
+	    "bytes bwprocs counted; coverage: the part tied to processes");
 }
 
 /* A CSV field: quoted when it holds a comma, a quote or a line break. */
@@ -145,16 +155,17 @@ csv_field(const char *s)
 	return putchar('"') == EOF ? -1 : 0;
 }
 
+/* Devices have an id where owners have a process. */
 static int
-print_csv(const struct bw_top *t)
+print_csv(const struct bw_top *t, int hosts)
 {
 	const struct bw_top_row	*r;
 	uint64_t		 whole = t->rx + t->tx;
 	size_t			 i;
 	int			 rv = 0;
 
-	if (printf("name,rx_bytes,tx_bytes,total_bytes,share,pid,program,"
-	    "cmdline\n") < 0)
+	if (printf("name,rx_bytes,tx_bytes,total_bytes,share,%s\n", hosts ?
+	    "id" : "pid,program,cmdline") < 0)
 		return -1;
 	for (i = 0; i < t->n && rv == 0; i++) {
 		r = &t->v[i];
@@ -166,6 +177,11 @@ print_csv(const struct bw_top *t)
 			rv |= printf("%.4f", (double)(r->rx + r->tx) /
 			    (double)whole) < 0 ? -1 : 0;
 		rv |= putchar(',') == EOF ? -1 : 0;
+		if (hosts) {
+			rv |= csv_field(r->id);
+			rv |= putchar('\n') == EOF ? -1 : 0;
+			continue;
+		}
 		if (r->pid > 0)
 			rv |= printf("%ld", r->pid) < 0 ? -1 : 0;
 		rv |= putchar(',') == EOF ? -1 : 0;
@@ -204,16 +220,21 @@ by_show(const struct by_query *q)
 
 	if (bw_owners_top(q->dirfd, q->iface, q->from, q->to, q->by, q->top,
 	    &t) == -1) {
-		(void)bw_kind_file(name, sizeof(name), BW_OWNERS, q->iface);
+		(void)bw_kind_file(name, sizeof(name), q->by == BW_BY_HOST ?
+		    BW_HOSTLOG : BW_OWNERS, q->iface);
 		err(1, "%s/%s", q->dir, name);
 	}
 	if (t.first == 0 && t.rows == 0) {
 		bw_top_free(&t);
+		if (q->by == BW_BY_HOST)
+			errx(1, "no host history for %s in %s: bwprocs keeps "
+			    "it for the LAN of a router (router in "
+			    "bwmon.conf(5))", q->iface, q->dir);
 		errx(1, "no owner history for %s in %s: bwprocs keeps it "
 		    "while it runs (owners_interval in bwmon.conf(5))",
 		    q->iface, q->dir);
 	}
-	if (q->by != BW_BY_REMOTE && bw_top_cmdlines(q->dirfd, q->iface,
+	if (q->by != BW_BY_REMOTE && q->by != BW_BY_HOST && bw_top_cmdlines(q->dirfd, q->iface,
 	    &t) == -1)
 		warn("%s: command lines", q->iface);
 	switch (q->format) {
@@ -221,7 +242,7 @@ by_show(const struct by_query *q)
 		rv = print_json(q, &t);
 		break;
 	case BY_CSV:
-		rv = print_csv(&t);
+		rv = print_csv(&t, q->by == BW_BY_HOST);
 		break;
 	default:
 		print_text(q, &t);

@@ -96,7 +96,8 @@ usage(int help)
 	    "  -W, --week     count ISO weeks, Monday to Sunday\n"
 	    "      --append   log the completed periods in the totals logs\n"
 	    "      --by kind  the top owners of each period: program, user,\n"
-	    "                 unit, container or remote (default -n 1)\n"
+	    "                 unit, container, remote, or host (a router's\n"
+	    "                 LAN devices) (default -n 1)\n"
 	    "      --top rows with --by: rows a period before the rest is\n"
 	    "                 folded (1-1000, default 10)\n";
 
@@ -151,7 +152,7 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_BY:
 			if (bw_by_parse(optarg, &o->by) == -1)
 				errx(2, "--by: bad kind: %s (program, user, "
-				    "unit, container or remote)", optarg);
+				    "unit, container, remote or host)", optarg);
 			o->by_set = 1;
 			break;
 		case OPT_TOP:

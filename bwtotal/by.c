@@ -1,7 +1,8 @@
 /*
  * bwtotal --by: the top owners (programs, users, units, containers or
  * remote endpoints) of each day, week or month, with their bytes and
- * shares, from the owner history bwprocs keeps.  A period the history
+ * shares, from the owner history bwprocs keeps; or, --by host, a
+ * router's LAN devices from the host history.  A period the history
  * does not reach says "no data", never "0 B".
  */
 #include <err.h>
@@ -43,6 +44,8 @@ kind_plural(enum bw_by by)
 		return "containers";
 	case BW_BY_REMOTE:
 		return "remote endpoints";
+	case BW_BY_HOST:
+		return "hosts";
 	default:
 		return "programs";
 	}
@@ -97,30 +100,32 @@ print_period(const struct by_query *q, const struct period *p)
 	char			 rx[BW_FMTLEN], tx[BW_FMTLEN], tot[BW_FMTLEN];
 	char			 name[4 * NAMEW + 1];
 	size_t			 i;
+	int			 hosts = q->by == BW_BY_HOST;
 
 	(void)snprintf(lab, sizeof(lab), "%s%s", p->label,
 	    p->partial ? "*" : "");
 	if (no_data(p)) {
 		if (t->first > 0 && t->first >= p->end)
-			(void)printf("%-11s no data: the owner history starts "
-			    "%s\n", lab, bw_fmt_time(when, sizeof(when),
-			    t->first, "%Y-%m-%d %H:%M"));
+			(void)printf("%-11s no data: the %s history starts "
+			    "%s\n", lab, hosts ? "host" : "owner",
+			    bw_fmt_time(when, sizeof(when), t->first,
+			    "%Y-%m-%d %H:%M"));
 		else
 			(void)printf("%-11s no data: bwprocs recorded no "
-			    "owner in it\n", lab);
+			    "%s in it\n", lab, hosts ? "device" : "owner");
 		return;
 	}
 	(void)printf("%-11s RX %s  TX %s  total %s", lab,
 	    bw_fmt_bytes(rx, sizeof(rx), (double)t->rx),
 	    bw_fmt_bytes(tx, sizeof(tx), (double)t->tx),
 	    bw_fmt_bytes(tot, sizeof(tot), (double)(t->rx + t->tx)));
-	if (t->rx + t->tx > 0)
+	if (t->rx + t->tx > 0 && !hosts)
 		(void)printf("  coverage %.1f%%", (double)t->attributed /
 		    (double)(t->rx + t->tx) * 100);
 	(void)printf("\n");
 	if (t->first > p->start)
-		(void)printf("  (the owner history starts %s)\n",
-		    bw_fmt_time(when, sizeof(when), t->first,
+		(void)printf("  (the %s history starts %s)\n", hosts ? "host" :
+		    "owner", bw_fmt_time(when, sizeof(when), t->first,
 		    "%Y-%m-%d %H:%M"));
 	(void)printf("  %-*s %10s %10s %10s %7s\n", NAMEW, bw_by_title(q->by),
 	    "RX", "TX", "TOTAL", "SHARE");
@@ -152,8 +157,12 @@ print_table(const struct by_query *q, struct period *p)
 		print_period(q, &p[k]);
 	if (p[q->count - 1].partial)
 		(void)printf("* the current period, still counting\n");
-	(void)printf("shares are of the bytes bwprocs counted; coverage: the "
-	    "part tied to processes\n");
+	if (q->by == BW_BY_HOST)
+		(void)printf("RX: what the devices received through the "
+		    "router, TX: what they sent; IP bytes\n");
+	else
+		(void)printf("shares are of the bytes bwprocs counted; "
+		    "coverage: the part tied to processes\n");
 }
 
 static void
@@ -201,17 +210,21 @@ by_show(const struct by_query *q)
 	for (k = 0; k < q->count; k++) {
 		if (bw_owners_top(fd, q->iface, p[k].start, p[k].end, q->by,
 		    q->top, &p[k].t) == -1) {
-			(void)bw_kind_file(name, sizeof(name), BW_OWNERS,
-			    q->iface);
+			(void)bw_kind_file(name, sizeof(name), q->by ==
+			    BW_BY_HOST ? BW_HOSTLOG : BW_OWNERS, q->iface);
 			err(1, "%s/%s", q->dir, name);
 		}
 		if (p[k].t.first > 0)
 			any = 1;
-		if (q->json && q->by != BW_BY_REMOTE &&
+		if (q->json && q->by != BW_BY_REMOTE && q->by != BW_BY_HOST &&
 		    bw_top_cmdlines(fd, q->iface, &p[k].t) == -1)
 			warn("%s: command lines", q->iface);
 	}
 	(void)close(fd);
+	if (!any && q->by == BW_BY_HOST)
+		errx(1, "no host history for %s in %s: bwprocs keeps it for "
+		    "the LAN of a router (router in bwmon.conf(5))", q->iface,
+		    q->dir);
 	if (!any)
 		errx(1, "no owner history for %s in %s: bwprocs keeps it while "
 		    "it runs (owners_interval in bwmon.conf(5))", q->iface,

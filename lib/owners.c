@@ -17,6 +17,7 @@
 
 #include "fileio.h"
 #include "logfile.h"
+#include "hostread.h"
 #include "owners.h"
 #include "totals.h"
 
@@ -170,6 +171,9 @@ bw_owners_add(struct bw_owners *s, const struct bw_owner *o)
 	}
 	d->rx += o->rx;
 	d->tx += o->tx;
+	/* A device's name as of its newest row: rows come in time order. */
+	if (o->host[0] != '\0')
+		(void)strcpy(d->host, o->host);
 	if (o->len > d->len)
 		d->len = o->len;	/* the coarsest row merged */
 	if (o->pid > 0 && (d->pid <= 0 || o->pidbytes > d->pidbytes)) {
@@ -503,6 +507,39 @@ get_u64(const json_t *o, const char *k, uint64_t *v)
 }
 
 /*
+ * The part of a history row every kind has: an object with a "ts" and a
+ * "len" (up to 31 days) and counts "rx" and "tx" (absent: 0), into o
+ * (cleared first), and a string at key (the row's who).  The row's
+ * object, which the caller releases with json_decref(), with *bad set
+ * when it is not such a row; NULL with EBADMSG when it is not JSON.
+ */
+json_t *
+bw_row_load(const char *line, size_t len, const char *key,
+    struct bw_owner *o, int *bad)
+{
+	json_t		*j;
+	json_error_t	 jerr;
+
+	memset(o, 0, sizeof(*o));
+	if ((j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		errno = EBADMSG;
+		return NULL;
+	}
+	*bad = !json_is_object(j) ||
+	    !json_is_integer(json_object_get(j, "ts")) ||
+	    !json_is_integer(json_object_get(j, "len")) ||
+	    !json_is_string(json_object_get(j, key)) ||
+	    get_u64(j, "rx", &o->rx) == -1 || get_u64(j, "tx", &o->tx) == -1;
+	if (!*bad) {
+		o->ts = json_integer_value(json_object_get(j, "ts"));
+		o->len = (int)json_integer_value(json_object_get(j, "len"));
+		*bad = o->ts < 0 || o->len <= 0 || o->len > 31 * 86400;
+	}
+	return j;
+}
+
+/*
  * Parse one line into o (which the caller clears with bw_owner_clear()).
  * -1 with EBADMSG when it is not an owner row.
  */
@@ -510,27 +547,12 @@ int
 bw_owner_parse(const char *line, size_t len, struct bw_owner *o)
 {
 	json_t		*j, *r, *e;
-	json_error_t	 jerr;
 	uint64_t	 rx, tx;
 	size_t		 i;
 	int		 bad;
 
-	memset(o, 0, sizeof(*o));
-	if ((j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) ==
-	    NULL) {
-		errno = EBADMSG;
+	if ((j = bw_row_load(line, len, "prog", o, &bad)) == NULL)
 		return -1;
-	}
-	bad = !json_is_object(j) ||
-	    !json_is_integer(json_object_get(j, "ts")) ||
-	    !json_is_integer(json_object_get(j, "len")) ||
-	    !json_is_string(json_object_get(j, "prog")) ||
-	    get_u64(j, "rx", &o->rx) == -1 || get_u64(j, "tx", &o->tx) == -1;
-	if (!bad) {
-		o->ts = json_integer_value(json_object_get(j, "ts"));
-		o->len = (int)json_integer_value(json_object_get(j, "len"));
-		bad = o->ts < 0 || o->len <= 0 || o->len > 31 * 86400;
-	}
 	if (!bad) {
 		get_str(j, "prog", o->prog, sizeof(o->prog));
 		get_str(j, "user", o->user, sizeof(o->user));
@@ -879,13 +901,24 @@ unsure:
 	return 1;
 }
 
+/* Whether tier k is of the host history, whose rows name devices. */
+static int
+host_kind(enum bw_kind k)
+{
+	return k == BW_HOSTLOG || k == BW_HOSTLOG_HOURLY ||
+	    k == BW_HOSTLOG_DAILY;
+}
+
 /*
- * A row, by the fast path when it can; -1 when it is not a row.
- * line[len] is the newline that ends it.
+ * A row of a tier of kind k, by the fast path when it can; -1 when it
+ * is not a row.  line[len] is the newline that ends it.
  */
 static int
-parse_row(const char *line, size_t len, struct bw_owner *o, int remotes)
+parse_row(enum bw_kind k, const char *line, size_t len, struct bw_owner *o,
+    int remotes)
 {
+	if (host_kind(k))
+		return bw_hostrow_parse(line, len, o);
 	if (fast_parse(line, len, o, remotes) == 0)
 		return 0;
 	if (bw_owner_parse(line, len, o) == -1)
@@ -1176,7 +1209,7 @@ read_rows(struct tier *tr, int64_t from, int64_t to, struct bw_owners *s,
 		/* Those that end before the window: not even parsed. */
 		if (ts < from && (mid = row_mid(p, nl)) >= 0 && mid < from)
 			continue;
-		if (parse_row(p, (size_t)(nl - p), &o, remotes) == -1) {
+		if (parse_row(tr->k, p, (size_t)(nl - p), &o, remotes) == -1) {
 			(*bad)++;
 			continue;
 		}
@@ -1272,6 +1305,27 @@ owner_span(const char *line, size_t len, int64_t *ts, int64_t *end)
 	return 0;
 }
 
+/* A host row's, for the host history's tiers. */
+static int
+host_span(const char *line, size_t len, int64_t *ts, int64_t *end)
+{
+	struct bw_owner	o;
+
+	if (bw_hostrow_parse(line, len, &o) == -1)
+		return -1;
+	*ts = o.ts;
+	*end = o.ts + o.len;
+	bw_owner_clear(&o);
+	return 0;
+}
+
+/* What is a row in the tiers of kind k. */
+static bw_row_span_fn
+kind_span(enum bw_kind k)
+{
+	return host_kind(k) ? host_span : owner_span;
+}
+
 /*
  * The last complete line of the open tier fd that is a row: its ts and
  * its end (ts + len).  A row with a thousand remotes is some 60 kB: the
@@ -1354,7 +1408,7 @@ bw_owners_last(int dirfd, enum bw_kind k, const char *iface, int64_t *ts,
 	if (bw_kind_file(name, sizeof(name), k, iface) == -1 ||
 	    (fd = bw_data_open(dirfd, name)) == -1)
 		return -1;
-	rv = tail_row(fd, owner_span, ts, end);
+	rv = tail_row(fd, kind_span(k), ts, end);
 	(void)close(fd);
 	if (rv == -1)
 		errno = EBADMSG;
@@ -1388,6 +1442,7 @@ struct window {
 	struct bw_owners *s;
 	struct bw_top	*t;
 	int		remotes;	/* keep the rows' remotes */
+	int		hosts;		/* the host history's tiers */
 	int64_t		coarse;		/* rows up to this long will do */
 	struct series_acc *acc;		/* NULL, or where rows went */
 };
@@ -1406,8 +1461,10 @@ window_close(struct window *w)
 static int
 window_open(struct window *w, int dirfd, const char *iface)
 {
-	static const enum bw_kind	kinds[3] = { BW_OWNERS,
-	    BW_OWNERS_HOURLY, BW_OWNERS_DAILY };
+	static const enum bw_kind	owners[3] = { BW_OWNERS,
+	    BW_OWNERS_HOURLY, BW_OWNERS_DAILY }, hosts[3] = { BW_HOSTLOG,
+	    BW_HOSTLOG_HOURLY, BW_HOSTLOG_DAILY };
+	const enum bw_kind		*kinds = w->hosts ? hosts : owners;
 	struct tier			*f = &w->tv[0], *h = &w->tv[1];
 	struct tier			*d = &w->tv[2];
 	struct stat			 st;
@@ -1419,8 +1476,8 @@ window_open(struct window *w, int dirfd, const char *iface)
 		w->tv[i].fd = -1;
 	}
 	for (i = 0; i < 3; i++) {
-		w->tv[i].has = tier_span(dirfd, kinds[i], iface, owner_span,
-		    &w->tv[i].first, &w->tv[i].end) == 0;
+		w->tv[i].has = tier_span(dirfd, kinds[i], iface,
+		    kind_span(kinds[i]), &w->tv[i].first, &w->tv[i].end) == 0;
 		if (bw_kind_file(name, sizeof(name), kinds[i], iface) == -1)
 			goto fail;
 		if ((w->tv[i].fd = bw_data_open(dirfd, name)) == -1) {
@@ -1580,7 +1637,7 @@ int
 bw_by_parse(const char *s, enum bw_by *by)
 {
 	static const char *const names[] = {
-		"program", "user", "unit", "container", "remote"
+		"program", "user", "unit", "container", "remote", "host"
 	};
 	size_t	i;
 
@@ -1606,6 +1663,8 @@ bw_by_name(enum bw_by by)
 		return "container";
 	case BW_BY_REMOTE:
 		return "remote";
+	case BW_BY_HOST:
+		return "host";
 	}
 	return "program";
 }
@@ -1623,6 +1682,8 @@ bw_by_title(enum bw_by by)
 		return "CONTAINER";
 	case BW_BY_REMOTE:
 		return "REMOTE";
+	case BW_BY_HOST:
+		return "HOST";
 	default:
 		return "PROGRAM";
 	}
@@ -1701,6 +1762,30 @@ top_add(struct bw_top *t, size_t *cap, const char *name, uint64_t rx,
 	return 0;
 }
 
+/* A device's row in t: its name (or address) and its id. */
+static int
+host_row(struct bw_top *t, size_t *cap, const struct bw_owner *o)
+{
+	struct bw_top_row	*r;
+
+	if (t->n == *cap) {
+		r = reallocarray(t->v, *cap > 0 ? *cap * 2 : 32, sizeof(*r));
+		if (r == NULL)
+			return -1;
+		t->v = r;
+		*cap = *cap > 0 ? *cap * 2 : 32;
+	}
+	r = &t->v[t->n++];
+	memset(r, 0, sizeof(*r));
+	(void)snprintf(r->name, sizeof(r->name), "%s", o->host[0] != '\0' ?
+	    o->host : o->prog);
+	(void)snprintf(r->id, sizeof(r->id), "%s", o->prog);
+	r->pid = -1;
+	r->rx = o->rx;
+	r->tx = o->tx;
+	return 0;
+}
+
 /* Read the owners of [from, to) into s, noting in t what was read. */
 static int
 top_read(int dirfd, const char *iface, int64_t from, int64_t to,
@@ -1715,6 +1800,7 @@ top_read(int dirfd, const char *iface, int64_t from, int64_t to,
 	w.t = t;
 	/* Only the remote view needs where the bytes went. */
 	w.remotes = by == BW_BY_REMOTE;
+	w.hosts = by == BW_BY_HOST;
 	w.coarse = coarse;
 	w.acc = acc;
 	if (window_open(&w, dirfd, iface) == -1)
@@ -1741,6 +1827,12 @@ top_group(const struct bw_owners *s, enum bw_by by, size_t top,
 		t->tx += o->tx;
 		if (o->prog[0] != '[')
 			t->attributed += o->rx + o->tx;
+		if (by == BW_BY_HOST) {
+			/* One owner a device (by its id): one row each. */
+			if (host_row(t, &cap, o) == -1)
+				return -1;
+			continue;
+		}
 		if (by != BW_BY_REMOTE || (o->prog[0] == '[' && o->nrem == 0)) {
 			if (top_add(t, &cap, group_of(o, by), o->rx, o->tx,
 			    o) == -1)
@@ -1768,7 +1860,9 @@ top_group(const struct bw_owners *s, enum bw_by by, size_t top,
 			t->v[top].rx += t->v[i].rx;
 			t->v[top].tx += t->v[i].tx;
 		}
-		(void)strcpy(t->v[top].name, BW_OTHER_OWNERS);
+		(void)strcpy(t->v[top].name, by == BW_BY_HOST ?
+		    BW_OTHER_DEVICES : BW_OTHER_OWNERS);
+		t->v[top].id[0] = '\0';
 		t->v[top].pid = -1;
 		t->v[top].cmd[0] = t->v[top].prog[0] = '\0';
 		t->n = top + 1;
@@ -1854,8 +1948,9 @@ bw_owners_topseries(int dirfd, const char *iface, int64_t from, int64_t to,
 	/* Each owner's row: its group's, else the fold row, last. */
 	other = t->n > 0 ? t->n - 1 : 0;
 	for (i = 0; i < s.n; i++) {
-		g = group_of(&s.v[i], by);
-		for (r = 0; r < t->n && strcmp(t->v[r].name, g) != 0; r++)
+		g = by == BW_BY_HOST ? s.v[i].prog : group_of(&s.v[i], by);
+		for (r = 0; r < t->n && strcmp(by == BW_BY_HOST ?
+		    t->v[r].id : t->v[r].name, g) != 0; r++)
 			;
 		row[i] = r < t->n ? r : other;
 	}

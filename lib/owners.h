@@ -31,6 +31,7 @@
 #define BW_CMDID_LEN		16	/* hex digits of a command line id */
 #define BW_OTHER_OWNERS		"[other owners]"
 #define BW_OTHER_REMOTES	"[other remotes]"
+#define BW_OTHER_DEVICES	"[other hosts]"
 
 /* Where a remote endpoint's bytes went: "203.0.113.5:443", "[::1]:53". */
 struct bw_remote {
@@ -55,6 +56,7 @@ struct bw_owner {
 	long			 pid;		/* its busiest process */
 	uint64_t		 pidbytes;	/* what that one moved */
 	char			 cmd[BW_CMDID_LEN + 1];	/* its command line */
+	char			 host[128];	/* a device's name (BW_BY_HOST) */
 	struct bw_remote	*rem;
 	size_t			 nrem, remcap;
 };
@@ -73,7 +75,8 @@ enum bw_by {
 	BW_BY_USER,
 	BW_BY_UNIT,
 	BW_BY_CONTAINER,
-	BW_BY_REMOTE
+	BW_BY_REMOTE,
+	BW_BY_HOST	/* a router's LAN devices: the host history */
 };
 
 /* A reader's answer: one row per group, busiest first. */
@@ -84,6 +87,7 @@ struct bw_top_row {
 	char		cmd[BW_CMDID_LEN + 1];
 	char		prog[128];	/* its program, for --by user etc. */
 	char		cmdline[512];	/* bw_top_cmdlines() fills it */
+	char		id[128];	/* BW_BY_HOST: the device's id */
 };
 
 struct bw_top {
@@ -140,6 +144,9 @@ void	bw_owner_utf8(const char *, char *);
 int	bw_owners_fold(struct bw_owners *, size_t, size_t);
 int	bw_owners_append(const char *, int64_t, int,
 	    const struct bw_owners *);
+struct json_t;
+struct json_t *bw_row_load(const char *, size_t, const char *,
+	    struct bw_owner *, int *);
 int	bw_owner_parse(const char *, size_t, struct bw_owner *);
 int	bw_owners_read(int, enum bw_kind, const char *, int64_t, int64_t,
 	    struct bw_owners *, size_t *, size_t *);

@@ -28,6 +28,15 @@ row_json(const struct bw_top_row *r, enum bw_by by, uint64_t whole)
 	    "share", share(r->rx + r->tx, whole));
 	if (o == NULL || by == BW_BY_REMOTE)
 		return o;
+	if (by == BW_BY_HOST) {
+		/* A device: its id (MAC or address); the fold row has none. */
+		if (json_object_set_new(o, "id", r->id[0] != '\0' ?
+		    json_string(r->id) : json_null()) == -1) {
+			json_decref(o);
+			return NULL;
+		}
+		return o;
+	}
 	if (json_object_set_new(o, "pid", r->pid > 0 ?
 	    json_integer(r->pid) : json_null()) == -1 ||
 	    json_object_set_new(o, "program", r->prog[0] != '\0' ?
@@ -69,7 +78,8 @@ bw_top_json(const char *iface, enum bw_by by, const struct bw_top *t)
 	    json_integer(t->resolution) : json_null(),
 	    "rx_bytes", (json_int_t)t->rx, "tx_bytes", (json_int_t)t->tx,
 	    "total_bytes", (json_int_t)whole,
-	    "coverage", share(t->attributed, whole),
+	    "coverage", by == BW_BY_HOST ? json_null() :
+	    share(t->attributed, whole),
 	    "rows", arr,
 	    "rows_read", (json_int_t)t->rows,
 	    "skipped_lines", (json_int_t)t->bad);

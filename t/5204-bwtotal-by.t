@@ -95,7 +95,7 @@ is "$(v 1) $(v 2)" "203.0.113.5:873 no pid" "--by remote: endpoints, no process"
 # --- errors
 bwtotal -d "$T/d" --by process >/dev/null 2>"$T/err"
 is "$?:$(head -1 "$T/err")" \
-    "2:bwtotal: --by: bad kind: process (program, user, unit, container or remote)" \
+    "2:bwtotal: --by: bad kind: process (program, user, unit, container, remote or host)" \
     "--by process: a usage error"
 bwtotal -d "$T/d" --by program --append >/dev/null 2>&1
 is $? 2 "--by with --append: a usage error"
