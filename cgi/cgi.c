@@ -37,6 +37,7 @@
 #include "fileio.h"
 #include "histjson.h"
 #include "history.h"
+#include "hostread.h"
 #include "procs.h"
 #include "util.h"
 
@@ -775,6 +776,18 @@ cgi_live(const struct cgi *c, const char *iface, struct bw_live *l)
 	return load_fail(c, &e);
 }
 
+/* The live hosts file of iface, as cgi_procs() reads the procs file. */
+int
+cgi_hosts(const struct cgi *c, const char *iface, struct bw_hosts *h)
+{
+	struct bw_error	e;
+
+	json_refused = 0;
+	if (bw_hosts_load(c->dirfd, iface, h, &e) == 0)
+		return 0;
+	return load_fail(c, &e);
+}
+
 /*
  * The hint for a missing file of bwprocs (k) of the request's interface:
  * how to start bwprocs, or, when it runs, that it has not recorded
@@ -810,6 +823,8 @@ kind_max(enum bw_kind k)
 		return BW_PROCS_FILEMAX;
 	case BW_LIVE:
 		return BW_LIVE_FILEMAX;
+	case BW_HOSTS:
+		return BW_HOSTS_FILEMAX;
 	default:
 		return BW_EVENTS_MAX;
 	}

@@ -13,7 +13,10 @@
  * lib/procs.c.  bwmon_program_{receive,transmit}_bytes_total are
  * bwprocs' per-program totals, which never go down.  Labels carry
  * interface and program names only: no pid, address or port, which
- * would explode the series.
+ * would explode the series.  On a router, bwmon_host_{receive,transmit}
+ * _bytes_total are the LAN devices' bytes from the live hosts file, the
+ * hosts_top busiest of each direction by name and id and the rest as
+ * one "other" series (see host_totals()).
  */
 #include <errno.h>
 #include <math.h>
@@ -26,6 +29,7 @@
 
 #include "cgi.h"
 #include "history.h"
+#include "hostread.h"
 #include "ownertotals.h"
 #include "procs.h"
 
@@ -481,6 +485,90 @@ program_totals(struct cgi *c, struct cgi_buf *b)
 	free(t);
 }
 
+/* name{device="...",host="...",name="..."} value */
+static void
+host_sample(struct cgi_buf *b, const char *metric, const char *device,
+    const char *id, const char *name, uint64_t v)
+{
+	cgi_buf_printf(b, "%s{device=\"", metric);
+	put_label(b, device);
+	cgi_buf_add(b, "\",host=\"", 8);
+	put_label(b, id);
+	cgi_buf_add(b, "\",name=\"", 8);
+	put_label(b, name);
+	cgi_buf_printf(b, "\"} %llu\n", (unsigned long long)v);
+}
+
+/*
+ * The LAN devices' byte counters of each interface with a live hosts
+ * file: what each device received (sent) through the router since
+ * bwprocs began counting, a total the writer carries across its
+ * restarts, so that no series goes down.  The hosts_top devices with
+ * the most bytes received get a receive series of their own, likewise
+ * for sent, and the rest are summed into host="other".  Ranking each
+ * direction by its own counter keeps "other" from going down: when a
+ * device overtakes one of the top, the one it displaces has fewer
+ * bytes than it, so "other" grows by the difference at least (see
+ * bw_hosts_rank()).  The displaced device's series stops, as a series
+ * does whose labels are gone; if it comes back it resumes at its
+ * count.  A stale file still answers: its counts are the last there
+ * were, and counters need no freshness.
+ */
+static void
+host_totals(struct cgi *c, struct cgi_buf *b)
+{
+	static const char *const name[2] = {
+		"bwmon_host_receive_bytes_total",
+		"bwmon_host_transmit_bytes_total"
+	};
+	struct bw_hosts	*h;
+	size_t		*idx, i, k, n, top = (size_t)c->conf.hosts_top;
+	uint64_t	 other;
+	int		 dir, any = 0;
+
+	if ((h = calloc(c->ifs.n + 1, sizeof(*h))) == NULL ||
+	    (idx = calloc(top, sizeof(*idx))) == NULL) {
+		free(h);
+		return;
+	}
+	for (i = 0; i < c->ifs.n; i++) {
+		h[i].ts = -1;
+		if (!(c->ifs.v[i].kinds & BW_KIND_BIT(BW_HOSTS)))
+			continue;
+		if (cgi_hosts(c, c->ifs.v[i].name, &h[i]) == -1) {
+			if (errno != ENOENT && errno != EBADMSG)
+				cgi_log("%s/hosts_%s.json: %s", c->dir,
+				    c->ifs.v[i].name, strerror(errno));
+			h[i].ts = -1;
+			continue;
+		}
+		any = 1;
+	}
+	for (dir = 0; dir < 2 && any; dir++) {
+		family(b, name[dir], "counter", dir == 0 ?
+		    "Bytes each LAN device received through the router, since "
+		    "bwprocs began counting; beyond hosts_top, \"other\"." :
+		    "Bytes each LAN device sent through the router, since "
+		    "bwprocs began counting; beyond hosts_top, \"other\".");
+		for (i = 0; i < c->ifs.n; i++) {
+			if (h[i].ts < 0)
+				continue;
+			n = bw_hosts_rank(&h[i], dir == 0, top, idx, &other);
+			for (k = 0; k < n; k++)
+				host_sample(b, name[dir], c->ifs.v[i].name,
+				    h[i].v[idx[k]].id,
+				    bw_host_label(&h[i].v[idx[k]]), dir == 0 ?
+				    h[i].v[idx[k]].rx : h[i].v[idx[k]].tx);
+			host_sample(b, name[dir], c->ifs.v[i].name,
+			    BW_OTHER_HOSTS, BW_OTHER_HOSTS, other);
+		}
+	}
+	for (i = 0; i < c->ifs.n; i++)
+		bw_hosts_free(&h[i]);
+	free(idx);
+	free(h);
+}
+
 int
 main(void)
 {
@@ -503,6 +591,7 @@ main(void)
 	render(&b, m, c.ifs.n);
 	free(m);
 	program_totals(&c, &b);
+	host_totals(&c, &b);
 	cgi_send(&c, 200, CGI_NOSTORE, "text/plain; version=0.0.4; "
 	    "charset=utf-8", b.p, b.len);
 }

@@ -3,7 +3,8 @@
  * -- who moved an interface's bytes over any window of the owner
  * history bwprocs keeps: programs, users, units, containers or remote
  * endpoints, busiest first with their shares and the coverage, at the
- * resolution the window's age has.  The document bwtotal --by and
+ * resolution the window's age has; or, by=host, the LAN devices of a
+ * router from its host history.  The document bwtotal --by and
  * bwhistory --by print with --json.  With &buckets=N, also the bytes
  * of each of those rows in up to N buckets, for a chart that stacks
  * them.
@@ -44,7 +45,7 @@ main(void)
 	cgi_iface(&c);
 	if ((s = cgi_param(&c, "by")) != NULL && bw_by_parse(s, &by) == -1)
 		cgi_fail(&c, 400, NULL, "bad by: use program, user, unit, "
-		    "container or remote");
+		    "container, remote or host");
 	if ((s = cgi_param(&c, "n")) != NULL &&
 	    bw_parse_ll(s, 1, TOP_MAX, &n) == -1)
 		cgi_fail(&c, 400, NULL, "bad n: 1 to %d rows", TOP_MAX);
@@ -53,7 +54,7 @@ main(void)
 		cgi_fail(&c, 400, NULL, "bad buckets: 1 to %d", BUCKETS_MAX);
 	if (nb > 0 && by == BW_BY_REMOTE)
 		cgi_fail(&c, 400, NULL, "buckets goes with by program, user, "
-		    "unit or container");
+		    "unit, container or host");
 	if (cgi_param(&c, "from") != NULL || cgi_param(&c, "to") != NULL) {
 		if (cgi_param(&c, "range") != NULL)
 			cgi_fail(&c, 400, NULL, "give range or from and to, "
@@ -77,12 +78,17 @@ main(void)
 		rv = bw_owners_top(c.dirfd, c.iface, from, to, by, (size_t)n,
 		    &t);
 	if (rv == -1)
-		cgi_file_fail(&c, BW_OWNERS, errno, NULL);
+		cgi_file_fail(&c, by == BW_BY_HOST ? BW_HOSTLOG : BW_OWNERS,
+		    errno, NULL);
+	if (t.rows == 0 && t.first == 0 && by == BW_BY_HOST)
+		cgi_fail(&c, 404, "bwprocs keeps it on a router, for its LAN "
+		    "interface (router in bwmon.conf)",
+		    "no host history for %s yet", c.iface);
 	if (t.rows == 0 && t.first == 0)
 		cgi_fail(&c, 404, "bwprocs keeps the owner history while it "
 		    "runs (owners_interval in bwmon.conf)",
 		    "no owner history for %s yet", c.iface);
-	if (by != BW_BY_REMOTE && bw_top_cmdlines(c.dirfd, c.iface, &t) == -1)
+	if (by != BW_BY_REMOTE && by != BW_BY_HOST && bw_top_cmdlines(c.dirfd, c.iface, &t) == -1)
 		cgi_log("%s: command lines of %s: %s", c.dir, c.iface,
 		    strerror(errno));
 	doc = bw_top_json(c.iface, by, &t);

@@ -63,6 +63,8 @@ static const struct conf_key keys[] = {
 	    1, BW_EVENTS_MAX_MB },
 	{ "events_retention_days", CONF_INT,
 	    offsetof(struct bw_conf, events_retention_days), 1, 3650 },
+	{ "hosts_top", CONF_INT, offsetof(struct bw_conf, hosts_top), 1,
+	    1000 },
 	{ "iface", CONF_IFACE, offsetof(struct bw_conf, iface), 0, 0 },
 	{ "ifaces", CONF_IFLIST, 0, 0, 0 },
 	{ "ifaces_ignore", CONF_PATTERNS,
@@ -141,6 +143,7 @@ bw_conf_init(struct bw_conf *c)
 	(void)strcpy(c->alert_user, "nobody");
 	c->router = BW_TRI_AUTO;
 	c->capture = 1;
+	c->hosts_top = 50;
 }
 
 /* A user name: letters, digits, '_', '.', '-', not starting with '-'. */

@@ -57,6 +57,7 @@ struct bw_conf {
 	char	lan_ifaces[256];	/* valid names, ' '-separated; "": auto */
 	char	dhcp_leases[256];	/* "": the first of the defaults */
 	int	capture;		/* 0: no per-process capture */
+	int	hosts_top;		/* LAN devices /metrics and the page list */
 };
 
 /* Called once per problem; the parse goes on with the default value. */

@@ -1,0 +1,207 @@
+#!/bin/sh
+# A router's LAN devices on the web side (issue 15), from hand-written
+# host files (t/data/hosts-lib.sh): /api/hosts (the live file, its age,
+# stale when the writer stopped, absent, damaged or a symlink),
+# /api/top?by=host (the host history, with buckets), and /metrics' per-
+# device counters: the hosts_top busiest and an "other" series that
+# never goes down while devices overtake each other; a hosts file whose
+# JSON would take hundreds of MB answered within bounded memory; and
+# /api/hosts routed by nginx.  The CGIs run directly, as t/7000 runs
+# them (sanitizer builds included), then once behind nginx.
+. "${0%/*}/lib.sh"
+. "$SRCDIR/t/data/hosts-lib.sh"
+. "${0%/*}/web.sh"
+
+C=${WEB_CGIDIR:-$SRCDIR/cgi}
+[ -x "$C/hosts.cgi" ] || skip_all "the CGIs are not built (make all)"
+[ -x /usr/bin/time ] || skip_all "GNU time is not installed (apt-get install time)"
+command -v promtool >/dev/null 2>&1 ||
+    skip_all "promtool is not installed (apt-get install prometheus)"
+web_need
+
+D=$T/data
+hosts_fixture "$D"
+cp "$D/bw_br-lan.csv" "$D/bw_eth0.csv"
+mkproc "$T/proc" "eth0 1000 2000"
+: >"$T/bwmon.conf"
+export BWMON_NOW=$HOSTS_NOW BWMON_PROC=$T/proc BWMON_DATA_DIR=$D \
+    BWMON_CONF=$T/bwmon.conf
+
+if grep -q __asan_init "$C/hosts.cgi" 2>/dev/null; then
+	MAXRSS=300000
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
+else
+	MAXRSS=150000
+fi
+
+# cgi NAME QUERY: run NAME.cgi under time(1); prints the status, leaves
+# the headers in $T/h, the body in $T/b, stderr in $T/e, the peak RSS
+# (kB) in $T/rss.
+cgi() {
+	REQUEST_METHOD=GET QUERY_STRING=$2 /usr/bin/time -f %M -o "$T/rss" \
+	    "$C/$1.cgi" >"$T/out" 2>"$T/e"
+	sed '/^\r*$/q' "$T/out" >"$T/h"
+	sed '1,/^\r*$/d' "$T/out" >"$T/b"
+	sed -n 's/^Status: \([0-9]*\).*/\1/p' "$T/out"
+}
+jbody() {
+	perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die;
+	    my $j = eval { JSON::PP->new->utf8->decode(<$f>) }; my $v =
+	    defined $j ? eval $ARGV[1] : "not JSON"; print defined $v ? $v :
+	    "undef", "\n"' "$T/b" "$1"
+}
+# val NAME{LABELS} FILE: the value of one series
+val() {
+	K=$1 awk 'index($0, ENVIRON["K"] " ") == 1 { print $NF }' "$2"
+}
+
+# --- /api/hosts: the live file
+st=$(cgi hosts "iface=br-lan")
+is "$st" 200 "/api/hosts?iface=br-lan: 200"
+like "$(cat "$T/h")" 'Cache-Control: no-store' "  live data: not cached"
+is "$(jbody '$j->{stale} ? "stale" : "fresh"')" fresh \
+    "  written a second ago: fresh"
+is "$(jbody '$j->{age_seconds} . " " . $j->{interval_seconds} . " " . $j->{source}')" \
+    "0.5 1 nftables" "  its age, interval and source"
+is "$(jbody '$j->{offload} // "null"')" null "  nothing offloaded"
+is "$(jbody 'join ",", map { $_->{label} } @{$j->{hosts}}')" \
+    "laptop,tv,10.1.0.99" "  every device, in the file's order"
+is "$(jbody 'my $h = $j->{hosts}[0]; join " ", $h->{id}, $h->{mac}, $h->{from}, join("+", @{$h->{addrs}}), $h->{rx_bytes}, $h->{tx_bytes}, $h->{rx_bps}, $h->{tx_bps}, $h->{seen}')" \
+    "$HOSTS_LAPTOP $HOSTS_LAPTOP lease 10.1.0.10+fd00::10 5000000000 100000000 8000000 400000 $((HOSTS_NOW - 1))" \
+    "  a device: id, MAC, where its name came from, addresses, bytes, rates"
+is "$(jbody 'my $h = $j->{hosts}[2]; ($h->{name} // "null") . " " . ($h->{mac} // "null") . " " . $h->{label}')" \
+    "null null 10.1.0.99" "  one without a name or MAC: labelled by its address"
+is "$(jbody 'exists $j->{note} ? "note" : "none"')" none "  no note"
+
+BWMON_NOW=$((HOSTS_NOW + 10)) cgi hosts "iface=br-lan" >/dev/null
+is "$(jbody '$j->{stale} ? "stale" : "fresh"')" stale \
+    "10 s later, without a new file: stale"
+like "$(jbody '$j->{note}')" 'bwprocs is not counting the hosts of br-lan' \
+    "  and a note says so"
+is "$(jbody 'scalar @{$j->{hosts}}')" 3 "  the last devices still shown"
+
+st=$(cgi hosts "iface=eth0")
+is "$st" 404 "an interface without a hosts file: 404"
+like "$(jbody '$j->{hint}')" 'router, for its LAN interface' "  with a hint"
+st=$(cgi hosts "iface=../x")
+is "$st" 400 "a path-like interface: 400"
+
+cp "$D/hosts_br-lan.json" "$T/keep.json"
+printf '{"ts":1789999999,"hosts":{}}\n' >"$D/hosts_br-lan.json"
+st=$(cgi hosts "iface=br-lan")
+is "$st" 500 "a hosts file without a hosts array: 500"
+is "$(jbody '$j->{error}')" "hosts_br-lan.json is not a valid hosts file" \
+    "  which says so"
+printf '{"ts":1789999999.5,"interval":1,"hosts":[{"id":"x\\u001b[2J","name":"a\\u202eb","addrs":[7,"10.9.9.9"],"rx":-1,"tx":"5"},42,{"name":"no id"}]}\n' \
+    >"$D/hosts_br-lan.json"
+st=$(cgi hosts "iface=br-lan")
+is "$st" 200 "hostile values: 200"
+is "$(jbody 'scalar @{$j->{hosts}}')" 1 "  rows that are no device skipped"
+is "$(jbody 'my $h = $j->{hosts}[0]; join " ", $h->{id}, $h->{name}, join("+", @{$h->{addrs}}), $h->{rx_bytes}, $h->{tx_bytes}')" \
+    'x?[2J a?b 10.9.9.9 0 0' \
+    "  control and bidi characters made ?, wrong types absent"
+rm "$D/hosts_br-lan.json"
+ln -s "$T/keep.json" "$D/hosts_br-lan.json"
+st=$(cgi hosts "iface=br-lan")
+is "$st" 400 "a symlink: refused"
+rm "$D/hosts_br-lan.json"
+cp "$T/keep.json" "$D/hosts_br-lan.json"
+
+# --- /api/top?by=host: the host history
+st=$(cgi top "iface=br-lan&by=host&range=all")
+is "$st" 200 "/api/top?by=host&range=all: 200"
+is "$(jbody 'join ",", map { "$_->{name}/" . ($_->{id} // "-") . "=$_->{total_bytes}" } @{$j->{rows}}')" \
+    "laptop/$HOSTS_LAPTOP=5102004600,phone-2/02:00:00:00:00:0b=1050000000,tv/02:00:00:00:00:0c=40001000,10.1.0.99/10.1.0.99=3000,evil?[2Jx/02:00:00:00:00:0e=20" \
+    "  every device, its id, busiest first, by its newest name"
+is "$(jbody '$j->{by} . " " . ($j->{coverage} // "null")')" "host null" \
+    "  by host, no coverage"
+st=$(cgi top "iface=br-lan&by=host&from=1789995600&to=1789996200&buckets=2")
+is "$st" 200 "by=host with buckets: 200"
+is "$(jbody 'join ",", map { "$_->{name}:" . join("+", @{$_->{bytes}}) } @{$j->{buckets}{series}}')" \
+    "tv:0+40001000,laptop:3600+0" "  each device's bytes per bucket"
+st=$(cgi top "iface=eth0&by=host")
+is "$st" 404 "no host history: 404"
+like "$(jbody '$j->{error}')" 'no host history for eth0' "  which says so"
+st=$(cgi top "iface=br-lan&by=hosts")
+is "$st" 400 "by=hosts: 400"
+like "$(jbody '$j->{error}')" 'remote or host' "  naming the kinds"
+
+# --- /metrics: the devices' counters
+st=$(cgi metrics "")
+is "$st" 200 "/metrics: 200"
+cp "$T/b" "$T/m1"
+promtool check metrics <"$T/m1" >"$T/lint" 2>&1
+st=$?
+is "$st${st#0}" 0 "  promtool check metrics passes"
+[ "$st" = 0 ] || sed 's/^/# /' "$T/lint"
+is "$(val 'bwmon_host_receive_bytes_total{device="br-lan",host="02:00:00:00:00:0a",name="laptop"}' "$T/m1")" \
+    5000000000 "  a device's received bytes, by id and name"
+is "$(val 'bwmon_host_transmit_bytes_total{device="br-lan",host="10.1.0.99",name="10.1.0.99"}' "$T/m1")" \
+    3000 "  one without a name, by its address"
+is "$(val 'bwmon_host_receive_bytes_total{device="br-lan",host="other",name="other"}' "$T/m1")" \
+    0 "  other: none beyond hosts_top"
+is "$(grep -c '^bwmon_host_.*device="eth0"' "$T/m1")" 0 \
+    "  no host series for an interface without hosts"
+
+# hosts_top = 1: the laptop and "other"; then the tv overtakes it, on
+# received bytes only, and a new device comes: no series goes down.
+echo "hosts_top = 1" >"$T/bwmon.conf"
+cgi metrics "" >/dev/null
+cp "$T/b" "$T/m2"
+is "$(grep -c '^bwmon_host_receive_bytes_total' "$T/m2")" 2 \
+    "hosts_top = 1: one device and other"
+is "$(val 'bwmon_host_receive_bytes_total{device="br-lan",host="other",name="other"}' "$T/m2")" \
+    40002000 "  other: the rest's received bytes"
+is "$(val 'bwmon_host_transmit_bytes_total{device="br-lan",host="other",name="other"}' "$T/m2")" \
+    4000 "  and sent bytes"
+sed -e 's/"rx":40000000,/"rx":5000000500,/' "$T/keep.json" >"$D/hosts_br-lan.json"
+cgi metrics "" >/dev/null
+cp "$T/b" "$T/m3"
+is "$(val 'bwmon_host_receive_bytes_total{device="br-lan",host="02:00:00:00:00:0c",name="tv"}' "$T/m3")" \
+    5000000500 "the tv overtakes the laptop: its series"
+is "$(val 'bwmon_host_receive_bytes_total{device="br-lan",host="other",name="other"}' "$T/m3")" \
+    5000002000 "  other now holds the laptop: it went up, not down"
+is "$(val 'bwmon_host_transmit_bytes_total{device="br-lan",host="02:00:00:00:00:0a",name="laptop"}' "$T/m3")" \
+    100000000 "  each direction ranked by its own bytes"
+hosts_live "$D" "$((HOSTS_NOW - 1))" 3
+sed -i -e 's/"rx":40000000,/"rx":5000000500,/' "$D/hosts_br-lan.json"
+cgi metrics "" >/dev/null
+is "$(val 'bwmon_host_receive_bytes_total{device="br-lan",host="other",name="other"}' "$T/b")" \
+    5000002006 "  new devices add to other"
+: >"$T/bwmon.conf"
+
+# --- memory: a hosts file whose JSON would take hundreds of MB
+perl -e 'print "{\"ts\": 1789999999.5, \"hosts\": [], \"x\": [",
+    join(",", ("[]") x 2_000_000), "]}\n"' >"$D/hosts_br-lan.json"
+st=$(cgi hosts "iface=br-lan")
+is "$st" 500 "a hosts file whose JSON needs 270 MB: 500"
+is "$(jbody '$j->{error}')" "hosts_br-lan.json is too large to read" \
+    "  and says so"
+rss=$(tail -1 "$T/rss")
+[ "$rss" -lt "$MAXRSS" ] 2>/dev/null
+ok $? "  peak RSS $rss kB < $MAXRSS kB"
+st=$(cgi metrics "")
+is "$st" 200 "/metrics carries on"
+is "$(grep -c '^bwmon_host_' "$T/b")" 0 "  without host series"
+hosts_live "$D" "$((HOSTS_NOW - 1))" 5000
+st=$(cgi hosts "iface=br-lan")
+is "$st" 200 "5003 devices: 200"
+is "$(jbody 'scalar @{$j->{hosts}}')" 5003 "  every one listed"
+rss=$(tail -1 "$T/rss")
+[ "$rss" -lt "$MAXRSS" ] 2>/dev/null
+ok $? "  peak RSS $rss kB < $MAXRSS kB"
+cgi metrics "" >/dev/null
+is "$(grep -c '^bwmon_host_receive_bytes_total' "$T/b")" 51 \
+    "  /metrics: hosts_top (50) devices and other"
+
+# --- behind nginx
+cp "$T/keep.json" "$D/hosts_br-lan.json"
+web_start "$D" || { echo "Bail out! cannot start nginx"; exit 1; }
+st=$(web_get "/api/hosts?iface=br-lan")
+is "$st" 200 "nginx routes /api/hosts"
+is "$(web_json '$j->{hosts}[0]{label}')" laptop "  to hosts.cgi"
+web_log_clean
+ok $? "  nothing in nginx's error log from a sanitizer"
+web_stop
+
+done_testing
