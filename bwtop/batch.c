@@ -117,6 +117,45 @@ print_procs(const struct top *t, FILE *fp, int utf8)
 	return 0;
 }
 
+/* On a router's LAN interface, its devices, busiest first. */
+static int
+print_hosts(const struct top *t, FILE *fp, int utf8)
+{
+	const struct bw_host	**rows, *h;
+	char			 name[4 * 128], addr[64];
+	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
+	char			 b1[BW_FMTLEN], b2[BW_FMTLEN];
+	char			 note[4][MSGLEN];
+	size_t			 i, n;
+	int			 k;
+
+	if (t->hosts_state != FS_MISSING)
+		for (k = 0; k < top_hosts_notice(t, note, 4); k++)
+			(void)fprintf(fp, "%s\n", note[k]);
+	if (!t->hosts_loaded)
+		return 0;
+	if ((rows = calloc(t->hosts.n + 1, sizeof(*rows))) == NULL)
+		return -1;
+	n = top_sort_hosts(t, SORT_TOTAL, 0, rows);
+	(void)fprintf(fp, "%-39s %11s %11s %10s %10s %s\n", "ADDRESS",
+	    "SENT/s", "RECV/s", "SENT", "RECV", "HOST");
+	for (i = 0; i < n; i++) {
+		h = rows[i];
+		(void)text_fit(addr, sizeof(addr), h->naddrs > 0 ?
+		    h->addrs[0] : h->mac[0] != '\0' ? h->mac : "-", 39, utf8,
+		    1);
+		(void)text_fit(name, sizeof(name), bw_host_label(h), 1 << 20,
+		    utf8, 0);
+		(void)fprintf(fp, "%s %11s %11s %10s %10s %s\n", addr,
+		    text_rate(r1, sizeof(r1), h->tx_bps),
+		    text_rate(r2, sizeof(r2), h->rx_bps),
+		    text_bytes(b1, sizeof(b1), 1, (double)h->tx),
+		    text_bytes(b2, sizeof(b2), 1, (double)h->rx), name);
+	}
+	free(rows);
+	return 0;
+}
+
 /*
  * Print count snapshots (0: until killed).  The first waits for a
  * second reading of net/dev when it gives the only rate there is.
@@ -148,7 +187,8 @@ batch_run(struct top *t, long long count)
 			(void)putchar('\n');
 		}
 		print_header(t, stdout);
-		if (print_procs(t, stdout, utf8) == -1)
+		if (print_procs(t, stdout, utf8) == -1 ||
+		    print_hosts(t, stdout, utf8) == -1)
 			err(1, "snapshot");
 		if (fflush(stdout) == EOF || ferror(stdout))
 			err(1, "stdout");

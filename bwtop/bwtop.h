@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "eventlog.h"
+#include "hostread.h"
 #include "owners.h"
 #include "procs.h"
 #include "totals.h"
@@ -24,8 +25,9 @@
 #define GRAPH_SECS	60	/* the header graph's span */
 #define OWN_RING	128	/* own net/dev readings kept for it */
 #define MSGLEN		320
+#define PATHLEN		4096	/* a data file's path */
 
-enum view	{ VIEW_PROCS, VIEW_CONNS, VIEW_IFACES, NVIEWS };
+enum view	{ VIEW_PROCS, VIEW_CONNS, VIEW_IFACES, VIEW_HOSTS, NVIEWS };
 enum sortkey	{ SORT_TOTAL, SORT_SENT, SORT_RECV };
 enum fstate	{ FS_OK, FS_STALE, FS_MISSING, FS_ERROR };
 enum totals	{ TOT_LIVE, TOT_DAY, TOT_MONTH };	/* the process view */
@@ -80,7 +82,7 @@ struct top {
 	struct bw_live	*live;
 	int		 live_loaded;	/* live holds samples */
 
-	char		 procs_path[4096];
+	char		 procs_path[PATHLEN];
 	struct fstamp	 procs_st;
 	enum fstate	 procs_state;
 	char		 procs_err[MSGLEN];
@@ -91,6 +93,13 @@ struct top {
 	struct fstamp	 alert_st;
 	int		 alert_open;
 	struct bw_event	 alert;
+	/* A router's LAN devices, when the interface has a hosts file. */
+	char		 hosts_path[PATHLEN];
+	struct fstamp	 hosts_st;
+	enum fstate	 hosts_state;
+	char		 hosts_err[MSGLEN];
+	struct bw_hosts	 hosts;
+	int		 hosts_loaded;
 
 	double		 now;		/* bw_now() when updated */
 	double		 rx_now, tx_now;	/* header rates or NAN */
@@ -122,6 +131,9 @@ size_t		 top_sort_procs(const struct top *, enum sortkey, int,
 		    const struct bw_proc **);
 size_t		 top_sort_conns(const struct top *, enum sortkey, int,
 		    const struct bw_conn **);
+size_t		 top_sort_hosts(const struct top *, enum sortkey, int,
+		    const struct bw_host **);
+int		 top_hosts_notice(const struct top *, char (*)[MSGLEN], int);
 const char	*top_bwprocs_state(const struct top *, const char *, char *,
 		    size_t);
 int		 top_may_signal(long, long long, char *, size_t);

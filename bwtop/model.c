@@ -225,7 +225,7 @@ changed(const char *path, struct fstamp *fs, int reg)
 	return 1;
 }
 
-/* Note which interfaces have a live_ or procs_ file. */
+/* Note which interfaces have a live_, procs_ or hosts_ file. */
 static void
 scan_dir(struct top *t)
 {
@@ -241,7 +241,7 @@ scan_dir(struct top *t)
 		return;
 	for (k = 0; k < l.n; k++)
 		if ((l.v[k].kinds & (BW_KIND_BIT(BW_LIVE) |
-		    BW_KIND_BIT(BW_PROCS))) &&
+		    BW_KIND_BIT(BW_PROCS) | BW_KIND_BIT(BW_HOSTS))) &&
 		    (s = if_add(t, l.v[k].name)) != NULL)
 			s->has_files = 1;
 	bw_ifaces_free(&l);
@@ -393,37 +393,106 @@ top_bwprocs_cmd(const struct top *t, char *buf, size_t size)
 		msgf(buf, size, "bwprocs -f -d '%s' %s", t->dir, t->iface);
 }
 
+/* A file of the interface that is read again only when it changes. */
+struct watched {
+	enum bw_kind	 k;
+	const char	*what;		/* for messages: "procs" */
+	char		*path;		/* PATHLEN */
+	struct fstamp	*st;
+	enum fstate	*state;
+	char		*err;		/* MSGLEN */
+	int		*loaded;
+	void		*doc;
+	int		(*read)(const char *, void *, struct bw_error *);
+	void		(*clear)(void *);
+	int		(*stale)(const void *, double);
+};
+
+/* Read w's file when it changed, and judge its state. */
 static void
-read_procs(struct top *t)
+reread(struct top *t, const struct watched *w)
 {
 	struct bw_error	e;
 	int		r;
 
 	memset(&e, 0, sizeof(e));
-	if (bw_kind_path(t->procs_path, sizeof(t->procs_path), t->dir,
-	    BW_PROCS, t->iface) == -1 ||
-	    (r = changed(t->procs_path, &t->procs_st, 1)) == -1) {
-		bw_procs_free(&t->procs);
-		t->procs_loaded = 0;
-		t->procs_state = errno == ENOENT ? FS_MISSING : FS_ERROR;
-		read_error(t->procs_err, sizeof(t->procs_err), "procs", errno,
-		    &e);
+	if (bw_kind_path(w->path, PATHLEN, t->dir, w->k, t->iface) == -1 ||
+	    (r = changed(w->path, w->st, 1)) == -1) {
+		w->clear(w->doc);
+		*w->loaded = 0;
+		*w->state = errno == ENOENT ? FS_MISSING : FS_ERROR;
+		read_error(w->err, MSGLEN, w->what, errno, &e);
 		return;
 	}
 	if (r == 1) {
-		bw_procs_free(&t->procs);
-		t->procs_loaded = 0;
-		if (bw_procs_read(t->procs_path, &t->procs, &e) == -1) {
-			t->procs_state = FS_ERROR;
-			read_error(t->procs_err, sizeof(t->procs_err), "procs",
-			    errno, &e);
+		w->clear(w->doc);
+		*w->loaded = 0;
+		if (w->read(w->path, w->doc, &e) == -1) {
+			*w->state = FS_ERROR;
+			read_error(w->err, MSGLEN, w->what, errno, &e);
 			return;
 		}
-		t->procs_loaded = 1;
+		*w->loaded = 1;
 	}
-	if (t->procs_loaded)
-		t->procs_state = bw_procs_stale(&t->procs, t->now) ?
-		    FS_STALE : FS_OK;
+	if (*w->loaded)
+		*w->state = w->stale(w->doc, t->now) ? FS_STALE : FS_OK;
+}
+
+static int
+procs_read(const char *path, void *doc, struct bw_error *e)
+{
+	return bw_procs_read(path, doc, e);
+}
+
+static void
+procs_clear(void *doc)
+{
+	bw_procs_free(doc);
+}
+
+static int
+procs_stale(const void *doc, double now)
+{
+	return bw_procs_stale(doc, now);
+}
+
+static void
+read_procs(struct top *t)
+{
+	const struct watched	w = { BW_PROCS, "procs", t->procs_path,
+	    &t->procs_st, &t->procs_state, t->procs_err, &t->procs_loaded,
+	    &t->procs, procs_read, procs_clear, procs_stale };
+
+	reread(t, &w);
+}
+
+static int
+hosts_read(const char *path, void *doc, struct bw_error *e)
+{
+	return bw_hosts_read(path, doc, e);
+}
+
+static void
+hosts_clear(void *doc)
+{
+	bw_hosts_free(doc);
+}
+
+static int
+hosts_stale(const void *doc, double now)
+{
+	return bw_hosts_stale(doc, now);
+}
+
+/* The hosts file of the interface, on a router's LAN. */
+static void
+read_hosts(struct top *t)
+{
+	const struct watched	w = { BW_HOSTS, "hosts", t->hosts_path,
+	    &t->hosts_st, &t->hosts_state, t->hosts_err, &t->hosts_loaded,
+	    &t->hosts, hosts_read, hosts_clear, hosts_stale };
+
+	reread(t, &w);
 }
 
 int
@@ -471,6 +540,7 @@ top_update(struct top *t)
 	read_live(t);
 	read_procs(t);
 	read_alert(t);
+	read_hosts(t);
 	header_rates(t);
 }
 
@@ -496,6 +566,7 @@ top_free(struct top *t)
 {
 	bw_top_free(&t->tot);
 	bw_procs_free(&t->procs);
+	bw_hosts_free(&t->hosts);
 	free(t->live);
 	free(t->ifs);
 	t->live = NULL;
@@ -510,13 +581,17 @@ top_set_iface(struct top *t, const char *name)
 	(void)snprintf(t->iface, sizeof(t->iface), "%s", name);
 	t->own_head = t->nown = 0;
 	t->live_st.valid = t->procs_st.valid = t->alert_st.valid = 0;
+	t->hosts_st.valid = 0;
 	t->alert_open = 0;
 	t->live_loaded = 0;
 	bw_procs_free(&t->procs);
 	t->procs_loaded = 0;
+	bw_hosts_free(&t->hosts);
+	t->hosts_loaded = 0;
 	t->now = bw_now();
 	read_live(t);
 	read_procs(t);
+	read_hosts(t);
 	header_rates(t);
 }
 
@@ -834,6 +909,78 @@ top_sort_conns(const struct top *t, enum sortkey key, int cumulative,
 		out[i] = &t->procs.conns[i];
 	qsort_r(out, t->procs.nconns, sizeof(*out), cmp_conn, &a);
 	return t->procs.nconns;
+}
+
+static double
+host_key(const struct bw_host *h, const struct sortarg *a)
+{
+	return sort_value(a, 1, h->tx, h->rx, h->tx_bps, h->rx_bps);
+}
+
+static int
+cmp_host(const void *a, const void *b, void *arg)
+{
+	const struct bw_host	*p = *(const struct bw_host *const *)a;
+	const struct bw_host	*q = *(const struct bw_host *const *)b;
+	double			 x = host_key(p, arg);
+	double			 y = host_key(q, arg);
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return strcmp(p->id, q->id);
+}
+
+/* The LAN devices in display order into out (hosts.n slots). */
+size_t
+top_sort_hosts(const struct top *t, enum sortkey key, int cumulative,
+    const struct bw_host **out)
+{
+	struct sortarg	a = { key, cumulative };
+	size_t		i;
+
+	if (!t->hosts_loaded)
+		return 0;
+	for (i = 0; i < t->hosts.n; i++)
+		out[i] = &t->hosts.v[i];
+	qsort_r(out, t->hosts.n, sizeof(*out), cmp_host, &a);
+	return t->hosts.n;
+}
+
+/*
+ * What the Hosts view says when the hosts file is not current: up to
+ * max lines, the count returned.
+ */
+int
+top_hosts_notice(const struct top *t, char (*l)[MSGLEN], int max)
+{
+	char	age[32];
+	int	n = 0;
+
+	switch (t->hosts_state) {
+	case FS_OK:
+		break;
+	case FS_MISSING:
+		if (n < max)
+			msgf(l[n++], MSGLEN, "No LAN devices for %s: bwprocs "
+			    "counts them on a router, for its", t->iface);
+		if (n < max)
+			msgf(l[n++], MSGLEN, "LAN interface (router in "
+			    "bwmon.conf(5)); i shows another interface.");
+		break;
+	case FS_STALE:
+		(void)text_age(age, sizeof(age), t->now - t->hosts.ts);
+		if (n < max)
+			msgf(l[n++], MSGLEN, "The devices are STALE: hosts_%s."
+			    "json is %s old: bwprocs has stopped.", t->iface,
+			    age);
+		break;
+	case FS_ERROR:
+		if (n < max)
+			msgf(l[n++], MSGLEN, "The devices cannot be shown: "
+			    "hosts_%s.json %s.", t->iface, t->hosts_err);
+		break;
+	}
+	return n;
 }
 
 /*

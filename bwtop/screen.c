@@ -3,7 +3,7 @@
  * graph of the last 60 seconds (90 or 120 when the terminal is wide
  * enough), then one of three views (processes, connections,
  * interfaces; the first also as today's or this month's bytes per
- * program), refreshed every -s seconds on a timeout()/getch() loop.
+ * program), and a fourth, hosts, for a router's LAN interface, refreshed every -s seconds on a timeout()/getch() loop.
  * Each frame is drawn with erase() and left to curses to send only what
  * changed, which keeps a session over SSH cheap.
  */
@@ -62,6 +62,7 @@ struct ui {
 	const struct bw_proc	**prows;
 	const struct bw_conn	**crows;
 	const struct bw_top_row	**trows;
+	const struct bw_host	**hrows;
 	size_t			  cap;
 	int			  killable;	/* the selected row */
 };
@@ -69,8 +70,27 @@ struct ui {
 static int	curses_on;
 
 static const char *const view_names[NVIEWS] = {
-	"Processes", "Connections", "Interfaces"
+	"Processes", "Connections", "Interfaces", "Hosts"
 };
+
+/* Whether the Hosts view is offered: the interface has a hosts file. */
+static int
+hosts_offered(const struct ui *u)
+{
+	return u->t->hosts_state != FS_MISSING;
+}
+
+/* The next view offered, dir views on (1 or -1). */
+static enum view
+next_view(const struct ui *u, int dir)
+{
+	enum view	v = u->view;
+
+	do
+		v = (enum view)((v + NVIEWS + dir) % NVIEWS);
+	while (v == VIEW_HOSTS && !hosts_offered(u));
+	return v;
+}
 
 /* Give the terminal back; safe to call twice, and from atexit(3). */
 static void
@@ -299,6 +319,8 @@ draw_header(struct ui *u)
 
 	x = 0;
 	for (n = 0; n < NVIEWS; n++) {
+		if (n == VIEW_HOSTS && !hosts_offered(u) && u->view != VIEW_HOSTS)
+			continue;
 		if ((enum view)n == u->view)
 			x += putf(u, 5, x, A_REVERSE | A_BOLD, "[%s]",
 			    view_names[n]);
@@ -322,6 +344,7 @@ rows_reserve(struct ui *u, size_t n)
 	const struct bw_proc	**p;
 	const struct bw_conn	**c;
 	const struct bw_top_row	**tr;
+	const struct bw_host	**h;
 
 	if (n <= u->cap)
 		return;
@@ -334,6 +357,9 @@ rows_reserve(struct ui *u, size_t n)
 	if ((tr = reallocarray(u->trows, n, sizeof(*tr))) == NULL)
 		die("memory");
 	u->trows = tr;
+	if ((h = reallocarray(u->hrows, n, sizeof(*h))) == NULL)
+		die("memory");
+	u->hrows = h;
 	u->cap = n;
 }
 
@@ -401,6 +427,12 @@ static void
 if_key(const struct ui *u, int i, char *out)
 {
 	(void)snprintf(out, KEYLEN, "%s", u->t->ifs[i].name);
+}
+
+static void
+host_key(const struct ui *u, int i, char *out)
+{
+	(void)snprintf(out, KEYLEN, "%s", u->hrows[i]->id);
 }
 
 /* Draw the notice about missing or stale per-process data; rows used. */
@@ -845,13 +877,84 @@ draw_ifaces(struct ui *u, int y)
 		    "since bwtop started.");
 }
 
+/*
+ * The Hosts view: a router's LAN devices from the hosts file, their
+ * rates and bytes since counting began, as the device sees them (SENT
+ * is what it sent through the router), sorted as the processes are.
+ */
+static void
+draw_hosts(struct ui *u, int y)
+{
+	struct top		*t = u->t;
+	const struct bw_host	*h;
+	char			 line[2048], tmp[KEYLEN], notice[4][MSGLEN];
+	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
+	char			 b1[BW_FMTLEN], b2[BW_FMTLEN];
+	int			 n, i, k, page, wname, waddr = 16;
+
+	u->killable = 0;
+	k = top_hosts_notice(t, notice, 4);
+	for (i = 0; i < k && y < LINES - 1; i++, y++)
+		(void)put(u, y, 1, attr_of(u, t->hosts_state == FS_STALE ?
+		    P_WARN : P_BAD), notice[i]);
+	if (t->hosts_loaded && t->hosts.offload[0] != '\0' && y < LINES - 1)
+		(void)putf(u, y++, 1, attr_of(u, P_WARN), "offload: %s "
+		    "hides bytes from the counting", t->hosts.offload);
+	if (!t->hosts_loaded)
+		return;
+	if (COLS >= 100)
+		waddr = 24;
+	wname = COLS - 1 - waddr - 1 - 2 * (W_RATE + 1) - 2 * (W_BYTES + 2);
+	if (wname < 8)
+		wname = 8;
+	line[0] = '\0';
+	col(line, sizeof(line), "HOST", wname, 0, u->utf8);
+	col(line, sizeof(line), "ADDRESS", waddr, 0, u->utf8);
+	col(line, sizeof(line), "SENT/s", W_RATE, 1, u->utf8);
+	col(line, sizeof(line), "RECV/s", W_RATE, 1, u->utf8);
+	col(line, sizeof(line), "SENT", W_BYTES + 1, 1, u->utf8);
+	col(line, sizeof(line), "RECV", W_BYTES + 1, 1, u->utf8);
+	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
+	y++;
+	rows_reserve(u, t->hosts.n + 1);
+	n = (int)top_sort_hosts(t, u->sort, u->cumulative, u->hrows);
+	page = LINES - 1 - y;
+	settle(u, VIEW_HOSTS, n, page, host_key, tmp);
+	for (i = u->first[VIEW_HOSTS]; i < n && y < LINES - 1; i++, y++) {
+		h = u->hrows[i];
+		line[0] = '\0';
+		col(line, sizeof(line), bw_host_label(h), wname, 0, u->utf8);
+		col(line, sizeof(line), h->naddrs > 0 ? h->addrs[0] :
+		    h->mac[0] != '\0' ? h->mac : "-", waddr, 0, u->utf8);
+		col(line, sizeof(line), text_rate(r1, sizeof(r1), h->tx_bps),
+		    W_RATE, 1, u->utf8);
+		col(line, sizeof(line), text_rate(r2, sizeof(r2), h->rx_bps),
+		    W_RATE, 1, u->utf8);
+		col(line, sizeof(line), text_bytes(b1, sizeof(b1), 1,
+		    (double)h->tx), W_BYTES + 1, 1, u->utf8);
+		col(line, sizeof(line), text_bytes(b2, sizeof(b2), 1,
+		    (double)h->rx), W_BYTES + 1, 1, u->utf8);
+		put_row(u, y, i == u->sel[VIEW_HOSTS], line);
+	}
+	if (n == 0 && y < LINES - 1)
+		(void)put(u, y, 1, A_NORMAL, "No device has moved a byte "
+		    "through the router yet.");
+	else if (y < LINES - 1)
+		(void)put(u, y + 1 < LINES - 1 ? y + 1 : y, 1, A_NORMAL,
+		    "SENT and RECV: what each device sent and received through "
+		    "the router.");
+}
+
 static void
 draw_help(struct ui *u)
 {
 	static const char *const	text[] = {
 	    "Views",
 	    "  Tab, Shift-Tab  next, previous view: Processes, Connections,"
-	    " Interfaces",
+	    " Interfaces,",
+	    "                  and Hosts on a router's LAN interface",
+	    "  H               the Hosts view: the LAN devices, their rates "
+	    "and bytes",
 	    "  i, I            next, previous interface",
 	    "  Enter           (Interfaces) show the selected interface",
 	    "Display",
@@ -900,9 +1003,9 @@ draw_footer(struct ui *u)
 		return;
 	}
 	u->status[0] = '\0';
-	(void)putf(u, y, 0, A_REVERSE, "%sq:quit ?:help Tab:view i:iface "
+	(void)putf(u, y, 0, A_REVERSE, "%sq:quit ?:help Tab:view %si:iface "
 	    "c:cumul t:totals s/r:sort l:cmd n:dns p:port f:freeze",
-	    u->killable ? "k:kill " : "");
+	    u->killable ? "k:kill " : "", hosts_offered(u) ? "H:hosts " : "");
 }
 
 static void
@@ -926,6 +1029,9 @@ draw(struct ui *u)
 			break;
 		case VIEW_CONNS:
 			draw_conns(u, HEAD_ROWS);
+			break;
+		case VIEW_HOSTS:
+			draw_hosts(u, HEAD_ROWS);
 			break;
 		default:
 			draw_ifaces(u, HEAD_ROWS);
@@ -1051,10 +1157,17 @@ key(struct ui *u, int ch)
 		u->help = 1;
 		break;
 	case '\t':
-		u->view = (u->view + 1) % NVIEWS;
+		u->view = next_view(u, 1);
 		break;
 	case KEY_BTAB:
-		u->view = (u->view + NVIEWS - 1) % NVIEWS;
+		u->view = next_view(u, -1);
+		break;
+	case 'H':
+		if (hosts_offered(u))
+			u->view = VIEW_HOSTS;
+		else
+			set_status(u, "H: %s has no LAN devices: bwprocs counts "
+			    "them on a router's LAN interface", u->t->iface);
 		break;
 	case 'i':
 	case 'I':
@@ -1225,6 +1338,7 @@ screen_run(struct top *t, long long count, int utf8)
 	free(u.prows);
 	free(u.crows);
 	free(u.trows);
+	free(u.hrows);
 	dns_stop();
 	return 0;
 }

@@ -3,6 +3,7 @@
  * of the host history (hostread.h).  The writer is bwprocs' router part.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -168,36 +169,54 @@ bw_hosts_parse(const char *buf, size_t len, struct bw_hosts *h,
 }
 
 /*
- * The live hosts file of iface in the data directory open on dirfd;
- * -1 with errno (ENOENT: none; EBADMSG: it does not parse) and e filled.
+ * Read the hosts file at path (relative to dirfd; a symlink is refused)
+ * into h: -1 with errno (ENOENT: none; EBADMSG: it does not parse) and
+ * e filled, e->file = path.
  */
-int
-bw_hosts_load(int dirfd, const char *iface, struct bw_hosts *h,
-    struct bw_error *e)
+static int
+read_at(int dirfd, const char *path, struct bw_hosts *h, struct bw_error *e)
 {
-	char	*buf, name[64];
+	char	*buf;
 	size_t	 len;
 	int	 rv, saved;
 
 	memset(h, 0, sizeof(*h));
-	if (bw_kind_read(dirfd, BW_HOSTS, iface, BW_HOSTS_FILEMAX, &buf,
-	    &len) == -1) {
+	if (bw_read_file_at(dirfd, path, BW_HOSTS_FILEMAX, &buf, &len) ==
+	    -1) {
 		saved = errno;
 		fail(e, 0, strerror(saved));
-		errno = saved;
 		rv = -1;
 	} else {
 		rv = bw_hosts_parse(buf, len, h, e);
 		saved = errno;
 		free(buf);
-		errno = saved;
 	}
-	if (rv == -1 && e != NULL &&
-	    bw_kind_file(name, sizeof(name), BW_HOSTS, iface) == 0)
-		(void)snprintf(e->file, sizeof(e->file), "%s", name);
-	if (rv == -1)
-		errno = saved;
+	if (rv == -1 && e != NULL)
+		(void)snprintf(e->file, sizeof(e->file), "%s", path);
+	errno = saved;
 	return rv;
+}
+
+/* The live hosts file of iface in the data directory open on dirfd. */
+int
+bw_hosts_load(int dirfd, const char *iface, struct bw_hosts *h,
+    struct bw_error *e)
+{
+	char	name[64];
+
+	if (bw_kind_file(name, sizeof(name), BW_HOSTS, iface) == -1) {
+		memset(h, 0, sizeof(*h));
+		fail(e, 0, strerror(errno));
+		return -1;
+	}
+	return read_at(dirfd, name, h, e);
+}
+
+/* A hosts file by path, as bw_hosts_load() reads one. */
+int
+bw_hosts_read(const char *path, struct bw_hosts *h, struct bw_error *e)
+{
+	return read_at(AT_FDCWD, path, h, e);
 }
 
 void

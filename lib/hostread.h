@@ -54,6 +54,7 @@ int	 bw_hosts_parse(const char *, size_t, struct bw_hosts *,
 	    struct bw_error *);
 int	 bw_hosts_load(int, const char *, struct bw_hosts *,
 	    struct bw_error *);
+int	 bw_hosts_read(const char *, struct bw_hosts *, struct bw_error *);
 void	 bw_hosts_free(struct bw_hosts *);
 int	 bw_hosts_stale(const struct bw_hosts *, double);
 const char *bw_host_label(const struct bw_host *);
