@@ -87,7 +87,7 @@ main(void)
 		if (json_array_append_new(a, host_json(&h.v[i])) == -1)
 			cgi_fail(&c, 500, NULL, "out of memory");
 	doc = json_pack("{s:f, s:s, s:f, s:b, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o}",
+	    "s:i, s:o}",
 	    "ts", h.ts,
 	    "iface", c.iface,
 	    "age_seconds", round((c.now - h.ts) * 1000) / 1000,
@@ -98,6 +98,7 @@ main(void)
 	    "rx_bytes", count(h.rx),
 	    "tx_bytes", count(h.tx),
 	    "pid", h.pid > 0 ? json_integer(h.pid) : json_null(),
+	    "top", c.conf.hosts_top,
 	    "hosts", a);
 	bw_hosts_free(&h);
 	if (doc == NULL)

@@ -72,6 +72,7 @@ is "$(jbody 'my $h = $j->{hosts}[0]; join " ", $h->{id}, $h->{mac}, $h->{from}, 
 is "$(jbody 'my $h = $j->{hosts}[2]; ($h->{name} // "null") . " " . ($h->{mac} // "null") . " " . $h->{label}')" \
     "null null 10.1.0.99" "  one without a name or MAC: labelled by its address"
 is "$(jbody 'exists $j->{note} ? "note" : "none"')" none "  no note"
+is "$(jbody '$j->{top}')" 50 "  the dashboard's top: hosts_top"
 
 BWMON_NOW=$((HOSTS_NOW + 10)) cgi hosts "iface=br-lan" >/dev/null
 is "$(jbody '$j->{stale} ? "stale" : "fresh"')" stale \

@@ -55,6 +55,8 @@ var S = {
 	spikeTs: null,
 	sel: null,		/* the window picked: {from, to} */
 	whoBy: "program",
+	hostsTab: "now",	/* the Hosts panel: now, or a range's bytes */
+	hostsTop: 50,		/* hosts_top, as /api/hosts says */
 	stack: false		/* the history stacks its top owners */
 };
 
@@ -1242,7 +1244,7 @@ function pickWindow(cv) {
 
 var who = {key: null};
 var BYS = [["program", "Programs"], ["user", "Users"], ["unit", "Units"],
-    ["container", "Containers"], ["remote", "Remote ends"]];
+    ["container", "Containers"], ["remote", "Remote ends"], ["host", "Hosts"]];
 
 function openWho(scroll) {
 	var sel = hashSel(), p = $("p-who"), gen = S.gen, by = S.whoBy, key;
@@ -1273,7 +1275,7 @@ function openWho(scroll) {
 		if (gen !== S.gen || key !== who.key)
 			return;
 		who.key = null;
-		fail("who", e, "No owner history");
+		fail("who", e, by === "host" ? "No host history" : "No owner history");
 	});
 }
 
@@ -1281,18 +1283,23 @@ function renderWho(j) {
 	var ol = $("who-bars"), rows = arr(j.rows), first = num(j.first), info = [], max = 0;
 
 	ol.textContent = "";
+	var what = j.by === "host" ? "host" : "owner";
+
 	if (!num(j.rows_read)) {
 		$("who-info").textContent = "";
-		setState("who", "empty", "No owner data in this window", first !== null && first >= j.to ?
-		    "The owner history of " + S.iface + " starts " + fmtFull(first) + "." :
-		    "bwprocs recorded no owner in it: it was not running, or nothing moved.");
+		setState("who", "empty", "No " + what + " data in this window", first !== null && first >= j.to ?
+		    "The " + what + " history of " + S.iface + " starts " + fmtFull(first) + "." :
+		    "bwprocs recorded no " + (what === "host" ? "device" : "owner") +
+		    " in it: it was not running, or nothing moved.");
 		return;
 	}
 	info.push("RX " + fmtBytes(j.rx_bytes) + " · TX " + fmtBytes(j.tx_bytes) +
-	    " · total " + fmtBytes(j.total_bytes), "coverage " + fmtPct(j.coverage),
-	    "resolution " + fmtDur(j.resolution_seconds));
+	    " · total " + fmtBytes(j.total_bytes));
+	if (what === "owner")
+		info.push("coverage " + fmtPct(j.coverage));
+	info.push("resolution " + fmtDur(j.resolution_seconds));
 	if (first !== null && first > j.from)
-		info.push("the owner history starts " + fmtFull(first));
+		info.push("the " + what + " history starts " + fmtFull(first));
 	$("who-info").textContent = info.join(" · ");
 	$("who-info").title = "shares are of the bytes bwprocs counted; coverage: the share it tied to processes";
 	rows.forEach(function (r) {
@@ -1308,6 +1315,8 @@ function renderWho(j) {
 			sub.push(r.program);
 		if (str(r.cmdline))
 			sub.push(r.cmdline);
+		if (str(r.id) && r.id !== name)
+			sub.push(r.id);
 		ol.append(el("li", {class: name.charAt(0) === "[" ? "unattributed" : null,
 		    title: str(r.cmdline) || name, "data-bytes": r.total_bytes},
 		    el("span", {class: "name"}, name, sub.length ? el("small", null, sub.join(" · ")) : null),
@@ -1317,6 +1326,160 @@ function renderWho(j) {
 		    el("span", {class: "t", style: "width:" + (max ? tx / max * 100 : 0).toFixed(2) + "%"}))));
 	});
 	setState("who", "ok");
+}
+
+/* --- hosts: a router's LAN devices, when the interface has host files */
+
+var HOSTS_TABS = [["now", "Now"], ["24h", "24 h"], ["7d", "7 d"], ["30d", "30 d"]];
+var hostsKey = null;
+
+/* Whether the interface has host files: /api/ifaces lists them. */
+function hostsFiles() {
+	var f = ifaceInfo(), files = f && f.files || {};
+
+	return {live: !!files.hosts, hist: !!(files.hostlog ||
+	    files.hostlog_hourly || files.hostlog_daily)};
+}
+
+/* A bar of the Hosts panel: a device, its figures, RX and TX tracks. */
+function hostBar(name, sub, val, rx, tx, max, title) {
+	return el("li", {class: name.charAt(0) === "[" ? "unattributed" : null, title: title},
+	    el("span", {class: "name"}, name, sub ? el("small", null, sub) : null),
+	    el("span", {class: "val"}, val),
+	    el("span", {class: "track"},
+	    el("span", {class: "r", style: "width:" + (max ? rx / max * 100 : 0).toFixed(2) + "%"}),
+	    el("span", {class: "t", style: "width:" + (max ? tx / max * 100 : 0).toFixed(2) + "%"})));
+}
+
+function pollHosts() {
+	var gen = S.gen, p = $("p-hosts"), has = hostsFiles(), key;
+
+	p.hidden = !has.live && !has.hist;
+	$("who-by").querySelector("[data-v=host]").hidden = !has.hist;
+	if (p.hidden) {
+		p.dataset.state = "closed";
+		hostsKey = null;
+		return;
+	}
+	if (S.hostsTab !== "now") {
+		key = S.iface + " " + S.hostsTab;
+		if (key === hostsKey)
+			return;
+		hostsKey = key;
+		return api("top", {iface: S.iface, by: "host", range: S.hostsTab,
+		    n: S.hostsTop}).then(function (j) {
+			if (gen === S.gen && key === hostsKey)
+				renderHostsRange(j);
+		}, function (e) {
+			if (gen !== S.gen || key !== hostsKey)
+				return;
+			hostsKey = null;
+			hostsClear();
+			fail("hosts", e, "No host history");
+		});
+	}
+	return api("hosts", {iface: S.iface}, true).then(function (j) {
+		if (gen === S.gen && S.hostsTab === "now")
+			renderHostsNow(j);
+	}, function (e) {
+		if (gen !== S.gen || S.hostsTab !== "now")
+			return;
+		hostsClear();
+		fail("hosts", e, "No LAN devices now");
+	});
+}
+
+function hostsClear() {
+	$("hosts-info").textContent = "";
+	$("hosts-bars").textContent = "";
+	$("hosts-total").textContent = "";
+	$("hosts-note").hidden = true;
+}
+
+/* The devices now: rates, busiest first, the top hosts_top. */
+function renderHostsNow(j) {
+	var ol = $("hosts-bars"), all, list, max = 0, rx = 0, tx = 0, notes = [];
+
+	if (num(j.top) !== null && j.top > 0)
+		S.hostsTop = j.top;
+	all = arr(j.hosts).filter(function (h) {
+		return h && typeof h === "object" && str(h.id);
+	}).map(function (h) {
+		return {h: h, rx: num(h.rx_bps) || 0, tx: num(h.tx_bps) || 0,
+		    b: (num(h.rx_bytes) || 0) + (num(h.tx_bytes) || 0)};
+	});
+	all.forEach(function (e) {
+		rx += e.rx;
+		tx += e.tx;
+	});
+	list = all.sort(function (a, b) {
+		return b.rx + b.tx - (a.rx + a.tx) || b.b - a.b;
+	}).slice(0, S.hostsTop);
+	list.forEach(function (e) {
+		max = Math.max(max, e.rx + e.tx);
+	});
+	$("hosts-info").textContent = fmtCount(all.length) + (all.length === 1 ?
+	    " device" : " devices") + " · RX " + fmtBps(rx) + " · TX " + fmtBps(tx) +
+	    " · " + fmtAge(num(j.age_seconds));
+	if (j.stale)
+		notes.push(str(j.note) || "The hosts file is stale: bwprocs is not counting.");
+	if (str(j.offload))
+		notes.push("Offload: " + j.offload + " hides bytes from the counting.");
+	$("hosts-note").hidden = notes.length === 0;
+	$("hosts-note").textContent = notes.join(" ");
+	$("p-hosts").classList.toggle("stale", !!j.stale);
+	ol.textContent = "";
+	list.forEach(function (e) {
+		var h = e.h, name = str(h.label) || h.id, sub = arr(h.addrs).filter(function (a) {
+			return typeof a === "string" && a !== name;
+		});
+
+		if (str(h.mac) && sub.indexOf(h.mac) < 0)
+			sub.push(h.mac);
+		ol.append(hostBar(name, sub.join(" · "),
+		    "RX " + fmtBps(e.rx) + " · TX " + fmtBps(e.tx), e.rx, e.tx, max,
+		    "received " + fmtBytes(h.rx_bytes) + ", sent " + fmtBytes(h.tx_bytes) +
+		    " since counting began"));
+	});
+	if (list.length === 0)
+		ol.append(el("li", {class: "muted"}, "No device has moved a byte through the router yet."));
+	$("hosts-total").textContent = (all.length > list.length ? "The busiest " +
+	    list.length + " of " + all.length + " shown. " : "") +
+	    "Since counting began: the devices received " + fmtBytes(j.rx_bytes) +
+	    " and sent " + fmtBytes(j.tx_bytes) + " through the router (IP bytes).";
+	setState("hosts", "ok");
+}
+
+/* The bytes of each device over a range, from the host history. */
+function renderHostsRange(j) {
+	var ol = $("hosts-bars"), rows = arr(j.rows), max = 0;
+
+	$("hosts-note").hidden = true;
+	$("p-hosts").classList.remove("stale");
+	ol.textContent = "";
+	if (!num(j.rows_read)) {
+		hostsClear();
+		setState("hosts", "empty", "No device moved bytes in " +
+		    RANGE_WORDS[S.hostsTab], "bwprocs keeps the host history while it counts.");
+		return;
+	}
+	$("hosts-info").textContent = RANGE_WORDS[S.hostsTab] + " · resolution " +
+	    fmtDur(j.resolution_seconds);
+	rows.forEach(function (r) {
+		max = Math.max(max, num(r && r.total_bytes) || 0);
+	});
+	rows.forEach(function (r) {
+		var name = str(r && r.name) || "(unknown)";
+
+		ol.append(hostBar(name, str(r.id) && r.id !== name ? r.id : "",
+		    fmtBytes(r.total_bytes) + " · " + fmtPct(r.share),
+		    num(r.rx_bytes) || 0, num(r.tx_bytes) || 0, max,
+		    "received " + fmtBytes(r.rx_bytes) + ", sent " + fmtBytes(r.tx_bytes)));
+	});
+	$("hosts-total").textContent = "In total: RX " + fmtBytes(j.rx_bytes) + " · TX " +
+	    fmtBytes(j.tx_bytes) + " · " + fmtBytes(j.total_bytes) +
+	    " (RX: what the devices received through the router).";
+	setState("hosts", "ok");
 }
 
 /* A bucket of whole days: the server's days it holds, and the zone. */
@@ -1899,6 +2062,10 @@ function setUrl() {
 		q.set("stack", "1");
 	else
 		q.delete("stack");
+	if (S.hostsTab !== "now")
+		q.set("hosts", S.hostsTab);
+	else
+		q.delete("hosts");
 	history.replaceState(null, "", "?" + q.toString() + location.hash);
 }
 
@@ -1907,6 +2074,7 @@ var P = {};
 function startAll() {
 	P.live.run();
 	P.procs.run();
+	P.hosts.run();
 	P.alerts.run();
 	P.slow.run();
 	openWho().catch(report);
@@ -1930,6 +2098,8 @@ function changeIface() {
 	live.mode = null;
 	live.pts = [];
 	procsKey = null;
+	hostsKey = null;
+	hostsClear();
 	hist.key = null;
 	["live", "procs", "stats", "history", "heatmap", "dist", "totals",
 	    "alerts"].forEach(function (id) {
@@ -1974,6 +2144,19 @@ function init() {
 	if (q.get("totals") === "week" || q.get("totals") === "month")
 		S.totalsTab = q.get("totals");
 	S.stack = q.get("stack") === "1";
+	if (HOSTS_TABS.some(function (r) { return r[0] === q.get("hosts"); }))
+		S.hostsTab = q.get("hosts");
+	if (q.get("by") === "host")
+		S.whoBy = "host";
+	buttons($("hosts-tabs"), HOSTS_TABS, function () { return S.hostsTab; }, function (v) {
+		S.hostsTab = v;
+		hostsKey = null;
+		if (S.iface === null)
+			return;
+		setUrl();
+		setState("hosts", "loading", "Loading…");
+		P.hosts.run();
+	});
 	renderStackInfo();
 	buttons($("who-by"), BYS, function () { return S.whoBy; }, function (v) {
 		S.whoBy = v;
@@ -2083,6 +2266,7 @@ function init() {
 	P.ifaces = poller(pollIfaces, 30000);
 	P.live = poller(pollLive, 1000);
 	P.procs = poller(pollProcs, 2000);
+	P.hosts = poller(pollHosts, 2000);
 	P.alerts = poller(pollAlerts, 15000);
 	P.slow = poller(pollSlow, 60000);
 	document.addEventListener("visibilitychange", function () {

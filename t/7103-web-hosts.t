@@ -1,0 +1,99 @@
+#!/bin/sh
+# The dashboard's Hosts panel in a real headless Chromium, served by real
+# nginx + fcgiwrap over hand-written host files (t/data/hosts-lib.sh):
+# shown only for an interface with host files; now, each device's rates
+# as bars, busiest first, with its addresses, the count and the totals
+# since counting began; over a range (?hosts=7d), each device's bytes
+# and share from the host history; a stale file and an offload said;
+# the "Who used it" panel grouped by host for a picked window; names
+# with markup stay text; no JavaScript error.
+. "${0%/*}/lib.sh"
+. "${0%/*}/web.sh"
+. "$SRCDIR/t/data/page-lib.sh"
+. "$SRCDIR/t/data/hosts-lib.sh"
+
+[ -x "$CHROMIUM" ] || skip_all "chromium is not installed (apt-get install chromium)"
+web_need
+
+D=$T/data
+hosts_fixture "$D"
+cp "$D/bw_br-lan.csv" "$D/bw_eth0.csv"
+mkproc "$T/proc" "br-lan 1000 2000" "eth0 5 6"
+export BWMON_NOW=$HOSTS_NOW BWMON_PROC=$T/proc TZ=UTC
+web_start "$D" || { echo "Bail out! cannot start nginx"; exit 1; }
+
+# firstbar FILE: the text of the first bar of the Hosts panel
+firstbar() {
+	dom "$1" "\$h =~ m{<ol[^>]*id=\"hosts-bars\"[^>]*>\\s*<li\\b.*?</li>}s ? untag(\$&) : ''"
+}
+
+# --- 1. now
+chrome "$T/d1" 1280,1400 "$WEB_URL/?iface=br-lan" --dump-dom
+ok $? "chromium renders br-lan"
+no_js_errors "$T/d1" "br-lan"
+is "$(dom "$T/d1" "defined attr('p-hosts', 'hidden') ? 'hidden' : 'shown'")" shown \
+    "the Hosts panel is shown: br-lan has host files"
+is "$(dom "$T/d1" "attr('p-hosts', 'data-state')")" ok "  with data"
+like "$(dom "$T/d1" "text('hosts-info')")" '^3 devices · RX 8\.02 Mbps · TX 400 Kbps · 0\.5 s old$' \
+    "  the count, the rates now and the file's age"
+is "$(firstbar "$T/d1")" \
+    "laptop 10.1.0.10 · fd00::10 · 02:00:00:00:00:0a RX 8.00 Mbps · TX 400 Kbps" \
+    "  the busiest device first: name, addresses, MAC, rates"
+is "$(dom "$T/d1" "join ' ', map { untag(\$_) } \$h =~ m{<li\\b[^>]*>\\s*<span class=\"name\">(.*?)(?:<small|</span>)}g")" \
+    "laptop tv 10.1.0.99" "  every device, by rate; an address for no name"
+like "$(dom "$T/d1" "text('hosts-total')")" \
+    'received 5\.04 GB and sent 100 MB through the router' "  the totals since counting began"
+is "$(dom "$T/d1" "defined attr('hosts-note', 'hidden') ? 'none' : 'note'")" none \
+    "  no note on a fresh file"
+is "$(dom "$T/d1" "count(qr{<button[^>]*data-v=\"host\"[^>]*hidden})")" 0 \
+    "  and Who used it offers Hosts"
+
+# --- 2. over a range
+chrome "$T/d2" 1280,1400 "$WEB_URL/?iface=br-lan&hosts=7d" --dump-dom
+no_js_errors "$T/d2" "?hosts=7d"
+is "$(dom "$T/d2" "count(qr{<button[^>]*data-v=\"7d\"[^>]*aria-pressed=\"true\"[^>]*>7 d</button>})")" 1 \
+    "?hosts=7d: the 7 d button pressed"
+is "$(firstbar "$T/d2")" "laptop 02:00:00:00:00:0a 5.10 GB · 82.4%" \
+    "  each device's bytes and share from the host history"
+like "$(dom "$T/d2" "text('hosts-info')")" '^the last 7 days · resolution ' \
+    "  the range and its resolution"
+like "$(dom "$T/d2" "text('hosts-bars')")" 'phone-2 02:00:00:00:00:0b' \
+    "  a renamed device under its newest name"
+like "$(dom "$T/d2" "text('hosts-total')")" '^In total: RX 6\.04 GB · TX 150 MB · 6\.19 GB' \
+    "  the range's totals"
+
+# --- 3. an interface without host files
+chrome "$T/d3" 1280,1400 "$WEB_URL/?iface=eth0" --dump-dom
+no_js_errors "$T/d3" "eth0"
+is "$(dom "$T/d3" "defined attr('p-hosts', 'hidden') ? 'hidden' : 'shown'")" hidden \
+    "eth0: no Hosts panel"
+is "$(dom "$T/d3" "count(qr{<button[^>]*data-v=\"host\"[^>]*hidden})")" 1 \
+    "  and Who used it does not offer Hosts"
+
+# --- 4. who used a window, by host
+chrome "$T/d4" 1280,1400 "$WEB_URL/?iface=br-lan&by=host#sel=1789995600-1789996200" --dump-dom
+no_js_errors "$T/d4" "#sel by host"
+is "$(dom "$T/d4" "attr('p-who', 'data-state')")" ok "Who used it, by host: data"
+like "$(dom "$T/d4" "text('who-bars')")" '^tv 02:00:00:00:00:0c 40\.0 MB · 100% laptop 02:00:00:00:00:0a 3\.60 kB' \
+    "  the devices of the window, each with its id"
+like "$(dom "$T/d4" "text('who-info')")" '^RX 40\.0 MB · TX 4\.20 kB · total 40\.0 MB · resolution 5 min$' \
+    "  its bytes and resolution, no coverage"
+
+# --- 5. stale, offloaded, and a name with markup
+hosts_live "$D" $((HOSTS_NOW - 60))
+perl -pi -e 's/"name":"tv"/"name":"<img src=x onerror=document.title=1>tv"/;
+    s/"offload":null/"offload":"flowtable ft (hw)"/' "$D/hosts_br-lan.json"
+chrome "$T/d5" 1280,1400 "$WEB_URL/?iface=br-lan" --dump-dom
+no_js_errors "$T/d5" "stale"
+like "$(dom "$T/d5" "text('hosts-note')")" \
+    'bwprocs is not counting the hosts of br-lan.* Offload: flowtable ft \(hw\) hides bytes' \
+    "a stale file and an offload are said"
+like "$(dom "$T/d5" "attr('p-hosts', 'class')")" 'stale' "  the bars dimmed"
+like "$(dom "$T/d5" "text('hosts-bars')")" '<img src=x onerror=document.title=1>tv' \
+    "a name with markup is shown as it is"
+is "$(dom "$T/d5" "count(qr{<img})")" 0 "  and creates no element"
+
+web_log_clean
+ok $? "nothing in nginx's error log from a sanitizer"
+web_stop
+done_testing
