@@ -662,8 +662,13 @@ enum {
 	K_TS = 1 << 0, K_LEN = 1 << 1, K_PROG = 1 << 2, K_USER = 1 << 3,
 	K_UNIT = 1 << 4, K_CONTAINER = 1 << 5, K_NETNS = 1 << 6,
 	K_RX = 1 << 7, K_TX = 1 << 8, K_PID = 1 << 9, K_CMD = 1 << 10,
-	K_R = 1 << 11
+	K_R = 1 << 11, K_ID = 1 << 12, K_NAME = 1 << 13, K_ADDRS = 1 << 14
 };
+
+/* The keys of each kind of row the fast path takes. */
+#define K_OWNER	(K_TS | K_LEN | K_PROG | K_USER | K_UNIT | K_CONTAINER | \
+		    K_NETNS | K_RX | K_TX | K_PID | K_CMD | K_R)
+#define K_HOST	(K_TS | K_LEN | K_ID | K_NAME | K_ADDRS | K_RX | K_TX)
 
 /*
  * The bytes of the strings the fast path takes: 1 printable ASCII but
@@ -796,15 +801,18 @@ fast_key(const char *k, size_t n)
 		return *k == 'r' ? K_R : 0;
 	case 2:
 		return memcmp(k, "ts", 2) == 0 ? K_TS : memcmp(k, "rx", 2) ==
-		    0 ? K_RX : memcmp(k, "tx", 2) == 0 ? K_TX : 0;
+		    0 ? K_RX : memcmp(k, "tx", 2) == 0 ? K_TX : memcmp(k, "id",
+		    2) == 0 ? K_ID : 0;
 	case 3:
 		return memcmp(k, "len", 3) == 0 ? K_LEN : memcmp(k, "pid", 3) ==
 		    0 ? K_PID : memcmp(k, "cmd", 3) == 0 ? K_CMD : 0;
 	case 4:
 		return memcmp(k, "prog", 4) == 0 ? K_PROG : memcmp(k, "user",
-		    4) == 0 ? K_USER : memcmp(k, "unit", 4) == 0 ? K_UNIT : 0;
+		    4) == 0 ? K_USER : memcmp(k, "unit", 4) == 0 ? K_UNIT :
+		    memcmp(k, "name", 4) == 0 ? K_NAME : 0;
 	case 5:
-		return memcmp(k, "netns", 5) == 0 ? K_NETNS : 0;
+		return memcmp(k, "netns", 5) == 0 ? K_NETNS : memcmp(k,
+		    "addrs", 5) == 0 ? K_ADDRS : 0;
 	case 9:
 		return memcmp(k, "container", 9) == 0 ? K_CONTAINER : 0;
 	default:
@@ -813,27 +821,62 @@ fast_key(const char *k, size_t n)
 }
 
 /*
+ * A host row's addresses ["a",...]: the first that is not empty into
+ * addr (cut as get_str() cuts ASCII), as bw_hostrow_parse() takes it.
+ */
+static int
+fast_addrs(const char **pp, char *addr, size_t size)
+{
+	const char	*p = *pp, *s;
+	size_t		 n;
+
+	if (*p++ != '[')
+		return 1;
+	if (*p == ']') {
+		*pp = p + 1;
+		return 0;
+	}
+	for (;;) {
+		if (fast_str(&p, &s, &n))
+			return 1;
+		if (addr[0] == '\0' && n > 0)
+			fast_copy(addr, size, s, n);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p++ != ']')
+			return 1;
+		*pp = p;
+		return 0;
+	}
+}
+
+/*
  * Parse a row as bwprocs writes it (compact JSON, printable ASCII
  * strings, known keys once each) without jansson: 0 when the row is
  * that and o holds it exactly as bw_owner_parse() would fill it (the
- * remotes only when remotes is set), else 1 and o is cleared.  Rows it
- * does not take (escapes, UTF-8, odd values, damage) go to jansson.
+ * remotes only when remotes is set), or, host set, a row of the host
+ * history as bw_hostrow_parse() would; else 1 and o is cleared.  Rows
+ * it does not take (escapes, UTF-8, odd values, damage) go to jansson.
  * line[len] must be the newline that ends the line.
  */
 static int
-fast_parse(const char *line, size_t len, struct bw_owner *o, int remotes)
+fast_parse(const char *line, size_t len, struct bw_owner *o, int remotes,
+    int host)
 {
 	const char	*p = line, *k, *s;
+	char		 addr[48] = "";
 	size_t		 kn, n;
 	int64_t		 v, ts = 0, ln = 0, rx = 0, tx = 0, pid = 0;
-	unsigned	 seen = 0, bit;
+	unsigned	 seen = 0, bit, keys = host ? K_HOST : K_OWNER;
 
 	memset(o, 0, sizeof(*o));
 	if (*p++ != '{')
 		return 1;
 	for (;;) {
 		if (fast_str(&p, &k, &kn) || *p++ != ':' ||
-		    (bit = fast_key(k, kn)) == 0 || (seen & bit))
+		    (bit = fast_key(k, kn) & keys) == 0 || (seen & bit))
 			goto unsure;
 		seen |= bit;
 		switch (bit) {
@@ -850,6 +893,19 @@ fast_parse(const char *line, size_t len, struct bw_owner *o, int remotes)
 		case K_R:
 			if (fast_remotes(&p, o, remotes))
 				goto unsure;
+			break;
+		case K_ADDRS:
+			if (fast_addrs(&p, addr, sizeof(addr)))
+				goto unsure;
+			break;
+		case K_ID:
+		case K_NAME:
+			if (fast_str(&p, &s, &n))
+				goto unsure;
+			if (bit == K_ID)
+				fast_copy(o->prog, sizeof(o->prog), s, n);
+			else
+				fast_copy(o->host, sizeof(o->host), s, n);
 			break;
 		case K_PROG:
 		case K_USER:
@@ -882,15 +938,26 @@ fast_parse(const char *line, size_t len, struct bw_owner *o, int remotes)
 			break;
 		goto unsure;
 	}
-	/* What bw_owner_parse() requires; a row that fails is its to judge. */
-	if ((seen & (K_TS | K_LEN | K_PROG | K_RX | K_TX)) !=
-	    (K_TS | K_LEN | K_PROG | K_RX | K_TX) || ts < 0 || ln <= 0 ||
-	    ln > 31 * 86400 || rx < 0 || tx < 0)
+	/*
+	 * What bw_owner_parse() (bw_hostrow_parse()) requires; a row that
+	 * fails is its to judge.
+	 */
+	bit = host ? K_ID : K_PROG;
+	if ((seen & (K_TS | K_LEN | bit | K_RX | K_TX)) !=
+	    (K_TS | K_LEN | bit | K_RX | K_TX) || ts < 0 || ln <= 0 ||
+	    ln > 31 * 86400 || rx < 0 || tx < 0 || (host && o->prog[0] == '\0'))
 		goto unsure;
 	o->ts = ts;
 	o->len = (int)ln;
 	o->rx = (uint64_t)rx;
 	o->tx = (uint64_t)tx;
+	if (host) {
+		/* Its name, else its first address, else its id. */
+		if (o->host[0] == '\0')
+			(void)snprintf(o->host, sizeof(o->host), "%s",
+			    addr[0] != '\0' ? addr : o->prog);
+		return 0;
+	}
 	if (pid > 0)
 		o->pid = (long)pid;
 	o->pidbytes = o->rx + o->tx;
@@ -917,10 +984,10 @@ static int
 parse_row(enum bw_kind k, const char *line, size_t len, struct bw_owner *o,
     int remotes)
 {
+	if (fast_parse(line, len, o, remotes, host_kind(k)) == 0)
+		return 0;
 	if (host_kind(k))
 		return bw_hostrow_parse(line, len, o);
-	if (fast_parse(line, len, o, remotes) == 0)
-		return 0;
 	if (bw_owner_parse(line, len, o) == -1)
 		return -1;
 	if (!remotes)
