@@ -1,7 +1,7 @@
 /*
  * The owner history's read path (lib/owners.c, bw_owners_top()): its
  * fast parser gives what jansson gives for every line, damaged or
- * hostile ones included; a window is found by bisection in a file of
+ * hostile ones included, of the owner and of the host history; a window is found by bisection in a file of
  * many rows, the rows before it passed over; a window of a day or more
  * is read from the hourly and daily rollups, exactly.
  */
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "datadir.h"
+#include "hostread.h"
 #include "owners.h"
 #include "tap.h"
 #include "totals.h"
@@ -293,6 +294,102 @@ test_rollups(void)
 	(void)close(fd);
 }
 
+/* Host rows: bwprocs's own, hostile, odd, damaged. */
+static const char *const hostlines[] = {
+	"{\"ts\":%lld,\"len\":300,\"id\":\"02:00:00:00:00:0a\",\"name\":"
+	    "\"laptop\",\"addrs\":[\"10.1.0.10\",\"fd00::10\"],\"rx\":100,"
+	    "\"tx\":9000}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"10.1.0.99\",\"addrs\":"
+	    "[\"10.1.0.99\"],\"rx\":5,\"tx\":7}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"a1\",\"addrs\":[\"\",\"10.9.9.9\"],"
+	    "\"rx\":1,\"tx\":1}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"a2\",\"name\":\"\",\"rx\":1,"
+	    "\"tx\":1}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"a3\",\"name\":\"we\\\"ird\\n\","
+	    "\"rx\":3,\"tx\":4}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"a4\",\"name\":\"\xc3\xbcni\","
+	    "\"rx\":1,\"tx\":1}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"a5\",\"addrs\":[7,\"10.8.8.8\"],"
+	    "\"rx\":2,\"tx\":2}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"a6\",\"rx\":1,\"tx\":1,"
+	    "\"extra\":1}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"\",\"rx\":1,\"tx\":1}",
+	"{\"ts\":%lld,\"len\":300,\"name\":\"noid\",\"rx\":1,\"tx\":1}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"dup\",\"id\":\"x\",\"rx\":1,"
+	    "\"tx\":1}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"neg\",\"rx\":-1,\"tx\":1}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"prog\",\"prog\":\"p\",\"rx\":4,"
+	    "\"tx\":4}",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"torn\",\"rx\":1,\"tx\":1",
+	"{\"ts\":%lld,\"len\":300,\"id\":\"ctl\x01\",\"rx\":1,\"tx\":1}",
+	"garbage %lld",
+};
+#define NHOSTLINES	(sizeof(hostlines) / sizeof(hostlines[0]))
+
+/*
+ * Host rows by the window reader (by host, the fast path where it can)
+ * and one by one by bw_hostrow_parse() (jansson): the same rows, the
+ * same bytes and the same name for each device.
+ */
+static void
+test_hosts(void)
+{
+	struct bw_owners	 s;
+	struct bw_owner		 o;
+	struct bw_top		 t;
+	char			*text, line[1024];
+	size_t			 len = 0, cap = 1 << 20, rows = 0, bad = 0, i;
+	size_t			 k;
+	int			 fd, same = 1;
+	long long		 ts;
+
+	text = malloc(cap);
+	text[0] = '\0';
+	bw_owners_init(&s);
+	for (ts = 1800000000; ts < 1800000000 + 10 * 300; ts += 300)
+		for (k = 0; k < NHOSTLINES; k++) {
+			fill(line, sizeof(line), hostlines[k], ts);
+			len += (size_t)snprintf(text + len, cap - len, "%s\n",
+			    line);
+			if (bw_hostrow_parse(line, strlen(line), &o) == -1) {
+				bad++;
+				continue;
+			}
+			rows++;
+			if (bw_owners_add(&s, &o) == -1)
+				exit(1);
+		}
+	write_file(BW_HOSTLOG, "h0", text);
+	free(text);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ok(bw_owners_top(fd, "h0", 1700000000, 1800003000, BW_BY_HOST, 0,
+	    &t) == 0, "host rows: the window reader reads them");
+	ok(t.rows == rows && t.bad == bad, "  the same rows (%zu, %zu) and "
+	    "skipped lines (%zu, %zu) as jansson", t.rows, rows, t.bad, bad);
+	for (i = 0; i < s.n; i++) {
+		for (k = 0; k < t.n && strcmp(t.v[k].id, s.v[i].prog) != 0;
+		    k++)
+			;
+		if (k == t.n || t.v[k].rx != s.v[i].rx ||
+		    t.v[k].tx != s.v[i].tx ||
+		    strcmp(t.v[k].name, s.v[i].host) != 0) {
+			printf("# %s: %s, %s\n", s.v[i].prog, k < t.n ?
+			    t.v[k].name : "(none)", s.v[i].host);
+			same = 0;
+		}
+	}
+	ok(same && t.n == s.n, "  each device's bytes and name as jansson "
+	    "reads them (%zu devices)", t.n);
+	ok(top_bytes(&t, "laptop") == 10 * 9100 &&
+	    top_bytes(&t, "10.1.0.99") == 10 * 12 &&
+	    top_bytes(&t, "10.9.9.9") == 10 * 2 && top_bytes(&t, "a2") == 20 &&
+	    top_bytes(&t, "10.8.8.8") == 10 * 4,
+	    "  a name, else the first address that is one, else the id");
+	bw_top_free(&t);
+	bw_owners_free(&s);
+	(void)close(fd);
+}
+
 int
 main(void)
 {
@@ -305,6 +402,7 @@ main(void)
 		return 1;
 	}
 	test_parse();
+	test_hosts();
 	test_seek();
 	test_rollups();
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
