@@ -5,7 +5,8 @@
 # as bars, busiest first, with its addresses, the count and the totals
 # since counting began; over a range (?hosts=7d), each device's bytes
 # and share from the host history; a stale file and an offload said;
-# the "Who used it" panel grouped by host for a picked window; names
+# the "Who used it" panel grouped by host for a picked window, and the
+# history chart stacked by host (?stack=host); names
 # with markup stay text; no JavaScript error.
 . "${0%/*}/lib.sh"
 . "${0%/*}/web.sh"
@@ -69,6 +70,8 @@ is "$(dom "$T/d3" "defined attr('p-hosts', 'hidden') ? 'hidden' : 'shown'")" hid
     "eth0: no Hosts panel"
 is "$(dom "$T/d3" "count(qr{<button[^>]*data-v=\"host\"[^>]*hidden})")" 1 \
     "  and Who used it does not offer Hosts"
+is "$(dom "$T/d3" "defined attr('hist-stack-hosts', 'hidden') ? 'hidden' : 'shown'")" hidden \
+    "  nor stacking by host"
 
 # --- 4. who used a window, by host
 chrome "$T/d4" 1280,1400 "$WEB_URL/?iface=br-lan&by=host#sel=1789995600-1789996200" --dump-dom
@@ -79,7 +82,17 @@ like "$(dom "$T/d4" "text('who-bars')")" '^tv 02:00:00:00:00:0c 40\.0 MB · 100%
 like "$(dom "$T/d4" "text('who-info')")" '^RX 40\.0 MB · TX 4\.20 kB · total 40\.0 MB · resolution 5 min$' \
     "  its bytes and resolution, no coverage"
 
-# --- 5. stale, offloaded, and a name with markup
+# --- 5. the history stacked by host
+chrome "$T/d6" 1280,1400 "$WEB_URL/?iface=br-lan&stack=host" --dump-dom
+no_js_errors "$T/d6" "?stack=host"
+is "$(dom "$T/d6" "attr('hist-chart', 'data-stacked')")" 2 \
+    "?stack=host: the history chart stacks the day's two devices"
+like "$(dom "$T/d6" "text('hist-stack-legend')")" '^tv laptop rate per .*from the host history$' \
+    "  named in its legend"
+is "$(dom "$T/d6" "attr('hist-stack-hosts', 'aria-pressed') . ' ' . attr('hist-stack', 'aria-pressed')")" \
+    "true false" "  its button pressed, not the programs'"
+
+# --- 6. stale, offloaded, and a name with markup
 hosts_live "$D" $((HOSTS_NOW - 60))
 perl -pi -e 's/"name":"tv"/"name":"<img src=x onerror=document.title=1>tv"/;
     s/"offload":null/"offload":"flowtable ft (hw)"/' "$D/hosts_br-lan.json"

@@ -57,7 +57,7 @@ var S = {
 	whoBy: "program",
 	hostsTab: "now",	/* the Hosts panel: now, or a range's bytes */
 	hostsTop: 50,		/* hosts_top, as /api/hosts says */
-	stack: false		/* the history stacks its top owners */
+	stack: false		/* the history stacks its top "program"s or "host"s */
 };
 
 function $(id) {
@@ -1075,16 +1075,21 @@ function drawHistory() {
 
 var stack = {j: null, err: null};
 
+/* The fold row of a stack: drawn in the peak colour. */
+function isFold(name) {
+	return name === "[other owners]" || name === "[other hosts]";
+}
+
 function loadStack() {
-	var gen = S.gen, range = S.range;
+	var gen = S.gen, range = S.range, by = S.stack;
 
 	if (!S.stack) {
 		stack.j = stack.err = null;
 		renderStackInfo();
 		return Promise.resolve();
 	}
-	return api("top", {iface: S.iface, range: range, n: 5, buckets: 150}).then(function (j) {
-		if (gen !== S.gen || range !== S.range)
+	return api("top", {iface: S.iface, by: by, range: range, n: 5, buckets: 150}).then(function (j) {
+		if (gen !== S.gen || range !== S.range || by !== S.stack)
 			return;
 		stack.j = j;
 		stack.err = null;
@@ -1093,7 +1098,7 @@ function loadStack() {
 	}, function (e) {
 		if (!(e instanceof ApiError))
 			throw e;
-		if (gen !== S.gen || range !== S.range)
+		if (gen !== S.gen || range !== S.range || by !== S.stack)
 			return;
 		stack.j = null;
 		stack.err = e;
@@ -1115,7 +1120,7 @@ function stackSeries() {
 		out.push({xs: xs, ys: arr(s.bytes).map(function (v, k) {
 			cum[k] += (num(v) || 0) * 8 / sec;
 			return cum[k];
-		}), color: color(str(s.name) === "[other owners]" ? "--pk" : "--s" + i % 6),
+		}), color: color(isFold(str(s.name)) ? "--pk" : "--s" + i % 6),
 		    fill: 0.85, width: 1});
 	});
 	/* The top layer first: each fills down to the axis over the last. */
@@ -1125,7 +1130,8 @@ function stackSeries() {
 function renderStackInfo() {
 	var box = $("hist-stack-legend"), b = stack.j && stack.j.buckets;
 
-	$("hist-stack").setAttribute("aria-pressed", S.stack ? "true" : "false");
+	$("hist-stack").setAttribute("aria-pressed", S.stack === "program" ? "true" : "false");
+	$("hist-stack-hosts").setAttribute("aria-pressed", S.stack === "host" ? "true" : "false");
 	box.textContent = "";
 	box.hidden = !(S.stack && b);
 	$("hist-legend").hidden = !box.hidden;
@@ -1141,11 +1147,11 @@ function renderStackInfo() {
 	if (!b)
 		return;
 	arr(b.series).forEach(function (s, i) {
-		box.append(el("span", {class: "key " + (str(s.name) === "[other owners]" ? "so" : "s" + i % 6)},
+		box.append(el("span", {class: "key " + (isFold(str(s.name)) ? "so" : "s" + i % 6)},
 		    str(s.name) || "(unknown)"));
 	});
 	box.append(el("span", {class: "muted"}, "rate per " + fmtDur(num(b.seconds)) +
-	    ", from the owner history"));
+	    ", from the " + (S.stack === "host" ? "host" : "owner") + " history"));
 }
 
 /* --- picking a window of the history: #sel=FROM-TO */
@@ -1356,6 +1362,7 @@ function pollHosts() {
 
 	p.hidden = !has.live && !has.hist;
 	$("who-by").querySelector("[data-v=host]").hidden = !has.hist;
+	$("hist-stack-hosts").hidden = !has.hist;
 	if (p.hidden) {
 		p.dataset.state = "closed";
 		hostsKey = null;
@@ -2059,7 +2066,7 @@ function setUrl() {
 	else
 		q.delete("totals");
 	if (S.stack)
-		q.set("stack", "1");
+		q.set("stack", S.stack === "host" ? "host" : "1");
 	else
 		q.delete("stack");
 	if (S.hostsTab !== "now")
@@ -2143,7 +2150,8 @@ function init() {
 		S.range = q.get("range");
 	if (q.get("totals") === "week" || q.get("totals") === "month")
 		S.totalsTab = q.get("totals");
-	S.stack = q.get("stack") === "1";
+	S.stack = q.get("stack") === "1" ? "program" : q.get("stack") === "host" ?
+	    "host" : false;
 	if (HOSTS_TABS.some(function (r) { return r[0] === q.get("hosts"); }))
 		S.hostsTab = q.get("hosts");
 	if (q.get("by") === "host")
@@ -2170,14 +2178,16 @@ function init() {
 		    (h.toString() ? "#" + h.toString() : ""));
 		openWho().catch(report);
 	});
-	$("hist-stack").addEventListener("click", function () {
-		S.stack = !S.stack;
-		if (S.iface === null)
-			return;
-		setUrl();
-		loadStack().catch(report);
-		if (!S.stack)
-			drawHistory();
+	["program", "host"].forEach(function (by) {
+		$(by === "host" ? "hist-stack-hosts" : "hist-stack").addEventListener("click", function () {
+			S.stack = S.stack === by ? false : by;
+			if (S.iface === null)
+				return;
+			setUrl();
+			loadStack().catch(report);
+			if (!S.stack)
+				drawHistory();
+		});
 	});
 	$("totals-body").addEventListener("click", function (ev) {
 		var tr = ev.target.closest("tr.pick");
