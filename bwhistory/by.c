@@ -234,8 +234,8 @@ by_show(const struct by_query *q)
 		    "while it runs (owners_interval in bwmon.conf(5))",
 		    q->iface, q->dir);
 	}
-	if (q->by != BW_BY_REMOTE && q->by != BW_BY_HOST && bw_top_cmdlines(q->dirfd, q->iface,
-	    &t) == -1)
+	if (q->by != BW_BY_REMOTE && q->by != BW_BY_HOST &&
+	    bw_top_cmdlines(q->dirfd, q->iface, &t) == -1)
 		warn("%s: command lines", q->iface);
 	switch (q->format) {
 	case BY_JSON:

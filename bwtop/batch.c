@@ -121,7 +121,7 @@ print_procs(const struct top *t, FILE *fp, int utf8)
 static int
 print_hosts(const struct top *t, FILE *fp, int utf8)
 {
-	const struct bw_host	**rows, *h;
+	const struct bw_lanhost	**rows, *h;
 	char			 name[4 * 128], addr[64];
 	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
 	char			 b1[BW_FMTLEN], b2[BW_FMTLEN];
@@ -144,7 +144,7 @@ print_hosts(const struct top *t, FILE *fp, int utf8)
 		(void)text_fit(addr, sizeof(addr), h->naddrs > 0 ?
 		    h->addrs[0] : h->mac[0] != '\0' ? h->mac : "-", 39, utf8,
 		    1);
-		(void)text_fit(name, sizeof(name), bw_host_label(h), 1 << 20,
+		(void)text_fit(name, sizeof(name), bw_lanhost_label(h), 1 << 20,
 		    utf8, 0);
 		(void)fprintf(fp, "%s %11s %11s %10s %10s %s\n", addr,
 		    text_rate(r1, sizeof(r1), h->tx_bps),

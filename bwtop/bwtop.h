@@ -98,7 +98,7 @@ struct top {
 	struct fstamp	 hosts_st;
 	enum fstate	 hosts_state;
 	char		 hosts_err[MSGLEN];
-	struct bw_hosts	 hosts;
+	struct bw_lanhosts	 hosts;
 	int		 hosts_loaded;
 
 	double		 now;		/* bw_now() when updated */
@@ -132,7 +132,7 @@ size_t		 top_sort_procs(const struct top *, enum sortkey, int,
 size_t		 top_sort_conns(const struct top *, enum sortkey, int,
 		    const struct bw_conn **);
 size_t		 top_sort_hosts(const struct top *, enum sortkey, int,
-		    const struct bw_host **);
+		    const struct bw_lanhost **);
 int		 top_hosts_notice(const struct top *, char (*)[MSGLEN], int);
 const char	*top_bwprocs_state(const struct top *, const char *, char *,
 		    size_t);

@@ -469,19 +469,19 @@ read_procs(struct top *t)
 static int
 hosts_read(const char *path, void *doc, struct bw_error *e)
 {
-	return bw_hosts_read(path, doc, e);
+	return bw_lanhosts_read(path, doc, e);
 }
 
 static void
 hosts_clear(void *doc)
 {
-	bw_hosts_free(doc);
+	bw_lanhosts_free(doc);
 }
 
 static int
 hosts_stale(const void *doc, double now)
 {
-	return bw_hosts_stale(doc, now);
+	return bw_lanhosts_stale(doc, now);
 }
 
 /* The hosts file of the interface, on a router's LAN. */
@@ -566,7 +566,7 @@ top_free(struct top *t)
 {
 	bw_top_free(&t->tot);
 	bw_procs_free(&t->procs);
-	bw_hosts_free(&t->hosts);
+	bw_lanhosts_free(&t->hosts);
 	free(t->live);
 	free(t->ifs);
 	t->live = NULL;
@@ -586,7 +586,7 @@ top_set_iface(struct top *t, const char *name)
 	t->live_loaded = 0;
 	bw_procs_free(&t->procs);
 	t->procs_loaded = 0;
-	bw_hosts_free(&t->hosts);
+	bw_lanhosts_free(&t->hosts);
 	t->hosts_loaded = 0;
 	t->now = bw_now();
 	read_live(t);
@@ -912,7 +912,7 @@ top_sort_conns(const struct top *t, enum sortkey key, int cumulative,
 }
 
 static double
-host_key(const struct bw_host *h, const struct sortarg *a)
+host_key(const struct bw_lanhost *h, const struct sortarg *a)
 {
 	return sort_value(a, 1, h->tx, h->rx, h->tx_bps, h->rx_bps);
 }
@@ -920,10 +920,13 @@ host_key(const struct bw_host *h, const struct sortarg *a)
 static int
 cmp_host(const void *a, const void *b, void *arg)
 {
-	const struct bw_host	*p = *(const struct bw_host *const *)a;
-	const struct bw_host	*q = *(const struct bw_host *const *)b;
-	double			 x = host_key(p, arg);
-	double			 y = host_key(q, arg);
+	const struct bw_lanhost	*p, *q;
+	double			 x, y;
+
+	p = *(const struct bw_lanhost *const *)a;
+	q = *(const struct bw_lanhost *const *)b;
+	x = host_key(p, arg);
+	y = host_key(q, arg);
 
 	if (x != y)
 		return x > y ? -1 : 1;
@@ -933,7 +936,7 @@ cmp_host(const void *a, const void *b, void *arg)
 /* The LAN devices in display order into out (hosts.n slots). */
 size_t
 top_sort_hosts(const struct top *t, enum sortkey key, int cumulative,
-    const struct bw_host **out)
+    const struct bw_lanhost **out)
 {
 	struct sortarg	a = { key, cumulative };
 	size_t		i;

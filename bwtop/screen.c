@@ -3,7 +3,8 @@
  * graph of the last 60 seconds (90 or 120 when the terminal is wide
  * enough), then one of three views (processes, connections,
  * interfaces; the first also as today's or this month's bytes per
- * program), and a fourth, hosts, for a router's LAN interface, refreshed every -s seconds on a timeout()/getch() loop.
+ * program), and a fourth, hosts, for a router's LAN interface,
+ * refreshed every -s seconds on a timeout()/getch() loop.
  * Each frame is drawn with erase() and left to curses to send only what
  * changed, which keeps a session over SSH cheap.
  */
@@ -62,7 +63,7 @@ struct ui {
 	const struct bw_proc	**prows;
 	const struct bw_conn	**crows;
 	const struct bw_top_row	**trows;
-	const struct bw_host	**hrows;
+	const struct bw_lanhost	**hrows;
 	size_t			  cap;
 	int			  killable;	/* the selected row */
 };
@@ -319,7 +320,8 @@ draw_header(struct ui *u)
 
 	x = 0;
 	for (n = 0; n < NVIEWS; n++) {
-		if (n == VIEW_HOSTS && !hosts_offered(u) && u->view != VIEW_HOSTS)
+		if (n == VIEW_HOSTS && !hosts_offered(u) &&
+		    u->view != VIEW_HOSTS)
 			continue;
 		if ((enum view)n == u->view)
 			x += putf(u, 5, x, A_REVERSE | A_BOLD, "[%s]",
@@ -344,7 +346,7 @@ rows_reserve(struct ui *u, size_t n)
 	const struct bw_proc	**p;
 	const struct bw_conn	**c;
 	const struct bw_top_row	**tr;
-	const struct bw_host	**h;
+	const struct bw_lanhost	**h;
 
 	if (n <= u->cap)
 		return;
@@ -886,7 +888,7 @@ static void
 draw_hosts(struct ui *u, int y)
 {
 	struct top		*t = u->t;
-	const struct bw_host	*h;
+	const struct bw_lanhost	*h;
 	char			 line[2048], tmp[KEYLEN], notice[4][MSGLEN];
 	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
 	char			 b1[BW_FMTLEN], b2[BW_FMTLEN];
@@ -923,7 +925,7 @@ draw_hosts(struct ui *u, int y)
 	for (i = u->first[VIEW_HOSTS]; i < n && y < LINES - 1; i++, y++) {
 		h = u->hrows[i];
 		line[0] = '\0';
-		col(line, sizeof(line), bw_host_label(h), wname, 0, u->utf8);
+		col(line, sizeof(line), bw_lanhost_label(h), wname, 0, u->utf8);
 		col(line, sizeof(line), h->naddrs > 0 ? h->addrs[0] :
 		    h->mac[0] != '\0' ? h->mac : "-", waddr, 0, u->utf8);
 		col(line, sizeof(line), text_rate(r1, sizeof(r1), h->tx_bps),
@@ -1166,8 +1168,9 @@ key(struct ui *u, int ch)
 		if (hosts_offered(u))
 			u->view = VIEW_HOSTS;
 		else
-			set_status(u, "H: %s has no LAN devices: bwprocs counts "
-			    "them on a router's LAN interface", u->t->iface);
+			set_status(u, "H: %s has no LAN devices: bwprocs "
+			    "counts them on a router's LAN interface",
+			    u->t->iface);
 		break;
 	case 'i':
 	case 'I':

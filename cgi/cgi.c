@@ -778,12 +778,12 @@ cgi_live(const struct cgi *c, const char *iface, struct bw_live *l)
 
 /* The live hosts file of iface, as cgi_procs() reads the procs file. */
 int
-cgi_hosts(const struct cgi *c, const char *iface, struct bw_hosts *h)
+cgi_hosts(const struct cgi *c, const char *iface, struct bw_lanhosts *h)
 {
 	struct bw_error	e;
 
 	json_refused = 0;
-	if (bw_hosts_load(c->dirfd, iface, h, &e) == 0)
+	if (bw_lanhosts_load(c->dirfd, iface, h, &e) == 0)
 		return 0;
 	return load_fail(c, &e);
 }
@@ -824,7 +824,7 @@ kind_max(enum bw_kind k)
 	case BW_LIVE:
 		return BW_LIVE_FILEMAX;
 	case BW_HOSTS:
-		return BW_HOSTS_FILEMAX;
+		return BW_LANHOSTS_FILEMAX;
 	default:
 		return BW_EVENTS_MAX;
 	}

@@ -74,7 +74,7 @@ int	cgi_jsonl(const struct cgi *, enum bw_kind, const char *,
 	    bw_jsonl_fn, void *, size_t *);
 int	cgi_procs(const struct cgi *, const char *, struct bw_procs *);
 int	cgi_live(const struct cgi *, const char *, struct bw_live *);
-int	cgi_hosts(const struct cgi *, const char *, struct bw_hosts *);
+int	cgi_hosts(const struct cgi *, const char *, struct bw_lanhosts *);
 const char *cgi_bwprocs_hint(const struct cgi *, enum bw_kind);
 void	cgi_zone(const struct cgi *, char *, size_t, long *);
 void	cgi_file_fail(struct cgi *, enum bw_kind, int, const char *)

@@ -37,7 +37,7 @@ count(uint64_t v)
 }
 
 static json_t *
-host_json(const struct bw_host *h)
+host_json(const struct bw_lanhost *h)
 {
 	json_t	*a;
 	size_t	 i;
@@ -52,7 +52,7 @@ host_json(const struct bw_host *h)
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o}",
 	    "id", h->id,
-	    "label", bw_host_label(h),
+	    "label", bw_lanhost_label(h),
 	    "name", str(h->name),
 	    "from", str(h->from),
 	    "mac", str(h->mac),
@@ -69,7 +69,7 @@ main(void)
 {
 	static const char *const keys[] = { "iface", NULL };
 	struct cgi	 c;
-	struct bw_hosts	 h;
+	struct bw_lanhosts	 h;
 	json_t		*doc, *a;
 	char		 note[256];
 	size_t		 i;
@@ -80,7 +80,7 @@ main(void)
 	if (cgi_hosts(&c, c.iface, &h) == -1)
 		cgi_file_fail(&c, BW_HOSTS, errno, "bwprocs writes it on a "
 		    "router, for its LAN interface (router in bwmon.conf)");
-	stale = bw_hosts_stale(&h, c.now);
+	stale = bw_lanhosts_stale(&h, c.now);
 	if ((a = json_array()) == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
 	for (i = 0; i < h.n; i++)
@@ -100,7 +100,7 @@ main(void)
 	    "pid", h.pid > 0 ? json_integer(h.pid) : json_null(),
 	    "top", c.conf.hosts_top,
 	    "hosts", a);
-	bw_hosts_free(&h);
+	bw_lanhosts_free(&h);
 	if (doc == NULL)
 		cgi_fail(&c, 500, NULL, "out of memory");
 	if (stale) {

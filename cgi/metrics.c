@@ -509,7 +509,7 @@ host_sample(struct cgi_buf *b, const char *metric, const char *device,
  * direction by its own counter keeps "other" from going down: when a
  * device overtakes one of the top, the one it displaces has fewer
  * bytes than it, so "other" grows by the difference at least (see
- * bw_hosts_rank()).  The displaced device's series stops, as a series
+ * bw_lanhosts_rank()).  The displaced device's series stops, as a series
  * does whose labels are gone; if it comes back it resumes at its
  * count.  A stale file still answers: its counts are the last there
  * were, and counters need no freshness.
@@ -521,10 +521,12 @@ host_totals(struct cgi *c, struct cgi_buf *b)
 		"bwmon_host_receive_bytes_total",
 		"bwmon_host_transmit_bytes_total"
 	};
-	struct bw_hosts	*h;
-	size_t		*idx, i, k, n, top = (size_t)c->conf.hosts_top;
-	uint64_t	 other;
-	int		 dir, any = 0;
+	struct bw_lanhosts	*h;
+	const struct bw_lanhost	*d;
+	size_t			*idx, i, k, n;
+	size_t			 top = (size_t)c->conf.hosts_top;
+	uint64_t		 other;
+	int			 dir, any = 0;
 
 	if ((h = calloc(c->ifs.n + 1, sizeof(*h))) == NULL ||
 	    (idx = calloc(top, sizeof(*idx))) == NULL) {
@@ -553,18 +555,19 @@ host_totals(struct cgi *c, struct cgi_buf *b)
 		for (i = 0; i < c->ifs.n; i++) {
 			if (h[i].ts < 0)
 				continue;
-			n = bw_hosts_rank(&h[i], dir == 0, top, idx, &other);
-			for (k = 0; k < n; k++)
+			n = bw_lanhosts_rank(&h[i], dir == 0, top, idx, &other);
+			for (k = 0; k < n; k++) {
+				d = &h[i].v[idx[k]];
 				host_sample(b, name[dir], c->ifs.v[i].name,
-				    h[i].v[idx[k]].id,
-				    bw_host_label(&h[i].v[idx[k]]), dir == 0 ?
-				    h[i].v[idx[k]].rx : h[i].v[idx[k]].tx);
+				    d->id, bw_lanhost_label(d), dir == 0 ?
+				    d->rx : d->tx);
+			}
 			host_sample(b, name[dir], c->ifs.v[i].name,
 			    BW_OTHER_HOSTS, BW_OTHER_HOSTS, other);
 		}
 	}
 	for (i = 0; i < c->ifs.n; i++)
-		bw_hosts_free(&h[i]);
+		bw_lanhosts_free(&h[i]);
 	free(idx);
 	free(h);
 }

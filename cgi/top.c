@@ -88,7 +88,8 @@ main(void)
 		cgi_fail(&c, 404, "bwprocs keeps the owner history while it "
 		    "runs (owners_interval in bwmon.conf)",
 		    "no owner history for %s yet", c.iface);
-	if (by != BW_BY_REMOTE && by != BW_BY_HOST && bw_top_cmdlines(c.dirfd, c.iface, &t) == -1)
+	if (by != BW_BY_REMOTE && by != BW_BY_HOST &&
+	    bw_top_cmdlines(c.dirfd, c.iface, &t) == -1)
 		cgi_log("%s: command lines of %s: %s", c.dir, c.iface,
 		    strerror(errno));
 	doc = bw_top_json(c.iface, by, &t);

@@ -87,7 +87,7 @@ addrs_at(const json_t *o, char (*dst)[48], size_t max, size_t *n)
 }
 
 static int
-parse_host(const json_t *o, struct bw_host *h)
+parse_host(const json_t *o, struct bw_lanhost *h)
 {
 	double	d;
 
@@ -100,7 +100,7 @@ parse_host(const json_t *o, struct bw_host *h)
 	str_at(o, "mac", h->mac, sizeof(h->mac));
 	str_at(o, "name", h->name, sizeof(h->name));
 	str_at(o, "from", h->from, sizeof(h->from));
-	addrs_at(o, h->addrs, BW_HOST_ADDRS, &h->naddrs);
+	addrs_at(o, h->addrs, BW_LANHOST_ADDRS, &h->naddrs);
 	(void)count_at(o, "rx", &h->rx);
 	(void)count_at(o, "tx", &h->tx);
 	h->rx_bps = num_at(o, "rx_bps", BW_RATE_MAX);
@@ -112,12 +112,12 @@ parse_host(const json_t *o, struct bw_host *h)
 
 /*
  * Parse the text of a live hosts file into h (the caller frees it with
- * bw_hosts_free() after a success).  -1 with errno EBADMSG and e filled
+ * bw_lanhosts_free() after a success).  -1 with errno EBADMSG and e filled
  * when it is not one (no "ts", no "hosts" array); ENOMEM.  Devices that
  * are not objects with an "id" are skipped.
  */
 int
-bw_hosts_parse(const char *buf, size_t len, struct bw_hosts *h,
+bw_lanhosts_parse(const char *buf, size_t len, struct bw_lanhosts *h,
     struct bw_error *e)
 {
 	json_error_t	 jerr;
@@ -153,8 +153,8 @@ bw_hosts_parse(const char *buf, size_t len, struct bw_hosts *h,
 	(void)count_at(root, "rx", &h->rx);
 	(void)count_at(root, "tx", &h->tx);
 	n = json_array_size(a);
-	if (n > BW_HOSTS_MAXROWS)
-		n = BW_HOSTS_MAXROWS;
+	if (n > BW_LANHOSTS_MAXROWS)
+		n = BW_LANHOSTS_MAXROWS;
 	if (n > 0 && (h->v = calloc(n, sizeof(*h->v))) == NULL) {
 		json_decref(root);
 		fail(e, 0, strerror(ENOMEM));
@@ -174,20 +174,20 @@ bw_hosts_parse(const char *buf, size_t len, struct bw_hosts *h,
  * e filled, e->file = path.
  */
 static int
-read_at(int dirfd, const char *path, struct bw_hosts *h, struct bw_error *e)
+read_at(int dirfd, const char *path, struct bw_lanhosts *h, struct bw_error *e)
 {
 	char	*buf;
 	size_t	 len;
 	int	 rv, saved;
 
 	memset(h, 0, sizeof(*h));
-	if (bw_read_file_at(dirfd, path, BW_HOSTS_FILEMAX, &buf, &len) ==
+	if (bw_read_file_at(dirfd, path, BW_LANHOSTS_FILEMAX, &buf, &len) ==
 	    -1) {
 		saved = errno;
 		fail(e, 0, strerror(saved));
 		rv = -1;
 	} else {
-		rv = bw_hosts_parse(buf, len, h, e);
+		rv = bw_lanhosts_parse(buf, len, h, e);
 		saved = errno;
 		free(buf);
 	}
@@ -199,7 +199,7 @@ read_at(int dirfd, const char *path, struct bw_hosts *h, struct bw_error *e)
 
 /* The live hosts file of iface in the data directory open on dirfd. */
 int
-bw_hosts_load(int dirfd, const char *iface, struct bw_hosts *h,
+bw_lanhosts_load(int dirfd, const char *iface, struct bw_lanhosts *h,
     struct bw_error *e)
 {
 	char	name[64];
@@ -212,15 +212,15 @@ bw_hosts_load(int dirfd, const char *iface, struct bw_hosts *h,
 	return read_at(dirfd, name, h, e);
 }
 
-/* A hosts file by path, as bw_hosts_load() reads one. */
+/* A hosts file by path, as bw_lanhosts_load() reads one. */
 int
-bw_hosts_read(const char *path, struct bw_hosts *h, struct bw_error *e)
+bw_lanhosts_read(const char *path, struct bw_lanhosts *h, struct bw_error *e)
 {
 	return read_at(AT_FDCWD, path, h, e);
 }
 
 void
-bw_hosts_free(struct bw_hosts *h)
+bw_lanhosts_free(struct bw_lanhosts *h)
 {
 	free(h->v);
 	h->v = NULL;
@@ -233,23 +233,24 @@ bw_hosts_free(struct bw_hosts *h)
  * applies to the procs file.
  */
 int
-bw_hosts_stale(const struct bw_hosts *h, double now)
+bw_lanhosts_stale(const struct bw_lanhosts *h, double now)
 {
-	double	iv = isnan(h->interval) || h->interval <= 0 ? 1 : h->interval;
+	double	iv = isnan(h->interval) || h->interval <= 0 ? 1 :
+		    h->interval;
 
 	return now - h->ts > BW_PROCS_STALE * iv;
 }
 
 /* What to call a device: its name, else its first address, else its id. */
 const char *
-bw_host_label(const struct bw_host *h)
+bw_lanhost_label(const struct bw_lanhost *h)
 {
 	return h->name[0] != '\0' ? h->name : h->naddrs > 0 ? h->addrs[0] :
 	    h->id;
 }
 
 struct rank {
-	const struct bw_hosts	*h;
+	const struct bw_lanhosts	*h;
 	int			 rx;
 };
 
@@ -257,8 +258,8 @@ static int
 cmp_rank(const void *x, const void *y, void *arg)
 {
 	const struct rank	*r = arg;
-	const struct bw_host	*a = &r->h->v[*(const size_t *)x];
-	const struct bw_host	*b = &r->h->v[*(const size_t *)y];
+	const struct bw_lanhost	*a = &r->h->v[*(const size_t *)x];
+	const struct bw_lanhost	*b = &r->h->v[*(const size_t *)y];
 	uint64_t		 va = r->rx ? a->rx : a->tx;
 	uint64_t		 vb = r->rx ? b->rx : b->tx;
 
@@ -277,7 +278,7 @@ cmp_rank(const void *x, const void *y, void *arg)
  * than all devices' sum.  The number of indexes.
  */
 size_t
-bw_hosts_rank(const struct bw_hosts *h, int rx, size_t top, size_t *idx,
+bw_lanhosts_rank(const struct bw_lanhosts *h, int rx, size_t top, size_t *idx,
     uint64_t *other)
 {
 	struct rank	 r = { h, rx };
@@ -313,7 +314,7 @@ bw_hosts_rank(const struct bw_hosts *h, int rx, size_t top, size_t *idx,
  * is not a host row.
  */
 int
-bw_hostrow_parse(const char *line, size_t len, struct bw_owner *o)
+bw_hostrow_owner(const char *line, size_t len, struct bw_owner *o)
 {
 	json_t		*j;
 	char		 addrs[1][48];

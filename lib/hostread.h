@@ -19,48 +19,48 @@
 #include "owners.h"
 #include "util.h"
 
-#define BW_HOSTS_FILEMAX	(16 << 20)	/* largest live hosts file */
-#define BW_HOSTS_MAXROWS	20000		/* devices kept */
-#define BW_HOST_ADDRS		8		/* addresses kept a device */
-#define BW_HOSTS_TOP		50		/* hosts_top's default */
-#define BW_OTHER_HOSTS		"other"		/* /metrics' fold series */
+#define BW_LANHOSTS_FILEMAX	(16 << 20)	/* largest live file */
+#define BW_LANHOSTS_MAXROWS	20000		/* devices kept */
+#define BW_LANHOST_ADDRS	8		/* addresses kept a device */
+#define BW_OTHER_HOSTS		"other"	/* /metrics' fold series */
 
 /* One device of the live file; strings "" when absent. */
-struct bw_host {
-	char		id[64];		/* its MAC, else its address */
+struct bw_lanhost {
+	char		id[64];		/* MAC, else address */
 	char		mac[24];
 	char		name[128];
-	char		from[16];	/* where the name came from */
-	char		addrs[BW_HOST_ADDRS][48];
+	char		from[16];	/* the name's source */
+	char		addrs[BW_LANHOST_ADDRS][48];
 	size_t		naddrs;
 	uint64_t	rx, tx;		/* bytes it received, sent */
 	double		rx_bps, tx_bps;	/* NAN when absent */
-	int64_t		seen;		/* last second it moved a byte, or 0 */
+	int64_t		seen;		/* it last moved bytes; 0 */
 };
 
-struct bw_hosts {
+struct bw_lanhosts {
 	double		 ts;
 	char		 iface[BW_IFNAMSIZ];
 	long		 pid;		/* 0 when absent */
 	double		 interval;	/* NAN when absent */
 	char		 source[32];
-	char		 offload[128];	/* "" when null or absent */
+	char		 offload[128];	/* "": none */
 	uint64_t	 rx, tx;
-	struct bw_host	*v;
+	struct bw_lanhost *v;
 	size_t		 n;
 };
 
-int	 bw_hosts_parse(const char *, size_t, struct bw_hosts *,
+int	 bw_lanhosts_parse(const char *, size_t, struct bw_lanhosts *,
 	    struct bw_error *);
-int	 bw_hosts_load(int, const char *, struct bw_hosts *,
+int	 bw_lanhosts_load(int, const char *, struct bw_lanhosts *,
 	    struct bw_error *);
-int	 bw_hosts_read(const char *, struct bw_hosts *, struct bw_error *);
-void	 bw_hosts_free(struct bw_hosts *);
-int	 bw_hosts_stale(const struct bw_hosts *, double);
-const char *bw_host_label(const struct bw_host *);
-size_t	 bw_hosts_rank(const struct bw_hosts *, int, size_t, size_t *,
-	    uint64_t *);
+int	 bw_lanhosts_read(const char *, struct bw_lanhosts *,
+	    struct bw_error *);
+void	 bw_lanhosts_free(struct bw_lanhosts *);
+int	 bw_lanhosts_stale(const struct bw_lanhosts *, double);
+const char *bw_lanhost_label(const struct bw_lanhost *);
+size_t	 bw_lanhosts_rank(const struct bw_lanhosts *, int, size_t,
+	    size_t *, uint64_t *);
 
-int	 bw_hostrow_parse(const char *, size_t, struct bw_owner *);
+int	 bw_hostrow_owner(const char *, size_t, struct bw_owner *);
 
 #endif /* BW_HOSTREAD_H */

@@ -666,8 +666,8 @@ enum {
 };
 
 /* The keys of each kind of row the fast path takes. */
-#define K_OWNER	(K_TS | K_LEN | K_PROG | K_USER | K_UNIT | K_CONTAINER | \
-		    K_NETNS | K_RX | K_TX | K_PID | K_CMD | K_R)
+#define K_OWNER	(K_TS | K_LEN | K_PROG | K_USER | K_UNIT | \
+		    K_CONTAINER | K_NETNS | K_RX | K_TX | K_PID | K_CMD | K_R)
 #define K_HOST	(K_TS | K_LEN | K_ID | K_NAME | K_ADDRS | K_RX | K_TX)
 
 /*
@@ -822,7 +822,7 @@ fast_key(const char *k, size_t n)
 
 /*
  * A host row's addresses ["a",...]: the first that is not empty into
- * addr (cut as get_str() cuts ASCII), as bw_hostrow_parse() takes it.
+ * addr (cut as get_str() cuts ASCII), as bw_hostrow_owner() takes it.
  */
 static int
 fast_addrs(const char **pp, char *addr, size_t size)
@@ -857,7 +857,7 @@ fast_addrs(const char **pp, char *addr, size_t size)
  * strings, known keys once each) without jansson: 0 when the row is
  * that and o holds it exactly as bw_owner_parse() would fill it (the
  * remotes only when remotes is set), or, host set, a row of the host
- * history as bw_hostrow_parse() would; else 1 and o is cleared.  Rows
+ * history as bw_hostrow_owner() would; else 1 and o is cleared.  Rows
  * it does not take (escapes, UTF-8, odd values, damage) go to jansson.
  * line[len] must be the newline that ends the line.
  */
@@ -939,7 +939,7 @@ fast_parse(const char *line, size_t len, struct bw_owner *o, int remotes,
 		goto unsure;
 	}
 	/*
-	 * What bw_owner_parse() (bw_hostrow_parse()) requires; a row that
+	 * What bw_owner_parse() (bw_hostrow_owner()) requires; a row that
 	 * fails is its to judge.
 	 */
 	bit = host ? K_ID : K_PROG;
@@ -987,7 +987,7 @@ parse_row(enum bw_kind k, const char *line, size_t len, struct bw_owner *o,
 	if (fast_parse(line, len, o, remotes, host_kind(k)) == 0)
 		return 0;
 	if (host_kind(k))
-		return bw_hostrow_parse(line, len, o);
+		return bw_hostrow_owner(line, len, o);
 	if (bw_owner_parse(line, len, o) == -1)
 		return -1;
 	if (!remotes)
@@ -1378,7 +1378,7 @@ host_span(const char *line, size_t len, int64_t *ts, int64_t *end)
 {
 	struct bw_owner	o;
 
-	if (bw_hostrow_parse(line, len, &o) == -1)
+	if (bw_hostrow_owner(line, len, &o) == -1)
 		return -1;
 	*ts = o.ts;
 	*end = o.ts + o.len;

@@ -1,8 +1,9 @@
 /*
  * The owner history's read path (lib/owners.c, bw_owners_top()): its
  * fast parser gives what jansson gives for every line, damaged or
- * hostile ones included, of the owner and of the host history; a window is found by bisection in a file of
- * many rows, the rows before it passed over; a window of a day or more
+ * hostile ones included, of the owner and of the host history; a
+ * window is found by bisection in a file of many rows, the rows before
+ * it passed over; a window of a day or more
  * is read from the hourly and daily rollups, exactly.
  */
 #include <errno.h>
@@ -328,7 +329,7 @@ static const char *const hostlines[] = {
 
 /*
  * Host rows by the window reader (by host, the fast path where it can)
- * and one by one by bw_hostrow_parse() (jansson): the same rows, the
+ * and one by one by bw_hostrow_owner() (jansson): the same rows, the
  * same bytes and the same name for each device.
  */
 static void
@@ -351,7 +352,7 @@ test_hosts(void)
 			fill(line, sizeof(line), hostlines[k], ts);
 			len += (size_t)snprintf(text + len, cap - len, "%s\n",
 			    line);
-			if (bw_hostrow_parse(line, strlen(line), &o) == -1) {
+			if (bw_hostrow_owner(line, strlen(line), &o) == -1) {
 				bad++;
 				continue;
 			}

@@ -1,10 +1,10 @@
 /*
  * libFuzzer harness for the readers of a router's host files
  * (lib/hostread.c): the input is a hosts_<iface>.json for
- * bw_hosts_parse(), and each of its lines a row of the host history for
- * bw_hostrow_parse().  Besides what the sanitizers catch, it aborts when
+ * bw_lanhosts_parse(), and each of its lines a row of the host history for
+ * bw_hostrow_owner().  Besides what the sanitizers catch, it aborts when
  * what the readers hand on breaks their promises: devices with an id,
- * at most BW_HOSTS_MAXROWS of them and BW_HOST_ADDRS addresses each,
+ * at most BW_LANHOSTS_MAXROWS of them and BW_LANHOST_ADDRS addresses each,
  * rates absent or in [0, BW_RATE_MAX], no control character in a
  * string, /metrics' ranking summing to every device's bytes; rows with
  * an interval, an id and a name to show.
@@ -37,14 +37,14 @@ check_str(const char *s, size_t size)
 }
 
 static void
-check_rank(const struct bw_hosts *h, int rx)
+check_rank(const struct bw_lanhosts *h, int rx)
 {
 	size_t		idx[8], n, i;
 	uint64_t	other, all = 0, got;
 
 	for (i = 0; i < h->n; i++)
 		all += rx ? h->v[i].rx : h->v[i].tx;
-	n = bw_hosts_rank(h, rx, 8, idx, &other);
+	n = bw_lanhosts_rank(h, rx, 8, idx, &other);
 	if (n > 8 || n > h->n)
 		abort();
 	got = other;
@@ -68,7 +68,7 @@ check_rows(const char *p, size_t size)
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		if (bw_hostrow_parse(p, (size_t)(nl - p), &o) == -1) {
+		if (bw_hostrow_owner(p, (size_t)(nl - p), &o) == -1) {
 			if (errno != EBADMSG)
 				abort();
 			continue;
@@ -84,32 +84,32 @@ check_rows(const char *p, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bw_hosts	 h;
+	struct bw_lanhosts	 h;
 	struct bw_error	 e;
 	size_t		 i, k;
 
 	check_rows((const char *)data, size);
 	memset(&e, 0, sizeof(e));
-	if (bw_hosts_parse((const char *)data, size, &h, &e) == -1) {
+	if (bw_lanhosts_parse((const char *)data, size, &h, &e) == -1) {
 		if ((errno != EBADMSG && errno != ENOMEM) ||
 		    memchr(e.text, '\0', sizeof(e.text)) == NULL ||
 		    e.text[0] == '\0')
 			abort();
 		return 0;
 	}
-	if (!(h.ts >= 0) || !isfinite(h.ts) || h.n > BW_HOSTS_MAXROWS ||
+	if (!(h.ts >= 0) || !isfinite(h.ts) || h.n > BW_LANHOSTS_MAXROWS ||
 	    (h.iface[0] != '\0' && !bw_ifname_valid(h.iface)) ||
 	    (!isnan(h.interval) && !(h.interval >= 0)))
 		abort();
 	check_str(h.source, sizeof(h.source));
 	check_str(h.offload, sizeof(h.offload));
 	for (i = 0; i < h.n; i++) {
-		if (h.v[i].id[0] == '\0' || h.v[i].naddrs > BW_HOST_ADDRS ||
+		if (h.v[i].id[0] == '\0' || h.v[i].naddrs > BW_LANHOST_ADDRS ||
 		    (!isnan(h.v[i].rx_bps) && !(h.v[i].rx_bps >= 0 &&
 		    h.v[i].rx_bps <= BW_RATE_MAX)) ||
 		    (!isnan(h.v[i].tx_bps) && !(h.v[i].tx_bps >= 0 &&
 		    h.v[i].tx_bps <= BW_RATE_MAX)) ||
-		    bw_host_label(&h.v[i])[0] == '\0')
+		    bw_lanhost_label(&h.v[i])[0] == '\0')
 			abort();
 		check_str(h.v[i].id, sizeof(h.v[i].id));
 		check_str(h.v[i].name, sizeof(h.v[i].name));
@@ -119,7 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_rank(&h, 1);
 	check_rank(&h, 0);
-	(void)bw_hosts_stale(&h, h.ts + 1);
-	bw_hosts_free(&h);
+	(void)bw_lanhosts_stale(&h, h.ts + 1);
+	bw_lanhosts_free(&h);
 	return 0;
 }
