@@ -46,9 +46,12 @@ is "$(wc -l <"$D/bw_eth0.csv" | tr -d ' ')" 2 "trims the CSV"
 is "$(stat -c %U:%G "$D/bw_eth0.csv")" "$U:$U" "the trimmed CSV is $U's"
 
 # The user itself can go on: its own run appends to what root left.
+# (A copy of bwcollect in $T: the checkout may be where the user cannot
+# go, such as /root.)
 mkproc "$P" "eth0 19000 29000"
+cp "$(command -v bwcollect)" "$T/bwcollect" && chmod 755 "$T/bwcollect"
 su -s /bin/sh "$U" -c "BWMON_PROC='$P' BWMON_NOW=$((1790000300 + 5 * 86400)) \
-    '$(command -v bwcollect)' -d '$D' eth0" 2>>"$T/err"
+    '$T/bwcollect' -d '$D' eth0" 2>>"$T/err"
 ok $? "$U's own run after root's works"
 
 # Root in its own directory: the files stay root's.
