@@ -21,9 +21,20 @@ so_progs() {
 	    sort -n
 }
 
-# attached IDS...: how many of these program ids the cgroup trees show.
+# Where to look at the cgroup2 tree: a host with none mounted (a fresh
+# Debian without systemd) gets one of the test's, which shows the same
+# root and is gone at exit.
+CG2=$(findmnt -n -t cgroup2 -o TARGET 2>/dev/null | head -n 1)
+if [ -z "$CG2" ]; then
+	CG2=$T/cg2
+	mkdir -p "$CG2" && mount -t cgroup2 none "$CG2" ||
+	    echo "# cannot mount a cgroup2 at $CG2"
+	trap 'umount "$CG2" 2>/dev/null; cleanup_net' EXIT
+fi
+
+# attached IDS...: how many of these program ids the cgroup tree shows.
 attached() {
-	bpftool cgroup tree 2>/dev/null | awk -v ids=" $* " '
+	bpftool cgroup tree "$CG2" 2>/dev/null | awk -v ids=" $* " '
 	    $1 ~ /^[0-9]+$/ && index(ids, " " $1 " ") { n++ }
 	    END { print n + 0 }'
 }
