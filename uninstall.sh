@@ -63,7 +63,15 @@ if [ -f "$SYSTEMD_DIR/bwprocs@.service" ]; then
 fi
 for f in "$RUN_DIR"/bwprocs-*.pid; do
 	[ -f "$f" ] || continue
-	kill "$(cat "$f")" 2>/dev/null || true
+	pid=$(cat "$f")
+	kill "$pid" 2>/dev/null || true
+	# Its last words (the files, the owner history's interval, its nft
+	# table) must be written before anything goes: wait up to 10 s.
+	i=0
+	while [ "$i" -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	rm -f "$f"
 	say "stopped the bwprocs setup.sh had started ($f)"
 done
