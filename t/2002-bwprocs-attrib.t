@@ -119,7 +119,7 @@ wait "$sp"
 ok $? "a short client sent 2 MB and exited"
 b1=$(ifbytes "$H")
 # Until it is attributed (or given up on), a connection holds its bytes.
-wait_for 15 counted "$P" "$a0" "$((b1 - b0))"
+wait_for 60 counted "$P" "$a0" "$((b1 - b0))"
 a1=$(all_bytes "$P")
 mine=$(pid_bytes "$P" "$sp")
 closed=$(row_bytes "$P" "[closed sockets]")
