@@ -193,19 +193,17 @@ priv_can_write(const char *user, const char *dir)
 {
 	struct passwd	*pw;
 	pid_t		 pid;
-	gid_t		 gid;
+	char		 err[128];
 	int		 st;
 
 	if (geteuid() != 0 || (pw = getpwnam(user)) == NULL ||
 	    pw->pw_uid == 0)
 		return -1;
-	gid = pw->pw_gid;
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
-		if (setgroups(1, &gid) == -1 ||
-		    setresgid(gid, gid, gid) == -1 ||
-		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		/* access(2) asks as the real uid, without capabilities. */
+		if (switch_user(pw, err, sizeof(err)) == -1)
 			_exit(2);
 		_exit(access(dir, W_OK | X_OK) == 0 ? 0 : 1);
 	}
