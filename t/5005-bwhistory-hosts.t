@@ -12,11 +12,9 @@
 hosts_fixture "$T/d"
 export BWMON_NOW=$HOSTS_NOW
 
+# jv EXPR...: jpath over $T/j
 jv() {
-	perl -MJSON::PP -e 'my $file = shift; open(my $f, "<", $file) or
-	    die "$file: $!"; local $/; my $j = decode_json(<$f>);
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-	    print defined $v ? $v : "undef", "\n" }' "$T/j" "$@"
+	jpath "$T/j" "$@"
 }
 
 # --- the table, over everything

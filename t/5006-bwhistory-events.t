@@ -10,11 +10,9 @@
 F=$SRCDIR/t/data/hist-ev
 export BWMON_NOW=1790000000	# 2026-09-21 14:13:20 UTC
 
+# jv EXPR...: jpath over $T/j
 jv() {
-	perl -MJSON::PP -e 'my $file = shift; open(my $f, "<", $file) or
-	    die "$file: $!"; local $/; my $j = decode_json(<$f>);
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-	    print defined $v ? $v : "undef", "\n" }' "$T/j" "$@"
+	jpath "$T/j" "$@"
 }
 
 bwhistory --events -d "$F" -i eth0 >"$T/out" 2>"$T/err"

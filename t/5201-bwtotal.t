@@ -6,14 +6,6 @@
 V1=$SRCDIR/t/data/bwmon-v1
 export BWMON_NOW=1790000000
 
-# jpath FILE EXPR...: print each Perl expression over $j, FILE's JSON, on
-# a line of its own (decoding 3660 periods once, not once per question).
-jpath() {
-	perl -MJSON::PP -e 'my $file = shift; open(my $f, "<", $file) or
-	    die "$file: $!"; local $/; my $j = decode_json(<$f>);
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-	    print defined $v ? $v : "undef", "\n" }' "$@"
-}
 # fact N: line N of $T/facts
 fact() {
 	sed -n "$1p" "$T/facts"

@@ -9,12 +9,6 @@
 D=$SRCDIR/t/data
 CET='CET-1CEST,M3.5.0,M10.5.0/3'	# Europe/Berlin without tzdata
 
-jpath() {
-	perl -MJSON::PP -e 'my $file = shift; open(my $f, "<", $file) or
-	    die "$file: $!"; local $/; my $j = decode_json(<$f>);
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-	    print defined $v ? $v : "undef", "\n" }' "$@"
-}
 # summary FILE: "label:start:end:rx:tx:samples[:p]" per period (rx and tx
 # empty: null, no rows), then the total
 summary() {

@@ -10,12 +10,6 @@
 owners_fixture "$T/d"
 export BWMON_NOW=$OWNERS_NOW
 
-jpath() {
-	perl -MJSON::PP -e 'my $file = shift; open(my $f, "<", $file) or
-	    die "$file: $!"; local $/; my $j = decode_json(<$f>);
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-	    print defined $v ? $v : "undef", "\n" }' "$@"
-}
 
 # --- days: the daily, the hourly and the 5-minute rows, each in its day
 bwtotal -d "$T/d" --by program --day -n 5 >"$T/out" 2>"$T/err"

@@ -9,12 +9,6 @@
 hosts_fixture "$T/d"
 export BWMON_NOW=$HOSTS_NOW
 
-jpath() {
-	perl -MJSON::PP -e 'my $file = shift; open(my $f, "<", $file) or
-	    die "$file: $!"; local $/; my $j = decode_json(<$f>);
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-	    print defined $v ? $v : "undef", "\n" }' "$@"
-}
 
 bwtotal -d "$T/d" --by host --day -n 5 >"$T/out" 2>"$T/err"
 ok $? "bwtotal --by host --day -n 5"

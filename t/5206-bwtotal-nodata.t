@@ -29,12 +29,6 @@ is "$(awk -F, '$6 > 3600' "$D/bw_eth0.csv" | wc -l | tr -d ' ')" 1 \
     "the missed hour is one gap row"
 
 export BWMON_NOW=$NOW
-jpath() {
-	perl -MJSON::PP -e 'my $file = shift; open(my $f, "<", $file) or
-	    die "$file: $!"; local $/; my $j = decode_json(<$f>);
-	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@;
-	    print defined $v ? $v : "undef", "\n" }' "$@"
-}
 
 bwtotal -d "$D" -i eth0 >"$T/out" 2>"$T/err"
 ok $? "the table of 30 days"

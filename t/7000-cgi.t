@@ -30,10 +30,7 @@ hdr() {
 }
 # jbody EXPR: a Perl expression over $j, the body decoded
 jbody() {
-	perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die;
-	    my $j = eval { decode_json(<$f>) }; my $v = defined $j ?
-	    eval $ARGV[1] : "not JSON"; print defined $v ? $v : "undef",
-	    "\n"' "$T/b" "$1"
+	jlax "$T/b" "$1"
 }
 # bad QUERY DESC [NAME]: a 400 with a JSON error and nothing else
 bad() {

@@ -44,10 +44,7 @@ cgi() {
 	sed -n 's/^Status: \([0-9]*\).*/\1/p' "$T/out"
 }
 jbody() {
-	perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die;
-	    my $j = eval { decode_json(<$f>) }; my $v = defined $j ?
-	    eval $ARGV[1] : "not JSON"; print defined $v ? $v : "undef",
-	    "\n"' "$T/b" "$1"
+	jlax "$T/b" "$1"
 }
 # small DESC: the last run's peak RSS was below MAXRSS
 small() {

@@ -45,10 +45,7 @@ cgi() {
 	sed -n 's/^Status: \([0-9]*\).*/\1/p' "$T/out"
 }
 jbody() {
-	perl -MJSON::PP -e 'local $/; open(my $f, "<", $ARGV[0]) or die;
-	    my $j = eval { JSON::PP->new->utf8->decode(<$f>) }; my $v =
-	    defined $j ? eval $ARGV[1] : "not JSON"; print defined $v ? $v :
-	    "undef", "\n"' "$T/b" "$1"
+	jlax "$T/b" "$1"
 }
 # val NAME{LABELS} FILE: the value of one series
 val() {

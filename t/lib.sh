@@ -2,6 +2,11 @@
 # ok STATUS DESC   prints "ok N - DESC" when STATUS is 0
 # is GOT WANT DESC compares two strings
 # done_testing     prints the plan; $T is a fresh temp dir removed at exit
+# jpath FILE EXPR... each Perl expression over $j, FILE's JSON, on a line
+#                  of its own ("undef" for undef); dies on bad JSON or a bad
+#                  expression, decoding FILE once whatever the questions
+# jlax FILE EXPR   the same for one expression over a CGI's body: "not
+#                  JSON" when FILE is not JSON, "undef" when EXPR fails
 set -u
 SRCDIR=${SRCDIR:-$(cd "${0%/*}/.." && pwd)}
 export LC_ALL=C TZ=UTC
@@ -55,6 +60,23 @@ skip_all() {
 done_testing() {
 	echo "1..$_n"
 	[ "$_failed" -eq 0 ]
+}
+
+jpath() {
+	_jpath 0 "$@"
+}
+
+jlax() {
+	_jpath 1 "$@"
+}
+
+_jpath() {
+	perl -MJSON::PP -e 'my ($lax, $file) = splice @ARGV, 0, 2;
+	    open(my $f, "<", $file) or die "$file: $!"; local $/;
+	    my $j = $lax ? eval { decode_json(<$f>) } : decode_json(<$f>);
+	    if (!defined $j) { print "not JSON\n"; exit }
+	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@ && !$lax;
+	    print defined $v ? $v : "undef", "\n" }' "$@"
 }
 
 # A fake proc directory: mkproc DIR "iface rx tx" ... writes DIR/net/dev
