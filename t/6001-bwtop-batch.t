@@ -5,12 +5,8 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/top-lib.sh"
 
-NOW=1795000000
+top_data 1795000000 "eth0 1000 2000" "lo 5 5" "wg0 7 9"
 export BWMON_NOW=$NOW BWMON_PROC=$T/proc
-mkproc "$T/proc" "eth0 1000 2000" "lo 5 5" "wg0 7 9"
-D=$T/d
-mkdir "$D"
-live "$D" $NOW 8000 4000
 procs "$D" $NOW "rsync 4242 0 41000000 120000 515000000 1500000" \
     "nginx 999 33 5000000 9000000 1000 2000000" \
     "[forwarded] 0 0 0 8000 0 20000"

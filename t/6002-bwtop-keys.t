@@ -8,11 +8,7 @@ need_tmux
 
 # Fixed "now": the files written with ts=$NOW stay fresh however slow
 # the machine is.
-NOW=1795000000
-D=$T/d
-mkdir "$D"
-mkproc "$T/proc" "eth0 1000 2000" "lo 5 5" "wg0 7 9"
-live "$D" $NOW 8000 4000
+top_data 1795000000 "eth0 1000 2000" "lo 5 5" "wg0 7 9"
 # Three processes whose order differs by total, sent, received and bytes.
 ROWS3="alpha 101 0 9000000 1000 1 1
 bravo 102 0 1000 8000000 100000000 100000000
@@ -80,97 +76,63 @@ gone zulu
 ok $? "a process gone from the file goes"
 
 # Sorting.
-key s
-waitfor 'sort: sent'
-ok $? "s: sort by sent"
+press s 'sort: sent' "s: sort by sent"
 is "$(order)" "alpha charlie bravo " "s: the order by sent"
-key r
-waitfor 'sort: received'
-ok $? "r: sort by received"
+press r 'sort: received' "r: sort by received"
 is "$(order)" "bravo charlie alpha " "r: the order by received"
-key r
-waitfor 'sort: total'
-ok $? "r again: back to the total"
+press r 'sort: total' "r again: back to the total"
 is "$(order)" "charlie alpha bravo " "the order by total"
 
 # Cumulative.
-key c
-waitfor '^ +PID USER +PROGRAM +SENT +RECV +SENT/s +RECV/s'
-ok $? "c: the byte columns come first"
+press c '^ +PID USER +PROGRAM +SENT +RECV +SENT/s +RECV/s' \
+    "c: the byte columns come first"
 like "$(sed -n 6p "$T/pane")" 'cumulative  sort: total' "c: said"
 is "$(order)" "bravo charlie alpha " "c: sorted by bytes"
-key c
-waitfor '^ +PID USER +PROGRAM +SENT/s +RECV/s +SENT +RECV'
-ok $? "c again: rates first"
+press c '^ +PID USER +PROGRAM +SENT/s +RECV/s +SENT +RECV' \
+    "c again: rates first"
 
 # Command lines.
-key l
-waitfor '^ +PID USER +COMMAND '
-ok $? "l: the COMMAND column"
+press l '^ +PID USER +COMMAND ' "l: the COMMAND column"
 like "$(grep '^ *101 ' "$T/pane")" 'alpha --serve /srv/al' \
     "l: command lines"
-key l
-waitfor '^ +PID USER +PROGRAM '
-ok $? "l again: names"
+press l '^ +PID USER +PROGRAM ' "l again: names"
 
 # Help.
-key '?'
-waitfor '^bwtop help: the keys'
-ok $? "?: the help screen"
+press '?' '^bwtop help: the keys' "?: the help screen"
 for k in 'Tab, Shift-Tab' 'i, I' 'Enter' '  c  ' '  s  ' '  l  ' '  n  ' \
     '  p  ' '  f  ' 'PgUp, PgDn' '  k  ' 'q   quit'; do
 	grep -q -- "$k" "$T/pane"
 	ok $? "help names '$k'"
 done
-key x
-waitfor '^\[Processes\]'
-ok $? "any key leaves the help"
-key h
-waitfor '^bwtop help: the keys'
-ok $? "h: the help screen too"
-key Escape
-waitfor '^\[Processes\]'
-ok $? "Escape leaves it"
+press x '^\[Processes\]' "any key leaves the help"
+press h '^bwtop help: the keys' "h: the help screen too"
+press Escape '^\[Processes\]' "Escape leaves it"
 
 # Connections.
-key Tab
-waitfor '^ Processes  \[Connections\]  Interfaces'
-ok $? "Tab: the Connections view"
+press Tab '^ Processes  \[Connections\]  Interfaces' \
+    "Tab: the Connections view"
 like "$(grep -E '^PROTO' "$T/pane")" '^PROTO +LOCAL REMOTE +PROCESS +SENT/s +RECV/s' \
     "the connection columns"
 like "$(grep '^tcp .*alpha' "$T/pane")" '^tcp +40128 198\.51\.100\.7:873 +alpha/101 +9\.00 Mbps +1\.00 Kbps' \
     "a connection row"
 like "$(grep '^udp' "$T/pane")" '^udp +53 \[2001:db8::1\]:443 +- ' \
     "an IPv6, unattributed connection"
-key p
-waitfor '198\.51\.100\.7:rsync'
-ok $? "p: service names"
+press p '198\.51\.100\.7:rsync' "p: service names"
 like "$(grep '^tcp .*charlie' "$T/pane")" '^tcp +https 127\.0\.0\.1:postgresql ' \
     "p: local and remote ports named"
 like "$(sed -n 6p "$T/pane")" 'services' "p: said"
-key p
-waitfor '198\.51\.100\.7:873'
-ok $? "p again: numbers"
-key n
-waitfor 'localhost:5432'
-ok $? "n: 127.0.0.1 resolves to localhost"
+press p '198\.51\.100\.7:873' "p again: numbers"
+press n 'localhost:5432' "n: 127.0.0.1 resolves to localhost"
 like "$(sed -n 6p "$T/pane")" 'DNS' "n: said"
 # Whatever the documentation addresses take to (not) resolve, the screen
 # keeps answering keys.
-key Tab
-waitfor '^ Processes   Connections  \[Interfaces\]' 30
-ok $? "the screen answers at once while lookups run"
-key BTab
-waitfor '\[Connections\]'
-ok $? "Shift-Tab: back"
-key n
-waitfor '127\.0\.0\.1:5432'
-ok $? "n again: addresses"
+press Tab '^ Processes   Connections  \[Interfaces\]' \
+    "the screen answers at once while lookups run" 30
+press BTab '\[Connections\]' "Shift-Tab: back"
+press n '127\.0\.0\.1:5432' "n again: addresses"
 
 # Interfaces.
-key Tab
-waitfor '^ +IFACE +RX/s +TX/s +RX +TX +BWPROCS'
-ok $? "the Interfaces view"
+press Tab '^ +IFACE +RX/s +TX/s +RX +TX +BWPROCS' "the Interfaces view"
 like "$(grep '^\* eth0' "$T/pane")" '^\* eth0 +0 bps +0 bps +0 B +0 B +running' \
     "eth0: current, rates, bwprocs running"
 like "$(grep '^  lo ' "$T/pane")" '^  lo +0 bps +0 bps +0 B +0 B +-' "lo"
@@ -189,28 +151,18 @@ ok $? "wg0: a rate from two readings, and bytes since start"
 kill "$WPID"
 wait
 key Down
-key Enter
-waitfor '^bwtop lo '
-ok $? "Down, Enter: shows the selected interface"
+press Enter '^bwtop lo ' "Down, Enter: shows the selected interface"
 waitfor '^\[Processes\]'
 ok $? "and goes to its processes"
 like "$(cat "$T/pane")" 'No per-process data for lo: bwprocs is not running' \
     "lo has no bwprocs data: said"
-key i
-waitfor '^bwtop wg0 '
-ok $? "i: the next interface"
-key I
-waitfor '^bwtop lo '
-ok $? "I: the previous one"
-key i i
-waitfor '^bwtop eth0 '
-ok $? "i wraps around"
+press i '^bwtop wg0 ' "i: the next interface"
+press I '^bwtop lo ' "I: the previous one"
+press "i i" '^bwtop eth0 ' "i wraps around"
 
 # Freeze.
 waitfor 'RX 16\.0 Kbps'
-key f
-waitfor 'FROZEN'
-ok $? "f: frozen"
+press f 'FROZEN' "f: frozen"
 live "$D" $NOW 24000 3000
 procs3 "zulu 104 0 90000000 90000000 1 1"
 sleep 2	# four refreshes at -s 0.5
@@ -221,9 +173,7 @@ key c
 waitfor 'cumulative'
 grep -q 'RX 16\.0 Kbps' "$T/pane"
 ok $? "frozen: keys still work on the frozen data"
-key c f
-waitfor 'RX 24\.0 Kbps'
-ok $? "f again: the new data shows"
+press "c f" 'RX 24\.0 Kbps' "f again: the new data shows"
 grep -q 'FROZEN' "$T/pane"
 ok $(( ! $? )) "no longer frozen"
 
@@ -240,20 +190,12 @@ waitfor ' p1 '
 ok $? "40 processes"
 grep -q ' p40 ' "$T/pane"
 ok $(( ! $? )) "the last is off the screen"
-key End
-waitfor ' p40 '
-ok $? "End: scrolls to the last"
+press End ' p40 ' "End: scrolls to the last"
 grep -q ' p1 ' "$T/pane"
 ok $(( ! $? )) "End: the first is off the screen"
-key Home
-waitfor ' p1 '
-ok $? "Home: back to the first"
-key NPage
-waitfor ' p17 '
-ok $? "PgDn: a page further"
-key PPage
-waitfor ' p1 '
-ok $? "PgUp: a page back"
+press Home ' p1 ' "Home: back to the first"
+press NPage ' p17 ' "PgDn: a page further"
+press PPage ' p1 ' "PgUp: a page back"
 j=0
 while [ $j -lt 20 ]; do
 	key Down
@@ -263,9 +205,7 @@ waitfor ' p21 '
 ok $? "Down x20: scrolls with the selection"
 key Up
 sleep 0.3
-key Up
-waitfor ' p21 '
-ok $? "Up: stays in view"
+press Up ' p21 ' "Up: stays in view"
 
 # q gives the terminal back.
 key q

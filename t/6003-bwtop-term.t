@@ -9,11 +9,7 @@
 . "$SRCDIR/t/data/top-lib.sh"
 need_tmux
 
-NOW=1795000000
-D=$T/d
-mkdir "$D"
-mkproc "$T/proc" "eth0 1000 2000" "lo 5 5"
-live "$D" $NOW 8000 4000
+top_data 1795000000 "eth0 1000 2000" "lo 5 5"
 rows=
 i=1
 while [ $i -le 30 ]; do
@@ -87,16 +83,12 @@ like "$(sed -n 7p "$T/pane")" '^ {4}PID USER {5}PROGRAM {30}SENT/s {5}RECV/s {5}
     "200x50: a 32-column program name, the rates beside it"
 grep -Eq "^ +1001 $(id -nu 0) +p1 {31} {0,9}[0-9.]+ [KM]?bps " "$T/pane"
 ok $? "200x50: a process row the same"
-key l
-waitfor 'RECV COMMAND$'
-ok $? "200x50, l: a COMMAND column, last"
+press l 'RECV COMMAND$' "200x50, l: a COMMAND column, last"
 grep -Eq '^ +1001 [a-z]+ +p1 +.* p1 --serve /srv/p1$' "$T/pane"
 ok $? "200x50, l: the name and the command line, both whole"
 is "$(awk 'length > 200' "$T/pane" | wc -l | tr -d ' ')" 0 \
     "200x50: nothing beyond 200 columns"
-key l
-waitfor 'PROGRAM {30}SENT/s'
-ok $? "200x50, l again: the names alone"
+press l 'PROGRAM {30}SENT/s' "200x50, l again: the names alone"
 key q
 is "$(ended)" "rc=0 modes: icanon echo" "200x50: q exits 0"
 live "$D" $NOW 8000 4000
@@ -115,9 +107,7 @@ is "$(awk 'length > 120' "$T/pane" | wc -l | tr -d ' ')" 0 \
     "120x40: nothing beyond 120 columns"
 key Tab
 waitfor '\[Connections\]'
-key Tab
-waitfor '\[Interfaces\]'
-ok $? "120x40: keys still work"
+press Tab '\[Interfaces\]' "120x40: keys still work"
 key BTab BTab
 tm resize-window -t t -x 80 -y 24
 waitfor '^bwtop eth0 .* 11:06:40$'

@@ -7,11 +7,7 @@
 . "$SRCDIR/t/data/top-lib.sh"
 need_tmux
 
-NOW=1795000000
-D=$T/d
-mkdir "$D"
-mkproc "$T/proc" "eth0 1000 2000"
-live "$D" $NOW 8000 4000
+top_data 1795000000 "eth0 1000 2000"
 
 sleep 1000 &
 SPID=$!
@@ -44,19 +40,13 @@ waitfor '^ +- +- +\[forwarded\]'
 ok $? "the rows are there"
 waitfor '^q:quit'
 ok $? "[forwarded] selected: k is not offered"
-key k
-waitfor 'k: \[forwarded\] is not a process: nothing to signal'
-ok $? "k on [forwarded]: refused"
+press k 'k: \[forwarded\] is not a process: nothing to signal' \
+    "k on [forwarded]: refused"
 
-key Down
-waitfor '^k:kill q:quit'
-ok $? "the sleep selected: k is offered"
-key k
-waitfor "^Send SIGTERM to process $SPID \\(sleep 1000\\)\\? \\[y/n\\]"
-ok $? "k: asks, naming the process and its command line"
-key n
-waitfor "SIGTERM not sent to $SPID"
-ok $? "n: not sent"
+press Down '^k:kill q:quit' "the sleep selected: k is offered"
+press k "^Send SIGTERM to process $SPID \\(sleep 1000\\)\\? \\[y/n\\]" \
+    "k: asks, naming the process and its command line"
+press n "SIGTERM not sent to $SPID" "n: not sent"
 sleep 0.5
 alive "$SPID"
 ok $? "n: the process lives"
@@ -70,9 +60,7 @@ ok $? "any other key: not sent either"
 
 key k
 waitfor "^Send SIGTERM to process $SPID"
-key y
-waitfor "SIGTERM sent to $SPID \\(sleep 1000\\)"
-ok $? "y: sent, said"
+press y "SIGTERM sent to $SPID \\(sleep 1000\\)" "y: sent, said"
 i=0
 while alive "$SPID" && [ $i -lt 100 ]; do
 	sleep 0.1
@@ -84,34 +72,25 @@ wait "$SPID" 2>/dev/null
 is $? 143 "it died of SIGTERM"
 
 # Its row stays until bwprocs drops it: k now finds no process.
-key k
-waitfor "k: process $SPID has exited"
-ok $? "k on a process that has exited: said"
+press k "k: process $SPID has exited" "k on a process that has exited: said"
 
-key Down
-waitfor '^q:quit'
-ok $? "a pid owned by another uid than bwprocs saw: k not offered"
-key k
-waitfor "k: pid $$ now belongs to uid $ME, not uid $OTHER as bwprocs saw"
-ok $? "k on it: refused, and why"
+press Down '^q:quit' \
+    "a pid owned by another uid than bwprocs saw: k not offered"
+press k "k: pid $$ now belongs to uid $ME, not uid $OTHER as bwprocs saw" \
+    "k on it: refused, and why"
 alive $$
 ok $? "and nothing sent"
 
-key Down
-waitfor '^q:quit'
-ok $? "a process not under BWMON_PROC: k not offered"
-key k
-waitfor "k: process $SPID2 has exited"
-ok $? "k on it: taken for gone, as BWMON_PROC says"
+press Down '^q:quit' "a process not under BWMON_PROC: k not offered"
+press k "k: process $SPID2 has exited" \
+    "k on it: taken for gone, as BWMON_PROC says"
 alive "$SPID2"
 ok $? "and nothing sent"
 
 # In other views k says where it works.
 key Tab
 waitfor '\[Connections\]'
-key k
-waitfor 'k works in the Processes view'
-ok $? "k elsewhere: said"
+press k 'k works in the Processes view' "k elsewhere: said"
 
 key q
 is "$(ended)" "rc=0 modes: icanon echo" "q: exit 0, terminal restored"

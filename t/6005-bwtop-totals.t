@@ -9,11 +9,9 @@
 . "$SRCDIR/t/data/owners-lib.sh"
 need_tmux
 
-D=$T/d
+top_data "$OWNERS_NOW" "eth0 1000 2000" "lo 5 5"
 owners_fixture "$D"
-mkproc "$T/proc" "eth0 1000 2000" "lo 5 5"
 procs "$D" $OWNERS_NOW "rsync 101 0 9000000 1000 1 1"
-live "$D" $OWNERS_NOW 8000 4000
 
 # rows: the PROGRAM column of the totals, top down.
 rows() {
@@ -39,9 +37,7 @@ like "$(sed -n 24p "$T/pane")" 't:totals' "the key line names t"
 waitfor '^ +101 '
 ok $? "the live process rows first"
 
-key t
-waitfor '^Today, since 00:00: RX'
-ok $? "t: today's bytes per program"
+press t '^Today, since 00:00: RX' "t: today's bytes per program"
 waitfor "^\\[Processes\\] .*today's totals +sort: total"
 ok $? "  the mode is named"
 is "$(waitrows 'nightly-backup|curl|[forwarded]|we"ird,name|[other owners]|')" \
@@ -61,17 +57,13 @@ is "$(waitrows 'curl|[forwarded]|nightly-backup|we"ird,name|[other owners]|')" \
     'curl|[forwarded]|nightly-backup|we"ird,name|[other owners]|' \
     "r: by bytes received"
 key r
+press l '^ +4244 /usr/local/bin/nightly-backup --to nas' \
+    "l: the command line of the busiest process"
 key l
-waitfor '^ +4244 /usr/local/bin/nightly-backup --to nas'
-ok $? "l: the command line of the busiest process"
-key l
-key k
-waitfor 'k: these are programs over a period'
-ok $? "k does not signal a program of the totals"
+press k 'k: these are programs over a period' \
+    "k does not signal a program of the totals"
 
-key t
-waitfor '^This month, since 2026-09-01: RX'
-ok $? "t again: this month's"
+press t '^This month, since 2026-09-01: RX' "t again: this month's"
 waitfor "^\\[Processes\\] .*month's totals"
 ok $? "  named so"
 like "$(grep '^This month' "$T/pane")" 'RX 4\.25 GB  TX 63\.6 GB' \
@@ -82,9 +74,7 @@ is "$(waitrows 'nightly-backup|firefox|[forwarded]|curl|we"ird,name|evil?[2Jx|ss
 pane | tr -d '\033' | cmp -s - "$T/pane"
 ok $? "  and no escape byte reaches the pane"
 
-key t
-waitfor '^ +PID USER +PROGRAM '
-ok $? "t a third time: the live processes again"
+press t '^ +PID USER +PROGRAM ' "t a third time: the live processes again"
 waitfor '^\[Processes\] .* rates +sort: total'
 ok $? "  in rates"
 

@@ -11,11 +11,7 @@ IFACE=br-lan
 . "$SRCDIR/t/data/hosts-lib.sh"
 need_tmux
 
-NOW=$HOSTS_NOW
-D=$T/d
-mkdir "$D"
-mkproc "$T/proc" "br-lan 1000 2000" "eth0 5 5"
-live "$D" $NOW 8000 4000
+top_data "$HOSTS_NOW" "br-lan 1000 2000" "eth0 5 5"
 procs "$D" $NOW "dnsmasq 101 0 1000 1000 1 1"
 hosts_live "$D" $((NOW - 1))
 
@@ -43,9 +39,8 @@ like "$(sed -n 6p "$T/pane")" '^\[Processes\]  Connections   Interfaces   Hosts 
 like "$(sed -n 24p "$T/pane")" 'Tab:view H:hosts i:iface' \
     "the key line names H"
 
-key H
-waitfor '^HOST +ADDRESS +SENT/s +RECV/s +SENT +RECV'
-ok $? "H: the Hosts view, its columns"
+press H '^HOST +ADDRESS +SENT/s +RECV/s +SENT +RECV' \
+    "H: the Hosts view, its columns"
 like "$(sed -n 6p "$T/pane")" 'Interfaces  \[Hosts\]' "  said in the tabs"
 like "$(grep '^laptop ' "$T/pane")" \
     '^laptop +10\.1\.0\.10 +400 Kbps +8\.00 Mbps +100 MB +5\.00 GB' \
@@ -90,29 +85,20 @@ ok $? "a stale hosts file is flagged"
 like "$(grep '^laptop ' "$T/pane")" '^laptop ' "  its devices still shown"
 
 # Tab goes round through Hosts here.
-key Tab
-waitfor '^\[Processes\]'
-ok $? "Tab from Hosts: back to Processes"
+press Tab '^\[Processes\]' "Tab from Hosts: back to Processes"
 
 # eth0 has no hosts file.
-key i
-waitfor '^bwtop eth0'
-ok $? "i: eth0"
+press i '^bwtop eth0' "i: eth0"
 like "$(sed -n 6p "$T/pane")" '^\[Processes\]  Connections   Interfaces +rates' \
     "  no Hosts among its views"
-key Tab Tab Tab
-waitfor '^\[Processes\]'
-ok $? "  Tab passes Hosts by"
-key H
-waitfor 'H: eth0 has no LAN devices'
-ok $? "  H says why"
+press "Tab Tab Tab" '^\[Processes\]' "  Tab passes Hosts by"
+press H 'H: eth0 has no LAN devices' "  H says why"
 key I
 waitfor '^bwtop br-lan'
 key H
 waitfor '^HOST +ADDRESS'
-key i
-waitfor 'No LAN devices for eth0'
-ok $? "changing interface in the Hosts view: it says there are none"
+press i 'No LAN devices for eth0' \
+    "changing interface in the Hosts view: it says there are none"
 
 key '?'
 waitfor '^bwtop help'

@@ -6,6 +6,9 @@
 #                        connections array, $COVERAGE and $DROPS the header's.
 # live DIR TS RX TX [N]  write DIR/live_$IFACE.json: N (60) one-second
 #                        samples ending at TS, all RX and TX bit/s
+# top_data NOW IFLINE...  $NOW, the data directory $D with a live file at
+#                        NOW (8000 and 4000 bit/s), and the fake proc
+#                        directory $T/proc with mkproc's IFLINEs
 # start CMD...           run CMD in a fresh tmux server and session, 80x24
 #                        ($COLS x $ROWS); when CMD ends the pane shows "rc=N"
 #                        and "modes: icanon echo" (or -icanon -echo if the
@@ -15,6 +18,8 @@
 #                        diagnostics on failure
 # gone REGEX            poll until no line of the pane matches
 # key KEY...             tmux send-keys to the session
+# press KEYS REGEX DESC [TENTHS]  one test point: key KEYS (words), then
+#                        waitfor REGEX [TENTHS]
 # ended                  after the program ended: "rc=N modes: ..." from the pane
 # pane                   the pane's text now
 # scrollback             the same with the lines that scrolled off
@@ -91,6 +96,15 @@ live() {
 	} >"$_f.tmp" && mv "$_f.tmp" "$_f"
 }
 
+top_data() {
+	NOW=$1
+	shift
+	D=$T/d
+	mkdir -p "$D"
+	mkproc "$T/proc" "$@"
+	live "$D" "$NOW" 8000 4000
+}
+
 start() {
 	# The shell waits through Ctrl-C; the program gets it.
 	cat >"$T/run.sh" <<EOF
@@ -154,4 +168,16 @@ ended() {
 
 key() {
 	tm send-keys -t t "$@"
+}
+
+press() {
+	_re=$2 _desc=$3 _tenths=${4:-100}
+	# The words, not file names: a key may be "?".
+	set -f
+	# shellcheck disable=SC2086
+	set -- $1
+	set +f
+	key "$@"
+	waitfor "$_re" "$_tenths"
+	ok $? "$_desc"
 }
