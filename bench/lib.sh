@@ -25,13 +25,6 @@ skip_all() {
 	die "$*"
 }
 
-# need_cmds COMMAND...: each is installed, or die.
-need_cmds() {
-	for _c in "$@"; do
-		command -v "$_c" >/dev/null 2>&1 || die "$_c is not installed"
-	done
-}
-
 # bench_tmp NAME: a scratch directory $T, removed at exit with whatever
 # the benchmark started ($PIDS) and its namespaces (t/web.sh's web_start
 # sets a trap of its own that stops the web server and removes $T).
@@ -43,12 +36,8 @@ bench_tmp() {
 }
 
 bench_cleanup() {
-	for _p in $PIDS; do
-		kill "$_p" 2>/dev/null
-	done
-	for _p in $PIDS; do
-		wait "$_p" 2>/dev/null
-	done
+	# shellcheck disable=SC2086
+	reap $PIDS
 	# Deleting a namespace deletes the veth end in it, and so the
 	# pair; made-up conntrack flows go with it too.
 	[ -z "$NA" ] || ip netns del "$NA" 2>/dev/null
@@ -99,23 +88,10 @@ listening() {
 
 # ---- Time, CPU and memory ----
 
-now() {
-	perl -MTime::HiRes=time -e 'printf "%.3f\n", time'
-}
-
-# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it
-# succeeds; 1 when it never did.
-wait_for() {
-	_limit=$(($1 * 10))
-	shift
-	_i=0
-	while [ "$_i" -lt "$_limit" ]; do
-		"$@" && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
+# need_cmds (it dies: see skip_all), now, wait_for, reap: shared with
+# the tests.
+# shellcheck source=../t/data/shared-lib.sh
+. "$SRCDIR/t/data/shared-lib.sh"
 
 # ticks PID: user + system clock ticks used so far (/proc/PID/stat)
 ticks() {

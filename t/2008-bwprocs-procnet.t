@@ -8,7 +8,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 
-command -v perl >/dev/null 2>&1 || skip_all "perl is not installed"
+need_cmds perl
 
 P=$T/proc
 D=$T/data

@@ -22,9 +22,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-for _c in nft dnsmasq busybox; do
-	command -v "$_c" >/dev/null 2>&1 || skip_all "$_c is not installed"
-done
+need_cmds nft dnsmasq busybox
 busybox udhcpc --help >/dev/null 2>&1 || skip_all "busybox has no udhcpc"
 
 D=$T/data

@@ -11,7 +11,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
+need_cmds nft
 
 D=$T/data
 mkdir -p "$D"

@@ -10,9 +10,7 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 . "$SRCDIR/t/data/bpf-lib.sh"
 need_root
-for c in dnsmasq bpftool; do
-	command -v "$c" >/dev/null 2>&1 || skip_all "$c is not installed"
-done
+need_cmds dnsmasq bpftool
 
 # so_progs: the ids of the loaded programs named like ours, sorted.
 so_progs() {

@@ -6,7 +6,7 @@
 # test commands.
 . "${0%/*}/lib.sh"
 
-command -v mandoc >/dev/null 2>&1 || skip_all "mandoc is not installed"
+need_cmds mandoc
 cd "$SRCDIR" || exit 1
 
 # has_sh PAGE NAME: the page has a ".Sh NAME" line (quoted or not).

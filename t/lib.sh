@@ -18,6 +18,8 @@ trap 'rm -rf "$T"' EXIT
 export BWMON_CONF="$T/.empty.conf"
 _n=0
 _failed=0
+# need_cmds, now, wait_for, reap: shared with the benchmarks.
+. "$SRCDIR/t/data/shared-lib.sh"
 
 ok() {
 	_n=$((_n + 1))

@@ -11,12 +11,8 @@ LINKS=				# host links to delete
 PIDS=				# processes to kill
 
 cleanup_net() {
-	for _p in $PIDS; do
-		kill "$_p" 2>/dev/null
-	done
-	for _p in $PIDS; do
-		wait "$_p" 2>/dev/null
-	done
+	# shellcheck disable=SC2086
+	reap $PIDS
 	for _l in $LINKS; do
 		ip link del "$_l" 2>/dev/null
 	done
@@ -31,10 +27,7 @@ trap 'exit 1' INT TERM HUP
 # need_root: skip unless root with ip(8), iperf3 and perl's JSON::PP.
 need_root() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
-	for _c in ip iperf3 perl; do
-		command -v "$_c" >/dev/null 2>&1 ||
-		    skip_all "$_c is not installed"
-	done
+	need_cmds ip iperf3 perl
 	ip netns add "${NP}probe" 2>/dev/null ||
 	    skip_all "cannot create network namespaces"
 	ip netns del "${NP}probe"
@@ -90,24 +83,6 @@ ifbytes() {
 	else
 		cat "$_s/rx_bytes" "$_s/tx_bytes"
 	fi | awk '{ s += $1 } END { printf "%.0f\n", s }'
-}
-
-now() {
-	perl -MTime::HiRes=time -e 'printf "%.3f\n", time'
-}
-
-# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds;
-# 1 when it never did.
-wait_for() {
-	_limit=$(( $1 * 10 ))
-	shift
-	_i=0
-	while [ "$_i" -lt "$_limit" ]; do
-		"$@" && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
 }
 
 # procs_after FILE TS: FILE exists and was written at TS or later.
