@@ -22,13 +22,12 @@ for bad in ../x a/b "" 1234567890123456 . ..; do
 	is $? 2 "bad interface name '$bad' is a usage error"
 done
 like "$(cat "$T/err")" 'bad interface name' "the usage error says why"
-bwprocs -d "$T/nonexistent" -r "$DATA/procs-eth.pcap" x0 2>"$T/err"
-is $? 1 "a missing data directory fails with 1"
-like "$(cat "$T/err")" "nonexistent" "and names it"
-bwprocs -c "$T/nosuch.conf" -d "$D" -r "$DATA/procs-eth.pcap" c0 2>"$T/err"
-is $? 1 "a missing -c config fails with 1"
-like "$(cat "$T/err")" "^bwprocs: config $T/nosuch.conf: No such file" \
-    "and names it"
+fails 1 "a missing data directory fails with 1" "nonexistent" \
+    "and names it" \
+    bwprocs -d "$T/nonexistent" -r "$DATA/procs-eth.pcap" x0
+fails 1 "a missing -c config fails with 1" "^bwprocs: config $T/nosuch.conf: No such file" \
+    "and names it" \
+    bwprocs -c "$T/nosuch.conf" -d "$D" -r "$DATA/procs-eth.pcap" c0
 [ ! -e "$D/procs_c0.json" ]
 ok $? "and writes nothing"
 BWMON_CONF=/dev/null bwprocs -d "$D" -r "$DATA/procs-eth.pcap" c0 \
@@ -117,9 +116,9 @@ is "$(json "$p" 'scalar @{$j->{connections}}')" 2 \
 
 # Files that are not captures.
 printf 'this is not a capture file at all\n' >"$T/text.pcap"
-bwprocs -d "$D" -r "$T/text.pcap" r0 2>"$T/err"
-is $? 1 "a file that is not a capture fails with 1"
-like "$(cat "$T/err")" 'text.pcap' "and names it"
+fails 1 "a file that is not a capture fails with 1" 'text.pcap' \
+    "and names it" \
+    bwprocs -d "$D" -r "$T/text.pcap" r0
 : >"$T/empty.pcap"
 bwprocs -d "$D" -r "$T/empty.pcap" r0 2>/dev/null
 is $? 1 "an empty file fails with 1"

@@ -48,10 +48,9 @@ for r in 7d:300 30d:900 6m:7200; do
 done
 
 # Interfaces and data directories.
-bwhistory -d "$V1" -i eth9 >"$T/out" 2>"$T/err"
-is $? 1 "unknown interface: exit 1"
-like "$(cat "$T/err")" '^bwhistory: no history for eth9 in .*: eth0\)$' \
-    "unknown interface: names the ones with history"
+fails 1 "unknown interface: exit 1" '^bwhistory: no history for eth9 in .*: eth0\)$' \
+    "unknown interface: names the ones with history" \
+    bwhistory -d "$V1" -i eth9
 is "$(cat "$T/out")" "" "unknown interface: no stdout"
 
 # The interface as an argument, as bwcollect and bwprocs take it.
@@ -81,24 +80,21 @@ BWMON_DATA_DIR=$T/nonexistent bwhistory 2>"$T/err"
 is $? 1 "missing BWMON_DATA_DIR: exit 1"
 like "$(cat "$T/err")" "$T/nonexistent" "BWMON_DATA_DIR is used"
 : >"$T/file"
-bwhistory -d "$T/file" 2>"$T/err"
-is $? 1 "data directory that is a file: exit 1"
-like "$(cat "$T/err")" "not a directory" "data directory that is a file: said"
+fails 1 "data directory that is a file: exit 1" "not a directory" \
+    "data directory that is a file: said" \
+    bwhistory -d "$T/file"
 mkdir "$T/none"
-bwhistory -d "$T/none" 2>"$T/err"
-is $? 1 "no history at all: exit 1"
-like "$(cat "$T/err")" 'bwcollect writes bw_<iface>.csv every 5 minutes' \
-    "no history at all: says where it comes from"
-bwhistory -d "$T/none" -i wlan0 2>"$T/err"
-is $? 1 "no history at all, -i: exit 1"
-like "$(cat "$T/err")" 'no history for wlan0 .*bwcollect writes bw_wlan0.csv' \
-    "no history at all, -i: says where it comes from"
+fails 1 "no history at all: exit 1" 'bwcollect writes bw_<iface>.csv every 5 minutes' \
+    "no history at all: says where it comes from" \
+    bwhistory -d "$T/none"
+fails 1 "no history at all, -i: exit 1" 'no history for wlan0 .*bwcollect writes bw_wlan0.csv' \
+    "no history at all, -i: says where it comes from" \
+    bwhistory -d "$T/none" -i wlan0
 mkdir "$T/link"
 ln -s "$V1/bw_eth0.csv" "$T/link/bw_eth0.csv"
-bwhistory -d "$T/link" -i eth0 2>"$T/err"
-is $? 1 "symlinked history: exit 1, not followed"
-like "$(cat "$T/err")" "^bwhistory: $T/link/bw_eth0.csv: " \
-    "symlinked history: named"
+fails 1 "symlinked history: exit 1, not followed" "^bwhistory: $T/link/bw_eth0.csv: " \
+    "symlinked history: named" \
+    bwhistory -d "$T/link" -i eth0
 
 # The default interface: the config's, else the default route's, else
 # the first by name.
@@ -118,18 +114,16 @@ like "$(cat "$T/out")" '"iface":"eth0"' "default: the config's (-c)"
 BWMON_CONF=$T/conf BWMON_PROC=$T/proc bwhistory -j -d "$T/two" >"$T/out"
 like "$(cat "$T/out")" '"iface":"eth0"' "default: the config's (BWMON_CONF)"
 echo "iface = eth7" >"$T/conf7"
-bwhistory -c "$T/conf7" -d "$T/two" 2>"$T/err"
-is $? 1 "the config's interface without history: exit 1"
-like "$(cat "$T/err")" 'no history for eth7 .*eth0, wlan0\)$' \
-    "the config's interface without history: lists the others"
+fails 1 "the config's interface without history: exit 1" 'no history for eth7 .*eth0, wlan0\)$' \
+    "the config's interface without history: lists the others" \
+    bwhistory -c "$T/conf7" -d "$T/two"
 echo "bogus = 1" >"$T/confbad"
 bwhistory -j -c "$T/confbad" -d "$T/two" -i eth0 >"$T/out" 2>"$T/err"
 ok $? "a bad config line is no failure"
 like "$(cat "$T/err")" "^bwhistory: $T/confbad:1: " "and is a warning"
-bwhistory -j -c "$T/noconf" -d "$T/two" -i eth0 >"$T/out" 2>"$T/err"
-is $? 1 "a missing -c config: exit 1"
-like "$(cat "$T/err")" "^bwhistory: config $T/noconf: No such file" \
-    "... saying which"
+fails 1 "a missing -c config: exit 1" "^bwhistory: config $T/noconf: No such file" \
+    "... saying which" \
+    bwhistory -j -c "$T/noconf" -d "$T/two" -i eth0
 [ ! -s "$T/out" ]
 ok $? "... and printing nothing"
 BWMON_CONF=/dev/null bwhistory -j -d "$T/two" -i eth0 >"$T/out" 2>"$T/err"

@@ -16,10 +16,8 @@ jv() {
 }
 
 # --- the table, over everything
-bwhistory -d "$T/d" --by program -r all >"$T/out" 2>"$T/err"
-ok $? "bwhistory --by program -r all"
-is "$(cat "$T/err")" "" "  nothing on stderr"
-sed 's/^/# /' "$T/out"
+runs "bwhistory --by program -r all" \
+    bwhistory -d "$T/d" --by program -r all
 is "$(sed -n 1p "$T/out")" \
     "eth0: who used it, by program, 2026-09-18 00:00 to 2026-09-21 14:13 (UTC)" \
     "  the window, from the first row, and the zone"

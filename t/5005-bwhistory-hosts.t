@@ -18,10 +18,8 @@ jv() {
 }
 
 # --- the table, over everything
-bwhistory -d "$T/d" --by host -r all >"$T/out" 2>"$T/err"
-ok $? "bwhistory --by host -r all"
-is "$(cat "$T/err")" "" "  nothing on stderr"
-sed 's/^/# /' "$T/out"
+runs "bwhistory --by host -r all" \
+    bwhistory -d "$T/d" --by host -r all
 is "$(sed -n 1p "$T/out")" \
     "br-lan: who used it, by host, 2026-09-18 00:00 to 2026-09-21 14:13 (UTC)" \
     "  the window, from the first row, and the zone"

@@ -142,24 +142,21 @@ bwtotal -d "$V1" --day --week 2>"$T/err"
 like "$(cat "$T/err")" 'usage: bwtotal' "conflicting periods print usage"
 
 # Runtime failures: exit 1.
-bwtotal -d "$V1" -i wlan9 >"$T/out" 2>"$T/err"
-is $? 1 "unknown interface: exit 1"
-like "$(cat "$T/err")" '^bwtotal: .*wlan9.*interfaces with data: eth0\)$' \
-    "... naming it and those with data"
+fails 1 "unknown interface: exit 1" '^bwtotal: .*wlan9.*interfaces with data: eth0\)$' \
+    "... naming it and those with data" \
+    bwtotal -d "$V1" -i wlan9
 bwtotal -d "$T/nonexistent" -i eth0 >/dev/null 2>"$T/err"
 is $? 1 "missing data directory: exit 1"
 like "$(cat "$T/err")" \
     "^bwtotal: data directory $T/nonexistent: No such file or directory\$" \
     "... says which directory and why"
 mkdir "$T/empty"
-bwtotal -d "$T/empty" 2>"$T/err"
-is $? 1 "no history at all: exit 1"
-like "$(cat "$T/err")" "no interface has history in $T/empty" \
-    "... says so"
-bwtotal -d "$T/empty" -i eth0 2>"$T/err"
-is $? 1 "named interface in an empty directory: exit 1"
-like "$(cat "$T/err")" 'no history for interface eth0 .*no interface' \
-    "... says none has data"
+fails 1 "no history at all: exit 1" "no interface has history in $T/empty" \
+    "... says so" \
+    bwtotal -d "$T/empty"
+fails 1 "named interface in an empty directory: exit 1" 'no history for interface eth0 .*no interface' \
+    "... says none has data" \
+    bwtotal -d "$T/empty" -i eth0
 if [ -w /dev/full ]; then
 	bwtotal -d "$V1" -i eth0 >/dev/full 2>"$T/err"
 	is $? 1 "table to /dev/full: exit 1"
@@ -173,10 +170,9 @@ else
 fi
 
 # Config.
-bwtotal -c "$T/nope.conf" -j -d "$V1" >"$T/out" 2>"$T/err"
-is $? 1 "a missing -c config: exit 1"
-like "$(cat "$T/err")" "^bwtotal: config $T/nope.conf: No such file" \
-    "... saying which"
+fails 1 "a missing -c config: exit 1" "^bwtotal: config $T/nope.conf: No such file" \
+    "... saying which" \
+    bwtotal -c "$T/nope.conf" -j -d "$V1"
 BWMON_CONF=$T/nope.conf bwtotal -j -d "$V1" >"$T/out" 2>"$T/err"
 is "$?:$(cat "$T/err")" "1:bwtotal: config $T/nope.conf: No such file or directory" \
     "a missing BWMON_CONF: exit 1 too"
@@ -197,9 +193,9 @@ like "$(cat "$T/err")" "^bwtotal: $T/bad.conf:2: unknown key" \
     "unknown key warned with file:line"
 is "$(jpath "$T/out" '$j->{month_start_day}')" 1 "... default kept"
 printf 'iface = wlan9\n' >"$T/if.conf"
-bwtotal -c "$T/if.conf" -d "$V1" >/dev/null 2>"$T/err"
-is $? 1 "config iface without history: exit 1"
-like "$(cat "$T/err")" 'wlan9' "... naming it"
+fails 1 "config iface without history: exit 1" 'wlan9' \
+    "... naming it" \
+    bwtotal -c "$T/if.conf" -d "$V1"
 
 # -h and -V.
 bwtotal -h >"$T/out" 2>"$T/err"

@@ -42,6 +42,14 @@ is "$(sed -n 1p "$T/sum")" "2026-11-22:1795273200:1795359600:63000:6300:6 \
 2026-11-23:1795359600:1795446000:128000:12800:1:p" \
     "days follow TZ (UTC+9): local midnight is 15:00 UTC"
 
+# days_in ZONE NOW WANT DESC: the first summary line of 3 days of the DST
+# fixture in ZONE at NOW is WANT
+days_in() {
+	TZ=$1 BWMON_NOW=$2 bwtotal -j -d "$D/total-dst" -i eth0 -n 3 >"$T/out"
+	summary "$T/out" >"$T/sum"
+	is "$(sed -n 1p "$T/sum")" "$3" "$4"
+}
+
 # DST starts on 2026-03-29 (23 h) and ends on 2026-10-25 (25 h).
 for zone in "$CET" Europe/Berlin; do
 	if [ "$zone" = Europe/Berlin ] &&
@@ -50,18 +58,12 @@ for zone in "$CET" Europe/Berlin; do
 		ok 0 "# SKIP no tzdata for Europe/Berlin"
 		continue
 	fi
-	TZ=$zone BWMON_NOW=1774872000 bwtotal -j -d "$D/total-dst" -i eth0 \
-	    -n 3 >"$T/out"
-	summary "$T/out" >"$T/sum"
-	is "$(sed -n 1p "$T/sum")" \
+	days_in "$zone" 1774872000 \
 "2026-03-28:1774652400:1774738800:1:2:1 \
 2026-03-29:1774738800:1774821600:10110:20220:3 \
 2026-03-30:1774821600:1774908000:1000:2000:1:p" \
 	    "$zone: 2026-03-29 is 23 hours, rows split at local midnights"
-	TZ=$zone BWMON_NOW=1793016000 bwtotal -j -d "$D/total-dst" -i eth0 \
-	    -n 3 >"$T/out"
-	summary "$T/out" >"$T/sum"
-	is "$(sed -n 1p "$T/sum")" \
+	days_in "$zone" 1793016000 \
 "2026-10-24:1792792800:1792879200:1:2:1 \
 2026-10-25:1792879200:1792969200:110:220:2 \
 2026-10-26:1792969200:1793055600:1000:2000:1:p" \

@@ -195,9 +195,9 @@ is "$(cat "$T/park".* | grep -c appended)" 3 "... 3 lines say appended"
 # Failures.
 fresh e
 ln -s "$T/target" "$T/e/daily_totals.log"
-bwtotal -d "$T/e" --day --append >/dev/null 2>"$T/err"
-is $? 1 "a symlinked log: exit 1"
-like "$(cat "$T/err")" "^bwtotal: $T/e/daily_totals.log: " "... naming it"
+fails 1 "a symlinked log: exit 1" "^bwtotal: $T/e/daily_totals.log: " \
+    "... naming it" \
+    bwtotal -d "$T/e" --day --append
 [ ! -e "$T/target" ]
 ok $? "... and the link is not followed"
 echo precious >"$T/target2"
@@ -205,14 +205,13 @@ ln -s "$T/target2" "$T/e/weekly_totals.log"
 bwtotal -d "$T/e" --week --append >/dev/null 2>"$T/err"
 is $? 1 "a log linked to an existing file: exit 1"
 is "$(cat "$T/target2")" precious "... and the file is untouched"
-bwtotal -d "$T/e" -i wlan9 --day --append >/dev/null 2>"$T/err"
-is $? 1 "--append -i unknown: exit 1"
-like "$(cat "$T/err")" 'wlan9.*interfaces with data: eth0' \
-    "... naming those with data"
+fails 1 "--append -i unknown: exit 1" 'wlan9.*interfaces with data: eth0' \
+    "... naming those with data" \
+    bwtotal -d "$T/e" -i wlan9 --day --append
 mkdir "$T/empty"
-bwtotal -d "$T/empty" --day --append >/dev/null 2>"$T/err"
-is $? 1 "--append with no history at all: exit 1"
-like "$(cat "$T/err")" "no interface has history in $T/empty" "... says so"
+fails 1 "--append with no history at all: exit 1" "no interface has history in $T/empty" \
+    "... says so" \
+    bwtotal -d "$T/empty" --day --append
 bwtotal -d "$T/nonexistent" --day --append >/dev/null 2>"$T/err"
 is $? 1 "--append without a data directory: exit 1"
 if [ -w /dev/full ]; then

@@ -12,10 +12,8 @@ export BWMON_NOW=$OWNERS_NOW
 
 
 # --- days: the daily, the hourly and the 5-minute rows, each in its day
-bwtotal -d "$T/d" --by program --day -n 5 >"$T/out" 2>"$T/err"
-ok $? "bwtotal --by program --day -n 5"
-is "$(cat "$T/err")" "" "  nothing on stderr"
-sed 's/^/# /' "$T/out"
+runs "bwtotal --by program --day -n 5" \
+    bwtotal -d "$T/d" --by program --day -n 5
 is "$(head -1 "$T/out")" "eth0: top programs per day, local time (UTC)" \
     "the title names the interface, the kind and the zone"
 like "$(grep '^2026-09-17' "$T/out")" \

@@ -39,10 +39,9 @@ BWMON_CONF=/dev/null bwtop -b -n 1 -d "$D" >"$T/out" 2>"$T/err"
 is "$?:$(cat "$T/err")" "0:" "BWMON_CONF=/dev/null: an empty config"
 
 # An interface that is neither in net/dev nor has files: exit 1, listed.
-bwtop -b -n 1 -s 0.2 -d "$D" -i eth9 >"$T/out" 2>"$T/err"
-is $? 1 "-i eth9: exit 1"
-like "$(cat "$T/err")" "^bwtop: no interface eth9 .*\(interfaces: eth0, lo, wg0\)" \
-    "-i eth9: the interfaces there are are named"
+fails 1 "-i eth9: exit 1" "^bwtop: no interface eth9 .*\(interfaces: eth0, lo, wg0\)" \
+    "-i eth9: the interfaces there are are named" \
+    bwtop -b -n 1 -s 0.2 -d "$D" -i eth9
 is "$(cat "$T/out")" "" "-i eth9: nothing on stdout"
 BWMON_PROC=$T/nowhere bwtop -b -n 1 -s 0.2 -d "$T/nowhere" >"$T/out" 2>"$T/err"
 is $? 1 "no net/dev and no files: exit 1"

@@ -7,6 +7,11 @@
 #                  expression, decoding FILE once whatever the questions
 # jlax FILE EXPR   the same for one expression over a CGI's body: "not
 #                  JSON" when FILE is not JSON, "undef" when EXPR fails
+# runs DESC CMD... two test points: CMD exits 0 (DESC), with nothing on
+#                  stderr; its output is in $T/out (and the diagnostics)
+# fails STATUS DESC REGEX DESC2 CMD...  two test points: CMD exits STATUS
+#                  (DESC), and its stderr matches REGEX (DESC2); its
+#                  output is in $T/out, its stderr in $T/err
 set -u
 SRCDIR=${SRCDIR:-$(cd "${0%/*}/.." && pwd)}
 export LC_ALL=C TZ=UTC
@@ -79,6 +84,23 @@ _jpath() {
 	    if (!defined $j) { print "not JSON\n"; exit }
 	    for my $e (@ARGV) { my $v = eval $e; die $@ if $@ && !$lax;
 	    print defined $v ? $v : "undef", "\n" }' "$@"
+}
+
+runs() {
+	_desc=$1
+	shift
+	"$@" >"$T/out" 2>"$T/err"
+	ok $? "$_desc"
+	is "$(cat "$T/err")" "" "  nothing on stderr"
+	sed 's/^/# /' "$T/out"
+}
+
+fails() {
+	_st=$1 _desc=$2 _re=$3 _desc2=$4
+	shift 4
+	"$@" >"$T/out" 2>"$T/err"
+	is $? "$_st" "$_desc"
+	like "$(cat "$T/err")" "$_re" "$_desc2"
 }
 
 # A fake proc directory: mkproc DIR "iface rx tx" ... writes DIR/net/dev
