@@ -32,10 +32,8 @@ run_client() {
 	ok $? "$_name: procs file written after the transfer"
 	_want=$((_b1 - _b0))
 	_got=$(pid_bytes "$P" "$_cp")
-	echo "# $_name: pid $_cp has $_got of $_want interface bytes" \
-	    "($(share "$_got" "$_want") %)"
-	within "$_got" "$_want" 1
-	ok $? "$_name: the client's pid has the interface's bytes (1 %)"
+	bytes_near "$_got" "$_want" 1 "$_name: pid $_cp has" \
+	    "$_name: the client's pid has the interface's bytes (1 %)"
 	CP=$_cp
 }
 
@@ -70,10 +68,8 @@ ok $? "3000 datagrams sent to it from $NS"
 b1=$(ifbytes "$H")
 wait_written "$P"
 got=$(pid_bytes "$P" "$up")
-echo "# unconnected UDP: pid $up has $got of $((b1 - b0)) bytes" \
-    "($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 1
-ok $? "the unconnected UDP server has the bytes (1 %)"
+bytes_near "$got" "$((b1 - b0))" 1 "unconnected UDP: pid $up has" \
+    "the unconnected UDP server has the bytes (1 %)"
 
 # The interface's figures and the coverage.
 is "$(json "$P" '$j->{capture}{drops}')" 0 "no capture drops"

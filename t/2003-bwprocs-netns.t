@@ -14,39 +14,11 @@ need_root
 
 D=$T/data
 mkdir -p "$D"
-R=${NP}r
-A=${NP}a
-B=${NP}b
-AR=${NP}ar		# R's end towards A: captured
-BR=${NP}br
-mkns "$R" && mkns "$A" && mkns "$B" &&
-ip -n "$R" link add "$AR" type veth peer name "${NP}aa" &&
-ip -n "$R" link set "${NP}aa" netns "$A" &&
-ip -n "$R" link add "$BR" type veth peer name "${NP}bb" &&
-ip -n "$R" link set "${NP}bb" netns "$B" &&
-ip -n "$R" addr add 10.213.2.1/24 dev "$AR" &&
-ip -n "$R" addr add fd00:213:2::1/64 dev "$AR" nodad &&
-ip -n "$R" addr add 10.213.3.1/24 dev "$BR" &&
-ip -n "$R" addr add fd00:213:3::1/64 dev "$BR" nodad &&
-ip -n "$R" link set "$AR" up && ip -n "$R" link set "$BR" up &&
-ip -n "$A" addr add 10.213.2.2/24 dev "${NP}aa" &&
-ip -n "$A" addr add fd00:213:2::2/64 dev "${NP}aa" nodad &&
-ip -n "$A" link set "${NP}aa" up &&
-ip -n "$A" route add default via 10.213.2.1 &&
-ip -n "$A" -6 route add default via fd00:213:2::1 &&
-ip -n "$B" addr add 10.213.3.2/24 dev "${NP}bb" &&
-ip -n "$B" addr add fd00:213:3::2/64 dev "${NP}bb" nodad &&
-ip -n "$B" link set "${NP}bb" up &&
-ip -n "$B" route add default via 10.213.3.1 &&
-ip -n "$B" -6 route add default via fd00:213:3::1 &&
-ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 \
-    net.ipv6.conf.all.forwarding=1
+# $AR, R's end towards A, is the one captured.
+ns_router 213 2 3 v6
 ok $? "namespaces $A - $R - $B, forwarding in $R only"
 
-ip netns exec "$B" iperf3 -s -p 5201 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 listening "$B" 5201 t
-ok $? "iperf3 server in $B"
+iperf_server "$B"
 
 start_bwprocs ip netns exec "$R" bwprocs -f -d "$D" "$AR"
 ok $? "bwprocs in $R on $AR"
@@ -67,14 +39,11 @@ client() {
 	wait_written "$P"
 	_want=$((_b1 - _b0))
 	_got=$(pid_bytes "$P" "$_cp")
-	echo "# $_name: pid $_cp in $A has $_got of $_want interface bytes" \
-	    "($(share "$_got" "$_want") %)"
-	within "$_got" "$_want" 1 ||
+	bytes_near "$_got" "$_want" 1 "$_name: pid $_cp in $A has" \
+	    "$_name: the client in $A has the bytes (1 %)" ||
 	    json "$P" 'join "\n", map { "# row: $_->{name} $_->{pid}
 		$_->{container} $_->{tx_bytes} $_->{rx_bytes}" }
 		@{$j->{processes}}'
-	within "$_got" "$_want" 1
-	ok $? "$_name: the client in $A has the bytes (1 %)"
 	_row="(grep { \$_->{pid} == $_cp } @{\$j->{processes}})[0]"
 	is "$(json "$P" "$_row->{container}")" "netns:$A" \
 	    "$_name: labelled with its namespace"
@@ -106,9 +75,8 @@ fwd_counted() {
 }
 wait_for 15 fwd_counted
 got=$(( $(row_bytes "$P" "[forwarded]") - f0 ))
-echo "# [forwarded]: $got of $want bytes"
-within "$got" "$want" 1
-ok $? "[forwarded] has the forwarded bytes (1 %)"
+bytes_near "$got" "$want" 1 "[forwarded]:" \
+    "[forwarded] has the forwarded bytes (1 %)"
 is "$(json "$P" 'my ($r) = grep { $_->{name} eq "[forwarded]" }
     @{$j->{processes}}; "$r->{kind},$r->{pid}"')" "unattributed,0" \
     "[forwarded] is an unattributed row"

@@ -42,10 +42,8 @@ b1=$(ifbytes "$H")
 wait_written "$P"
 ok $? "a procs file after the transfer"
 got=$(pid_bytes "$P" "$cp")
-echo "# across two ring replacements: pid $cp has $got of $((b1 - b0))" \
-    "bytes ($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 0.3
-ok $? "the transfer's bytes, none lost or doubled (0.3 %)"
+bytes_near "$got" "$((b1 - b0))" 0.3 "across two ring replacements: pid $cp has" \
+    "the transfer's bytes, none lost or doubled (0.3 %)"
 like "$(cat "$T/bwprocs.err")" "capture ring 3 -> 2 MB" "replaced: 3 -> 2 MB"
 like "$(cat "$T/bwprocs.err")" "capture ring 2 -> 1 MB" "replaced: 2 -> 1 MB"
 is "$(ring)" 1 "the ring is 1 MB now"
@@ -74,13 +72,8 @@ b0=$(ifbytes "$H")
 iperf3 -c 10.213.6.2 -t 2 -b 200M >/dev/null 2>&1 &
 cp=$!
 wait "$cp"
-b1=$(ifbytes "$H")
-wait_written "$P"
-got=$(pid_bytes "$P" "$cp")
-echo "# after the drops: pid $cp has $got of $((b1 - b0)) bytes" \
-    "($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 0.3
-ok $? "then the next transfer's bytes (0.3 %)"
+pid_has_bytes "$b0" "$cp" 0.3 "after the drops: pid $cp has" \
+    "then the next transfer's bytes (0.3 %)"
 is "$(json "$P" '$j->{capture}{drops}')" "$d" "and no more drops"
 
 stop_bwprocs

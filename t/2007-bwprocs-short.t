@@ -15,14 +15,6 @@ P=$D/procs_$H.json
 C=$T/bw.conf
 echo "bpf = off" >"$C"
 
-# SERVER ADDR PORT: accept, read the request to its end, answer 16000
-# bytes, close; one connection at a time.
-SERVER='
-    my $l = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:$ARGV[1]",
-	Listen => 1024, ReuseAddr => 1) or die "listen: $!";
-    $SIG{PIPE} = "IGNORE";
-    while (my $c = $l->accept) { my $b; 1 while sysread $c, $b, 65536;
-	syswrite $c, "r" x 16000; close $c }'
 # CLIENT ADDR PORT RATE SECONDS: RATE connections a second from one
 # process, each sending 1000 bytes and reading the answer to its end.
 CLIENT='
@@ -37,9 +29,8 @@ CLIENT='
     print "$n\n"'
 MODS="-MIO::Socket::INET -MSocket=SHUT_WR -MTime::HiRes=time,sleep"
 
-ip netns exec "$NS" perl $MODS -e "$SERVER" 10.213.7.2 5301 \
-    >/dev/null 2>&1 &
-PIDS="$PIDS $!"
+# Servers that answer 16000 bytes (answer_server).
+answer_server 10.213.7.2 5301 16000 "$NS"
 wait_for 10 listening "$NS" 5301 t
 ok $? "a short-answer server in $NS"
 
@@ -57,31 +48,23 @@ wait_written "$P"
 got=$(pid_bytes "$P" "$cp")
 inf=$(json "$P" "my \$s = 0; \$s += \$_->{inferred_bytes} // 0
     for grep { \$_->{pid} == $cp } @{\$j->{processes}}; \$s")
-echo "# client: pid $cp has $got of $((b1 - b0)) bytes" \
-    "($(share "$got" "$((b1 - b0))") %), $inf of them inferred"
-within "$got" "$((b1 - b0))" 1
-ok $? "the client has its connections' bytes (1 %)"
+bytes_near "$got" "$((b1 - b0))" 1 "client ($inf bytes inferred): pid $cp has" \
+    "the client has its connections' bytes (1 %)"
 like "$inf" '^[0-9]+$' "inferred_bytes is a count ($inf)"
 perl -e 'exit($ARGV[0] <= $ARGV[1] ? 0 : 1)' "$inf" "$got"
 ok $? "and a part of its bytes"
 
 # A host server, a client in the namespace: the server's own sockets
 # close too fast, its listener's process has them.
-perl $MODS -e "$SERVER" 10.213.7.1 5302 >/dev/null 2>&1 &
-sp=$!
-PIDS="$PIDS $sp"
+answer_server 10.213.7.1 5302 16000
+sp=$SP
 wait_for 10 sh -c 'ss -Hlnt "sport = :5302" | grep -q .'
 ok $? "a short-answer server on the host"
 b0=$(ifbytes "$H")
 ip netns exec "$NS" perl $MODS -e "$CLIENT" 10.213.7.1 5302 100 3 >"$T/n"
 is "$(cat "$T/n")" 300 "300 connections from $NS to it in 3 s"
-b1=$(ifbytes "$H")
-wait_written "$P"
-got=$(pid_bytes "$P" "$sp")
-echo "# server: pid $sp has $got of $((b1 - b0)) bytes" \
-    "($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 1
-ok $? "the server has their bytes (1 %)"
+pid_has_bytes "$b0" "$sp" 1 "server: pid $sp has" \
+    "the server has their bytes (1 %)"
 
 # Over lookup_rate: 10 lookups a second for 400 new connections.  Some
 # wait; none is looked up later than 3 s after it began, and every

@@ -47,10 +47,7 @@ mkns "$NS" &&
     ip -n "$NS" addr add "10.217.$N.2/24" dev "${NP}p" &&
     ip -n "$NS" link set "${NP}p" up
 ok $? "veth $H <-> $NS (10.217.$N.0/24)"
-ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 listening "$NS" 5201 t
-ok $? "iperf3 server in $NS"
+iperf_server
 
 # Both users reach $T; the data directory is $U's, the command's output
 # directory $A's.
@@ -107,12 +104,8 @@ iperf3 -c "10.217.$N.2" -t 8 -b 30M >"$T/iperf.out" 2>&1 &
 cp=$!
 wait "$cp"
 is $? 0 "iperf3 from the host (as root) ran"
-b1=$(ifbytes "$H")
-wait_written "$P"
-got=$(pid_bytes "$P" "$cp")
-echo "# pid $cp has $got of $((b1 - b0)) bytes ($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 1
-ok $? "the root client's pid has the interface's bytes (1 %)"
+pid_has_bytes "$b0" "$cp" 1 "pid $cp has" \
+    "the root client's pid has the interface's bytes (1 %)"
 
 wait_for 20 test -f "$T/out/FIRED"
 ok $? "the alert fired and alert_command ran"

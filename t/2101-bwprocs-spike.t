@@ -15,9 +15,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
-[ -f /proc/sys/net/netfilter/nf_conntrack_acct ] ||
-    skip_all "no conntrack in this kernel"
+need_conntrack
 
 STEADY=125000		# bytes a second: 1 Mbit/s
 BURST=5000000		# bytes a second: 40 Mbit/s

@@ -15,9 +15,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
-[ -f /proc/sys/net/netfilter/nf_conntrack_acct ] ||
-    skip_all "no conntrack in this kernel"
+need_conntrack
 
 C=${NP}c
 S=${NP}s
@@ -26,10 +24,7 @@ mkns "$C" && mkns "$S" && veth_ns "$C" "$IF" "$S" "${NP}s" 24
 ok $? "veth $C:$IF <-> $S (10.213.24.0/24)"
 conntrack_on "$C" 1
 ok $? "conntrack active in $C, with accounting"
-ip netns exec "$S" iperf3 -s -p 5201 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 listening "$S" 5201 t
-ok $? "iperf3 server in $S"
+iperf_server "$S"
 
 # The rule, shrunk; spikes out of the way (their floor is out of reach).
 RULE='alert_bps = 8000000

@@ -13,26 +13,17 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
-[ -f /proc/sys/net/netfilter/nf_conntrack_acct ] ||
-    skip_all "no conntrack in this kernel"
+need_conntrack
 
 N=$((100 + $$ % 74 * 2))
 C=${NP}c
 S=${NP}s
 IF=${NP}c		# the captured interface, in C
-mkns "$C" && mkns "$S" &&
-ip -n "$C" link add "$IF" type veth peer name "${NP}s" netns "$S" &&
-ip -n "$C" addr add "10.216.$N.1/24" dev "$IF" &&
-ip -n "$S" addr add "10.216.$N.2/24" dev "${NP}s" &&
-ip -n "$C" link set "$IF" up && ip -n "$S" link set "${NP}s" up
+mkns "$C" && mkns "$S" && veth_ns "$C" "$IF" "$S" "${NP}s" "$N" 216
 ok $? "veth $C:$IF <-> $S (10.216.$N.0/24)"
 conntrack_on "$C" 1
 ok $? "conntrack active in $C, with accounting"
-ip netns exec "$S" iperf3 -s -p 5201 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 listening "$S" 5201 t
-ok $? "iperf3 server in $S"
+iperf_server "$S"
 
 D=$T/d
 mkdir -p "$D"

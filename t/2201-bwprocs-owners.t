@@ -20,7 +20,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-command -v setpriv >/dev/null 2>&1 || skip_all "setpriv is not installed"
+need_cmds setpriv
 
 D=$T/data
 mkdir -p "$D" "$T/bin"
@@ -94,10 +94,8 @@ b1=$(ifbytes "$AR" "$R")
 next_interval
 want=$((b1 - b0))
 got=$(owned '$_->{prog} eq "nightly-backup"')
-echo "# nightly-backup: $got of $want interface bytes" \
-    "($(share "$got" "$want") %)"
-within "$got" "$want" 1
-ok $? "the owners file gives nightly-backup the interface's bytes (1 %)"
+bytes_near "$got" "$want" 1 "nightly-backup:" \
+    "the owners file gives nightly-backup the interface's bytes (1 %)"
 sel='grep { $_->{prog} eq "nightly-backup" } @l'
 is "$(jsonl "$O" "join ',', sort keys %{ { map { (\$_->{user} // '') .
     '|' . (\$_->{unit} // '') . '|' . (\$_->{container} // '') .
@@ -132,10 +130,8 @@ is $? 0 "a client in $A sent to $B"
 b1=$(ifbytes "$AR" "$R")
 next_interval
 got=$(owned "\$_->{pid} && \$_->{pid} == $ap")
-echo "# client in $A: $got of $((b1 - b0)) interface bytes" \
-    "($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 1
-ok $? "the client in $A has the bytes (1 %)"
+bytes_near "$got" "$((b1 - b0))" 1 "client in $A:" \
+    "the client in $A has the bytes (1 %)"
 is "$(jsonl "$O" "join ',', map { \$_->{prog} . '|' . (\$_->{netns} // '')
     } grep { \$_->{pid} && \$_->{pid} == $ap } @l")" "iperf3|$A" \
     "labelled with its namespace, by name"

@@ -18,14 +18,8 @@ M=${WEB_CGIDIR:-$SRCDIR/cgi}/metrics.cgi
 # The subnet from the pid: runs in other checkouts at the same time use
 # other addresses.
 N=$((100 + $$ % 74 * 2))
-NS=${NP}n
-H=${NP}h
-mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$N"
-ok $? "veth $H <-> $NS (10.213.$N.0/24)"
-ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 listening "$NS" 5201 t
-ok $? "iperf3 server in $NS"
+host_ns "$N"
+iperf_server
 mkdir -p "$T/bin"
 cp "$(command -v iperf3)" "$T/bin/nightly-backup"
 cp "$(command -v iperf3)" "$T/bin/second-job"
@@ -37,6 +31,17 @@ send() {
 	"$T/bin/$1" -c 10.213.$N.2 -p 5201 -t "$2" -b "$3" >/dev/null 2>&1 ||
 	    echo "# $1 failed" >&2
 	echo $(( $(ifbytes "$H") - _b0 ))
+}
+
+# run_once CONF STARTED STOPPED: bwprocs with CONF on $H into $D for one
+# transfer of nightly-backup (its bytes in $SENT), then SIGTERM; two test
+# points, that it started and that it exited 0.
+run_once() {
+	start_bwprocs bwprocs -f -c "$1" -d "$D" "$H"
+	ok $? "$2"
+	SENT=$(send nightly-backup 1 50M)
+	stop_bwprocs
+	is $? 0 "$3"
 }
 
 # owned FILE EXPR: the bytes of the lines of FILE for which EXPR holds.
@@ -82,11 +87,8 @@ echo "# after SIGKILL: $got bytes of A ($a) and B ($b)"
 within "$got" "$a" 1
 ok $? "SIGKILL during B's interval: A is all there, B is lost"
 is "$(jsonl "$O" '$bad')" 0 "every line whole"
-start_bwprocs bwprocs -f -c "$T/conf10" -d "$D" "$H"
-ok $? "bwprocs starts again after SIGKILL"
-c=$(send nightly-backup 1 50M)
-stop_bwprocs
-is $? 0 "SIGTERM: exit 0"
+run_once "$T/conf10" "bwprocs starts again after SIGKILL" "SIGTERM: exit 0"
+c=$SENT
 got=$(owned "$O" '$_->{prog} eq "nightly-backup"')
 within "$got" "$((a + c))" 1
 ok $? "and counts on: A and C ($got of $((a + c)))"
@@ -101,11 +103,9 @@ printf 'procs_linger = 3600\n' >>"$T/conf60"
 # Begin early in an interval, so that both runs fit in it.
 t=$(date +%s)
 [ $((t % 60)) -le 30 ] || sleep $((60 - t % 60 + 1))
-start_bwprocs bwprocs -f -c "$T/conf60" -d "$D" "$H"
-ok $? "bwprocs started (owners_interval = 60, owners_top = 1)"
-x1=$(send nightly-backup 1 50M)
-stop_bwprocs
-is $? 0 "SIGTERM after the first transfer"
+run_once "$T/conf60" "bwprocs started (owners_interval = 60, owners_top = 1)" \
+    "SIGTERM after the first transfer"
+x1=$SENT
 T1=$(jsonl "$O" '$l[-1]{ts}')
 like "$T1" '^[0-9]+$' "the interval so far is written at the stop ($T1)"
 got=$(owned "$O" '$_->{prog} eq "nightly-backup"')

@@ -9,29 +9,16 @@
 need_root
 
 BIN=$(command -v bwprocs)
-if grep -q __asan_init "$BIN" 2>/dev/null; then
-	RUN=				# LeakSanitizer: a leak fails the exit
-	echo "# a sanitizer build: LeakSanitizer checks at exit"
-else
-	command -v valgrind >/dev/null 2>&1 ||
-	    skip_all "valgrind is not installed"
-	# (valgrind.supp: libbpf's partly cleared bpf(2) arguments.)
-	RUN="valgrind -q --suppressions=$SRCDIR/t/data/valgrind.supp --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$T/vg.%p"
-fi
+# (valgrind.supp: libbpf's partly cleared bpf(2) arguments.)
+leak_run valgrind.supp
 
 D=$T/data
 mkdir -p "$D"
 # The subnet from the pid: runs in other checkouts at the same time use
 # other addresses.
 N=$((100 + $$ % 74 * 2))
-NS=${NP}n
-H=${NP}h
-mkns "$NS" && veth_to_ns "$H" "${NP}p" "$NS" "$N"
-ok $? "veth $H <-> $NS (10.213.$N.0/24)"
-ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-wait_for 10 listening "$NS" 5201 t
-ok $? "iperf3 server in $NS"
+host_ns "$N"
+iperf_server
 # Yesterday's rows, for the rollup child to roll up.
 now=$(date +%s)
 for t in $((now - 86400 - now % 3600)) $((now - 7200 - now % 3600)); do

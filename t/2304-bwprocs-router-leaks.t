@@ -12,17 +12,9 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
+need_cmds nft
 RUN=
-if grep -q __asan_init "$(command -v bwprocs)" 2>/dev/null; then
-	# A sanitizer build: LeakSanitizer checks at exit, and valgrind
-	# cannot run it.
-	echo "# a sanitizer build: LeakSanitizer checks at exit"
-elif [ "${BWMON_NO_VALGRIND:-}" != 1 ]; then
-	command -v valgrind >/dev/null 2>&1 ||
-	    skip_all "valgrind is not installed"
-	RUN="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=$SRCDIR/t/data/libnftables.supp --log-file=$T/vg.%p"
-fi
+[ "${BWMON_NO_VALGRIND:-}" = 1 ] || leak_run libnftables.supp
 D=$T/data
 mkdir -p "$D"
 N=$((100 + $$ % 74 * 2))

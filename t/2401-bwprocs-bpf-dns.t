@@ -12,9 +12,7 @@
 . "$SRCDIR/t/data/procs-lib.sh"
 . "$SRCDIR/t/data/bpf-lib.sh"
 need_root
-for c in dnsmasq capsh; do
-	command -v "$c" >/dev/null 2>&1 || skip_all "$c is not installed"
-done
+need_cmds dnsmasq capsh
 
 host_ns "$BN" 214
 P=$D/procs_$H.json
@@ -34,13 +32,8 @@ like "$(bwtop -b -n 1 -c "$C" -d "$D" -i "$H" 2>&1)" \
 b0=$(ifbytes "$H")
 dns_client "10.214.$BN.2" 50 20 "$T/n"
 is "$(cat "$T/n")" 1000 "1000 queries in 20 s, each answered"
-b1=$(ifbytes "$H")
-wait_written "$P"
-got=$(pid_bytes "$P" "$cp")
-echo "# bpf on: pid $cp has $got of $((b1 - b0)) bytes" \
-    "($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 1
-ok $? "at least 99 % of the bytes are on the client's pid"
+pid_has_bytes "$b0" "$cp" 1 "bpf on: pid $cp has" \
+    "at least 99 % of the bytes are on the client's pid"
 fk=$(json "$P" '$j->{owners}{from_kernel}')
 like "$fk" '^[0-9]+$' "from_kernel is a count ($fk)"
 # Some of the 1000 sockets get a local port used before: the same flow,

@@ -42,14 +42,6 @@ trap 'cleanup_net; rmdir "$CGD" "$CG/$NP.slice" 2>/dev/null;
 mkdir -p "$CGD"
 ok $? "a cgroup $NP.slice/docker-$ID.scope under $CG"
 
-# SERVER ADDR PORT: answer each connection 4000 bytes once it has read
-# the request to its end, then close; one connection at a time.
-SERVER='
-    my $l = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:$ARGV[1]",
-	Listen => 1024, ReuseAddr => 1) or die "listen: $!";
-    $SIG{PIPE} = "IGNORE";
-    while (my $c = $l->accept) { my $b; 1 while sysread $c, $b, 65536;
-	syswrite $c, "r" x 4000; close $c }'
 # FORKER ADDR PORT RATE SECONDS: one new process per connection, RATE a
 # second; each prints its pid, sends 1000 bytes, reads the answer to its
 # end and exits.  The parent makes no connection.
@@ -72,9 +64,8 @@ FORKER='
     1 while wait > 0'
 MODS="-MIO::Socket::INET -MPOSIX -MSocket=SHUT_WR -MTime::HiRes=time,sleep"
 
-ip netns exec "$B" perl $MODS -e "$SERVER" 10.214.$M.2 5401 \
-    >/dev/null 2>&1 &
-PIDS="$PIDS $!"
+# A server that answers each connection 4000 bytes (answer_server).
+answer_server "10.214.$M.2" 5401 4000 "$B"
 wait_for 10 listening "$B" 5401 t
 ok $? "a server in $B"
 
@@ -101,10 +92,8 @@ b1=$(ifbytes "$AR" "$R")
 is "$(wc -l <"$T/pids")" 400 "400 processes, one connection each"
 wait_written "$P"
 got=$(pids_bytes "$P" "$T/pids")
-echo "# process per connection: $got of $((b1 - b0)) bytes on their pids" \
-    "($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 1
-ok $? "at least 99 % of the bytes are on those processes"
+bytes_near "$got" "$((b1 - b0))" 1 "process per connection, on their pids:" \
+    "at least 99 % of the bytes are on those processes"
 
 # 2. The same in the "container".
 b0=$(ifbytes "$AR" "$R")
@@ -116,10 +105,8 @@ is "$(wc -l <"$T/pids2")" 200 "200 processes in $CTR"
 wait_written "$P"
 got=$(json "$P" "my \$s = 0; \$s += \$_->{tx_bytes} + \$_->{rx_bytes}
     for grep { \$_->{container} eq '$CTR' } @{\$j->{processes}}; \$s")
-echo "# container: $got of $((b1 - b0)) bytes on rows of $CTR" \
-    "($(share "$got" "$((b1 - b0))") %)"
-within "$got" "$((b1 - b0))" 1
-ok $? "at least 99 % of the bytes are on rows of container $CTR"
+bytes_near "$got" "$((b1 - b0))" 1 "container, on rows of $CTR:" \
+    "at least 99 % of the bytes are on rows of container $CTR"
 
 stop_bwprocs
 is $? 0 "SIGTERM: exit 0"

@@ -75,6 +75,28 @@ share() {
 	    $w > 0 && $g =~ /^[\d.]+$/ ? 100 * $g / $w : 0' "$1" "$2"
 }
 
+# bytes_near GOT WANT PERCENT WHAT DESC: one test point, GOT is within
+# PERCENT % of WANT; says "# WHAT GOT of WANT bytes (share %)" first,
+# and returns the check's status (for diagnostics after a failure).
+bytes_near() {
+	echo "# $4 $1 of $2 bytes ($(share "$1" "$2") %)"
+	within "$1" "$2" "$3"
+	_st=$?
+	ok "$_st" "$5"
+	return "$_st"
+}
+
+# pid_has_bytes B0 PID PERCENT WHAT DESC: right after a transfer that
+# began when $H had counted B0 bytes: once the procs file $P is written
+# after it, PID's rows have the bytes $H moved since (bytes_near; one
+# test point).  Their bytes are left in $GOT.
+pid_has_bytes() {
+	_want=$(( $(ifbytes "$H") - $1 ))
+	wait_written "$P"
+	GOT=$(pid_bytes "$P" "$2")
+	bytes_near "$GOT" "$_want" "$3" "$4" "$5"
+}
+
 # ifbytes IFACE [NETNS]: rx + tx bytes of an interface.
 ifbytes() {
 	_s=/sys/class/net/$1/statistics
@@ -139,12 +161,14 @@ host_ns() {
 	ok $? "veth $H <-> $NS (10.$_o.$1.0/24, fd00:$_o:$1::/64)"
 }
 
-# iperf_server: an iperf3 server on port 5201 in $NS; one test point.
+# iperf_server [NETNS]: an iperf3 server on port 5201 in NETNS ($NS
+# unless given); one test point.
 iperf_server() {
-	ip netns exec "$NS" iperf3 -s -p 5201 >/dev/null 2>&1 &
+	_ns=${1:-$NS}
+	ip netns exec "$_ns" iperf3 -s -p 5201 >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
-	wait_for 10 listening "$NS" 5201 t
-	ok $? "iperf3 server in $NS"
+	wait_for 10 listening "$_ns" 5201 t
+	ok $? "iperf3 server in $_ns"
 }
 
 # start_bwprocs ARGS...: run bwprocs -f in the background ($BP), and
@@ -164,6 +188,42 @@ stop_bwprocs() {
 	wait "$BP"
 }
 
+# leak_run SUPP: $RUN, what to run bwprocs under so that a leak fails its
+# exit: nothing for a sanitizer build (LeakSanitizer checks at exit, and
+# valgrind cannot run it), else valgrind with the suppressions in
+# t/data/SUPP, its reports in $T/vg.PID; skip_all without valgrind.
+leak_run() {
+	RUN=
+	if grep -q __asan_init "$(command -v bwprocs)" 2>/dev/null; then
+		echo "# a sanitizer build: LeakSanitizer checks at exit"
+		return
+	fi
+	need_cmds valgrind
+	RUN="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=$SRCDIR/t/data/$1 --log-file=$T/vg.%p"
+}
+
+# answer_server ADDR PORT BYTES [NETNS]: in the background (its pid in
+# $SP and $PIDS), a TCP server on ADDR:PORT, in NETNS if given, that
+# reads each request to its end, answers BYTES bytes and closes; one
+# connection at a time.
+answer_server() {
+	_serve='my ($a, $p, $n) = @ARGV;
+	    my $l = IO::Socket::INET->new(LocalAddr => "$a:$p",
+		Listen => 1024, ReuseAddr => 1) or die "listen: $!";
+	    $SIG{PIPE} = "IGNORE";
+	    while (my $c = $l->accept) { my $b; 1 while sysread $c, $b, 65536;
+		syswrite $c, "r" x $n; close $c }'
+	if [ -n "${4:-}" ]; then
+		ip netns exec "$4" perl -MIO::Socket::INET -e "$_serve" \
+		    "$1" "$2" "$3" >/dev/null 2>&1 &
+	else
+		perl -MIO::Socket::INET -e "$_serve" "$1" "$2" "$3" \
+		    >/dev/null 2>&1 &
+	fi
+	SP=$!
+	PIDS="$PIDS $SP"
+}
+
 # cputicks PID: user + system clock ticks used so far.
 cputicks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
@@ -175,10 +235,11 @@ counted() {
 	within "$(( $(all_bytes "$1") - $2 ))" "$3" 1
 }
 
-# ns_router OCTET N M: a router namespace $R between namespaces $A and
-# $B, forwarding in $R only:
+# ns_router OCTET N M [v6]: a router namespace $R between namespaces $A
+# and $B, forwarding in $R only:
 #   A [10.OCTET.N.2] --- [.N.1] $AR  R  $BR [.M.1] --- [10.OCTET.M.2] B
-# (IPv4 only); 0 when all is set up.
+# (IPv4; with v6 also fd00:OCTET:N::/64 and fd00:OCTET:M::/64, the same
+# way round); 0 when all is set up.
 ns_router() {
 	R=${NP}r
 	A=${NP}a
@@ -199,17 +260,33 @@ ns_router() {
 	ip -n "$B" addr add "10.$1.$3.2/24" dev "${NP}bb" &&
 	ip -n "$B" link set "${NP}bb" up &&
 	ip -n "$B" route add default via "10.$1.$3.1" &&
-	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	[ "${4:-}" = v6 ] || return 0
+	ip -n "$R" addr add "fd00:$1:$2::1/64" dev "$AR" nodad &&
+	ip -n "$R" addr add "fd00:$1:$3::1/64" dev "$BR" nodad &&
+	ip -n "$A" addr add "fd00:$1:$2::2/64" dev "${NP}aa" nodad &&
+	ip -n "$A" -6 route add default via "fd00:$1:$2::1" &&
+	ip -n "$B" addr add "fd00:$1:$3::2/64" dev "${NP}bb" nodad &&
+	ip -n "$B" -6 route add default via "fd00:$1:$3::1" &&
+	ip netns exec "$R" sysctl -qw net.ipv6.conf.all.forwarding=1
 }
 
-# ---- For the spike and alert tests (t/2101, t/2102). ----
+# ---- For the spike and alert tests (t/2101, t/2102, t/2104). ----
 
-# veth_ns NS1 IF1 NS2 IF2 N: a veth pair between two namespaces, IF1 in
-# NS1 with 10.213.N.1/24, IF2 in NS2 with 10.213.N.2/24.
+# need_conntrack: skip unless nft is there and the kernel has conntrack.
+need_conntrack() {
+	need_cmds nft
+	[ -f /proc/sys/net/netfilter/nf_conntrack_acct ] ||
+	    skip_all "no conntrack in this kernel"
+}
+
+# veth_ns NS1 IF1 NS2 IF2 N [OCTET]: a veth pair between two namespaces,
+# IF1 in NS1 with 10.OCTET.N.1/24, IF2 in NS2 with 10.OCTET.N.2/24; OCTET
+# is 213 unless given.
 veth_ns() {
 	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" &&
-	ip -n "$1" addr add "10.213.$5.1/24" dev "$2" &&
-	ip -n "$3" addr add "10.213.$5.2/24" dev "$4" &&
+	ip -n "$1" addr add "10.${6:-213}.$5.1/24" dev "$2" &&
+	ip -n "$3" addr add "10.${6:-213}.$5.2/24" dev "$4" &&
 	ip -n "$1" link set "$2" up &&
 	ip -n "$3" link set "$4" up
 }
