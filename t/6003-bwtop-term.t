@@ -26,9 +26,8 @@ BWTOP="bwtop -d $D -i eth0 -s 0.5"
 
 # q on each terminal type.
 for term in xterm screen tmux vt100; do
-	start "$ENV TERM=$term $BWTOP"
-	waitfor '^\[Processes\]'
-	ok $? "TERM=$term: the screen is drawn"
+	launch "$ENV TERM=$term $BWTOP" \
+	    '^\[Processes\]' "TERM=$term: the screen is drawn"
 	like "$(sed -n 2p "$T/pane")" '^RX @{60} max 8\.00 Kbps' \
 	    "TERM=$term: the graph"
 	key q
@@ -59,9 +58,8 @@ ok $? "TERM=vt100: reverse video still marks things"
 key q
 
 # UTF-8: block characters; ASCII otherwise (above).
-start "$ENV LC_ALL=C.UTF-8 TERM=xterm $BWTOP"
-waitfor '^RX (█){60} max 8\.00 Kbps'
-ok $? "UTF-8: the graph in block characters"
+launch "$ENV LC_ALL=C.UTF-8 TERM=xterm $BWTOP" \
+    '^RX (█){60} max 8\.00 Kbps' "UTF-8: the graph in block characters"
 live "$D" $NOW 0 4000
 waitfor '^RX {62}max 0 bps'
 ok $? "UTF-8: no traffic, no bars"
@@ -158,9 +156,9 @@ grep -q '^RX 8\.00 Kbps  TX 4\.00 Kbps  (live)$' "$T/pane"
 ok $? "an unknown TERM: a snapshot"
 
 # Per-process data missing, stale, broken: said on the screen, rates on.
-start "$ENV TERM=xterm bwtop -d $T/proc -i eth0 -s 0.5"
-waitfor 'No per-process data for eth0: bwprocs is not running for it'
-ok $? "missing procs file: said"
+launch "$ENV TERM=xterm bwtop -d $T/proc -i eth0 -s 0.5" \
+    'No per-process data for eth0: bwprocs is not running for it' \
+    "missing procs file: said"
 like "$(cat "$T/pane")" "\\($T/proc/procs_eth0\\.json does not exist\\)" \
     "missing: which file"
 like "$(cat "$T/pane")" 'Start it with: +systemctl start bwprocs@eth0' \

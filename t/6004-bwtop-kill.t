@@ -35,9 +35,8 @@ procs "$D" $NOW "[forwarded] 0 0 90000000 0 1 1" \
     "sleep $SPID $ME 5000000 0 1 1" "sh $$ $OTHER 1000 0 1 1" \
     "sleep $SPID2 $ME 500 0 1 1"
 
-start "BWMON_NOW=$NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i eth0 -s 0.5"
-waitfor '^ +- +- +\[forwarded\]'
-ok $? "the rows are there"
+launch "BWMON_NOW=$NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i eth0 -s 0.5" \
+    '^ +- +- +\[forwarded\]' "the rows are there"
 waitfor '^q:quit'
 ok $? "[forwarded] selected: k is not offered"
 press k 'k: \[forwarded\] is not a process: nothing to signal' \

@@ -31,9 +31,8 @@ order_is() {
 	is "$(order)" "$1" "$2"
 }
 
-start "BWMON_NOW=$NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i br-lan -s 0.5"
-waitfor '^(k:kill )?q:quit'
-ok $? "bwtop runs on br-lan"
+launch "BWMON_NOW=$NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i br-lan -s 0.5" \
+    '^(k:kill )?q:quit' "bwtop runs on br-lan"
 like "$(sed -n 6p "$T/pane")" '^\[Processes\]  Connections   Interfaces   Hosts ' \
     "the views include Hosts: br-lan has a hosts file"
 like "$(sed -n 24p "$T/pane")" 'Tab:view H:hosts i:iface' \

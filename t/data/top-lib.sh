@@ -18,6 +18,7 @@
 #                        diagnostics on failure
 # gone REGEX            poll until no line of the pane matches
 # key KEY...             tmux send-keys to the session
+# launch CMD REGEX DESC   one test point: start CMD, then waitfor REGEX
 # press KEYS REGEX DESC [TENTHS]  one test point: key KEYS (words), then
 #                        waitfor REGEX [TENTHS]
 # ended                  after the program ended: "rc=N modes: ..." from the pane
@@ -180,4 +181,10 @@ press() {
 	key "$@"
 	waitfor "$_re" "$_tenths"
 	ok $? "$_desc"
+}
+
+launch() {
+	start "$1"
+	waitfor "$2"
+	ok $? "$3"
 }
