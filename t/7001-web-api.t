@@ -7,13 +7,12 @@
 . "${0%/*}/web.sh"
 
 web_need
-command -v bwhistory >/dev/null 2>&1 || skip_all "bwhistory is not built"
-command -v bwtotal >/dev/null 2>&1 || skip_all "bwtotal is not built"
+need_cmds bwhistory bwtotal
 
 cp -R "$SRCDIR/t/data/web-v2" "$T/data"
 mkproc "$T/proc" "eth0 1000 2000" "wlan0 5 6"
 export BWMON_NOW=1790000000 BWMON_PROC=$T/proc
-web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_up "$T/data"
 
 # --- /api/ifaces
 st=$(web_get /api/ifaces)

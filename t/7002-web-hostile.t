@@ -17,27 +17,28 @@ rm "$T/data/procs_eth0.json" "$T/data/spikes_eth0.jsonl"
 ln -s /etc/passwd "$T/data/procs_eth0.json"
 ln -s /etc/passwd "$T/data/spikes_eth0.jsonl"
 ln -s /etc "$T/data/bw_etc.csv"
-web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_up "$T/data"
 
-# bad PATH DESC: 400, JSON, {"error"} alone, nothing of /etc/passwd
-bad() {
-	st=$(web_get "$1")
-	is "$st" 400 "$2: 400"
-	is "$(web_header Content-Type)" application/json "$2: JSON"
-	is "$(web_json 'join ",", sort keys %$j')" error "$2: an error and nothing else"
+# refused STATUS PATH DESC: STATUS, JSON, {"error"} alone, nothing of
+# /etc/passwd
+refused() {
+	st=$(web_get "$2")
+	is "$st" "$1" "$3: $1"
+	is "$(web_header Content-Type)" application/json "$3: JSON"
+	is "$(web_json 'join ",", sort keys %$j')" error "$3: an error and nothing else"
 	grep -q 'root:' "$WEB/body"
-	ok $(( ! $? )) "$2: nothing of /etc/passwd"
+	ok $(( ! $? )) "$3: nothing of /etc/passwd"
+}
+
+# bad PATH DESC: a 400
+bad() {
+	refused 400 "$@"
 }
 
 # nodata PATH DESC: a well-formed interface whose only "data" is a
-# planted symlink: no interface, 404, and nothing of what it points to
+# planted symlink: no interface, a 404, and nothing of what it points to
 nodata() {
-	st=$(web_get "$1")
-	is "$st" 404 "$2: 404"
-	is "$(web_header Content-Type)" application/json "$2: JSON"
-	is "$(web_json 'join ",", sort keys %$j')" error "$2: an error and nothing else"
-	grep -q 'root:' "$WEB/body"
-	ok $(( ! $? )) "$2: nothing of /etc/passwd"
+	refused 404 "$@"
 }
 
 bad "/api/history?iface=../../etc/passwd" "iface=../../etc/passwd"

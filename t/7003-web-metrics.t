@@ -20,7 +20,7 @@ cat >"$T/data/ownertotals_eth0.json" <<'EOF'
 EOF
 mkproc "$T/proc" "eth0 1000 2000"
 export BWMON_NOW=1790000000 BWMON_PROC=$T/proc
-web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_up "$T/data"
 
 rx=$(awk -F, '{ s += $4 } END { printf "%.0f", s }' "$T/data/bw_eth0.csv")
 tx=$(awk -F, '{ s += $5 } END { printf "%.0f", s }' "$T/data/bw_eth0.csv")

@@ -7,12 +7,11 @@
 . "${0%/*}/web.sh"
 
 web_need
-command -v bwhistory >/dev/null 2>&1 || skip_all "bwhistory is not built"
-command -v bwtotal >/dev/null 2>&1 || skip_all "bwtotal is not built"
+need_cmds bwhistory bwtotal
 
 cp -R "$SRCDIR/t/data/bwmon-v1" "$T/data"
 export BWMON_NOW=1790000000
-web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_up "$T/data"
 X=$SRCDIR/t/data/bwmon-v1.expected.json
 # expect KEY: a value of the expected document
 expect() {

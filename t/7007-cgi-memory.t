@@ -7,10 +7,8 @@
 # took (up to 1 GB); the largest procs file bwprocs writes is served.
 # Run as t/7000 runs the CGIs: directly, sanitizer builds included.
 . "${0%/*}/lib.sh"
-
-C=${WEB_CGIDIR:-$SRCDIR/cgi}
-[ -x "$C/history.cgi" ] || skip_all "the CGIs are not built (make all)"
-[ -x /usr/bin/time ] || skip_all "GNU time is not installed (apt-get install time)"
+. "$SRCDIR/t/data/cgi-lib.sh"
+cgi_need procs
 
 D=$T/data
 mkdir "$D"
@@ -22,40 +20,8 @@ for i in m0 m1 m2; do
 	cp "$SRCDIR/t/data/web-v2/bw_wlan0.csv" "$D/bw_$i.csv"
 done
 
-# The peak RSS allowed, in kB.  Reading the files below took 270 to
-# 680 MB (plain build); bounded, a CGI takes under 90 MB.  Under
-# AddressSanitizer, redzones and shadow memory make a small block three
-# times its size and its quarantine keeps what was freed: the quarantine
-# is turned off and the bound is higher (230 MB taken; 395 MB to 1 GB
-# unbounded).
-if grep -q __asan_init "$C/procs.cgi" 2>/dev/null; then
-	MAXRSS=300000
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
-else
-	MAXRSS=150000
-fi
-
-# cgi NAME QUERY: run NAME.cgi under time(1); prints the status, leaves
-# the body in $T/b, stderr in $T/e and the peak RSS (kB) in $T/rss.
-cgi() {
-	REQUEST_METHOD=GET QUERY_STRING=$2 /usr/bin/time -f %M -o "$T/rss" \
-	    "$C/$1.cgi" >"$T/out" 2>"$T/e"
-	sed '1,/^\r*$/d' "$T/out" >"$T/b"
-	sed -n 's/^Status: \([0-9]*\).*/\1/p' "$T/out"
-}
-jbody() {
-	jlax "$T/b" "$1"
-}
-# small DESC: the last run's peak RSS was below MAXRSS
-small() {
-	_rss=$(tail -1 "$T/rss")
-	[ "$_rss" -lt "$MAXRSS" ] 2>/dev/null
-	ok $? "$1: peak RSS ${_rss} kB < $MAXRSS kB"
-}
-
 # --- procs: 2 million empty lists in 6 MB (jansson: 270 MB)
-perl -e 'print "{\"version\": 2, \"ts\": 1789999999.5, \"x\": [",
-    join(",", ("[]") x 2_000_000), "]}\n"' >"$D/procs_m0.json"
+huge_json "$D/procs_m0.json" '"version": 2, "ts": 1789999999.5, '
 st=$(cgi procs "iface=m0")
 is "$st" 500 "a procs file whose JSON needs 270 MB: 500"
 is "$(jbody '$j->{error}')" "procs_m0.json is too large to read" \

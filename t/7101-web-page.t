@@ -50,7 +50,7 @@ export BWMON_NOW=1790000000 BWMON_PROC=$T/proc
 # no inline script or style, nothing from elsewhere.
 CSP="default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 export WEB_EXTRA="add_header Content-Security-Policy \"$CSP\" always;"
-web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_up "$T/data"
 web_get / >/dev/null
 is "$(web_header Content-Security-Policy)" "$CSP" "the page is served under a strict CSP"
 
@@ -185,9 +185,7 @@ like "$(dom "$T/d1" "text('status')")" 'newest history row Mon 21 Sep 14:10 \(3 
     "status: the newest row's age and bwprocs"
 
 # --- 2. wlan0: history only, no bwprocs
-chrome "$T/d2" 1280,900 "$WEB_URL/?iface=wlan0" --dump-dom
-ok $? "chromium renders wlan0"
-no_js_errors "$T/d2" "wlan0"
+render "$T/d2" 1280,900 "$WEB_URL/?iface=wlan0" "wlan0"
 is "$(states "$T/d2")" \
     "live=empty procs=empty stats=ok history=ok heatmap=ok dist=ok totals=ok alerts=empty spike=closed " \
     "wlan0: the panels without data say so"
@@ -207,8 +205,7 @@ is "$(dom "$T/d2" "count(qr{<code>systemctl enable --now bwprocs\@wlan0</code>})
     "wlan0: the command to start bwprocs set as code, in all 4 places"
 
 # --- 3. an interface that has no history falls back to the default
-chrome "$T/d3" 1280,900 "$WEB_URL/?iface=nosuch0" --dump-dom
-no_js_errors "$T/d3" "unknown interface"
+render "$T/d3" 1280,900 "$WEB_URL/?iface=nosuch0" "unknown interface"
 like "$(dom "$T/d3" "text('status')")" '^No history for interface .+nosuch0.+: showing eth0\.' \
     "unknown interface: says so and shows the default"
 is "$(dom "$T/d3" "attr('p-history', 'data-state')")" ok "unknown interface: eth0's data"
@@ -277,8 +274,7 @@ web_stop
 TZ=Asia/Tokyo
 web_start "$T/data" || { echo "Bail out! cannot restart nginx"; exit 1; }
 TZ=UTC
-chrome "$T/z3" 1280,900 "$WEB_URL/?iface=eth0&totals=month" --dump-dom
-no_js_errors "$T/z3" "Tokyo server"
+render "$T/z3" 1280,900 "$WEB_URL/?iface=eth0&totals=month" "Tokyo server"
 like "$(dom "$T/z3" "text('totals-body')")" \
     '^Month RX TX Total 2026-09 \(1 Sep – 30 Sep\) so far ' \
     "Tokyo server: the month cycle is the server's"
@@ -297,9 +293,7 @@ like "$(dom "$T/z4" "text('totals-body')")" \
 # --- 5. eth0 without a procs file
 web_stop
 web_start "$T/noprocs" || { echo "Bail out! cannot restart nginx"; exit 1; }
-chrome "$T/d4" 1280,900 "$WEB_URL/?iface=eth0" --dump-dom
-ok $? "chromium renders the page without procs file"
-no_js_errors "$T/d4" "no procs file"
+render "$T/d4" 1280,900 "$WEB_URL/?iface=eth0" "no procs file"
 is "$(states "$T/d4")" \
     "live=ok procs=empty stats=ok history=ok heatmap=ok dist=ok totals=ok alerts=ok spike=closed " \
     "no procs file: only the processes panel is without data"
@@ -321,9 +315,7 @@ st=$(web_get "/api/alerts?iface=eth0")
 is "$st" 404 "no alert log while bwprocs runs: /api/alerts 404"
 like "$(web_json '$j->{hint}')" '^bwprocs runs for eth0 and has fired no alert yet' \
     "and its hint says bwprocs runs"
-chrome "$T/d6" 1280,900 "$WEB_URL/?iface=eth0" --dump-dom
-ok $? "chromium renders the page without an alert log"
-no_js_errors "$T/d6" "no alert log"
+render "$T/d6" 1280,900 "$WEB_URL/?iface=eth0" "no alert log"
 is "$(dom "$T/d6" "attr('p-alerts', 'data-state')")" empty \
     "no alert log: the alerts panel is empty"
 like "$(dom "$T/d6" "text('p-alerts')")" \
@@ -338,9 +330,7 @@ is "$(dom "$T/d6" "defined attr('banner', 'hidden') ? 'hidden' : 'shown'")" hidd
 mkdir "$T/empty"
 web_stop
 web_start "$T/empty" || { echo "Bail out! cannot restart nginx"; exit 1; }
-chrome "$T/d5" 1280,900 "$WEB_URL/" --dump-dom
-ok $? "chromium renders the page over an empty data directory"
-no_js_errors "$T/d5" "no data"
+render "$T/d5" 1280,900 "$WEB_URL/" "no data"
 is "$(states "$T/d5")" \
     "live=empty procs=empty stats=empty history=empty heatmap=empty dist=empty totals=empty alerts=empty spike=closed " \
     "no data: every panel says it has none"

@@ -21,7 +21,7 @@ perl "$SRCDIR/t/data/owners-gen.pl" "$T/data" $NOW ||
     { echo "Bail out! cannot write the owner history"; exit 1; }
 sh "$SRCDIR/bench/gen-history.sh" $NOW 4032 6 >"$T/data/bw_eth0.csv"
 export BWMON_NOW=$NOW TZ=UTC
-web_start "$T/data" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_up "$T/data"
 
 # The nightly backup ran from 03:00 to 03:30; what the API says of it.
 web_get "/api/top?iface=eth0&from=1789959600&to=1789961400" >/dev/null
@@ -31,9 +31,7 @@ is "$share" "99.9%" "the API: nightly-backup moved 99.9% of 03:00-03:30"
 
 # --- 1. a window picked in the address: 03:00 to 03:30
 URL="$WEB_URL/?iface=eth0#sel=1789959600-1789961400"
-chrome "$T/d1" 1280,1000 "$URL" --dump-dom
-ok $? "chromium renders the page with #sel"
-no_js_errors "$T/d1" "#sel"
+render "$T/d1" 1280,1000 "$URL" "#sel"
 is "$(dom "$T/d1" "attr('p-who', 'data-state')")" ok "the who panel has data"
 like "$(dom "$T/d1" "text('who-when')")" '^Mon 21 Sep 03:00 → 03:30 \(30 min\)$' \
     "  the window, in the browser's time"
@@ -52,8 +50,8 @@ is "$(dom "$T/d1" "count(qr{<button[^>]*aria-pressed=\"true\"[^>]*>Programs</but
     "  grouped by program"
 
 # --- 2. two days of the 7-day chart, by user: hourly rows
-chrome "$T/d2" 1280,1000 "$WEB_URL/?iface=eth0&range=7d#sel=1789776000-1789948800" --dump-dom
-no_js_errors "$T/d2" "two days"
+render "$T/d2" 1280,1000 "$WEB_URL/?iface=eth0&range=7d#sel=1789776000-1789948800" \
+    "two days"
 like "$(dom "$T/d2" "text('who-info')")" 'resolution 1 h$' \
     "two days: read from the hourly rows"
 like "$(dom "$T/d2" "text('who-bars')")" '^apt pid 4100 2\.41 GB · 41\.3% nginx ' \
@@ -67,15 +65,14 @@ like "$(dom "$T/d3" "text('who-bars')")" '<img src=x onerror=document.title=1>ev
 is "$(dom "$T/d3" "count(qr{<img})")" 0 "  and creates no element"
 
 # --- 3. a window before the owner history
-chrome "$T/d4" 1280,1000 "$WEB_URL/?iface=eth0&range=30d#sel=1788220800-1788307200" --dump-dom
-no_js_errors "$T/d4" "before the history"
+render "$T/d4" 1280,1000 "$WEB_URL/?iface=eth0&range=30d#sel=1788220800-1788307200" \
+    "before the history"
 is "$(dom "$T/d4" "attr('p-who', 'data-state')")" empty "before the history: no data"
 like "$(dom "$T/d4" "text('p-who')")" 'No owner data in this window The owner history of eth0 starts Fri 11 Sep 00:00:00 2026' \
     "  and when the history starts"
 
 # --- 4. the history chart stacks its top owners
-chrome "$T/d5" 1280,1000 "$WEB_URL/?iface=eth0&stack=1" --dump-dom
-no_js_errors "$T/d5" "stacked"
+render "$T/d5" 1280,1000 "$WEB_URL/?iface=eth0&stack=1" "stacked"
 is "$(dom "$T/d5" "attr('hist-chart', 'data-stacked')")" 6 \
     "stacked: the top five and [other owners]"
 like "$(dom "$T/d5" "text('hist-stack-legend')")" \

@@ -21,7 +21,7 @@ hosts_fixture "$D"
 cp "$D/bw_br-lan.csv" "$D/bw_eth0.csv"
 mkproc "$T/proc" "br-lan 1000 2000" "eth0 5 6"
 export BWMON_NOW=$HOSTS_NOW BWMON_PROC=$T/proc TZ=UTC
-web_start "$D" || { echo "Bail out! cannot start nginx"; exit 1; }
+web_up "$D"
 
 # firstbar FILE: the text of the first bar of the Hosts panel
 firstbar() {
@@ -29,9 +29,7 @@ firstbar() {
 }
 
 # --- 1. now
-chrome "$T/d1" 1280,1400 "$WEB_URL/?iface=br-lan" --dump-dom
-ok $? "chromium renders br-lan"
-no_js_errors "$T/d1" "br-lan"
+render "$T/d1" 1280,1400 "$WEB_URL/?iface=br-lan" "br-lan"
 is "$(dom "$T/d1" "defined attr('p-hosts', 'hidden') ? 'hidden' : 'shown'")" shown \
     "the Hosts panel is shown: br-lan has host files"
 is "$(dom "$T/d1" "attr('p-hosts', 'data-state')")" ok "  with data"
@@ -50,8 +48,7 @@ is "$(dom "$T/d1" "count(qr{<button[^>]*data-v=\"host\"[^>]*hidden})")" 0 \
     "  and Who used it offers Hosts"
 
 # --- 2. over a range
-chrome "$T/d2" 1280,1400 "$WEB_URL/?iface=br-lan&hosts=7d" --dump-dom
-no_js_errors "$T/d2" "?hosts=7d"
+render "$T/d2" 1280,1400 "$WEB_URL/?iface=br-lan&hosts=7d" "?hosts=7d"
 is "$(dom "$T/d2" "count(qr{<button[^>]*data-v=\"7d\"[^>]*aria-pressed=\"true\"[^>]*>7 d</button>})")" 1 \
     "?hosts=7d: the 7 d button pressed"
 is "$(firstbar "$T/d2")" "laptop 02:00:00:00:00:0a 5.10 GB · 82.4%" \
@@ -64,8 +61,7 @@ like "$(dom "$T/d2" "text('hosts-total')")" '^In total: RX 6\.04 GB · TX 150 MB
     "  the range's totals"
 
 # --- 3. an interface without host files
-chrome "$T/d3" 1280,1400 "$WEB_URL/?iface=eth0" --dump-dom
-no_js_errors "$T/d3" "eth0"
+render "$T/d3" 1280,1400 "$WEB_URL/?iface=eth0" "eth0"
 is "$(dom "$T/d3" "defined attr('p-hosts', 'hidden') ? 'hidden' : 'shown'")" hidden \
     "eth0: no Hosts panel"
 is "$(dom "$T/d3" "count(qr{<button[^>]*data-v=\"host\"[^>]*hidden})")" 1 \
@@ -74,8 +70,8 @@ is "$(dom "$T/d3" "defined attr('hist-stack-hosts', 'hidden') ? 'hidden' : 'show
     "  nor stacking by host"
 
 # --- 4. who used a window, by host
-chrome "$T/d4" 1280,1400 "$WEB_URL/?iface=br-lan&by=host#sel=1789995600-1789996200" --dump-dom
-no_js_errors "$T/d4" "#sel by host"
+render "$T/d4" 1280,1400 "$WEB_URL/?iface=br-lan&by=host#sel=1789995600-1789996200" \
+    "#sel by host"
 is "$(dom "$T/d4" "attr('p-who', 'data-state')")" ok "Who used it, by host: data"
 like "$(dom "$T/d4" "text('who-bars')")" '^tv 02:00:00:00:00:0c 40\.0 MB · 100% laptop 02:00:00:00:00:0a 3\.60 kB' \
     "  the devices of the window, each with its id"
@@ -83,8 +79,7 @@ like "$(dom "$T/d4" "text('who-info')")" '^RX 40\.0 MB · TX 4\.20 kB · total 4
     "  its bytes and resolution, no coverage"
 
 # --- 5. the history stacked by host
-chrome "$T/d6" 1280,1400 "$WEB_URL/?iface=br-lan&stack=host" --dump-dom
-no_js_errors "$T/d6" "?stack=host"
+render "$T/d6" 1280,1400 "$WEB_URL/?iface=br-lan&stack=host" "?stack=host"
 is "$(dom "$T/d6" "attr('hist-chart', 'data-stacked')")" 2 \
     "?stack=host: the history chart stacks the day's two devices"
 like "$(dom "$T/d6" "text('hist-stack-legend')")" '^tv laptop rate per .*from the host history$' \
@@ -96,8 +91,7 @@ is "$(dom "$T/d6" "attr('hist-stack-hosts', 'aria-pressed') . ' ' . attr('hist-s
 hosts_live "$D" $((HOSTS_NOW - 60))
 perl -pi -e 's/"name":"tv"/"name":"<img src=x onerror=document.title=1>tv"/;
     s/"offload":null/"offload":"flowtable ft (hw)"/' "$D/hosts_br-lan.json"
-chrome "$T/d5" 1280,1400 "$WEB_URL/?iface=br-lan" --dump-dom
-no_js_errors "$T/d5" "stale"
+render "$T/d5" 1280,1400 "$WEB_URL/?iface=br-lan" "stale"
 like "$(dom "$T/d5" "text('hosts-note')")" \
     'bwprocs is not counting the hosts of br-lan.* Offload: flowtable ft \(hw\) hides bytes' \
     "a stale file and an offload are said"

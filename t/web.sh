@@ -9,6 +9,7 @@
 #                          get TZ, BWMON_NOW and BWMON_PROC from the
 #                          environment of the caller, when set, and
 #                          BWMON_CONF (default: an empty file)
+#   web_up DATADIR         web_start, or "Bail out!": a test cannot go on
 #   web_get PATH [ARGS]    curl WEB_URL/PATH (extra curl ARGS allowed):
 #                          prints the status, leaves $WEB/body and
 #                          $WEB/headers
@@ -159,6 +160,10 @@ web_get() {
 	curl -sS --max-time 30 -o "$WEB/body" -D "$WEB/headers" \
 	    -w '%{http_code}' "$@" "$WEB_URL$_path" 2>"$WEB/curl.err" ||
 	    echo "000"
+}
+
+web_up() {
+	web_start "$1" || { echo "Bail out! cannot start nginx"; exit 1; }
 }
 
 web_header() {

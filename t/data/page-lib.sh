@@ -8,6 +8,8 @@
 #                              line: attr(ID, NAME), text(ID), count(RE)
 # no_js_errors FILE NAME       two assertions: no error caught by the
 #                              page, none in the browser's console
+# render OUT SIZE URL NAME     chrome OUT SIZE URL --dump-dom, then three
+#                              assertions: it ran, and no_js_errors
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
@@ -64,4 +66,10 @@ no_js_errors() {
 	    "$2: no JavaScript error caught by the page"
 	grep -E 'Uncaught|bwmon page:|Content Security Policy' "$1.log" >"$T/uncaught"
 	is "$(head -3 "$T/uncaught")" "" "$2: no error in the browser's console"
+}
+
+render() {
+	chrome "$1" "$2" "$3" --dump-dom
+	ok $? "$4: chromium renders the page"
+	no_js_errors "$1" "$4"
 }
