@@ -3,6 +3,7 @@
 # reboot and a gap), then bwtotal and bwhistory: their totals must equal
 # exactly the bytes the counters moved.
 . "${0%/*}/lib.sh"
+. "$SRCDIR/t/data/collect-lib.sh"
 
 P=$T/proc
 D=$T/data
@@ -39,19 +40,12 @@ want=$(awk 'NR > 1 {
 is "$(wc -l <"$D/bw_eth0.csv" | tr -d ' ')" 399 "399 rows for 400 samples"
 
 now=$((start + 400 * 300 + 3 * 3600))
-json() { perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>); '"$1"; }
 
 BWMON_NOW=$now bwtotal -d "$D" -i eth0 --day -n 30 --json >"$T/day.json"
 ok $? "bwtotal --day --json"
-is "$(json 'printf "%d %d\n", $j->{total}{rx_bytes}, $j->{total}{tx_bytes}' <"$T/day.json")" \
+is "$(moved "$T/day.json" total)" \
     "$want" "bwtotal daily totals equal the bytes the counters moved"
-BWMON_NOW=$now bwtotal -d "$D" -i eth0 --month -n 12 --json >"$T/month.json"
-is "$(json 'printf "%d %d\n", $j->{total}{rx_bytes}, $j->{total}{tx_bytes}' <"$T/month.json")" \
-    "$want" "bwtotal monthly totals equal them too"
-BWMON_NOW=$now bwhistory -d "$D" -i eth0 -r all --json >"$T/hist.json"
-ok $? "bwhistory --json -r all"
-is "$(json 'printf "%d %d\n", $j->{stats}{rx}{bytes}, $j->{stats}{tx}{bytes}' <"$T/hist.json")" \
-    "$want" "bwhistory totals equal them too"
-is "$(json 'print $j->{stats}{gaps}' <"$T/hist.json")" 1 "the 3-hour gap is one gap row"
+counted "$D" "$now" "$want"
+is "$(jpath "$T/hist.json" '$j->{stats}{gaps}')" 1 "the 3-hour gap is one gap row"
 
 done_testing

@@ -6,6 +6,7 @@
 # bytes the counters moved, no interval twice and none lost, and no
 # temporary file may stay behind.
 . "${0%/*}/lib.sh"
+. "$SRCDIR/t/data/collect-lib.sh"
 
 P=$T/proc
 D=$T/data
@@ -167,17 +168,9 @@ ok $? "some between saving the state and writing its row ($pending)"
 
 want=$(sed -n 's/^moved //p' "$T/drv")
 now=$(sed -n 's/^now //p' "$T/drv")
-json() { perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>); '"$1"; }
 
-BWMON_NOW=$now bwtotal -d "$D" -i eth0 --month -n 12 --json >"$T/month.json"
-ok $? "bwtotal --month --json"
-is "$(json 'printf "%d %d\n", $j->{total}{rx_bytes}, $j->{total}{tx_bytes}' <"$T/month.json")" \
-    "$want" "bwtotal totals equal exactly the bytes the counters moved"
-BWMON_NOW=$now bwhistory -d "$D" -i eth0 -r all --json >"$T/hist.json"
-ok $? "bwhistory -r all --json"
-is "$(json 'printf "%d %d\n", $j->{stats}{rx}{bytes}, $j->{stats}{tx}{bytes}' <"$T/hist.json")" \
-    "$want" "bwhistory totals equal them too"
-is "$(json 'print $j->{stats}{skipped_lines}' <"$T/hist.json")" 0 \
+counted "$D" "$now" "$want"
+is "$(jpath "$T/hist.json" '$j->{stats}{skipped_lines}')" 0 \
     "no torn or out-of-order line"
 
 # Every row since the start follows the one before it: it begins where
@@ -236,7 +229,7 @@ is "$(tail -n 2 "$E/bw_eth0.csv" | cut -d, -f1,4,5 | tr '\n' ' ')" \
     "1790000900,4000,400 1790001200,500,100 " \
     "after a torn row, the whole row, then this run's"
 BWMON_NOW=1790001200 bwtotal -d "$E" -i eth0 --day --json >"$T/e.json"
-is "$(json 'printf "%d %d\n", $j->{total}{rx_bytes}, $j->{total}{tx_bytes}' <"$T/e.json")" \
+is "$(moved "$T/e.json" total)" \
     "7500 1000" "the torn piece is not counted: totals exact"
 
 # Stale temporary files go; anything else stays.
