@@ -14,8 +14,6 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 top=$SRCDIR
 
-NOW=1790000000		# the history ends here; BWMON_NOW for every tool
-ROWS=51840		# 180 days of 5-minute rows
 DAY=288			# rows in a day
 BTIME=1700000000
 RX0=1000000000000	# counters in the state when the runs start
@@ -388,6 +386,22 @@ irow() {
 	printf '%-40s %-10s %-10s %s\n' "$1" "$_a" "$_b" "$_x"
 }
 
+# rows LABEL NAME TOOL FIGURE...: a row for each FIGURE (median_ns,
+# p90_ns, cpu_ns, maxrss_kb) of bw.NAME beside v1.NAME
+rows() {
+	_l=$1 _n=$2 _tool=$3
+	shift 3
+	for _f in "$@"; do
+		case $_f in
+		median_ns)	_s=" (median)" ;;
+		p90_ns)		_s=" (p90)" ;;
+		cpu_ns)		_s=", CPU/run (mean)" ;;
+		maxrss_kb)	_s=", max RSS" ;;
+		esac
+		row "$_l$_s" "bw.$_n" "v1.$_n" "$_f" "$_tool"
+	done
+}
+
 # growth NAME-A NAME-B KEY TOOL: B / A of one tool, for "does it grow"
 growth() {
 	if okfig "$1" "$4" && okfig "$2" "$4"; then
@@ -417,33 +431,17 @@ table() {
 	    "($ROUNDS interleaved rounds)"
 	echo
 	printf '%-40s %-10s %-10s %s\n' figure bwmon v1-model ratio
-	row "bwcollect, empty history (median)" bw.empty v1.empty median_ns \
-	    "$bwcollect"
-	row "bwcollect, empty history (p90)" bw.empty v1.empty p90_ns \
-	    "$bwcollect"
-	row "bwcollect, 6 months (median)" bw.full v1.full median_ns \
-	    "$bwcollect"
-	row "bwcollect, 6 months (p90)" bw.full v1.full p90_ns "$bwcollect"
-	row "bwcollect, 6 months, CPU/run (mean)" bw.full v1.full cpu_ns \
-	    "$bwcollect"
+	rows "bwcollect, empty history" empty "$bwcollect" median_ns p90_ns
+	rows "bwcollect, 6 months" full "$bwcollect" median_ns p90_ns cpu_ns
 	if [ -n "$shm" ]; then
-		row "bwcollect, 6 months, on tmpfs (median)" bw.shm v1.shm \
-		    median_ns "$bwcollect"
+		rows "bwcollect, 6 months, on tmpfs" shm "$bwcollect" median_ns
 	fi
 	printf '%-40s %-10s %-10s\n' "bwcollect, 6 months / empty (median)" \
 	    "$(growth bw.empty bw.full median_ns "$bwcollect")" \
 	    "$(growth v1.empty v1.full median_ns v1)"
-	row "bwcollect, daily trim run (median)" bw.trim v1.trim median_ns \
-	    "$bwcollect"
-	row "bwhistory -r 6m (median)" bw.hist v1.hist median_ns \
-	    "$bwhistory"
-	row "bwhistory -r 6m (p90)" bw.hist v1.hist p90_ns "$bwhistory"
-	row "bwhistory -r 6m, max RSS" bw.hist v1.hist maxrss_kb \
-	    "$bwhistory"
-	row "bwtotal --month (median)" bw.month v1.month median_ns "$bwtotal"
-	row "bwtotal --month (p90)" bw.month v1.month p90_ns "$bwtotal"
-	row "bwtotal --month, max RSS" bw.month v1.month maxrss_kb \
-	    "$bwtotal"
+	rows "bwcollect, daily trim run" trim "$bwcollect" median_ns
+	rows "bwhistory -r 6m" hist "$bwhistory" median_ns p90_ns maxrss_kb
+	rows "bwtotal --month" month "$bwtotal" median_ns p90_ns maxrss_kb
 	row "start-up floor: true | python3 -c pass" bw.floor v1.floor \
 	    median_ns /bin/true
 	if [ -n "$cg" ]; then

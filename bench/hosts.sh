@@ -13,7 +13,6 @@
 set -eu
 
 . "$(dirname "$0")/lib.sh"
-NOW=1790000000
 NREQ=${BENCH_REQUESTS:-200}
 NVIEW=${BENCH_VIEW_RUNS:-48}
 
@@ -61,25 +60,12 @@ echo "starting nginx and fcgiwrap ..." >&2
 web_start "$T/data" || exit 1
 TOP="/api/top?iface=br-lan&by=host"
 reqs warm "$TOP&range=6m" 5
-for r in 1 2 3 4; do
-	echo "round $r of 4 ..." >&2
-	reqs "d1.$r" "$TOP&range=24h" $((NREQ / 4))
-	reqs "d30.$r" "$TOP&range=30d" $((NREQ / 4))
-	reqs "m6.$r" "$TOP&range=6m" $((NREQ / 4))
-	reqs "live.$r" "/api/hosts?iface=br-lan" $((NREQ / 4))
-	reqs "met.$r" "/metrics" $((NREQ / 4))
-done
+rounds $((NREQ / 4)) "d1 $TOP&range=24h" "d30 $TOP&range=30d" \
+    "m6 $TOP&range=6m" "live /api/hosts?iface=br-lan" "met /metrics"
 web_stop
 web_start "$T/big" || exit 1
-for r in 1 2 3 4; do
-	reqs "live1k.$r" "/api/hosts?iface=br-lan" $((NREQ / 4))
-	reqs "met1k.$r" "/metrics" $((NREQ / 4))
-done
+rounds $((NREQ / 4)) "live1k /api/hosts?iface=br-lan" "met1k /metrics"
 web_stop
-for f in d1 d30 m6 live met live1k met1k; do
-	cat "$T"/t.$f.* | sort -n >"$T/t.$f"
-	cat "$T"/s.$f.* >"$T/s.$f"
-done
 # Peak memory of one CGI run with 1000 devices.
 rss=$(REQUEST_METHOD=GET QUERY_STRING="iface=br-lan" BWMON_DATA_DIR=$T/big \
     /usr/bin/time -f %M "${WEB_CGIDIR:-$SRCDIR/cgi}/hosts.cgi" 2>&1 \

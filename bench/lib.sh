@@ -14,6 +14,10 @@ PIDS=
 NA=
 NB=
 T=
+# The histories the benchmarks make end at NOW (BWMON_NOW for every tool);
+# a 6-month one holds ROWS rows: 180 days at 300 s.
+NOW=1790000000
+ROWS=51840
 
 die() {
 	echo "$BENCH: cannot run: $*" >&2
@@ -125,6 +129,35 @@ reqs() {
 	    true
 	awk '{ print $1 }' "$T/r.$1" >"$T/s.$1"
 	awk '{ print $2 * 1000 }' "$T/r.$1" | sort -n >"$T/t.$1"
+}
+
+# rounds PER SPEC...: four interleaved rounds (so that load elsewhere on
+# the machine falls on every figure alike) of reqs for each SPEC, "NAME
+# PATH [COUNT]" (COUNT requests a round, PER unless given; no space in
+# PATH); then each NAME's requests of all rounds pooled in $T/t.NAME and
+# $T/s.NAME, for fig.
+rounds() {
+	_per=$1
+	shift
+	for _r in 1 2 3 4; do
+		echo "round $_r of 4 ..." >&2
+		for _s in "$@"; do
+			# Words, not file names: a PATH holds "?".
+			set -f
+			# shellcheck disable=SC2086
+			_round $_s
+			set +f
+		done
+	done
+	for _s in "$@"; do
+		_f=${_s%% *}
+		cat "$T"/t."$_f".* | sort -n >"$T/t.$_f"
+		cat "$T"/s."$_f".* >"$T/s.$_f"
+	done
+}
+
+_round() {
+	reqs "$1.$_r" "$2" "${3:-$_per}"
 }
 
 # fig NAME median|p90|n|bad: a figure of a series, in ms

@@ -13,24 +13,13 @@
 set -eu
 
 . "$(dirname "$0")/lib.sh"
-NOW=1790000000
-ROWS=51840
 SECS=${BENCH_LOAD_SECONDS:-10}
 CONNS=${BENCH_LOAD_CONNS:-8}
 CLIENTS=${BENCH_CLIENTS:-100}
 export WEB_FCGI_CHILDREN=${WEB_FCGI_CHILDREN:-2} WEB_WORKERS=${WEB_WORKERS:-2}
 
-command -v wrk >/dev/null 2>&1 || {
-	echo "load.sh: needs wrk (apt-get install wrk)" >&2
-	exit 1
-}
-T=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/bwmon-load.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-skip_all() {
-	echo "load.sh: cannot run: $*" >&2
-	exit 1
-}
+need_cmds wrk
+bench_tmp load
 # shellcheck source=../t/web.sh
 . "$SRCDIR/t/web.sh"
 web_need
@@ -71,11 +60,12 @@ metrics /metrics
 bad-iface /api/live?iface=%zz
 EOF
 
-# A Lua script for wrk that counts the statuses (non-2xx are errors).
-cat >"$T/count.lua" <<'EOF'
+# count_lua: the Lua for wrk that counts the statuses (non-2xx are
+# errors, "bad" a thread, each init sets it to 0) and prints "BAD N".
+count_lua() {
+	cat <<'EOF'
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
 function response(status, headers, body)
 	if status < 200 or status > 299 then bad = bad + 1 end
 end
@@ -85,6 +75,11 @@ function done(summary, latency, requests)
 	io.write(string.format("BAD %d\n", b))
 end
 EOF
+}
+{
+	count_lua
+	echo 'function init(args) bad = 0 end'
+} >"$T/count.lua"
 
 # run NAME URL CONNS SCRIPT: one wrk run; a table row, with the status
 # of one request first (the fixture has no owner history: /api/top is
@@ -117,8 +112,8 @@ echo "wrk -t2 -c$CONNS -d${SECS}s on each endpoint ..." >&2
 # --- 100 dashboard clients: each loads the page once, then polls as the
 # page does (live every second, procs every 2 s, the rest rarely), so
 # the mix per connection follows the page's schedule over a minute.
-cat >"$T/dash.lua" <<EOF
-local threads = {}
+count_lua >"$T/dash.lua"
+cat >>"$T/dash.lua" <<EOF
 local cycle = {
 	"/", "/app.js", "/style.css", "/api/ifaces",
 	"/api/history?$I&range=24h", "/api/totals?$I",
@@ -129,19 +124,10 @@ for i = 1, 60 do
 	table.insert(cycle, "/api/live?$I")
 	if i % 2 == 0 then table.insert(cycle, "/api/procs?$I") end
 end
-function setup(thread) table.insert(threads, thread) end
 function init(args) bad = 0; i = 0 end
 function request()
 	i = i % #cycle + 1
 	return wrk.format("GET", cycle[i])
-end
-function response(status, headers, body)
-	if status < 200 or status > 299 then bad = bad + 1 end
-end
-function done(summary, latency, requests)
-	local b = 0
-	for _, t in ipairs(threads) do b = b + t:get("bad") end
-	io.write(string.format("BAD %d\n", b))
 end
 EOF
 echo "wrk -t2 -c$CLIENTS -d$((SECS * 3))s: $CLIENTS dashboard clients ..." >&2

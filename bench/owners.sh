@@ -14,8 +14,6 @@
 set -eu
 
 . "$(dirname "$0")/lib.sh"
-NOW=1790000000
-ROWS=51840
 NREQ=${BENCH_REQUESTS:-200}
 NVIEW=${BENCH_VIEW_RUNS:-48}
 BIN=${BWMON_BIN:-$SRCDIR/bwtotal}
@@ -59,20 +57,9 @@ web_start "$T/data" || exit 1
 TOP="/api/top?iface=eth0&by=program"
 echo "warming up ..." >&2
 reqs warm "$TOP&range=6m" 5
-# Interleaved rounds, so that load elsewhere falls on every figure alike.
-for r in 1 2 3 4; do
-	echo "round $r of 4 ..." >&2
-	reqs "d1.$r" "$TOP&range=24h" $((NREQ / 4))
-	reqs "d30.$r" "$TOP&range=30d" $((NREQ / 4))
-	reqs "m6.$r" "$TOP&range=6m" $((NREQ / 4))
-	reqs "rem.$r" "/api/top?iface=eth0&by=remote&range=30d" $((NREQ / 4))
-	reqs "stk.$r" "$TOP&range=24h&n=5&buckets=150" $((NREQ / 4))
-	reqs "floor.$r" "/api/live?iface=%zz" $((NREQ / 4))
-done
-for f in d1 d30 m6 rem stk floor; do
-	cat "$T"/t.$f.* | sort -n >"$T/t.$f"
-	cat "$T"/s.$f.* >"$T/s.$f"
-done
+rounds $((NREQ / 4)) "d1 $TOP&range=24h" "d30 $TOP&range=30d" \
+    "m6 $TOP&range=6m" "rem /api/top?iface=eth0&by=remote&range=30d" \
+    "stk $TOP&range=24h&n=5&buckets=150" "floor /api/live?iface=%zz"
 # What each answer holds, for the table.
 for w in 24h 30d 6m; do
 	web_get "$TOP&range=$w" >/dev/null

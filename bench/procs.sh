@@ -230,6 +230,19 @@ kill -TERM "$BP" 2>/dev/null
 wait "$BP"
 BP_EXIT=$?
 
+# idle_row WHEN FIGURES: the line of an idle() measurement; FIGURES are
+# its words (bwprocs ns, nethogs ns, bwprocs ticks, nethogs ticks, the
+# interface's bytes).
+idle_row() {
+	perl -e '
+	my ($idle, $when, $bn, $nn, $bt, $nt, $ib) = @ARGV;
+	printf "idle %d s %s (interface moved %d bytes): bwprocs %.3f %% of a" .
+	    " core (%.1f ms; %d ticks), nethogs %.3f %% (%.1f ms)\n",
+	    $idle, $when, $ib, 100 * $bn / 1e9 / $idle, $bn / 1e6, $bt,
+	    100 * $nn / 1e9 / $idle, $nn / 1e6;
+	' "$IDLE" "$@"
+}
+
 table() {
 	echo "bwprocs ($("$BWPROCS" -V 2>&1)) and nethogs ($(nethogs -V 2>&1 |
 	    sed 's/^ *version *//')) on the same traffic, capturing the same veth"
@@ -280,20 +293,10 @@ table() {
 	echo "(/proc/stat: the kernel's eBPF work counts; compare with BENCH_CONF='bpf = off')"
 	echo "targets: share >= 99.5 % in every case; bwprocs CPU <= 0.5 x nethogs's"
 	echo
-	perl -e '
-	my ($idle, $when, $bn, $nn, $bt, $nt, $ib) = @ARGV;
-	printf "idle %d s %s (interface moved %d bytes): bwprocs %.3f %% of a" .
-	    " core (%.1f ms; %d ticks), nethogs %.3f %% (%.1f ms)\n",
-	    $idle, $when, $ib, 100 * $bn / 1e9 / $idle, $bn / 1e6, $bt,
-	    100 * $nn / 1e9 / $idle, $nn / 1e6;
-	' "$IDLE" "at start" $IDLE1
-	perl -e '
-	my ($idle, $when, $bn, $nn, $bt, $nt, $ib) = @ARGV;
-	printf "idle %d s %s (interface moved %d bytes): bwprocs %.3f %% of a" .
-	    " core (%.1f ms; %d ticks), nethogs %.3f %% (%.1f ms)\n",
-	    $idle, $when, $ib, 100 * $bn / 1e9 / $idle, $bn / 1e6, $bt,
-	    100 * $nn / 1e9 / $idle, $nn / 1e6;
-	' "$IDLE" "after the load" $IDLE2
+	# shellcheck disable=SC2086
+	idle_row "at start" $IDLE1
+	# shellcheck disable=SC2086
+	idle_row "after the load" $IDLE2
 	echo "bwprocs RSS: $BP_RSS0 kB idle at start; $BP_RSS1 kB right after" \
 	    "the first six cases; $BP_RSS2 kB after the forced drops (a larger" \
 	    "ring); $BP_RSS3 kB idle after the load ($BP_RSSA kB anon," \

@@ -13,8 +13,6 @@
 set -eu
 
 . "$(dirname "$0")/lib.sh"
-NOW=1790000000
-ROWS=51840
 NREQ=${BENCH_REQUESTS:-200}
 NV1=${BENCH_V1_REQUESTS:-40}
 WRKSECS=${BENCH_WRK_SECONDS:-30}
@@ -62,22 +60,12 @@ trap 'web_stop; rm -rf "$T"' EXIT
 H="/api/history?iface=eth0&range=6m"
 echo "warming up ..." >&2
 reqs warm "$H" 5
-# Interleaved rounds, so that load elsewhere on the machine falls on every
-# figure alike; the requests of all rounds are pooled.
-for r in 1 2 3 4; do
-	echo "round $r of 4 ..." >&2
-	reqs "hist.$r" "$H" $((NREQ / 4))
-	reqs "heat.$r" "/api/heatmap?iface=eth0&range=6m" $((NREQ / 4))
-	reqs "live.$r" "/api/live?iface=eth0" $((NREQ / 4))
-	reqs "floor.$r" "/api/live?iface=%zz" $((NREQ / 4))
-	if [ -n "$php" ]; then
-		reqs "v1.$r" "/v1/history?iface=v1&range=6m" $((NV1 / 4))
-	fi
-done
-for f in hist heat live floor v1; do
-	cat "$T"/t.$f.* 2>/dev/null | sort -n >"$T/t.$f" || : >"$T/t.$f"
-	cat "$T"/s.$f.* 2>/dev/null >"$T/s.$f" || : >"$T/s.$f"
-done
+# The v1 model's figures only where php-cgi runs it; without, empty
+# series (row() and the header ask for them).
+rounds $((NREQ / 4)) "hist $H" "heat /api/heatmap?iface=eth0&range=6m" \
+    "live /api/live?iface=eth0" "floor /api/live?iface=%zz" \
+    ${php:+"v1 /v1/history?iface=v1&range=6m $((NV1 / 4))"}
+[ -n "$php" ] || { : >"$T/t.v1"; : >"$T/s.v1"; }
 
 wrk_out=
 if command -v wrk >/dev/null 2>&1; then
