@@ -72,18 +72,8 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 IFACE=${IFACE:-}
 PORT=${PORT:-8080}
-PREFIX=${PREFIX:-/opt/bwmon}
-DATA_DIR=${DATA_DIR:-/var/lib/bwmon}
-BIN_DIR=${BIN_DIR:-/usr/local/bin}
-CONF_DIR=${CONF_DIR:-/etc/bwmon}
-CRON_DIR=${CRON_DIR:-/etc/cron.d}
-MAN_DIR=${MAN_DIR:-/usr/local/share/man}
-NGINX_DIR=${NGINX_DIR:-/etc/nginx}
-RUN_DIR=${RUN_DIR:-/run/bwmon}
-SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
-SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
-MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
-BWMON_USER=${BWMON_USER:-bwmon}
+# PREFIX, DATA_DIR ... BWMON_USER: the paths uninstall.sh removes too.
+. "$(dirname "$0")/lib/install-paths.sh"
 WEB_GROUP=${WEB_GROUP:-www-data}
 no_conntrack=0
 no_bpf=0

@@ -22,18 +22,8 @@ USAGE
 
 say() { printf 'uninstall: %s\n' "$*"; }
 
-PREFIX=${PREFIX:-/opt/bwmon}
-DATA_DIR=${DATA_DIR:-/var/lib/bwmon}
-BIN_DIR=${BIN_DIR:-/usr/local/bin}
-CONF_DIR=${CONF_DIR:-/etc/bwmon}
-CRON_DIR=${CRON_DIR:-/etc/cron.d}
-MAN_DIR=${MAN_DIR:-/usr/local/share/man}
-NGINX_DIR=${NGINX_DIR:-/etc/nginx}
-RUN_DIR=${RUN_DIR:-/run/bwmon}
-SYSTEMD_DIR=${SYSTEMD_DIR:-/etc/systemd/system}
-SYSCTL_DIR=${SYSCTL_DIR:-/etc/sysctl.d}
-MODULES_DIR=${MODULES_DIR:-/etc/modules-load.d}
-BWMON_USER=${BWMON_USER:-bwmon}
+# PREFIX, DATA_DIR ... BWMON_USER, as setup.sh has them.
+. "$(dirname "$0")/lib/install-paths.sh"
 purge=0
 
 while [ $# -gt 0 ]; do

@@ -7,13 +7,9 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
-command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
+need_cmds nft
 S=$SRCDIR
-export BIN_DIR=$T/bin PREFIX=$T/opt DATA_DIR=$T/data CONF_DIR=$T/etc \
-    CRON_DIR=$T/cron MAN_DIR=$T/man NGINX_DIR=$T/nginx RUN_DIR=$T/run \
-    SYSTEMD_DIR=$T/systemd SYSCTL_DIR=$T/sysctl MODULES_DIR=$T/modules \
-    BWMON_USER=bwt$$u
-chmod 755 "$T"
+setup_prefix "bwt$$u"
 N=$((100 + $$ % 74 * 2))
 M=$((N + 1))
 X=${NP}x

@@ -9,12 +9,9 @@ for b in nginx spawn-fcgi /usr/sbin/fcgiwrap curl openssl; do
 	command -v "$b" >/dev/null 2>&1 || skip_all "needs $b"
 done
 S=$SRCDIR
-export BIN_DIR=$T/bin PREFIX=$T/opt DATA_DIR=$T/data CONF_DIR=$T/etc \
-    CRON_DIR=$T/cron MAN_DIR=$T/man NGINX_DIR=$T/nginx RUN_DIR=$T/run \
-    SYSTEMD_DIR=$T/systemd SYSCTL_DIR=$T/sysctl MODULES_DIR=$T/modules \
-    BWMON_USER=bwt$$w
-# nginx's workers and fcgiwrap run as www-data: let them reach $T.
-chmod 755 "$T"
+# nginx's workers and fcgiwrap run as www-data: setup_prefix lets them
+# reach $T.
+setup_prefix "bwt$$w"
 # An nginx of the test's own, shaped like Debian's /etc/nginx.
 mkdir -p "$NGINX_DIR/sites-enabled" "$NGINX_DIR/sites-available" "$T/ngx"
 cat >"$NGINX_DIR/nginx.conf" <<NGX

@@ -12,6 +12,7 @@
 # fails STATUS DESC REGEX DESC2 CMD...  two test points: CMD exits STATUS
 #                  (DESC), and its stderr matches REGEX (DESC2); its
 #                  output is in $T/out, its stderr in $T/err
+# setup_prefix USER  setup.sh and uninstall.sh into $T (see below)
 set -u
 SRCDIR=${SRCDIR:-$(cd "${0%/*}/.." && pwd)}
 export LC_ALL=C TZ=UTC
@@ -101,6 +102,19 @@ fails() {
 	"$@" >"$T/out" 2>"$T/err"
 	is $? "$_st" "$_desc"
 	like "$(cat "$T/err")" "$_re" "$_desc2"
+}
+
+# setup_prefix USER: setup.sh and uninstall.sh into $T, not onto this
+# machine: every install path lib/install-paths.sh names is exported as
+# a directory of that name under $T (a path added there is covered), the
+# user they run as is USER; $T is made readable to the web server's user.
+setup_prefix() {
+	for _v in $(sed -n 's/^\([A-Z_]*\)=.*/\1/p' \
+	    "$SRCDIR/lib/install-paths.sh"); do
+		[ "$_v" = BWMON_USER ] || eval "export $_v=\$T/$_v"
+	done
+	export BWMON_USER="$1"
+	chmod 755 "$T"
 }
 
 # A fake proc directory: mkproc DIR "iface rx tx" ... writes DIR/net/dev
