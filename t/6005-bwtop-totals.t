@@ -23,12 +23,7 @@ rows() {
 # A frame reaches the pane in pieces: wait until the rows are EXPECTED
 # (10 s at most), then say what they are.
 waitrows() {
-	_i=0
-	while [ "$(rows)" != "$1" ] && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	rows
+	settled "$1" 100 rows
 }
 
 start "BWMON_NOW=$OWNERS_NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i eth0 -s 0.5"

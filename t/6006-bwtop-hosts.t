@@ -23,12 +23,7 @@ order() {
 # order_is WANT DESC: the order, once the screen shows it (a frame may
 # be caught half drawn), within 5 s.
 order_is() {
-	_i=0
-	while [ "$(order)" != "$1" ] && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	is "$(order)" "$1" "$2"
+	is "$(settled "$1" 50 order)" "$1" "$2"
 }
 
 launch "BWMON_NOW=$NOW BWMON_PROC=$T/proc TERM=xterm bwtop -d $D -i br-lan -s 0.5" \

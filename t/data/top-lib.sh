@@ -18,6 +18,9 @@
 #                        diagnostics on failure
 # gone REGEX            poll until no line of the pane matches
 # key KEY...             tmux send-keys to the session
+# settled WANT TENTHS CMD...  run CMD every 0.1 s (TENTHS times at most)
+#                        until it prints WANT (a frame may be caught half
+#                        drawn), then print what it prints
 # launch CMD REGEX DESC   one test point: start CMD, then waitfor REGEX
 # press KEYS REGEX DESC [TENTHS]  one test point: key KEYS (words), then
 #                        waitfor REGEX [TENTHS]
@@ -187,4 +190,15 @@ launch() {
 	start "$1"
 	waitfor "$2"
 	ok $? "$3"
+}
+
+settled() {
+	_want=$1 _n=$2
+	shift 2
+	_i=0
+	while [ "$("$@")" != "$_want" ] && [ $_i -lt "$_n" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	"$@"
 }
