@@ -13,12 +13,42 @@
 #define BWPROCS_H
 
 #include <stdint.h>
+#include <string.h>
 
 /* One end of a connection: an address (IPv4 in the first 4) and port. */
 struct endp {
 	uint8_t		addr[16];
 	uint16_t	port;
 };
+
+/*
+ * Addresses as bwprocs keeps them, 16 bytes with IPv4 in the first 4.
+ * addr_is_zero: the wildcard (or none); addr_is_v4mapped: an IPv6
+ * ::ffff:a.b.c.d; addr_unmap: such an address becomes the IPv4 one.
+ */
+static inline int
+addr_is_zero(const uint8_t *a)
+{
+	static const uint8_t	zero[16];
+
+	return memcmp(a, zero, sizeof(zero)) == 0;
+}
+
+static inline int
+addr_is_v4mapped(const uint8_t *a)
+{
+	static const uint8_t	pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	return memcmp(a, pfx, sizeof(pfx)) == 0;
+}
+
+static inline void
+addr_unmap(uint8_t *a)
+{
+	memmove(a, a + 12, 4);
+	memset(a + 4, 0, 12);
+}
 
 /* TCP states, as /proc/net/tcp and sock_diag number them. */
 #define TCP_ST_ESTABLISHED	1

@@ -9,6 +9,7 @@
 
 #include <pcap/dlt.h>
 
+#include "bwprocs.h"
 #include "packet.h"
 
 #define ETH_IP4		0x0800
@@ -117,15 +118,6 @@ parse_l4(const uint8_t *p, uint32_t n, struct pkt *k)
 		k->tcpflags = p[13];
 }
 
-static int
-is_v4mapped(const uint8_t *a)
-{
-	static const uint8_t	pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
-}
-
 static void
 parse_ip4(const uint8_t *p, uint32_t n, struct fragcache *fc, struct pkt *k)
 {
@@ -210,12 +202,10 @@ parse_ip6(const uint8_t *p, uint32_t n, struct fragcache *fc, struct pkt *k)
 	}
 done:
 	k->proto = nh;
-	if (is_v4mapped(k->src) && is_v4mapped(k->dst)) {
+	if (addr_is_v4mapped(k->src) && addr_is_v4mapped(k->dst)) {
 		/* SIIT-style addresses: the same flow as plain IPv4. */
-		memmove(k->src, k->src + 12, 4);
-		memset(k->src + 4, 0, 12);
-		memmove(k->dst, k->dst + 12, 4);
-		memset(k->dst + 4, 0, 12);
+		addr_unmap(k->src);
+		addr_unmap(k->dst);
 		k->family = 4;
 	}
 	if (frag && !first) {

@@ -64,34 +64,6 @@ parse_endp(const char *s, size_t len, int family, struct endp *e)
 	return 0;
 }
 
-static int
-is_v4mapped(const uint8_t *a)
-{
-	static const uint8_t	pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
-}
-
-static int
-is_zero(const uint8_t *a, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] != 0)
-			return 0;
-	return 1;
-}
-
-/* The IPv4 view of a dual-stack socket's IPv6 address. */
-static void
-unmap(struct endp *e)
-{
-	memmove(e->addr, e->addr + 12, 4);
-	memset(e->addr + 4, 0, 12);
-}
-
 /*
  * Parse one table line of the given family (4 or 6).  A v4-mapped IPv6
  * socket becomes family 4.  Returns 0, or -1 for a header or bad line.
@@ -139,11 +111,13 @@ pn_parse_line(const char *line, int family, struct pnsock *ps)
 	if (errno != 0 || end != tok[9] + len[9])
 		return -1;
 	ps->inode = v;
-	if (family == 6 && is_v4mapped(ps->local.addr) &&
-	    (is_v4mapped(ps->remote.addr) || is_zero(ps->remote.addr, 16))) {
-		unmap(&ps->local);
-		if (!is_zero(ps->remote.addr, 16))
-			unmap(&ps->remote);
+	/* The IPv4 view of a dual-stack socket's IPv6 addresses. */
+	if (family == 6 && addr_is_v4mapped(ps->local.addr) &&
+	    (addr_is_v4mapped(ps->remote.addr) ||
+	    addr_is_zero(ps->remote.addr))) {
+		addr_unmap(ps->local.addr);
+		if (!addr_is_zero(ps->remote.addr))
+			addr_unmap(ps->remote.addr);
 		ps->family = 4;
 	}
 	return 0;

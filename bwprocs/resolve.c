@@ -57,6 +57,7 @@
 #include <time.h>
 
 #include "bpfowner.h"
+#include "bwprocs.h"
 #include "pidmap.h"
 #include "procinfo.h"
 #include "procnet.h"
@@ -132,17 +133,6 @@ struct match_ctx {
 	uint64_t	 ns;
 	int		 proto;
 };
-
-static int
-is_zero(const uint8_t *a, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] != 0)
-			return 0;
-	return 1;
-}
 
 static int
 is_linklocal(int family, const uint8_t *a)
@@ -655,9 +645,9 @@ score(const struct pnsock *ps, int family, int proto, const struct endp *e,
 	if (ps->local.port != e->port)
 		return 0;
 	if (ps->family == family)
-		wild_local = is_zero(ps->local.addr, 16);
+		wild_local = addr_is_zero(ps->local.addr);
 	else if (family == 4 && ps->family == 6 &&
-	    is_zero(ps->local.addr, 16))
+	    addr_is_zero(ps->local.addr))
 		wild_local = 1;		/* a dual-stack [::]:port */
 	else
 		return 0;
@@ -666,7 +656,7 @@ score(const struct pnsock *ps, int family, int proto, const struct endp *e,
 	if (ps->remote.port == o->port &&
 	    memcmp(ps->remote.addr, o->addr, 16) == 0 && ps->family == family)
 		s = 8;
-	else if (ps->remote.port == 0 && is_zero(ps->remote.addr, 16)) {
+	else if (ps->remote.port == 0 && addr_is_zero(ps->remote.addr)) {
 		if (proto == IPPROTO_TCP && ps->state != TCP_ST_LISTEN)
 			return 0;
 		s = 4;
