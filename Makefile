@@ -123,7 +123,8 @@ fuzz: $(FUZZERS)
 
 t/fuzz/query.fuzz: cgi/cgi.c $(wildcard cgi/*.h)
 t/fuzz/query.fuzz: FUZZINC = -Icgi
-t/fuzz/packet.fuzz: bwprocs/packet.c bwprocs/table.c $(wildcard bwprocs/*.h)
+t/fuzz/packet.fuzz: bwprocs/packet.c bwprocs/procinfo.c bwprocs/table.c \
+    $(wildcard bwprocs/*.h)
 t/fuzz/packet.fuzz: FUZZINC = -Ibwprocs $(bwprocs_CFLAGS)
 
 t/fuzz/%.fuzz: t/fuzz/%.c $(LIBSRC) $(HDRS)

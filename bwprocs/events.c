@@ -388,7 +388,7 @@ add_flows(struct events *ev, json_t *rec, const struct table *t,
 		fi.a = &c->a;
 		fi.b = &c->b;
 		fi.pid = r != NULL && r->kind == ROW_PROC ? r->pid : 0;
-		fi.name = fi.pid != 0 ? r->name : NULL;
+		fi.name = fi.pid != 0 ? r->info.name : NULL;
 		if ((f = flow_json(ev, &fi, v[i].bytes, ctst)) != NULL &&
 		    json_array_append_new(a, f) == -1)
 			break;
@@ -441,8 +441,8 @@ window_row_json(const struct table *t, const struct wentry *e, double span)
 		memset(&gone, 0, sizeof(gone));
 		gone.kind = ROW_PROC;
 		gone.pid = e->pid;
-		gone.uid = -1;
-		gone.name = (char *)(uintptr_t)e->name;
+		gone.info.uid = -1;
+		gone.info.name = (char *)(uintptr_t)e->name;
 		r = &gone;
 	}
 	if ((o = out_row_json(r, (double)e->tx * 8 / span,

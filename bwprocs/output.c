@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "output.h"
+#include "procinfo.h"
 #include "table.h"
 #include "fileio.h"
 #include "util.h"
@@ -208,23 +209,24 @@ conn_cmp(const void *x, const void *y)
 json_t *
 out_row_json(const struct row *r, double tx_bps, double rx_bps)
 {
-	json_t	*o;
-	int	 proc = r->kind == ROW_PROC;
+	json_t			*o;
+	const struct procinfo	*pi = &r->info;
+	int			 proc = r->kind == ROW_PROC;
 
 	if ((o = json_object()) == NULL)
 		return NULL;
 	if (out_set(o, "kind", json_string(proc ? "process" :
 	    "unattributed")) ||
-	    out_set(o, "name", json_string(r->name ? r->name : "")) ||
+	    out_set(o, "name", json_string(pi->name ? pi->name : "")) ||
 	    out_set(o, "pid", json_integer(proc ? r->pid : 0)) ||
-	    out_set(o, "uid", proc && r->uid >= 0 ? json_integer(r->uid) :
+	    out_set(o, "uid", proc && pi->uid >= 0 ? json_integer(pi->uid) :
 	    json_null()) ||
-	    out_set(o, "user", json_string(proc && r->user ? r->user : "")) ||
-	    out_set(o, "exe", json_string(proc && r->exe ? r->exe : "")) ||
-	    out_set(o, "cmdline", json_string(proc && r->cmdline ? r->cmdline :
+	    out_set(o, "user", json_string(proc && pi->user ? pi->user : "")) ||
+	    out_set(o, "exe", json_string(proc && pi->exe ? pi->exe : "")) ||
+	    out_set(o, "cmdline", json_string(proc && pi->cmdline ? pi->cmdline :
 	    "")) ||
-	    out_set(o, "container", json_string(proc && r->container ?
-	    r->container : "")) ||
+	    out_set(o, "container", json_string(proc && pi->container ?
+	    pi->container : "")) ||
 	    out_set(o, "tx_bps", out_real(tx_bps, 10)) ||
 	    out_set(o, "rx_bps", out_real(rx_bps, 10)) ||
 	    out_set(o, "tx_bytes", out_bytes(r->tx + r->itx)) ||
@@ -254,13 +256,14 @@ conn_json(const struct conn *c, double iv)
 	    out_set(o, "local", json_string(l)) ||
 	    out_set(o, "remote", json_string(rm)) ||
 	    out_set(o, "pid", json_integer(proc ? r->pid : 0)) ||
-	    out_set(o, "name", json_string(proc && r->name ? r->name : "")) ||
+	    out_set(o, "name", json_string(proc && r->info.name ?
+	    r->info.name : "")) ||
 	    out_set(o, "tx_bps", out_real((double)c->iout * 8 / iv, 10)) ||
 	    out_set(o, "rx_bps", out_real((double)c->iin * 8 / iv, 10)) ||
 	    out_set(o, "tx_bytes", out_bytes(c->out)) ||
 	    out_set(o, "rx_bytes", out_bytes(c->in)) ||
 	    out_set(o, "owner", json_string(r == NULL ? "[pending]" :
-	    r->name ? r->name : ""))) {
+	    r->info.name ? r->info.name : ""))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -97,13 +97,13 @@ struct ownerlog {
 static void
 owner_of(const struct row *r, struct bw_owner *o)
 {
-	const char	*b, *exe = r->exe != NULL ? r->exe : "";
+	const char	*b, *exe = r->info.exe != NULL ? r->info.exe : "";
 	size_t		 n;
 
 	memset(o, 0, sizeof(*o));
 	if (r->kind != ROW_PROC) {
 		(void)snprintf(o->prog, sizeof(o->prog), "%s",
-		    r->name != NULL ? r->name : "[other]");
+		    r->info.name != NULL ? r->info.name : "[other]");
 		return;
 	}
 	if (*exe != '\0') {
@@ -115,7 +115,7 @@ owner_of(const struct row *r, struct bw_owner *o)
 		if (n > 10 && strcmp(b + n - 10, " (deleted)") == 0)
 			n -= 10;
 	} else {
-		b = r->name != NULL ? r->name : "";
+		b = r->info.name != NULL ? r->info.name : "";
 		n = strlen(b);
 	}
 	if (n == 0) {
@@ -133,15 +133,16 @@ owner_of(const struct row *r, struct bw_owner *o)
 	if (o->prog[0] == '[')
 		o->prog[0] = '?';
 	(void)snprintf(o->user, sizeof(o->user), "%s",
-	    r->user != NULL ? r->user : "");
+	    r->info.user != NULL ? r->info.user : "");
 	(void)snprintf(o->unit, sizeof(o->unit), "%s",
-	    r->unit != NULL ? r->unit : "");
-	if (r->container != NULL && strncmp(r->container, "netns:", 6) == 0)
+	    r->info.unit != NULL ? r->info.unit : "");
+	if (r->info.container != NULL &&
+	    strncmp(r->info.container, "netns:", 6) == 0)
 		(void)snprintf(o->netns, sizeof(o->netns), "%s",
-		    r->container + 6);
+		    r->info.container + 6);
 	else
 		(void)snprintf(o->container, sizeof(o->container), "%s",
-		    r->container != NULL ? r->container : "");
+		    r->info.container != NULL ? r->info.container : "");
 }
 
 static void
@@ -172,8 +173,8 @@ add_row(struct ownerlog *ol, const struct row *r, uint64_t rx, uint64_t tx,
 	if (r->kind == ROW_PROC && rx + tx > 0) {
 		o.pid = r->pid;
 		o.pidbytes = rx + tx;
-		if (r->cmdline != NULL && r->cmdline[0] != '\0')
-			bw_cmd_id(r->cmdline, o.cmd);
+		if (r->info.cmdline != NULL && r->info.cmdline[0] != '\0')
+			bw_cmd_id(r->info.cmdline, o.cmd);
 	}
 	if (bw_owners_add(&ol->set, &o) == -1 ||
 	    (*idx = bw_owners_index(&ol->set, &o)) < 0)
@@ -190,8 +191,8 @@ add_row(struct ownerlog *ol, const struct row *r, uint64_t rx, uint64_t tx,
 	if (o.cmd[0] != '\0' && ol->set.v[*idx].pid == o.pid &&
 	    strcmp(ol->set.v[*idx].cmd, o.cmd) == 0 &&
 	    (ol->cmdtext[*idx] == NULL ||
-	    strcmp(ol->cmdtext[*idx], r->cmdline) != 0)) {
-		if ((text = strdup(r->cmdline)) == NULL)
+	    strcmp(ol->cmdtext[*idx], r->info.cmdline) != 0)) {
+		if ((text = strdup(r->info.cmdline)) == NULL)
 			return -1;
 		free(ol->cmdtext[*idx]);
 		ol->cmdtext[*idx] = text;

@@ -409,14 +409,14 @@ give_up(struct resolver *r, struct table *t, struct conn *c, int label,
 		if (log_getverbose())
 			log_debug("%s: pid %d (%s), inferred",
 			    conn_str(c, buf, sizeof(buf)), (int)row->pid,
-			    row->name ? row->name : "");
+			    row->info.name ? row->info.name : "");
 		return;
 	}
 	r->givenup++;
 	tab_give_up(t, c, label, now);
 	if (log_getverbose())
 		log_debug("%s: %s", conn_str(c, buf, sizeof(buf)),
-		    tab_unattr(t, label)->name);
+		    tab_unattr(t, label)->info.name);
 }
 
 /*
@@ -608,8 +608,8 @@ try_map(struct resolver *r, struct table *t, struct conn *c, double now)
 		char	buf[128];
 
 		log_debug("%s: pid %d (%s) %s", conn_str(c, buf, sizeof(buf)),
-		    (int)row->pid, row->name ? row->name : "",
-		    row->container ? row->container : "");
+		    (int)row->pid, row->info.name ? row->info.name : "",
+		    row->info.container ? row->info.container : "");
 	}
 	return 1;
 }
@@ -1129,7 +1129,7 @@ bpf_owner(struct resolver *r, struct table *t, struct conn *c, double now)
 
 		log_debug("%s: pid %d (%s), from the kernel",
 		    conn_str(c, buf, sizeof(buf)), (int)row->pid,
-		    row->name ? row->name : "");
+		    row->info.name ? row->info.name : "");
 	}
 	return 1;
 }

@@ -77,13 +77,13 @@ tab_new(size_t maxconns)
 	}
 	for (i = 0; i < U_NROWS; i++) {
 		t->unattr[i].kind = ROW_UNATTR;
-		t->unattr[i].uid = -1;
+		t->unattr[i].info.uid = -1;
 	}
-	t->unattr[U_FORWARDED].name = (char *)(uintptr_t)"[forwarded]";
-	t->unattr[U_UNKNOWN_TCP].name = (char *)(uintptr_t)"[unknown tcp]";
-	t->unattr[U_UNKNOWN_UDP].name = (char *)(uintptr_t)"[unknown udp]";
-	t->unattr[U_CLOSED].name = (char *)(uintptr_t)"[closed sockets]";
-	t->unattr[U_OTHER].name = (char *)(uintptr_t)"[other]";
+	t->unattr[U_FORWARDED].info.name = (char *)(uintptr_t)"[forwarded]";
+	t->unattr[U_UNKNOWN_TCP].info.name = (char *)(uintptr_t)"[unknown tcp]";
+	t->unattr[U_UNKNOWN_UDP].info.name = (char *)(uintptr_t)"[unknown udp]";
+	t->unattr[U_CLOSED].info.name = (char *)(uintptr_t)"[closed sockets]";
+	t->unattr[U_OTHER].info.name = (char *)(uintptr_t)"[other]";
 	if (tab_resize(t, maxconns) == -1) {
 		tab_free(t);
 		return NULL;
@@ -692,19 +692,8 @@ tab_row_find(const struct table *t, pid_t pid, uint64_t start)
 static void
 take_info(struct row *r, struct procinfo *pi)
 {
-	free(r->name);
-	free(r->exe);
-	free(r->cmdline);
-	free(r->user);
-	free(r->container);
-	free(r->unit);
-	r->name = pi->name;
-	r->exe = pi->exe;
-	r->cmdline = pi->cmdline;
-	r->user = pi->user;
-	r->container = pi->container;
-	r->unit = pi->unit;
-	r->uid = pi->uid;
+	pi_clear(&r->info);
+	r->info = *pi;
 	memset(pi, 0, sizeof(*pi));
 }
 
@@ -754,12 +743,7 @@ row_free(struct row *r)
 {
 	if (r == NULL)
 		return;
-	free(r->name);
-	free(r->exe);
-	free(r->cmdline);
-	free(r->user);
-	free(r->container);
-	free(r->unit);
+	pi_clear(&r->info);
 	free(r);
 }
 

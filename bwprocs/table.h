@@ -16,10 +16,10 @@
 #include <stdint.h>
 
 #include "bwprocs.h"
+#include "procinfo.h"
 #include "resolve.h"
 
 struct pkt;
-struct procinfo;
 struct table;			/* opaque */
 
 enum { ROW_PROC, ROW_UNATTR };
@@ -35,9 +35,8 @@ struct row {
 	int		 kind;
 	pid_t		 pid;
 	uint64_t	 start;		/* starttime: guards pid reuse */
-	long long	 uid;		/* -1: unknown */
 	uint64_t	 netns;
-	char		*name, *exe, *cmdline, *user, *container, *unit;
+	struct procinfo	 info;		/* uid -1: unknown */
 	uint64_t	 tx, rx;	/* cumulative, before this interval */
 	uint64_t	 itx, irx;	/* this interval */
 	uint64_t	 inf, iinf;	/* of those, inferred */

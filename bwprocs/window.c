@@ -202,7 +202,7 @@ add_row(struct whowin *w, const struct row *r, int unattr, uint64_t rx,
 	}
 	/* Its name as last seen: the process may be gone at the alert. */
 	(void)snprintf(w->ent[k].name, sizeof(w->ent[k].name), "%s",
-	    r->name != NULL ? r->name : "");
+	    r->info.name != NULL ? r->info.name : "");
 	add(w, k, rx, tx);
 }
 
@@ -242,7 +242,7 @@ take_conn(void *arg, const struct conn *c, uint64_t out, uint64_t in)
 	e->b = c->b;
 	e->pid = r != NULL && r->kind == ROW_PROC ? r->pid : 0;
 	(void)snprintf(e->name, sizeof(e->name), "%s", e->pid != 0 &&
-	    r->name != NULL ? r->name : "");
+	    r->info.name != NULL ? r->info.name : "");
 	add(w, k, in, out);
 }
 
