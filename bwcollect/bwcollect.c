@@ -822,10 +822,7 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(0);
 		case 'V':
-			if (printf("bwcollect bwmon %s\n", BW_VERSION) < 0 ||
-			    fflush(stdout) == EOF)
-				err(1, "stdout");
-			return 0;
+			bw_version("bwcollect");
 		case 'v':
 			r.verbose = 1;
 			break;
@@ -836,8 +833,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	for (i = 0; i < argc; i++)
-		if (!bw_ifname_valid(argv[i]))
-			errx(2, "bad interface name: %s", argv[i]);
+		(void)bw_iface_arg(NULL, argv[i]);
 
 	bw_conf_cli(&r.conf, copt);
 	r.dir = bw_datadir(dopt);

@@ -653,9 +653,7 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(0);
 		case 'i':
-			if (!bw_ifname_valid(optarg))
-				errx(2, "-i: bad interface name: %s", optarg);
-			v.iface = optarg;
+			v.iface = bw_iface_arg("-i", optarg);
 			break;
 		case 'j':
 		case OPT_CSV:
@@ -682,10 +680,7 @@ main(int argc, char *argv[])
 				    TOP_MAX, optarg);
 			break;
 		case 'V':
-			(void)printf("bwhistory bwmon %s\n", BW_VERSION);
-			if (fflush(stdout) == EOF || ferror(stdout))
-				err(1, "stdout");
-			return 0;
+			bw_version("bwhistory");
 		default:
 			usage(2);
 		}
@@ -697,11 +692,8 @@ main(int argc, char *argv[])
 		warnx("name one interface, with -i or as an argument");
 		usage(2);
 	}
-	if (argc == 1) {
-		if (!bw_ifname_valid(argv[0]))
-			errx(2, "bad interface name: %s", argv[0]);
-		v.iface = argv[0];
-	}
+	if (argc == 1)
+		v.iface = bw_iface_arg(NULL, argv[0]);
 	if (v.has_from && v.has_to && v.range_set) {
 		warnx("-r goes with --from or --to, not both");
 		usage(2);

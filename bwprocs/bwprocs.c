@@ -896,10 +896,7 @@ parse_args(struct bwprocs *b, int argc, char *argv[])
 			b->replay = optarg;
 			break;
 		case 'V':
-			if (printf("bwprocs bwmon %s\n", BW_VERSION) < 0 ||
-			    fflush(stdout) == EOF)
-				err(1, "stdout");
-			return 0;
+			bw_version("bwprocs");
 		case 'v':
 			verbose++;
 			break;
@@ -911,9 +908,7 @@ parse_args(struct bwprocs *b, int argc, char *argv[])
 	argv += optind;
 	if (argc != 1)
 		usage(0);
-	if (!bw_ifname_valid(argv[0]))
-		errx(2, "bad interface name: %s", argv[0]);
-	b->iface = argv[0];
+	b->iface = bw_iface_arg(NULL, argv[0]);
 	if (b->replay != NULL)
 		b->foreground = 1;
 	b->datadir = bw_datadir(datadir);

@@ -174,9 +174,7 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(1);
 		case 'i':
-			if (!bw_ifname_valid(optarg))
-				errx(2, "-i: bad interface name: %s", optarg);
-			ifopt = optarg;
+			ifopt = bw_iface_arg("-i", optarg);
 			break;
 		case 'n':
 			if (bw_parse_ll(optarg, 1, 1000000000LL, &count) == -1)
@@ -189,10 +187,7 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case 'V':
-			(void)printf("bwtop bwmon %s\n", BW_VERSION);
-			if (fflush(stdout) == EOF || ferror(stdout))
-				err(1, "stdout");
-			return 0;
+			bw_version("bwtop");
 		default:
 			usage(0);
 		}

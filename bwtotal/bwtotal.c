@@ -172,9 +172,7 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case 'h':
 			usage(1);
 		case 'i':
-			if (!bw_ifname_valid(optarg))
-				errx(2, "-i: bad interface name: %s", optarg);
-			o->iface = optarg;
+			o->iface = bw_iface_arg("-i", optarg);
 			break;
 		case 'j':
 			o->json = 1;
@@ -189,10 +187,7 @@ parse_args(int argc, char *argv[], struct opts *o)
 				    BW_TOTALS_MAX, optarg);
 			break;
 		case 'V':
-			(void)printf("bwtotal bwmon %s\n", BW_VERSION);
-			if (fflush(stdout) == EOF || ferror(stdout))
-				err(1, "stdout");
-			exit(0);
+			bw_version("bwtotal");
 		case 'W':
 			set_period(o, BW_PERIOD_WEEK);
 			break;

@@ -1,5 +1,6 @@
 /*
- * The programs' usage, help and configuration warnings, one way.
+ * The programs' usage, help, version, interface arguments and
+ * configuration warnings, one way.
  */
 #include <err.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "util.h"
 
 /*
  * Exit 2 with the synopsis on standard error; with help, exit 0 after
@@ -24,6 +26,32 @@ bw_usage(const char *synopsis, const char *options, int help)
 	    fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
 	exit(0);
+}
+
+/*
+ * -V: "prog bwmon VERSION" on standard output, then exit 0 (1 when that
+ * cannot be written).
+ */
+void
+bw_version(const char *prog)
+{
+	if (printf("%s bwmon %s\n", prog, BW_VERSION) < 0 ||
+	    fflush(stdout) == EOF || ferror(stdout))
+		err(1, "stdout");
+	exit(0);
+}
+
+/*
+ * An interface name from the command line, checked (bw_ifname_valid());
+ * exit 2 when it is not one, naming the option opt unless it is NULL.
+ */
+const char *
+bw_iface_arg(const char *opt, const char *s)
+{
+	if (!bw_ifname_valid(s))
+		errx(2, "%s%sbad interface name: %s", opt != NULL ? opt : "",
+		    opt != NULL ? ": " : "", s);
+	return s;
 }
 
 /* A configuration warning as "file:line: text" (warnx(3)). */

@@ -1,6 +1,7 @@
 /*
- * What every command-line program prints the same way: its usage and
- * help, and the configuration's warnings.  With log.c, the one part of
+ * What every command-line program does the same way: its usage, help
+ * and version, the check of an interface argument, and the
+ * configuration's warnings.  With log.c, the one part of
  * lib/ that writes to a terminal or exits: the programs' common glue.
  */
 #ifndef BW_CLI_H
@@ -10,8 +11,11 @@
 
 struct bw_conf;
 
-void	bw_usage(const char *, const char *, int) __attribute__((noreturn));
-void	bw_conf_warnx(const struct bw_error *);
-void	bw_conf_cli(struct bw_conf *, const char *);
+void		 bw_usage(const char *, const char *, int)
+		    __attribute__((noreturn));
+void		 bw_version(const char *) __attribute__((noreturn));
+const char	*bw_iface_arg(const char *, const char *);
+void		 bw_conf_warnx(const struct bw_error *);
+void		 bw_conf_cli(struct bw_conf *, const char *);
 
 #endif /* BW_CLI_H */
