@@ -502,21 +502,45 @@ tab_conns_take(struct table *t, double since, tab_take_fn fn, void *arg)
 	}
 }
 
-/* Rows' bytes now: the next sample's rates start here. */
-void
-tab_rows_mark(struct table *t)
+/* Call fn for every row: the process rows, then the unattributed ones. */
+static void
+rows_each(struct table *t, void (*fn)(struct row *))
 {
 	struct row	*r;
 	int		 i;
 
-	for (r = t->rows; r != NULL; r = r->next) {
-		r->mtx = r->tx + r->itx;
-		r->mrx = r->rx + r->irx;
-	}
-	for (i = 0; i < U_NROWS; i++) {
-		t->unattr[i].mtx = t->unattr[i].tx + t->unattr[i].itx;
-		t->unattr[i].mrx = t->unattr[i].rx + t->unattr[i].irx;
-	}
+	for (r = t->rows; r != NULL; r = r->next)
+		fn(r);
+	for (i = 0; i < U_NROWS; i++)
+		fn(&t->unattr[i]);
+}
+
+/* A row's bytes so far: its totals and this interval's. */
+static void
+row_bytes(const struct row *r, uint64_t *tx, uint64_t *rx)
+{
+	*tx = r->tx + r->itx;
+	*rx = r->rx + r->irx;
+}
+
+/* A row's bytes now become its sample mark, or its owner mark. */
+static void
+row_mark(struct row *r)
+{
+	row_bytes(r, &r->mtx, &r->mrx);
+}
+
+static void
+row_owner_mark(struct row *r)
+{
+	row_bytes(r, &r->otx, &r->orx);
+}
+
+/* Rows' bytes now: the next sample's rates start here. */
+void
+tab_rows_mark(struct table *t)
+{
+	rows_each(t, row_mark);
 }
 
 void
@@ -589,8 +613,9 @@ tab_set_gone(struct table *t, tab_gone_fn fn, void *arg)
 void
 tab_row_obytes(const struct row *r, uint64_t *rx, uint64_t *tx)
 {
-	*rx = r->rx + r->irx - r->orx;
-	*tx = r->tx + r->itx - r->otx;
+	row_bytes(r, tx, rx);
+	*rx -= r->orx;
+	*tx -= r->otx;
 }
 
 /*
@@ -612,18 +637,9 @@ tab_conn_obytes(const struct conn *c, uint64_t *rx, uint64_t *tx)
 void
 tab_owner_mark(struct table *t)
 {
-	struct row	*r;
 	struct conn	*c;
-	int		 i;
 
-	for (r = t->rows; r != NULL; r = r->next) {
-		r->otx = r->tx + r->itx;
-		r->orx = r->rx + r->irx;
-	}
-	for (i = 0; i < U_NROWS; i++) {
-		t->unattr[i].otx = t->unattr[i].tx + t->unattr[i].itx;
-		t->unattr[i].orx = t->unattr[i].rx + t->unattr[i].irx;
-	}
+	rows_each(t, row_owner_mark);
 	for (c = t->lru_head; c != NULL; c = c->lnext) {
 		c->oout = c->out - c->dout;
 		c->oin = c->in - c->din;
@@ -647,28 +663,28 @@ tab_expire(struct table *t, double now)
 }
 
 /*
+ * A row's interval bytes join its totals (an unattributed row has no
+ * inferred bytes: its iinf is 0).
+ */
+static void
+row_end_interval(struct row *r)
+{
+	r->tx += r->itx;
+	r->rx += r->irx;
+	r->inf += r->iinf;
+	r->itx = r->irx = r->iinf = 0;
+}
+
+/*
  * Close an interval: the rows' interval bytes join their totals, and
  * the connections seen since start begin a new interval.
  */
 void
 tab_end_interval(struct table *t, double start)
 {
-	struct row	*r;
 	struct conn	*c;
-	int		 i;
 
-	for (r = t->rows; r != NULL; r = r->next) {
-		r->tx += r->itx;
-		r->rx += r->irx;
-		r->inf += r->iinf;
-		r->itx = r->irx = r->iinf = 0;
-	}
-	for (i = 0; i < U_NROWS; i++) {
-		r = &t->unattr[i];
-		r->tx += r->itx;
-		r->rx += r->irx;
-		r->itx = r->irx = 0;
-	}
+	rows_each(t, row_end_interval);
 	for (c = t->lru_head; c != NULL; c = c->lnext) {
 		if (c->iout == 0 && c->iin == 0 && c->last < start)
 			break;
