@@ -132,12 +132,6 @@ on_signal(int sig)
 		quit = 1;
 }
 
-static void
-conf_warn(const struct bw_error *e)
-{
-	log_warnx("%s:%d: %s", e->file, e->line, e->text);
-}
-
 /*
  * Read the configuration (bw_conf_path()'s rule).  A file that cannot be
  * read stops bwprocs at start; on a reload it keeps what was in force,
@@ -150,7 +144,8 @@ load_conf(struct bwprocs *b)
 	struct bw_conf	c;
 
 	bw_conf_init(&c);
-	if (bw_conf_load(&c, b->confpath, b->confnamed, conf_warn) == -1) {
+	if (bw_conf_load(&c, b->confpath, b->confnamed,
+	    log_warnx_error) == -1) {
 		log_warn("config %s", b->confpath);
 		return -1;
 	}

@@ -468,12 +468,6 @@ count_devs(struct router *r, struct bw_hostset *tick, int64_t now)
 
 /* ---- names ---- */
 
-static void
-names_warn(const struct bw_error *e)
-{
-	log_warnx("%s:%d: %s", e->file, e->line, e->text);
-}
-
 /* Read the names again when a file changed (or came, or went). */
 static int
 names_refresh(struct router *r)
@@ -496,7 +490,7 @@ names_refresh(struct router *r)
 	}
 	if (!changed)
 		return 0;
-	if (bw_names_load(&r->names, &r->files, names_warn) == -1)
+	if (bw_names_load(&r->names, &r->files, log_warnx_error) == -1)
 		log_warn("%s: host names", r->iface);
 	log_debug("%s: %zu host names", r->iface, r->names.n);
 	return 1;

@@ -170,6 +170,13 @@ log_warnx(const char *fmt, ...)
 	errno = saved;
 }
 
+/* A parser's warning (a configuration or names file) as "file:line: text". */
+void
+log_warnx_error(const struct bw_error *e)
+{
+	log_warnx("%s:%d: %s", e->file, e->line, e->text);
+}
+
 void
 log_info(const char *fmt, ...)
 {
