@@ -479,6 +479,47 @@ col(char *line, size_t size, const char *s, int w, int right, int utf8)
 		(void)snprintf(line + len, size - len, "%s%s ", fit, pad);
 }
 
+/*
+ * The traffic columns of the process and connection views: sent and
+ * received per second, then (when both fit) in bytes; bytes first when
+ * cumulative.  Headings or values: rtx, rrx the rates, btx, brx the
+ * bytes.
+ */
+static void
+traffic_cols(const struct ui *u, char *line, size_t size, int both,
+    const char *rtx, const char *rrx, const char *btx, const char *brx)
+{
+	int	w1 = u->cumulative ? W_BYTES : W_RATE;
+	int	w3 = u->cumulative ? W_RATE : W_BYTES;
+
+	col(line, size, u->cumulative ? btx : rtx, w1, 1, u->utf8);
+	col(line, size, u->cumulative ? brx : rrx, w1, 1, u->utf8);
+	if (both) {
+		col(line, size, u->cumulative ? rtx : btx, w3, 1, u->utf8);
+		col(line, size, u->cumulative ? rrx : brx, w3, 1, u->utf8);
+	}
+}
+
+static void
+traffic_head(const struct ui *u, char *line, size_t size, int both)
+{
+	traffic_cols(u, line, size, both, "SENT/s", "RECV/s", "SENT", "RECV");
+}
+
+/* A row's traffic columns: has_bytes says whether tx and rx are known. */
+static void
+traffic_row(const struct ui *u, char *line, size_t size, int both,
+    double tx_bps, double rx_bps, int has_bytes, uint64_t tx, uint64_t rx)
+{
+	char	r1[BW_FMTLEN], r2[BW_FMTLEN], b1[BW_FMTLEN], b2[BW_FMTLEN];
+
+	(void)text_rate(r1, sizeof(r1), tx_bps);
+	(void)text_rate(r2, sizeof(r2), rx_bps);
+	(void)text_bytes(b1, sizeof(b1), has_bytes, (double)tx);
+	(void)text_bytes(b2, sizeof(b2), has_bytes, (double)rx);
+	traffic_cols(u, line, size, both, r1, r2, b1, b2);
+}
+
 /* The order of the totals: by sent, received or both; the fold last. */
 static enum sortkey	tot_sort;
 
@@ -607,10 +648,8 @@ draw_procs(struct ui *u, int y)
 	const struct bw_proc	*p;
 	char			 line[2048], tmp[KEYLEN], ubuf[32];
 	char			 prog[sizeof(p->cmdline) + 80];
-	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
-	char			 b1[BW_FMTLEN], b2[BW_FMTLEN], pid[24];
-	const char		*h1, *h2, *h3, *h4, *c1, *c2, *c3, *c4;
-	int			 wprog, wcmd, both, n, i, page, w1, w3;
+	char			 pid[24];
+	int			 wprog, wcmd, both, n, i, page;
 	char			 why[MSGLEN];
 
 	if (u->tot != TOT_LIVE) {
@@ -646,23 +685,12 @@ draw_procs(struct ui *u, int y)
 			wprog = W_PROGMAX;
 		}
 	}
-	h1 = u->cumulative ? "SENT" : "SENT/s";
-	h2 = u->cumulative ? "RECV" : "RECV/s";
-	h3 = u->cumulative ? "SENT/s" : "SENT";
-	h4 = u->cumulative ? "RECV/s" : "RECV";
-	w1 = u->cumulative ? W_BYTES : W_RATE;
-	w3 = u->cumulative ? W_RATE : W_BYTES;
 	line[0] = '\0';
 	col(line, sizeof(line), "PID", W_PID, 1, u->utf8);
 	col(line, sizeof(line), "USER", W_USER, 0, u->utf8);
 	col(line, sizeof(line), u->cmdline && wcmd == 0 ? "COMMAND" :
 	    "PROGRAM", wprog, 0, u->utf8);
-	col(line, sizeof(line), h1, w1, 1, u->utf8);
-	col(line, sizeof(line), h2, w1, 1, u->utf8);
-	if (both) {
-		col(line, sizeof(line), h3, w3, 1, u->utf8);
-		col(line, sizeof(line), h4, w3, 1, u->utf8);
-	}
+	traffic_head(u, line, sizeof(line), both);
 	if (wcmd > 0)
 		col(line, sizeof(line), "COMMAND", wcmd, 0, u->utf8);
 	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
@@ -671,16 +699,6 @@ draw_procs(struct ui *u, int y)
 	settle(u, VIEW_PROCS, n, page, proc_key, tmp);
 	for (i = u->first[VIEW_PROCS]; i < n && y < LINES - 1; i++, y++) {
 		p = u->prows[i];
-		(void)text_rate(r1, sizeof(r1), p->tx_bps);
-		(void)text_rate(r2, sizeof(r2), p->rx_bps);
-		(void)text_bytes(b1, sizeof(b1), p->has_bytes,
-		    (double)p->tx_bytes);
-		(void)text_bytes(b2, sizeof(b2), p->has_bytes,
-		    (double)p->rx_bytes);
-		c1 = u->cumulative ? b1 : r1;
-		c2 = u->cumulative ? b2 : r2;
-		c3 = u->cumulative ? r1 : b1;
-		c4 = u->cumulative ? r2 : b2;
 		if (p->kind == BW_PROC_PROCESS)
 			(void)snprintf(pid, sizeof(pid), "%ld", p->pid);
 		else
@@ -691,12 +709,8 @@ draw_procs(struct ui *u, int y)
 		    W_USER, 0, u->utf8);
 		col(line, sizeof(line), text_program(prog, sizeof(prog), p,
 		    u->cmdline && wcmd == 0), wprog, 0, u->utf8);
-		col(line, sizeof(line), c1, w1, 1, u->utf8);
-		col(line, sizeof(line), c2, w1, 1, u->utf8);
-		if (both) {
-			col(line, sizeof(line), c3, w3, 1, u->utf8);
-			col(line, sizeof(line), c4, w3, 1, u->utf8);
-		}
+		traffic_row(u, line, sizeof(line), both, p->tx_bps, p->rx_bps,
+		    p->has_bytes, p->tx_bytes, p->rx_bytes);
 		if (wcmd > 0)
 			col(line, sizeof(line), p->cmdline, wcmd, 0, u->utf8);
 		put_row(u, y, i == u->sel[VIEW_PROCS], line);
@@ -740,10 +754,8 @@ draw_conns(struct ui *u, int y)
 	const struct bw_conn	*c;
 	char			 line[2048], tmp[KEYLEN], remote[300];
 	char			 host[128], port[16], lport[80], proc[160];
-	char			 r1[BW_FMTLEN], r2[BW_FMTLEN];
-	char			 b1[BW_FMTLEN], b2[BW_FMTLEN];
-	const char		*svc, *h1, *h2, *h3, *h4, *c1, *c2, *c3, *c4;
-	int			 wrem, both, n, i, page, w1, w3;
+	const char		*svc;
+	int			 wrem, both, n, i, page;
 
 	u->killable = 0;
 	y += draw_notice(u, y);
@@ -767,23 +779,12 @@ draw_conns(struct ui *u, int y)
 		    2 * (W_RATE + 1));
 	if (wrem < 8)
 		wrem = 8;
-	h1 = u->cumulative ? "SENT" : "SENT/s";
-	h2 = u->cumulative ? "RECV" : "RECV/s";
-	h3 = u->cumulative ? "SENT/s" : "SENT";
-	h4 = u->cumulative ? "RECV/s" : "RECV";
-	w1 = u->cumulative ? W_BYTES : W_RATE;
-	w3 = u->cumulative ? W_RATE : W_BYTES;
 	line[0] = '\0';
 	col(line, sizeof(line), "PROTO", W_PROTO, 0, u->utf8);
 	col(line, sizeof(line), "LOCAL", W_LPORT, 1, u->utf8);
 	col(line, sizeof(line), "REMOTE", wrem, 0, u->utf8);
 	col(line, sizeof(line), "PROCESS", W_PROC, 0, u->utf8);
-	col(line, sizeof(line), h1, w1, 1, u->utf8);
-	col(line, sizeof(line), h2, w1, 1, u->utf8);
-	if (both) {
-		col(line, sizeof(line), h3, w3, 1, u->utf8);
-		col(line, sizeof(line), h4, w3, 1, u->utf8);
-	}
+	traffic_head(u, line, sizeof(line), both);
 	(void)put(u, y, 0, A_BOLD | A_UNDERLINE, line);
 	y++;
 	page = LINES - 1 - y;
@@ -805,28 +806,14 @@ draw_conns(struct ui *u, int y)
 		else
 			(void)snprintf(proc, sizeof(proc), "%s",
 			    c->name[0] != '\0' ? c->name : "-");
-		(void)text_rate(r1, sizeof(r1), c->tx_bps);
-		(void)text_rate(r2, sizeof(r2), c->rx_bps);
-		(void)text_bytes(b1, sizeof(b1), c->has_bytes,
-		    (double)c->tx_bytes);
-		(void)text_bytes(b2, sizeof(b2), c->has_bytes,
-		    (double)c->rx_bytes);
-		c1 = u->cumulative ? b1 : r1;
-		c2 = u->cumulative ? b2 : r2;
-		c3 = u->cumulative ? r1 : b1;
-		c4 = u->cumulative ? r2 : b2;
 		line[0] = '\0';
 		col(line, sizeof(line), c->proto[0] != '\0' ? c->proto : "?",
 		    W_PROTO, 0, u->utf8);
 		col(line, sizeof(line), lport, W_LPORT, 1, u->utf8);
 		col(line, sizeof(line), remote, wrem, 0, u->utf8);
 		col(line, sizeof(line), proc, W_PROC, 0, u->utf8);
-		col(line, sizeof(line), c1, w1, 1, u->utf8);
-		col(line, sizeof(line), c2, w1, 1, u->utf8);
-		if (both) {
-			col(line, sizeof(line), c3, w3, 1, u->utf8);
-			col(line, sizeof(line), c4, w3, 1, u->utf8);
-		}
+		traffic_row(u, line, sizeof(line), both, c->tx_bps, c->rx_bps,
+		    c->has_bytes, c->tx_bytes, c->rx_bytes);
 		put_row(u, y, i == u->sel[VIEW_CONNS], line);
 	}
 }
