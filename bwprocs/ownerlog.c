@@ -780,22 +780,18 @@ rollup(const struct ownerlog *ol, int64_t to, int trim, double now)
 static void
 start_rollup(struct ownerlog *ol, int64_t to, double now)
 {
-	struct sigaction	sa;
-	sigset_t		none;
-	int			trim = local_day(now) != ol->trimmed;
-	pid_t			pid;
+	sigset_t	none;
+	int		trim = local_day(now) != ol->trimmed;
+	pid_t		pid;
 
 	if ((pid = fork()) == -1) {
 		log_warn("%s: owner history: fork", ol->iface);
 		return;
 	}
 	if (pid == 0) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = SIG_DFL;
-		(void)sigemptyset(&sa.sa_mask);
-		(void)sigaction(SIGTERM, &sa, NULL);
-		(void)sigaction(SIGINT, &sa, NULL);
-		(void)sigaction(SIGHUP, &sa, NULL);
+		(void)signal(SIGTERM, SIG_DFL);
+		(void)signal(SIGINT, SIG_DFL);
+		(void)signal(SIGHUP, SIG_DFL);
 		(void)sigemptyset(&none);
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)nice(10);
