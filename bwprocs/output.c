@@ -270,42 +270,28 @@ conn_json(const struct conn *c, double iv)
 	return o;
 }
 
+/* (json_pack(3) takes the "o" values, and fails on a NULL one.) */
 static json_t *
 capture_json(const struct procs_out *po)
 {
-	json_t	*o;
-
-	if ((o = json_object()) == NULL)
-		return NULL;
-	if (out_set(o, "packets", out_bytes(po->packets)) ||
-	    out_set(o, "bytes", out_bytes(po->cap_bytes)) ||
-	    out_set(o, "drops", out_bytes(po->drops)) ||
-	    out_set(o, "drops_interval", out_bytes(po->drops_interval)) ||
-	    out_set(o, "buffer_mb", json_integer(po->buffer_mb)) ||
-	    out_set(o, "state", json_string(po->state))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "packets", out_bytes(po->packets),
+	    "bytes", out_bytes(po->cap_bytes),
+	    "drops", out_bytes(po->drops),
+	    "drops_interval", out_bytes(po->drops_interval),
+	    "buffer_mb", json_integer(po->buffer_mb),
+	    "state", json_string(po->state));
 }
 
 /* Who names the owners: the kernel (BPF) or /proc, and why. */
 static json_t *
 owners_json(const struct procs_out *po)
 {
-	json_t	*o;
-
-	if ((o = json_object()) == NULL)
-		return NULL;
-	if (out_set(o, "source", json_string(po->owners_bpf ? "bpf" :
-	    "proc")) ||
-	    out_set(o, "reason", json_string(po->owners_why != NULL ?
-	    po->owners_why : "")) ||
-	    out_set(o, "from_kernel", out_bytes(po->owners_viabpf))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return json_pack("{s:o, s:o, s:o}",
+	    "source", json_string(po->owners_bpf ? "bpf" : "proc"),
+	    "reason", json_string(po->owners_why != NULL ?
+	    po->owners_why : ""),
+	    "from_kernel", out_bytes(po->owners_viabpf));
 }
 
 int
