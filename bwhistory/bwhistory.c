@@ -543,6 +543,18 @@ set_window_now(struct view *v)
 	}
 }
 
+/* The files --by and --events read: set_window_now()'s window. */
+static void
+scope_now(struct view *v, struct hq_scope *sc)
+{
+	set_window_now(v);
+	sc->dirfd = v->dirfd;
+	sc->dir = v->dir;
+	sc->iface = v->iface;
+	sc->from = v->from;
+	sc->to = v->to;
+}
+
 /* --events: the spikes and alerts of the window. */
 static int
 run_events(struct view *v, enum format fmt)
@@ -550,13 +562,8 @@ run_events(struct view *v, enum format fmt)
 	struct ev_query	q;
 	char		what[64];
 
-	set_window_now(v);
 	memset(&q, 0, sizeof(q));
-	q.dirfd = v->dirfd;
-	q.dir = v->dir;
-	q.iface = v->iface;
-	q.from = v->from;
-	q.to = v->to;
+	scope_now(v, &q.sc);
 	q.json = fmt == JSON;
 	if (!v->has_from && !v->has_to) {
 		(void)snprintf(what, sizeof(what), "%s%s", v->secs > 0 ?
@@ -572,13 +579,8 @@ run_by(struct view *v, enum bw_by by, long long top, enum format fmt)
 {
 	struct by_query	q;
 
-	set_window_now(v);
 	memset(&q, 0, sizeof(q));
-	q.dirfd = v->dirfd;
-	q.dir = v->dir;
-	q.iface = v->iface;
-	q.from = v->from;
-	q.to = v->to;
+	scope_now(v, &q.sc);
 	q.by = by;
 	q.top = (size_t)top;
 	q.format = fmt == JSON ? BY_JSON : fmt == CSV ? BY_CSV : BY_TEXT;

@@ -54,6 +54,7 @@ put_line(const struct by_query *q, const char *s)
 static void
 print_text(const struct by_query *q, const struct bw_top *t)
 {
+	const struct hq_scope	*sc = &q->sc;
 	const struct bw_top_row	*r;
 	char			 f[BW_FMTLEN], to[BW_FMTLEN], zone[BW_FMTLEN];
 	char			 rx[BW_FMTLEN], tx[BW_FMTLEN], tot[BW_FMTLEN];
@@ -68,17 +69,17 @@ print_text(const struct by_query *q, const struct bw_top *t)
 	const char		*hist = hosts ? "host" : "owner";
 
 	/* -r all: from the first row there is. */
-	(void)bw_fmt_time(f, sizeof(f), q->from > 0 || t->first == 0 ?
-	    q->from : t->first, TIMEFMT);
+	(void)bw_fmt_time(f, sizeof(f), sc->from > 0 || t->first == 0 ?
+	    sc->from : t->first, TIMEFMT);
 	(void)snprintf(line, sizeof(line), "%s: who used it, by %s, %s to "
-	    "%s (%s)", q->iface, bw_by_name(q->by), f,
-	    bw_fmt_time(to, sizeof(to), q->to, TIMEFMT),
-	    bw_fmt_time(zone, sizeof(zone), q->to, "%Z"));
+	    "%s (%s)", sc->iface, bw_by_name(q->by), f,
+	    bw_fmt_time(to, sizeof(to), sc->to, TIMEFMT),
+	    bw_fmt_time(zone, sizeof(zone), sc->to, "%Z"));
 	put_line(q, line);
 	if (t->rows == 0) {
-		if (t->first > 0 && t->first >= q->to)
+		if (t->first > 0 && t->first >= sc->to)
 			(void)snprintf(line, sizeof(line), "no data: the "
-			    "%s history of %s starts %s", hist, q->iface,
+			    "%s history of %s starts %s", hist, sc->iface,
 			    bw_fmt_time(f, sizeof(f), t->first, TIMEFMT));
 		else
 			(void)snprintf(line, sizeof(line), "no data: bwprocs "
@@ -100,7 +101,7 @@ print_text(const struct by_query *q, const struct bw_top *t)
 	    "resolution %s",
 	    span_name(sp, sizeof(sp), t->resolution > 0 ? t->resolution : 1));
 	put_line(q, line);
-	if (t->first > q->from && q->from > 0) {
+	if (t->first > sc->from && sc->from > 0) {
 		(void)snprintf(line, sizeof(line), "(the %s history starts "
 		    "%s)", hist, bw_fmt_time(f, sizeof(f), t->first, TIMEFMT));
 		put_line(q, line);
@@ -199,7 +200,7 @@ print_json(const struct by_query *q, const struct bw_top *t)
 	json_t	*doc;
 	int	 rv;
 
-	if ((doc = bw_top_json(q->iface, q->by, t)) == NULL)
+	if ((doc = bw_top_json(q->sc.iface, q->by, t)) == NULL)
 		errx(1, "out of memory");
 	rv = json_dumpf(doc, stdout, BW_JSON_DUMPFLAGS) == -1 ||
 	    putchar('\n') == EOF ? -1 : 0;
@@ -214,29 +215,30 @@ print_json(const struct by_query *q, const struct bw_top *t)
 int
 by_show(const struct by_query *q)
 {
-	struct bw_top	t;
-	char		name[64];
-	int		rv;
+	const struct hq_scope	*sc = &q->sc;
+	struct bw_top		 t;
+	char			 name[64];
+	int			 rv;
 
-	if (bw_owners_top(q->dirfd, q->iface, q->from, q->to, q->by, q->top,
+	if (bw_owners_top(sc->dirfd, sc->iface, sc->from, sc->to, q->by, q->top,
 	    &t) == -1) {
 		(void)bw_kind_file(name, sizeof(name), q->by == BW_BY_HOST ?
-		    BW_HOSTLOG : BW_OWNERS, q->iface);
-		err(1, "%s/%s", q->dir, name);
+		    BW_HOSTLOG : BW_OWNERS, sc->iface);
+		err(1, "%s/%s", sc->dir, name);
 	}
 	if (t.first == 0 && t.rows == 0) {
 		bw_top_free(&t);
 		if (q->by == BW_BY_HOST)
 			errx(1, "no host history for %s in %s: bwprocs keeps "
 			    "it for the LAN of a router (router in "
-			    "bwmon.conf(5))", q->iface, q->dir);
+			    "bwmon.conf(5))", sc->iface, sc->dir);
 		errx(1, "no owner history for %s in %s: bwprocs keeps it "
 		    "while it runs (owners_interval in bwmon.conf(5))",
-		    q->iface, q->dir);
+		    sc->iface, sc->dir);
 	}
 	if (q->by != BW_BY_REMOTE && q->by != BW_BY_HOST &&
-	    bw_top_cmdlines(q->dirfd, q->iface, &t) == -1)
-		warn("%s: command lines", q->iface);
+	    bw_top_cmdlines(sc->dirfd, sc->iface, &t) == -1)
+		warn("%s: command lines", sc->iface);
 	switch (q->format) {
 	case BY_JSON:
 		rv = print_json(q, &t);

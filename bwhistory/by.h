@@ -9,16 +9,14 @@
 #include <stdint.h>
 
 #include "owners.h"
+#include "scope.h"
 
 #define BY_WIDTHMAX	1000	/* a text line's columns, at most */
 
 enum by_format { BY_TEXT, BY_JSON, BY_CSV };
 
 struct by_query {
-	int		 dirfd;
-	const char	*dir;
-	const char	*iface;
-	int64_t		 from, to;
+	struct hq_scope	 sc;
 	enum bw_by	 by;
 	size_t		 top;		/* rows, the rest folded */
 	enum by_format	 format;

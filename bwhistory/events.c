@@ -57,17 +57,18 @@ event_json(const struct bw_event *e)
 static int
 print_json(const struct ev_query *q, const struct bw_evlist *l)
 {
-	json_t	*doc, *a;
-	size_t	 i;
-	int	 rv;
+	const struct hq_scope	*sc = &q->sc;
+	json_t			*doc, *a;
+	size_t			 i;
+	int			 rv;
 
 	if ((a = json_array()) == NULL)
 		errx(1, "out of memory");
 	for (i = 0; i < l->n; i++)
 		if (json_array_append_new(a, event_json(&l->v[i])) == -1)
 			errx(1, "out of memory");
-	if ((doc = json_pack("{s:s, s:I, s:I, s:o, s:I}", "iface", q->iface,
-	    "from", (json_int_t)q->from, "to", (json_int_t)q->to,
+	if ((doc = json_pack("{s:s, s:I, s:I, s:o, s:I}", "iface", sc->iface,
+	    "from", (json_int_t)sc->from, "to", (json_int_t)sc->to,
 	    "events", a, "skipped_lines", (json_int_t)l->bad)) == NULL)
 		errx(1, "out of memory");
 	rv = json_dumpf(doc, stdout, BW_JSON_DUMPFLAGS) == -1 ||
@@ -116,16 +117,17 @@ print_event(const struct bw_event *e)
 static void
 print_text(const struct ev_query *q, const struct bw_evlist *l)
 {
-	char	f[BW_FMTLEN], t[BW_FMTLEN];
-	size_t	i;
+	const struct hq_scope	*sc = &q->sc;
+	char			 f[BW_FMTLEN], t[BW_FMTLEN];
+	size_t			 i;
 
-	if (q->from <= 0)
-		(void)printf("%s: spikes and alerts, all history\n", q->iface);
+	if (sc->from <= 0)
+		(void)printf("%s: spikes and alerts, all history\n", sc->iface);
 	else
 		(void)printf("%s: spikes and alerts, %s%s%s to %s\n",
-		    q->iface, q->what != NULL ? q->what : "", q->what != NULL ?
-		    ", " : "", bw_fmt_time(f, sizeof(f), q->from,
-		    "%Y-%m-%d %H:%M"), bw_fmt_time(t, sizeof(t), q->to,
+		    sc->iface, q->what != NULL ? q->what : "", q->what != NULL ?
+		    ", " : "", bw_fmt_time(f, sizeof(f), sc->from,
+		    "%Y-%m-%d %H:%M"), bw_fmt_time(t, sizeof(t), sc->to,
 		    "%Y-%m-%d %H:%M"));
 	if (l->n == 0)
 		(void)printf("none%s\n", !l->spikes && !l->alerts ?
@@ -148,11 +150,13 @@ print_text(const struct ev_query *q, const struct bw_evlist *l)
 int
 events_show(const struct ev_query *q)
 {
-	struct bw_evlist	l;
-	int			rv = 0;
+	const struct hq_scope	*sc = &q->sc;
+	struct bw_evlist	 l;
+	int			 rv = 0;
 
-	if (bw_events_list(q->dirfd, q->iface, q->from, q->to, &l) == -1)
-		err(1, "%s: the spike and alert logs of %s", q->dir, q->iface);
+	if (bw_events_list(sc->dirfd, sc->iface, sc->from, sc->to, &l) == -1)
+		err(1, "%s: the spike and alert logs of %s", sc->dir,
+		    sc->iface);
 	if (q->json)
 		rv = print_json(q, &l);
 	else

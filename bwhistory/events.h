@@ -5,14 +5,11 @@
 #ifndef BWHISTORY_EVENTS_H
 #define BWHISTORY_EVENTS_H
 
-#include <stdint.h>
+#include "scope.h"
 
 struct ev_query {
-	int		 dirfd;
-	const char	*dir;
-	const char	*iface;
+	struct hq_scope	 sc;
 	const char	*what;		/* "last 24h", "all history", NULL */
-	int64_t		 from, to;	/* [from, to) */
 	int		 json;
 };
 
