@@ -76,12 +76,10 @@ struct pidmap {
 	struct nsent	*ns;
 	size_t		 nns, nscap;
 	uint64_t	 selfns;
-	double		 next_full, next_quick;
+	struct pm_scans	 sc;
+	double		 next_quick;
 	double		 full_cost;	/* seconds the last full scan took */
 	uint64_t	 nfull, nquick, npidscans;
-	int		 fd_denied;	/* EACCES on some /proc/<pid>/fd */
-	int		 scanned;	/* a full scan has been done */
-	pid_t		 newest;	/* the highest pid seen (wraps) */
 	pid_t		 newpids[NEW_PIDS];	/* the last quick scan found */
 	int		 nnew;
 	uint64_t	 want;		/* scans note where this inode is */
@@ -389,7 +387,7 @@ scan_pid(struct pidmap *pm, struct socktab *t, pid_t pid, struct pident *pe)
 	(void)snprintf(path, sizeof(path), "%s/%d/fd", pm->proc, (int)pid);
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		if (errno == EACCES)
-			pm->fd_denied = 1;
+			pm->sc.fd_denied = 1;
 		return 0;
 	}
 	if ((d = fdopendir(dfd)) == NULL) {
@@ -465,8 +463,8 @@ pm_full_scan(struct pidmap *pm, double now, int force)
 	size_t		 i, j;
 
 	if (force)
-		pm->next_full = 0;
-	if (now < pm->next_full)
+		pm->sc.next_full = 0;
+	if (now < pm->sc.next_full)
 		return 1;
 	t0 = bw_mono();
 	if ((d = opendir(pm->proc)) == NULL)
@@ -493,12 +491,12 @@ pm_full_scan(struct pidmap *pm, double now, int force)
 		if (pm->ns[i].seen)
 			pm->ns[j++] = pm->ns[i];
 	pm->nns = j;
-	pm->newest = newest;
+	pm->sc.newest = newest;
 	pm->full_cost = bw_mono() - t0;
-	pm->next_full = now + (pm->full_cost * FULL_COST_MUL > FULL_MIN_GAP ?
+	pm->sc.next_full = now + (pm->full_cost * FULL_COST_MUL > FULL_MIN_GAP ?
 	    pm->full_cost * FULL_COST_MUL : FULL_MIN_GAP);
 	pm->nfull++;
-	pm->scanned = 1;
+	pm->sc.done = 1;
 	log_debug("full scan: %zu processes, %zu sockets, %zu namespaces, "
 	    "%.1f ms", pm->pids.n, pm->socks.n, pm->nns,
 	    pm->full_cost * 1e3);
@@ -545,8 +543,8 @@ pm_quick_scan(struct pidmap *pm, double now, int force)
 			if (n < NEW_PIDS)
 				pm->newpids[n] = pid;
 			/* The newest of the new (pids wrap). */
-			if (n == 0 || pid > pm->newest)
-				pm->newest = pid;
+			if (n == 0 || pid > pm->sc.newest)
+				pm->sc.newest = pid;
 			n++;
 		}
 	}
@@ -595,30 +593,10 @@ pm_new_pids(const struct pidmap *pm, const pid_t **pids)
 	return pm->nnew;
 }
 
-pid_t
-pm_newest(const struct pidmap *pm)
+const struct pm_scans *
+pm_scans(const struct pidmap *pm)
 {
-	return pm->newest;
-}
-
-int
-pm_scanned(const struct pidmap *pm)
-{
-	return pm->scanned;
-}
-
-/* When the next full scan may be. */
-double
-pm_next_full(const struct pidmap *pm)
-{
-	return pm->next_full;
-}
-
-/* Some /proc/<pid>/fd could not be read: other users' processes. */
-int
-pm_fd_denied(const struct pidmap *pm)
-{
-	return pm->fd_denied;
+	return &pm->sc;
 }
 
 uint64_t
@@ -861,10 +839,10 @@ pm_probe(struct pidmap *pm, pid_t pid, int fd, uint64_t inode)
 pid_t
 pm_probe_new(struct pidmap *pm, int k, int fd, uint64_t inode)
 {
-	pid_t	pid = pm->newest + k;
+	pid_t	pid = pm->sc.newest + k;
 
 	if (!pm_probe(pm, pid, fd, inode))
 		return 0;
-	pm->newest = pid;
+	pm->sc.newest = pid;
 	return pid;
 }

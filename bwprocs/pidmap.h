@@ -12,6 +12,15 @@
 
 struct pidmap;			/* opaque */
 
+/* What the scans have found so far (pm_scans), for the caller to read. */
+struct pm_scans {
+	int		done;		/* a full scan has been done */
+	double		next_full;	/* when the next one may be */
+	pid_t		newest;		/* the highest pid seen (wraps) */
+	int		fd_denied;	/* EACCES on some /proc/<pid>/fd:
+					   other users' processes */
+};
+
 /*
  * pm_new: the map of the processes under proc ("/proc"); NULL with
  * errno (ENAMETOOLONG when proc is too long a path).
@@ -29,6 +38,7 @@ struct pidmap;			/* opaque */
  * a scan, 1 and where it was found (pid and descriptor), or 0; either
  * way it is forgotten.
  * pm_new_pids: the processes the last quick scan found (at most 8).
+ * pm_scans: what the scans have found.
  */
 struct pidmap	*pm_new(const char *);
 void		 pm_free(struct pidmap *);
@@ -42,10 +52,7 @@ int		 pm_find(const struct pidmap *, uint64_t, pid_t *,
 void		 pm_want(struct pidmap *, uint64_t);
 int		 pm_wanted(struct pidmap *, pid_t *, int *);
 int		 pm_new_pids(const struct pidmap *, const pid_t **);
-pid_t		 pm_newest(const struct pidmap *);
-int		 pm_scanned(const struct pidmap *);
-double		 pm_next_full(const struct pidmap *);
-int		 pm_fd_denied(const struct pidmap *);
+const struct pm_scans *pm_scans(const struct pidmap *);
 
 /*
  * The network namespaces.  pm_selfns: ours (0: unknown).  pm_ns_label:

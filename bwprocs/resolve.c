@@ -245,7 +245,7 @@ int
 res_start(struct resolver *r, double now)
 {
 	(void)pm_full_scan(r->pm, now, 0);
-	return pm_fd_denied(r->pm);
+	return pm_scans(r->pm)->fd_denied;
 }
 
 /*
@@ -465,7 +465,7 @@ probe_successors(struct resolver *r, const struct conn *c)
 	int	fds[HOT_FDS * HOT_PROBE], nfd = 0, i, j, k;
 	pid_t	pid;
 
-	if (pm_newest(r->pm) <= 0)
+	if (pm_scans(r->pm)->newest <= 0)
 		return 0;
 	for (i = 0; i < r->nhot && i < HOT_PROBE; i++)
 		for (j = 0; j < HOT_FDS && r->hot[i].fd[j] >= 0; j++) {
@@ -1021,7 +1021,7 @@ map_misses(struct resolver *r, struct table *t, struct conn **miss,
 		if (c->lk.tries >= MAX_PID_TRIES || final)
 			give_up(r, t, c, label_noproc(c), now);
 		else
-			tab_pending_requeue(t, c, pm_next_full(r->pm));
+			tab_pending_requeue(t, c, pm_scans(r->pm)->next_full);
 	}
 }
 
@@ -1150,7 +1150,7 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 		return;
 	(void)bo_read(r->bo);
 	r->bpfscan = 0;
-	if (!pm_scanned(r->pm))
+	if (!pm_scans(r->pm)->done)
 		(void)pm_full_scan(r->pm, now, 0);
 	pm_ns_addrs(r->pm, now);
 	for (c = tab_pending_first(t); c != NULL && n < BUDGET &&
