@@ -42,12 +42,9 @@ add(struct log *l)
 {
 	struct alert	*nv;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) == NULL)
-			return NULL;
-		l->v = nv;
-	}
+	if ((nv = bw_grow(l->v, l->n, &l->cap, 32, sizeof(*nv))) == NULL)
+		return NULL;
+	l->v = nv;
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
 	l->v[l->n].window_peak = l->v[l->n].threshold = NAN;
 	l->v[l->n].rolling = l->v[l->n].rx_avg = l->v[l->n].tx_avg = NAN;

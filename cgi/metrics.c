@@ -239,12 +239,9 @@ push(double **v, size_t *n, size_t *cap, double x)
 {
 	double	*nv;
 
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		if ((nv = reallocarray(*v, *cap, sizeof(*nv))) == NULL)
-			return -1;
-		*v = nv;
-	}
+	if ((nv = bw_grow(*v, *n, cap, 32, sizeof(*nv))) == NULL)
+		return -1;
+	*v = nv;
 	(*v)[(*n)++] = x;
 	return 0;
 }

@@ -118,17 +118,11 @@ collect(json_t *o, double ts, void *arg)
 	if (ts < l->from || ts >= l->to)
 		return 0;
 	l->total++;
-	if (l->n == l->cap) {
-		if (l->n >= 4 * SPIKES_MAX)
-			drop_smallest(l);
-		else {
-			l->cap = l->cap ? l->cap * 2 : 64;
-			if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) ==
-			    NULL)
-				return -1;
-			l->v = nv;
-		}
-	}
+	if (l->n == l->cap && l->n >= 4 * SPIKES_MAX)
+		drop_smallest(l);
+	if ((nv = bw_grow(l->v, l->n, &l->cap, 64, sizeof(*nv))) == NULL)
+		return -1;
+	l->v = nv;
 	l->v[l->n].ts = ts;
 	l->v[l->n].size = spike_size(o);
 	if ((l->v[l->n].sum = summary(o, ts, l->v[l->n].size)) == NULL)

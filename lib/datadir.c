@@ -17,6 +17,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "procs.h"
+#include "util.h"
 
 static const struct {
 	const char	*name, *prefix, *suffix;
@@ -197,16 +198,13 @@ bw_ifaces_scan(int dirfd, struct bw_ifaces *l)
 		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
 		    -1 || !S_ISREG(st.st_mode)))
 			continue;
-		if (n == cap) {
-			cap = cap > 0 ? cap * 2 : 16;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
-				free(v);
-				(void)closedir(d);
-				errno = ENOMEM;
-				return -1;
-			}
-			v = nv;
+		if ((nv = bw_grow(v, n, &cap, 16, sizeof(*v))) == NULL) {
+			free(v);
+			(void)closedir(d);
+			errno = ENOMEM;
+			return -1;
 		}
+		v = nv;
 		(void)strcpy(v[n].name, name);
 		v[n++].kinds = BW_KIND_BIT(k);
 	}

@@ -18,6 +18,7 @@
 #include "eventlog.h"
 #include "fileio.h"
 #include "logfile.h"
+#include "util.h"
 
 #define LAST_TAIL	(256 << 10)	/* bytes read back for the last record */
 
@@ -287,15 +288,10 @@ static struct bw_event *
 add_event(struct bw_evlist *l, enum bw_evkind kind, double ts)
 {
 	struct bw_event	*v;
-	size_t		 cap;
 
-	if (l->n == l->cap) {
-		cap = l->cap == 0 ? 32 : l->cap * 2;
-		if ((v = reallocarray(l->v, cap, sizeof(*v))) == NULL)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if ((v = bw_grow(l->v, l->n, &l->cap, 32, sizeof(*v))) == NULL)
+		return NULL;
+	l->v = v;
 	v = &l->v[l->n++];
 	memset(v, 0, sizeof(*v));
 	v->kind = kind;

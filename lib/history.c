@@ -31,6 +31,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "history.h"
+#include "util.h"
 
 /*
  * Digits 8 at a time, on little-endian machines (the first byte of a
@@ -441,15 +442,12 @@ bw_hist_parse(const char *text, size_t len, struct bw_hist *h)
 	lim = rows_begin(text, len, &hs);
 	/* Each row is read into its place: rows[hs.n] is always there. */
 	for (;;) {
-		if (hs.n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			if ((nr = reallocarray(rows, cap, sizeof(*nr))) ==
-			    NULL) {
-				free(rows);
-				return -1;
-			}
-			rows = nr;
+		if ((nr = bw_grow(rows, hs.n, &cap, 1024, sizeof(*nr))) ==
+		    NULL) {
+			free(rows);
+			return -1;
 		}
+		rows = nr;
 		if (!next_row(text, &p, lim, &hs, &rows[hs.n]))
 			break;
 	}

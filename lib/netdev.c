@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "netdev.h"
+#include "util.h"
 
 #define NETDEV_MAX	(4 << 20)
 #define NETDEV_FIELDS	16
@@ -80,15 +81,12 @@ bw_netdev_parse(const char *text, struct bw_netdev **devp, int *np,
 		}
 		memcpy(buf, p, len);
 		buf[len] = '\0';
-		if ((size_t)n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nd = reallocarray(devs, cap, sizeof(*devs))) ==
-			    NULL) {
-				free(devs);
-				return -1;
-			}
-			devs = nd;
+		if ((nd = bw_grow(devs, (size_t)n, &cap, 16,
+		    sizeof(*devs))) == NULL) {
+			free(devs);
+			return -1;
 		}
+		devs = nd;
 		if (parse_line(buf, &devs[n]) == -1 ||
 		    bw_netdev_find(devs, n, devs[n].name) != NULL)
 			bad++;

@@ -20,6 +20,7 @@
 #include "hostread.h"
 #include "owners.h"
 #include "totals.h"
+#include "util.h"
 
 #define HOUR	3600
 
@@ -117,14 +118,10 @@ bw_owner_add_remote(struct bw_owner *o, const char *addr, uint64_t rx,
 			o->rem[i].tx += tx;
 			return 0;
 		}
-	if (o->nrem == o->remcap) {
-		r = reallocarray(o->rem, o->remcap > 0 ? o->remcap * 2 : 4,
-		    sizeof(*r));
-		if (r == NULL)
-			return -1;
-		o->rem = r;
-		o->remcap = o->remcap > 0 ? o->remcap * 2 : 4;
-	}
+	if ((r = bw_grow(o->rem, o->nrem, &o->remcap, 4, sizeof(*r))) ==
+	    NULL)
+		return -1;
+	o->rem = r;
 	r = &o->rem[o->nrem++];
 	(void)snprintf(r->addr, sizeof(r->addr), "%s", addr);
 	r->rx = rx;
@@ -152,14 +149,10 @@ bw_owners_add(struct bw_owners *s, const struct bw_owner *o)
 	if (s->slot[k] != 0)
 		d = &s->v[s->slot[k] - 1];
 	else {
-		if (s->n == s->cap) {
-			v = reallocarray(s->v, s->cap > 0 ? s->cap * 2 : 32,
-			    sizeof(*v));
-			if (v == NULL)
-				return -1;
-			s->v = v;
-			s->cap = s->cap > 0 ? s->cap * 2 : 32;
-		}
+		if ((v = bw_grow(s->v, s->n, &s->cap, 32, sizeof(*v))) ==
+		    NULL)
+			return -1;
+		s->v = v;
 		d = &s->v[s->n];
 		*d = *o;
 		d->rx = d->tx = d->pidbytes = 0;
@@ -1185,14 +1178,9 @@ series_note(struct series_acc *a, const struct bw_owners *s,
 
 	if (k < 0 || (size_t)k >= a->nb)
 		return 0;
-	if (a->n == a->cap) {
-		v = reallocarray(a->v, a->cap > 0 ? a->cap * 2 : 256,
-		    sizeof(*v));
-		if (v == NULL)
-			return -1;
-		a->v = v;
-		a->cap = a->cap > 0 ? a->cap * 2 : 256;
-	}
+	if ((v = bw_grow(a->v, a->n, &a->cap, 256, sizeof(*v))) == NULL)
+		return -1;
+	a->v = v;
 	a->v[a->n].owner = owner_index(s, o);
 	a->v[a->n].bucket = (size_t)k;
 	a->v[a->n].bytes = o->rx + o->tx;
@@ -1804,14 +1792,9 @@ top_add(struct bw_top *t, size_t *cap, const char *name, uint64_t rx,
 		if (strcmp(t->v[i].name, name) == 0)
 			break;
 	if (i == t->n) {
-		if (t->n == *cap) {
-			r = reallocarray(t->v, *cap > 0 ? *cap * 2 : 32,
-			    sizeof(*r));
-			if (r == NULL)
-				return -1;
-			t->v = r;
-			*cap = *cap > 0 ? *cap * 2 : 32;
-		}
+		if ((r = bw_grow(t->v, t->n, cap, 32, sizeof(*r))) == NULL)
+			return -1;
+		t->v = r;
 		r = &t->v[t->n++];
 		memset(r, 0, sizeof(*r));
 		(void)snprintf(r->name, sizeof(r->name), "%s", name);
@@ -1835,13 +1818,9 @@ host_row(struct bw_top *t, size_t *cap, const struct bw_owner *o)
 {
 	struct bw_top_row	*r;
 
-	if (t->n == *cap) {
-		r = reallocarray(t->v, *cap > 0 ? *cap * 2 : 32, sizeof(*r));
-		if (r == NULL)
-			return -1;
-		t->v = r;
-		*cap = *cap > 0 ? *cap * 2 : 32;
-	}
+	if ((r = bw_grow(t->v, t->n, cap, 32, sizeof(*r))) == NULL)
+		return -1;
+	t->v = r;
 	r = &t->v[t->n++];
 	memset(r, 0, sizeof(*r));
 	(void)snprintf(r->name, sizeof(r->name), "%s", o->host[0] != '\0' ?

@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "owners.h"
 #include "ownertotals.h"
+#include "util.h"
 
 #define FILE_MAX	((size_t)1 << 20)
 
@@ -56,14 +57,10 @@ bw_ownertotals_add(struct bw_ownertotals *t, const char *prog, uint64_t rx,
 			t->other_tx += tx;
 			return 0;
 		}
-		if (t->n == t->cap) {
-			v = reallocarray(t->v, t->cap > 0 ? t->cap * 2 : 16,
-			    sizeof(*v));
-			if (v == NULL)
-				return -1;
-			t->v = v;
-			t->cap = t->cap > 0 ? t->cap * 2 : 16;
-		}
+		if ((v = bw_grow(t->v, t->n, &t->cap, 16, sizeof(*v))) ==
+		    NULL)
+			return -1;
+		t->v = v;
 		v = &t->v[t->n++];
 		memset(v, 0, sizeof(*v));
 		(void)snprintf(v->prog, sizeof(v->prog), "%s", prog);

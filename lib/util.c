@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,32 @@ bw_ifname_valid(const char *s)
 		if (!isalnum((unsigned char)*s) && strchr("._-", *s) == NULL)
 			return 0;
 	return 1;
+}
+
+/*
+ * Room for one more element in the array v of n elements of size bytes
+ * with room for *cap: v itself while n < *cap, else v grown to twice
+ * *cap, or to first when it has none, and *cap updated.  NULL (ENOMEM)
+ * when there is no room, and v and *cap are left alone: the array every
+ * list in bwmon grows by.
+ */
+void *
+bw_grow(void *v, size_t n, size_t *cap, size_t first, size_t size)
+{
+	size_t	 ncap;
+	void	*nv;
+
+	if (n < *cap)
+		return v;
+	if (*cap > SIZE_MAX / 2) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ncap = *cap > 0 ? *cap * 2 : first;
+	if ((nv = reallocarray(v, ncap, size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return nv;
 }
 
 /* Parse a whole decimal integer within [min, max]; -1 on anything else. */

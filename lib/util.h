@@ -5,6 +5,7 @@
 #ifndef BW_UTIL_H
 #define BW_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define BW_VERSION		"2.0.0"
@@ -21,6 +22,7 @@ struct bw_error {
 };
 
 int		 bw_ifname_valid(const char *);
+void		*bw_grow(void *, size_t, size_t *, size_t, size_t);
 int		 bw_parse_ll(const char *, long long, long long, long long *);
 int		 bw_parse_u64(const char *, uint64_t *);
 int		 bw_parse_double(const char *, double, double, double *);
