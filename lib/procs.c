@@ -448,11 +448,20 @@ error_file(struct bw_error *e, const char *name)
 		e->file[0] = '\0';
 }
 
+/* Zero a procs (or, live, a live) document, so that it can be freed. */
+static void
+doc_clear(void *out, int live)
+{
+	memset(out, 0, live ? sizeof(struct bw_live) :
+	    sizeof(struct bw_procs));
+}
+
 /*
  * Read a procs (or, live, a live) file named name relative to dirfd
- * into out; -1 with errno and e filled (e->file = name): EBADMSG when
- * it does not parse, EINVAL when it is not a regular file, else why it
- * could not be read.
+ * into out, zeroed first so that it can be freed whatever happens; -1
+ * with errno and e filled (e->file = name): EBADMSG when it does not
+ * parse, EINVAL when it is not a regular file, else why it could not be
+ * read.
  */
 static int
 read_doc(int dirfd, const char *name, int live, void *out,
@@ -462,6 +471,7 @@ read_doc(int dirfd, const char *name, int live, void *out,
 	size_t	 len;
 	int	 rv, saved;
 
+	doc_clear(out, live);
 	if (read_at(dirfd, name, live ? BW_LIVE_FILEMAX : BW_PROCS_FILEMAX,
 	    &buf, &len, e) == -1)
 		return -1;
@@ -484,6 +494,7 @@ load_doc(int dirfd, const char *iface, int live, void *out,
 
 	if (bw_kind_file(name, sizeof(name), live ? BW_LIVE : BW_PROCS,
 	    iface) == -1) {
+		doc_clear(out, live);
 		set_error(e, iface, 0, strerror(errno));
 		return -1;
 	}
@@ -494,7 +505,7 @@ load_doc(int dirfd, const char *iface, int live, void *out,
 int
 bw_procs_read(const char *path, struct bw_procs *p, struct bw_error *e)
 {
-	return bw_procs_read_at(AT_FDCWD, path, p, e);
+	return read_doc(AT_FDCWD, path, 0, p, e);
 }
 
 /* The procs file of iface in the data directory open on dirfd. */
@@ -502,16 +513,7 @@ int
 bw_procs_load(int dirfd, const char *iface, struct bw_procs *p,
     struct bw_error *e)
 {
-	memset(p, 0, sizeof(*p));
 	return load_doc(dirfd, iface, 0, p, e);
-}
-
-int
-bw_procs_read_at(int dirfd, const char *name, struct bw_procs *p,
-    struct bw_error *e)
-{
-	memset(p, 0, sizeof(*p));
-	return read_doc(dirfd, name, 0, p, e);
 }
 
 void
@@ -634,7 +636,7 @@ bw_live_parse(const char *buf, size_t len, struct bw_live *l,
 int
 bw_live_read(const char *path, struct bw_live *l, struct bw_error *e)
 {
-	return bw_live_read_at(AT_FDCWD, path, l, e);
+	return read_doc(AT_FDCWD, path, 1, l, e);
 }
 
 /* The live file of iface in the data directory open on dirfd. */
@@ -642,16 +644,7 @@ int
 bw_live_load(int dirfd, const char *iface, struct bw_live *l,
     struct bw_error *e)
 {
-	memset(l, 0, sizeof(*l));
 	return load_doc(dirfd, iface, 1, l, e);
-}
-
-int
-bw_live_read_at(int dirfd, const char *name, struct bw_live *l,
-    struct bw_error *e)
-{
-	memset(l, 0, sizeof(*l));
-	return read_doc(dirfd, name, 1, l, e);
 }
 
 /*

@@ -139,8 +139,6 @@ struct bw_live {
 int	bw_procs_parse(const char *, size_t, struct bw_procs *,
 	    struct bw_error *);
 int	bw_procs_read(const char *, struct bw_procs *, struct bw_error *);
-int	bw_procs_read_at(int, const char *, struct bw_procs *,
-	    struct bw_error *);
 int	bw_procs_load(int, const char *, struct bw_procs *, struct bw_error *);
 void	bw_procs_free(struct bw_procs *);
 int	bw_procs_stale(const struct bw_procs *, double);
@@ -149,8 +147,6 @@ enum bw_bwprocs bw_procs_status(int, const char *, double, double *);
 int	bw_live_parse(const char *, size_t, struct bw_live *,
 	    struct bw_error *);
 int	bw_live_read(const char *, struct bw_live *, struct bw_error *);
-int	bw_live_read_at(int, const char *, struct bw_live *,
-	    struct bw_error *);
 int	bw_live_load(int, const char *, struct bw_live *, struct bw_error *);
 int	bw_live_stale(const struct bw_live *, double);
 size_t	bw_str_clean(char *, size_t, const char *, size_t);
