@@ -96,6 +96,22 @@ bw_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/*
+ * The finite decimal number s starts with, with no blank before it, into
+ * *v, and where it ends into *end; -1 when there is none.
+ */
+static int
+lead_number(const char *s, double *v, char **end)
+{
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*v = strtod(s, end);
+	if (errno != 0 || *end == s || !isfinite(*v))
+		return -1;
+	return 0;
+}
+
 /* Parse a finite decimal number within [min, max]. */
 int
 bw_parse_double(const char *s, double min, double max, double *out)
@@ -103,11 +119,8 @@ bw_parse_double(const char *s, double min, double max, double *out)
 	char	*end;
 	double	 v;
 
-	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)
+	if (lead_number(s, &v, &end) == -1 || *end != '\0' || v < min ||
+	    v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -128,11 +141,7 @@ bw_parse_rate(const char *s, double min, double max, double *out)
 	char			*end;
 	double			 v;
 
-	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v))
+	if (lead_number(s, &v, &end) == -1)
 		return -1;
 	if (*end == ' ' && end[1] != '\0')
 		end++;
