@@ -183,26 +183,29 @@ bw_period_name(enum bw_period p)
 	return "?";
 }
 
+/* The first instant of the period holding t, or of the next (ahead). */
+static int
+period_edge(int64_t t, enum bw_period p, int msd, int ahead, int64_t *out)
+{
+	struct tm	d;
+
+	if (period_date(t, p, msd, ahead, &d) == -1)
+		return -1;
+	return day_start(&d, out);
+}
+
 /* The start of the period holding t, with months from day msd (1-28). */
 int
 bw_period_start(int64_t t, enum bw_period p, int msd, int64_t *start)
 {
-	struct tm	d;
-
-	if (period_date(t, p, msd, 0, &d) == -1)
-		return -1;
-	return day_start(&d, start);
+	return period_edge(t, p, msd, 0, start);
 }
 
 /* The start of the period after the one holding t: its end. */
 int
 bw_period_next(int64_t t, enum bw_period p, int msd, int64_t *next)
 {
-	struct tm	d;
-
-	if (period_date(t, p, msd, 1, &d) == -1)
-		return -1;
-	return day_start(&d, next);
+	return period_edge(t, p, msd, 1, next);
 }
 
 /*
