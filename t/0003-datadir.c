@@ -381,14 +381,8 @@ test_state(void)
 int
 main(void)
 {
-	char	cmd[300];
-
-	(void)snprintf(dir, sizeof(dir), "%s/bwt-datadir.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(dir, sizeof(dir), "bwt-datadir") == -1)
 		return 1;
-	}
 	test_names();
 	test_scan();
 	test_open();
@@ -396,7 +390,6 @@ main(void)
 	test_conf();
 	test_logs();
 	test_state();
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)system(cmd);
+	tap_rmtree(dir);
 	return done_testing();
 }

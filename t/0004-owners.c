@@ -459,21 +459,14 @@ test_totals(void)
 int
 main(void)
 {
-	char	cmd[300];
-
-	(void)snprintf(dir, sizeof(dir), "%s/bwt-owners.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(dir, sizeof(dir), "bwt-owners") == -1)
 		return 1;
-	}
 	test_fold();
 	test_roundtrip();
 	test_window();
 	test_trim_and_cmd();
 	test_catchup();
 	test_totals();
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)system(cmd);
+	tap_rmtree(dir);
 	return done_testing();
 }

@@ -394,19 +394,12 @@ test_hosts(void)
 int
 main(void)
 {
-	char	cmd[300];
-
-	(void)snprintf(dir, sizeof(dir), "%s/bwt-ownread.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(dir, sizeof(dir), "bwt-ownread") == -1)
 		return 1;
-	}
 	test_parse();
 	test_hosts();
 	test_seek();
 	test_rollups();
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	(void)system(cmd);
+	tap_rmtree(dir);
 	return done_testing();
 }

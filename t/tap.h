@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int	tap_n, tap_failed;
 
@@ -34,6 +35,32 @@ done_testing(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed != 0;
+}
+
+/*
+ * A new directory NAME.XXXXXX under $TMPDIR (/tmp when unset) into dir;
+ * -1 said on stderr when it cannot be made.
+ */
+static inline int
+tap_tmpdir(char *dir, size_t size, const char *name)
+{
+	(void)snprintf(dir, size, "%s/%s.XXXXXX", getenv("TMPDIR") != NULL ?
+	    getenv("TMPDIR") : "/tmp", name);
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove the directory tap_tmpdir() made, and all it holds. */
+static inline void
+tap_rmtree(const char *dir)
+{
+	char	cmd[300];
+
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)system(cmd);
 }
 
 #endif /* BW_TAP_H */
