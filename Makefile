@@ -103,7 +103,7 @@ bwprocs/sockowner.skel.h: bwprocs/sockowner.bpf.o
 $(CGIS): %.cgi: %.c $(CGICOMMON) $(wildcard cgi/*.h) lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) -Icgi $(LDFLAGS) -o $@ $< $(CGICOMMON) $(BW_LIBS)
 
-t/%.t: t/%.c t/tap.h lib/libbw.a $(HDRS)
+t/%.t: t/%.c $(wildcard t/*.h) lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) -It $(LDFLAGS) -o $@ $< $(BW_LIBS)
 
 check: all $(CTESTS) check-fuzz
@@ -127,8 +127,8 @@ t/fuzz/packet.fuzz: bwprocs/packet.c bwprocs/procinfo.c bwprocs/table.c \
     $(wildcard bwprocs/*.h)
 t/fuzz/packet.fuzz: FUZZINC = -Ibwprocs $(bwprocs_CFLAGS)
 
-t/fuzz/%.fuzz: t/fuzz/%.c $(LIBSRC) $(HDRS)
-	$(FUZZCC) -std=c11 -D_GNU_SOURCE -Ilib $(FUZZINC) $(WARN) \
+t/fuzz/%.fuzz: t/fuzz/%.c $(wildcard t/*.h) $(LIBSRC) $(HDRS)
+	$(FUZZCC) -std=c11 -D_GNU_SOURCE -Ilib -It $(FUZZINC) $(WARN) \
 	    $(JANSSON_CFLAGS) $(FUZZFLAGS) -o $@ $(filter %.c,$^) \
 	    $(JANSSON_LIBS) -lm
 

@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "fmt.h"
 #include "history.h"
+#include "histsame.h"
 #include "netdev.h"
 #include "tap.h"
 #include "util.h"
@@ -528,15 +529,6 @@ ref_parse(const char *text, size_t len, struct bw_row *rows, size_t *blank,
 	return n;
 }
 
-static int
-same_row(const struct bw_row *a, const struct bw_row *b)
-{
-	return a->ts == b->ts && a->interval == b->interval &&
-	    a->rx_bps == b->rx_bps && a->tx_bps == b->tx_bps &&
-	    a->rx_bytes == b->rx_bytes && a->tx_bytes == b->tx_bytes &&
-	    a->gap == b->gap && a->v1 == b->v1;
-}
-
 /* bw_hist_parse() reads text as the reference does; 1 when it does. */
 static int
 parse_same(const char *text, size_t len)
@@ -732,43 +724,6 @@ gen_history(size_t n, int64_t now, size_t *len)
 	return buf;
 }
 
-/*
- * A line as the scalar row parser reads it (the first line of a text,
- * where the vector one may not look) and as the vector one does (16
- * bytes in, 64 before the end): the same row, or the same verdict; 1
- * when so.  Elsewhere, and on other machines, the scalar one reads both.
- */
-static int
-line_same(const char *line, size_t n)
-{
-	struct bw_hist	 a, b;
-	char		*buf;
-	int		 same;
-
-	if ((buf = malloc(16 + n + 1 + 64)) == NULL)
-		return 0;
-	memcpy(buf, line, n);
-	buf[n] = '\n';
-	if (bw_hist_parse(buf, n + 1, &a) == -1) {
-		free(buf);
-		return 0;
-	}
-	memset(buf, '\n', 16);
-	memcpy(buf + 16, line, n);
-	memset(buf + 16 + n, '\n', 1 + 64);
-	if (bw_hist_parse(buf, 16 + n + 1 + 64, &b) == -1) {
-		bw_hist_free(&a);
-		free(buf);
-		return 0;
-	}
-	same = a.n == b.n && a.bad == b.bad && a.blank + 16 + 64 == b.blank &&
-	    (a.n == 0 || same_row(&a.rows[0], &b.rows[0]));
-	bw_hist_free(&a);
-	bw_hist_free(&b);
-	free(buf);
-	return same;
-}
-
 /* Every line of a text through line_same(); 1 when all agree. */
 static int
 lines_same(const char *text, size_t len)
@@ -778,10 +733,33 @@ lines_same(const char *text, size_t len)
 	for (; p < e; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
 			nl = e;
-		if (!line_same(p, (size_t)(nl - p)))
+		if (line_same(p, (size_t)(nl - p)) != 1)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * check() on generated histories of more and more rows, up to the first
+ * it fails on; *n gets how many were tried.  1 when it passed them all.
+ */
+static int
+gen_same(int (*check)(const char *, size_t), size_t *n)
+{
+	char	*text;
+	size_t	 i, len;
+	int	 same = 1;
+
+	for (i = 0; i < 40 && same; i++) {
+		len = 0;
+		if ((text = gen_history(i * i * 7 + 1, 1790000000, &len)) ==
+		    NULL)
+			break;
+		same = check(text, len);
+		free(text);
+	}
+	*n = i;
+	return same;
 }
 
 /*
@@ -849,21 +827,23 @@ test_row_parsers(void)
 	}
 	same = 1;
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]) && same; i++)
-		same = line_same(lines[i], strlen(lines[i]));
+		same = line_same(lines[i], strlen(lines[i])) == 1;
 	ok(same, "edges of the vector parser: as the scalar one%s%s",
 	    same ? "" : ": ", same ? "" : lines[i - 1]);
-	ok(line_same("1790000000,1,2,3,4,300\0x", 24), "a NUL: as the scalar "
-	    "one");
-	same = 1;
-	for (i = 0; i < 40 && same; i++) {
-		len = 0;
-		if ((text = gen_history(i * i * 7 + 1, 1790000000, &len)) ==
-		    NULL)
-			break;
-		same = lines_same(text, len);
-		free(text);
-	}
+	ok(line_same("1790000000,1,2,3,4,300\0x", 24) == 1, "a NUL: as the "
+	    "scalar one");
+	same = gen_same(lines_same, &i);
 	ok(same, "generated lines: vector rows as scalar ones (%zu)", i);
+}
+
+/* A generated history (gen_same()) read and reduced as before. */
+static int
+history_same(const char *text, size_t len)
+{
+	return parse_same(text, len) &&
+	    ranges_same(text, len, 1790000000) &&
+	    ranges_same(text, len, 1790000000 - 86400 * 3) &&
+	    series_same(text, len, 1790000000 - 86400 * 2, 1790000000, 86400);
 }
 
 static void
@@ -925,26 +905,28 @@ test_series_text(void)
 		    ranges_same(edges[i], len, 10000),
 		    "edge case %zu: as before", i);
 	}
-	same = 1;
-	for (i = 0; i < 40 && same; i++) {
-		len = 0;
-		if ((text = gen_history(i * i * 7 + 1, 1790000000, &len)) ==
-		    NULL)
-			break;
-		same = parse_same(text, len) &&
-		    ranges_same(text, len, 1790000000) &&
-		    ranges_same(text, len, 1790000000 - 86400 * 3) &&
-		    series_same(text, len, 1790000000 - 86400 * 2,
-		    1790000000, 86400);
-		free(text);
-	}
+	same = gen_same(history_same, &i);
 	ok(same, "generated histories: as before (%zu)", i);
 }
 
 static void
 test_fmt(void)
 {
+	static const struct {
+		double		 v;
+		const char	*want, *what;
+	} ratio[] = {
+		{ 5.34, "5.3x", "ratio 5.3x" },
+		{ 9.96, "10x", "ratio 9.96 is 10x, not 10.0x" },
+		{ 40, "40x", "ratio 40x" },
+		{ 999.4, "999x", "ratio 999x" },
+		{ 999.5, ">1000x", "ratio 999.5 is >1000x, never \"1000x\"" },
+		{ 8563947.6, ">1000x", "over a near-zero average: >1000x" },
+		{ INFINITY, ">1000x", "infinite: >1000x" },
+		{ NAN, "-", "NaN: -" },
+	};
 	char	b[BW_FMTLEN];
+	size_t	i;
 
 	ok(strcmp(bw_fmt_bps(b, sizeof(b), 0), "0 bps") == 0, "0 bps");
 	ok(strcmp(bw_fmt_bps(b, sizeof(b), 1250000), "1.25 Mbps") == 0,
@@ -954,22 +936,9 @@ test_fmt(void)
 	ok(strcmp(bw_fmt_bytes(b, sizeof(b), 999), "999 B") == 0, "999 B");
 	ok(strcmp(bw_fmt_bytes(b, sizeof(b), 999999), "1.00 MB") == 0,
 	    "rounds up a prefix (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 5.34), "5.3x") == 0,
-	    "ratio 5.3x (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 9.96), "10x") == 0,
-	    "ratio 9.96 is 10x, not 10.0x (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 40), "40x") == 0,
-	    "ratio 40x (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 999.4), "999x") == 0,
-	    "ratio 999x (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 999.5), ">1000x") == 0,
-	    "ratio 999.5 is >1000x, never \"1000x\" (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), 8563947.6), ">1000x") == 0,
-	    "over a near-zero average: >1000x (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), INFINITY), ">1000x") == 0,
-	    "infinite: >1000x (%s)", b);
-	ok(strcmp(bw_fmt_ratio(b, sizeof(b), NAN), "-") == 0,
-	    "NaN: - (%s)", b);
+	for (i = 0; i < sizeof(ratio) / sizeof(ratio[0]); i++)
+		ok(strcmp(bw_fmt_ratio(b, sizeof(b), ratio[i].v),
+		    ratio[i].want) == 0, "%s (%s)", ratio[i].what, b);
 	ok(strcmp(bw_fmt_name(b, sizeof(b), "rsync", 8, 1), "rsync   ") == 0,
 	    "a name padded to its column (%s)", b);
 	ok(strcmp(bw_fmt_name(b, sizeof(b), "nightly-backup", 8, 0),

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "history.h"
+#include "histsame.h"
 
 #define LINES_MAX	64	/* lines compared parser to parser */
 
@@ -38,47 +39,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	tzset();
 	return 0;
-}
-
-static int
-same_row(const struct bw_row *a, const struct bw_row *b)
-{
-	return a->ts == b->ts && a->interval == b->interval &&
-	    a->rx_bps == b->rx_bps && a->tx_bps == b->tx_bps &&
-	    a->rx_bytes == b->rx_bytes && a->tx_bytes == b->tx_bytes &&
-	    a->gap == b->gap && a->v1 == b->v1;
-}
-
-/* The n bytes at line (without its '\n') through both row parsers. */
-static void
-line_check(const char *line, size_t n)
-{
-	struct bw_hist	 a, b;
-	char		*buf;
-
-	if ((buf = malloc(16 + n + 1 + 64)) == NULL)
-		return;
-	memcpy(buf, line, n);
-	buf[n] = '\n';
-	if (bw_hist_parse(buf, n + 1, &a) == -1) {
-		free(buf);
-		return;
-	}
-	memset(buf, '\n', 16);
-	memcpy(buf + 16, line, n);
-	memset(buf + 16 + n, '\n', 1 + 64);
-	if (bw_hist_parse(buf, 16 + n + 1 + 64, &b) == -1) {
-		bw_hist_free(&a);
-		free(buf);
-		return;
-	}
-	if (a.n > 1 || a.n != b.n || a.bad != b.bad ||
-	    a.blank + 16 + 64 != b.blank ||
-	    (a.n == 1 && !same_row(&a.rows[0], &b.rows[0])))
-		abort();
-	bw_hist_free(&a);
-	bw_hist_free(&b);
-	free(buf);
 }
 
 /* [from, to) in buckets of step seconds, from the text and the rows. */
@@ -129,7 +89,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (p = text, i = 0; p < e && i < LINES_MAX; p = nl + 1, i++) {
 		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
 			nl = e;
-		line_check(p, (size_t)(nl - p));
+		if (line_same(p, (size_t)(nl - p)) == 0)
+			abort();
 	}
 	if (bw_hist_parse(text, size, &h) == -1)
 		return 0;
