@@ -127,7 +127,7 @@ t/fuzz/packet.fuzz: bwprocs/packet.c bwprocs/procinfo.c bwprocs/table.c \
     $(wildcard bwprocs/*.h)
 t/fuzz/packet.fuzz: FUZZINC = -Ibwprocs $(bwprocs_CFLAGS)
 
-t/fuzz/%.fuzz: t/fuzz/%.c $(wildcard t/*.h) $(LIBSRC) $(HDRS)
+t/fuzz/%.fuzz: t/fuzz/%.c t/fuzz/check.h $(wildcard t/*.h) $(LIBSRC) $(HDRS)
 	$(FUZZCC) -std=c11 -D_GNU_SOURCE -Ilib -It $(FUZZINC) $(WARN) \
 	    $(JANSSON_CFLAGS) $(FUZZFLAGS) -o $@ $(filter %.c,$^) \
 	    $(JANSSON_LIBS) -lm

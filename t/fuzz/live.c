@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "procs.h"
+#include "check.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -29,10 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&e, 0, sizeof(e));
 	if (bw_live_parse((const char *)data, size, &l, &e) == -1) {
-		if ((errno != EBADMSG && errno != ENOMEM) ||
-		    memchr(e.text, '\0', sizeof(e.text)) == NULL ||
-		    e.text[0] == '\0')
-			abort();
+		fuzz_failed(&e);
 		return 0;
 	}
 	if (!(l.ts >= 0) || !isfinite(l.ts) || !(l.interval > 0) ||

@@ -16,26 +16,16 @@
 #include <string.h>
 
 #include "procs.h"
+#include "check.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-/* A string of size bytes at most: ends there, no C0 control or DEL. */
+/* A pair of rates, each NaN or in [0, BW_RATE_MAX]. */
 static void
-str_check(const char *s, size_t size)
+rates_check(double rx, double tx)
 {
-	size_t	i;
-
-	if (memchr(s, '\0', size) == NULL)
-		abort();
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			abort();
-}
-
-static void
-rate_check(double v)
-{
-	if (!isnan(v) && !(v >= 0 && v <= BW_RATE_MAX))
+	if ((!isnan(rx) && !(rx >= 0 && rx <= BW_RATE_MAX)) ||
+	    (!isnan(tx) && !(tx >= 0 && tx <= BW_RATE_MAX)))
 		abort();
 }
 
@@ -48,9 +38,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&e, 0, sizeof(e));
 	if (bw_procs_parse((const char *)data, size, &p, &e) == -1) {
-		if ((errno != EBADMSG && errno != ENOMEM) ||
-		    memchr(e.text, '\0', sizeof(e.text)) == NULL ||
-		    e.text[0] == '\0' || p.procs != NULL || p.conns != NULL)
+		fuzz_failed(&e);
+		if (p.procs != NULL || p.conns != NULL)
 			abort();
 		return 0;
 	}
@@ -61,28 +50,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    p.nprocs > BW_PROCS_MAXROWS || p.nconns > BW_PROCS_MAXROWS ||
 	    (p.nconns > 0 && !p.has_conns))
 		abort();
-	rate_check(p.rx_bps);
-	rate_check(p.tx_bps);
+	rates_check(p.rx_bps, p.tx_bps);
 	for (i = 0; i < p.nprocs; i++) {
-		str_check(p.procs[i].name, sizeof(p.procs[i].name));
-		str_check(p.procs[i].user, sizeof(p.procs[i].user));
-		str_check(p.procs[i].exe, sizeof(p.procs[i].exe));
-		str_check(p.procs[i].cmdline, sizeof(p.procs[i].cmdline));
-		str_check(p.procs[i].container, sizeof(p.procs[i].container));
-		rate_check(p.procs[i].rx_bps);
-		rate_check(p.procs[i].tx_bps);
+		fuzz_str(p.procs[i].name, sizeof(p.procs[i].name));
+		fuzz_str(p.procs[i].user, sizeof(p.procs[i].user));
+		fuzz_str(p.procs[i].exe, sizeof(p.procs[i].exe));
+		fuzz_str(p.procs[i].cmdline, sizeof(p.procs[i].cmdline));
+		fuzz_str(p.procs[i].container, sizeof(p.procs[i].container));
+		rates_check(p.procs[i].rx_bps, p.procs[i].tx_bps);
 		if (p.procs[i].pid < 0 || (p.procs[i].kind ==
 		    BW_PROC_UNATTRIBUTED && p.procs[i].pid != 0) ||
 		    p.procs[i].uid < -1)
 			abort();
 	}
 	for (i = 0; i < p.nconns; i++) {
-		str_check(p.conns[i].proto, sizeof(p.conns[i].proto));
-		str_check(p.conns[i].local, sizeof(p.conns[i].local));
-		str_check(p.conns[i].remote, sizeof(p.conns[i].remote));
-		str_check(p.conns[i].name, sizeof(p.conns[i].name));
-		rate_check(p.conns[i].rx_bps);
-		rate_check(p.conns[i].tx_bps);
+		fuzz_str(p.conns[i].proto, sizeof(p.conns[i].proto));
+		fuzz_str(p.conns[i].local, sizeof(p.conns[i].local));
+		fuzz_str(p.conns[i].remote, sizeof(p.conns[i].remote));
+		fuzz_str(p.conns[i].name, sizeof(p.conns[i].name));
+		rates_check(p.conns[i].rx_bps, p.conns[i].tx_bps);
 		if (p.conns[i].pid < 0)
 			abort();
 	}
