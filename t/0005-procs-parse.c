@@ -87,6 +87,17 @@ count(struct text *t, const char *key, uint64_t v, int has)
 		put(t, " %s=-", key);
 }
 
+/* A process's or connection's rates and bytes, sent first as listed. */
+static void
+traffic(struct text *t, double tx_bps, double rx_bps, uint64_t tx_bytes,
+    uint64_t rx_bytes, unsigned has)
+{
+	num(t, "tx_bps", tx_bps);
+	num(t, "rx_bps", rx_bps);
+	count(t, "tx_bytes", tx_bytes, has & BW_HAS_TX_BYTES);
+	count(t, "rx_bytes", rx_bytes, has & BW_HAS_RX_BYTES);
+}
+
 static void
 dump_procs(struct text *t, const struct bw_procs *p)
 {
@@ -136,10 +147,8 @@ dump_procs(struct text *t, const struct bw_procs *p)
 		str(t, "cmdline", r->cmdline, r->has & BW_HAS_CMDLINE);
 		str(t, "container", r->container, r->has & BW_HAS_CONTAINER);
 		put(t, "\n    ");
-		num(t, "tx_bps", r->tx_bps);
-		num(t, "rx_bps", r->rx_bps);
-		count(t, "tx_bytes", r->tx_bytes, r->has & BW_HAS_TX_BYTES);
-		count(t, "rx_bytes", r->rx_bytes, r->has & BW_HAS_RX_BYTES);
+		traffic(t, r->tx_bps, r->rx_bps, r->tx_bytes, r->rx_bytes,
+		    r->has);
 		put(t, " has_bytes=%d connections=%ld", r->has_bytes,
 		    r->connections);
 		num(t, "last_seen", r->last_seen);
@@ -157,10 +166,8 @@ dump_procs(struct text *t, const struct bw_procs *p)
 			put(t, " pid=-(%ld)", c->pid);
 		str(t, "name", c->name, c->has & BW_HAS_NAME);
 		put(t, "\n    ");
-		num(t, "tx_bps", c->tx_bps);
-		num(t, "rx_bps", c->rx_bps);
-		count(t, "tx_bytes", c->tx_bytes, c->has & BW_HAS_TX_BYTES);
-		count(t, "rx_bytes", c->rx_bytes, c->has & BW_HAS_RX_BYTES);
+		traffic(t, c->tx_bps, c->rx_bps, c->tx_bytes, c->rx_bytes,
+		    c->has);
 		put(t, " has_bytes=%d\n", c->has_bytes);
 	}
 }
