@@ -234,20 +234,22 @@ bw_line_csv_ts(const char *p, const char *end)
 }
 
 /*
- * The "ts" of a JSON record line, found without parsing the record (a
- * trim reads files of megabytes), or -1.
+ * The number at the first "key" of a JSON record line, found without
+ * parsing the record (a trim reads files of megabytes), or -1 when the
+ * line has none there.
  */
 double
-bw_line_json_ts(const char *p, const char *end)
+bw_line_json_num(const char *p, const char *end, const char *key)
 {
 	const char	*k;
 	char		 num[40];
-	size_t		 n;
+	size_t		 n, klen = strlen(key);
 
-	for (k = p; k + 5 < end; k++) {
-		if (memcmp(k, "\"ts\"", 4) != 0)
+	for (k = p; k + klen + 2 < end; k++) {
+		if (*k != '"' || memcmp(k + 1, key, klen) != 0 ||
+		    k[klen + 1] != '"')
 			continue;
-		k += 4;
+		k += klen + 2;
 		while (k < end && (*k == ' ' || *k == '\t'))
 			k++;
 		if (k == end || *k != ':')
@@ -262,4 +264,11 @@ bw_line_json_ts(const char *p, const char *end)
 		return n > 0 ? strtod(num, NULL) : -1;
 	}
 	return -1;
+}
+
+/* The "ts" of a JSON record line (bw_line_json_num()), or -1. */
+double
+bw_line_json_ts(const char *p, const char *end)
+{
+	return bw_line_json_num(p, end, "ts");
 }

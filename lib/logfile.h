@@ -29,6 +29,7 @@ void	bw_log_close(struct bw_log *);
 int	bw_log_append(const char *, const char *, size_t);
 int	bw_log_trim(const char *, bw_line_ts_fn, double, size_t, size_t *);
 double	bw_line_csv_ts(const char *, const char *);
+double	bw_line_json_num(const char *, const char *, const char *);
 double	bw_line_json_ts(const char *, const char *);
 
 #endif /* BW_LOGFILE_H */

@@ -2066,27 +2066,6 @@ bw_owners_rollup(const char *dir, const char *iface, enum bw_kind src,
 	return rv;
 }
 
-/* The "len" of a row line, found without parsing it; 0 when none. */
-static int64_t
-line_len(const char *p, const char *end)
-{
-	const char	*k;
-	char		 num[24];
-	size_t		 n;
-
-	for (k = p; k + 6 < end; k++) {
-		if (memcmp(k, "\"len\":", 6) != 0)
-			continue;
-		n = (size_t)(end - k - 6);
-		if (n >= sizeof(num))
-			n = sizeof(num) - 1;
-		memcpy(num, k + 6, n);
-		num[n] = '\0';
-		return strtoll(num, NULL, 10);
-	}
-	return 0;
-}
-
 /* The hour (hourly) or local day t falls in, and the next one's start. */
 static int
 period_of(int hourly, int64_t t, int64_t *start, int64_t *next)
@@ -2170,6 +2149,7 @@ bw_rows_catchup(const char *dir, const char *iface, enum bw_kind src,
 	size_t		 len, olen = 0, ocap = 0;
 	int64_t		 from = -1, last, ts, mid, ps, pn, cur = -1;
 	int64_t		 cend = 0;
+	double		 rowlen;
 	int		 dirfd, rv = -1, saved;
 
 	*periods = 0;
@@ -2199,7 +2179,9 @@ bw_rows_catchup(const char *dir, const char *iface, enum bw_kind src,
 			break;		/* torn: a writer died mid-line */
 		if ((ts = line_ts(p, nl)) < 0)
 			continue;
-		mid = ts + line_len(p, nl) / 2;
+		if ((rowlen = bw_line_json_num(p, nl, "len")) < 0)
+			rowlen = 0;	/* none: a row that lasts no time */
+		mid = ts + (int64_t)rowlen / 2;
 		if (mid < from)
 			continue;	/* rolled before */
 		if (period_of(ops->hourly, mid, &ps, &pn) == -1)
