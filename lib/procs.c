@@ -230,10 +230,20 @@ get_pid(const json_t *o, const char *k, long *pid)
 	return x >= 0;
 }
 
+/* get_str(), and bit set in *has when the string is there. */
 static void
-parse_proc(const json_t *o, struct bw_proc *p)
+has_str(const json_t *o, const char *k, char *dst, size_t size,
+    unsigned *has, unsigned bit)
 {
-	char	kind[32];
+	if (get_str(o, k, dst, size))
+		*has |= bit;
+}
+
+static void
+parse_proc(const json_t *o, void *row)
+{
+	struct bw_proc	*p = row;
+	char		 kind[32];
 
 	memset(p, 0, sizeof(*p));
 	(void)get_str(o, "kind", kind, sizeof(kind));
@@ -248,16 +258,13 @@ parse_proc(const json_t *o, struct bw_proc *p)
 	if (p->kind == BW_PROC_UNATTRIBUTED)
 		p->pid = 0;
 	p->uid = get_int(o, "uid", 0, 0xfffffffeLL, -1);
-	if (get_str(o, "name", p->name, sizeof(p->name)))
-		p->has |= BW_HAS_NAME;
-	if (get_str(o, "user", p->user, sizeof(p->user)))
-		p->has |= BW_HAS_USER;
-	if (get_str(o, "exe", p->exe, sizeof(p->exe)))
-		p->has |= BW_HAS_EXE;
-	if (get_str(o, "cmdline", p->cmdline, sizeof(p->cmdline)))
-		p->has |= BW_HAS_CMDLINE;
-	if (get_str(o, "container", p->container, sizeof(p->container)))
-		p->has |= BW_HAS_CONTAINER;
+	has_str(o, "name", p->name, sizeof(p->name), &p->has, BW_HAS_NAME);
+	has_str(o, "user", p->user, sizeof(p->user), &p->has, BW_HAS_USER);
+	has_str(o, "exe", p->exe, sizeof(p->exe), &p->has, BW_HAS_EXE);
+	has_str(o, "cmdline", p->cmdline, sizeof(p->cmdline), &p->has,
+	    BW_HAS_CMDLINE);
+	has_str(o, "container", p->container, sizeof(p->container), &p->has,
+	    BW_HAS_CONTAINER);
 	p->tx_bps = get_rate(o, "tx_bps");
 	p->rx_bps = get_rate(o, "rx_bps");
 	get_pair(o, &p->tx_bytes, &p->rx_bytes, &p->has, &p->has_bytes);
@@ -266,27 +273,32 @@ parse_proc(const json_t *o, struct bw_proc *p)
 }
 
 static void
-parse_conn(const json_t *o, struct bw_conn *c)
+parse_conn(const json_t *o, void *row)
 {
+	struct bw_conn	*c = row;
+
 	memset(c, 0, sizeof(*c));
-	if (get_str(o, "proto", c->proto, sizeof(c->proto)))
-		c->has |= BW_HAS_PROTO;
-	if (get_str(o, "local", c->local, sizeof(c->local)))
-		c->has |= BW_HAS_LOCAL;
-	if (get_str(o, "remote", c->remote, sizeof(c->remote)))
-		c->has |= BW_HAS_REMOTE;
+	has_str(o, "proto", c->proto, sizeof(c->proto), &c->has,
+	    BW_HAS_PROTO);
+	has_str(o, "local", c->local, sizeof(c->local), &c->has,
+	    BW_HAS_LOCAL);
+	has_str(o, "remote", c->remote, sizeof(c->remote), &c->has,
+	    BW_HAS_REMOTE);
 	if (get_pid(o, "pid", &c->pid))
 		c->has |= BW_HAS_PID;
-	if (get_str(o, "name", c->name, sizeof(c->name)))
-		c->has |= BW_HAS_NAME;
+	has_str(o, "name", c->name, sizeof(c->name), &c->has, BW_HAS_NAME);
 	c->tx_bps = get_rate(o, "tx_bps");
 	c->rx_bps = get_rate(o, "rx_bps");
 	get_pair(o, &c->tx_bytes, &c->rx_bytes, &c->has, &c->has_bytes);
 }
 
-/* Load a JSON object from buf; NULL with e filled. */
+/*
+ * Load a JSON object from buf, with its "ts" into *ts; NULL with e
+ * filled.  A file without a "ts" number is refused: its age, and so
+ * whether to believe it, is unknown.
+ */
 static json_t *
-load(const char *buf, size_t len, struct bw_error *e)
+load(const char *buf, size_t len, double *ts, struct bw_error *e)
 {
 	json_error_t	 jerr;
 	json_t		*root;
@@ -307,32 +319,59 @@ load(const char *buf, size_t len, struct bw_error *e)
 		errno = EBADMSG;
 		return NULL;
 	}
+	*ts = get_num(root, "ts");
+	if (isnan(*ts) || *ts < 0) {
+		json_decref(root);
+		set_error(e, NULL, 0, "no \"ts\" time stamp");
+		errno = EBADMSG;
+		return NULL;
+	}
 	return root;
+}
+
+/*
+ * The rows of array a, up to BW_PROCS_MAXROWS, each an object that
+ * parse() reads into a row of size bytes: into *rows (NULL for none),
+ * *n of them; entries that are no object count in *bad.  -1 when there
+ * is no memory.
+ */
+static int
+parse_rows(const json_t *a, size_t size, void (*parse)(const json_t *,
+    void *), void **rows, size_t *n, size_t *bad)
+{
+	size_t	 i, max = json_array_size(a);
+	char	*v = NULL;
+
+	*rows = NULL;
+	if (max > BW_PROCS_MAXROWS)
+		max = BW_PROCS_MAXROWS;
+	if (max > 0 && (v = calloc(max, size)) == NULL)
+		return -1;
+	for (i = 0; i < max; i++) {
+		if (json_is_object(json_array_get(a, i)))
+			parse(json_array_get(a, i), v + (*n)++ * size);
+		else
+			(*bad)++;
+	}
+	*rows = v;
+	return 0;
 }
 
 /*
  * Parse the text of a procs file into p, which the caller frees with
  * bw_procs_free() after a success.  -1 with errno EBADMSG and e filled
- * when the text is not a procs file; ENOMEM.  A file without a "ts"
- * number is refused: its age, and so whether to believe it, is unknown.
+ * when the text is not a procs file (see load()); ENOMEM.
  */
 int
 bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
     struct bw_error *e)
 {
 	json_t		*root, *a, *cap, *own;
-	size_t		 i, n;
+	void		*rows;
 
 	memset(p, 0, sizeof(*p));
-	if ((root = load(buf, len, e)) == NULL)
+	if ((root = load(buf, len, &p->ts, e)) == NULL)
 		return -1;
-	p->ts = get_num(root, "ts");
-	if (isnan(p->ts) || p->ts < 0) {
-		json_decref(root);
-		set_error(e, NULL, 0, "no \"ts\" time stamp");
-		errno = EBADMSG;
-		return -1;
-	}
 	p->version = (int)get_int(root, "version", 1, 1000000, 1);
 	get_iface(root, p->iface);
 	p->interval = get_num(root, "interval_seconds");
@@ -372,37 +411,19 @@ bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
 	}
 
 	a = json_object_get(root, "processes");
-	if (json_is_array(a) && (n = json_array_size(a)) > 0) {
-		if (n > BW_PROCS_MAXROWS)
-			n = BW_PROCS_MAXROWS;
-		if ((p->procs = calloc(n, sizeof(*p->procs))) == NULL)
+	if (json_is_array(a)) {
+		if (parse_rows(a, sizeof(*p->procs), parse_proc, &rows,
+		    &p->nprocs, &p->bad) == -1)
 			goto fail;
-		for (i = 0; i < n; i++) {
-			if (!json_is_object(json_array_get(a, i))) {
-				p->bad++;
-				continue;
-			}
-			parse_proc(json_array_get(a, i),
-			    &p->procs[p->nprocs++]);
-		}
+		p->procs = rows;
 	}
 	a = json_object_get(root, "connections");
 	if (json_is_array(a)) {
 		p->has_conns = 1;
-		n = json_array_size(a);
-		if (n > BW_PROCS_MAXROWS)
-			n = BW_PROCS_MAXROWS;
-		if (n > 0 && (p->conns = calloc(n, sizeof(*p->conns))) ==
-		    NULL)
+		if (parse_rows(a, sizeof(*p->conns), parse_conn, &rows,
+		    &p->nconns, &p->bad) == -1)
 			goto fail;
-		for (i = 0; i < n; i++) {
-			if (!json_is_object(json_array_get(a, i))) {
-				p->bad++;
-				continue;
-			}
-			parse_conn(json_array_get(a, i),
-			    &p->conns[p->nconns++]);
-		}
+		p->conns = rows;
 	}
 	json_decref(root);
 	return 0;
@@ -587,15 +608,8 @@ bw_live_parse(const char *buf, size_t len, struct bw_live *l,
 	int		 j, good;
 
 	memset(l, 0, sizeof(*l));
-	if ((root = load(buf, len, e)) == NULL)
+	if ((root = load(buf, len, &l->ts, e)) == NULL)
 		return -1;
-	l->ts = get_num(root, "ts");
-	if (isnan(l->ts) || l->ts < 0) {
-		json_decref(root);
-		set_error(e, NULL, 0, "no \"ts\" time stamp");
-		errno = EBADMSG;
-		return -1;
-	}
 	get_iface(root, l->iface);
 	l->interval = get_num(root, "interval_seconds");
 	if (!(l->interval > 0 && l->interval <= BW_INTERVAL_MAX))
