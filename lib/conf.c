@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "eventlog.h"
 #include "fileio.h"
+#include "util.h"
 
 #define CONF_MAX	(1 << 20)
 
@@ -154,10 +155,7 @@ user_valid(const char *v, size_t size)
 
 	if (n == 0 || n >= size || v[0] == '-')
 		return 0;
-	for (; *v != '\0'; v++)
-		if (!isalnum((unsigned char)*v) && strchr("._-", *v) == NULL)
-			return 0;
-	return 1;
+	return bw_name_chars(v);
 }
 
 /*

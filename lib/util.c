@@ -28,6 +28,16 @@ bw_ifname_valid(const char *s)
 	if (n == 0 || n >= BW_IFNAMSIZ || strcmp(s, ".") == 0 ||
 	    strcmp(s, "..") == 0)
 		return 0;
+	return bw_name_chars(s);
+}
+
+/*
+ * Whether s is made of letters, digits, '.', '_' and '-' only: what
+ * bwmon allows in the names it takes (interfaces, users).
+ */
+int
+bw_name_chars(const char *s)
+{
 	for (; *s != '\0'; s++)
 		if (!isalnum((unsigned char)*s) && strchr("._-", *s) == NULL)
 			return 0;

@@ -22,6 +22,7 @@ struct bw_error {
 };
 
 int		 bw_ifname_valid(const char *);
+int		 bw_name_chars(const char *);
 void		*bw_grow(void *, size_t, size_t *, size_t, size_t);
 int		 bw_parse_ll(const char *, long long, long long, long long *);
 int		 bw_parse_u64(const char *, uint64_t *);
