@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "eventlog.h"
-#include "hostread.h"
+#include "hosts.h"
 #include "owners.h"
 #include "procs.h"
 #include "totals.h"

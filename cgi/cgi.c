@@ -37,7 +37,7 @@
 #include "fileio.h"
 #include "histjson.h"
 #include "history.h"
-#include "hostread.h"
+#include "hosts.h"
 #include "procs.h"
 #include "util.h"
 

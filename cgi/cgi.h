@@ -21,7 +21,7 @@
 #include "datadir.h"
 #include "eventlog.h"
 #include "history.h"
-#include "hostread.h"
+#include "hosts.h"
 #include "procs.h"
 #include "util.h"
 

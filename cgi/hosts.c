@@ -4,7 +4,7 @@
  * name, addresses, bytes since counting began and rates, busiest first,
  * with the file's age and whether it is stale (the writer stopped), as
  * /api/procs says it of the procs file.  The file is read by
- * lib/hostread.c, its one reader, and the document rebuilt key by key.
+ * lib/hosts.c, its one reader, and the document rebuilt key by key.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "cgi.h"
-#include "hostread.h"
+#include "hosts.h"
 
 static json_t *
 real(double v)

@@ -29,7 +29,7 @@
 
 #include "cgi.h"
 #include "history.h"
-#include "hostread.h"
+#include "hosts.h"
 #include "ownertotals.h"
 #include "procs.h"
 

@@ -1,6 +1,7 @@
 /*
- * The LAN hosts' files: the live hosts_<if>.json, the history rows of
- * hostlog_<if>.jsonl and its rollups, and the names of the LAN from the
+ * The LAN hosts' files (hosts.h): the live hosts_<if>.json, the history
+ * rows of hostlog_<if>.jsonl and its rollups, written by bwprocs's router
+ * part and read here for every reader; and the names of the LAN from the
  * DHCP leases, /etc/ethers and /etc/hosts.
  */
 #include <sys/stat.h>
@@ -10,6 +11,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 #include "hosts.h"
 #include "logfile.h"
 #include "owners.h"
+#include "procs.h"
 
 /* ---- the set ---- */
 
@@ -319,81 +323,377 @@ bw_hosts_write(struct bw_pubfile *f, const struct bw_hosts_head *hd,
 }
 
 static void
-get_str(const json_t *o, const char *k, char *dst, size_t size)
+fail(struct bw_error *e, int line, const char *text)
 {
-	const char	*v = json_string_value(json_object_get(o, k));
-
-	(void)snprintf(dst, size, "%s", v != NULL ? v : "");
+	if (e == NULL)
+		return;
+	e->file[0] = '\0';
+	e->line = line;
+	(void)snprintf(e->text, sizeof(e->text), "%s", text);
 }
 
-static uint64_t
-get_u64(const json_t *o, const char *k)
+/* The string at k into dst, cleaned (bw_str_clean()); "" when none. */
+static void
+str_at(const json_t *o, const char *k, char *dst, size_t size)
 {
-	json_int_t	v = json_integer_value(json_object_get(o, k));
+	const json_t	*v = json_object_get(o, k);
 
-	return v > 0 ? (uint64_t)v : 0;
+	dst[0] = '\0';
+	if (json_is_string(v))
+		(void)bw_str_clean(dst, size, json_string_value(v),
+		    json_string_length(v));
 }
 
-/* One host of a live file or a history row; -1 when it has no id. */
+/* A count at k: 0 and *out, or -1 (then *out is 0). */
 static int
-host_from_json(const json_t *o, struct bw_host *h)
+count_at(const json_t *o, const char *k, uint64_t *out)
 {
-	const json_t	*a, *v;
+	const json_t	*v = json_object_get(o, k);
+
+	*out = 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* A finite number at k no less than 0 and no more than max; else NAN. */
+static double
+num_at(const json_t *o, const char *k, double max)
+{
+	const json_t	*v = json_object_get(o, k);
+	double		 d;
+
+	if (!json_is_number(v))
+		return NAN;
+	d = json_number_value(v);
+	return isfinite(d) && d >= 0 && d <= max ? d : NAN;
+}
+
+/* The addresses of a device or row: as many as fit, cleaned. */
+static void
+addrs_at(const json_t *o, char (*dst)[48], size_t max, size_t *n)
+{
+	const json_t	*a = json_object_get(o, "addrs");
 	size_t		 i;
-	char		 from[16];
+
+	*n = 0;
+	for (i = 0; json_is_array(a) && i < json_array_size(a) && *n < max;
+	    i++) {
+		if (!json_is_string(json_array_get(a, i)))
+			continue;
+		(void)bw_str_clean(dst[*n], sizeof(dst[0]),
+		    json_string_value(json_array_get(a, i)),
+		    json_string_length(json_array_get(a, i)));
+		if (dst[*n][0] != '\0')
+			(*n)++;
+	}
+}
+
+static int
+parse_host(const json_t *o, struct bw_lanhost *h)
+{
+	double	d;
 
 	memset(h, 0, sizeof(*h));
-	if (!json_is_object(o) ||
-	    !json_is_string(json_object_get(o, "id")) ||
-	    json_string_length(json_object_get(o, "id")) >= sizeof(h->id))
+	if (!json_is_object(o))
 		return -1;
-	get_str(o, "id", h->id, sizeof(h->id));
-	get_str(o, "mac", h->mac, sizeof(h->mac));
-	get_str(o, "name", h->name, sizeof(h->name));
-	get_str(o, "from", from, sizeof(from));
-	h->from = from_parse(from);
+	str_at(o, "id", h->id, sizeof(h->id));
+	if (h->id[0] == '\0')
+		return -1;
+	str_at(o, "mac", h->mac, sizeof(h->mac));
+	str_at(o, "name", h->name, sizeof(h->name));
+	str_at(o, "from", h->from, sizeof(h->from));
+	addrs_at(o, h->addrs, BW_LANHOST_ADDRS, &h->naddrs);
+	(void)count_at(o, "rx", &h->rx);
+	(void)count_at(o, "tx", &h->tx);
+	h->rx_bps = num_at(o, "rx_bps", BW_RATE_MAX);
+	h->tx_bps = num_at(o, "tx_bps", BW_RATE_MAX);
+	d = num_at(o, "seen", 1e11);
+	h->seen = isnan(d) ? 0 : (int64_t)d;
+	return 0;
+}
+
+/*
+ * A device of the live file or of a history row as the writer keeps it:
+ * -1 when its id does not fit.
+ */
+static int
+host_from_lan(const struct bw_lanhost *l, struct bw_host *h)
+{
+	size_t	i;
+
+	memset(h, 0, sizeof(*h));
+	if (strlen(l->id) >= sizeof(h->id))
+		return -1;
+	(void)strcpy(h->id, l->id);
+	(void)bw_str_clean(h->mac, sizeof(h->mac), l->mac, strlen(l->mac));
+	(void)bw_str_clean(h->name, sizeof(h->name), l->name, strlen(l->name));
+	h->from = from_parse(l->from);
 	if (h->name[0] != '\0' && h->from == BW_FROM_NONE)
 		h->from = BW_FROM_LEASE;
-	if ((a = json_object_get(o, "addrs")) != NULL)
-		json_array_foreach(a, i, v)
-			if (json_is_string(v))
-				(void)bw_host_add_addr(h, json_string_value(v));
-	h->rx = get_u64(o, "rx");
-	h->tx = get_u64(o, "tx");
-	h->rx_bps = json_number_value(json_object_get(o, "rx_bps"));
-	h->tx_bps = json_number_value(json_object_get(o, "tx_bps"));
-	h->seen = json_integer_value(json_object_get(o, "seen"));
-	h->ts = json_integer_value(json_object_get(o, "ts"));
-	h->len = (int)json_integer_value(json_object_get(o, "len"));
+	for (i = 0; i < l->naddrs; i++)
+		(void)bw_host_add_addr(h, l->addrs[i]);
+	h->rx = l->rx;
+	h->tx = l->tx;
+	h->rx_bps = isnan(l->rx_bps) ? 0 : l->rx_bps;
+	h->tx_bps = isnan(l->tx_bps) ? 0 : l->tx_bps;
+	h->seen = l->seen;
+	return 0;
+}
+
+/* ---- reading ---- */
+
+/*
+ * Parse the text of a live hosts file into h (the caller frees it with
+ * bw_lanhosts_free() after a success).  -1 with errno EBADMSG and e filled
+ * when it is not one (no "ts", no "hosts" array); ENOMEM.  Devices that
+ * are not objects with an "id" are skipped.
+ */
+int
+bw_lanhosts_parse(const char *buf, size_t len, struct bw_lanhosts *h,
+    struct bw_error *e)
+{
+	json_error_t	 jerr;
+	json_t		*root, *a;
+	char		 ifn[64];
+	size_t		 i, n;
+	long long	 pid;
+
+	memset(h, 0, sizeof(*h));
+	if ((root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		fail(e, jerr.line, jerr.text);
+		errno = EBADMSG;
+		return -1;
+	}
+	h->ts = num_at(root, "ts", 1e11);
+	a = json_object_get(root, "hosts");
+	if (!json_is_object(root) || isnan(h->ts) || !json_is_array(a)) {
+		json_decref(root);
+		fail(e, 1, "not a hosts file: no ts or no hosts");
+		errno = EBADMSG;
+		return -1;
+	}
+	str_at(root, "iface", ifn, sizeof(ifn));
+	if (bw_ifname_valid(ifn))
+		(void)strcpy(h->iface, ifn);
+	pid = json_is_integer(json_object_get(root, "pid")) ?
+	    json_integer_value(json_object_get(root, "pid")) : 0;
+	h->pid = pid > 0 && pid <= 0x7fffffff ? (long)pid : 0;
+	h->interval = num_at(root, "interval", BW_INTERVAL_MAX);
+	str_at(root, "source", h->source, sizeof(h->source));
+	str_at(root, "offload", h->offload, sizeof(h->offload));
+	(void)count_at(root, "rx", &h->rx);
+	(void)count_at(root, "tx", &h->tx);
+	n = json_array_size(a);
+	if (n > BW_LANHOSTS_MAXROWS)
+		n = BW_LANHOSTS_MAXROWS;
+	if (n > 0 && (h->v = calloc(n, sizeof(*h->v))) == NULL) {
+		json_decref(root);
+		fail(e, 0, strerror(ENOMEM));
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (parse_host(json_array_get(a, i), &h->v[h->n]) == 0)
+			h->n++;
+	json_decref(root);
+	return 0;
+}
+
+/*
+ * Read the hosts file at path (relative to dirfd; a symlink is refused)
+ * into h: -1 with errno (ENOENT: none; EBADMSG: it does not parse) and
+ * e filled, e->file = path.
+ */
+static int
+read_at(int dirfd, const char *path, struct bw_lanhosts *h, struct bw_error *e)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rv, saved;
+
+	memset(h, 0, sizeof(*h));
+	if (bw_read_file_at(dirfd, path, BW_LANHOSTS_FILEMAX, &buf, &len) ==
+	    -1) {
+		saved = errno;
+		fail(e, 0, strerror(saved));
+		rv = -1;
+	} else {
+		rv = bw_lanhosts_parse(buf, len, h, e);
+		saved = errno;
+		free(buf);
+	}
+	if (rv == -1 && e != NULL)
+		(void)snprintf(e->file, sizeof(e->file), "%s", path);
+	errno = saved;
+	return rv;
+}
+
+/* The live hosts file of iface in the data directory open on dirfd. */
+int
+bw_lanhosts_load(int dirfd, const char *iface, struct bw_lanhosts *h,
+    struct bw_error *e)
+{
+	char	name[64];
+
+	if (bw_kind_file(name, sizeof(name), BW_HOSTS, iface) == -1) {
+		memset(h, 0, sizeof(*h));
+		fail(e, 0, strerror(errno));
+		return -1;
+	}
+	return read_at(dirfd, name, h, e);
+}
+
+/* A hosts file by path, as bw_lanhosts_load() reads one. */
+int
+bw_lanhosts_read(const char *path, struct bw_lanhosts *h, struct bw_error *e)
+{
+	return read_at(AT_FDCWD, path, h, e);
+}
+
+void
+bw_lanhosts_free(struct bw_lanhosts *h)
+{
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
+}
+
+/*
+ * Whether the writer stopped: the file is older than BW_PROCS_STALE of
+ * its intervals (1 s when it does not say), the rule bw_procs_stale()
+ * applies to the procs file.
+ */
+int
+bw_lanhosts_stale(const struct bw_lanhosts *h, double now)
+{
+	double	iv = isnan(h->interval) || h->interval <= 0 ? 1 :
+		    h->interval;
+
+	return now - h->ts > BW_PROCS_STALE * iv;
+}
+
+/* What to call a device: its name, else its first address, else its id. */
+const char *
+bw_lanhost_label(const struct bw_lanhost *h)
+{
+	return h->name[0] != '\0' ? h->name : h->naddrs > 0 ? h->addrs[0] :
+	    h->id;
+}
+
+struct rank {
+	const struct bw_lanhosts	*h;
+	int			 rx;
+};
+
+static int
+cmp_rank(const void *x, const void *y, void *arg)
+{
+	const struct rank	*r = arg;
+	const struct bw_lanhost	*a = &r->h->v[*(const size_t *)x];
+	const struct bw_lanhost	*b = &r->h->v[*(const size_t *)y];
+	uint64_t		 va = r->rx ? a->rx : a->tx;
+	uint64_t		 vb = r->rx ? b->rx : b->tx;
+
+	if (va != vb)
+		return va < vb ? 1 : -1;
+	return strcmp(a->id, b->id);
+}
+
+/*
+ * The top devices of h by their received (rx) or sent bytes: up to top
+ * indexes into idx (room for top), biggest first, and in *other the sum
+ * of the rest's.  Ranking each direction by its own counter makes
+ * *other the sum of the smallest counters, which never goes down while
+ * the counters do not: a device that overtakes one of the top takes its
+ * place with more bytes than it had, so the top's sum grows by no more
+ * than all devices' sum.  The number of indexes.
+ */
+size_t
+bw_lanhosts_rank(const struct bw_lanhosts *h, int rx, size_t top, size_t *idx,
+    uint64_t *other)
+{
+	struct rank	 r = { h, rx };
+	size_t		*all, i, n;
+
+	*other = 0;
+	if (h->n == 0 || top == 0) {
+		for (i = 0; i < h->n; i++)
+			*other += rx ? h->v[i].rx : h->v[i].tx;
+		return 0;
+	}
+	if ((all = calloc(h->n, sizeof(*all))) == NULL) {
+		/* No room to rank: every device is "other". */
+		for (i = 0; i < h->n; i++)
+			*other += rx ? h->v[i].rx : h->v[i].tx;
+		return 0;
+	}
+	for (i = 0; i < h->n; i++)
+		all[i] = i;
+	qsort_r(all, h->n, sizeof(*all), cmp_rank, &r);
+	n = h->n < top ? h->n : top;
+	memcpy(idx, all, n * sizeof(*idx));
+	for (i = n; i < h->n; i++)
+		*other += rx ? h->v[all[i]].rx : h->v[all[i]].tx;
+	free(all);
+	return n;
+}
+
+/*
+ * Parse one row of the host history into o, as the owner history's
+ * reader takes rows: the device's id as prog (what rows merge by), its
+ * name or first address as host, its bytes.  -1 with EBADMSG when it
+ * is not a host row.
+ */
+int
+bw_hostrow_owner(const char *line, size_t len, struct bw_owner *o)
+{
+	json_t		*j;
+	char		 addrs[1][48];
+	size_t		 na;
+	int		 bad;
+
+	if ((j = bw_row_load(line, len, "id", o, &bad)) == NULL)
+		return -1;
+	if (!bad) {
+		str_at(j, "id", o->prog, sizeof(o->prog));
+		bad = o->prog[0] == '\0';
+	}
+	if (!bad) {
+		str_at(j, "name", o->host, sizeof(o->host));
+		addrs_at(j, addrs, 1, &na);
+		if (o->host[0] == '\0')
+			(void)snprintf(o->host, sizeof(o->host), "%s",
+			    na > 0 ? addrs[0] : o->prog);
+	}
+	json_decref(j);
+	if (bad) {
+		memset(o, 0, sizeof(*o));
+		errno = EBADMSG;
+		return -1;
+	}
 	return 0;
 }
 
 /*
  * The hosts of iface's live file, added to s (an id listed twice keeps
- * its first entry).  -1 with errno (ENOENT: none; EBADMSG: not one).
+ * its first entry): how the writer takes up its counts where they were.
+ * -1 with errno (ENOENT: none; EBADMSG: not one).
  */
 int
 bw_hosts_read(int dirfd, const char *iface, struct bw_hostset *s)
 {
-	json_t		*o, *a, *v;
-	json_error_t	 je;
-	struct bw_host	 h, *p;
-	char		*buf;
-	size_t		 len, i;
-	int		 rv = 0;
+	struct bw_lanhosts	 l;
+	struct bw_host		 h, *p;
+	size_t			 i;
+	int			 rv = 0;
 
-	if (bw_kind_read(dirfd, BW_HOSTS, iface, BW_HOSTS_FILEMAX, &buf,
-	    &len) == -1)
+	if (bw_lanhosts_load(dirfd, iface, &l, NULL) == -1)
 		return -1;
-	o = json_loadb(buf, len, 0, &je);
-	free(buf);
-	if (o == NULL || !json_is_array(a = json_object_get(o, "hosts"))) {
-		json_decref(o);
-		errno = EBADMSG;
-		return -1;
-	}
-	json_array_foreach(a, i, v) {
-		if (i >= BW_HOSTS_MAX || host_from_json(v, &h) == -1 ||
+	for (i = 0; i < l.n; i++) {
+		if (host_from_lan(&l.v[i], &h) == -1 ||
 		    bw_hostset_get(s, h.id, 0) != NULL)
 			continue;
 		if ((p = bw_hostset_get(s, h.id, 1)) == NULL) {
@@ -402,7 +702,7 @@ bw_hosts_read(int dirfd, const char *iface, struct bw_hostset *s)
 		}
 		*p = h;
 	}
-	json_decref(o);
+	bw_lanhosts_free(&l);
 	return rv;
 }
 
@@ -481,19 +781,22 @@ bw_hostlog_append(const char *path, int64_t ts, int len,
 int
 bw_hostrow_parse(const char *line, size_t len, struct bw_host *h)
 {
-	json_t		*o;
-	json_error_t	 je;
-	int		 rv;
+	struct bw_lanhost	 l;
+	struct bw_owner		 o;
+	json_t			*j;
+	int			 bad;
 
-	if ((o = json_loadb(line, len, 0, &je)) == NULL)
+	if ((j = bw_row_load(line, len, "id", &o, &bad)) == NULL)
 		return -1;
-	rv = json_is_integer(json_object_get(o, "ts")) &&
-	    json_is_integer(json_object_get(o, "len")) ?
-	    host_from_json(o, h) : -1;
-	json_decref(o);
-	if (rv == 0 && (h->ts < 0 || h->len <= 0))
-		rv = -1;
-	return rv;
+	bad = bad || parse_host(j, &l) == -1 || host_from_lan(&l, h) == -1;
+	json_decref(j);
+	if (bad)
+		return -1;
+	h->rx = o.rx;
+	h->tx = o.tx;
+	h->ts = o.ts;
+	h->len = o.len;
+	return 0;
 }
 
 static int

@@ -13,6 +13,16 @@
  * /etc/hosts, looked up in that order.  Bytes are L3 bytes (IP header
  * included, no Ethernet header), as nftables counts them.
  * bwmon-files(5) documents the format.
+ *
+ * This module owns both kinds: their paths (lib/datadir.c names them),
+ * the writer (bwprocs's router part), the readers and the rollups and
+ * trims.  Readers other than the writer's own take the files as
+ * untrusted: wrong types count as absent, strings are bounded and rid
+ * of control and invisible characters (struct bw_lanhosts).  The host
+ * history is read by the owner history's machinery (bw_owners_top()
+ * with BW_BY_HOST), so a window's rows are taken at the finest
+ * resolution still kept and a row counts where its middle lies;
+ * bw_hostrow_owner() parses the rows for it.
  */
 #ifndef BW_HOSTS_H
 #define BW_HOSTS_H
@@ -23,14 +33,14 @@
 #include "conf.h"
 #include "datadir.h"
 #include "fileio.h"
+#include "owners.h"
+#include "util.h"
 
 #define BW_HOSTS_KEEP_FULL	8	/* days of full-resolution rows */
 #define BW_HOSTS_KEEP_HOURLY	32	/* days of hourly rows */
 #define BW_HOST_ADDRS		8	/* addresses a host lists */
 #define BW_HOST_NAME		64	/* a name's room, with its NUL */
 #define BW_ADDRSTR		46	/* INET6_ADDRSTRLEN */
-#define BW_HOSTS_MAX		100000	/* hosts a file may list */
-#define BW_HOSTS_FILEMAX	((size_t)64 << 20)
 
 /* Where a host's name comes from. */
 enum bw_host_from {
@@ -119,5 +129,51 @@ int		 bw_names_load(struct bw_names *, const struct bw_name_files *,
 		    bw_conf_warn_fn);
 const char	*bw_leases_path(const struct bw_conf *);
 int		 bw_names_find(const struct bw_names *, struct bw_host *);
+
+/* ---- reading the files, as their readers do ---- */
+
+#define BW_LANHOSTS_FILEMAX	(16 << 20)	/* largest live file */
+#define BW_LANHOSTS_MAXROWS	20000		/* devices kept */
+#define BW_LANHOST_ADDRS	8		/* addresses kept a device */
+#define BW_OTHER_HOSTS		"other"	/* /metrics' fold series */
+
+/* One device of the live file; strings "" when absent. */
+struct bw_lanhost {
+	char		id[64];		/* MAC, else address */
+	char		mac[24];
+	char		name[128];
+	char		from[16];	/* the name's source */
+	char		addrs[BW_LANHOST_ADDRS][48];
+	size_t		naddrs;
+	uint64_t	rx, tx;		/* bytes it received, sent */
+	double		rx_bps, tx_bps;	/* NAN when absent */
+	int64_t		seen;		/* it last moved bytes; 0 */
+};
+
+struct bw_lanhosts {
+	double		 ts;
+	char		 iface[BW_IFNAMSIZ];
+	long		 pid;		/* 0 when absent */
+	double		 interval;	/* NAN when absent */
+	char		 source[32];
+	char		 offload[128];	/* "": none */
+	uint64_t	 rx, tx;
+	struct bw_lanhost *v;
+	size_t		 n;
+};
+
+int	 bw_lanhosts_parse(const char *, size_t, struct bw_lanhosts *,
+	    struct bw_error *);
+int	 bw_lanhosts_load(int, const char *, struct bw_lanhosts *,
+	    struct bw_error *);
+int	 bw_lanhosts_read(const char *, struct bw_lanhosts *,
+	    struct bw_error *);
+void	 bw_lanhosts_free(struct bw_lanhosts *);
+int	 bw_lanhosts_stale(const struct bw_lanhosts *, double);
+const char *bw_lanhost_label(const struct bw_lanhost *);
+size_t	 bw_lanhosts_rank(const struct bw_lanhosts *, int, size_t,
+	    size_t *, uint64_t *);
+
+int	 bw_hostrow_owner(const char *, size_t, struct bw_owner *);
 
 #endif /* BW_HOSTS_H */

@@ -17,7 +17,7 @@
 
 #include "fileio.h"
 #include "logfile.h"
-#include "hostread.h"
+#include "hosts.h"
 #include "owners.h"
 #include "totals.h"
 #include "util.h"

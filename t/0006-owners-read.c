@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "datadir.h"
-#include "hostread.h"
+#include "hosts.h"
 #include "owners.h"
 #include "tap.h"
 #include "totals.h"

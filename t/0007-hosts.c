@@ -147,7 +147,7 @@ test_live(void)
 	    h->mac[0] == '\0', "no name, no MAC: none read back");
 	bw_hostset_free(&r);
 	bw_hostset_init(&r);
-	put(path, "{\"hosts\":[{\"rx\":1},{\"id\":\"x\",\"rx\":-5}]}");
+	put(path, "{\"ts\":1,\"hosts\":[{\"rx\":1},{\"id\":\"x\",\"rx\":-5}]}");
 	ok(bw_hosts_read(fd, "lan0", &r) == 0 && r.n == 1 &&
 	    r.v[0].rx == 0, "a host without an id is skipped; bytes "
 	    "below 0 are 0");

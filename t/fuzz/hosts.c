@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the readers of a router's host files
- * (lib/hostread.c): the input is a hosts_<iface>.json for
+ * (lib/hosts.c): the input is a hosts_<iface>.json for
  * bw_lanhosts_parse(), and each of its lines a row of the host history for
  * bw_hostrow_owner().  Besides what the sanitizers catch, it aborts when
  * what the readers hand on breaks their promises: devices with an id,
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostread.h"
+#include "hosts.h"
 #include "procs.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
