@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "eventlog.h"
 #include "fileio.h"
 #include "hosts.h"
 #include "logfile.h"
@@ -332,42 +333,13 @@ fail(struct bw_error *e, int line, const char *text)
 	(void)snprintf(e->text, sizeof(e->text), "%s", text);
 }
 
-/* The string at k into dst, cleaned (bw_str_clean()); "" when none. */
-static void
-str_at(const json_t *o, const char *k, char *dst, size_t size)
-{
-	const json_t	*v = json_object_get(o, k);
-
-	dst[0] = '\0';
-	if (json_is_string(v))
-		(void)bw_str_clean(dst, size, json_string_value(v),
-		    json_string_length(v));
-}
-
-/* A count at k: 0 and *out, or -1 (then *out is 0). */
-static int
-count_at(const json_t *o, const char *k, uint64_t *out)
-{
-	const json_t	*v = json_object_get(o, k);
-
-	*out = 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
 /* A finite number at k no less than 0 and no more than max; else NAN. */
 static double
 num_at(const json_t *o, const char *k, double max)
 {
-	const json_t	*v = json_object_get(o, k);
-	double		 d;
+	double	d = bw_json_num(o, k);
 
-	if (!json_is_number(v))
-		return NAN;
-	d = json_number_value(v);
-	return isfinite(d) && d >= 0 && d <= max ? d : NAN;
+	return d >= 0 && d <= max ? d : NAN;
 }
 
 /* The addresses of a device or row: as many as fit, cleaned. */
@@ -398,15 +370,15 @@ parse_host(const json_t *o, struct bw_lanhost *h)
 	memset(h, 0, sizeof(*h));
 	if (!json_is_object(o))
 		return -1;
-	str_at(o, "id", h->id, sizeof(h->id));
+	bw_json_str(o, "id", h->id, sizeof(h->id));
 	if (h->id[0] == '\0')
 		return -1;
-	str_at(o, "mac", h->mac, sizeof(h->mac));
-	str_at(o, "name", h->name, sizeof(h->name));
-	str_at(o, "from", h->from, sizeof(h->from));
+	bw_json_str(o, "mac", h->mac, sizeof(h->mac));
+	bw_json_str(o, "name", h->name, sizeof(h->name));
+	bw_json_str(o, "from", h->from, sizeof(h->from));
 	addrs_at(o, h->addrs, BW_LANHOST_ADDRS, &h->naddrs);
-	(void)count_at(o, "rx", &h->rx);
-	(void)count_at(o, "tx", &h->tx);
+	(void)bw_json_count(o, "rx", &h->rx);
+	(void)bw_json_count(o, "tx", &h->tx);
 	h->rx_bps = num_at(o, "rx_bps", BW_RATE_MAX);
 	h->tx_bps = num_at(o, "tx_bps", BW_RATE_MAX);
 	d = num_at(o, "seen", 1e11);
@@ -475,17 +447,17 @@ bw_lanhosts_parse(const char *buf, size_t len, struct bw_lanhosts *h,
 		errno = EBADMSG;
 		return -1;
 	}
-	str_at(root, "iface", ifn, sizeof(ifn));
+	bw_json_str(root, "iface", ifn, sizeof(ifn));
 	if (bw_ifname_valid(ifn))
 		(void)strcpy(h->iface, ifn);
 	pid = json_is_integer(json_object_get(root, "pid")) ?
 	    json_integer_value(json_object_get(root, "pid")) : 0;
 	h->pid = pid > 0 && pid <= 0x7fffffff ? (long)pid : 0;
 	h->interval = num_at(root, "interval", BW_INTERVAL_MAX);
-	str_at(root, "source", h->source, sizeof(h->source));
-	str_at(root, "offload", h->offload, sizeof(h->offload));
-	(void)count_at(root, "rx", &h->rx);
-	(void)count_at(root, "tx", &h->tx);
+	bw_json_str(root, "source", h->source, sizeof(h->source));
+	bw_json_str(root, "offload", h->offload, sizeof(h->offload));
+	(void)bw_json_count(root, "rx", &h->rx);
+	(void)bw_json_count(root, "tx", &h->tx);
 	n = json_array_size(a);
 	if (n > BW_LANHOSTS_MAXROWS)
 		n = BW_LANHOSTS_MAXROWS;
@@ -658,11 +630,11 @@ bw_hostrow_owner(const char *line, size_t len, struct bw_owner *o)
 	if ((j = bw_row_load(line, len, "id", o, &bad)) == NULL)
 		return -1;
 	if (!bad) {
-		str_at(j, "id", o->prog, sizeof(o->prog));
+		bw_json_str(j, "id", o->prog, sizeof(o->prog));
 		bad = o->prog[0] == '\0';
 	}
 	if (!bad) {
-		str_at(j, "name", o->host, sizeof(o->host));
+		bw_json_str(j, "name", o->host, sizeof(o->host));
 		addrs_at(j, addrs, 1, &na);
 		if (o->host[0] == '\0')
 			(void)snprintf(o->host, sizeof(o->host), "%s",

@@ -16,6 +16,7 @@
 #include "owners.h"
 #include "ownertotals.h"
 #include "util.h"
+#include "procs.h"
 
 #define FILE_MAX	((size_t)1 << 20)
 
@@ -70,17 +71,6 @@ bw_ownertotals_add(struct bw_ownertotals *t, const char *prog, uint64_t rx,
 	return 0;
 }
 
-static int
-get_count(const json_t *o, const char *k, uint64_t *v)
-{
-	const json_t	*j = json_object_get(o, k);
-
-	if (!json_is_integer(j) || json_integer_value(j) < 0)
-		return -1;
-	*v = (uint64_t)json_integer_value(j);
-	return 0;
-}
-
 /*
  * Read iface's totals from the data directory dirfd into t (which the
  * caller frees).  -1 with errno: ENOENT when there are none yet,
@@ -114,15 +104,15 @@ bw_ownertotals_read(int dirfd, const char *iface, struct bw_ownertotals *t)
 	    json_array_size(a) > BW_OWNERTOTALS_MAX ||
 	    !json_is_integer(json_object_get(j, "since")) ||
 	    !json_is_integer(json_object_get(j, "ts")) ||
-	    get_count(o, "rx", &t->other_rx) == -1 ||
-	    get_count(o, "tx", &t->other_tx) == -1)
+	    bw_json_count(o, "rx", &t->other_rx) == -1 ||
+	    bw_json_count(o, "tx", &t->other_tx) == -1)
 		goto bad;
 	t->since = json_integer_value(json_object_get(j, "since"));
 	t->ts = json_integer_value(json_object_get(j, "ts"));
 	json_array_foreach(a, i, e) {
 		if (!json_is_string(json_object_get(e, "program")) ||
-		    get_count(e, "rx", &rx) == -1 ||
-		    get_count(e, "tx", &tx) == -1)
+		    bw_json_count(e, "rx", &rx) == -1 ||
+		    bw_json_count(e, "tx", &tx) == -1)
 			goto bad;
 		if (bw_ownertotals_add(t, json_string_value(json_object_get(e,
 		    "program")), rx, tx, BW_OWNERTOTALS_MAX) == -1) {

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "datadir.h"
+#include "eventlog.h"
 #include "fileio.h"
 #include "procs.h"
 
@@ -110,10 +111,11 @@ bw_str_clean(char *dst, size_t size, const char *src, size_t len)
 
 /*
  * Copy the string at key k of o into dst with bw_str_clean(); 1 when it
- * is a string, else 0 with dst "".
+ * is a string, else 0 with dst "".  The readers of every JSON file
+ * lib/ reads untrusted share these (procs.h).
  */
-static int
-get_str(const json_t *o, const char *k, char *dst, size_t size)
+int
+bw_json_str(const json_t *o, const char *k, char *dst, size_t size)
 {
 	const json_t	*v = json_object_get(o, k);
 
@@ -125,17 +127,17 @@ get_str(const json_t *o, const char *k, char *dst, size_t size)
 	return 1;
 }
 
-/* A finite number at key k, else NAN. */
-static double
-get_num(const json_t *o, const char *k)
+/* A count (a whole number no less than 0) at k: 0 and *out, or -1. */
+int
+bw_json_count(const json_t *o, const char *k, uint64_t *out)
 {
 	const json_t	*v = json_object_get(o, k);
-	double		 d;
 
-	if (!json_is_number(v))
-		return NAN;
-	d = json_number_value(v);
-	return isfinite(d) ? d : NAN;
+	*out = 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
 }
 
 /* A whole number in [min, max] at key k, else def. */
@@ -186,7 +188,7 @@ get_bytes(const json_t *o, const char *k, uint64_t *out)
 static double
 get_rate(const json_t *o, const char *k)
 {
-	double	d = get_num(o, k);
+	double	d = bw_json_num(o, k);
 
 	return isnan(d) || d < 0 || d > BW_RATE_MAX ? NAN : d;
 }
@@ -196,7 +198,7 @@ get_iface(const json_t *o, char *dst)
 {
 	char	buf[64];
 
-	(void)get_str(o, "iface", buf, sizeof(buf));
+	(void)bw_json_str(o, "iface", buf, sizeof(buf));
 	if (bw_ifname_valid(buf))
 		(void)strcpy(dst, buf);
 	else
@@ -230,12 +232,12 @@ get_pid(const json_t *o, const char *k, long *pid)
 	return x >= 0;
 }
 
-/* get_str(), and bit set in *has when the string is there. */
+/* bw_json_str(), and bit set in *has when the string is there. */
 static void
 has_str(const json_t *o, const char *k, char *dst, size_t size,
     unsigned *has, unsigned bit)
 {
-	if (get_str(o, k, dst, size))
+	if (bw_json_str(o, k, dst, size))
 		*has |= bit;
 }
 
@@ -246,7 +248,7 @@ parse_proc(const json_t *o, void *row)
 	char		 kind[32];
 
 	memset(p, 0, sizeof(*p));
-	(void)get_str(o, "kind", kind, sizeof(kind));
+	(void)bw_json_str(o, "kind", kind, sizeof(kind));
 	if (get_pid(o, "pid", &p->pid))
 		p->has |= BW_HAS_PID;
 	/* No "kind" (version 1): a row is a process when it has a pid. */
@@ -269,7 +271,7 @@ parse_proc(const json_t *o, void *row)
 	p->rx_bps = get_rate(o, "rx_bps");
 	get_pair(o, &p->tx_bytes, &p->rx_bytes, &p->has, &p->has_bytes);
 	p->connections = (long)get_int(o, "connections", 0, 0x7fffffff, -1);
-	p->last_seen = get_num(o, "last_seen");
+	p->last_seen = bw_json_num(o, "last_seen");
 }
 
 static void
@@ -319,7 +321,7 @@ load(const char *buf, size_t len, double *ts, struct bw_error *e)
 		errno = EBADMSG;
 		return NULL;
 	}
-	*ts = get_num(root, "ts");
+	*ts = bw_json_num(root, "ts");
 	if (isnan(*ts) || *ts < 0) {
 		json_decref(root);
 		set_error(e, NULL, 0, "no \"ts\" time stamp");
@@ -374,14 +376,14 @@ bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
 		return -1;
 	p->version = (int)get_int(root, "version", 1, 1000000, 1);
 	get_iface(root, p->iface);
-	p->interval = get_num(root, "interval_seconds");
+	p->interval = bw_json_num(root, "interval_seconds");
 	if (!(p->interval > 0))
 		p->interval = NAN;
-	p->started = get_num(root, "started");
+	p->started = bw_json_num(root, "started");
 	p->rx_bps = get_rate(root, "rx_bps");
 	p->tx_bps = get_rate(root, "tx_bps");
 	get_pair(root, &p->tx_bytes, &p->rx_bytes, &p->has, &p->has_bytes);
-	p->coverage = get_num(root, "coverage");
+	p->coverage = bw_json_num(root, "coverage");
 	if (p->coverage < 0 || p->coverage > 1)
 		p->coverage = NAN;
 	cap = json_object_get(root, "capture");
@@ -403,10 +405,10 @@ bw_procs_parse(const char *buf, size_t len, struct bw_procs *p,
 		    (BW_HAS_PACKETS | BW_HAS_DROPS);
 	}
 	own = json_object_get(root, "owners");
-	if (json_is_object(own) && get_str(own, "source", p->owners_source,
+	if (json_is_object(own) && bw_json_str(own, "source", p->owners_source,
 	    sizeof(p->owners_source))) {
 		p->has |= BW_HAS_OWNERS;
-		(void)get_str(own, "reason", p->owners_reason,
+		(void)bw_json_str(own, "reason", p->owners_reason,
 		    sizeof(p->owners_reason));
 	}
 
@@ -611,7 +613,7 @@ bw_live_parse(const char *buf, size_t len, struct bw_live *l,
 	if ((root = load(buf, len, &l->ts, e)) == NULL)
 		return -1;
 	get_iface(root, l->iface);
-	l->interval = get_num(root, "interval_seconds");
+	l->interval = bw_json_num(root, "interval_seconds");
 	if (!(l->interval > 0 && l->interval <= BW_INTERVAL_MAX))
 		l->interval = BW_LIVE_INTERVAL;
 	a = json_object_get(root, "samples");

@@ -151,4 +151,12 @@ int	bw_live_load(int, const char *, struct bw_live *, struct bw_error *);
 int	bw_live_stale(const struct bw_live *, double);
 size_t	bw_str_clean(char *, size_t, const char *, size_t);
 
+/*
+ * Fields of a JSON object read untrusted: wrong types count as absent
+ * (and bw_json_num() in eventlog.h).
+ */
+struct json_t;
+int	bw_json_str(const struct json_t *, const char *, char *, size_t);
+int	bw_json_count(const struct json_t *, const char *, uint64_t *);
+
 #endif /* BW_PROCS_H */
