@@ -20,21 +20,9 @@
 
 #include "hosts.h"
 #include "procs.h"
+#include "check.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/* A string the reader made: terminated, without a control character. */
-static void
-check_str(const char *s, size_t size)
-{
-	size_t	i;
-
-	if (memchr(s, '\0', size) == NULL)
-		abort();
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			abort();
-}
 
 static void
 check_rank(const struct bw_lanhosts *h, int rx)
@@ -76,8 +64,8 @@ check_rows(const char *p, size_t size)
 		if (o.ts < 0 || o.len <= 0 || o.len > 31 * 86400 ||
 		    o.prog[0] == '\0' || o.host[0] == '\0')
 			abort();
-		check_str(o.prog, sizeof(o.prog));
-		check_str(o.host, sizeof(o.host));
+		fuzz_str(o.prog, sizeof(o.prog));
+		fuzz_str(o.host, sizeof(o.host));
 	}
 }
 
@@ -91,18 +79,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_rows((const char *)data, size);
 	memset(&e, 0, sizeof(e));
 	if (bw_lanhosts_parse((const char *)data, size, &h, &e) == -1) {
-		if ((errno != EBADMSG && errno != ENOMEM) ||
-		    memchr(e.text, '\0', sizeof(e.text)) == NULL ||
-		    e.text[0] == '\0')
-			abort();
+		fuzz_failed(&e);
 		return 0;
 	}
 	if (!(h.ts >= 0) || !isfinite(h.ts) || h.n > BW_LANHOSTS_MAXROWS ||
 	    (h.iface[0] != '\0' && !bw_ifname_valid(h.iface)) ||
 	    (!isnan(h.interval) && !(h.interval >= 0)))
 		abort();
-	check_str(h.source, sizeof(h.source));
-	check_str(h.offload, sizeof(h.offload));
+	fuzz_str(h.source, sizeof(h.source));
+	fuzz_str(h.offload, sizeof(h.offload));
 	for (i = 0; i < h.n; i++) {
 		if (h.v[i].id[0] == '\0' || h.v[i].naddrs > BW_LANHOST_ADDRS ||
 		    (!isnan(h.v[i].rx_bps) && !(h.v[i].rx_bps >= 0 &&
@@ -111,11 +96,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    h.v[i].tx_bps <= BW_RATE_MAX)) ||
 		    bw_lanhost_label(&h.v[i])[0] == '\0')
 			abort();
-		check_str(h.v[i].id, sizeof(h.v[i].id));
-		check_str(h.v[i].name, sizeof(h.v[i].name));
-		check_str(h.v[i].mac, sizeof(h.v[i].mac));
+		fuzz_str(h.v[i].id, sizeof(h.v[i].id));
+		fuzz_str(h.v[i].name, sizeof(h.v[i].name));
+		fuzz_str(h.v[i].mac, sizeof(h.v[i].mac));
 		for (k = 0; k < h.v[i].naddrs; k++)
-			check_str(h.v[i].addrs[k], sizeof(h.v[i].addrs[k]));
+			fuzz_str(h.v[i].addrs[k], sizeof(h.v[i].addrs[k]));
 	}
 	check_rank(&h, 1);
 	check_rank(&h, 0);
