@@ -292,12 +292,8 @@ test_names(void)
 int
 main(void)
 {
-	(void)snprintf(dir, sizeof(dir), "%s/bwt0007.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(dir, sizeof(dir), "bwt0007") == -1)
 		return 1;
-	}
 	test_live();
 	test_history();
 	test_names();
