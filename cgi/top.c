@@ -7,7 +7,8 @@
  * router from its host history.  The document bwtotal --by and
  * bwhistory --by print with --json.  With &buckets=N, also the bytes
  * of each of those rows in up to N buckets, for a chart that stacks
- * them.
+ * them.  With by=host&host=ID, only the device ID's row, for a chart of
+ * one device.
  */
 #include <errno.h>
 #include <math.h>
@@ -25,17 +26,55 @@
 #define TOP_MAX		1000
 #define BUCKETS_MAX	1000
 
+/* A device's id as the host files spell it: a MAC or an address. */
+static int
+host_valid(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && n < sizeof(((struct bw_top_row *)0)->id) &&
+	    strspn(s, "0123456789abcdefABCDEF:.") == n;
+}
+
+/*
+ * Keep only the row of the device id (none when it moved nothing in the
+ * window), and its buckets; the window's totals stay every device's.
+ */
+static void
+keep_host(struct bw_top *t, struct bw_topseries *ts, const char *id)
+{
+	size_t	r;
+
+	for (r = 0; r < t->n && strcmp(t->v[r].id, id) != 0; r++)
+		;
+	if (r == t->n) {
+		t->n = 0;
+		return;
+	}
+	if (r > 0) {
+		t->v[0] = t->v[r];
+		if (ts != NULL && ts->nb > 0) {
+			memcpy(ts->bytes, ts->bytes + r * ts->nb,
+			    ts->nb * sizeof(*ts->bytes));
+			memcpy(ts->rx, ts->rx + r * ts->nb,
+			    ts->nb * sizeof(*ts->rx));
+		}
+	}
+	t->n = 1;
+}
+
 int
 main(void)
 {
 	static const char *const keys[] = {
-		"iface", "by", "range", "from", "to", "n", "buckets", NULL
+		"iface", "by", "range", "from", "to", "n", "buckets", "host",
+		NULL
 	};
 	struct cgi	 c;
 	struct bw_top		 t;
 	struct bw_topseries	 ts;
 	enum bw_by		 by = BW_BY_PROGRAM;
-	const char		*s, *rname;
+	const char		*s, *rname, *host;
 	long long		 from, to, n = TOP_DEFAULT, nb = 0;
 	int64_t			 secs;
 	json_t			*doc, *b = NULL;
@@ -55,6 +94,14 @@ main(void)
 	if (nb > 0 && by == BW_BY_REMOTE)
 		cgi_fail(&c, 400, NULL, "buckets goes with by program, user, "
 		    "unit, container or host");
+	if ((host = cgi_param(&c, "host")) != NULL) {
+		if (by != BW_BY_HOST)
+			cgi_fail(&c, 400, NULL, "host goes with by=host");
+		if (!host_valid(host))
+			cgi_fail(&c, 400, NULL, "bad host: a device's id, its "
+			    "MAC or address");
+		n = 0;	/* every device, then only that one */
+	}
 	if (cgi_param(&c, "from") != NULL || cgi_param(&c, "to") != NULL) {
 		if (cgi_param(&c, "range") != NULL)
 			cgi_fail(&c, 400, NULL, "give range or from and to, "
@@ -88,6 +135,8 @@ main(void)
 		cgi_fail(&c, 404, "bwprocs keeps the owner history while it "
 		    "runs (owners_interval in bwmon.conf)",
 		    "no owner history for %s yet", c.iface);
+	if (host != NULL)
+		keep_host(&t, nb > 0 ? &ts : NULL, host);
 	if (by != BW_BY_REMOTE && by != BW_BY_HOST &&
 	    bw_top_cmdlines(c.dirfd, c.iface, &t) == -1)
 		cgi_log("%s: command lines of %s: %s", c.dir, c.iface,

@@ -1145,7 +1145,7 @@ out:
 struct rowrec {
 	size_t		owner;
 	size_t		bucket;
-	uint64_t	bytes;
+	uint64_t	rx, tx;
 };
 
 struct series_acc {
@@ -1183,7 +1183,8 @@ series_note(struct series_acc *a, const struct bw_owners *s,
 	a->v = v;
 	a->v[a->n].owner = owner_index(s, o);
 	a->v[a->n].bucket = (size_t)k;
-	a->v[a->n].bytes = o->rx + o->tx;
+	a->v[a->n].rx = o->rx;
+	a->v[a->n].tx = o->tx;
 	a->n++;
 	return 0;
 }
@@ -1989,6 +1990,8 @@ bw_owners_topseries(int dirfd, const char *iface, int64_t from, int64_t to,
 	if ((ts->total = calloc(ts->nb, sizeof(*ts->total))) == NULL ||
 	    (ts->bytes = calloc(ts->nb * (t->n > 0 ? t->n : 1),
 	    sizeof(*ts->bytes))) == NULL ||
+	    (ts->rx = calloc(ts->nb * (t->n > 0 ? t->n : 1),
+	    sizeof(*ts->rx))) == NULL ||
 	    (row = calloc(s.n > 0 ? s.n : 1, sizeof(*row))) == NULL)
 		goto out;
 	/* Each owner's row: its group's, else the fold row, last. */
@@ -2001,10 +2004,12 @@ bw_owners_topseries(int dirfd, const char *iface, int64_t from, int64_t to,
 		row[i] = r < t->n ? r : other;
 	}
 	for (i = 0; i < acc.n; i++) {
-		ts->total[acc.v[i].bucket] += acc.v[i].bytes;
-		if (t->n > 0)
-			ts->bytes[row[acc.v[i].owner] * ts->nb +
-			    acc.v[i].bucket] += acc.v[i].bytes;
+		ts->total[acc.v[i].bucket] += acc.v[i].rx + acc.v[i].tx;
+		if (t->n == 0)
+			continue;
+		r = row[acc.v[i].owner] * ts->nb + acc.v[i].bucket;
+		ts->bytes[r] += acc.v[i].rx + acc.v[i].tx;
+		ts->rx[r] += acc.v[i].rx;
 	}
 	rv = 0;
 out:
@@ -2023,7 +2028,8 @@ bw_topseries_free(struct bw_topseries *ts)
 {
 	free(ts->total);
 	free(ts->bytes);
-	ts->total = ts->bytes = NULL;
+	free(ts->rx);
+	ts->total = ts->bytes = ts->rx = NULL;
 	ts->nb = 0;
 }
 

@@ -176,6 +176,7 @@ struct bw_topseries {
 	size_t		 nb;		/* buckets */
 	uint64_t	*total;		/* [nb]: every byte of each bucket */
 	uint64_t	*bytes;		/* row i, bucket k: [i * nb + k] */
+	uint64_t	*rx;		/* of those, received; as bytes */
 };
 
 int	bw_owners_topseries(int, const char *, int64_t, int64_t, enum bw_by,

@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <jansson.h>
 
@@ -103,10 +104,31 @@ u64_array(const uint64_t *v, size_t n)
 	return a;
 }
 
+/* Row i's series: {"name", "bytes", "rx_bytes", "tx_bytes"}. */
+static json_t *
+series_json(const struct bw_top *t, const struct bw_topseries *ts, size_t i)
+{
+	const uint64_t	*b = ts->bytes + i * ts->nb, *rx = ts->rx + i * ts->nb;
+	uint64_t	*tx;
+	json_t		*o;
+	size_t		 k;
+
+	if ((tx = calloc(ts->nb > 0 ? ts->nb : 1, sizeof(*tx))) == NULL)
+		return NULL;
+	for (k = 0; k < ts->nb; k++)
+		tx[k] = b[k] - rx[k];
+	o = json_pack("{s:s, s:o, s:o, s:o}", "name", t->v[i].name,
+	    "bytes", u64_array(b, ts->nb), "rx_bytes", u64_array(rx, ts->nb),
+	    "tx_bytes", u64_array(tx, ts->nb));
+	free(tx);
+	return o;
+}
+
 /*
  * The buckets of bw_owners_topseries(): {"seconds", "start": [...],
- * "total": [...], "series": [{"name", "bytes": [...]}, ...]}, one
- * series per row of t in its order; NULL when out of memory.
+ * "total": [...], "series": [{"name", "bytes": [...], "rx_bytes":
+ * [...], "tx_bytes": [...]}, ...]}, one series per row of t in its
+ * order; NULL when out of memory.
  */
 json_t *
 bw_topseries_json(const struct bw_top *t, const struct bw_topseries *ts)
@@ -127,8 +149,7 @@ bw_topseries_json(const struct bw_top *t, const struct bw_topseries *ts)
 		return NULL;
 	}
 	for (i = 0; i < t->n; i++) {
-		o = json_pack("{s:s, s:o}", "name", t->v[i].name, "bytes",
-		    u64_array(ts->bytes + i * ts->nb, ts->nb));
+		o = series_json(t, ts, i);
 		if (o == NULL || json_array_append_new(series, o) == -1) {
 			json_decref(start);
 			json_decref(series);

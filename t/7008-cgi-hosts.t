@@ -2,7 +2,8 @@
 # A router's LAN devices on the web side (issue 15), from hand-written
 # host files (t/data/hosts-lib.sh): /api/hosts (the live file, its age,
 # stale when the writer stopped, absent, damaged or a symlink),
-# /api/top?by=host (the host history, with buckets), and /metrics' per-
+# /api/top?by=host (the host history, with buckets, one device with
+# host=), and /metrics' per-
 # device counters: the hosts_top busiest and an "other" series that
 # never goes down while devices overtake each other; a hosts file whose
 # JSON would take hundreds of MB answered within bounded memory; and
@@ -96,6 +97,27 @@ st=$(cgi top "iface=br-lan&by=host&from=1789995600&to=1789996200&buckets=2")
 is "$st" 200 "by=host with buckets: 200"
 is "$(jbody 'join ",", map { "$_->{name}:" . join("+", @{$_->{bytes}}) } @{$j->{buckets}{series}}')" \
     "tv:0+40001000,laptop:3600+0" "  each device's bytes per bucket"
+is "$(jbody 'join ",", map { "$_->{name}:" . join("+", @{$_->{rx_bytes}}) . "/" . join("+", @{$_->{tx_bytes}}) } @{$j->{buckets}{series}}')" \
+    "tv:0+40000000/0+1000,laptop:400+0/3200+0" \
+    "  and what it received and sent"
+st=$(cgi top "iface=br-lan&by=host&host=02:00:00:00:00:0c&from=1789995600&to=1789996200&buckets=2")
+is "$st" 200 "by=host&host=: one device, with buckets: 200"
+is "$(jbody 'join ",", map { "$_->{name}/$_->{id}=$_->{rx_bytes}+$_->{tx_bytes}" } @{$j->{rows}}')" \
+    "tv/02:00:00:00:00:0c=40000000+1000" "  only its row"
+is "$(jbody 'join ",", map { "$_->{name}:" . join("+", @{$_->{rx_bytes}}) . "/" . join("+", @{$_->{tx_bytes}}) } @{$j->{buckets}{series}}')" \
+    "tv:0+40000000/0+1000" "  only its series, received and sent"
+is "$(jbody '$j->{total_bytes}')" 40004600 \
+    "  the window's total is every device's"
+st=$(cgi top "iface=br-lan&by=host&host=02:00:00:00:00:0e&range=all&n=1")
+is "$(jbody 'join ",", map { "$_->{name}=$_->{total_bytes}" } @{$j->{rows}}')" \
+    "evil?[2Jx=20" "  a device beyond n is still found"
+st=$(cgi top "iface=br-lan&by=host&host=02:00:00:00:00:99&range=all")
+is "$st$(jbody 'scalar @{$j->{rows}}')" 2000 \
+    "  a device that moved nothing in the window: no row"
+st=$(cgi top "iface=br-lan&by=program&host=02:00:00:00:00:0c")
+is "$st" 400 "host= without by=host: 400"
+st=$(cgi top "iface=br-lan&by=host&host=../etc")
+is "$st" 400 "host= that is no MAC or address: 400"
 st=$(cgi top "iface=eth0&by=host")
 is "$st" 404 "no host history: 404"
 like "$(jbody '$j->{error}')" 'no host history for eth0' "  which says so"
