@@ -26,14 +26,26 @@
 #define TOP_MAX		1000
 #define BUCKETS_MAX	1000
 
-/* A device's id as the host files spell it: a MAC or an address. */
+/*
+ * A device's id as the host files spell it, a MAC or an address, into
+ * id (room for a row's): its colons may come as %3A, as a browser's
+ * URLSearchParams sends them; nothing else is decoded.  0, or -1.
+ */
 static int
-host_valid(const char *s)
+host_id(const char *s, char *id, size_t size)
 {
-	size_t	n = strlen(s);
+	size_t	n = 0;
 
-	return n > 0 && n < sizeof(((struct bw_top_row *)0)->id) &&
-	    strspn(s, "0123456789abcdefABCDEF:.") == n;
+	for (; *s != '\0' && n + 1 < size; n++) {
+		if (s[0] == '%' && s[1] == '3' && (s[2] == 'A' || s[2] == 'a')) {
+			id[n] = ':';
+			s += 3;
+		} else
+			id[n] = *s++;
+	}
+	id[n] = '\0';
+	return *s == '\0' && n > 0 && strspn(id, "0123456789abcdefABCDEF:.") == n ?
+	    0 : -1;
 }
 
 /*
@@ -74,7 +86,8 @@ main(void)
 	struct bw_top		 t;
 	struct bw_topseries	 ts;
 	enum bw_by		 by = BW_BY_PROGRAM;
-	const char		*s, *rname, *host;
+	const char		*s, *rname, *host = NULL;
+	char			 hostid[sizeof(((struct bw_top_row *)0)->id)];
 	long long		 from, to, n = TOP_DEFAULT, nb = 0;
 	int64_t			 secs;
 	json_t			*doc, *b = NULL;
@@ -94,12 +107,13 @@ main(void)
 	if (nb > 0 && by == BW_BY_REMOTE)
 		cgi_fail(&c, 400, NULL, "buckets goes with by program, user, "
 		    "unit, container or host");
-	if ((host = cgi_param(&c, "host")) != NULL) {
+	if ((s = cgi_param(&c, "host")) != NULL) {
 		if (by != BW_BY_HOST)
 			cgi_fail(&c, 400, NULL, "host goes with by=host");
-		if (!host_valid(host))
+		if (host_id(s, hostid, sizeof(hostid)) == -1)
 			cgi_fail(&c, 400, NULL, "bad host: a device's id, its "
 			    "MAC or address");
+		host = hostid;
 		n = 0;	/* every device, then only that one */
 	}
 	if (cgi_param(&c, "from") != NULL || cgi_param(&c, "to") != NULL) {

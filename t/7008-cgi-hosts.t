@@ -114,6 +114,11 @@ is "$(jbody 'join ",", map { "$_->{name}=$_->{total_bytes}" } @{$j->{rows}}')" \
 st=$(cgi top "iface=br-lan&by=host&host=02:00:00:00:00:99&range=all")
 is "$st$(jbody 'scalar @{$j->{rows}}')" 2000 \
     "  a device that moved nothing in the window: no row"
+st=$(cgi top "iface=br-lan&by=host&host=02%3A00%3a00%3A00%3A00%3A0c&range=all")
+is "$st $(jbody 'join ",", map { $_->{id} } @{$j->{rows}}')" \
+    "200 02:00:00:00:00:0c" "  its colons sent as %3A, as a browser sends them"
+st=$(cgi top "iface=br-lan&by=host&host=02%2E00&range=all")
+is "$st" 400 "  no other escape"
 st=$(cgi top "iface=br-lan&by=program&host=02:00:00:00:00:0c")
 is "$st" 400 "host= without by=host: 400"
 st=$(cgi top "iface=br-lan&by=host&host=../etc")

@@ -6,8 +6,10 @@
 # since counting began; over a range (?hosts=7d), each device's bytes
 # and share from the host history; a stale file and an offload said;
 # the "Who used it" panel grouped by host for a picked window, and the
-# history chart stacked by host (?stack=host); names
-# with markup stay text; no JavaScript error.
+# history chart stacked by host (?stack=host); one device's history
+# charted, received and sent, when its bar is clicked (real mouse events
+# through t/data/cdp.pl) or the address says ?host=ID; names with markup
+# stay text; no JavaScript error.
 . "${0%/*}/lib.sh"
 . "${0%/*}/web.sh"
 . "$SRCDIR/t/data/page-lib.sh"
@@ -87,7 +89,56 @@ like "$(dom "$T/d6" "text('hist-stack-legend')")" '^tv laptop rate per .*from th
 is "$(dom "$T/d6" "attr('hist-stack-hosts', 'aria-pressed') . ' ' . attr('hist-stack', 'aria-pressed')")" \
     "true false" "  its button pressed, not the programs'"
 
-# --- 6. stale, offloaded, and a name with markup
+# --- 6. one device's history: ?host=ID, then a click on a bar
+st=$(web_get "/api/top?iface=br-lan&by=host&host=02:00:00:00:00:0a&range=7d")
+is "$st" 200 "/api/top?by=host&host=: 200"
+want=$(web_json '$j->{rows}[0]{rx_bytes} . " " . $j->{rows}[0]{tx_bytes}')
+chrome "$T/d7" 1280,1600 "$WEB_URL/?iface=br-lan&hosts=7d&host=02:00:00:00:00:0a" --dump-dom
+no_js_errors "$T/d7" "?host="
+is "$(dom "$T/d7" "defined attr('host-hist', 'hidden') ? 'hidden' : 'shown'")" shown \
+    "?host=ID: the device's history is shown"
+like "$(dom "$T/d7" "text('host-hist-info')")" \
+    '^laptop \(02:00:00:00:00:0a\) · the last 7 days · received 5\.00 GB · sent 100 MB · rate per ' \
+    "  named, over the Hosts panel's range, with what it received and sent"
+is "$(dom "$T/d7" "attr('host-chart', 'data-rx') . ' ' . attr('host-chart', 'data-tx')")" "$want" \
+    "  its buckets add up to its row of /api/top ($want)"
+[ "$(dom "$T/d7" "attr('host-chart', 'data-points')")" -gt 1 ]
+ok $? "  charted over several buckets"
+is "$(dom "$T/d7" "count(qr{<li[^>]*class=\"pick sel\"[^>]*data-id=\"02:00:00:00:00:0a\"})")" 1 \
+    "  its bar marked"
+
+mkdir -p "$T/cdp"
+cat >"$T/script" <<'S'
+wait document.getElementById('p-hosts').dataset.state === 'ok'
+wait document.querySelector('#hosts-bars li.pick[data-id="02:00:00:00:00:0c"]') !== null
+click #hosts-bars li.pick[data-id="02:00:00:00:00:0c"]
+wait document.getElementById('host-chart').dataset.points > 0
+print location.search
+print document.getElementById('host-hist-info').textContent
+print document.getElementById('host-chart').dataset.rx + ' ' + document.getElementById('host-chart').dataset.tx
+print document.querySelector('#hosts-bars li.sel').dataset.id
+click #host-hist-close
+wait document.getElementById('host-hist').hidden
+print location.search
+print document.getElementById('errors').dataset.errors
+S
+perl "$SRCDIR/t/data/cdp.pl" "$CHROMIUM" "$T/cdp" "$WEB_URL/?iface=br-lan&hosts=30d" \
+    <"$T/script" >"$T/cdp.out" 2>"$T/cdp.err"
+ok $? "chromium driven with mouse events"
+grep '^cdp.pl:' "$T/cdp.err" | sed 's/^/# /'
+c() { sed -n "$1p" "$T/cdp.out"; }
+st=$(web_get "/api/top?iface=br-lan&by=host&host=02:00:00:00:00:0c&range=30d")
+want=$(web_json '$j->{rows}[0]{rx_bytes} . " " . $j->{rows}[0]{tx_bytes}')
+is "$(c 1)" "?iface=br-lan&hosts=30d&host=02%3A00%3A00%3A00%3A00%3A0c" \
+    "a click on the tv's bar charts it, and the address says so"
+like "$(c 2)" '^tv \(02:00:00:00:00:0c\) [^ ]+ the last 30 days [^ ]+ received 40\.0 MB [^ ]+ sent 1\.00 kB' \
+    "  its name, range and bytes"
+is "$(c 3)" "$want" "  received and sent as /api/top has them"
+is "$(c 4)" "02:00:00:00:00:0c" "  its bar marked"
+is "$(c 5)" "?iface=br-lan&hosts=30d" "the close button takes it away"
+is "$(c 6)" 0 "no JavaScript error"
+
+# --- 7. stale, offloaded, and a name with markup
 hosts_live "$D" $((HOSTS_NOW - 60))
 perl -pi -e 's/"name":"tv"/"name":"<img src=x onerror=document.title=1>tv"/;
     s/"offload":null/"offload":"flowtable ft (hw)"/' "$D/hosts_br-lan.json"

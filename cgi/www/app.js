@@ -57,6 +57,7 @@ var S = {
 	whoBy: "program",
 	hostsTab: "now",	/* the Hosts panel: now, or a range's bytes */
 	hostsTop: 50,		/* hosts_top, as /api/hosts says */
+	host: null,		/* the device whose history is charted: its id */
 	stack: false		/* the history stacks its top "program"s or "host"s */
 };
 
@@ -1347,9 +1348,15 @@ function hostsFiles() {
 	    files.hostlog_hourly || files.hostlog_daily)};
 }
 
-/* A bar of the Hosts panel: a device, its figures, RX and TX tracks. */
-function hostBar(name, sub, val, rx, tx, max, title) {
-	return el("li", {class: name.charAt(0) === "[" ? "unattributed" : null, title: title},
+/*
+ * A bar of the Hosts panel: a device, its figures, RX and TX tracks;
+ * with an id, a click (or Enter) charts the device's history.
+ */
+function hostBar(name, sub, val, rx, tx, max, title, id) {
+	return el("li", {class: id ? "pick" + (id === S.host ? " sel" : "") :
+	    name.charAt(0) === "[" ? "unattributed" : null, title: title,
+	    "data-id": id || null, tabindex: id ? "0" : null, role: id ? "button" : null,
+	    "aria-pressed": id ? (id === S.host ? "true" : "false") : null},
 	    el("span", {class: "name"}, name, sub ? el("small", null, sub) : null),
 	    el("span", {class: "val"}, val),
 	    el("span", {class: "track"},
@@ -1368,6 +1375,7 @@ function pollHosts() {
 		hostsKey = null;
 		return;
 	}
+	loadHostChart().catch(report);
 	if (S.hostsTab !== "now") {
 		key = S.iface + " " + S.hostsTab;
 		if (key === hostsKey)
@@ -1446,7 +1454,7 @@ function renderHostsNow(j) {
 		ol.append(hostBar(name, sub.join(" · "),
 		    "RX " + fmtBps(e.rx) + " · TX " + fmtBps(e.tx), e.rx, e.tx, max,
 		    "received " + fmtBytes(h.rx_bytes) + ", sent " + fmtBytes(h.tx_bytes) +
-		    " since counting began"));
+		    " since counting began; click for its history", h.id));
 	});
 	if (list.length === 0)
 		ol.append(el("li", {class: "muted"}, "No device has moved a byte through the router yet."));
@@ -1481,13 +1489,129 @@ function renderHostsRange(j) {
 		ol.append(hostBar(name, str(r.id) && r.id !== name ? r.id : "",
 		    fmtBytes(r.total_bytes) + " · " + fmtPct(r.share),
 		    num(r.rx_bytes) || 0, num(r.tx_bytes) || 0, max,
-		    "received " + fmtBytes(r.rx_bytes) + ", sent " + fmtBytes(r.tx_bytes)));
+		    "received " + fmtBytes(r.rx_bytes) + ", sent " + fmtBytes(r.tx_bytes) +
+		    (str(r.id) ? "; click for its history" : ""), str(r.id) || null));
 	});
 	$("hosts-total").textContent = "In total: RX " + fmtBytes(j.rx_bytes) + " · TX " +
 	    fmtBytes(j.tx_bytes) + " · " + fmtBytes(j.total_bytes) +
 	    " (RX: what the devices received through the router).";
 	setState("hosts", "ok");
 }
+
+/* --- one device's history: /api/top?by=host&host=ID&buckets= */
+
+var hostHist = {key: null, j: null, err: null, g: null, xs: [], sec: 300, s: null};
+
+/* The device chart's range: the Hosts panel's, the last 24 h for Now. */
+function hostRange() {
+	return S.hostsTab !== "now" ? S.hostsTab : "24h";
+}
+
+/* Chart the device id (again: close it), or none. */
+function pickHost(id) {
+	S.host = id === S.host ? null : id;
+	$("hosts-bars").querySelectorAll("li.pick").forEach(function (li) {
+		var on = li.dataset.id === S.host;
+
+		li.classList.toggle("sel", on);
+		li.setAttribute("aria-pressed", on ? "true" : "false");
+	});
+	hostHist.key = null;
+	setUrl();
+	loadHostChart().catch(report);
+}
+
+/* Fetch the chosen device's buckets when the device or range changed. */
+function loadHostChart() {
+	var gen = S.gen, id = S.host, range = hostRange(), key;
+
+	if (!id || !hostsFiles().hist) {
+		$("host-hist").hidden = true;
+		hostHist.key = null;
+		hostHist.j = hostHist.err = hostHist.g = null;
+		return Promise.resolve();
+	}
+	/* Again each minute: the history grows every owners_interval. */
+	key = S.iface + " " + range + " " + id + " " + Math.floor(Date.now() / 60000);
+	if (key === hostHist.key)
+		return Promise.resolve();
+	hostHist.key = key;
+	$("host-hist").hidden = false;
+	return api("top", {iface: S.iface, by: "host", host: id, range: range,
+	    buckets: 150}).then(function (j) {
+		if (gen !== S.gen || key !== hostHist.key)
+			return;
+		hostHist.j = j;
+		hostHist.err = null;
+		drawHostChart();
+	}, function (e) {
+		if (!(e instanceof ApiError))
+			throw e;
+		if (gen !== S.gen || key !== hostHist.key)
+			return;
+		hostHist.j = null;
+		hostHist.err = e;
+		drawHostChart();
+	});
+}
+
+/* The device's received and sent rates per bucket over the range. */
+function drawHostChart() {
+	var j = hostHist.j, cv = $("host-chart"), b, s, row, sec, xs, rx = 0, tx = 0,
+	    name, x0, x1, e = hostHist.err;
+
+	hostHist.g = null;
+	if (!S.host || $("host-hist").hidden)
+		return;
+	if (e) {
+		$("host-hist-info").textContent = "No history for " + S.host + ": " +
+		    ((e.body && e.body.error) || e.message);
+		cv.dataset.points = "0";
+		return;
+	}
+	if (!j)
+		return;
+	b = j.buckets || {};
+	s = arr(b.series)[0] || null;
+	row = arr(j.rows)[0] || null;
+	sec = num(b.seconds) || 300;
+	xs = arr(b.start).map(function (t) { return t + sec / 2; });
+	x0 = arr(b.start).length ? b.start[0] : num(j.from);
+	x1 = num(j.to);
+	function rate(k) {
+		return xs.map(function (x, i) {
+			var v = s ? num(arr(s[k])[i]) || 0 : 0;
+
+			if (k === "rx_bytes")
+				rx += v;
+			else
+				tx += v;
+			return v * 8 / sec;
+		});
+	}
+	hostHist.xs = xs;
+	hostHist.sec = sec;
+	hostHist.s = s;
+	hostHist.g = timeChart(cv, {x0: x0, x1: x1, top: 24, step: sec, bridge: 3600,
+	    series: [{xs: xs, ys: rate("rx_bytes"), color: color("--rx"), fill: 0.18},
+	    {xs: xs, ys: rate("tx_bytes"), color: color("--tx"), fill: 0.12}]});
+	cv.dataset.points = s ? String(xs.length) : "0";
+	cv.dataset.rx = String(rx);
+	cv.dataset.tx = String(tx);
+	name = row ? str(row.name) || S.host : S.host;
+	$("host-hist-info").textContent = name + (name !== S.host ? " (" + S.host + ")" : "") +
+	    " · " + RANGE_WORDS[hostRange()] + (s ? " · received " + fmtBytes(rx) +
+	    " · sent " + fmtBytes(tx) + " · rate per " + fmtDur(sec) :
+	    ": no byte moved");
+}
+
+hostHist.text = function (i) {
+	var s = hostHist.s, sec = hostHist.sec;
+
+	return fmtWhen(hostHist.xs[i] - sec / 2) + " (" + fmtDur(sec) + "): RX " +
+	    fmtBps((num(arr(s && s.rx_bytes)[i]) || 0) * 8 / sec) + " · TX " +
+	    fmtBps((num(arr(s && s.tx_bytes)[i]) || 0) * 8 / sec);
+};
 
 /* A bucket of whole days: the server's days it holds, and the zone. */
 function histDays(t, bs) {
@@ -2073,6 +2197,10 @@ function setUrl() {
 		q.set("hosts", S.hostsTab);
 	else
 		q.delete("hosts");
+	if (S.host)
+		q.set("host", S.host);
+	else
+		q.delete("host");
 	history.replaceState(null, "", "?" + q.toString() + location.hash);
 }
 
@@ -2107,6 +2235,9 @@ function changeIface() {
 	procsKey = null;
 	hostsKey = null;
 	hostsClear();
+	S.host = null;
+	hostHist.key = null;
+	$("host-hist").hidden = true;
 	hist.key = null;
 	["live", "procs", "stats", "history", "heatmap", "dist", "totals",
 	    "alerts"].forEach(function (id) {
@@ -2154,6 +2285,8 @@ function init() {
 	    "host" : false;
 	if (HOSTS_TABS.some(function (r) { return r[0] === q.get("hosts"); }))
 		S.hostsTab = q.get("hosts");
+	if (/^[0-9a-fA-F:.]{1,127}$/.test(q.get("host") || ""))
+		S.host = q.get("host");
 	if (q.get("by") === "host")
 		S.whoBy = "host";
 	buttons($("hosts-tabs"), HOSTS_TABS, function () { return S.hostsTab; }, function (v) {
@@ -2188,6 +2321,24 @@ function init() {
 			if (!S.stack)
 				drawHistory();
 		});
+	});
+	$("hosts-bars").addEventListener("click", function (ev) {
+		var li = ev.target.closest("li.pick");
+
+		if (li)
+			pickHost(li.dataset.id);
+	});
+	$("hosts-bars").addEventListener("keydown", function (ev) {
+		var li = ev.target.closest("li.pick");
+
+		if (li && (ev.key === "Enter" || ev.key === " ")) {
+			ev.preventDefault();
+			pickHost(li.dataset.id);
+		}
+	});
+	$("host-hist-close").addEventListener("click", function () {
+		if (S.host)
+			pickHost(S.host);
 	});
 	$("totals-body").addEventListener("click", function (ev) {
 		var tr = ev.target.closest("tr.pick");
@@ -2259,16 +2410,19 @@ function init() {
 
 	hover($("live-chart"), function () { return live.g ? live : null; });
 	hover($("hist-chart"), function () { return hist.g ? hist : null; });
+	hover($("host-chart"), function () { return hostHist.g ? hostHist : null; });
 	$("dist-chart").addEventListener("pointermove", distHover);
 	$("dist-chart").addEventListener("pointerleave", tipHide);
 	onResize($("live-chart"), drawLive);
 	onResize($("hist-chart"), drawHistory);
 	onResize($("dist-chart"), drawDist);
+	onResize($("host-chart"), drawHostChart);
 	dark = matchMedia("(prefers-color-scheme: dark)");
 	dark.addEventListener("change", function () {
 		drawLive();
 		drawHistory();
 		drawDist();
+		drawHostChart();
 		if (heat.j)
 			renderHeatmap();
 	});
