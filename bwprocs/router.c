@@ -401,25 +401,27 @@ count_read(struct router *r)
 /*
  * An address counted before the neighbour table knew its MAC was a
  * device of its own: its row joins the MAC's when the MAC is learnt.
+ * 1 when it had one.
  */
-static void
+static int
 merge_row(struct bw_hostset *s, const char *addr, const char *mac)
 {
 	struct bw_host	*o, *d, old;
 	size_t		 k;
 
 	if ((o = bw_hostset_get(s, addr, 0)) == NULL)
-		return;
+		return 0;
 	old = *o;
 	bw_hostset_del(s, addr);
 	if ((d = bw_hostset_get(s, mac, 1)) == NULL)
-		return;
+		return 1;
 	d->rx += old.rx;
 	d->tx += old.tx;
 	if (old.seen > d->seen)
 		d->seen = old.seen;
 	for (k = 0; k < old.naddrs; k++)
 		(void)bw_host_add_addr(d, old.addrs[k]);
+	return 1;
 }
 
 /*
@@ -441,10 +443,17 @@ count_devs(struct router *r, struct bw_hostset *tick, int64_t now)
 		rx = (uint64_t)a->rx_bps;
 		tx = (uint64_t)a->tx_bps;
 		a->rx_bps = a->tx_bps = 0;
-		if (a->mac[0] != '\0') {
-			merge_row(&r->devs, a->id, a->mac);
-			merge_row(&r->ival, a->id, a->mac);
-		}
+		/*
+		 * The history's rows under the address stay: the device's
+		 * next row says it "was" the address, and readers join them.
+		 */
+		if (a->mac[0] != '\0' && merge_row(&r->devs, a->id, a->mac) &&
+		    ((iv = bw_hostset_get(&r->ival, a->mac, 1)) == NULL ||
+		    bw_host_add_was(iv, a->id) == -1))
+			log_debug("%s: %s: earlier rows of %s not joined",
+			    r->iface, a->mac, a->id);
+		if (a->mac[0] != '\0')
+			(void)merge_row(&r->ival, a->id, a->mac);
 		if ((d = bw_hostset_get(&r->devs, a->mac[0] != '\0' ? a->mac :
 		    a->id, 1)) == NULL ||
 		    (t = bw_hostset_get(tick, d->id, 1)) == NULL ||

@@ -148,19 +148,39 @@ bw_hostset_sort(struct bw_hostset *s)
 	(void)rehash(s, s->nslot);	/* same size: cannot fail but ENOMEM */
 }
 
+/* Add s to the list v of *n unless it is there; -1 when it has no room. */
+static int
+list_add(char (*v)[BW_ADDRSTR], size_t *n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 0;
+	if (*n == BW_HOST_ADDRS || strlen(s) >= BW_ADDRSTR)
+		return -1;
+	(void)strcpy(v[(*n)++], s);
+	return 0;
+}
+
 /* Add an address the host does not list yet; -1 when it has no room. */
 int
 bw_host_add_addr(struct bw_host *h, const char *addr)
 {
-	size_t	i;
+	return list_add(h->addrs, &h->naddrs, addr);
+}
 
-	for (i = 0; i < h->naddrs; i++)
-		if (strcmp(h->addrs[i], addr) == 0)
-			return 0;
-	if (h->naddrs == BW_HOST_ADDRS || strlen(addr) >= BW_ADDRSTR)
-		return -1;
-	(void)strcpy(h->addrs[h->naddrs++], addr);
-	return 0;
+/*
+ * Note that the device's earlier history rows have id (an address its
+ * bytes were counted under before its MAC was known): its row says so
+ * ("was"), and readers count those rows as the device's.
+ */
+int
+bw_host_add_was(struct bw_host *h, const char *id)
+{
+	if (strcmp(id, h->id) == 0)
+		return 0;
+	return list_add(h->was, &h->nwas, id);
 }
 
 const char *
@@ -212,18 +232,20 @@ ju64(uint64_t v)
 	    (uint64_t)INT64_MAX : v));
 }
 
+/* The list v of n at key k (none when empty, unless always). */
 static int
-set_addrs(json_t *o, const struct bw_host *h, int always)
+set_list(json_t *o, const char *k, const char (*v)[BW_ADDRSTR], size_t n,
+    int always)
 {
 	json_t	*a;
 	size_t	 i;
 
-	if (h->naddrs == 0 && !always)
+	if (n == 0 && !always)
 		return 0;
-	if ((a = json_array()) == NULL || json_object_set_new(o, "addrs", a))
+	if ((a = json_array()) == NULL || json_object_set_new(o, k, a))
 		return -1;
-	for (i = 0; i < h->naddrs; i++)
-		if (json_array_append_new(a, jstr(h->addrs[i])))
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(a, jstr(v[i])))
 			return -1;
 	return 0;
 }
@@ -263,7 +285,7 @@ host_json(const struct bw_host *h)
 	    jstr(h->name))) ||
 	    json_object_set_new(o, "from", json_string(h->name[0] != '\0' ?
 	    bw_host_from_name(h->from) : "")) ||
-	    set_addrs(o, h, 1) ||
+	    set_list(o, "addrs", h->addrs, h->naddrs, 1) ||
 	    json_object_set_new(o, "rx", ju64(h->rx)) ||
 	    json_object_set_new(o, "tx", ju64(h->tx)) ||
 	    json_object_set_new(o, "rx_bps", json_real(h->rx_bps)) ||
@@ -342,11 +364,11 @@ num_at(const json_t *o, const char *k, double max)
 	return d >= 0 && d <= max ? d : NAN;
 }
 
-/* The addresses of a device or row: as many as fit, cleaned. */
+/* The strings at k (a device's or row's "addrs", "was"): as many as fit, cleaned. */
 static void
-addrs_at(const json_t *o, char (*dst)[48], size_t max, size_t *n)
+list_at(const json_t *o, const char *k, char (*dst)[48], size_t max, size_t *n)
 {
-	const json_t	*a = json_object_get(o, "addrs");
+	const json_t	*a = json_object_get(o, k);
 	size_t		 i;
 
 	*n = 0;
@@ -376,7 +398,8 @@ parse_host(const json_t *o, struct bw_lanhost *h)
 	bw_json_str(o, "mac", h->mac, sizeof(h->mac));
 	bw_json_str(o, "name", h->name, sizeof(h->name));
 	bw_json_str(o, "from", h->from, sizeof(h->from));
-	addrs_at(o, h->addrs, BW_LANHOST_ADDRS, &h->naddrs);
+	list_at(o, "addrs", h->addrs, BW_LANHOST_ADDRS, &h->naddrs);
+	list_at(o, "was", h->was, BW_LANHOST_ADDRS, &h->nwas);
 	(void)bw_json_count(o, "rx", &h->rx);
 	(void)bw_json_count(o, "tx", &h->tx);
 	h->rx_bps = num_at(o, "rx_bps", BW_RATE_MAX);
@@ -406,6 +429,8 @@ host_from_lan(const struct bw_lanhost *l, struct bw_host *h)
 		h->from = BW_FROM_LEASE;
 	for (i = 0; i < l->naddrs; i++)
 		(void)bw_host_add_addr(h, l->addrs[i]);
+	for (i = 0; i < l->nwas; i++)
+		(void)bw_host_add_was(h, l->was[i]);
 	h->rx = l->rx;
 	h->tx = l->tx;
 	h->rx_bps = isnan(l->rx_bps) ? 0 : l->rx_bps;
@@ -623,8 +648,8 @@ int
 bw_hostrow_owner(const char *line, size_t len, struct bw_owner *o)
 {
 	json_t		*j;
-	char		 addrs[1][48];
-	size_t		 na;
+	char		 addrs[BW_LANHOST_ADDRS][48];
+	size_t		 na, i;
 	int		 bad;
 
 	if ((j = bw_row_load(line, len, "id", o, &bad)) == NULL)
@@ -635,10 +660,13 @@ bw_hostrow_owner(const char *line, size_t len, struct bw_owner *o)
 	}
 	if (!bad) {
 		bw_json_str(j, "name", o->host, sizeof(o->host));
-		addrs_at(j, addrs, 1, &na);
+		list_at(j, "addrs", addrs, 1, &na);
 		if (o->host[0] == '\0')
 			(void)snprintf(o->host, sizeof(o->host), "%s",
 			    na > 0 ? addrs[0] : o->prog);
+		list_at(j, "was", addrs, BW_LANHOST_ADDRS, &na);
+		for (i = 0; i < na; i++)
+			bw_owner_add_was(o, addrs[i]);
 	}
 	json_decref(j);
 	if (bad) {
@@ -695,7 +723,8 @@ row_line(const struct bw_host *h, int64_t ts, int len, char **bufp,
 	    json_object_set_new(o, "id", jstr(h->id)) ||
 	    (h->name[0] != '\0' && json_object_set_new(o, "name",
 	    jstr(h->name))) ||
-	    set_addrs(o, h, 0) ||
+	    set_list(o, "addrs", h->addrs, h->naddrs, 0) ||
+	    set_list(o, "was", h->was, h->nwas, 0) ||
 	    json_object_set_new(o, "rx", ju64(h->rx)) ||
 	    json_object_set_new(o, "tx", ju64(h->tx));
 	rv = bad ? -1 : dump(o, 1, bufp, lenp);
@@ -783,12 +812,17 @@ row_span(const char *line, size_t len, int64_t *ts, int64_t *end)
 	return 0;
 }
 
-/* A rollup's rows: sums by id, the name and addresses of the last. */
+/*
+ * A rollup's rows: sums by id, the name and addresses of the last, the
+ * ids any of them had before (readers merge those rows, not the rollup:
+ * it keeps the exact sums of the rows it stands for, by their ids).
+ */
 static int
 rollup_add(void *arg, const char *line, size_t len)
 {
 	struct bw_hostset	*s = arg;
 	struct bw_host		 h, *p;
+	size_t			 i;
 
 	if (bw_hostrow_parse(line, len, &h) == -1)
 		return 1;
@@ -796,6 +830,8 @@ rollup_add(void *arg, const char *line, size_t len)
 		return -1;
 	h.rx += p->rx;
 	h.tx += p->tx;
+	for (i = 0; i < p->nwas; i++)
+		(void)bw_host_add_was(&h, p->was[i]);
 	*p = h;
 	return 0;
 }

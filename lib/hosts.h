@@ -58,6 +58,8 @@ struct bw_host {
 	int		from;			/* enum bw_host_from */
 	char		addrs[BW_HOST_ADDRS][BW_ADDRSTR];
 	size_t		naddrs;
+	char		was[BW_HOST_ADDRS][BW_ADDRSTR];	/* history rows: */
+	size_t		nwas;		/* ids its earlier rows had */
 	uint64_t	rx, tx;			/* the device's view */
 	double		rx_bps, tx_bps;
 	int64_t		seen;			/* last second it moved bytes */
@@ -89,6 +91,7 @@ struct bw_host	*bw_hostset_get(struct bw_hostset *, const char *, int);
 void		 bw_hostset_del(struct bw_hostset *, const char *);
 void		 bw_hostset_sort(struct bw_hostset *);
 int		 bw_host_add_addr(struct bw_host *, const char *);
+int		 bw_host_add_was(struct bw_host *, const char *);
 const char	*bw_host_from_name(int);
 
 int	bw_hosts_write(struct bw_pubfile *, const struct bw_hosts_head *,
@@ -145,6 +148,8 @@ struct bw_lanhost {
 	char		from[16];	/* the name's source */
 	char		addrs[BW_LANHOST_ADDRS][48];
 	size_t		naddrs;
+	char		was[BW_LANHOST_ADDRS][48];	/* history rows */
+	size_t		nwas;
 	uint64_t	rx, tx;		/* bytes it received, sent */
 	double		rx_bps, tx_bps;	/* NAN when absent */
 	int64_t		seen;		/* it last moved bytes; 0 */

@@ -134,6 +134,46 @@ bw_owner_add_remote(struct bw_owner *o, const char *addr, uint64_t rx,
  * the owner who is the same program, user and place, or as a new one.
  * The busiest process of the two is kept.
  */
+/*
+ * Note that a device's earlier rows had id (the host history's "was"):
+ * added to o->was unless there or out of room (then it stays apart).
+ */
+void
+bw_owner_add_was(struct bw_owner *o, const char *id)
+{
+	size_t		 n = strlen(o->was), k = strlen(id);
+	const char	*p;
+
+	for (p = o->was; (p = strstr(p, id)) != NULL; p += k)
+		if ((p == o->was || p[-1] == ' ') && (p[k] == ' ' ||
+		    p[k] == '\0'))
+			return;
+	if (k == 0 || strchr(id, ' ') != NULL ||
+	    n + (n > 0) + k >= sizeof(o->was))
+		return;
+	if (n > 0)
+		o->was[n++] = ' ';
+	memcpy(o->was + n, id, k + 1);
+}
+
+/* Each word of the space-separated ids w, to d->was. */
+static void
+add_words(struct bw_owner *d, const char *w)
+{
+	char	id[128];
+	size_t	n;
+
+	while (*w != '\0') {
+		n = strcspn(w, " ");
+		if (n > 0 && n < sizeof(id)) {
+			memcpy(id, w, n);
+			id[n] = '\0';
+			bw_owner_add_was(d, id);
+		}
+		w += n + (w[n] == ' ');
+	}
+}
+
 int
 bw_owners_add(struct bw_owners *s, const struct bw_owner *o)
 {
@@ -164,6 +204,8 @@ bw_owners_add(struct bw_owners *s, const struct bw_owner *o)
 	}
 	d->rx += o->rx;
 	d->tx += o->tx;
+	if (o->was[0] != '\0' && d != o)
+		add_words(d, o->was);
 	/* A device's name as of its newest row: rows come in time order. */
 	if (o->host[0] != '\0')
 		(void)strcpy(d->host, o->host);
@@ -1833,6 +1875,44 @@ host_row(struct bw_top *t, size_t *cap, const struct bw_owner *o)
 	return 0;
 }
 
+/*
+ * A device counted under its address before its MAC was known has rows
+ * of both ids: the MAC's rows list the address in "was", and the
+ * address's rows join the MAC's device here.  Their owner takes its id
+ * and name (so its buckets go to the device's row) and gives its bytes
+ * to the device's owner, then is marked merged.
+ */
+static void
+host_fold(struct bw_owners *s)
+{
+	struct bw_owner	*d, *a;
+	const char	*w;
+	size_t		 i, j, n;
+
+	for (i = 0; i < s->n; i++) {
+		d = &s->v[i];
+		for (w = d->was; !d->merged && *w != '\0';
+		    w += n + (w[n] == ' ')) {
+			n = strcspn(w, " ");
+			for (j = 0; j < s->n; j++) {
+				a = &s->v[j];
+				if (j == i || a->merged ||
+				    strncmp(a->prog, w, n) != 0 ||
+				    a->prog[n] != '\0')
+					continue;
+				d->rx += a->rx;
+				d->tx += a->tx;
+				if (a->len > d->len)
+					d->len = a->len;
+				a->rx = a->tx = 0;
+				(void)strcpy(a->prog, d->prog);
+				(void)strcpy(a->host, d->host);
+				a->merged = 1;
+			}
+		}
+	}
+}
+
 /* Read the owners of [from, to) into s, noting in t what was read. */
 static int
 top_read(int dirfd, const char *iface, int64_t from, int64_t to,
@@ -1854,6 +1934,8 @@ top_read(int dirfd, const char *iface, int64_t from, int64_t to,
 		return -1;
 	rv = read_window(&w, from, to);
 	window_close(&w);
+	if (rv == 0 && w.hosts)
+		host_fold(s);
 	return rv;
 }
 
@@ -1876,7 +1958,7 @@ top_group(const struct bw_owners *s, enum bw_by by, size_t top,
 			t->attributed += o->rx + o->tx;
 		if (by == BW_BY_HOST) {
 			/* One owner a device (by its id): one row each. */
-			if (host_row(t, &cap, o) == -1)
+			if (!o->merged && host_row(t, &cap, o) == -1)
 				return -1;
 			continue;
 		}

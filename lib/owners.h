@@ -57,6 +57,10 @@ struct bw_owner {
 	uint64_t		 pidbytes;	/* what that one moved */
 	char			 cmd[BW_CMDID_LEN + 1];	/* its command line */
 	char			 host[128];	/* a device's name (BW_BY_HOST) */
+	char			 was[128];	/* BW_BY_HOST: ids its earlier
+						   rows had, space-separated */
+	int			 merged;	/* BW_BY_HOST: its bytes moved to
+						   the device it was */
 	struct bw_remote	*rem;
 	size_t			 nrem, remcap;
 };
@@ -141,6 +145,7 @@ int	bw_owner_add_remote(struct bw_owner *, const char *, uint64_t,
 	    uint64_t);
 void	bw_owner_clear(struct bw_owner *);
 void	bw_owner_utf8(const char *, char *);
+void	bw_owner_add_was(struct bw_owner *, const char *);
 int	bw_owners_fold(struct bw_owners *, size_t, size_t);
 int	bw_owners_append(const char *, int64_t, int,
 	    const struct bw_owners *);

@@ -16,6 +16,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "hosts.h"
+#include "owners.h"
 #include "tap.h"
 
 static char	dir[256];
@@ -211,6 +212,91 @@ test_history(void)
 	    "8 days of interval rows are kept");
 }
 
+/* One interval of lan1's history: a host of id with name and bytes. */
+static void
+row(int64_t ts, const char *id, const char *name, uint64_t rx, const char *was)
+{
+	struct bw_hostset	 s;
+	struct bw_host		*h;
+	char			 path[512];
+
+	(void)bw_kind_path(path, sizeof(path), dir, BW_HOSTLOG, "lan1");
+	bw_hostset_init(&s);
+	if ((h = add(&s, id, name, rx, rx / 10)) != NULL && was != NULL) {
+		(void)bw_host_add_addr(h, was);
+		(void)bw_host_add_was(h, was);
+		(void)bw_host_add_was(h, was);	/* once */
+		(void)bw_host_add_was(h, id);	/* not itself */
+	}
+	(void)bw_hostlog_append(path, ts, 300, &s);
+	bw_hostset_free(&s);
+}
+
+/*
+ * A device counted under its address before its MAC was known: its
+ * rows under the address join its MAC's in every reader, through the
+ * "was" the first row under the MAC lists, at every resolution.
+ */
+static void
+test_was(void)
+{
+	struct bw_top		 t;
+	struct bw_topseries	 ts;
+	struct bw_host		 h;
+	const char		*rowtext = "{\"ts\":1,\"len\":300,\"id\":\"m\","
+	    "\"was\":[\"a\",7,\"b\"],\"rx\":1,\"tx\":0}";
+	char			*buf, path[512];
+	size_t			 len, n;
+	int64_t			 t0 = 1764720000 + 3 * 86400;
+	int			 fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	row(t0, "10.1.0.40", "", 100, NULL);
+	row(t0 + 300, "02:00:00:00:00:40", "tablet", 200, "10.1.0.40");
+	row(t0 + 600, "02:00:00:00:00:40", "tablet", 300, NULL);
+	row(t0 + 600, "10.1.0.41", "", 5, NULL);
+	ok(bw_kind_read(fd, BW_HOSTLOG, "lan1", 1 << 20, &buf, &len) == 0 &&
+	    strstr(buf, "\"id\":\"02:00:00:00:00:40\",\"name\":\"tablet\","
+	    "\"addrs\":[\"10.1.0.40\"],\"was\":[\"10.1.0.40\"],") != NULL &&
+	    strstr(strstr(buf, "\"was\"") + 1, "\"was\"") == NULL,
+	    "the row of the interval the MAC was learnt in lists the address "
+	    "it was, once");
+	free(buf);
+	(void)bw_kind_path(path, sizeof(path), dir, BW_HOSTLOG, "lan1");
+	ok(bw_hostrow_parse(rowtext, strlen(rowtext), &h) == 0 && h.nwas == 2 &&
+	    strcmp(h.was[1], "b") == 0, "a row's was read back");
+	ok(bw_owners_top(fd, "lan1", t0, t0 + 900, BW_BY_HOST, 0, &t) == 0 &&
+	    t.n == 2 && strcmp(t.v[0].id, "02:00:00:00:00:40") == 0 &&
+	    strcmp(t.v[0].name, "tablet") == 0 && t.v[0].rx == 600 &&
+	    t.v[0].tx == 60 && strcmp(t.v[1].id, "10.1.0.41") == 0 &&
+	    t.rx == 605, "the address's rows join the device's row: one row, "
+	    "every byte");
+	bw_top_free(&t);
+	ok(bw_owners_top(fd, "lan1", t0, t0 + 300, BW_BY_HOST, 0, &t) == 0 &&
+	    t.n == 1 && strcmp(t.v[0].id, "10.1.0.40") == 0 &&
+	    t.v[0].rx == 100, "a window before the MAC was learnt: the "
+	    "address's row");
+	bw_top_free(&t);
+	ok(bw_owners_topseries(fd, "lan1", t0, t0 + 900, BW_BY_HOST, 0, 300,
+	    &t, &ts) == 0 && t.n == 2 && ts.nb == 3 &&
+	    ts.bytes[0] == 110 && ts.bytes[1] == 220 && ts.bytes[2] == 330 &&
+	    ts.rx[0] == 100 && ts.rx[2] == 300 && ts.bytes[3 + 2] == 5,
+	    "and its buckets, the address's included");
+	bw_top_free(&t);
+	bw_topseries_free(&ts);
+	ok(bw_hostlog_catchup(dir, "lan1", BW_HOSTLOG_HOURLY, t0 + 3600,
+	    &n) == 0 && n == 1 && bw_kind_read(fd, BW_HOSTLOG_HOURLY, "lan1",
+	    1 << 20, &buf, &len) == 0 && strstr(buf, "\"was\":[\"10.1.0.40\"]")
+	    != NULL && strstr(buf, "\"id\":\"10.1.0.40\"") != NULL,
+	    "the hour keeps both ids' exact sums and the was");
+	free(buf);
+	(void)unlink(path);
+	ok(bw_owners_top(fd, "lan1", t0, t0 + 3600, BW_BY_HOST, 0, &t) == 0 &&
+	    t.resolution == 3600 && t.n == 2 && t.v[0].rx == 600,
+	    "read from the hourly rows: still one device");
+	bw_top_free(&t);
+	(void)close(fd);
+}
+
 static void
 test_names(void)
 {
@@ -296,6 +382,7 @@ main(void)
 		return 1;
 	test_live();
 	test_history();
+	test_was();
 	test_names();
 	{
 		char	cmd[300];
