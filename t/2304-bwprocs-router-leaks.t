@@ -6,7 +6,9 @@
 # owners_interval = 10, for some 14 s: the sets read every second, the
 # neighbour table, the names read again after a lease changes (and a
 # hostile line), an address whose MAC is learnt late (its row joins the
-# MAC's), an interval's rows and their rollup, the live file.
+# MAC's, and its history rows join the device's in bwhistory --by host:
+# the device's next row says it "was" the address), an interval's rows
+# and their rollup, the live file.
 # t/data/libnftables.supp leaves out the uninitialised padding
 # libnftables itself sends.
 . "${0%/*}/lib.sh"
@@ -77,6 +79,11 @@ send 6
 is "$(json "$D/hosts_$L.json" 'join " ", map { $_->{id} } @{$j->{hosts}}')" \
     "10.215.$N.2" "a MAC the neighbour table does not know: the address is the id"
 BEFORE=$(json "$D/hosts_$L.json" '$j->{hosts}[0]{tx}')
+addr_row() {
+	[ "$(jsonl "$D/hostlog_$L.jsonl" "scalar grep { \$_->{id} eq '10.215.$N.2' } @l")" -ge 1 ] 2>/dev/null
+}
+wait_for 20 addr_row
+ok $? "an interval's row under the address is in the history"
 ip -n "$R" neigh replace "10.215.$N.2" lladdr "$MAC" dev "$L" nud reachable
 printf '1 %s 10.215.%s.2 after *\n' "$MAC" "$N" >"$T/leases"
 send 8
@@ -90,6 +97,11 @@ is "$(json "$D/hosts_$L.json" 'join " ", map { $_->{id} } @{$j->{hosts}}')" \
 TX=$(json "$D/hosts_$L.json" '$j->{hosts}[0]{tx}')
 perl -e 'exit($ARGV[0] > $ARGV[1] && $ARGV[1] >= 100000 ? 0 : 1)' "$TX" "$BEFORE"
 ok $? "with the bytes of both ($BEFORE, then $TX)"
+was_row() {
+	[ "$(jsonl "$D/hostlog_$L.jsonl" "scalar grep { \$_->{id} eq '$MAC' && join(',', @{\$_->{was} // []}) eq '10.215.$N.2' } @l")" -ge 1 ] 2>/dev/null
+}
+wait_for 20 was_row
+ok $? "the device's first row under its MAC says it was the address"
 kill -TERM "$BP"
 wait "$BP"
 is $? 0 "it exits 0${RUN:+ (valgrind: no error, no leak)}"
@@ -102,6 +114,14 @@ fi
 ROWS=$(jsonl "$D/hostlog_$L.jsonl" 'scalar grep { $_->{tx} > 0 } @l')
 [ "$ROWS" -ge 2 ] 2>/dev/null
 ok $? "history rows were written ($ROWS)"
+bwhistory -d "$D" -i "$L" --by host -r all --json >"$T/j" 2>"$T/jerr"
+ok $? "bwhistory --by host over the whole history"
+# The rows whose middle lies before the window's end (the last one,
+# written at exit, may not).
+TO=$(json "$T/j" '$j->{to}')
+HTX=$(jsonl "$D/hostlog_$L.jsonl" 'my $s = 0; $s += $_->{tx} for grep { $_->{ts} + $_->{len} / 2 < '"$TO"' } @l; $s')
+is "$(json "$T/j" 'join " ", map { "$_->{id}=$_->{tx_bytes}" } @{$j->{rows}}')" \
+    "$MAC=$HTX" "  one device: the address's rows joined its MAC's, every byte"
 logged "$T/bwprocs.err" "leases:2: not a lease: skipped"
 ok $? "the hostile leases line was warned about"
 
