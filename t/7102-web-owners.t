@@ -84,7 +84,6 @@ is "$(dom "$T/d5" "count(qr{<img})")" 0 "  which creates no element"
 is "$(dom "$T/d5" "attr('hist-stack', 'aria-pressed')")" true "  the toggle is on"
 
 # --- 5. real mouse events: drag across the chart, click a totals row
-mkdir -p "$T/cdp"
 cat >"$T/script" <<'S'
 wait document.getElementById('p-history').dataset.state === 'ok'
 wait document.getElementById('totals-body').querySelector('tr.pick') !== null
@@ -107,12 +106,8 @@ print document.getElementById('who-when').textContent
 print document.querySelector('#who-bars li .name').firstChild.textContent
 print document.getElementById('errors').dataset.errors
 S
-perl "$SRCDIR/t/data/cdp.pl" "$CHROMIUM" "$T/cdp" "$WEB_URL/?iface=eth0" \
-    <"$T/script" >"$T/cdp.out" 2>"$T/cdp.err"
-ok $? "chromium driven with mouse events"
-grep '^cdp.pl:' "$T/cdp.err" | sed 's/^/# /'
+cdp "$WEB_URL/?iface=eth0"
 
-c() { sed -n "$1p" "$T/cdp.out"; }
 like "$(c 1)" '^#sel=[0-9]+-[0-9]+$' "a drag leaves the window in the address"
 from=$(c 1 | sed 's/#sel=\([0-9]*\)-.*/\1/')
 to=$(c 1 | sed 's/.*-//')

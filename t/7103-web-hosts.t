@@ -107,7 +107,6 @@ ok $? "  charted over several buckets"
 is "$(dom "$T/d7" "count(qr{<li[^>]*class=\"pick sel\"[^>]*data-id=\"02:00:00:00:00:0a\"})")" 1 \
     "  its bar marked"
 
-mkdir -p "$T/cdp"
 cat >"$T/script" <<'S'
 wait document.getElementById('p-hosts').dataset.state === 'ok'
 wait document.querySelector('#hosts-bars li.pick[data-id="02:00:00:00:00:0c"]') !== null
@@ -122,11 +121,7 @@ wait document.getElementById('host-hist').hidden
 print location.search
 print document.getElementById('errors').dataset.errors
 S
-perl "$SRCDIR/t/data/cdp.pl" "$CHROMIUM" "$T/cdp" "$WEB_URL/?iface=br-lan&hosts=30d" \
-    <"$T/script" >"$T/cdp.out" 2>"$T/cdp.err"
-ok $? "chromium driven with mouse events"
-grep '^cdp.pl:' "$T/cdp.err" | sed 's/^/# /'
-c() { sed -n "$1p" "$T/cdp.out"; }
+cdp "$WEB_URL/?iface=br-lan&hosts=30d"
 st=$(web_get "/api/top?iface=br-lan&by=host&host=02:00:00:00:00:0c&range=30d")
 want=$(web_json '$j->{rows}[0]{rx_bytes} . " " . $j->{rows}[0]{tx_bytes}')
 is "$(c 1)" "?iface=br-lan&hosts=30d&host=02%3A00%3A00%3A00%3A00%3A0c" \

@@ -73,3 +73,18 @@ render() {
 	ok $? "$4: chromium renders the page"
 	no_js_errors "$1" "$4"
 }
+
+# cdp URL: the page at URL driven by the commands of $T/script through
+# t/data/cdp.pl (real mouse events; one test point), what it prints in
+# $T/cdp.out: line N is "$(c N)".
+cdp() {
+	mkdir -p "$T/cdp"
+	perl "$SRCDIR/t/data/cdp.pl" "$CHROMIUM" "$T/cdp" "$1" \
+	    <"$T/script" >"$T/cdp.out" 2>"$T/cdp.err"
+	ok $? "chromium driven with mouse events"
+	grep '^cdp.pl:' "$T/cdp.err" | sed 's/^/# /'
+}
+
+c() {
+	sed -n "$1p" "$T/cdp.out"
+}
