@@ -66,6 +66,11 @@ check_rows(const char *p, size_t size)
 			abort();
 		fuzz_str(o.prog, sizeof(o.prog));
 		fuzz_str(o.host, sizeof(o.host));
+		/* The ids the device had: words, none empty. */
+		fuzz_str(o.was, sizeof(o.was));
+		if (o.was[0] == ' ' || strstr(o.was, "  ") != NULL ||
+		    (o.was[0] != '\0' && o.was[strlen(o.was) - 1] == ' '))
+			abort();
 	}
 }
 
@@ -101,6 +106,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_str(h.v[i].mac, sizeof(h.v[i].mac));
 		for (k = 0; k < h.v[i].naddrs; k++)
 			fuzz_str(h.v[i].addrs[k], sizeof(h.v[i].addrs[k]));
+		if (h.v[i].nwas > BW_LANHOST_ADDRS)
+			abort();
+		for (k = 0; k < h.v[i].nwas; k++)
+			fuzz_str(h.v[i].was[k], sizeof(h.v[i].was[k]));
 	}
 	check_rank(&h, 1);
 	check_rank(&h, 0);
