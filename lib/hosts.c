@@ -150,14 +150,14 @@ bw_hostset_sort(struct bw_hostset *s)
 
 /* Add s to the list v of *n unless it is there; -1 when it has no room. */
 static int
-list_add(char (*v)[BW_ADDRSTR], size_t *n, const char *s)
+list_add(char (*v)[BW_ADDRSTR], size_t *n, size_t max, const char *s)
 {
 	size_t	i;
 
 	for (i = 0; i < *n; i++)
 		if (strcmp(v[i], s) == 0)
 			return 0;
-	if (*n == BW_HOST_ADDRS || strlen(s) >= BW_ADDRSTR)
+	if (*n == max || strlen(s) >= BW_ADDRSTR)
 		return -1;
 	(void)strcpy(v[(*n)++], s);
 	return 0;
@@ -167,7 +167,7 @@ list_add(char (*v)[BW_ADDRSTR], size_t *n, const char *s)
 int
 bw_host_add_addr(struct bw_host *h, const char *addr)
 {
-	return list_add(h->addrs, &h->naddrs, addr);
+	return list_add(h->addrs, &h->naddrs, BW_HOST_ADDRS, addr);
 }
 
 /*
@@ -180,7 +180,7 @@ bw_host_add_was(struct bw_host *h, const char *id)
 {
 	if (strcmp(id, h->id) == 0)
 		return 0;
-	return list_add(h->was, &h->nwas, id);
+	return list_add(h->was, &h->nwas, BW_HOST_WAS, id);
 }
 
 const char *
@@ -399,7 +399,6 @@ parse_host(const json_t *o, struct bw_lanhost *h)
 	bw_json_str(o, "name", h->name, sizeof(h->name));
 	bw_json_str(o, "from", h->from, sizeof(h->from));
 	list_at(o, "addrs", h->addrs, BW_LANHOST_ADDRS, &h->naddrs);
-	list_at(o, "was", h->was, BW_LANHOST_ADDRS, &h->nwas);
 	(void)bw_json_count(o, "rx", &h->rx);
 	(void)bw_json_count(o, "tx", &h->tx);
 	h->rx_bps = num_at(o, "rx_bps", BW_RATE_MAX);
@@ -429,8 +428,6 @@ host_from_lan(const struct bw_lanhost *l, struct bw_host *h)
 		h->from = BW_FROM_LEASE;
 	for (i = 0; i < l->naddrs; i++)
 		(void)bw_host_add_addr(h, l->addrs[i]);
-	for (i = 0; i < l->nwas; i++)
-		(void)bw_host_add_was(h, l->was[i]);
 	h->rx = l->rx;
 	h->tx = l->tx;
 	h->rx_bps = isnan(l->rx_bps) ? 0 : l->rx_bps;
@@ -785,12 +782,18 @@ bw_hostrow_parse(const char *line, size_t len, struct bw_host *h)
 	struct bw_lanhost	 l;
 	struct bw_owner		 o;
 	json_t			*j;
+	char			 was[BW_HOST_WAS][48];
+	size_t			 n = 0, i;
 	int			 bad;
 
 	if ((j = bw_row_load(line, len, "id", &o, &bad)) == NULL)
 		return -1;
 	bad = bad || parse_host(j, &l) == -1 || host_from_lan(&l, h) == -1;
+	if (!bad)
+		list_at(j, "was", was, BW_HOST_WAS, &n);
 	json_decref(j);
+	for (i = 0; i < n; i++)
+		(void)bw_host_add_was(h, was[i]);
 	if (bad)
 		return -1;
 	h->rx = o.rx;

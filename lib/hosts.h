@@ -39,6 +39,7 @@
 #define BW_HOSTS_KEEP_FULL	8	/* days of full-resolution rows */
 #define BW_HOSTS_KEEP_HOURLY	32	/* days of hourly rows */
 #define BW_HOST_ADDRS		8	/* addresses a host lists */
+#define BW_HOST_WAS		4	/* earlier ids a history row lists */
 #define BW_HOST_NAME		64	/* a name's room, with its NUL */
 #define BW_ADDRSTR		46	/* INET6_ADDRSTRLEN */
 
@@ -58,7 +59,7 @@ struct bw_host {
 	int		from;			/* enum bw_host_from */
 	char		addrs[BW_HOST_ADDRS][BW_ADDRSTR];
 	size_t		naddrs;
-	char		was[BW_HOST_ADDRS][BW_ADDRSTR];	/* history rows: */
+	char		was[BW_HOST_WAS][BW_ADDRSTR];	/* history rows: */
 	size_t		nwas;		/* ids its earlier rows had */
 	uint64_t	rx, tx;			/* the device's view */
 	double		rx_bps, tx_bps;
@@ -148,8 +149,6 @@ struct bw_lanhost {
 	char		from[16];	/* the name's source */
 	char		addrs[BW_LANHOST_ADDRS][48];
 	size_t		naddrs;
-	char		was[BW_LANHOST_ADDRS][48];	/* history rows */
-	size_t		nwas;
 	uint64_t	rx, tx;		/* bytes it received, sent */
 	double		rx_bps, tx_bps;	/* NAN when absent */
 	int64_t		seen;		/* it last moved bytes; 0 */
