@@ -9,7 +9,8 @@
  *
  * After that no bpf(2) call is made: the ring buffer is mapped and
  * read in place (bo_read), so the steady state needs no capability for
- * it.  Each event (a socket's new flow and who owns the socket) goes
+ * it; bwprocs polls bo_fd (an epoll descriptor), which the kernel side
+ * makes readable only when the ring is half full.  Each event (a socket's new flow and who owns the socket) goes
  * into a small table of recent flows, bounded, the oldest making room;
  * the resolver asks it first (bo_find).  A process is read in /proc
  * when its first event is read (start time, executable), which is most
@@ -45,23 +46,26 @@
 #pragma GCC diagnostic pop
 
 #define FT_WAYS		4
-#define FT_SETS		2048	/* 8,192 recent flows */
+#define FT_SETS		512	/* 2,048 recent flows, of the whole host */
 #define TG_SLOTS	512	/* processes remembered */
 #define CG_SLOTS	64	/* cgroup paths remembered */
 #define CG_DEPTH	16
 #define CG_BUDGET	20000	/* directories a walk looks at, at most */
-#define EXE_MAX		256
+#define EXE_MAX		4096
 #define MAX_LINKS	16
 #define MOUNT_BASE	"/run/bwmon"
 
+/*
+ * A recent flow: 64 bytes, most pages of the table are touched; the
+ * process's start and names are in its tgent (a flow whose process's
+ * slot went to another since is not known any more: /proc then).
+ */
 struct flowent {
 	struct so_flow	 k;
 	uint32_t	 seq;		/* 0: empty */
 	pid_t		 pid;
 	uint32_t	 uid;
 	uint64_t	 cgid;
-	uint64_t	 start;
-	char		 comm[SO_COMM_LEN];
 };
 
 struct tgent {
@@ -69,7 +73,7 @@ struct tgent {
 	uint64_t	 start;
 	char		 kcomm[SO_COMM_LEN];	/* as the kernel said it */
 	char		 comm[SO_COMM_LEN];	/* the kernel's, else /proc's */
-	char		 exe[EXE_MAX];
+	char		*exe;			/* NULL: not read */
 };
 
 struct cgent {
@@ -261,6 +265,8 @@ bo_close(struct bpfowner *bo)
 		(void)close(bo->cgfd);
 	for (i = 0; i < CG_SLOTS; i++)
 		free(bo->cg[i].path);
+	for (i = 0; bo->tg != NULL && i < TG_SLOTS; i++)
+		free(bo->tg[i].exe);
 	free(bo->ft);
 	free(bo->tg);
 	free(bo);
@@ -286,13 +292,14 @@ static struct tgent *
 tg_note(struct bpfowner *bo, const struct so_owner *o)
 {
 	struct tgent	*t = &bo->tg[o->tgid % TG_SLOTS];
-	char		 path[320];
+	char		 path[320], exe[EXE_MAX];
 	ssize_t		 n;
 	int		 fd;
 
 	if (t->pid == (pid_t)o->tgid &&
 	    memcmp(t->kcomm, o->comm, sizeof(t->kcomm)) == 0)
 		return t;
+	free(t->exe);
 	memset(t, 0, sizeof(*t));
 	t->pid = (pid_t)o->tgid;
 	memcpy(t->kcomm, o->comm, sizeof(t->kcomm));
@@ -301,9 +308,10 @@ tg_note(struct bpfowner *bo, const struct so_owner *o)
 	if (pm_proc_start(bo->proc, t->pid, &t->start) == -1)
 		t->start = 0;
 	(void)snprintf(path, sizeof(path), "%s/%d/exe", bo->proc, (int)t->pid);
-	if ((n = readlink(path, t->exe, sizeof(t->exe) - 1)) < 0)
-		n = 0;
-	t->exe[n] = '\0';
+	if ((n = readlink(path, exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		t->exe = strdup(exe);
+	}
 	if (t->comm[0] == '\0') {
 		(void)snprintf(path, sizeof(path), "%s/%d/comm", bo->proc,
 		    (int)t->pid);
@@ -325,7 +333,6 @@ on_event(void *arg, void *data, size_t len)
 	struct bpfowner		*bo = arg;
 	struct so_event		 ev;
 	struct flowent		*set, *e;
-	struct tgent		*t;
 	int			 i;
 
 	if (len < sizeof(ev))
@@ -333,7 +340,7 @@ on_event(void *arg, void *data, size_t len)
 	memcpy(&ev, data, sizeof(ev));
 	if (ev.owner.tgid == 0)
 		return 0;		/* no process: nothing to name */
-	t = tg_note(bo, &ev.owner);
+	(void)tg_note(bo, &ev.owner);
 	set = &bo->ft[(flow_hash(&ev.flow) % FT_SETS) * FT_WAYS];
 	e = &set[0];
 	for (i = 0; i < FT_WAYS; i++) {
@@ -352,8 +359,6 @@ on_event(void *arg, void *data, size_t len)
 	e->pid = (pid_t)ev.owner.tgid;
 	e->uid = ev.owner.uid;
 	e->cgid = ev.owner.cgid;
-	e->start = t->start;
-	memcpy(e->comm, t->comm, sizeof(e->comm));
 	return 0;
 }
 
@@ -366,6 +371,12 @@ bo_read(struct bpfowner *bo)
 		return 0;
 	n = ring_buffer__consume(bo->rb);
 	return n > 0 ? n : 0;
+}
+
+int
+bo_fd(struct bpfowner *bo)
+{
+	return bo != NULL ? ring_buffer__epoll_fd(bo->rb) : -1;
 }
 
 int
@@ -393,14 +404,16 @@ bo_find(struct bpfowner *bo, int family, int proto, const struct endp *local,
 	if (i == FT_WAYS)
 		return 0;
 	set += i;
+	t = &bo->tg[(uint32_t)set->pid % TG_SLOTS];
+	if (t->pid != set->pid)
+		return 0;		/* its slot went to another */
 	o->pid = set->pid;
-	o->start = set->start;
+	o->start = t->start;
 	o->uid = set->uid;
 	o->cgid = set->cgid;
-	memcpy(o->comm, set->comm, sizeof(o->comm));
+	memcpy(o->comm, t->comm, sizeof(o->comm));
 	o->comm[sizeof(o->comm) - 1] = '\0';
-	t = &bo->tg[(uint32_t)set->pid % TG_SLOTS];
-	o->exe = t->pid == set->pid && t->start == set->start ? t->exe : "";
+	o->exe = t->exe != NULL ? t->exe : "";
 	return 1;
 }
 
@@ -496,6 +509,13 @@ bo_read(struct bpfowner *bo)
 {
 	(void)bo;
 	return 0;
+}
+
+int
+bo_fd(struct bpfowner *bo)
+{
+	(void)bo;
+	return -1;
 }
 
 int

@@ -35,6 +35,8 @@ struct bo_owner {
  * why either way.
  * bo_read: take what the ring buffer holds (no system call); how many
  * events.
+ * bo_fd: a descriptor to poll, readable when the ring is half full
+ * (bo_read then); -1 without one.
  * bo_find: the owner of the flow between local and remote (family 4
  * or 6, proto 6 or 17): 1 and *o, else 0.  o->exe stays valid until
  * the next bo_read.
@@ -45,6 +47,7 @@ struct bo_owner {
  */
 struct bpfowner	*bo_open(const char *, int, char *, size_t);
 int		 bo_read(struct bpfowner *);
+int		 bo_fd(struct bpfowner *);
 int		 bo_find(struct bpfowner *, int, int, const struct endp *,
 		    const struct endp *, struct bo_owner *);
 int		 bo_cgroup_path(struct bpfowner *, uint64_t, char *, size_t);

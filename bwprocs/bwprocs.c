@@ -633,9 +633,11 @@ signals_setup(sigset_t *empty)
 }
 
 /*
- * What to poll: rtnetlink first if there is one, then the counted
- * ring(s), the SYN ring last; the capture's descriptors go into fds
- * too, *ncap of them.  Returns how many come before them.
+ * What to poll: rtnetlink first if there is one, the BPF ring if
+ * there is one (readable when half full: the resolver reads it every
+ * pass), then the counted ring(s), the SYN ring last; the capture's
+ * descriptors go into fds too, *ncap of them.  Returns how many come
+ * before them.
  */
 static int
 poll_fds(const struct bwprocs *b, struct pollfd *pfd, int *fds, int *ncap)
@@ -644,6 +646,11 @@ poll_fds(const struct bwprocs *b, struct pollfd *pfd, int *fds, int *ncap)
 
 	if (la_fd(b->la) >= 0) {
 		pfd[npfd].fd = la_fd(b->la);
+		pfd[npfd].events = POLLIN;
+		npfd++;
+	}
+	if (bo_fd(b->bo) >= 0) {
+		pfd[npfd].fd = bo_fd(b->bo);
 		pfd[npfd].events = POLLIN;
 		npfd++;
 	}
@@ -714,7 +721,7 @@ capture_ready(struct bwprocs *b, const struct pollfd *pfd, const int *fds,
 static int
 loop(struct bwprocs *b, const sigset_t *empty)
 {
-	struct pollfd	pfd[4];
+	struct pollfd	pfd[5];
 	struct timespec	tmo;
 	double		m, next_tick;
 	int		npfd, ncap, fds[3];

@@ -1146,9 +1146,10 @@ run_pass(struct resolver *r, struct table *t, double now, int final)
 	if (r->starved && !final)
 		expire_waiting(r, t, now);
 	r->starved = 0;
+	/* Every pass, idle or not: the ring is small. */
+	(void)bo_read(r->bo);
 	if (tab_pending_first(t) == NULL)
 		return;
-	(void)bo_read(r->bo);
 	r->bpfscan = 0;
 	if (!pm_scans(r->pm)->done)
 		(void)pm_full_scan(r->pm, now, 0);

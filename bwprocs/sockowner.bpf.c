@@ -13,7 +13,7 @@
  *
  * The packets of a socket (cgroup_skb egress and ingress) tell which
  * flow it carries: each new flow of a socket goes to user space once,
- * through the ring buffer.  Those programs may run in softirq, so they
+ * through the ring buffer (when the ring is full, at its next packet).  Those programs may run in softirq, so they
  * never look at the current task: the owner is the socket's.
  *
  * Attached at the root of the cgroup2 tree, every process is below, in
@@ -183,9 +183,14 @@ flow_seen(struct __sk_buff *skb, int egress)
 	if (!flow_of(skb, egress, &ev.flow) || same(&ev.flow, &st->last))
 		return 1;
 	ev.owner = st->o;
-	/* Nobody polls the ring: bwprocs reads it before it resolves. */
+	/*
+	 * bwprocs reads the ring before it resolves and once a second;
+	 * it is woken only when the ring is half full, so that a small
+	 * ring is enough however many sockets the host makes.
+	 */
 	if (bpf_ringbuf_output(&so_events, &ev, sizeof(ev),
-	    BPF_RB_NO_WAKEUP) == 0)
+	    bpf_ringbuf_query(&so_events, BPF_RB_AVAIL_DATA) >=
+	    SO_RING_WAKE ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP) == 0)
 		st->last = ev.flow;
 	return 1;
 }

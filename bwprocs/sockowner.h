@@ -8,7 +8,13 @@
 
 #include <linux/types.h>
 
-#define SO_RING_BYTES	(1 << 19)	/* ~5,900 events between reads */
+/*
+ * The ring: 64 KB, ~680 events.  Mapped twice over, its pages count in
+ * bwprocs' RSS; the kernel side wakes bwprocs when it is half full, so
+ * it never has to be larger than what arrives between two reads.
+ */
+#define SO_RING_BYTES	(1 << 16)
+#define SO_RING_WAKE	(SO_RING_BYTES / 2)
 #define SO_COMM_LEN	16
 
 /* Who created a socket (or first used it, for one older than us). */
