@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "alertrun.h"
+#include "fdpass.h"
 #include "priv.h"
 #include "log.h"
 #include "util.h"
@@ -173,47 +174,14 @@ start_cmd(struct arcmd *cmd, char *buf, size_t n, int infd)
 	(void)snprintf(cmd[k].event, sizeof(cmd[k].event), "%s", s[1]);
 }
 
-/* Room for one descriptor, for the message on either side. */
-union fdbuf {
-	struct cmsghdr	h;
-	char		b[CMSG_SPACE(sizeof(int))];
-};
-
-/* A message of one buffer, with room for one descriptor. */
-static void
-msg_init(struct msghdr *mh, struct iovec *iov, void *buf, size_t len,
-    union fdbuf *u)
-{
-	memset(mh, 0, sizeof(*mh));
-	memset(u, 0, sizeof(*u));
-	iov->iov_base = buf;
-	iov->iov_len = len;
-	mh->msg_iov = iov;
-	mh->msg_iovlen = 1;
-	mh->msg_control = u->b;
-	mh->msg_controllen = sizeof(u->b);
-}
-
 /* The next message and its descriptor: its size, 0 at the end, -1. */
 static ssize_t
 receive(int fd, char *buf, size_t size, int *infd)
 {
-	union fdbuf	 u;
-	struct msghdr	 mh;
-	struct cmsghdr	*ch;
-	struct iovec	 iov;
-	ssize_t		 n;
+	int	n = 1;
 
 	*infd = -1;
-	msg_init(&mh, &iov, buf, size, &u);
-	if ((n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC)) <= 0)
-		return n;
-	for (ch = CMSG_FIRSTHDR(&mh); ch != NULL; ch = CMSG_NXTHDR(&mh, ch))
-		if (ch->cmsg_level == SOL_SOCKET &&
-		    ch->cmsg_type == SCM_RIGHTS &&
-		    ch->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(infd, CMSG_DATA(ch), sizeof(int));
-	return n;
+	return fd_recv(fd, buf, size, infd, &n);
 }
 
 static void __attribute__((noreturn))
@@ -325,11 +293,7 @@ ar_run(struct alertrun *ar, int infd, const char *iface, const char *event,
     double ts, int timeout, const char *cmd, char *const *env, size_t nenv)
 {
 	static char	 buf[AR_MSG_MAX];
-	union fdbuf	 u;
 	struct armsg	 m;
-	struct msghdr	 mh;
-	struct cmsghdr	*ch;
-	struct iovec	 iov;
 	size_t		 len = sizeof(m), i, l;
 	const char	*s[3] = { iface, event, cmd };
 
@@ -352,14 +316,7 @@ ar_run(struct alertrun *ar, int infd, const char *iface, const char *event,
 		memcpy(buf + len, p, l);
 		len += l;
 	}
-	msg_init(&mh, &iov, buf, len, &u);
-	ch = CMSG_FIRSTHDR(&mh);
-	ch->cmsg_level = SOL_SOCKET;
-	ch->cmsg_type = SCM_RIGHTS;
-	ch->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(ch), &infd, sizeof(int));
-	return sendmsg(ar->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) == -1 ? -1 :
-	    0;
+	return fd_send(ar->fd, buf, len, &infd, 1, MSG_DONTWAIT);
 }
 
 void
