@@ -4,12 +4,16 @@
 # IPv6 to a server in the namespace, and each client's pid gets the
 # bytes the interface counted in the test window, within 1 %.  Also: the
 # process details, the live file, and a connection too short to be
-# mapped, whose bytes are still counted.
+# mapped, whose bytes are still counted.  The subnet is derived from the
+# pid and the UDP server's port chosen by the kernel: two runs at the
+# same time (two checkouts) must not share a route or a port of the
+# host's namespace, or one gets the other's traffic.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
 
-host_ns 1
+N=$((100 + $$ % 74 * 2))
+host_ns "$N"
 iperf_server
 
 start_bwprocs bwprocs -f -d "$D" "$H"
@@ -37,33 +41,39 @@ run_client() {
 	CP=$_cp
 }
 
-run_client "TCP/IPv4" -c 10.213.1.2 -t 2 -b 100M
+run_client "TCP/IPv4" -c 10.213.$N.2 -t 2 -b 100M
 row="(grep { \$_->{pid} == $CP } @{\$j->{processes}})[0]"
 is "$(json "$P" "join ',', @{$row}{qw(kind name uid user exe container)}")" \
     "process,iperf3,0,root,$(readlink -f "$(command -v iperf3)")," \
     "TCP/IPv4: the row names the process"
 like "$(json "$P" "$row->{cmdline}")" \
-    '^iperf3 -c 10\.213\.1\.2 -t 2 -b 100M$' "TCP/IPv4: its command line"
+    '^iperf3 -c 10\.213\.'"$N"'\.2 -t 2 -b 100M$' "TCP/IPv4: its command line"
 
-run_client "TCP/IPv6" -6 -c fd00:213:1::2 -t 2 -b 100M
-run_client "UDP/IPv4" -u -c 10.213.1.2 -t 2 -b 40M -l 1200
-run_client "UDP/IPv6" -6 -u -c fd00:213:1::2 -t 2 -b 40M -l 1200
+run_client "TCP/IPv6" -6 -c fd00:213:$N::2 -t 2 -b 100M
+run_client "UDP/IPv4" -u -c 10.213.$N.2 -t 2 -b 40M -l 1200
+run_client "UDP/IPv6" -6 -u -c fd00:213:$N::2 -t 2 -b 40M -l 1200
 
 # A UDP server on the host that never connects its socket (bound to the
-# wildcard address): datagrams from the namespace are its bytes.
-perl -MIO::Socket::INET -e '
-    my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:6000",
-	Proto => "udp") or die "bind: $!";
-    my $b; 1 while defined $s->recv($b, 65536)' &
+# wildcard address, on a port the kernel picks and it prints): datagrams
+# from the namespace are its bytes.
+perl -MSocket -e '
+    socket(my $s, PF_INET, SOCK_DGRAM, 0) or die "socket: $!";
+    bind($s, sockaddr_in(0, INADDR_ANY)) or die "bind: $!";
+    $| = 1;
+    print((sockaddr_in(getsockname($s)))[0], "\n");
+    my $b; 1 while defined recv($s, $b, 65536, 0)' >"$T/uport" &
 up=$!
 PIDS="$PIDS $up"
-wait_for 10 sh -c 'ss -Hlnu "sport = :6000" | grep -q .'
-ok $? "an unconnected UDP server on the host"
+wait_for 10 test -s "$T/uport"
+UP=$(cat "$T/uport")
+wait_for 10 sh -c 'ss -Hlnu "sport = :$1" | grep -q .' sh "$UP"
+ok $? "an unconnected UDP server on the host (port $UP)"
 b0=$(ifbytes "$H")
 ip netns exec "$NS" perl -MSocket -e '
     socket(my $s, PF_INET, SOCK_DGRAM, 0) or die "socket: $!";
-    my $d = sockaddr_in(6000, inet_aton("10.213.1.1"));
-    for (1 .. 3000) { send($s, "d" x 1000, 0, $d) or die "send: $!" }'
+    my $d = sockaddr_in($ARGV[0], inet_aton($ARGV[1]));
+    for (1 .. 3000) { send($s, "d" x 1000, 0, $d) or die "send: $!" }' \
+    "$UP" "10.213.$N.1"
 ok $? "3000 datagrams sent to it from $NS"
 b1=$(ifbytes "$H")
 wait_written "$P"
@@ -97,10 +107,10 @@ is "$(json "$L" 'my $m = 0; for (@{$j->{samples}}) { $m = $_->[2]
 # A connection that opens, sends and closes at once, from a process
 # that exits at once: its bytes are counted, by pid or as closed.
 ip netns exec "$NS" perl -MIO::Socket::INET -e '
-    my $l = IO::Socket::INET->new(LocalAddr => "10.213.1.2:5301",
+    my $l = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:5301",
 	Listen => 5, ReuseAddr => 1) or die "listen: $!";
     while (my $c = $l->accept) { my $b; 1 while sysread $c, $b, 65536;
-	close $c }' &
+	close $c }' "10.213.$N.2" &
 PIDS="$PIDS $!"
 wait_for 10 listening "$NS" 5301 t
 ok $? "a sink server in $NS"
@@ -108,14 +118,14 @@ wait_written "$P"
 a0=$(all_bytes "$P")
 b0=$(ifbytes "$H")
 perl -MIO::Socket::INET -e '
-    my $s = IO::Socket::INET->new("10.213.1.2:5301") or die "connect: $!";
-    print $s "x" x 2000000; close $s' &
+    my $s = IO::Socket::INET->new("$ARGV[0]:5301") or die "connect: $!";
+    print $s "x" x 2000000; close $s' "10.213.$N.2" &
 sp=$!
 wait "$sp"
 ok $? "a short client sent 2 MB and exited"
 b1=$(ifbytes "$H")
 # Until it is attributed (or given up on), a connection holds its bytes.
-wait_for 60 counted "$P" "$a0" "$((b1 - b0))"
+wait_for 15 counted "$P" "$a0" "$((b1 - b0))"
 a1=$(all_bytes "$P")
 mine=$(pid_bytes "$P" "$sp")
 closed=$(row_bytes "$P" "[closed sockets]")
