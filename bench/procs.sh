@@ -5,8 +5,10 @@
 # and nethogs both capture the client's end of the veth at the same
 # time, each on its own.  For each case: the share of the interface's
 # bytes that each tool gives to the client's pid, and the CPU time each
-# used.  Then bwprocs's idle CPU and memory.  Prints figures; it asserts
-# nothing.  See bench/README.md.
+# used.  Then bwprocs's idle CPU and memory.  Last, the whole machine's
+# CPU for 100 kpps of UDP and for the storm with one tool at a time:
+# bwprocs with bpf = on, with bpf = off, and nethogs.  Prints figures;
+# it asserts nothing.  See bench/README.md.
 #
 # usage: bench/procs.sh        (as root; run `make all` first)
 # Environment: BENCH_SECONDS (per case, default 10), BENCH_IDLE_SECONDS
@@ -14,7 +16,9 @@
 # BENCH_DNS_RATE (queries a second, each from a fresh UDP socket, 50),
 # BWPROCS (the binary, default bwprocs/bwprocs), BENCH_CONF (extra
 # bwmon.conf lines for bwprocs, e.g. "capture_buffer_mb = 4", or
-# "bpf = off" to compare with owners from /proc alone), BENCH_TMPDIR.
+# "bpf = off" to compare with owners from /proc alone), BENCH_TMPDIR,
+# BENCH_CPU_SECONDS (per load and tool in the last part, default
+# BENCH_SECONDS; 0 leaves that part out).
 set -u
 
 . "$(dirname "$0")/lib.sh"
@@ -229,6 +233,69 @@ BP_RSSA=$(status "$BP" RssAnon)
 kill -TERM "$BP" 2>/dev/null
 wait "$BP"
 BP_EXIT=$?
+kill -TERM "$NH" 2>/dev/null
+wait "$NH" 2>/dev/null
+
+# ---- The whole machine's CPU, one tool at a time ----
+# solo TOOL LOAD SECONDS: start TOOL ("bpf on", "bpf off", "nethogs")
+# alone on $IA, run LOAD ("udp" or "storm") for SECONDS in the client's
+# namespace, stop TOOL; appends "tool|load|host ticks|tool ticks|start|
+# end|packets|owners from" to $T/solo.
+solo() {
+	_conf=$T/solo.conf
+	printf '%s\n' "${BENCH_CONF:-}" |
+	    grep -v '^[[:space:]]*bpf[[:space:]]*=' >"$_conf"
+	mkdir -p "$T/solodata"
+	rm -f "$T/solodata/procs_$IA.json"
+	case $1 in
+	nethogs)
+		# ip netns exec execs the command: $! is its pid.
+		ip netns exec "$NA" nethogs -t -C -v 2 -d 1 "$IA" \
+		    >"$T/solo.out" 2>&1 &
+		_sp=$!
+		wait_for 15 grep -q Refreshing "$T/solo.out" ;;
+	*)
+		echo "bpf = ${1#bpf }" >>"$_conf"
+		ip netns exec "$NA" "$BWPROCS" -f -c "$_conf" \
+		    -d "$T/solodata" "$IA" \
+		    >/dev/null 2>>"$T/solo.err" &
+		_sp=$!
+		wait_for 15 test -f "$T/solodata/procs_$IA.json" ;;
+	esac || echo "procs.sh: $1 did not start" >&2
+	sleep 2
+	echo "procs.sh: the whole machine's CPU, $1 alone: $2" >&2
+	_k0=$(ifstat packets)
+	_h0=$(hostcpu)
+	_t0=$(ticks "$_sp")
+	_s0=$(now)
+	case $2 in
+	udp)	inA iperf3 -c "$ADDR_B" -p 5201 -t "$3" -u -l 100 -b 80M ;;
+	storm)	inA perl "$here/procs-short.pl" client "$ADDR_B" 5301 \
+		    100000 "$3" ;;
+	esac >/dev/null 2>&1
+	_h1=$(hostcpu)
+	_t1=$(ticks "$_sp")
+	_s1=$(now)
+	_k1=$(ifstat packets)
+	_src=-
+	[ "$1" = nethogs ] || _src=$(PROCS=$T/solodata/procs_$IA.json &&
+	    json '$j->{owners}{source} // "?"')
+	kill -TERM "$_sp" 2>/dev/null
+	wait "$_sp" 2>/dev/null
+	echo "$1|$2|$((_h1 - _h0))|$((_t1 - _t0))|$_s0|$_s1|$((_k1 - _k0))|$_src" \
+	    >>"$T/solo"
+}
+
+CPUDUR=${BENCH_CPU_SECONDS:-$DUR}
+: >"$T/solo"
+: >"$T/solo.err"
+if [ "$CPUDUR" -gt 0 ]; then
+	for load in udp storm; do
+		for tool in "bpf on" "bpf off" nethogs; do
+			solo "$tool" "$load" "$CPUDUR"
+		done
+	done
+fi
 
 # idle_row WHEN FIGURES: the line of an idle() measurement; FIGURES are
 # its words (bwprocs ns, nethogs ns, bwprocs ticks, nethogs ticks, the
@@ -307,6 +374,45 @@ table() {
 	echo "targets: idle < 0.1 % of one core and < 10 MB (10240 kB) RSS"
 	echo "bwprocs exit status after SIGTERM: $BP_EXIT"
 	echo
+	[ -s "$T/solo" ] && perl -e '
+	my $hz = shift;
+	my (%h, %t, %pp);
+	print "The whole machine\x27s CPU (user + system + irq + softirq," .
+	    " /proc/stat) while the load ran, one tool at a time:\n";
+	printf "%-10s %-8s %6s %8s %9s %10s %8s | %s\n", "load", "tool",
+	    "kpps", "host s", "host", "host/pkt", "tool s", "owners from";
+	print "-" x 77, "\n";
+	while (<STDIN>) {
+		chomp;
+		my ($tool, $load, $host, $ticks, $s0, $s1, $k, $src) =
+		    split /\|/;
+		my $s = $s1 - $s0 > 0 ? $s1 - $s0 : 1;
+		$h{$load}{$tool} = $host / $s;
+		$t{$load}{$tool} = $ticks / $s;
+		$pp{$load}{$tool} = $k > 0 ? 1e6 * $host / $hz / $k : undef;
+		printf "%-10s %-8s %6.0f %8.2f %8.1f%% %7.2f us %8.2f | %s\n",
+		    $load eq "udp" ? "UDP 100 B" : "storm", $tool,
+		    $k / $s / 1e3, $host / $hz, 100 * $host / $hz / $s,
+		    $pp{$load}{$tool} // 0, $ticks / $hz, $src;
+	}
+	my $r = sub { my ($x, $y) = @_;
+	    defined $x && defined $y && $y > 0 ? sprintf("%.2f", $x / $y) :
+	    "n/a" };
+	for my $l (qw(udp storm)) {
+		next unless $h{$l};
+		printf "%-6s host CPU, bpf on / bpf off: %s a second, %s a" .
+		    " packet (target <= 1.2); own CPU a second, bwprocs (bpf" .
+		    " on) / nethogs: %s (target <= 0.5)\n",
+		    $l eq "udp" ? "UDP:" : "storm:",
+		    $r->($h{$l}{"bpf on"}, $h{$l}{"bpf off"}),
+		    $r->($pp{$l}{"bpf on"}, $pp{$l}{"bpf off"}),
+		    $r->($t{$l}{"bpf on"}, $t{$l}{nethogs});
+	}
+	print "(host: % of one core while the load ran, and per packet the" .
+	    " interface\ncounted; the load itself takes most of it: where it" .
+	    " saturates the\nmachine, as on a busy or small one, compare per" .
+	    " packet)\n\n";
+	' "$HZ" <"$T/solo"
 	echo "bwprocs said:"
 	sed 's/^/    /' "$T/bwprocs.err"
 }
