@@ -51,7 +51,7 @@
 #pragma GCC diagnostic pop
 
 #define FT_WAYS		4
-#define FT_SETS		512	/* 2,048 recent flows, of the whole host */
+#define FT_SETS		2048	/* 8,192 recent flows, of the whole host */
 #define TG_SLOTS	512	/* processes remembered */
 #define CG_SLOTS	64	/* cgroup paths remembered */
 #define CG_DEPTH	16
@@ -60,12 +60,14 @@
 #define MOUNT_BASE	"/run/bwmon"
 
 /*
- * A recent flow: 64 bytes, most pages of the table are touched; the
- * process's start and names are in its tgent (a flow whose process's
- * slot went to another since is not known any more: /proc then).
+ * A recent flow: 32 bytes, since the whole host's flows touch every page
+ * of the table.  The flow is known by a 64-bit hash of it (two flows
+ * that share one are a chance in 2^62 per lookup); the process's start
+ * and names are in its tgent (a flow whose process's slot went to
+ * another since is not known any more: /proc then).
  */
 struct flowent {
-	struct so_flow	 k;
+	uint64_t	 h;		/* flow_hash */
 	uint32_t	 seq;		/* 0: empty */
 	pid_t		 pid;
 	uint32_t	 uid;
@@ -342,16 +344,17 @@ bo_close(struct bpfowner *bo)
 	free(bo);
 }
 
-static uint32_t
+/* FNV-1a, 64 bits, folded: its low bits pick the set. */
+static uint64_t
 flow_hash(const struct so_flow *k)
 {
 	const uint8_t	*p = (const uint8_t *)k;
-	uint32_t	 h = 2166136261U;
+	uint64_t	 h = 14695981039346656037ULL;
 	size_t		 i;
 
 	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619U;
-	return h ^ (h >> 16);
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h ^ (h >> 32);
 }
 
 /*
@@ -403,6 +406,7 @@ on_event(void *arg, void *data, size_t len)
 	struct bpfowner		*bo = arg;
 	struct so_event		 ev;
 	struct flowent		*set, *e;
+	uint64_t		 h;
 	int			 i;
 
 	if (len < sizeof(ev))
@@ -411,18 +415,18 @@ on_event(void *arg, void *data, size_t len)
 	if (ev.owner.tgid == 0)
 		return 0;		/* no process: nothing to name */
 	(void)tg_note(bo, &ev.owner);
-	set = &bo->ft[(flow_hash(&ev.flow) % FT_SETS) * FT_WAYS];
+	h = flow_hash(&ev.flow);
+	set = &bo->ft[(h % FT_SETS) * FT_WAYS];
 	e = &set[0];
 	for (i = 0; i < FT_WAYS; i++) {
-		if (set[i].seq != 0 &&
-		    memcmp(&set[i].k, &ev.flow, sizeof(ev.flow)) == 0) {
+		if (set[i].seq != 0 && set[i].h == h) {
 			e = &set[i];
 			break;
 		}
 		if (set[i].seq < e->seq)	/* empty (0) or older */
 			e = &set[i];
 	}
-	e->k = ev.flow;
+	e->h = h;
 	if (++bo->seq == 0)
 		bo->seq = 1;
 	e->seq = bo->seq;
@@ -456,6 +460,7 @@ bo_find(struct bpfowner *bo, int family, int proto, const struct endp *local,
 	struct so_flow	 k;
 	struct flowent	*set;
 	struct tgent	*t;
+	uint64_t	 h;
 	int		 i;
 
 	if (bo == NULL)
@@ -467,9 +472,10 @@ bo_find(struct bpfowner *bo, int family, int proto, const struct endp *local,
 	k.rport = remote->port;
 	k.family = (uint8_t)family;
 	k.proto = (uint8_t)proto;
-	set = &bo->ft[(flow_hash(&k) % FT_SETS) * FT_WAYS];
+	h = flow_hash(&k);
+	set = &bo->ft[(h % FT_SETS) * FT_WAYS];
 	for (i = 0; i < FT_WAYS; i++)
-		if (set[i].seq != 0 && memcmp(&set[i].k, &k, sizeof(k)) == 0)
+		if (set[i].seq != 0 && set[i].h == h)
 			break;
 	if (i == FT_WAYS)
 		return 0;
