@@ -102,9 +102,10 @@ storm 10
 n=$(sed -n 1p "$T/n")
 perl -e 'exit($ARGV[0] =~ /^\d+$/ && $ARGV[0] >= 1000 ? 0 : 1)' "$n"
 ok $? "the client made $n connections in 10 s"
-# Those whose socket is gone wait for their last lookup (~3 s).
-sleep 3.5
-wait_written "$P"
+# A connection holds its bytes until it is attributed or given up on;
+# the storm makes more than lookup_rate allows, and those over it wait
+# their turn: until all are counted (60 s at most).
+wait_for 60 counted "$P" "$a0" "$sb"
 a1=$(all_bytes "$P")
 got=$(pid_bytes "$P" "$cp")
 echo "# bpf off: pid $cp has $got of $sb bytes ($(share "$got" "$sb") %);" \
