@@ -288,6 +288,8 @@ drain(struct bwprocs *b, int revents)
 		if (n == 0)
 			break;
 		total += n;
+		/* The BPF ring fills meanwhile: keep it from overflowing. */
+		(void)bo_read(b->bo);
 	}
 	/*
 	 * An error condition that reading does not clear (the interface
