@@ -46,21 +46,17 @@ nodata() {
 	is "$(jbody 'join ",", sort keys %$j')" error "$2: only an error"
 }
 
-st=$(cgi history "iface=eth0&range=24h")
-is "$st" 200 "GET: 200"
+answers 200 "GET: 200" history "iface=eth0&range=24h"
 is "$(hdr Content-Type)" application/json "Content-Type: application/json"
 is "$(hdr Cache-Control)" max-age=60 "history: Cache-Control: max-age=60"
 is "$(hdr Content-Length)" "$(wc -c <"$T/b" | tr -d ' ')" \
     "Content-Length is the body's"
 is "$(tail -1 "$T/e")" "exit 0" "exit 0"
-st=$(cgi history "iface=eth0&range=24h" HEAD)
-is "$st" 200 "HEAD: 200"
+answers 200 "HEAD: 200" history "iface=eth0&range=24h" HEAD
 is "$(wc -c <"$T/b" | tr -d ' ')" 0 "HEAD: headers only"
-st=$(cgi history "iface=eth0" POST)
-is "$st" 405 "POST: 405"
+answers 405 "POST: 405" history "iface=eth0" POST
 is "$(hdr Allow)" "GET, HEAD" "POST: Allow"
-st=$(cgi live "iface=eth0" TRACE)
-is "$st" 405 "TRACE: 405"
+answers 405 "TRACE: 405" live "iface=eth0" TRACE
 st=$(REQUEST_METHOD= QUERY_STRING= "$C/live.cgi" 2>/dev/null |
     sed -n 's/^Status: \([0-9]*\).*/\1/p')
 is "$st" 405 "an empty method: 405"
@@ -71,12 +67,9 @@ is "$(hdr Content-Type)" "text/plain; version=0.0.4; charset=utf-8" \
     "metrics: the Prometheus text format"
 
 # The query string policy.
-st=$(cgi history "iface=eth0&foo=bar&_=1789999999&&")
-is "$st" 200 "unknown keys, empty pieces and a trailing & are ignored"
-st=$(cgi history "iface=&range=")
-is "$st" 200 "an empty value means the default"
-st=$(cgi history "%69face=../../x")
-is "$st" 200 "keys are not decoded either: %69face is unknown"
+answers 200 "unknown keys, empty pieces and a trailing & are ignored" history "iface=eth0&foo=bar&_=1789999999&&"
+answers 200 "an empty value means the default" history "iface=&range="
+answers 200 "keys are not decoded either: %69face is unknown" history "%69face=../../x"
 bad "iface=eth0&iface=eth0" "a repeated key"
 bad "range=24h&range=7d" "a repeated range"
 bad "iface=eth0&range" "a known key without a value"
@@ -104,11 +97,9 @@ long=$(head -c 10240 /dev/zero | tr '\0' A)
 bad "iface=eth0&x=$long" "a 10 kB query string"
 bad "iface=eth0&x=$(head -c 244 /dev/zero | tr '\0' A)" \
     "257 bytes of query string"
-st=$(cgi history "iface=eth0&x=$(head -c 243 /dev/zero | tr '\0' A)")
-is "$st" 200 "256 bytes of query string are fine"
+answers 200 "256 bytes of query string are fine" history "iface=eth0&x=$(head -c 243 /dev/zero | tr '\0' A)"
 bad "iface=eth0&active=2" "active=2" alerts
-st=$(cgi alerts "iface=eth0&active=")
-is "$st" 200 "active= is the default"
+answers 200 "active= is the default" alerts "iface=eth0&active="
 bad "iface=eth0&ts=1e9" "ts=1e9" spike
 bad "iface=eth0&ts=-1" "ts=-1" spike
 bad "iface=eth0&ts=1789980000.1234567" "ts with 7 decimals" spike
@@ -236,15 +227,13 @@ ok $(( ! $? )) "and nothing of it in the body"
 st=$(cgi ifaces "")
 is "$(jbody '$j->{ifaces}[0]{files}{procs}{error}')" \
     "not a regular file: refused" "/api/ifaces flags it"
-st=$(cgi metrics "")
-is "$st" 200 "metrics carry on"
+answers 200 "metrics carry on" metrics ""
 grep -q root: "$T/b"
 ok $(( ! $? )) "without reading it"
 rm "$T/data/spikes_eth0.jsonl"
 ln -s /etc "$T/data/spikes_eth0.jsonl"
 bad "iface=eth0" "a spike log symlinked to a directory" spikes
-st=$(cgi history "iface=eth0&range=all")
-is "$st" 200 "the history does not need it"
+answers 200 "the history does not need it" history "iface=eth0&range=all"
 is "$(jbody '$j->{spikes}')" undef "and counts no spikes"
 rm "$T/data/alerts_eth0.jsonl"
 mkfifo "$T/data/alerts_eth0.jsonl"

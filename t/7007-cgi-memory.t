@@ -22,8 +22,7 @@ done
 
 # --- procs: 2 million empty lists in 6 MB (jansson: 270 MB)
 huge_json "$D/procs_m0.json" '"version": 2, "ts": 1789999999.5, '
-st=$(cgi procs "iface=m0")
-is "$st" 500 "a procs file whose JSON needs 270 MB: 500"
+answers 500 "a procs file whose JSON needs 270 MB: 500" procs "iface=m0"
 is "$(jbody '$j->{error}')" "procs_m0.json is too large to read" \
     "and says so"
 like "$(jbody '$j->{hint}')" 'at most 16 MB of that file and .* 64 MB of JSON' \
@@ -31,8 +30,7 @@ like "$(jbody '$j->{hint}')" 'at most 16 MB of that file and .* 64 MB of JSON' \
 small "/api/procs"
 like "$(cat "$T/e")" 'procs_m0.json: its JSON needs more than 64 MB' \
     "the log says why"
-st=$(cgi metrics "")
-is "$st" 200 "/metrics carries on"
+answers 200 "/metrics carries on" metrics ""
 grep -q '^bwmon_bwprocs_up{device="m0"} 0$' "$T/b"
 ok $? "/metrics: bwprocs is not up for m0"
 small "/metrics"
@@ -67,8 +65,7 @@ perl -e 'my @p; for my $i (0 .. 999) { push @p, sprintf(
     "\"interval_seconds\": 2.0, \"processes\": [", join(", ", @p),
     "], \"processes_omitted\": 5000, \"connections\": [", join(", ", @c),
     "]}\n"' >"$D/procs_m2.json"
-st=$(cgi procs "iface=m2")
-is "$st" 200 "the largest procs file bwprocs writes: 200"
+answers 200 "the largest procs file bwprocs writes: 200" procs "iface=m2"
 is "$(jbody 'scalar @{$j->{processes}}'):$(jbody 'scalar @{$j->{connections}}'):$(jbody 'length $j->{processes}[999]{cmdline}')" \
     1000:1000:1024 "every row, command lines whole"
 small "/api/procs of the largest file"
@@ -88,13 +85,11 @@ for q in "spikes iface=m0&range=all" "spike iface=m0&ts=1789999000" \
 done
 like "$(cat "$T/e")" 'alerts log of m0: its records need more than 64 MB' \
     "the log says why"
-st=$(cgi history "iface=m0&range=all")
-is "$st" 200 "/api/history counts around it: 200"
+answers 200 "/api/history counts around it: 200" history "iface=m0&range=all"
 like "$(cat "$T/e")" 'spikes log of m0 has records too large to read' \
     "and logs it"
 small "/api/history"
-st=$(cgi metrics "")
-is "$st" 200 "/metrics: 200"
+answers 200 "/metrics: 200" metrics ""
 grep -q '^bwmon_spikes_total{device="m0"}' "$T/b"
 ok $(( ! $? )) "/metrics: no spike count for m0"
 small "/metrics"

@@ -33,8 +33,7 @@ val() {
 }
 
 # --- /api/hosts: the live file
-st=$(cgi hosts "iface=br-lan")
-is "$st" 200 "/api/hosts?iface=br-lan: 200"
+answers 200 "/api/hosts?iface=br-lan: 200" hosts "iface=br-lan"
 like "$(cat "$T/h")" 'Cache-Control: no-store' "  live data: not cached"
 is "$(jbody '$j->{stale} ? "stale" : "fresh"')" fresh \
     "  written a second ago: fresh"
@@ -58,50 +57,42 @@ like "$(jbody '$j->{note}')" 'bwprocs is not counting the hosts of br-lan' \
     "  and a note says so"
 is "$(jbody 'scalar @{$j->{hosts}}')" 3 "  the last devices still shown"
 
-st=$(cgi hosts "iface=eth0")
-is "$st" 404 "an interface without a hosts file: 404"
+answers 404 "an interface without a hosts file: 404" hosts "iface=eth0"
 like "$(jbody '$j->{hint}')" 'router, for its LAN interface' "  with a hint"
-st=$(cgi hosts "iface=../x")
-is "$st" 400 "a path-like interface: 400"
+answers 400 "a path-like interface: 400" hosts "iface=../x"
 
 cp "$D/hosts_br-lan.json" "$T/keep.json"
 printf '{"ts":1789999999,"hosts":{}}\n' >"$D/hosts_br-lan.json"
-st=$(cgi hosts "iface=br-lan")
-is "$st" 500 "a hosts file without a hosts array: 500"
+answers 500 "a hosts file without a hosts array: 500" hosts "iface=br-lan"
 is "$(jbody '$j->{error}')" "hosts_br-lan.json is not a valid hosts file" \
     "  which says so"
 printf '{"ts":1789999999.5,"interval":1,"hosts":[{"id":"x\\u001b[2J","name":"a\\u202eb","addrs":[7,"10.9.9.9"],"rx":-1,"tx":"5"},42,{"name":"no id"}]}\n' \
     >"$D/hosts_br-lan.json"
-st=$(cgi hosts "iface=br-lan")
-is "$st" 200 "hostile values: 200"
+answers 200 "hostile values: 200" hosts "iface=br-lan"
 is "$(jbody 'scalar @{$j->{hosts}}')" 1 "  rows that are no device skipped"
 is "$(jbody 'my $h = $j->{hosts}[0]; join " ", $h->{id}, $h->{name}, join("+", @{$h->{addrs}}), $h->{rx_bytes}, $h->{tx_bytes}')" \
     'x?[2J a?b 10.9.9.9 0 0' \
     "  control and bidi characters made ?, wrong types absent"
 rm "$D/hosts_br-lan.json"
 ln -s "$T/keep.json" "$D/hosts_br-lan.json"
-st=$(cgi hosts "iface=br-lan")
-is "$st" 400 "a symlink: refused"
+answers 400 "a symlink: refused" hosts "iface=br-lan"
 rm "$D/hosts_br-lan.json"
 cp "$T/keep.json" "$D/hosts_br-lan.json"
 
 # --- /api/top?by=host: the host history
-st=$(cgi top "iface=br-lan&by=host&range=all")
-is "$st" 200 "/api/top?by=host&range=all: 200"
+answers 200 "/api/top?by=host&range=all: 200" top "iface=br-lan&by=host&range=all"
 is "$(jbody 'join ",", map { "$_->{name}/" . ($_->{id} // "-") . "=$_->{total_bytes}" } @{$j->{rows}}')" \
     "laptop/$HOSTS_LAPTOP=5102004600,phone-2/02:00:00:00:00:0b=1050000000,tv/02:00:00:00:00:0c=40001000,10.1.0.99/10.1.0.99=3000,evil?[2Jx/02:00:00:00:00:0e=20" \
     "  every device, its id, busiest first, by its newest name"
 is "$(jbody '$j->{by} . " " . ($j->{coverage} // "null")')" "host null" \
     "  by host, no coverage"
-st=$(cgi top "iface=br-lan&by=host&from=1789995600&to=1789996200&buckets=2")
-is "$st" 200 "by=host with buckets: 200"
+answers 200 "by=host with buckets: 200" top "iface=br-lan&by=host&from=1789995600&to=1789996200&buckets=2"
 is "$(jbody 'join ",", map { "$_->{name}:" . join("+", @{$_->{bytes}}) } @{$j->{buckets}{series}}')" \
     "tv:0+40001000,laptop:3600+0" "  each device's bytes per bucket"
 is "$(jbody 'join ",", map { "$_->{name}:" . join("+", @{$_->{rx_bytes}}) . "/" . join("+", @{$_->{tx_bytes}}) } @{$j->{buckets}{series}}')" \
     "tv:0+40000000/0+1000,laptop:400+0/3200+0" \
     "  and what it received and sent"
-st=$(cgi top "iface=br-lan&by=host&host=02:00:00:00:00:0c&from=1789995600&to=1789996200&buckets=2")
-is "$st" 200 "by=host&host=: one device, with buckets: 200"
+answers 200 "by=host&host=: one device, with buckets: 200" top "iface=br-lan&by=host&host=02:00:00:00:00:0c&from=1789995600&to=1789996200&buckets=2"
 is "$(jbody 'join ",", map { "$_->{name}/$_->{id}=$_->{rx_bytes}+$_->{tx_bytes}" } @{$j->{rows}}')" \
     "tv/02:00:00:00:00:0c=40000000+1000" "  only its row"
 is "$(jbody 'join ",", map { "$_->{name}:" . join("+", @{$_->{rx_bytes}}) . "/" . join("+", @{$_->{tx_bytes}}) } @{$j->{buckets}{series}}')" \
@@ -117,22 +108,16 @@ is "$st$(jbody 'scalar @{$j->{rows}}')" 2000 \
 st=$(cgi top "iface=br-lan&by=host&host=02%3A00%3a00%3A00%3A00%3A0c&range=all")
 is "$st $(jbody 'join ",", map { $_->{id} } @{$j->{rows}}')" \
     "200 02:00:00:00:00:0c" "  its colons sent as %3A, as a browser sends them"
-st=$(cgi top "iface=br-lan&by=host&host=02%2E00&range=all")
-is "$st" 400 "  no other escape"
-st=$(cgi top "iface=br-lan&by=program&host=02:00:00:00:00:0c")
-is "$st" 400 "host= without by=host: 400"
-st=$(cgi top "iface=br-lan&by=host&host=../etc")
-is "$st" 400 "host= that is no MAC or address: 400"
-st=$(cgi top "iface=eth0&by=host")
-is "$st" 404 "no host history: 404"
+answers 400 "  no other escape" top "iface=br-lan&by=host&host=02%2E00&range=all"
+answers 400 "host= without by=host: 400" top "iface=br-lan&by=program&host=02:00:00:00:00:0c"
+answers 400 "host= that is no MAC or address: 400" top "iface=br-lan&by=host&host=../etc"
+answers 404 "no host history: 404" top "iface=eth0&by=host"
 like "$(jbody '$j->{error}')" 'no host history for eth0' "  which says so"
-st=$(cgi top "iface=br-lan&by=hosts")
-is "$st" 400 "by=hosts: 400"
+answers 400 "by=hosts: 400" top "iface=br-lan&by=hosts"
 like "$(jbody '$j->{error}')" 'remote or host' "  naming the kinds"
 
 # --- /metrics: the devices' counters
-st=$(cgi metrics "")
-is "$st" 200 "/metrics: 200"
+answers 200 "/metrics: 200" metrics ""
 cp "$T/b" "$T/m1"
 promtool check metrics <"$T/m1" >"$T/lint" 2>&1
 st=$?
@@ -176,17 +161,14 @@ is "$(val 'bwmon_host_receive_bytes_total{device="br-lan",host="other",name="oth
 
 # --- memory: a hosts file whose JSON would take hundreds of MB
 huge_json "$D/hosts_br-lan.json" '"ts": 1789999999.5, "hosts": [], '
-st=$(cgi hosts "iface=br-lan")
-is "$st" 500 "a hosts file whose JSON needs 270 MB: 500"
+answers 500 "a hosts file whose JSON needs 270 MB: 500" hosts "iface=br-lan"
 is "$(jbody '$j->{error}')" "hosts_br-lan.json is too large to read" \
     "  and says so"
 small "  /api/hosts"
-st=$(cgi metrics "")
-is "$st" 200 "/metrics carries on"
+answers 200 "/metrics carries on" metrics ""
 is "$(grep -c '^bwmon_host_' "$T/b")" 0 "  without host series"
 hosts_live "$D" "$((HOSTS_NOW - 1))" 5000
-st=$(cgi hosts "iface=br-lan")
-is "$st" 200 "5003 devices: 200"
+answers 200 "5003 devices: 200" hosts "iface=br-lan"
 is "$(jbody 'scalar @{$j->{hosts}}')" 5003 "  every one listed"
 small "  /api/hosts of 5003 devices"
 cgi metrics "" >/dev/null

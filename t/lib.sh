@@ -104,6 +104,15 @@ fails() {
 	like "$(cat "$T/err")" "$_re" "$_desc2"
 }
 
+# answers STATUS DESC ARGS...: the test's own cgi(), called with ARGS,
+# answers STATUS (and leaves it in $st for the checks that follow).
+answers() {
+	_want=$1 _desc=$2
+	shift 2
+	st=$(cgi "$@")
+	is "$st" "$_want" "$_desc"
+}
+
 # setup_prefix USER: setup.sh and uninstall.sh into $T, not onto this
 # machine: every install path lib/install-paths.sh names is exported as
 # a directory of that name under $T (a path added there is covered), the
