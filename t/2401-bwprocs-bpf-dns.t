@@ -11,7 +11,6 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 . "$SRCDIR/t/data/bpf-lib.sh"
-need_root
 need_cmds dnsmasq capsh
 
 host_ns "$BN" 214

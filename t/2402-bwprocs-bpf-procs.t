@@ -17,10 +17,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 . "$SRCDIR/t/data/bpf-lib.sh"
-need_root
 
-D=$T/data
-mkdir -p "$D"
 N=$BN
 M=$((BN + 1))
 ns_router 214 "$N" "$M"

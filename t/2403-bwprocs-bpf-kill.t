@@ -9,7 +9,6 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 . "$SRCDIR/t/data/bpf-lib.sh"
-need_root
 need_cmds dnsmasq bpftool
 
 # so_progs: the ids of the loaded programs named like ours, sorted.

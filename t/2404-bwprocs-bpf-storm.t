@@ -11,10 +11,7 @@
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 . "$SRCDIR/t/data/bpf-lib.sh"
-need_root
 
-D=$T/data
-mkdir -p "$D"
 A=${NP}a
 B=${NP}b
 IA=${NP}ia

@@ -5,6 +5,12 @@
 
 BN=$((100 + $$ % 74 * 2))
 
+# Every one of them loads programs into the kernel, and keeps its data
+# directory in $D.
+need_root
+D=$T/data
+mkdir -p "$D"
+
 # owners_source FILE: "bpf" or "proc", as procs file FILE says.
 owners_source() {
 	json "$1" '$j->{owners}{source}'
