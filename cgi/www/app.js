@@ -2181,26 +2181,19 @@ function setUrl() {
 	var q = new URLSearchParams(location.search);
 
 	q.set("iface", S.iface);
-	if (S.range !== "24h")
-		q.set("range", S.range);
-	else
-		q.delete("range");
-	if (S.totalsTab !== "day")
-		q.set("totals", S.totalsTab);
-	else
-		q.delete("totals");
-	if (S.stack)
-		q.set("stack", S.stack === "host" ? "host" : "1");
-	else
-		q.delete("stack");
-	if (S.hostsTab !== "now")
-		q.set("hosts", S.hostsTab);
-	else
-		q.delete("hosts");
-	if (S.host)
-		q.set("host", S.host);
-	else
-		q.delete("host");
+	/* Each parameter, or none where the page has its default. */
+	[
+		["range", S.range !== "24h" && S.range],
+		["totals", S.totalsTab !== "day" && S.totalsTab],
+		["stack", S.stack && (S.stack === "host" ? "host" : "1")],
+		["hosts", S.hostsTab !== "now" && S.hostsTab],
+		["host", S.host]
+	].forEach(function (p) {
+		if (p[1])
+			q.set(p[0], p[1]);
+		else
+			q.delete(p[0]);
+	});
 	history.replaceState(null, "", "?" + q.toString() + location.hash);
 }
 
