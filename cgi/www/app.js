@@ -413,6 +413,26 @@ function color(name) {
 	    .getPropertyValue(name).trim() || "#888";
 }
 
+/*
+ * The horizontal grid lines of a chart at values yt, from x = L to R,
+ * each at height y(v) and labelled label(v) left of L; the path is left
+ * open for the caller's vertical lines and stroke().
+ */
+function yGrid(c, yt, L, R, y, label) {
+	c.strokeStyle = color("--grid");
+	c.fillStyle = color("--muted");
+	c.textAlign = "right";
+	c.textBaseline = "middle";
+	c.beginPath();
+	yt.forEach(function (v) {
+		var h = Math.round(y(v)) + 0.5;
+
+		c.moveTo(L, h);
+		c.lineTo(R, h);
+		c.fillText(label(v), L - 5, h);
+	});
+}
+
 /* Size the backing store to the element; null while it is not shown. */
 function prep(cv) {
 	var dpr = window.devicePixelRatio || 1;
@@ -530,18 +550,7 @@ function timeChart(cv, o) {
 	Y = function (v) { return B - v / ymax * (B - T); };
 
 	c.lineWidth = 1;
-	c.strokeStyle = color("--grid");
-	c.fillStyle = color("--muted");
-	c.textAlign = "right";
-	c.textBaseline = "middle";
-	c.beginPath();
-	yt.forEach(function (v) {
-		var y = Math.round(Y(v)) + 0.5;
-
-		c.moveTo(L, y);
-		c.lineTo(R, y);
-		c.fillText(fmtAxis(v, BPS), L - 5, y);
-	});
+	yGrid(c, yt, L, R, Y, function (v) { return fmtAxis(v, BPS); });
 	xt = timeTicks(o.x0, o.x1, R - L, g.w < 500 ? 70 : 90);
 	c.textAlign = "center";
 	c.textBaseline = "top";
@@ -1089,22 +1098,21 @@ function loadStack() {
 		renderStackInfo();
 		return Promise.resolve();
 	}
-	return api("top", {iface: S.iface, by: by, range: range, n: 5, buckets: 150}).then(function (j) {
+	/* An answer (or error) for a range or kind no longer shown is dropped. */
+	function settle(j, e) {
 		if (gen !== S.gen || range !== S.range || by !== S.stack)
 			return;
 		stack.j = j;
-		stack.err = null;
-		renderStackInfo();
-		drawHistory();
-	}, function (e) {
-		if (!(e instanceof ApiError))
-			throw e;
-		if (gen !== S.gen || range !== S.range || by !== S.stack)
-			return;
-		stack.j = null;
 		stack.err = e;
 		renderStackInfo();
 		drawHistory();
+	}
+	return api("top", {iface: S.iface, by: by, range: range, n: 5, buckets: 150}).then(function (j) {
+		settle(j, null);
+	}, function (e) {
+		if (!(e instanceof ApiError))
+			throw e;
+		settle(null, e);
 	});
 }
 
@@ -1893,18 +1901,8 @@ function drawDist() {
 	R = g.w - 8;
 	B = g.h - 22;
 	bw = (R - L) / n;
-	c.strokeStyle = color("--grid");
-	c.fillStyle = color("--muted");
-	c.textAlign = "right";
-	c.textBaseline = "middle";
-	c.beginPath();
-	yt.forEach(function (v) {
-		var y = Math.round(B - v / max * (B - T)) + 0.5;
-
-		c.moveTo(L, y);
-		c.lineTo(R, y);
-		c.fillText(String(+(v * 100).toPrecision(3)) + "%", L - 5, y);
-	});
+	yGrid(c, yt, L, R, function (v) { return B - v / max * (B - T); },
+	    function (v) { return String(+(v * 100).toPrecision(3)) + "%"; });
 	c.stroke();
 	c.textAlign = "center";
 	c.textBaseline = "top";
