@@ -215,8 +215,9 @@ loader(int sock)
 	struct sockowner	*s;
 	struct bpf_program	*prog;
 	struct bpf_link		*link;
+	struct bpf_link		*links[FD_PASS_MAX];
 	char			 why[256];
-	int			 fds[FD_PASS_MAX], n = 0, cg;
+	int			 fds[FD_PASS_MAX], n = 0, nl = 0, cg, st;
 
 	(void)libbpf_set_print(print_libbpf);
 	/* Without CAP_PERFMON some kernels refuse the comm: then without. */
@@ -239,13 +240,27 @@ loader(int sock)
 			    strerror(errno));
 			goto fail;
 		}
+		links[nl++] = link;
 		fds[n++] = bpf_link__fd(link);
 	}
 	(void)snprintf(why, sizeof(why), "the kernel names owners (BPF at the "
 	    "cgroup2 root)");
-	_exit(fd_send(sock, why, strlen(why), fds, n, 0) == 0 ? 0 : 1);
+	st = fd_send(sock, why, strlen(why), fds, n, 0) == 0 ? 0 : 1;
+	/*
+	 * A link, a program or a map lives as long as a descriptor of it is
+	 * open: once the parent holds its copies, destroying ours only
+	 * closes them (and frees libbpf's memory, which valgrind would call
+	 * lost).
+	 */
+	while (nl > 0)
+		(void)bpf_link__destroy(links[--nl]);
+	sockowner__destroy(s);
+	_exit(st);
 fail:
 	(void)fd_send(sock, why, strlen(why), NULL, 0, 0);
+	while (nl > 0)
+		(void)bpf_link__destroy(links[--nl]);
+	sockowner__destroy(s);
 	_exit(1);
 }
 
