@@ -1,7 +1,7 @@
 # Helpers for the tests of the owners the kernel names (t/24xx-bwprocs-
 # bpf-*.t), sourced after t/lib.sh and t/data/procs-lib.sh.  Their
-# addresses are 10.214.<n>.0/24, n from the pid, so that runs in other
-# checkouts at the same time never meet.
+# addresses are 10.214.<n>.0/24 (t/2404's 10.218.<n>.0/24), n from the
+# pid, so that runs in other checkouts at the same time never meet.
 
 BN=$((100 + $$ % 74 * 2))
 
