@@ -106,6 +106,12 @@ $(CGIS): %.cgi: %.c $(CGICOMMON) $(wildcard cgi/*.h) lib/libbw.a $(HDRS)
 t/%.t: t/%.c $(wildcard t/*.h) lib/libbw.a $(HDRS)
 	$(CC) $(BW_CFLAGS) -It $(LDFLAGS) -o $@ $< $(BW_LIBS)
 
+# bwprocs's table of offloaded flows, which needs no library of its own.
+t/0008-ctdelta.t: bwprocs/ctdelta.c bwprocs/ctdelta.h
+t/0008-ctdelta.t: t/0008-ctdelta.c $(wildcard t/*.h) lib/libbw.a $(HDRS)
+	$(CC) $(BW_CFLAGS) -It -Ibwprocs $(LDFLAGS) -o $@ $< \
+	    bwprocs/ctdelta.c $(BW_LIBS)
+
 check: all $(CTESTS) check-fuzz
 	PATH="$(TESTPATH)$$PATH" \
 	    SRCDIR="$(CURDIR)" prove $(PROVEFLAGS) t/

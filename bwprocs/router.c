@@ -8,7 +8,9 @@
  * (received: rx).  The sets count packets, not flows, so a flow that
  * began before bwprocs counts from its next byte.  Only unicast
  * counts: not the unspecified, link-local and multicast addresses that
- * DHCP and neighbour discovery use.
+ * DHCP and neighbour discovery use.  A flow offloaded to an nftables
+ * flowtable skips the forward hook after the hand-over: its bytes are
+ * then read from its conntrack counters (offload.c), once a second.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,6 +37,7 @@
 #include "fileio.h"
 #include "hosts.h"
 #include "log.h"
+#include "offload.h"
 #include "router.h"
 #include "totals.h"
 #include "util.h"
@@ -70,6 +73,10 @@ struct router {
 	struct watched		 watch[3];
 	char			 leases[256];
 	char			 offload[128];	/* "": none */
+	uint32_t		 test_mark;	/* BWMON_OFFLOAD_MARK */
+	struct offload		*ofl;		/* counts offloaded flows */
+	int			 counted;	/* ofl is on: the file says */
+	char			 ofl_why[256];	/* why not, or trouble */
 	int			 write_err;
 };
 
@@ -97,8 +104,15 @@ nft_run(struct router *r, const char *cmd, int json)
 static int
 table_setup(struct router *r)
 {
-	char	cmd[2048];
+	char	cmd[2048], test[64] = "";
 
+	/*
+	 * The tests' flowtable: the packets of a flow with the mark skip
+	 * the counting, as an offloaded flow's skip the forward hook.
+	 */
+	if (r->test_mark != 0)
+		(void)snprintf(test, sizeof(test), "  ct mark %u return\n",
+		    r->test_mark);
 	(void)snprintf(cmd, sizeof(cmd),
 	    "add table inet %s\n"
 	    "delete table inet %s\n"
@@ -109,6 +123,7 @@ table_setup(struct router *r)
 	    " set rx6 { type ipv6_addr; size 65535; flags dynamic; counter; }\n"
 	    " chain forward {\n"
 	    "  type filter hook forward priority -150; policy accept;\n"
+	    "%s"
 	    "  ip saddr 0.0.0.0 return\n"
 	    "  ip daddr { 224.0.0.0/4, 255.255.255.255 } return\n"
 	    "  ip6 saddr { ::, fe80::/10, ff00::/8 } return\n"
@@ -118,8 +133,8 @@ table_setup(struct router *r)
 	    "  iifname \"%s\" meta nfproto ipv6 update @tx6 { ip6 saddr }\n"
 	    "  oifname \"%s\" meta nfproto ipv6 update @rx6 { ip6 daddr }\n"
 	    " }\n"
-	    "}\n", r->table, r->table, r->table, r->iface, r->iface, r->iface,
-	    r->iface);
+	    "}\n", r->table, r->table, r->table, test, r->iface, r->iface,
+	    r->iface, r->iface);
 	return nft_run(r, cmd, 0) != NULL ? 0 : -1;
 }
 
@@ -211,10 +226,101 @@ rt_offload(const char *json, char *out, size_t size)
 	return n > 0;
 }
 
+/* ---- offloaded flows, from conntrack ---- */
+
+/* Whether the sysctl file NAME under procdir says 1. */
+static int
+sysctl_on(const char *procdir, const char *name)
+{
+	char	path[4096], *buf;
+	size_t	len;
+	int	on;
+
+	if (bw_path(path, sizeof(path), procdir, name, NULL, NULL) == -1 ||
+	    bw_read_file(path, 64, &buf, &len) == -1)
+		return 0;
+	on = len > 0 && buf[0] == '1';
+	free(buf);
+	return on;
+}
+
+
+/* ctd_lan_fn: an address the sets count (its flow's first packets). */
+static int
+lan_addr(void *arg, int family, const uint8_t *addr, uint64_t rx,
+    uint64_t tx)
+{
+	struct router	*r = arg;
+	struct bw_host	*a;
+	char		 text[BW_ADDRSTR];
+
+	if (inet_ntop(family, addr, text, sizeof(text)) == NULL ||
+	    (a = bw_hostset_get(&r->addrs, text, 0)) == NULL)
+		return 0;
+	a->rx_bps += (double)rx;
+	a->tx_bps += (double)tx;
+	return 1;
+}
+
+/*
+ * With something offloaded, count it from conntrack when the kernel
+ * keeps the counters (nf_conntrack_acct); said in the log when that
+ * changes.
+ */
+static void
+offload_counting(struct router *r)
+{
+	char	why[sizeof(r->ofl_why)] = "";
+	int	on = 0;
+
+	if (r->offload[0] == '\0') {
+		ofl_close(r->ofl);
+		r->ofl = NULL;
+		r->counted = 0;
+		r->ofl_why[0] = '\0';
+		return;
+	}
+	if (!sysctl_on(bw_procdir(), "sys/net/netfilter/nf_conntrack_acct"))
+		(void)snprintf(why, sizeof(why), "conntrack accounting is "
+		    "off (sysctl -w net.netfilter.nf_conntrack_acct=1 counts "
+		    "the flows that begin after it)");
+	else if (r->ofl == NULL && (r->ofl = ofl_open(r->test_mark,
+	    lan_addr, r, why, sizeof(why))) == NULL)
+		;
+	else
+		on = 1;
+	if (on && !r->counted)
+		log_info("%s: %s: offloaded flows counted from their "
+		    "conntrack counters", r->iface, r->offload);
+	else if (!on && (r->counted || strcmp(why, r->ofl_why) != 0))
+		log_warnx("%s: %s: offloaded flows bypass the forward hook, "
+		    "so their bytes are not counted per host: %s", r->iface,
+		    r->offload, why);
+	r->counted = on;
+	(void)strcpy(r->ofl_why, why);
+}
+
+/* What the offloaded flows moved since the last read. */
+static void
+offload_read(struct router *r)
+{
+	char	why[sizeof(r->ofl_why)];
+
+	if (!r->counted)
+		return;
+	if (ofl_read(r->ofl, why, sizeof(why)) == -1 ||
+	    why[0] != '\0') {
+		if (strcmp(why, r->ofl_why) != 0)
+			log_warnx("%s: %s", r->iface, why);
+	}
+	(void)strcpy(r->ofl_why, why);
+}
+
 /*
  * The ruleset's flowtables: BWMON_NFT_RULESET names a file of recorded
  * JSON to judge instead (this kernel may have no flowtables to test
- * with).  Said in the log when it changes.
+ * with), and BWMON_OFFLOAD_MARK a conntrack mark that stands for one.
+ * Said in the log when it changes.
  */
 static void
 check_offload(struct router *r)
@@ -238,10 +344,15 @@ check_offload(struct router *r)
 		log_warnx("%s: nft's ruleset is not JSON it knows", r->iface);
 		return;
 	}
-	if (strcmp(now, r->offload) != 0 && rv == 1)
-		log_warnx("%s: %s: offloaded flows bypass the forward hook, "
-		    "so their bytes are not counted per host", r->iface, now);
+	if (r->test_mark != 0)
+		(void)snprintf(now, sizeof(now), "ct mark %u "
+		    "(BWMON_OFFLOAD_MARK)", r->test_mark);
+	if (strcmp(now, r->offload) != 0) {
+		r->counted = 0;		/* said again */
+		r->ofl_why[0] = '\0';
+	}
 	(void)strcpy(r->offload, now);
+	offload_counting(r);
 }
 
 /* ---- the neighbour table ---- */
@@ -582,21 +693,6 @@ private_addr(const struct sockaddr *sa)
 	return 0;
 }
 
-static int
-sysctl_on(const char *procdir, const char *name)
-{
-	char	path[4096], *buf;
-	size_t	len;
-	int	on;
-
-	if (bw_path(path, sizeof(path), procdir, name, NULL, NULL) == -1 ||
-	    bw_read_file(path, 64, &buf, &len) == -1)
-		return 0;
-	on = len > 0 && buf[0] == '1';
-	free(buf);
-	return on;
-}
-
 int
 rt_wanted(const struct bw_conf *c, const char *iface, const char *procdir,
     char *why, size_t size)
@@ -670,6 +766,8 @@ rt_open(const char *dir, const char *iface, const struct bw_conf *c,
     double now)
 {
 	struct router	*r;
+	const char	*env;
+	long long	 mark;
 	size_t		 i;
 	int		 fd, saved;
 
@@ -695,6 +793,12 @@ rt_open(const char *dir, const char *iface, const struct bw_conf *c,
 	r->watch[1].path = r->files.ethers;
 	r->watch[2].path = r->files.hosts;
 	(void)snprintf(r->table, sizeof(r->table), "bwmon_hosts_%s", iface);
+	if ((env = getenv("BWMON_OFFLOAD_MARK")) != NULL && env[0] != '\0') {
+		if (bw_parse_ll(env, 1, UINT32_MAX, &mark) == -1)
+			log_warnx("BWMON_OFFLOAD_MARK: not a mark: %.40s", env);
+		else
+			r->test_mark = (uint32_t)mark;
+	}
 	if ((r->ifindex = (int)if_nametoindex(iface)) == 0 ||
 	    bw_kind_path(r->live_path, sizeof(r->live_path), dir, BW_HOSTS,
 	    iface) == -1 ||
@@ -759,6 +863,7 @@ rt_tick(struct router *r, double now, double m)
 	if ((idx = (int)if_nametoindex(r->iface)) != 0)
 		r->ifindex = idx;
 	if (count_read(r) == 0) {
+		offload_read(r);
 		neigh_read(r);
 		count_devs(r, &tick, (int64_t)now);
 	}
@@ -780,6 +885,7 @@ rt_tick(struct router *r, double now, double m)
 	hd.interval = 1;
 	hd.source = "nftables";
 	hd.offload = r->offload[0] != '\0' ? r->offload : NULL;
+	hd.offload_counted = r->counted;
 	if (bw_hosts_write(&r->live, &hd, &r->devs) == -1) {
 		if (errno != r->write_err)
 			log_warn("%s", r->live_path);
@@ -808,6 +914,7 @@ rt_close(struct router *r)
 	if (r == NULL)
 		return;
 	table_remove(r);
+	ofl_close(r->ofl);
 	nft_ctx_free(r->nft);
 	bw_pub_close(&r->live);
 	bw_hostset_free(&r->addrs);

@@ -887,8 +887,10 @@ draw_hosts(struct ui *u, int y)
 		(void)put(u, y, 1, attr_of(u, t->hosts_state == FS_STALE ?
 		    P_WARN : P_BAD), notice[i]);
 	if (t->hosts_loaded && t->hosts.offload[0] != '\0' && y < LINES - 1)
-		(void)putf(u, y++, 1, attr_of(u, P_WARN), "offload: %s "
-		    "hides bytes from the counting", t->hosts.offload);
+		(void)putf(u, y++, 1, t->hosts.offload_counted == 1 ? A_NORMAL :
+		    attr_of(u, P_WARN), "offload: %s %s", t->hosts.offload,
+		    t->hosts.offload_counted == 1 ? "counted from conntrack" :
+		    "hides bytes from the counting");
 	if (!t->hosts_loaded)
 		return;
 	if (COLS >= 100)

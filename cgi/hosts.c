@@ -87,7 +87,7 @@ main(void)
 		if (json_array_append_new(a, host_json(&h.v[i])) == -1)
 			cgi_fail(&c, 500, NULL, "out of memory");
 	doc = json_pack("{s:f, s:s, s:f, s:b, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:i, s:o}",
+	    "s:o, s:i, s:o}",
 	    "ts", h.ts,
 	    "iface", c.iface,
 	    "age_seconds", round((c.now - h.ts) * 1000) / 1000,
@@ -95,6 +95,8 @@ main(void)
 	    "interval_seconds", real(h.interval),
 	    "source", str(h.source),
 	    "offload", str(h.offload),
+	    "offload_counted", h.offload_counted == -1 ? json_null() :
+	    json_boolean(h.offload_counted),
 	    "rx_bytes", count(h.rx),
 	    "tx_bytes", count(h.tx),
 	    "pid", h.pid > 0 ? json_integer(h.pid) : json_null(),

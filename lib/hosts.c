@@ -326,6 +326,8 @@ bw_hosts_write(struct bw_pubfile *f, const struct bw_hosts_head *hd,
 	    json_object_set_new(o, "source", json_string(hd->source)) ||
 	    json_object_set_new(o, "offload", hd->offload != NULL ?
 	    json_string(hd->offload) : json_null()) ||
+	    json_object_set_new(o, "offload_counted", hd->offload != NULL ?
+	    json_boolean(hd->offload_counted) : json_null()) ||
 	    json_object_set_new(o, "rx", ju64(rx)) ||
 	    json_object_set_new(o, "tx", ju64(tx)) ||
 	    (a = json_array()) == NULL || json_object_set_new(o, "hosts", a);
@@ -449,7 +451,7 @@ bw_lanhosts_parse(const char *buf, size_t len, struct bw_lanhosts *h,
     struct bw_error *e)
 {
 	json_error_t	 jerr;
-	json_t		*root, *a;
+	json_t		*root, *a, *v;
 	char		 ifn[64];
 	size_t		 i, n;
 	long long	 pid;
@@ -478,6 +480,8 @@ bw_lanhosts_parse(const char *buf, size_t len, struct bw_lanhosts *h,
 	h->interval = num_at(root, "interval", BW_INTERVAL_MAX);
 	bw_json_str(root, "source", h->source, sizeof(h->source));
 	bw_json_str(root, "offload", h->offload, sizeof(h->offload));
+	v = json_object_get(root, "offload_counted");
+	h->offload_counted = json_is_boolean(v) ? json_is_true(v) : -1;
 	(void)bw_json_count(root, "rx", &h->rx);
 	(void)bw_json_count(root, "tx", &h->tx);
 	n = json_array_size(a);

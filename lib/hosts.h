@@ -84,6 +84,7 @@ struct bw_hosts_head {
 	int		 interval;
 	const char	*source;	/* "nftables" */
 	const char	*offload;	/* NULL: nothing hides bytes */
+	int		 offload_counted; /* from conntrack (with offload) */
 };
 
 void		 bw_hostset_init(struct bw_hostset *);
@@ -161,6 +162,7 @@ struct bw_lanhosts {
 	double		 interval;	/* NAN when absent */
 	char		 source[32];
 	char		 offload[128];	/* "": none */
+	int		 offload_counted; /* 1, 0; -1 absent or null */
 	uint64_t	 rx, tx;
 	struct bw_lanhost *v;
 	size_t		 n;

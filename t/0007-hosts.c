@@ -88,6 +88,8 @@ test_live(void)
 	struct bw_hostset	 s, r;
 	struct bw_hosts_head	 hd;
 	struct bw_pubfile	 pub;
+	struct bw_lanhosts	 lh;
+	struct bw_error		 e;
 	struct bw_host		*h;
 	char			 path[512];
 	int			 fd;
@@ -126,7 +128,17 @@ test_live(void)
 	(void)bw_kind_path(path, sizeof(path), dir, BW_HOSTS, "lan0");
 	ok(bw_pub_init(&pub, path) == 0 && bw_hosts_write(&pub, &hd, &s) ==
 	    0, "the live file is written");
+	ok(bw_lanhosts_read(path, &lh, &e) == 0 && lh.offload[0] == '\0' &&
+	    lh.offload_counted == -1, "nothing offloaded: offload and "
+	    "offload_counted null");
+	bw_lanhosts_free(&lh);
+	hd.offload = "flowtable ft";
+	hd.offload_counted = 1;
 	ok(bw_hosts_write(&pub, &hd, &s) == 0, "and published again");
+	ok(bw_lanhosts_read(path, &lh, &e) == 0 &&
+	    strcmp(lh.offload, "flowtable ft") == 0 && lh.offload_counted == 1,
+	    "offload, counted from conntrack: round-trips");
+	bw_lanhosts_free(&lh);
 	bw_pub_close(&pub);
 	ok(strcmp(s.v[0].id, "10.1.0.99") == 0 &&
 	    strcmp(s.v[2].id, "02:00:00:00:00:0b") == 0,

@@ -39,7 +39,8 @@ is "$(jbody '$j->{stale} ? "stale" : "fresh"')" fresh \
     "  written a second ago: fresh"
 is "$(jbody '$j->{age_seconds} . " " . $j->{interval_seconds} . " " . $j->{source}')" \
     "0.5 1 nftables" "  its age, interval and source"
-is "$(jbody '$j->{offload} // "null"')" null "  nothing offloaded"
+is "$(jbody '($j->{offload} // "null") . " " . ($j->{offload_counted} // "null")')" \
+    "null null" "  nothing offloaded"
 is "$(jbody 'join ",", map { $_->{label} } @{$j->{hosts}}')" \
     "laptop,tv,10.1.0.99" "  every device, in the file's order"
 is "$(jbody 'my $h = $j->{hosts}[0]; join " ", $h->{id}, $h->{mac}, $h->{from}, join("+", @{$h->{addrs}}), $h->{rx_bytes}, $h->{tx_bytes}, $h->{rx_bps}, $h->{tx_bps}, $h->{seen}')" \
@@ -49,6 +50,13 @@ is "$(jbody 'my $h = $j->{hosts}[2]; ($h->{name} // "null") . " " . ($h->{mac} /
     "null null 10.1.0.99" "  one without a name or MAC: labelled by its address"
 is "$(jbody 'exists $j->{note} ? "note" : "none"')" none "  no note"
 is "$(jbody '$j->{top}')" 50 "  the dashboard's top: hosts_top"
+cp "$D/hosts_br-lan.json" "$T/hosts.keep"
+perl -pi -e 's/"offload":null/"offload":"flowtable ft","offload_counted":true/' \
+    "$D/hosts_br-lan.json"
+answers 200 "/api/hosts, offload counted: 200" hosts "iface=br-lan"
+is "$(jbody '$j->{offload} . " " . ($j->{offload_counted} ? "counted" : "not")')" \
+    "flowtable ft counted" "  what is offloaded, and that it is counted"
+mv "$T/hosts.keep" "$D/hosts_br-lan.json"
 
 BWMON_NOW=$((HOSTS_NOW + 10)) cgi hosts "iface=br-lan" >/dev/null
 is "$(jbody '$j->{stale} ? "stale" : "fresh"')" stale \

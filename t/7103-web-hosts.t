@@ -4,9 +4,10 @@
 # shown only for an interface with host files; now, each device's rates
 # as bars, busiest first, with its addresses, the count and the totals
 # since counting began; over a range (?hosts=7d), each device's bytes
-# and share from the host history; a stale file and an offload said;
-# the "Who used it" panel grouped by host for a picked window, and the
-# history chart stacked by host (?stack=host); one device's history
+# and share from the host history; a stale file and an offload said
+# (and one counted from conntrack); the "Who used it" panel grouped by
+# host for a picked window, and the history chart stacked by host
+# (?stack=host); one device's history
 # charted, received and sent, when its bar is clicked (real mouse events
 # through t/data/cdp.pl) or the address says ?host=ID; names with markup
 # stay text; no JavaScript error.
@@ -145,6 +146,13 @@ like "$(dom "$T/d5" "attr('p-hosts', 'class')")" 'stale' "  the bars dimmed"
 like "$(dom "$T/d5" "text('hosts-bars')")" '<img src=x onerror=document.title=1>tv' \
     "a name with markup is shown as it is"
 is "$(dom "$T/d5" "count(qr{<img})")" 0 "  and creates no element"
+hosts_live "$D" $((HOSTS_NOW - 1))
+perl -pi -e 's/"offload":null/"offload":"flowtable ft","offload_counted":true/' \
+    "$D/hosts_br-lan.json"
+render "$T/d6" 1280,1400 "$WEB_URL/?iface=br-lan" "offload-counted"
+is "$(dom "$T/d6" "text('hosts-note')")" \
+    "Offload: flowtable ft; its flows are counted from conntrack." \
+    "an offload counted from conntrack is said so"
 
 web_log_clean
 ok $? "nothing in nginx's error log from a sanitizer"

@@ -10,15 +10,15 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Building and the CLI tests; bwtop under a real tmux; bwprocs on real veth
-# pairs in network namespaces with iperf3; the web tests: a real nginx, fcgiwrap
-# and Prometheus on loopback, the page in a real headless Chromium; the
-# libFuzzer harnesses (make fuzz, t/9002-fuzz.t) with clang; valgrind for
-# bwprocs's leak test.
+# pairs in network namespaces with iperf3 (and conntrack(8) to end flows);
+# the web tests: a real nginx, fcgiwrap and Prometheus on loopback, the
+# page in a real headless Chromium; the libFuzzer harnesses (make fuzz,
+# t/9002-fuzz.t) with clang; valgrind for bwprocs's leak test.
 PKGS="gcc make libc6-dev pkg-config perl libjansson-dev mandoc
     clang libclang-rt-14-dev llvm bpftool libbpf-dev
     libncurses-dev tmux netbase
     libpcap-dev libnetfilter-conntrack-dev libnftables-dev
-    dnsmasq-base busybox iperf3 iproute2 systemd nftables kmod
+    dnsmasq-base busybox iperf3 iproute2 systemd nftables kmod conntrack
     nginx fcgiwrap spawn-fcgi curl openssl prometheus
     chromium fonts-dejavu-core procps time valgrind dnsmasq libcap2-bin"
 

@@ -1447,7 +1447,9 @@ function renderHostsNow(j) {
 	if (j.stale)
 		notes.push(str(j.note) || "The hosts file is stale: bwprocs is not counting.");
 	if (str(j.offload))
-		notes.push("Offload: " + j.offload + " hides bytes from the counting.");
+		notes.push(j.offload_counted === true ?
+		    "Offload: " + j.offload + "; its flows are counted from conntrack." :
+		    "Offload: " + j.offload + " hides bytes from the counting.");
 	$("hosts-note").hidden = notes.length === 0;
 	$("hosts-note").textContent = notes.join(" ");
 	$("p-hosts").classList.toggle("stale", !!j.stale);

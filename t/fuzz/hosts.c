@@ -89,7 +89,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!(h.ts >= 0) || !isfinite(h.ts) || h.n > BW_LANHOSTS_MAXROWS ||
 	    (h.iface[0] != '\0' && !bw_ifname_valid(h.iface)) ||
-	    (!isnan(h.interval) && !(h.interval >= 0)))
+	    (!isnan(h.interval) && !(h.interval >= 0)) ||
+	    h.offload_counted < -1 || h.offload_counted > 1)
 		abort();
 	fuzz_str(h.source, sizeof(h.source));
 	fuzz_str(h.offload, sizeof(h.offload));
