@@ -76,6 +76,7 @@ struct router {
 	uint32_t		 test_mark;	/* BWMON_OFFLOAD_MARK */
 	struct offload		*ofl;		/* counts offloaded flows */
 	int			 counted;	/* ofl is on: the file says */
+	int			 nocounter;	/* a flowtable lacks counter */
 	char			 ofl_why[256];	/* why not, or trouble */
 	int			 write_err;
 };
@@ -178,23 +179,70 @@ flowtable_used(json_t *a, const char *table, const char *name)
 }
 
 /*
+ * The flowtable name of table in the text listing of a ruleset (nft
+ * list ruleset): bit 1 when its flags say offload, bit 2 when it has
+ * the counter flag (each on a line of its own in the block); -1 when
+ * the listing does not have it.
+ */
+static int
+ft_text_flags(const char *text, const char *table, const char *name)
+{
+	const char	*p, *eol;
+	char		 line[256], w1[64], w2[64], w3[64];
+	int		 in_table = 0, in_ft = 0, flags = -1;
+	size_t		 len;
+
+	for (p = text; *p != '\0'; p = *eol != '\0' ? eol + 1 : eol) {
+		if ((eol = strchr(p, '\n')) == NULL)
+			eol = p + strlen(p);
+		len = (size_t)(eol - p);
+		if (len >= sizeof(line))
+			continue;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		w1[0] = w2[0] = w3[0] = '\0';
+		if (sscanf(line, "%63s %63s %63s", w1, w2, w3) < 1)
+			continue;
+		if (strcmp(w1, "table") == 0) {
+			in_table = strcmp(w3, table) == 0;
+			in_ft = 0;
+		} else if (strcmp(w1, "flowtable") == 0) {
+			in_ft = in_table && strcmp(w2, name) == 0;
+			if (in_ft)
+				flags = 0;
+		} else if (in_ft && strcmp(w1, "}") == 0)
+			in_ft = 0;
+		else if (in_ft && strcmp(w1, "counter") == 0)
+			flags |= 2;
+		else if (in_ft && strcmp(w1, "flags") == 0 &&
+		    strstr(line, "offload") != NULL)
+			flags |= 1;
+	}
+	return flags;
+}
+
+/*
  * What a ruleset (nft -j list ruleset) hides from the counting: the
  * flowtables that rules add flows to, whose flows skip the forward hook
  * once offloaded.  out gets "flowtable NAME" (", NAME"...), with "(hw)"
- * after one whose flags say "offload" (to the NIC; nft 1.0.6 does not
- * print flags in JSON, later versions may).  1 when there is one, 0
- * when none, -1 when json is not nft's.
+ * after one whose flags say "offload" (to the NIC), and "no counter"
+ * after one without the counter flag: nft 1.0.6 prints no flags in
+ * JSON, so they come from text, the same ruleset's text listing, when
+ * not NULL.  *nocounter is 1 when one has no counter flag.  1 when
+ * there is one, 0 when none, -1 when json is not nft's.
  */
 int
-rt_offload(const char *json, char *out, size_t size)
+rt_offload(const char *json, const char *text, char *out, size_t size,
+    int *nocounter)
 {
 	json_t		*o, *a, *e, *ft, *flags, *f;
 	json_error_t	 je;
 	const char	*name, *table;
 	size_t		 i, k, len = 0;
-	int		 hw, n = 0;
+	int		 hw, tf, nocount, n = 0;
 
 	out[0] = '\0';
+	*nocounter = 0;
 	if ((o = json_loads(json, 0, &je)) == NULL)
 		return -1;
 	if (!json_is_array(a = json_object_get(o, "nftables"))) {
@@ -216,10 +264,18 @@ rt_offload(const char *json, char *out, size_t size)
 			if (json_is_string(f) &&
 			    strcmp(json_string_value(f), "offload") == 0)
 				hw = 1;
+		nocount = 0;
+		if (text != NULL && (tf = ft_text_flags(text, table,
+		    name)) != -1) {
+			hw |= tf & 1;
+			nocount = !(tf & 2);
+		}
+		*nocounter |= nocount;
 		if (len < size)
 			len += (size_t)snprintf(out + len, size - len,
 			    "%s%.40s%s", n == 0 ? "flowtable " : ", ", name,
-			    hw ? " (hw)" : "");
+			    hw && nocount ? " (hw, no counter)" : hw ? " (hw)" :
+			    nocount ? " (no counter)" : "");
 		n++;
 	}
 	json_decref(o);
@@ -280,7 +336,12 @@ offload_counting(struct router *r)
 		r->ofl_why[0] = '\0';
 		return;
 	}
-	if (!sysctl_on(bw_procdir(), "sys/net/netfilter/nf_conntrack_acct"))
+	if (r->nocounter)
+		(void)snprintf(why, sizeof(why), "a flowtable without the "
+		    "counter flag keeps offloaded packets out of conntrack's "
+		    "counters (declare it with \"counter;\", Linux 5.7+)");
+	else if (!sysctl_on(bw_procdir(),
+	    "sys/net/netfilter/nf_conntrack_acct"))
 		(void)snprintf(why, sizeof(why), "conntrack accounting is "
 		    "off (sysctl -w net.netfilter.nf_conntrack_acct=1 counts "
 		    "the flows that begin after it)");
@@ -325,10 +386,11 @@ offload_read(struct router *r)
 static void
 check_offload(struct router *r)
 {
-	const char	*env = getenv("BWMON_NFT_RULESET"), *js;
-	char		*buf = NULL, now[sizeof(r->offload)];
+	const char	*env = getenv("BWMON_NFT_RULESET"), *js, *t;
+	char		*buf = NULL, *text = NULL, now[sizeof(r->offload)];
+	char		 path[4096];
 	size_t		 len;
-	int		 rv;
+	int		 rv, nocounter;
 
 	if (env != NULL && env[0] != '\0') {
 		if (bw_read_file(env, (size_t)16 << 20, &buf, &len) == -1) {
@@ -336,10 +398,28 @@ check_offload(struct router *r)
 			return;
 		}
 		js = buf;
-	} else if ((js = nft_run(r, "list ruleset", 1)) == NULL)
-		return;
-	rv = rt_offload(js, now, sizeof(now));
+		/* The same ruleset's text listing: NAME.nft for NAME.json. */
+		len = strlen(env);
+		if (len > 5 && len < sizeof(path) &&
+		    strcmp(env + len - 5, ".json") == 0) {
+			(void)snprintf(path, sizeof(path), "%.*s.nft",
+			    (int)(len - 5), env);
+			if (bw_read_file(path, (size_t)16 << 20, &text,
+			    &len) == -1)
+				text = NULL;
+		}
+	} else {
+		/* The text first: the next command overwrites the buffer. */
+		if ((t = nft_run(r, "list ruleset", 0)) != NULL)
+			text = strdup(t);
+		if ((js = nft_run(r, "list ruleset", 1)) == NULL) {
+			free(text);
+			return;
+		}
+	}
+	rv = rt_offload(js, text, now, sizeof(now), &nocounter);
 	free(buf);
+	free(text);
 	if (rv == -1) {
 		log_warnx("%s: nft's ruleset is not JSON it knows", r->iface);
 		return;
@@ -352,6 +432,7 @@ check_offload(struct router *r)
 		r->ofl_why[0] = '\0';
 	}
 	(void)strcpy(r->offload, now);
+	r->nocounter = nocounter && r->test_mark == 0;
 	offload_counting(r);
 }
 

@@ -26,7 +26,9 @@ struct router;			/* opaque */
  * rt_close: remove the counting from the kernel (nothing counts while
  * bwprocs is down), and free.
  * rt_offload: what a ruleset in nft's JSON hides from the counting
- * ("flowtable ft (hw)"), into out; 0 when nothing.
+ * ("flowtable ft (hw)", "(no counter)" when the text listing, if not
+ * NULL, shows it has no counter flag, and then *nocounter is 1), into
+ * out; 0 when nothing, -1 when the JSON is not nft's.
  */
 int		 rt_wanted(const struct bw_conf *, const char *, const char *,
 		    char *, size_t);
@@ -35,6 +37,6 @@ struct router	*rt_open(const char *, const char *, const struct bw_conf *,
 void		 rt_tick(struct router *, double, double);
 void		 rt_flush(struct router *, double);
 void		 rt_close(struct router *);
-int		 rt_offload(const char *, char *, size_t);
+int		 rt_offload(const char *, const char *, char *, size_t, int *);
 
 #endif /* BWPROCS_ROUTER_H */

@@ -6,8 +6,10 @@
 # the subnet and the default route.  Flowtables cannot be made on this
 # kind of kernel, so the offload detection reads recorded
 # `nft -j list ruleset` output (t/data/nft-*.json) through
-# BWMON_NFT_RULESET: a flowtable that rules add flows to is reported in
-# the log and in the file's "offload"; an unused one, or none, is not.
+# BWMON_NFT_RULESET (and the text listing beside it, t/data/nft-*.nft):
+# a flowtable that rules add flows to is reported in the log and in the
+# file's "offload", with "(no counter)" when its text listing lacks the
+# counter flag; an unused one, or none, is not.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
@@ -114,6 +116,25 @@ logged "$T/log" "flowtable ft: offloaded flows bypass the forward hook"
 ok $? "... and in the log"
 is "$(offload nft-flowtable-hw.json)" "flowtable ft (hw)" \
     "a flowtable with the offload flag: (hw)"
+is "$(offload nft-flowtable-nocounter.json)" "flowtable ft (no counter)" \
+    "a flowtable whose text listing has no counter flag: (no counter)"
+logged "$T/log" "without the counter flag keeps offloaded packets out"
+ok $? "... and the log says its offloaded flows cannot be counted"
+is "$(json "$H" '$j->{offload_counted} ? "counted" : "not"')" not \
+    "... nor does the file count them"
+is "$(offload nft-flowtable.json)" "flowtable ft" "with the counter flag"
+is "$(json "$H" '$j->{offload_counted} ? "counted" : "not"')" not \
+    "... but conntrack accounting off: not counted"
+logged "$T/log" "not counted per host: conntrack accounting is off"
+ok $? "... and the log says how to turn it on"
+modprobe nf_conntrack 2>/dev/null
+ip netns exec "$X" sysctl -qw net.netfilter.nf_conntrack_acct=1
+ok $? "conntrack accounting on in $X"
+offload nft-flowtable.json >/dev/null
+is "$(json "$H" '$j->{offload_counted} ? "counted" : "not"')" counted \
+    "the counter flag and accounting on: offloaded flows counted"
+logged "$T/log" "flowtable ft: offloaded flows counted from their conntrack counters"
+ok $? "... and the log says so"
 is "$(offload nft-flowtable-unused.json)" null \
     "a flowtable no rule uses hides nothing"
 is "$(offload nft-noflowtable.json)" null "no flowtable: offload null"
