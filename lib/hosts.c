@@ -559,18 +559,11 @@ bw_lanhosts_free(struct bw_lanhosts *h)
 	h->n = 0;
 }
 
-/*
- * Whether the writer stopped: the file is older than BW_PROCS_STALE of
- * its intervals (1 s when it does not say), the rule bw_procs_stale()
- * applies to the procs file.
- */
+/* Whether bwprocs stopped writing the hosts file (bw_stale(); 1 s). */
 int
 bw_lanhosts_stale(const struct bw_lanhosts *h, double now)
 {
-	double	iv = isnan(h->interval) || h->interval <= 0 ? 1 :
-		    h->interval;
-
-	return now - h->ts > BW_PROCS_STALE * iv;
+	return bw_stale(h->ts, h->interval, 1, now);
 }
 
 /* What to call a device: its name, else its first address, else its id. */

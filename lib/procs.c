@@ -550,14 +550,28 @@ bw_procs_free(struct bw_procs *p)
 }
 
 /*
- * Whether bwprocs stopped writing: its procs file is older than
- * BW_PROCS_STALE intervals at now (bw_procs_interval()).  The one rule
- * every reader applies.
+ * Whether the writer of a file it rewrites every interval seconds
+ * stopped: the file, written at ts, is older than BW_PROCS_STALE
+ * intervals at now, and than BW_PROCS_STALE seconds.  An interval the
+ * file does not say (NAN, or not above 0) or says above BW_INTERVAL_MAX
+ * is dflt: a file must not be believed fresh for days.  The one rule
+ * for bwprocs' files (procs, live, hosts) in every reader.
  */
+int
+bw_stale(double ts, double interval, double dflt, double now)
+{
+	double	iv = interval > 0 && interval <= BW_INTERVAL_MAX ? interval :
+		    dflt;
+	double	lim = BW_PROCS_STALE * iv;
+
+	return now - ts > (lim > BW_PROCS_STALE ? lim : BW_PROCS_STALE);
+}
+
+/* Whether bwprocs stopped writing its procs file (bw_stale()). */
 int
 bw_procs_stale(const struct bw_procs *p, double now)
 {
-	return now - p->ts > BW_PROCS_STALE * bw_procs_interval(p);
+	return bw_stale(p->ts, p->interval, BW_PROCS_INTERVAL, now);
 }
 
 /*
@@ -663,15 +677,9 @@ bw_live_load(int dirfd, const char *iface, struct bw_live *l,
 	return load_doc(dirfd, iface, 1, l, e);
 }
 
-/*
- * Whether bwprocs stopped writing its live file: older than
- * BW_PROCS_STALE intervals, and at least as many seconds, at now.
- */
+/* Whether bwprocs stopped writing its live file (bw_stale()). */
 int
 bw_live_stale(const struct bw_live *l, double now)
 {
-	double	iv = l->interval > 0 ? l->interval : BW_LIVE_INTERVAL;
-	double	lim = BW_PROCS_STALE * iv;
-
-	return now - l->ts > (lim > 3 ? lim : 3);
+	return bw_stale(l->ts, l->interval, BW_LIVE_INTERVAL, now);
 }

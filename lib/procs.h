@@ -6,7 +6,7 @@
  * rid of control, bidirectional and invisible characters, and a bwmon
  * version 1 procs file reads as one holding only the version 1 keys.
  * Every program and CGI reads them through here and judges their age by
- * bw_procs_stale() and bw_live_stale().
+ * bw_procs_stale() and bw_live_stale(), bw_stale()'s one rule.
  */
 #ifndef BW_PROCS_H
 #define BW_PROCS_H
@@ -141,6 +141,7 @@ int	bw_procs_parse(const char *, size_t, struct bw_procs *,
 int	bw_procs_read(const char *, struct bw_procs *, struct bw_error *);
 int	bw_procs_load(int, const char *, struct bw_procs *, struct bw_error *);
 void	bw_procs_free(struct bw_procs *);
+int	bw_stale(double, double, double, double);
 int	bw_procs_stale(const struct bw_procs *, double);
 double	bw_procs_interval(const struct bw_procs *);
 enum bw_bwprocs bw_procs_status(int, const char *, double, double *);

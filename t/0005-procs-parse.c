@@ -380,6 +380,7 @@ test_stale(void)
 		{ 3600, 10000, 0, "procs: 3600 s is believed" },
 		{ 3601, 7, 1, "procs: an interval above 3600 s is not" },
 		{ 2, -5, 0, "procs: a file from the future is fresh" },
+		{ 0.5, 2.9, 0, "procs: at least 3 s, as live" },
 	}, live[] = {
 		{ 1, 3, 0, "live: 1 s interval: fresh at 3 s" },
 		{ 1, 3.01, 1, "live: stale after 3 s" },

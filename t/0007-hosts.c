@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,16 @@ test_live(void)
 	ok(bw_lanhosts_read(path, &lh, &e) == 0 &&
 	    strcmp(lh.offload, "flowtable ft") == 0 && lh.offload_counted == 1,
 	    "offload, counted from conntrack: round-trips");
+	ok(!bw_lanhosts_stale(&lh, lh.ts + 3) &&
+	    bw_lanhosts_stale(&lh, lh.ts + 3.01),
+	    "written every second: stale after 3 s");
+	lh.interval = NAN;
+	ok(!bw_lanhosts_stale(&lh, lh.ts + 3) &&
+	    bw_lanhosts_stale(&lh, lh.ts + 3.01),
+	    "no interval: 1 s, the same");
+	lh.interval = 10;
+	ok(!bw_lanhosts_stale(&lh, lh.ts + 29) &&
+	    bw_lanhosts_stale(&lh, lh.ts + 31), "10 s: stale after 30 s");
 	bw_lanhosts_free(&lh);
 	bw_pub_close(&pub);
 	ok(strcmp(s.v[0].id, "10.1.0.99") == 0 &&
