@@ -11,6 +11,11 @@
  *        ct-fill dump [R]     dump the whole table R times (default 5),
  *                             the way bwmon v1 did at every spike
  *
+ * With CT_FILL_MARK set, fill gives its flows that conntrack mark
+ * (bench/router.sh: flows that stand for offloaded ones), and with
+ * CT_FILL_HOSTS=H their sources are the first H of bench/router.sh's
+ * host addresses, 10.216.(1 + j / 250).(1 + j % 250).
+ *
  * fill prints "inserted N in S s" (clear "removed N in S s"), with the
  * failures if any; dump prints "entries E runs R min_ms X median_ms Y
  * max_ms Z", the entries of the last dump and the wall time of the
@@ -69,21 +74,27 @@ number(const char *s, long min, long max)
 	return v;
 }
 
+static long	hosts;		/* CT_FILL_HOSTS; 0: SRC_HOSTS sources */
+
 /*
- * Flow i: source 10.216.x.y (one of SRC_HOSTS), source port 20000 +
- * i / SRC_HOSTS, so every tuple differs; destination 10.216.255.1 on a
- * port among 5000.
+ * Flow i: source 10.216.x.y (one of SRC_HOSTS, or of hosts), source
+ * port 20000 + i / (the number of sources), so every tuple differs;
+ * destination 10.216.255.1 on a port among 5000.
  */
 static void
 tuple(struct nf_conntrack *c, long i)
 {
+	long	j = hosts > 0 ? i % hosts : 0;
+
 	nfct_set_attr_u8(c, ATTR_ORIG_L3PROTO, AF_INET);
-	nfct_set_attr_u32(c, ATTR_ORIG_IPV4_SRC,
+	nfct_set_attr_u32(c, ATTR_ORIG_IPV4_SRC, hosts > 0 ?
+	    htonl(0x0ad80000 + (uint32_t)((1 + j / 250) << 8) +
+	    (uint32_t)(1 + j % 250)) :
 	    htonl(0x0ad80000 + (uint32_t)(i % SRC_HOSTS) + 1));
 	nfct_set_attr_u32(c, ATTR_ORIG_IPV4_DST, htonl(0x0ad8ff01));
 	nfct_set_attr_u8(c, ATTR_ORIG_L4PROTO, IPPROTO_TCP);
 	nfct_set_attr_u16(c, ATTR_ORIG_PORT_SRC,
-	    htons((uint16_t)(20000 + i / SRC_HOSTS)));
+	    htons((uint16_t)(20000 + i / (hosts > 0 ? hosts : SRC_HOSTS))));
 	nfct_set_attr_u16(c, ATTR_ORIG_PORT_DST,
 	    htons((uint16_t)(1024 + i % 5000)));
 }
@@ -94,9 +105,17 @@ fill(long n, long first, int del)
 {
 	struct nfct_handle	*h;
 	struct nf_conntrack	*c;
+	const char		*m = getenv("CT_FILL_MARK");
 	double			 t0;
-	long			 i, failed = 0;
+	long			 i, failed = 0, mark = 0;
 	int			 firsterr = 0, rv;
+
+	if (m != NULL && *m != '\0')
+		mark = number(m, 1, 0x7fffffff);
+	if ((m = getenv("CT_FILL_HOSTS")) != NULL && *m != '\0')
+		hosts = number(m, 1, 62500);
+	if (n / (hosts > 0 ? hosts : SRC_HOSTS) >= 45000)
+		errx(2, "too many flows for %ld sources", hosts);
 
 	if ((h = nfct_open(CONNTRACK, 0)) == NULL)
 		err(1, "nfct_open");
@@ -113,6 +132,9 @@ fill(long n, long first, int del)
 			nfct_set_attr_u8(c, ATTR_TCP_STATE,
 			    TCP_CONNTRACK_ESTABLISHED);
 			nfct_set_attr_u32(c, ATTR_TIMEOUT, 600);
+			if (mark != 0)
+				nfct_set_attr_u32(c, ATTR_MARK,
+				    (uint32_t)mark);
 			rv = nfct_query(h, NFCT_Q_CREATE, c);
 		}
 		if (rv == -1 && failed++ == 0)

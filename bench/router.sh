@@ -14,15 +14,22 @@
 #    hosts: C sends one UDP packet from each of that many addresses
 #    (I drops them, so R never learns their MACs: each address is a
 #    host of its own), and the live file's size.
-# 3. Disk: six months of host history at 50 devices busy in every
+# 3. Offloaded flows counted from conntrack: BENCH_CT_FLOWS (10,000)
+#    made-up flows in R's conntrack table (bench/ct-fill.c) from the
+#    hosts of part 2, marked as BWMON_OFFLOAD_MARK's stand-in for a
+#    flowtable, so that bwprocs follows every one (a dump a second);
+#    bwprocs's CPU and resident size with that and without (the same
+#    table, nothing offloaded).
+# 4. Disk: six months of host history at 50 devices busy in every
 #    interval (bench/hosts-gen.c), the worst case: quiet devices write
 #    no rows.
 # Prints figures; it asserts nothing.  See bench/README.md.
 #
 # usage: bench/router.sh        (as root; run `make all` first)
 # Environment: BENCH_SECONDS (per round, 10), BENCH_ROUNDS (3),
-# BENCH_RATE (iperf3 -b, 1G), BENCH_HOSTS (1000), BENCH_SKIP_DISK (1 to
-# skip part 3, which takes some 3 minutes), BWPROCS, BENCH_TMPDIR, CC.
+# BENCH_RATE (iperf3 -b, 1G), BENCH_HOSTS (1000), BENCH_CT_FLOWS
+# (10000), BENCH_SKIP_DISK (1 to skip part 4, which takes some 3
+# minutes), BWPROCS, BENCH_TMPDIR, CC.
 set -u
 
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +38,7 @@ SECS=${BENCH_SECONDS:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 RATE=${BENCH_RATE:-1G}
 NHOSTS=${BENCH_HOSTS:-1000}
+NFLOWS=${BENCH_CT_FLOWS:-10000}
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, nftables)"
 need_cmds ip iperf3 nft perl "${CC:-cc}"
@@ -152,13 +160,17 @@ perl -e 'for my $i (0 .. $ARGV[0] - 1) {
 	printf "addr add 10.216.%d.%d/32 dev c0\n", 1 + int($i / 250),
 	    1 + $i % 250 }' "$NHOSTS" >"$T/addrs"
 ip -n "$C" -b "$T/addrs" || die "addresses in $C"
-ip netns exec "$C" perl -MIO::Socket::INET -e '
-	for my $i (0 .. $ARGV[0] - 1) {
+# hosts_send: one UDP packet from each of the NHOSTS addresses.
+hosts_send() {
+	ip netns exec "$C" perl -MIO::Socket::INET -e '
+	    for my $i (0 .. $ARGV[0] - 1) {
 		my $a = sprintf "10.216.%d.%d", 1 + int($i / 250), 1 + $i % 250;
 		my $s = IO::Socket::INET->new(Proto => "udp",
 		    LocalAddr => $a, PeerAddr => "$ARGV[1]:9") or die "$a: $!";
 		$s->send("x" x 100);
-	}' "$NHOSTS" "10.215.$W.2" || die "packets from $NHOSTS addresses"
+	    }' "$NHOSTS" "10.215.$W.2" || die "packets from $NHOSTS addresses"
+}
+hosts_send
 sleep 3
 N=$(perl -MJSON::PP -0777 -ne 'print scalar @{decode_json($_)->{hosts}}' \
     "$T/data/hosts_rl.json")
@@ -177,7 +189,44 @@ perl -e 'printf "  CPU: %.1f %% of a core (10 s, a read of the sets and a " .
     "file a second)\n", 100 * ($ARGV[1] - $ARGV[0]) / $ARGV[2] / 10' \
     "$C0" "$C1" "$HZ"
 
-# 3. Disk.
+# 3. Offloaded flows from conntrack.
+"${CC:-cc}" -O2 -o "$T/ct-fill" "$here/ct-fill.c" -lnetfilter_conntrack ||
+    die "cannot compile bench/ct-fill.c (libnetfilter-conntrack-dev)"
+ip netns exec "$R" sysctl -qw net.netfilter.nf_conntrack_acct=1 ||
+    die "conntrack accounting in $R"
+FILL=$(CT_FILL_MARK=7 CT_FILL_HOSTS=$NHOSTS ip netns exec "$R" \
+    "$T/ct-fill" fill "$NFLOWS") ||
+    die "ct-fill: $FILL"
+# ofl_round MARK: bwprocs with BWMON_OFFLOAD_MARK=MARK ("" for none)
+# and the hosts; prints "cpu_percent rss_kb".
+ofl_round() {
+	rm -f "$T/data"/*
+	BWMON_OFFLOAD_MARK=$1 ip netns exec "$R" "$BWPROCS" -f -c "$T/conf" \
+	    -d "$T/data" rl 2>>"$T/bwprocs.log" &
+	BP=$!
+	sleep 2
+	hosts_send
+	sleep 3
+	_c0=$(ticks "$BP")
+	sleep 10
+	_c1=$(ticks "$BP")
+	_rss=$(status "$BP" VmRSS)
+	kill "$BP"
+	wait "$BP"
+	perl -e 'printf "%.1f %d\n", 100 * ($ARGV[1] - $ARGV[0]) / $ARGV[2] / 10,
+	    $ARGV[3]' "$_c0" "$_c1" "$HZ" "$_rss"
+}
+OFF=$(ofl_round "")
+ON=$(ofl_round 7)
+echo "offloaded flows from conntrack, $NFLOWS flows of $NHOSTS hosts in" \
+    "R's table ($FILL):"
+echo "  nothing offloaded:  ${OFF% *} % of a core, ${OFF#* } kB resident"
+echo "  all $NFLOWS offloaded: ${ON% *} % of a core, ${ON#* } kB resident" \
+    "(a conntrack dump a second, every flow followed)"
+CT_FILL_HOSTS=$NHOSTS ip netns exec "$R" "$T/ct-fill" clear "$NFLOWS" \
+    >/dev/null
+
+# 4. Disk.
 if [ "${BENCH_SKIP_DISK:-0}" != 1 ]; then
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -I"$SRCDIR/lib" -o "$T/hosts-gen" \
 	    "$here/hosts-gen.c" "$SRCDIR/lib/libbw.a" -ljansson -lm ||

@@ -153,7 +153,7 @@ ctd_seen(struct ctd *t, const struct ctd_flow *f)
 	 * count too.  Followed on after it leaves, so that offloaded again
 	 * it counts from here.
 	 */
-	if (f->offloaded || (e != NULL && e->f.offloaded))
+	if (t->primed && (f->offloaded || (e != NULL && e->f.offloaded)))
 		count(t, e, f);
 	ne.f = *f;
 	return keep(t, &ne);
@@ -173,6 +173,8 @@ ctd_end(struct ctd *t, int complete)
 		(void)keep(t, &t->v[i]);
 	}
 	qsort(t->nv, t->nn, sizeof(*t->nv), cmp_ent);
+	if (complete)
+		t->primed = 1;
 	sw = t->v;
 	cap = t->cap;
 	t->v = t->nv;
@@ -196,7 +198,7 @@ ctd_gone(struct ctd *t, const struct ctd_flow *f)
 		e->gone = 1;
 		return 0;
 	}
-	if (!f->offloaded || !has_lan(t, f))
+	if (!t->primed || !f->offloaded || !has_lan(t, f))
 		return 0;
 	/* Offloaded and gone between two dumps: counted whole, once. */
 	count(t, NULL, f);

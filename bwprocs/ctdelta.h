@@ -46,6 +46,7 @@ struct ctd {
 	size_t		 nn, ncap;
 	ctd_lan_fn	 lan;
 	void		*arg;
+	int		 primed;	/* a complete dump was read */
 	uint64_t	 counted;	/* bytes given to LAN addresses */
 };
 
@@ -55,8 +56,11 @@ struct ctd {
  * destroy event, between dumps.  A flow is followed from the first
  * time it is seen offloaded: that time its whole counters count (the
  * few packets before the hand-over, which the sets counted too,
- * included); then what they moved, until it ends.  -1 only without
- * memory (the flow is then not followed).
+ * included); then what they moved, until it ends.  The first complete
+ * dump only takes note of the flows offloaded then, and the destroy
+ * events before it count nothing: a flow that began before counts
+ * from its next byte.  -1 only without memory (the flow is then not
+ * followed).
  */
 void	ctd_init(struct ctd *, ctd_lan_fn, void *);
 void	ctd_free(struct ctd *);

@@ -44,6 +44,14 @@
 
 #define HOUR		3600
 #define NEIGH_BUF	(64 * 1024)
+#define LAN_NETS	16		/* subnets of the LAN interface kept */
+
+/* A subnet of the LAN interface. */
+struct lan_net {
+	int		family;
+	uint8_t		addr[16];
+	uint8_t		mask[16];
+};
 
 /* A names file, to read it again when it changes. */
 struct watched {
@@ -78,6 +86,8 @@ struct router {
 	int			 counted;	/* ofl is on: the file says */
 	int			 nocounter;	/* a flowtable lacks counter */
 	char			 ofl_why[256];	/* why not, or trouble */
+	struct lan_net		 nets[LAN_NETS];
+	size_t			 nnets;
 	int			 write_err;
 };
 
@@ -300,8 +310,75 @@ sysctl_on(const char *procdir, const char *name)
 	return on;
 }
 
+/*
+ * The subnets of the LAN interface, but link-local ones (the sets do
+ * not count those), read again each minute.
+ */
+static void
+nets_read(struct router *r)
+{
+	struct ifaddrs	*ifa, *i;
+	struct lan_net	*n;
+	const uint8_t	*a, *m;
+	size_t		 len, k;
 
-/* ctd_lan_fn: an address the sets count (its flow's first packets). */
+	if (getifaddrs(&ifa) == -1)
+		return;
+	r->nnets = 0;
+	for (i = ifa; i != NULL && r->nnets < LAN_NETS; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_netmask == NULL ||
+		    strcmp(i->ifa_name, r->iface) != 0)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			a = (const uint8_t *)&((struct sockaddr_in *)(void *)
+			    i->ifa_addr)->sin_addr;
+			m = (const uint8_t *)&((struct sockaddr_in *)(void *)
+			    i->ifa_netmask)->sin_addr;
+			len = 4;
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			a = ((struct sockaddr_in6 *)(void *)i->ifa_addr)->
+			    sin6_addr.s6_addr;
+			m = ((struct sockaddr_in6 *)(void *)i->ifa_netmask)->
+			    sin6_addr.s6_addr;
+			len = 16;
+			if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+				continue;
+		} else
+			continue;
+		n = &r->nets[r->nnets++];
+		memset(n, 0, sizeof(*n));
+		n->family = i->ifa_addr->sa_family;
+		for (k = 0; k < len; k++) {
+			n->mask[k] = m[k];
+			n->addr[k] = a[k] & m[k];
+		}
+	}
+	freeifaddrs(ifa);
+}
+
+static int
+on_lan(const struct router *r, int family, const uint8_t *addr)
+{
+	size_t	i, k, len = family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < r->nnets; i++) {
+		if (r->nets[i].family != family)
+			continue;
+		for (k = 0; k < len; k++)
+			if ((addr[k] & r->nets[i].mask[k]) !=
+			    r->nets[i].addr[k])
+				break;
+		if (k == len)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * ctd_lan_fn: an address the sets count, or one of the LAN's subnets
+ * (a device whose flows were offloaded before bwprocs began may have
+ * sent nothing through the forward hook since).
+ */
 static int
 lan_addr(void *arg, int family, const uint8_t *addr, uint64_t rx,
     uint64_t tx)
@@ -310,9 +387,16 @@ lan_addr(void *arg, int family, const uint8_t *addr, uint64_t rx,
 	struct bw_host	*a;
 	char		 text[BW_ADDRSTR];
 
-	if (inet_ntop(family, addr, text, sizeof(text)) == NULL ||
-	    (a = bw_hostset_get(&r->addrs, text, 0)) == NULL)
+	if (inet_ntop(family, addr, text, sizeof(text)) == NULL)
 		return 0;
+	if ((a = bw_hostset_get(&r->addrs, text, 0)) == NULL) {
+		if (!on_lan(r, family, addr))
+			return 0;
+		if (rx == 0 && tx == 0)
+			return 1;
+		if ((a = bw_hostset_get(&r->addrs, text, 1)) == NULL)
+			return 0;
+	}
 	a->rx_bps += (double)rx;
 	a->tx_bps += (double)tx;
 	return 1;
@@ -433,6 +517,7 @@ check_offload(struct router *r)
 	}
 	(void)strcpy(r->offload, now);
 	r->nocounter = nocounter && r->test_mark == 0;
+	nets_read(r);
 	offload_counting(r);
 }
 

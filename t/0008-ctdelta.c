@@ -1,12 +1,13 @@
 /*
- * The table of offloaded flows (bwprocs/ctdelta.c): a flow counts from
- * the first time it is seen offloaded, whole; then what its counters
- * moved, until it ends, to the LAN end of each direction; one that left
- * the fast path counts up to the dump that sees it leave, and again
- * from there if it comes back; a destroy event counts the last bytes,
- * once, also for a flow no dump saw, and a flow listed again after its
- * event (a dying entry) counts nothing more; flows without a LAN end
- * and flows never offloaded are not followed.
+ * The table of offloaded flows (bwprocs/ctdelta.c): the first dump only
+ * takes note (a flow begun before counts from its next byte); after
+ * it, a flow counts from the first time it is seen offloaded, whole;
+ * then what its counters moved, until it ends, to the LAN end of each
+ * direction; one that left the fast path counts up to the dump that
+ * sees it leave, and again from there if it comes back; a destroy event
+ * counts the last bytes, once, also for a flow no dump saw, and a flow
+ * listed again after its event (a dying entry) counts nothing more;
+ * flows without a LAN end and flows never offloaded are not followed.
  */
 #include <sys/socket.h>
 
@@ -68,47 +69,57 @@ main(void)
 
 	ctd_init(&t, lan, NULL);
 
+	/* Before the first dump, a destroy event counts nothing. */
+	f[0] = flow(5, 9, 200, 100, 100, 1);
+	(void)ctd_gone(&t, &f[0]);
+	ok(tx[9] == 0 && t.n == 0, "a destroy event before the first dump "
+	    "counts nothing");
+
 	/* 10.0.0.5 -> the Internet (93.0.0.200 answers, masqueraded). */
 	f[0] = flow(7, 5, 200, 1000, 5000, 1);
 	f[1] = flow(8, 6, 201, 300, 400, 0);		/* never offloaded */
 	f[2] = flow(9, 150, 151, 800, 900, 1);		/* no LAN end */
 	dump(&t, f, 3, 1);
-	ok(tx[5] == 1000 && rx[5] == 5000,
-	    "first seen offloaded: its whole counters (tx %ju, rx %ju)",
-	    (uintmax_t)tx[5], (uintmax_t)rx[5]);
-	ok(tx[6] == 0 && rx[6] == 0, "a flow never offloaded: the sets' own");
+	ok(tx[5] == 0 && rx[5] == 0, "the first dump only takes note: a "
+	    "flow begun before counts from its next byte");
 	ok(t.n == 1, "only the offloaded flow with a LAN end is followed "
 	    "(%zu)", t.n);
 
 	f[0].obytes = 1500;
 	f[0].rbytes = 9000;
+	dump(&t, f, 3, 1);
+	ok(tx[5] == 500 && rx[5] == 4000, "then what its counters moved "
+	    "(tx %ju, rx %ju)", (uintmax_t)tx[5], (uintmax_t)rx[5]);
+	ok(tx[6] == 0 && rx[6] == 0, "a flow never offloaded: the sets' own");
 	dump(&t, f, 1, 1);
-	ok(tx[5] == 1500 && rx[5] == 9000, "then what its counters moved");
-	dump(&t, f, 1, 1);
-	ok(tx[5] == 1500 && rx[5] == 9000, "nothing moved: nothing counted");
+	ok(tx[5] == 500 && rx[5] == 4000, "nothing moved: nothing counted");
+	f[3] = flow(4, 9, 200, 300, 700, 1);
+	dump(&t, &f[3], 1, 1);
+	ok(tx[9] == 300 && rx[9] == 700, "a flow first seen offloaded after: "
+	    "its whole counters");
 
 	/* It leaves the fast path: up to this dump, then nothing. */
 	f[0].obytes = 1600;
 	f[0].offloaded = 0;
 	dump(&t, f, 1, 1);
-	ok(tx[5] == 1600, "leaving the fast path: counted to this dump");
+	ok(tx[5] == 600, "leaving the fast path: counted to this dump");
 	f[0].obytes = 2600;
 	dump(&t, f, 1, 1);
-	ok(tx[5] == 1600, "off the fast path: the sets count it");
+	ok(tx[5] == 600, "off the fast path: the sets count it");
 	f[0].obytes = 2700;
 	f[0].offloaded = 1;
 	dump(&t, f, 1, 1);
-	ok(tx[5] == 1700, "offloaded again: from the last dump (tx %ju)",
+	ok(tx[5] == 700, "offloaded again: from the last dump (tx %ju)",
 	    (uintmax_t)tx[5]);
 
 	/* Its destroy event: the last bytes, once. */
 	f[0].obytes = 2750;
 	(void)ctd_gone(&t, &f[0]);
-	ok(tx[5] == 1750, "its destroy event counts its last bytes");
+	ok(tx[5] == 750, "its destroy event counts its last bytes");
 	(void)ctd_gone(&t, &f[0]);
 	f[0].obytes = 2800;
 	dump(&t, f, 1, 1);
-	ok(tx[5] == 1750, "a second event, or a dump listing it dying, "
+	ok(tx[5] == 750, "a second event, or a dump listing it dying, "
 	    "counts nothing (tx %ju)", (uintmax_t)tx[5]);
 
 	/* A flow offloaded and gone between two dumps. */
@@ -122,7 +133,7 @@ main(void)
 	/* An id the kernel gives again to another flow. */
 	f[1] = flow(7, 8, 200, 50, 60, 1);
 	dump(&t, &f[1], 1, 1);
-	ok(tx[8] == 50 && rx[8] == 60 && tx[5] == 1750,
+	ok(tx[8] == 50 && rx[8] == 60 && tx[5] == 750,
 	    "the same id between other ends is another flow");
 	f[1].obytes = 10;
 	f[1].rbytes = 20;
@@ -135,8 +146,7 @@ main(void)
 	dump(&t, &f[2], 1, 1);
 	ok(tx[20] == 70 && rx[20] == 30 && rx[21] == 70 && tx[21] == 30,
 	    "a flow between two LAN addresses counts for both");
-
-	ok(t.counted == 1750 + 9000 + 4100 + 80 + 60 + 100 * 2,
+	ok(t.counted == 750 + 4000 + 300 + 700 + 4100 + 60 + 80 + 100 * 2,
 	    "counted: the bytes given, each LAN end's (%ju)",
 	    (uintmax_t)t.counted);
 

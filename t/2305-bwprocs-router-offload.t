@@ -14,6 +14,7 @@
 # C1 moves bytes on marked flows (IPv4 and IPv6), C2 on unmarked ones;
 # each row holds its client's L3 bytes (1 %), the rows sum to what R
 # forwarded, and the file says offload is counted.  A marked flow that
+# began before bwprocs counts from its next byte.  A marked flow that
 # begins and ends while bwprocs is stopped is counted once, from its
 # destroy event.  With conntrack accounting off the marked bytes are
 # missing, and the file and the log say so.
@@ -60,7 +61,7 @@ table ip ${NP}nat {
 table inet ${NP}fw {
 	chain marks {
 		type filter hook forward priority -160;
-		ct state established tcp dport 5201 ct mark set 7
+		ct state established tcp dport { 5201, 6000 } ct mark set 7
 	}
 	chain lanfw {
 		type filter hook forward priority 0;
@@ -71,7 +72,7 @@ table inet ${NP}fw {
 	counter lan_in { }
 }
 EOF
-ok $? "router $R: masquerade, conntrack accounting, flows to :5201 marked 7"
+ok $? "router $R: masquerade, conntrack accounting, flows to :5201 and :6000 marked 7"
 
 # client K MAC ADDR4 ADDR6: namespace C<K> on the bridge.
 client() {
@@ -111,8 +112,29 @@ for _p in 5201 5202; do
 	ip netns exec "$I" iperf3 -s -p "$_p" >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 done
-wait_for 10 listening "$I" 5201 t && wait_for 10 listening "$I" 5202 t
-ok $? "iperf3 servers in $I"
+wait_for 10 listening "$I" 5201 t && wait_for 10 listening "$I" 5202 t &&
+sink "$I" "$WAN.2" 6000
+ok $? "iperf3 servers and a sink in $I"
+
+# A marked flow from C1 that begins before bwprocs: it connects and
+# sends 1 MB, then waits for $T/go and sends 3 MB more.  Nothing else
+# from C1 crosses the forward hook before it: its address is known to
+# bwprocs only as one of the LAN's subnet.
+ip netns exec "${NP}c1" perl -MIO::Socket::INET -MTime::HiRes=sleep -e '
+    my $s = IO::Socket::INET->new("$ARGV[0]:6000") or die "connect: $!";
+    my $buf = "x" x 65536;
+    sub put { my $left = shift; while ($left > 0) {
+	my $n = syswrite $s, $buf, $left < 65536 ? $left : 65536;
+	defined $n or die "write: $!"; $left -= $n } }
+    put(1 << 20);
+    open my $f, ">", "$ARGV[1].early"; close $f;
+    sleep 0.1 until -e $ARGV[1];
+    put(3 << 20);
+    sleep 1;
+    close $s' "$WAN.2" "$T/go" 2>>"$T/flow.err" &
+PIDS="$PIDS $!"
+wait_for 10 test -f "$T/go.early"
+ok $? "a marked flow from C1 began before bwprocs"
 
 # counters K: "rx tx" of client K, from its own counters.
 counters() {
@@ -183,21 +205,21 @@ ip netns exec "$R" nft list chain inet "bwmon_hosts_$BR" forward |
     grep -q 'ct mark 0x00000007 return'
 ok $? "its counting chain skips the marked flows' packets"
 
-# Every device must have a row before the marked flows: an offloaded
-# flow's address is one the sets have counted.
 base
 F0=$(forwarded)
+touch "$T/go"
+sleep 2
 ip netns exec "${NP}c1" iperf3 -c "$WAN.2" -p 5201 -n 6M >/dev/null &&
 ip netns exec "${NP}c1" iperf3 -c "$WAN.2" -p 5201 -n 3M -R >/dev/null &&
 ip netns exec "${NP}c1" iperf3 -6 -c "$WAN6:2" -p 5201 -n 2M >/dev/null &&
 ip netns exec "${NP}c2" iperf3 -c "$WAN.2" -p 5202 -n 2M >/dev/null &&
 ip netns exec "${NP}c2" iperf3 -c "$WAN.2" -p 5202 -n 5M -R >/dev/null
-ok $? "traffic: C1 6+2 MB up and 3 down on marked flows; C2 2 up, 5 down"
+ok $? "traffic: C1 3+6+2 MB up and 3 down on marked flows; C2 2 up, 5 down"
 wait_written "$H"
 wait_written "$H"
 F1=$(forwarded)
-MARKED=$(ip netns exec "$R" conntrack -L -m 7 2>/dev/null | grep -c dport=5201)
-perl -e 'exit($ARGV[0] >= 6 ? 0 : 1)' "$MARKED"
+MARKED=$(ip netns exec "$R" conntrack -L -m 7 2>/dev/null | grep -c 'dport=\(5201\|6000\)')
+perl -e 'exit($ARGV[0] >= 7 ? 0 : 1)' "$MARKED"
 ok $? "conntrack holds C1's flows marked ($MARKED)"
 held 1 02:20:00:00:00:01 "C1, marked flows"
 held 2 02:20:00:00:00:02 "C2, unmarked flows"
