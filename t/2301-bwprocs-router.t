@@ -21,6 +21,7 @@
 # leases file are skipped with a warning; the table goes at exit.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
+. "$SRCDIR/t/data/router-lib.sh"
 need_root
 need_cmds nft dnsmasq busybox
 busybox udhcpc --help >/dev/null 2>&1 || skip_all "busybox has no udhcpc"
@@ -89,23 +90,7 @@ client() {
 	ip -n "$_c" link set eth0 up &&
 	ip -n "$_c" route add default via "$LAN.1" &&
 	ip -n "$_c" -6 route add default via "$LAN6:1" &&
-	# What the client sends to and receives from the WAN: the truth.
-	ip netns exec "$_c" nft -f - <<EOF
-table inet acct {
-	counter o { }
-	counter i { }
-	chain out {
-		type filter hook output priority 0;
-		ip daddr $WAN.0/24 counter name o
-		ip6 daddr $WAN6:/64 counter name o
-	}
-	chain in {
-		type filter hook input priority 0;
-		ip saddr $WAN.0/24 counter name i
-		ip6 saddr $WAN6:/64 counter name i
-	}
-}
-EOF
+	client_acct "$_c"
 }
 K=1; client 1 02:15:00:00:00:01 "$LAN6:11" "$LAN.11" &&
 K=2; client 2 02:15:00:00:00:02 "$LAN6:12" "$LAN.12" &&
@@ -149,39 +134,9 @@ ok $? "iperf3 servers and a sink in $I"
 
 # A flow from C3 that begins before bwprocs: it connects and sends
 # 1 MB, then waits for $T/go and sends 3 MB more.
-ip netns exec "${NP}c3" perl -MIO::Socket::INET -MTime::HiRes=sleep -e '
-    my $s = IO::Socket::INET->new("$ARGV[0]:6000") or die "connect: $!";
-    my $buf = "x" x 65536;
-    sub put { my $left = shift; while ($left > 0) {
-	my $n = syswrite $s, $buf, $left < 65536 ? $left : 65536;
-	defined $n or die "write: $!"; $left -= $n } }
-    put(1 << 20);
-    open my $f, ">", "$ARGV[1].early"; close $f;
-    sleep 0.1 until -e $ARGV[1];
-    put(3 << 20);
-    sleep 1;
-    close $s' "$WAN.2" "$T/go" 2>>"$T/flow.err" &
-PIDS="$PIDS $!"
-wait_for 10 test -f "$T/go.early"
+early_flow "${NP}c3" "$WAN.2:6000" "$T/go"
 ok $? "a flow from C3 began before bwprocs"
 
-# counters K: "rx tx" of client K, from its own counters.
-counters() {
-	ip netns exec "${NP}c$1" nft -j list counters table inet acct |
-	    perl -MJSON::PP -0777 -ne '
-		my %b; for (@{decode_json($_)->{nftables}}) {
-		    $b{$_->{counter}{name}} = $_->{counter}{bytes}
-		    if $_->{counter} }
-		print "$b{i} $b{o}\n"'
-}
-# forwarded: the bytes R forwarded to and from the LAN, by its own counters.
-forwarded() {
-	ip netns exec "$R" nft -j list counters table inet "${NP}fw" |
-	    perl -MJSON::PP -0777 -ne '
-		my $s = 0; $s += $_->{counter}{bytes}
-		    for grep { $_->{counter} } @{decode_json($_)->{nftables}};
-		print "$s\n"'
-}
 
 cat >"$T/conf" <<EOF
 router = on
@@ -227,11 +182,6 @@ for _k in 1 2 3; do
 done
 F1=$(forwarded)
 
-# host MAC EXPR: EXPR on the host $h whose id is MAC in the live file.
-host() {
-	json "$H" "my (\$h) = grep { \$_->{id} eq '$1' } @{\$j->{hosts}};
-	    \$h ? eval { $2 } : 'NOHOST'"
-}
 
 check() {	# K MAC NAME
 	eval "set -- $1 $2 $3 \$B$1 \$A$1"

@@ -20,6 +20,7 @@
 # missing, and the file and the log say so.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
+. "$SRCDIR/t/data/router-lib.sh"
 need_root
 need_cmds nft conntrack
 
@@ -87,22 +88,7 @@ client() {
 	ip -n "$_c" link set eth0 up &&
 	ip -n "$_c" route add default via "$LAN.1" &&
 	ip -n "$_c" -6 route add default via "$LAN6:1" &&
-	ip netns exec "$_c" nft -f - <<EOF
-table inet acct {
-	counter o { }
-	counter i { }
-	chain out {
-		type filter hook output priority 0;
-		ip daddr $WAN.0/24 counter name o
-		ip6 daddr $WAN6:/64 counter name o
-	}
-	chain in {
-		type filter hook input priority 0;
-		ip saddr $WAN.0/24 counter name i
-		ip6 saddr $WAN6:/64 counter name i
-	}
-}
-EOF
+	client_acct "$_c"
 }
 client 1 02:20:00:00:00:01 "$LAN.11" "$LAN6:11" &&
 client 2 02:20:00:00:00:02 "$LAN.12" "$LAN6:12"
@@ -120,43 +106,10 @@ ok $? "iperf3 servers and a sink in $I"
 # sends 1 MB, then waits for $T/go and sends 3 MB more.  Nothing else
 # from C1 crosses the forward hook before it: its address is known to
 # bwprocs only as one of the LAN's subnet.
-ip netns exec "${NP}c1" perl -MIO::Socket::INET -MTime::HiRes=sleep -e '
-    my $s = IO::Socket::INET->new("$ARGV[0]:6000") or die "connect: $!";
-    my $buf = "x" x 65536;
-    sub put { my $left = shift; while ($left > 0) {
-	my $n = syswrite $s, $buf, $left < 65536 ? $left : 65536;
-	defined $n or die "write: $!"; $left -= $n } }
-    put(1 << 20);
-    open my $f, ">", "$ARGV[1].early"; close $f;
-    sleep 0.1 until -e $ARGV[1];
-    put(3 << 20);
-    sleep 1;
-    close $s' "$WAN.2" "$T/go" 2>>"$T/flow.err" &
-PIDS="$PIDS $!"
-wait_for 10 test -f "$T/go.early"
+early_flow "${NP}c1" "$WAN.2:6000" "$T/go"
 ok $? "a marked flow from C1 began before bwprocs"
 
-# counters K: "rx tx" of client K, from its own counters.
-counters() {
-	ip netns exec "${NP}c$1" nft -j list counters table inet acct |
-	    perl -MJSON::PP -0777 -ne '
-		my %b; for (@{decode_json($_)->{nftables}}) {
-		    $b{$_->{counter}{name}} = $_->{counter}{bytes}
-		    if $_->{counter} }
-		print "$b{i} $b{o}\n"'
-}
-forwarded() {
-	ip netns exec "$R" nft -j list counters table inet "${NP}fw" |
-	    perl -MJSON::PP -0777 -ne '
-		my $s = 0; $s += $_->{counter}{bytes}
-		    for grep { $_->{counter} } @{decode_json($_)->{nftables}};
-		print "$s\n"'
-}
 H=$D/hosts_$BR.json
-host() {
-	json "$H" "my (\$h) = grep { \$_->{id} eq '$1' } @{\$j->{hosts}};
-	    \$h ? eval { $2 } : 'NOHOST'"
-}
 # moved K: client K's "rx tx" since its counters were "$B<K>".
 moved() {
 	eval "set -- \$B$1 $(counters "$1")"
