@@ -29,72 +29,12 @@ busybox udhcpc --help >/dev/null 2>&1 || skip_all "busybox has no udhcpc"
 D=$T/data
 mkdir -p "$D"
 chmod 0755 "$T"
-N=$((100 + $$ % 74 * 2))
-M=$((N + 1))
-R=${NP}r
-I=${NP}i
-BR=${NP}br
-LAN=10.215.$N
-WAN=10.215.$M
-LAN6=fd15:$N:
-WAN6=fd15:$M:
-
-mkns "$R" && mkns "$I" &&
-ip -n "$R" link add "${NP}w" type veth peer name "${NP}wi" netns "$I" &&
-ip -n "$R" addr add "$WAN.1/24" dev "${NP}w" &&
-ip -n "$R" addr add "$WAN6:1/64" dev "${NP}w" nodad &&
-ip -n "$I" addr add "$WAN.2/24" dev "${NP}wi" &&
-ip -n "$I" addr add "$WAN6:2/64" dev "${NP}wi" nodad &&
-ip -n "$R" link set "${NP}w" up && ip -n "$I" link set "${NP}wi" up &&
-ip -n "$I" route add "$LAN6:/64" via "$WAN6:1" &&
-ip -n "$R" link add "$BR" type bridge &&
-ip -n "$R" addr add "$LAN.1/24" dev "$BR" &&
-ip -n "$R" addr add "$LAN6:1/64" dev "$BR" nodad &&
-ip -n "$R" link set "$BR" up &&
-ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 &&
-ip netns exec "$R" sysctl -qw net.ipv6.conf.all.forwarding=1 &&
-ip netns exec "$R" nft -f - <<EOF
-table ip ${NP}nat {
-	chain post {
-		type nat hook postrouting priority 100;
-		oifname "${NP}w" masquerade
-	}
-}
-table inet ${NP}fw {
-	chain lanfw {
-		type filter hook forward priority 0;
-		iifname "$BR" counter name lan_out
-		oifname "$BR" counter name lan_in
-	}
-	counter lan_out { }
-	counter lan_in { }
-}
-EOF
+router_lab 215
 ok $? "router $R: WAN to $I with masquerade, bridge $BR"
 
-# client K MAC ADDR6 ADDR4...: namespace C<K> on the bridge.
-client() {
-	_c=${NP}c$1
-	_mac=$2
-	_a6=$3
-	shift 3
-	mkns "$_c" &&
-	ip -n "$R" link add "${NP}p$K" type veth peer name eth0 netns "$_c" &&
-	ip -n "$R" link set "${NP}p$K" master "$BR" &&
-	ip -n "$R" link set "${NP}p$K" up &&
-	ip -n "$_c" link set eth0 address "$_mac" &&
-	ip -n "$_c" addr add "$_a6/64" dev eth0 nodad &&
-	for _a in "$@"; do
-		ip -n "$_c" addr add "$_a/24" dev eth0 || return 1
-	done &&
-	ip -n "$_c" link set eth0 up &&
-	ip -n "$_c" route add default via "$LAN.1" &&
-	ip -n "$_c" -6 route add default via "$LAN6:1" &&
-	client_acct "$_c"
-}
-K=1; client 1 02:15:00:00:00:01 "$LAN6:11" "$LAN.11" &&
-K=2; client 2 02:15:00:00:00:02 "$LAN6:12" "$LAN.12" &&
-K=3; client 3 02:15:00:00:00:03 "$LAN6:13" "$LAN.13" "$LAN.23"
+lan_client 1 02:15:00:00:00:01 "$LAN6:11" "$LAN.11" &&
+lan_client 2 02:15:00:00:00:02 "$LAN6:12" "$LAN.12" &&
+lan_client 3 02:15:00:00:00:03 "$LAN6:13" "$LAN.13" "$LAN.23"
 ok $? "three clients on $BR, one with two IPv4 addresses"
 
 # dnsmasq: DHCP only (no DNS), the clients' addresses fixed by MAC.

@@ -27,71 +27,20 @@ need_cmds nft conntrack
 D=$T/data
 mkdir -p "$D"
 chmod 0755 "$T"
-N=$((100 + $$ % 74 * 2))
-M=$((N + 1))
-R=${NP}r
-I=${NP}i
-BR=${NP}br
-LAN=10.220.$N
-WAN=10.220.$M
-LAN6=fd20:$N:
-WAN6=fd20:$M:
-
-mkns "$R" && mkns "$I" &&
-ip -n "$R" link add "${NP}w" type veth peer name "${NP}wi" netns "$I" &&
-ip -n "$R" addr add "$WAN.1/24" dev "${NP}w" &&
-ip -n "$R" addr add "$WAN6:1/64" dev "${NP}w" nodad &&
-ip -n "$I" addr add "$WAN.2/24" dev "${NP}wi" &&
-ip -n "$I" addr add "$WAN6:2/64" dev "${NP}wi" nodad &&
-ip -n "$R" link set "${NP}w" up && ip -n "$I" link set "${NP}wi" up &&
-ip -n "$I" route add "$LAN6:/64" via "$WAN6:1" &&
-ip -n "$R" link add "$BR" type bridge &&
-ip -n "$R" addr add "$LAN.1/24" dev "$BR" &&
-ip -n "$R" addr add "$LAN6:1/64" dev "$BR" nodad &&
-ip -n "$R" link set "$BR" up &&
-ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 &&
-ip netns exec "$R" sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+router_lab 220 &&
 ip netns exec "$R" sysctl -qw net.netfilter.nf_conntrack_acct=1 &&
 ip netns exec "$R" nft -f - <<EOF
-table ip ${NP}nat {
-	chain post {
-		type nat hook postrouting priority 100;
-		oifname "${NP}w" masquerade
-	}
-}
-table inet ${NP}fw {
+table inet ${NP}marks {
 	chain marks {
 		type filter hook forward priority -160;
 		ct state established tcp dport { 5201, 6000 } ct mark set 7
 	}
-	chain lanfw {
-		type filter hook forward priority 0;
-		iifname "$BR" counter name lan_out
-		oifname "$BR" counter name lan_in
-	}
-	counter lan_out { }
-	counter lan_in { }
 }
 EOF
 ok $? "router $R: masquerade, conntrack accounting, flows to :5201 and :6000 marked 7"
 
-# client K MAC ADDR4 ADDR6: namespace C<K> on the bridge.
-client() {
-	_c=${NP}c$1
-	mkns "$_c" &&
-	ip -n "$R" link add "${NP}p$1" type veth peer name eth0 netns "$_c" &&
-	ip -n "$R" link set "${NP}p$1" master "$BR" &&
-	ip -n "$R" link set "${NP}p$1" up &&
-	ip -n "$_c" link set eth0 address "$2" &&
-	ip -n "$_c" addr add "$3/24" dev eth0 &&
-	ip -n "$_c" addr add "$4/64" dev eth0 nodad &&
-	ip -n "$_c" link set eth0 up &&
-	ip -n "$_c" route add default via "$LAN.1" &&
-	ip -n "$_c" -6 route add default via "$LAN6:1" &&
-	client_acct "$_c"
-}
-client 1 02:20:00:00:00:01 "$LAN.11" "$LAN6:11" &&
-client 2 02:20:00:00:00:02 "$LAN.12" "$LAN6:12"
+lan_client 1 02:20:00:00:00:01 "$LAN6:11" "$LAN.11" &&
+lan_client 2 02:20:00:00:00:02 "$LAN6:12" "$LAN.12"
 ok $? "two clients on $BR"
 
 for _p in 5201 5202; do
