@@ -11,10 +11,8 @@
  *        ct-fill dump [R]     dump the whole table R times (default 5),
  *                             the way bwmon v1 did at every spike
  *
- * With CT_FILL_MARK set, fill gives its flows that conntrack mark
- * (bench/router.sh: flows that stand for offloaded ones), and with
- * CT_FILL_HOSTS=H their sources are the first H of bench/router.sh's
- * host addresses, 10.216.(1 + j / 250).(1 + j % 250).
+ * With CT_FILL_HOSTS=H, fill's flows come from the first H of
+ * bench/router.sh's host addresses, 10.216.(1 + j / 250).(1 + j % 250).
  *
  * fill prints "inserted N in S s" (clear "removed N in S s"), with the
  * failures if any; dump prints "entries E runs R min_ms X median_ms Y
@@ -105,13 +103,11 @@ fill(long n, long first, int del)
 {
 	struct nfct_handle	*h;
 	struct nf_conntrack	*c;
-	const char		*m = getenv("CT_FILL_MARK");
+	const char		*m;
 	double			 t0;
-	long			 i, failed = 0, mark = 0;
+	long			 i, failed = 0;
 	int			 firsterr = 0, rv;
 
-	if (m != NULL && *m != '\0')
-		mark = number(m, 1, 0x7fffffff);
 	if ((m = getenv("CT_FILL_HOSTS")) != NULL && *m != '\0')
 		hosts = number(m, 1, 62500);
 	if (n / (hosts > 0 ? hosts : SRC_HOSTS) >= 45000)
@@ -132,9 +128,6 @@ fill(long n, long first, int del)
 			nfct_set_attr_u8(c, ATTR_TCP_STATE,
 			    TCP_CONNTRACK_ESTABLISHED);
 			nfct_set_attr_u32(c, ATTR_TIMEOUT, 600);
-			if (mark != 0)
-				nfct_set_attr_u32(c, ATTR_MARK,
-				    (uint32_t)mark);
 			rv = nfct_query(h, NFCT_Q_CREATE, c);
 		}
 		if (rv == -1 && failed++ == 0)

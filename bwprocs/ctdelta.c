@@ -1,10 +1,12 @@
 /*
- * The table of offloaded flows (ctdelta.h).  It is rebuilt at each
+ * The table of forwarded flows (ctdelta.h).  It is rebuilt at each
  * dump: the entries read go into a new array, the old entries the dump
  * did not list are carried over for two more complete dumps (their
  * destroy event may still be queued, and it must find them, or it would
  * count the flow whole again), and the new array is sorted by id for
- * the lookups of the next dump and of the destroy events.
+ * the lookups of the next dump and of the destroy events.  A flow new
+ * in a dump counts when the dump ends, once: a dump may list an entry
+ * twice.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,12 @@ same_flow(const struct ctd_flow *a, const struct ctd_flow *b)
 	return a->id == b->id && a->family == b->family &&
 	    memcmp(a->osrc, b->osrc, sizeof(a->osrc)) == 0 &&
 	    memcmp(a->rsrc, b->rsrc, sizeof(a->rsrc)) == 0;
+}
+
+static int
+same_counters(const struct ctd_flow *a, const struct ctd_flow *b)
+{
+	return a->obytes == b->obytes && a->rbytes == b->rbytes;
 }
 
 /* The first index whose id is not below id. */
@@ -76,34 +84,40 @@ cmp_ent(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Whether either end of f is a LAN address. */
+/*
+ * Whether f is followed: forwarded (neither end the router's own) with
+ * a LAN address at one end.
+ */
 static int
-has_lan(struct ctd *t, const struct ctd_flow *f)
+follow(struct ctd *t, const struct ctd_flow *f)
 {
-	return t->lan(t->arg, f->family, f->osrc, 0, 0) ||
-	    t->lan(t->arg, f->family, f->rsrc, 0, 0);
+	int	o = t->lan(t->arg, f->family, f->osrc, 0, 0);
+	int	r = t->lan(t->arg, f->family, f->rsrc, 0, 0);
+
+	return o >= 0 && r >= 0 && (o > 0 || r > 0);
 }
 
 /*
- * What f moved since e was read (all of it without e; counters that
- * went down belong to another flow under the same id), to its LAN
- * ends: the original source sent the original direction's bytes and
- * received the reply's; the reply's source the other way round.
+ * What f moved since old was read (all of it without old; counters
+ * that went down belong to another flow under the same id), to its
+ * LAN ends: the original source sent the original direction's bytes
+ * and received the reply's; the reply's source the other way round.
  */
 static void
-count(struct ctd *t, const struct ctd_ent *e, const struct ctd_flow *f)
+count(struct ctd *t, const struct ctd_flow *old, const struct ctd_flow *f)
 {
 	uint64_t	o = f->obytes, r = f->rbytes;
 
-	if (e != NULL && f->obytes >= e->f.obytes && f->rbytes >= e->f.rbytes) {
-		o -= e->f.obytes;
-		r -= e->f.rbytes;
+	if (old != NULL && f->obytes >= old->obytes &&
+	    f->rbytes >= old->rbytes) {
+		o -= old->obytes;
+		r -= old->rbytes;
 	}
 	if (o == 0 && r == 0)
 		return;
-	if (t->lan(t->arg, f->family, f->osrc, r, o))
+	if (t->lan(t->arg, f->family, f->osrc, r, o) > 0)
 		t->counted += o + r;
-	if (t->lan(t->arg, f->family, f->rsrc, o, r))
+	if (t->lan(t->arg, f->family, f->rsrc, o, r) > 0)
 		t->counted += o + r;
 }
 
@@ -136,26 +150,25 @@ ctd_seen(struct ctd *t, const struct ctd_flow *f)
 
 	if (e != NULL && e->seen)
 		return 0;		/* listed twice in one dump */
-	if (e == NULL && (!f->offloaded || !has_lan(t, f)))
-		return 0;		/* the sets count it */
 	memset(&ne, 0, sizeof(ne));
 	if (e != NULL) {
 		e->seen = 1;
 		ne = *e;
 		ne.missed = 0;
-		if (e->gone)
+		if (!e->gone) {
+			count(t, &e->f, f);
+			ne.f = *f;
 			return keep(t, &ne);
+		}
+		/* Gone: a dying entry listed again, or its id given anew. */
+		if (same_counters(&e->f, f))
+			return keep(t, &ne);
+		memset(&ne, 0, sizeof(ne));
 	}
-	/*
-	 * Offloaded now, or until a moment since the last read: what it
-	 * moved in between went by the fast path, but for the few packets
-	 * that left it (a FIN; the flowtable's timeout), which the sets
-	 * count too.  Followed on after it leaves, so that offloaded again
-	 * it counts from here.
-	 */
-	if (t->primed && (f->offloaded || (e != NULL && e->f.offloaded)))
-		count(t, e, f);
+	if (!follow(t, f))
+		return 0;
 	ne.f = *f;
+	ne.fresh = t->primed;
 	return keep(t, &ne);
 }
 
@@ -163,7 +176,7 @@ void
 ctd_end(struct ctd *t, int complete)
 {
 	struct ctd_ent	*sw;
-	size_t		 i, cap;
+	size_t		 i, k, n, cap;
 
 	for (i = 0; i < t->n; i++) {
 		if (t->v[i].seen)
@@ -172,9 +185,23 @@ ctd_end(struct ctd *t, int complete)
 			continue;
 		(void)keep(t, &t->v[i]);
 	}
-	qsort(t->nv, t->nn, sizeof(*t->nv), cmp_ent);
-	if (complete)
-		t->primed = 1;
+	if (t->nn > 0)
+		qsort(t->nv, t->nn, sizeof(*t->nv), cmp_ent);
+	/* A new flow listed twice is one flow: one copy stays. */
+	for (i = n = 0; i < t->nn; i++) {
+		for (k = n; k > 0 && t->nv[k - 1].f.id == t->nv[i].f.id; k--)
+			if (same_flow(&t->nv[k - 1].f, &t->nv[i].f))
+				break;
+		if (k > 0 && t->nv[k - 1].f.id == t->nv[i].f.id)
+			continue;
+		t->nv[n++] = t->nv[i];
+	}
+	t->nn = n;
+	for (i = 0; i < t->nn; i++)
+		if (t->nv[i].fresh) {
+			count(t, NULL, &t->nv[i].f);
+			t->nv[i].fresh = 0;
+		}
 	sw = t->v;
 	cap = t->cap;
 	t->v = t->nv;
@@ -183,6 +210,8 @@ ctd_end(struct ctd *t, int complete)
 	t->nv = sw;
 	t->ncap = cap;
 	t->nn = 0;
+	if (complete)
+		t->primed = 1;
 }
 
 int
@@ -191,17 +220,22 @@ ctd_gone(struct ctd *t, const struct ctd_flow *f)
 	struct ctd_ent	*e = find(t, f), *v;
 	size_t		 i;
 
-	if (e != NULL) {
-		if (!e->gone && (f->offloaded || e->f.offloaded))
-			count(t, e, f);
+	if (e != NULL && !e->gone) {
+		count(t, &e->f, f);
 		e->f = *f;
 		e->gone = 1;
 		return 0;
 	}
-	if (!t->primed || !f->offloaded || !has_lan(t, f))
+	if (e != NULL && same_counters(&e->f, f))
+		return 0;		/* its event again */
+	if (!t->primed || !follow(t, f))
 		return 0;
-	/* Offloaded and gone between two dumps: counted whole, once. */
+	/* Begun and gone between two dumps: counted whole, once. */
 	count(t, NULL, f);
+	if (e != NULL) {
+		e->f = *f;
+		return 0;
+	}
 	if ((v = bw_grow(t->v, t->n, &t->cap, 64, sizeof(*v))) == NULL)
 		return -1;
 	t->v = v;

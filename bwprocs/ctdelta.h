@@ -1,12 +1,11 @@
 /*
- * The bytes offloaded flows move, from their conntrack counters
- * (ctdelta.c; offload.c reads the kernel).  A flow an nftables
- * flowtable has offloaded skips the forward hook, where router mode's
- * sets count, but with accounting on the kernel goes on adding its
- * packets to the flow's conntrack counters.  This table follows the
- * flows that are or were offloaded and that have a LAN address at one
- * end, by conntrack id, with the counters last read: what they moved
- * since goes to the LAN address.
+ * Forwarded flows' bytes from their conntrack counters (ctdelta.c;
+ * offload.c reads the kernel).  When a flowtable offloads flows, their
+ * packets skip the forward hook where router mode's sets count, but
+ * with accounting on the kernel adds every packet of a flow, offloaded
+ * or not, to its conntrack counters.  This table follows the forwarded
+ * flows that have a LAN address at one end, by conntrack id, with the
+ * counters last read: what they moved since goes to the LAN address.
  */
 #ifndef BWPROCS_CTDELTA_H
 #define BWPROCS_CTDELTA_H
@@ -22,12 +21,12 @@ struct ctd_flow {
 	uint8_t		rsrc[16];	/* reply source */
 	uint64_t	obytes;		/* lifetime: original direction */
 	uint64_t	rbytes;		/* lifetime: reply direction */
-	int		offloaded;	/* on the fast path now */
 };
 
 /*
- * Whether addr is a LAN address counted here; if so, it received rx
- * and sent tx bytes more (both 0: only asked).
+ * What addr is: 1 a LAN address counted here, which then received rx
+ * and sent tx bytes more (both 0: only asked); 0 another; -1 one of
+ * the router's own (a flow to or from it is not forwarded).
  */
 typedef int	(*ctd_lan_fn)(void *, int, const uint8_t *, uint64_t,
 		    uint64_t);
@@ -37,6 +36,7 @@ struct ctd_ent {
 	int		 gone;		/* its destroy event came */
 	int		 missed;	/* complete dumps without it */
 	int		 seen;		/* in this dump */
+	int		 fresh;		/* new in this dump: counts whole */
 };
 
 struct ctd {
@@ -53,14 +53,14 @@ struct ctd {
 /*
  * ctd_begin, ctd_seen for each entry of a dump, then ctd_end (complete:
  * the dump was whole, so a flow not in it has ended); ctd_gone for a
- * destroy event, between dumps.  A flow is followed from the first
- * time it is seen offloaded: that time its whole counters count (the
- * few packets before the hand-over, which the sets counted too,
- * included); then what they moved, until it ends.  The first complete
- * dump only takes note of the flows offloaded then, and the destroy
- * events before it count nothing: a flow that began before counts
- * from its next byte.  -1 only without memory (the flow is then not
- * followed).
+ * destroy event, between dumps.  The first complete dump only takes
+ * note: a flow that began before counts from its next byte, and the
+ * destroy events before it count nothing.  After it, a flow new in a
+ * dump, or gone before a dump saw it, counts whole; a followed one what
+ * its counters moved, to its last byte from its destroy event.  A
+ * conntrack id the kernel gives again to a new flow (the same ends,
+ * other counters) is that new flow.  -1 only without memory (the flow
+ * is then not followed).
  */
 void	ctd_init(struct ctd *, ctd_lan_fn, void *);
 void	ctd_free(struct ctd *);

@@ -1,5 +1,5 @@
 /*
- * Offloaded flows' bytes from conntrack (offload.h).  Two netlink
+ * Forwarded flows' bytes from conntrack (offload.h).  Two netlink
  * handles: one dumps the table (IPv4 and IPv6), the other, non-blocking,
  * holds the destroy events, which carry a flow's last counters: a flow
  * that ends between two dumps is counted to its last byte.  The counters
@@ -23,22 +23,20 @@
 #include "offload.h"
 
 #define OFL_EVENTS	(1 << 20)	/* receive buffer for the events */
-#define OFL_CATCH	64		/* event reads per second, at most */
+#define OFL_RECVS	16384		/* event reads a second, at most */
+#define OFL_DELETE	((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE)
 
 struct offload {
 	struct nfct_handle	*dump, *ev;
-	uint32_t		 mark;
 	struct ctd		 t;
 	int			 complete;	/* the dump went to its end */
 };
 
 /* f from conntrack's c: -1 when it has no id or no counters. */
 static int
-flow_of(const struct offload *o, const struct nf_conntrack *c,
-    struct ctd_flow *f)
+flow_of(const struct nf_conntrack *c, struct ctd_flow *f)
 {
 	const void	*os, *rs;
-	uint32_t	 st = 0;
 	size_t		 len;
 
 	memset(f, 0, sizeof(*f));
@@ -64,11 +62,6 @@ flow_of(const struct offload *o, const struct nf_conntrack *c,
 	f->obytes = nfct_get_attr_u64(c, ATTR_ORIG_COUNTER_BYTES);
 	if (nfct_attr_is_set(c, ATTR_REPL_COUNTER_BYTES) > 0)
 		f->rbytes = nfct_get_attr_u64(c, ATTR_REPL_COUNTER_BYTES);
-	if (nfct_attr_is_set(c, ATTR_STATUS) > 0)
-		st = nfct_get_attr_u32(c, ATTR_STATUS);
-	f->offloaded = (st & IPS_OFFLOAD) != 0 || (o->mark != 0 &&
-	    nfct_attr_is_set(c, ATTR_MARK) > 0 &&
-	    nfct_get_attr_u32(c, ATTR_MARK) == o->mark);
 	return 0;
 }
 
@@ -79,22 +72,50 @@ on_dump(enum nf_conntrack_msg_type type, struct nf_conntrack *c, void *arg)
 	struct ctd_flow	 f;
 
 	(void)type;
-	if (flow_of(o, c, &f) == 0 && ctd_seen(&o->t, &f) == -1)
+	if (flow_of(c, &f) == 0 && ctd_seen(&o->t, &f) == -1)
 		o->complete = 0;
 	return NFCT_CB_CONTINUE;
 }
 
+/*
+ * The destroy events queued, read a message at a time (at most
+ * OFL_RECVS: a flood waits for the next second, in the socket's
+ * buffer).  1 when the kernel dropped some, the buffer being full.
+ */
 static int
-on_destroy(enum nf_conntrack_msg_type type, struct nf_conntrack *c,
-    void *arg)
+events_read(struct offload *o)
 {
-	struct offload	*o = arg;
-	struct ctd_flow	 f;
+	union {
+		struct nlmsghdr	h;
+		char		b[8192];
+	} buf;
+	struct nlmsghdr		*h;
+	struct nf_conntrack	*c;
+	struct ctd_flow		 f;
+	ssize_t			 n;
+	int			 i, len, lost = 0;
 
-	(void)type;
-	if (flow_of(o, c, &f) == 0)
-		(void)ctd_gone(&o->t, &f);
-	return NFCT_CB_CONTINUE;
+	for (i = 0; i < OFL_RECVS; i++) {
+		if ((n = recv(nfct_fd(o->ev), &buf, sizeof(buf),
+		    MSG_DONTWAIT)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ENOBUFS)
+				break;
+			lost = 1;
+			continue;
+		}
+		len = (int)n;
+		for (h = &buf.h; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type != OFL_DELETE ||
+			    (c = nfct_new()) == NULL)
+				continue;
+			if (nfct_nlmsg_parse(h, c) == 0 && flow_of(c, &f) == 0)
+				(void)ctd_gone(&o->t, &f);
+			nfct_destroy(c);
+		}
+	}
+	return lost;
 }
 
 static int
@@ -115,7 +136,7 @@ setup(struct nfct_handle *h, int nonblock)
 }
 
 struct offload *
-ofl_open(uint32_t mark, ctd_lan_fn lan, void *arg, char *why, size_t size)
+ofl_open(ctd_lan_fn lan, void *arg, char *why, size_t size)
 {
 	struct offload	*o;
 	int		 saved;
@@ -124,14 +145,11 @@ ofl_open(uint32_t mark, ctd_lan_fn lan, void *arg, char *why, size_t size)
 		(void)snprintf(why, size, "%s", strerror(errno));
 		return NULL;
 	}
-	o->mark = mark;
 	ctd_init(&o->t, lan, arg);
 	if ((o->dump = nfct_open(CONNTRACK, 0)) == NULL ||
 	    (o->ev = nfct_open(CONNTRACK, NF_NETLINK_CONNTRACK_DESTROY)) ==
 	    NULL || setup(o->dump, 0) == -1 || setup(o->ev, 1) == -1 ||
-	    nfct_callback_register(o->dump, NFCT_T_ALL, on_dump, o) == -1 ||
-	    nfct_callback_register(o->ev, NFCT_T_DESTROY, on_destroy, o) ==
-	    -1) {
+	    nfct_callback_register(o->dump, NFCT_T_ALL, on_dump, o) == -1) {
 		saved = errno;
 		(void)snprintf(why, size, "conntrack netlink: %s%s",
 		    strerror(saved), saved == EPERM ? " (needs CAP_NET_ADMIN)" :
@@ -147,18 +165,11 @@ int
 ofl_read(struct offload *o, char *why, size_t size)
 {
 	uint32_t	family = AF_UNSPEC;
-	int		i, lost = 0, saved;
+	int		saved;
 
 	why[0] = '\0';
-	for (i = 0; i < OFL_CATCH; i++) {
-		if (nfct_catch(o->ev) != -1 || errno == EINTR)
-			continue;
-		if (errno != ENOBUFS)
-			break;
-		lost = 1;
-	}
 	/* The kernel dropped events: those flows' last bytes. */
-	if (lost)
+	if (events_read(o))
 		(void)snprintf(why, size, "conntrack events lost (the "
 		    "socket's buffer was full): some offloaded flows' last "
 		    "bytes are not counted");

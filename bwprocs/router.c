@@ -9,8 +9,11 @@
  * began before bwprocs counts from its next byte.  Only unicast
  * counts: not the unspecified, link-local and multicast addresses that
  * DHCP and neighbour discovery use.  A flow offloaded to an nftables
- * flowtable skips the forward hook after the hand-over: its bytes are
- * then read from its conntrack counters (offload.c), once a second.
+ * flowtable skips the forward hook after the hand-over, so while a
+ * flowtable is in use the forwarded flows are counted from their
+ * conntrack counters (offload.c), once a second, and the sets count only
+ * the packets conntrack does not (untracked, invalid, or of a flow
+ * begun with accounting off).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -45,6 +48,8 @@
 #define HOUR		3600
 #define NEIGH_BUF	(64 * 1024)
 #define LAN_NETS	16		/* subnets of the LAN interface kept */
+#define LOCALS		64		/* the router's own addresses kept */
+#define CT_ADDRS	65536		/* addresses conntrack may add */
 
 /* A subnet of the LAN interface. */
 struct lan_net {
@@ -81,13 +86,17 @@ struct router {
 	struct watched		 watch[3];
 	char			 leases[256];
 	char			 offload[128];	/* "": none */
-	uint32_t		 test_mark;	/* BWMON_OFFLOAD_MARK */
-	struct offload		*ofl;		/* counts offloaded flows */
-	int			 counted;	/* ofl is on: the file says */
+	int			 test;		/* BWMON_OFFLOAD_TEST */
+	struct offload		*ofl;		/* reads conntrack */
+	int			 ctmode;	/* conntrack counts: ofl open */
+	int			 counted;	/* offload counted: the file */
 	int			 nocounter;	/* a flowtable lacks counter */
+	int			 full;		/* CT_ADDRS reached, said */
 	char			 ofl_why[256];	/* why not, or trouble */
 	struct lan_net		 nets[LAN_NETS];
 	size_t			 nnets;
+	struct lan_net		 locals[LOCALS];
+	size_t			 nlocals;
 	int			 write_err;
 };
 
@@ -115,15 +124,8 @@ nft_run(struct router *r, const char *cmd, int json)
 static int
 table_setup(struct router *r)
 {
-	char	cmd[2048], test[64] = "";
+	char	cmd[2048];
 
-	/*
-	 * The tests' flowtable: the packets of a flow with the mark skip
-	 * the counting, as an offloaded flow's skip the forward hook.
-	 */
-	if (r->test_mark != 0)
-		(void)snprintf(test, sizeof(test), "  ct mark %u return\n",
-		    r->test_mark);
 	(void)snprintf(cmd, sizeof(cmd),
 	    "add table inet %s\n"
 	    "delete table inet %s\n"
@@ -134,17 +136,19 @@ table_setup(struct router *r)
 	    " set rx6 { type ipv6_addr; size 65535; flags dynamic; counter; }\n"
 	    " chain forward {\n"
 	    "  type filter hook forward priority -150; policy accept;\n"
-	    "%s"
 	    "  ip saddr 0.0.0.0 return\n"
 	    "  ip daddr { 224.0.0.0/4, 255.255.255.255 } return\n"
 	    "  ip6 saddr { ::, fe80::/10, ff00::/8 } return\n"
 	    "  ip6 daddr { fe80::/10, ff00::/8 } return\n"
+	    "%s"
 	    "  iifname \"%s\" meta nfproto ipv4 update @tx4 { ip saddr }\n"
 	    "  oifname \"%s\" meta nfproto ipv4 update @rx4 { ip daddr }\n"
 	    "  iifname \"%s\" meta nfproto ipv6 update @tx6 { ip6 saddr }\n"
 	    "  oifname \"%s\" meta nfproto ipv6 update @rx6 { ip6 daddr }\n"
 	    " }\n"
-	    "}\n", r->table, r->table, r->table, test, r->iface, r->iface,
+	    "}\n", r->table, r->table, r->table,
+	    /* Conntrack counts a flow with counters; the sets the rest. */
+	    r->ctmode ? "  ct bytes != 0 return\n" : "", r->iface, r->iface,
 	    r->iface, r->iface);
 	return nft_run(r, cmd, 0) != NULL ? 0 : -1;
 }
@@ -189,13 +193,14 @@ flowtable_used(json_t *a, const char *table, const char *name)
 }
 
 /*
- * The flowtable name of table in the text listing of a ruleset (nft
- * list ruleset): bit 1 when its flags say offload, bit 2 when it has
- * the counter flag (each on a line of its own in the block); -1 when
- * the listing does not have it.
+ * The flowtable name of table family/table in the text listing of a
+ * ruleset (nft list ruleset): bit 1 when its flags say offload, bit 2
+ * when it has the counter flag (each on a line of its own in the
+ * block); -1 when the listing does not have it.
  */
 static int
-ft_text_flags(const char *text, const char *table, const char *name)
+ft_text_flags(const char *text, const char *family, const char *table,
+    const char *name)
 {
 	const char	*p, *eol;
 	char		 line[256], w1[64], w2[64], w3[64];
@@ -214,7 +219,8 @@ ft_text_flags(const char *text, const char *table, const char *name)
 		if (sscanf(line, "%63s %63s %63s", w1, w2, w3) < 1)
 			continue;
 		if (strcmp(w1, "table") == 0) {
-			in_table = strcmp(w3, table) == 0;
+			in_table = strcmp(w2, family) == 0 &&
+			    strcmp(w3, table) == 0;
 			in_ft = 0;
 		} else if (strcmp(w1, "flowtable") == 0) {
 			in_ft = in_table && strcmp(w2, name) == 0;
@@ -238,8 +244,9 @@ ft_text_flags(const char *text, const char *table, const char *name)
  * after one whose flags say "offload" (to the NIC), and "no counter"
  * after one without the counter flag: nft 1.0.6 prints no flags in
  * JSON, so they come from text, the same ruleset's text listing, when
- * not NULL.  *nocounter is 1 when one has no counter flag.  1 when
- * there is one, 0 when none, -1 when json is not nft's.
+ * not NULL.  *nocounter is 1 when one has no counter flag, 2 when the
+ * text cannot tell, else 0.  1 when there is one, 0 when none, -1 when
+ * json is not nft's.
  */
 int
 rt_offload(const char *json, const char *text, char *out, size_t size,
@@ -247,7 +254,7 @@ rt_offload(const char *json, const char *text, char *out, size_t size,
 {
 	json_t		*o, *a, *e, *ft, *flags, *f;
 	json_error_t	 je;
-	const char	*name, *table;
+	const char	*name, *table, *family;
 	size_t		 i, k, len = 0;
 	int		 hw, tf, nocount, n = 0;
 
@@ -275,12 +282,15 @@ rt_offload(const char *json, const char *text, char *out, size_t size,
 			    strcmp(json_string_value(f), "offload") == 0)
 				hw = 1;
 		nocount = 0;
-		if (text != NULL && (tf = ft_text_flags(text, table,
-		    name)) != -1) {
+		if (text != NULL && (family = json_string_value(
+		    json_object_get(ft, "family"))) != NULL &&
+		    (tf = ft_text_flags(text, family, table, name)) != -1) {
 			hw |= tf & 1;
 			nocount = !(tf & 2);
-		}
-		*nocounter |= nocount;
+		} else if (*nocounter == 0)
+			*nocounter = 2;		/* cannot tell */
+		if (nocount)
+			*nocounter = 1;
 		if (len < size)
 			len += (size_t)snprintf(out + len, size - len,
 			    "%s%.40s%s", n == 0 ? "flowtable " : ", ", name,
@@ -310,63 +320,79 @@ sysctl_on(const char *procdir, const char *name)
 	return on;
 }
 
+/* One address or subnet of sa, with mask ma (NULL: all ones). */
+static int
+net_of(const struct sockaddr *sa, const struct sockaddr *ma,
+    struct lan_net *n)
+{
+	const uint8_t	*a, *m = NULL;
+	size_t		 len, k;
+
+	memset(n, 0, sizeof(*n));
+	if (sa->sa_family == AF_INET) {
+		a = (const uint8_t *)&((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr;
+		if (ma != NULL)
+			m = (const uint8_t *)&((const struct sockaddr_in *)
+			    (const void *)ma)->sin_addr;
+		len = 4;
+	} else if (sa->sa_family == AF_INET6) {
+		a = ((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr.s6_addr;
+		if (ma != NULL)
+			m = ((const struct sockaddr_in6 *)(const void *)ma)->
+			    sin6_addr.s6_addr;
+		len = 16;
+	} else
+		return -1;
+	n->family = sa->sa_family;
+	for (k = 0; k < len; k++) {
+		n->mask[k] = m != NULL ? m[k] : 0xff;
+		n->addr[k] = a[k] & n->mask[k];
+	}
+	return 0;
+}
+
 /*
  * The subnets of the LAN interface, but link-local ones (the sets do
- * not count those), read again each minute.
+ * not count those), and the router's own addresses, read again each
+ * minute.
  */
 static void
 nets_read(struct router *r)
 {
 	struct ifaddrs	*ifa, *i;
-	struct lan_net	*n;
-	const uint8_t	*a, *m;
-	size_t		 len, k;
+	struct lan_net	 n;
 
 	if (getifaddrs(&ifa) == -1)
 		return;
-	r->nnets = 0;
-	for (i = ifa; i != NULL && r->nnets < LAN_NETS; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_netmask == NULL ||
-		    strcmp(i->ifa_name, r->iface) != 0)
+	r->nnets = r->nlocals = 0;
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || net_of(i->ifa_addr, NULL, &n) == -1)
 			continue;
-		if (i->ifa_addr->sa_family == AF_INET) {
-			a = (const uint8_t *)&((struct sockaddr_in *)(void *)
-			    i->ifa_addr)->sin_addr;
-			m = (const uint8_t *)&((struct sockaddr_in *)(void *)
-			    i->ifa_netmask)->sin_addr;
-			len = 4;
-		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			a = ((struct sockaddr_in6 *)(void *)i->ifa_addr)->
-			    sin6_addr.s6_addr;
-			m = ((struct sockaddr_in6 *)(void *)i->ifa_netmask)->
-			    sin6_addr.s6_addr;
-			len = 16;
-			if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
-				continue;
-		} else
+		if (r->nlocals < LOCALS)
+			r->locals[r->nlocals++] = n;
+		if (i->ifa_netmask == NULL || strcmp(i->ifa_name,
+		    r->iface) != 0 || r->nnets == LAN_NETS ||
+		    net_of(i->ifa_addr, i->ifa_netmask, &n) == -1 ||
+		    (n.family == AF_INET6 && n.addr[0] == 0xfe &&
+		    (n.addr[1] & 0xc0) == 0x80))
 			continue;
-		n = &r->nets[r->nnets++];
-		memset(n, 0, sizeof(*n));
-		n->family = i->ifa_addr->sa_family;
-		for (k = 0; k < len; k++) {
-			n->mask[k] = m[k];
-			n->addr[k] = a[k] & m[k];
-		}
+		r->nets[r->nnets++] = n;
 	}
 	freeifaddrs(ifa);
 }
 
 static int
-on_lan(const struct router *r, int family, const uint8_t *addr)
+in_nets(const struct lan_net *v, size_t nv, int family, const uint8_t *addr)
 {
 	size_t	i, k, len = family == AF_INET ? 4 : 16;
 
-	for (i = 0; i < r->nnets; i++) {
-		if (r->nets[i].family != family)
+	for (i = 0; i < nv; i++) {
+		if (v[i].family != family)
 			continue;
 		for (k = 0; k < len; k++)
-			if ((addr[k] & r->nets[i].mask[k]) !=
-			    r->nets[i].addr[k])
+			if ((addr[k] & v[i].mask[k]) != v[i].addr[k])
 				break;
 		if (k == len)
 			return 1;
@@ -375,9 +401,9 @@ on_lan(const struct router *r, int family, const uint8_t *addr)
 }
 
 /*
- * ctd_lan_fn: an address the sets count, or one of the LAN's subnets
- * (a device whose flows were offloaded before bwprocs began may have
- * sent nothing through the forward hook since).
+ * ctd_lan_fn: an address in one of the LAN interface's subnets, but
+ * the router's own.  At most CT_ADDRS such addresses are added (a host
+ * may rotate IPv6 addresses); the bytes of more are said and lost.
  */
 static int
 lan_addr(void *arg, int family, const uint8_t *addr, uint64_t rx,
@@ -387,84 +413,128 @@ lan_addr(void *arg, int family, const uint8_t *addr, uint64_t rx,
 	struct bw_host	*a;
 	char		 text[BW_ADDRSTR];
 
-	if (inet_ntop(family, addr, text, sizeof(text)) == NULL)
+	if (in_nets(r->locals, r->nlocals, family, addr))
+		return -1;
+	if (!in_nets(r->nets, r->nnets, family, addr))
 		return 0;
+	if ((rx == 0 && tx == 0) ||
+	    inet_ntop(family, addr, text, sizeof(text)) == NULL)
+		return 1;
 	if ((a = bw_hostset_get(&r->addrs, text, 0)) == NULL) {
-		if (!on_lan(r, family, addr))
-			return 0;
-		if (rx == 0 && tx == 0)
+		if (r->addrs.n >= CT_ADDRS) {
+			if (!r->full)
+				log_warnx("%s: more than %d LAN addresses: "
+				    "the bytes of new ones are not counted",
+				    r->iface, CT_ADDRS);
+			r->full = 1;
 			return 1;
+		}
 		if ((a = bw_hostset_get(&r->addrs, text, 1)) == NULL)
-			return 0;
+			return 1;
 	}
 	a->rx_bps += (double)rx;
 	a->tx_bps += (double)tx;
 	return 1;
 }
 
-/*
- * With something offloaded, count it from conntrack when the kernel
- * keeps the counters (nf_conntrack_acct); said in the log when that
- * changes.
- */
-static void
-offload_counting(struct router *r)
-{
-	char	why[sizeof(r->ofl_why)] = "";
-	int	on = 0;
-
-	if (r->offload[0] == '\0') {
-		ofl_close(r->ofl);
-		r->ofl = NULL;
-		r->counted = 0;
-		r->ofl_why[0] = '\0';
-		return;
-	}
-	if (r->nocounter)
-		(void)snprintf(why, sizeof(why), "a flowtable without the "
-		    "counter flag keeps offloaded packets out of conntrack's "
-		    "counters (declare it with \"counter;\", Linux 5.7+)");
-	else if (!sysctl_on(bw_procdir(),
-	    "sys/net/netfilter/nf_conntrack_acct"))
-		(void)snprintf(why, sizeof(why), "conntrack accounting is "
-		    "off (sysctl -w net.netfilter.nf_conntrack_acct=1 counts "
-		    "the flows that begin after it)");
-	else if (r->ofl == NULL && (r->ofl = ofl_open(r->test_mark,
-	    lan_addr, r, why, sizeof(why))) == NULL)
-		;
-	else
-		on = 1;
-	if (on && !r->counted)
-		log_info("%s: %s: offloaded flows counted from their "
-		    "conntrack counters", r->iface, r->offload);
-	else if (!on && (r->counted || strcmp(why, r->ofl_why) != 0))
-		log_warnx("%s: %s: offloaded flows bypass the forward hook, "
-		    "so their bytes are not counted per host: %s", r->iface,
-		    r->offload, why);
-	r->counted = on;
-	(void)strcpy(r->ofl_why, why);
-}
-
-/* What the offloaded flows moved since the last read. */
+/* The flows' bytes since the last read, into the addresses'. */
 static void
 offload_read(struct router *r)
 {
 	char	why[sizeof(r->ofl_why)];
 
-	if (!r->counted)
+	if (!r->ctmode)
 		return;
-	if (ofl_read(r->ofl, why, sizeof(why)) == -1 ||
-	    why[0] != '\0') {
-		if (strcmp(why, r->ofl_why) != 0)
-			log_warnx("%s: %s", r->iface, why);
+	if ((ofl_read(r->ofl, why, sizeof(why)) == -1 || why[0] != '\0') &&
+	    strcmp(why, r->ofl_why) != 0)
+		log_warnx("%s: %s", r->iface, why);
+	(void)strcpy(r->ofl_why, why);
+}
+
+/*
+ * Conntrack counts (on), or the sets alone: the table made anew for
+ * it.  Turned on, the first read only takes note of the flows (they
+ * count from their next byte); turned off, a last read.
+ */
+static void
+ctmode_set(struct router *r, int on)
+{
+	if (!on)
+		offload_read(r);
+	r->ctmode = on;
+	if (table_setup(r) == -1)
+		log_warnx("%s: the counting table could not be made anew",
+		    r->iface);
+	if (on)
+		offload_read(r);
+	else {
+		ofl_close(r->ofl);
+		r->ofl = NULL;
 	}
+}
+
+/*
+ * With something offloaded, count from conntrack; whether that counts
+ * the offloaded packets (accounting on, the flowtable's counter flag)
+ * said in the log when it changes.
+ */
+static void
+offload_counting(struct router *r)
+{
+	char	why[sizeof(r->ofl_why)] = "";
+	int	counted = 0;
+
+	if (r->offload[0] == '\0') {
+		if (r->ctmode)
+			ctmode_set(r, 0);
+		r->counted = 0;
+		r->ofl_why[0] = '\0';
+		return;
+	}
+	if (r->ofl == NULL && (r->ofl = ofl_open(lan_addr, r, why,
+	    sizeof(why))) == NULL) {
+		if (r->ctmode)
+			ctmode_set(r, 0);
+	} else if (!r->ctmode)
+		ctmode_set(r, 1);
+	if (r->ofl == NULL)
+		;
+	else if (!sysctl_on(bw_procdir(),
+	    "sys/net/netfilter/nf_conntrack_acct"))
+		(void)snprintf(why, sizeof(why), "conntrack accounting is "
+		    "off (sysctl -w net.netfilter.nf_conntrack_acct=1 counts "
+		    "the flows that begin after it)");
+	else if (r->nocounter == 1)
+		(void)snprintf(why, sizeof(why), "a flowtable without the "
+		    "counter flag keeps offloaded packets out of conntrack's "
+		    "counters (declare it with \"counter;\", Linux 5.7+)");
+	else if (r->nocounter == 2)
+		(void)snprintf(why, sizeof(why), "the flowtable's flags could "
+		    "not be read (nft list ruleset): conntrack's counters hold "
+		    "its offloaded packets only with the counter flag");
+	else
+		counted = 1;
+	if (counted && !r->counted)
+		log_info("%s: %s: offloaded flows counted from their "
+		    "conntrack counters", r->iface, r->offload);
+	else if (!counted && (r->counted || strcmp(why, r->ofl_why) != 0))
+		log_warnx("%s: %s: offloaded flows bypass the forward hook, "
+		    "so their bytes are not counted per host: %s", r->iface,
+		    r->offload, why);
+	if (counted && !sysctl_on(bw_procdir(),
+	    "sys/net/netfilter/nf_conntrack_events") && !r->counted)
+		log_warnx("%s: conntrack events are off: a flow that ends "
+		    "between two reads loses its last second "
+		    "(sysctl -w net.netfilter.nf_conntrack_events=1)",
+		    r->iface);
+	r->counted = counted;
 	(void)strcpy(r->ofl_why, why);
 }
 
 /*
  * The ruleset's flowtables: BWMON_NFT_RULESET names a file of recorded
  * JSON to judge instead (this kernel may have no flowtables to test
- * with), and BWMON_OFFLOAD_MARK a conntrack mark that stands for one.
+ * with), and BWMON_OFFLOAD_TEST makes believe there is one.
  * Said in the log when it changes.
  */
 static void
@@ -508,15 +578,14 @@ check_offload(struct router *r)
 		log_warnx("%s: nft's ruleset is not JSON it knows", r->iface);
 		return;
 	}
-	if (r->test_mark != 0)
-		(void)snprintf(now, sizeof(now), "ct mark %u "
-		    "(BWMON_OFFLOAD_MARK)", r->test_mark);
+	if (r->test)
+		(void)snprintf(now, sizeof(now), "test (BWMON_OFFLOAD_TEST)");
 	if (strcmp(now, r->offload) != 0) {
 		r->counted = 0;		/* said again */
 		r->ofl_why[0] = '\0';
 	}
 	(void)strcpy(r->offload, now);
-	r->nocounter = nocounter && r->test_mark == 0;
+	r->nocounter = r->test ? 0 : nocounter;
 	nets_read(r);
 	offload_counting(r);
 }
@@ -933,7 +1002,6 @@ rt_open(const char *dir, const char *iface, const struct bw_conf *c,
 {
 	struct router	*r;
 	const char	*env;
-	long long	 mark;
 	size_t		 i;
 	int		 fd, saved;
 
@@ -959,12 +1027,8 @@ rt_open(const char *dir, const char *iface, const struct bw_conf *c,
 	r->watch[1].path = r->files.ethers;
 	r->watch[2].path = r->files.hosts;
 	(void)snprintf(r->table, sizeof(r->table), "bwmon_hosts_%s", iface);
-	if ((env = getenv("BWMON_OFFLOAD_MARK")) != NULL && env[0] != '\0') {
-		if (bw_parse_ll(env, 1, UINT32_MAX, &mark) == -1)
-			log_warnx("BWMON_OFFLOAD_MARK: not a mark: %.40s", env);
-		else
-			r->test_mark = (uint32_t)mark;
-	}
+	r->test = (env = getenv("BWMON_OFFLOAD_TEST")) != NULL &&
+	    env[0] != '\0';
 	if ((r->ifindex = (int)if_nametoindex(iface)) == 0 ||
 	    bw_kind_path(r->live_path, sizeof(r->live_path), dir, BW_HOSTS,
 	    iface) == -1 ||
@@ -1049,7 +1113,7 @@ rt_tick(struct router *r, double now, double m)
 	hd.iface = r->iface;
 	hd.pid = (long)getpid();
 	hd.interval = 1;
-	hd.source = "nftables";
+	hd.source = r->ctmode ? "conntrack" : "nftables";
 	hd.offload = r->offload[0] != '\0' ? r->offload : NULL;
 	hd.offload_counted = r->counted;
 	if (bw_hosts_write(&r->live, &hd, &r->devs) == -1) {

@@ -8,8 +8,10 @@
 # `nft -j list ruleset` output (t/data/nft-*.json) through
 # BWMON_NFT_RULESET (and the text listing beside it, t/data/nft-*.nft):
 # a flowtable that rules add flows to is reported in the log and in the
-# file's "offload", with "(no counter)" when its text listing lacks the
-# counter flag; an unused one, or none, is not.
+# file's "offload", and its flows counted from conntrack (source
+# "conntrack", offload_counted true; false when its text listing lacks
+# the counter flag, "(no counter)", or is missing); an unused one, or
+# none, is not.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 need_root
@@ -110,10 +112,17 @@ offload() {
 	BWMON_NFT_RULESET=$SRCDIR/t/data/$1 run "router = on"
 	json "$H" '$j->{offload}'
 }
+modprobe nf_conntrack 2>/dev/null
+ip netns exec "$X" sysctl -qw net.netfilter.nf_conntrack_acct=0
+ok $? "conntrack accounting off in $X"
 is "$(offload nft-flowtable.json)" "flowtable ft" \
     "a flowtable rules add flows to: offload in the file"
-logged "$T/log" "flowtable ft: offloaded flows bypass the forward hook"
-ok $? "... and in the log"
+logged "$T/log" "flowtable ft: offloaded flows counted from their conntrack counters"
+ok $? "... and the log says its flows are counted from conntrack"
+is "$(json "$H" '$j->{source} . " " . ($j->{offload_counted} ? "counted" : "not")')" \
+    "conntrack counted" "... and so does the file"
+is "$(ip netns exec "$X" sysctl -n net.netfilter.nf_conntrack_acct)" 1 \
+    "conntrack accounting turned on by bwprocs's rule that reads ct bytes"
 is "$(offload nft-flowtable-hw.json)" "flowtable ft (hw)" \
     "a flowtable with the offload flag: (hw)"
 is "$(offload nft-flowtable-nocounter.json)" "flowtable ft (no counter)" \
@@ -122,22 +131,17 @@ logged "$T/log" "without the counter flag keeps offloaded packets out"
 ok $? "... and the log says its offloaded flows cannot be counted"
 is "$(json "$H" '$j->{offload_counted} ? "counted" : "not"')" not \
     "... nor does the file count them"
-is "$(offload nft-flowtable.json)" "flowtable ft" "with the counter flag"
+is "$(offload nft-flowtable-hw.json)" "flowtable ft (hw)" \
+    "no text listing beside the JSON"
 is "$(json "$H" '$j->{offload_counted} ? "counted" : "not"')" not \
-    "... but conntrack accounting off: not counted"
-logged "$T/log" "not counted per host: conntrack accounting is off"
-ok $? "... and the log says how to turn it on"
-modprobe nf_conntrack 2>/dev/null
-ip netns exec "$X" sysctl -qw net.netfilter.nf_conntrack_acct=1
-ok $? "conntrack accounting on in $X"
-offload nft-flowtable.json >/dev/null
-is "$(json "$H" '$j->{offload_counted} ? "counted" : "not"')" counted \
-    "the counter flag and accounting on: offloaded flows counted"
-logged "$T/log" "flowtable ft: offloaded flows counted from their conntrack counters"
-ok $? "... and the log says so"
+    "... so the counter flag is unknown: not said to be counted"
+logged "$T/log" "flags could not be read"
+ok $? "... and the log says why"
+is "$(offload nft-noflowtable.json)" null "no flowtable: offload null"
+is "$(json "$H" '$j->{source} . " " . ($j->{offload_counted} // "null")')" \
+    "nftables null" "... the sets count it all, offload_counted null"
 is "$(offload nft-flowtable-unused.json)" null \
     "a flowtable no rule uses hides nothing"
-is "$(offload nft-noflowtable.json)" null "no flowtable: offload null"
 printf 'not json\n' >"$T/garbage.json"
 BWMON_NFT_RULESET=$T/garbage.json run "router = on"
 logged "$T/log" "not JSON it knows"

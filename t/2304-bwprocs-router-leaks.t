@@ -8,10 +8,9 @@
 # hostile line), an address whose MAC is learnt late (its row joins the
 # MAC's, and its history rows join the device's in bwhistory --by host:
 # the device's next row says it "was" the address), an interval's rows
-# and their rollup, the live file; and the offloaded flows read from
-# conntrack (dumps, and destroy events after conntrack -F), with
-# BWMON_OFFLOAD_MARK's conntrack mark standing for a flowtable as in
-# t/2305.
+# and their rollup, the live file; and the flows read from conntrack
+# (dumps, and destroy events after conntrack -F), with
+# BWMON_OFFLOAD_TEST standing for a flowtable as in t/2305.
 # t/data/libnftables.supp leaves out the uninitialised padding
 # libnftables itself sends.
 . "${0%/*}/lib.sh"
@@ -39,17 +38,8 @@ ip -n "$R" link set "$L" up && ip -n "$R" link set "${NP}w" up &&
 ip -n "$C" link set c0 up && ip -n "$I" link set i0 up &&
 ip -n "$C" route add default via "10.215.$N.1" &&
 ip -n "$I" route add default via "10.215.$M.1" &&
-ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 &&
-ip netns exec "$R" sysctl -qw net.netfilter.nf_conntrack_acct=1 &&
-ip netns exec "$R" nft -f - <<EOF
-table inet marks {
-	chain marking {
-		type filter hook forward priority -160;
-		udp dport 9 ct original packets > 2 ct mark set 9
-	}
-}
-EOF
-ok $? "router $R between $C and $I; its flows to port 9 marked 9 after 2 packets"
+ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+ok $? "router $R between $C and $I"
 
 MAC=$(ip -n "$C" -j link show c0 | perl -MJSON::PP -0777 -ne \
     'print decode_json($_)->[0]{address}')
@@ -70,7 +60,7 @@ printf '1 %s 10.215.%s.2 before *\ngarbage\n' "$MAC" "$N" >"$T/leases"
 printf 'router = on\ncapture = off\nowners_interval = 10\ndhcp_leases = %s\n' \
     "$T/leases" >"$T/conf"
 # shellcheck disable=SC2086
-BWMON_OFFLOAD_MARK=9 ip netns exec "$R" $RUN bwprocs -f -c "$T/conf" \
+BWMON_OFFLOAD_TEST=1 ip netns exec "$R" $RUN bwprocs -f -c "$T/conf" \
     -d "$D" "$L" \
     2>>"$T/bwprocs.err" &
 BP=$!
@@ -116,7 +106,7 @@ was_row() {
 wait_for 20 was_row
 ok $? "the device's first row under its MAC says it was the address"
 is "$(json "$D/hosts_$L.json" '$j->{offload_counted} ? "counted" : "not"')" \
-    counted "the marked flow counted from conntrack"
+    counted "the flows counted from conntrack"
 ip netns exec "$R" conntrack -F >/dev/null 2>&1
 ok $? "conntrack -F: destroy events"
 sleep 2
