@@ -127,6 +127,7 @@ ctd_begin(struct ctd *t)
 	size_t	i;
 
 	t->nn = 0;
+	t->dumps++;
 	for (i = 0; i < t->n; i++)
 		t->v[i].seen = 0;
 }
@@ -160,8 +161,11 @@ ctd_seen(struct ctd *t, const struct ctd_flow *f)
 			ne.f = *f;
 			return keep(t, &ne);
 		}
-		/* Gone: a dying entry listed again, or its id given anew. */
-		if (same_counters(&e->f, f))
+		/*
+		 * Gone: the entry dying, listed by the dump right after its
+		 * event, or its id given anew.
+		 */
+		if (e->gone_at == t->dumps && same_counters(&e->f, f))
 			return keep(t, &ne);
 		memset(&ne, 0, sizeof(ne));
 	}
@@ -224,6 +228,7 @@ ctd_gone(struct ctd *t, const struct ctd_flow *f)
 		count(t, &e->f, f);
 		e->f = *f;
 		e->gone = 1;
+		e->gone_at = t->dumps + 1;
 		return 0;
 	}
 	if (e != NULL && same_counters(&e->f, f))
@@ -234,6 +239,7 @@ ctd_gone(struct ctd *t, const struct ctd_flow *f)
 	count(t, NULL, f);
 	if (e != NULL) {
 		e->f = *f;
+		e->gone_at = t->dumps + 1;
 		return 0;
 	}
 	if ((v = bw_grow(t->v, t->n, &t->cap, 64, sizeof(*v))) == NULL)
@@ -244,6 +250,7 @@ ctd_gone(struct ctd *t, const struct ctd_flow *f)
 	memset(&t->v[i], 0, sizeof(t->v[i]));
 	t->v[i].f = *f;
 	t->v[i].gone = 1;
+	t->v[i].gone_at = t->dumps + 1;
 	t->n++;
 	return 0;
 }

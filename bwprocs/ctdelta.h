@@ -34,6 +34,7 @@ typedef int	(*ctd_lan_fn)(void *, int, const uint8_t *, uint64_t,
 struct ctd_ent {
 	struct ctd_flow	 f;		/* the counters last read */
 	int		 gone;		/* its destroy event came */
+	uint64_t	 gone_at;	/* in the events before dump N */
 	int		 missed;	/* complete dumps without it */
 	int		 seen;		/* in this dump */
 	int		 fresh;		/* new in this dump: counts whole */
@@ -47,6 +48,7 @@ struct ctd {
 	ctd_lan_fn	 lan;
 	void		*arg;
 	int		 primed;	/* a complete dump was read */
+	uint64_t	 dumps;		/* begun so far */
 	uint64_t	 counted;	/* bytes given to LAN addresses */
 };
 
@@ -58,9 +60,10 @@ struct ctd {
  * destroy events before it count nothing.  After it, a flow new in a
  * dump, or gone before a dump saw it, counts whole; a followed one what
  * its counters moved, to its last byte from its destroy event.  A
- * conntrack id the kernel gives again to a new flow (the same ends,
- * other counters) is that new flow.  -1 only without memory (the flow
- * is then not followed).
+ * conntrack id the kernel gives again to a new flow between the same
+ * ends is that new flow, unless the dump right after the event lists
+ * it with the same counters (the entry dying).  -1 only without memory
+ * (the flow is then not followed).
  */
 void	ctd_init(struct ctd *, ctd_lan_fn, void *);
 void	ctd_free(struct ctd *);

@@ -47,8 +47,8 @@
 
 #define HOUR		3600
 #define NEIGH_BUF	(64 * 1024)
-#define LAN_NETS	16		/* subnets of the LAN interface kept */
-#define LOCALS		64		/* the router's own addresses kept */
+#define LAN_NETS	256		/* networks routed to the LAN kept */
+#define LOCALS		512		/* the router's own addresses kept */
 #define CT_ADDRS	65536		/* addresses conntrack may add */
 
 /* A subnet of the LAN interface. */
@@ -92,7 +92,8 @@ struct router {
 	int			 counted;	/* offload counted: the file */
 	int			 nocounter;	/* a flowtable lacks counter */
 	int			 full;		/* CT_ADDRS reached, said */
-	char			 ofl_why[256];	/* why not, or trouble */
+	char			 ofl_why[256];	/* why not counted */
+	char			 read_why[256];	/* a read's trouble */
 	struct lan_net		 nets[LAN_NETS];
 	size_t			 nnets;
 	struct lan_net		 locals[LOCALS];
@@ -304,20 +305,26 @@ rt_offload(const char *json, const char *text, char *out, size_t size,
 
 /* ---- offloaded flows, from conntrack ---- */
 
-/* Whether the sysctl file NAME under procdir says 1. */
+/* Whether the sysctl file NAME under procdir begins with c. */
 static int
-sysctl_on(const char *procdir, const char *name)
+sysctl_is(const char *procdir, const char *name, char c)
 {
 	char	path[4096], *buf;
 	size_t	len;
-	int	on;
+	int	is;
 
 	if (bw_path(path, sizeof(path), procdir, name, NULL, NULL) == -1 ||
 	    bw_read_file(path, 64, &buf, &len) == -1)
 		return 0;
-	on = len > 0 && buf[0] == '1';
+	is = len > 0 && buf[0] == c;
 	free(buf);
-	return on;
+	return is;
+}
+
+static int
+sysctl_on(const char *procdir, const char *name)
+{
+	return sysctl_is(procdir, name, '1');
 }
 
 /* One address or subnet of sa, with mask ma (NULL: all ones). */
@@ -353,33 +360,129 @@ net_of(const struct sockaddr *sa, const struct sockaddr *ma,
 	return 0;
 }
 
+/* Hex digits into n bytes; -1 unless there are 2n of them. */
+static int
+unhex(const char *s, uint8_t *out, size_t n)
+{
+	unsigned int	b;
+	size_t		k;
+
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (k = 0; k < n; k++) {
+		if (sscanf(s + 2 * k, "%2x", &b) != 1)
+			return -1;
+		out[k] = (uint8_t)b;
+	}
+	return 0;
+}
+
+/* A network routed to the LAN: not the default, link-local, multicast. */
+static void
+net_add(struct router *r, int family, const uint8_t *a, int plen)
+{
+	struct lan_net	*n;
+	size_t		 len = family == AF_INET ? 4 : 16, k;
+
+	if (plen <= 0 || (size_t)plen > len * 8 ||
+	    (family == AF_INET6 && ((a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+	    a[0] == 0xff)) || (family == AF_INET && (a[0] & 0xf0) == 0xe0))
+		return;
+	if (r->nnets == LAN_NETS) {
+		log_debug("%s: more than %d networks routed to it", r->iface,
+		    LAN_NETS);
+		return;
+	}
+	n = &r->nets[r->nnets++];
+	memset(n, 0, sizeof(*n));
+	n->family = family;
+	for (k = 0; k < len; k++) {
+		n->mask[k] = plen >= (int)(8 * (k + 1)) ? 0xff :
+		    plen <= (int)(8 * k) ? 0 :
+		    (uint8_t)(0xff << (8 - (plen - 8 * (int)k)));
+		n->addr[k] = a[k] & n->mask[k];
+	}
+}
+
 /*
- * The subnets of the LAN interface, but link-local ones (the sets do
- * not count those), and the router's own addresses, read again each
- * minute.
+ * The networks the main routing table sends out of the LAN interface
+ * (its subnets, and those routed behind a device on it), from
+ * /proc/net/route and /proc/net/ipv6_route.
+ */
+static void
+routes_read(struct router *r)
+{
+	char		 path[4096], line[512], ifn[64], d[64], g[64], m[64];
+	char		 d6[64], s6[64], g6[64];
+	uint8_t		 a[16], mk[4];
+	unsigned int	 plen, sp, flags;
+	FILE		*f;
+	int		 bits, k;
+
+	r->nnets = 0;
+	if (bw_path(path, sizeof(path), bw_procdir(), "net/route", NULL,
+	    NULL) == 0 && (f = fopen(path, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			if (sscanf(line, "%63s %63s %63s %x %*s %*s %*s %63s",
+			    ifn, d, g, &flags, m) != 5 ||
+			    strcmp(ifn, r->iface) != 0 ||
+			    unhex(d, a, 4) == -1 || unhex(m, mk, 4) == -1)
+				continue;
+			/* Little-endian words: bytes backwards. */
+			for (k = 0; k < 2; k++) {
+				uint8_t	t = a[k];
+				a[k] = a[3 - k];
+				a[3 - k] = t;
+				t = mk[k];
+				mk[k] = mk[3 - k];
+				mk[3 - k] = t;
+			}
+			for (bits = 0, k = 0; k < 32; k++)
+				bits += (mk[k / 8] >> (7 - k % 8)) & 1;
+			net_add(r, AF_INET, a, bits);
+		}
+		(void)fclose(f);
+	}
+	if (bw_path(path, sizeof(path), bw_procdir(), "net/ipv6_route", NULL,
+	    NULL) == 0 && (f = fopen(path, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "%63s %x %63s %x %63s %*s %*s %*s "
+			    "%*s %63s", d6, &plen, s6, &sp, g6, ifn) == 6 &&
+			    strcmp(ifn, r->iface) == 0 &&
+			    unhex(d6, a, 16) == 0)
+				net_add(r, AF_INET6, a, (int)plen);
+		(void)fclose(f);
+	}
+}
+
+/*
+ * The networks routed to the LAN interface, and the router's own
+ * addresses (the LAN interface's first), read again each minute.
  */
 static void
 nets_read(struct router *r)
 {
 	struct ifaddrs	*ifa, *i;
 	struct lan_net	 n;
+	int		 pass;
 
+	routes_read(r);
 	if (getifaddrs(&ifa) == -1)
 		return;
-	r->nnets = r->nlocals = 0;
-	for (i = ifa; i != NULL; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || net_of(i->ifa_addr, NULL, &n) == -1)
-			continue;
-		if (r->nlocals < LOCALS)
+	r->nlocals = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = ifa; i != NULL; i = i->ifa_next) {
+			if (i->ifa_addr == NULL || (strcmp(i->ifa_name,
+			    r->iface) == 0) != (pass == 0) ||
+			    net_of(i->ifa_addr, NULL, &n) == -1)
+				continue;
+			if (r->nlocals == LOCALS) {
+				log_debug("%s: more than %d local addresses",
+				    r->iface, LOCALS);
+				break;
+			}
 			r->locals[r->nlocals++] = n;
-		if (i->ifa_netmask == NULL || strcmp(i->ifa_name,
-		    r->iface) != 0 || r->nnets == LAN_NETS ||
-		    net_of(i->ifa_addr, i->ifa_netmask, &n) == -1 ||
-		    (n.family == AF_INET6 && n.addr[0] == 0xfe &&
-		    (n.addr[1] & 0xc0) == 0x80))
-			continue;
-		r->nets[r->nnets++] = n;
-	}
+		}
 	freeifaddrs(ifa);
 }
 
@@ -441,30 +544,43 @@ lan_addr(void *arg, int family, const uint8_t *addr, uint64_t rx,
 static void
 offload_read(struct router *r)
 {
-	char	why[sizeof(r->ofl_why)];
+	char	why[sizeof(r->read_why)];
 
 	if (!r->ctmode)
 		return;
 	if ((ofl_read(r->ofl, why, sizeof(why)) == -1 || why[0] != '\0') &&
-	    strcmp(why, r->ofl_why) != 0)
+	    strcmp(why, r->read_why) != 0)
 		log_warnx("%s: %s", r->iface, why);
-	(void)strcpy(r->ofl_why, why);
+	(void)strcpy(r->read_why, why);
 }
 
 /*
  * Conntrack counts (on), or the sets alone: the table made anew for
- * it.  Turned on, the first read only takes note of the flows (they
- * count from their next byte); turned off, a last read.
+ * it, and the sets' counters start at 0.  Turned on, the first read
+ * only takes note of the flows (they count from their next byte);
+ * turned off, a last read.  When the table cannot be made, nothing
+ * changes: the next minute tries again.
  */
 static void
 ctmode_set(struct router *r, int on)
 {
+	size_t	i;
+
 	if (!on)
 		offload_read(r);
 	r->ctmode = on;
-	if (table_setup(r) == -1)
+	if (table_setup(r) == -1) {
 		log_warnx("%s: the counting table could not be made anew",
 		    r->iface);
+		r->ctmode = !on;
+		if (on) {
+			ofl_close(r->ofl);
+			r->ofl = NULL;
+		}
+		return;
+	}
+	for (i = 0; i < r->addrs.n; i++)
+		r->addrs.v[i].rx = r->addrs.v[i].tx = 0;
 	if (on)
 		offload_read(r);
 	else {
@@ -495,8 +611,12 @@ offload_counting(struct router *r)
 	    sizeof(why))) == NULL) {
 		if (r->ctmode)
 			ctmode_set(r, 0);
-	} else if (!r->ctmode)
+	} else if (!r->ctmode) {
 		ctmode_set(r, 1);
+		if (!r->ctmode)
+			(void)snprintf(why, sizeof(why), "the counting table "
+			    "could not be made anew");
+	}
 	if (r->ofl == NULL)
 		;
 	else if (!sysctl_on(bw_procdir(),
@@ -521,8 +641,8 @@ offload_counting(struct router *r)
 		log_warnx("%s: %s: offloaded flows bypass the forward hook, "
 		    "so their bytes are not counted per host: %s", r->iface,
 		    r->offload, why);
-	if (counted && !sysctl_on(bw_procdir(),
-	    "sys/net/netfilter/nf_conntrack_events") && !r->counted)
+	if (counted && !r->counted && sysctl_is(bw_procdir(),
+	    "sys/net/netfilter/nf_conntrack_events", '0'))
 		log_warnx("%s: conntrack events are off: a flow that ends "
 		    "between two reads loses its last second "
 		    "(sysctl -w net.netfilter.nf_conntrack_events=1)",

@@ -5,8 +5,8 @@
  * dump counts whole, once even if listed twice, then what its counters
  * moved, to the LAN end of each direction; a destroy event counts the
  * last bytes, once, also for a flow no dump saw; a dying entry listed
- * again counts nothing, but an id given anew to a flow between the same
- * ends is a new flow; flows without a LAN end, or to or from the
+ * by the dump right after its event counts nothing, but an id given
+ * anew to a flow between the same ends is a new flow; flows without a LAN end, or to or from the
  * router itself, are not followed; a flow unlisted goes after three
  * complete dumps.
  */
@@ -142,6 +142,15 @@ main(void)
 	ok(rx[7] == 4500, "an event for its id anew, with other counters: "
 	    "another flow, counted whole (rx %ju)", (uintmax_t)rx[7]);
 
+	/* Its id anew later, even with the same counters: a new flow. */
+	f[1] = flow(30, 10, 200, 40, 20);
+	dump(&t, &f[1], 1, 1);
+	(void)ctd_gone(&t, &f[1]);
+	dump(&t, NULL, 0, 1);
+	dump(&t, &f[1], 1, 1);
+	ok(tx[10] == 80 && rx[10] == 40, "an id given anew a dump later, "
+	    "same ends and counters: a new flow (tx %ju)", (uintmax_t)tx[10]);
+
 	/* Counters that went down under a followed id. */
 	f[1] = flow(12, 8, 200, 50, 60);
 	dump(&t, &f[1], 1, 1);
@@ -156,8 +165,8 @@ main(void)
 	dump(&t, &f[2], 1, 1);
 	ok(tx[20] == 70 && rx[20] == 30 && rx[21] == 70 && tx[21] == 30,
 	    "a flow between two LAN addresses counts for both");
-	ok(t.counted == 800 + 4060 + 300 + 700 + 4500 + 200 + 60 + 80 +
-	    100 * 2, "counted: the bytes given, each LAN end's (%ju)",
+	ok(t.counted == 800 + 4060 + 300 + 700 + 4500 + 200 + 120 + 60 +
+	    80 + 100 * 2, "counted: the bytes given, each LAN end's (%ju)",
 	    (uintmax_t)t.counted);
 
 	/* A flow unlisted by complete dumps goes after two more. */

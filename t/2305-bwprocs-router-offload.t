@@ -18,7 +18,8 @@
 # begun with accounting off (no counters), in the sets.  Flows that
 # begin and end while bwprocs is stopped count once, from their
 # destroy events.  Accounting off at the start is turned on by the
-# kernel for bwprocs's rule.
+# kernel for bwprocs's rule.  A network routed behind a device counts
+# as the LAN's.
 . "${0%/*}/lib.sh"
 . "$SRCDIR/t/data/procs-lib.sh"
 . "$SRCDIR/t/data/router-lib.sh"
@@ -146,6 +147,11 @@ held 1 02:20:00:00:00:01 "C1, flows gone before a dump saw them"
 # counters.
 kill -TERM "$BP" && wait "$BP"
 ok $? "bwprocs stops"
+# A network routed behind C1 (a device that routes for others).
+BEHIND=10.222.$N.1
+ip -n "${NP}c1" addr add "$BEHIND/32" dev eth0 &&
+ip -n "$R" route add "$BEHIND/32" via "$LAN.11" dev "$BR"
+ok $? "$BEHIND routed behind C1"
 ip netns exec "$R" sysctl -qw net.netfilter.nf_conntrack_acct=0
 start
 wait_written "$H"
@@ -157,6 +163,15 @@ base
 ip netns exec "${NP}c1" iperf3 -c "$WAN.2" -p 5201 -n 4M >/dev/null
 wait_written "$H"
 held 1 02:20:00:00:00:01 "C1, a flow begun then"
+base
+ip netns exec "${NP}c1" iperf3 -c "$WAN.2" -p 5201 -B "$BEHIND" -n 2M \
+    >/dev/null
+ok $? "2 MB from $BEHIND"
+wait_written "$H"
+set -- $(moved 1)
+_gtx=$(host "$BEHIND" '$h->{tx}')
+within "$_gtx" "$2" 1
+ok $? "the network routed behind C1 counts: tx $_gtx of $2 bytes"
 kill -TERM "$BP" && wait "$BP"
 ok $? "bwprocs stops again"
 
