@@ -7,9 +7,11 @@
 #
 # 1. CPU: the whole machine's user + nice + system + irq + softirq time
 #    (/proc/stat) per GB forwarded through R at ~1 Gbit/s (iperf3 -b),
-#    with router mode off (no bwprocs) and on (bwprocs -f rl with
+#    with router mode off (no bwprocs), on (bwprocs -f rl with
 #    router = on and capture = off: the kernel's sets count, bwprocs
-#    reads them each second), alternating, BENCH_ROUNDS rounds each.
+#    reads them each second) and on counting from conntrack as while a
+#    flowtable is in use (BWMON_OFFLOAD_TEST; conntrack accounting on),
+#    alternating, BENCH_ROUNDS rounds each.
 # 2. Memory: bwprocs's peak resident size with BENCH_HOSTS (1,000)
 #    hosts: C sends one UDP packet from each of that many addresses
 #    (I drops them, so R never learns their MACs: each address is a
@@ -104,9 +106,11 @@ mkdir -p "$T/data"
 
 # round MODE: one run of iperf3; prints "cpu_seconds gb".
 round() {
-	if [ "$1" = on ]; then
-		ip netns exec "$R" "$BWPROCS" -f -c "$T/conf" -d "$T/data" rl \
-		    2>>"$T/bwprocs.log" &
+	if [ "$1" != off ]; then
+		_test=
+		[ "$1" = ct ] && _test=1
+		BWMON_OFFLOAD_TEST=$_test ip netns exec "$R" "$BWPROCS" -f \
+		    -c "$T/conf" -d "$T/data" rl 2>>"$T/bwprocs.log" &
 		BP=$!
 		sleep 2
 	fi
@@ -116,10 +120,12 @@ round() {
 	    -t "$SECS" >/dev/null 2>&1
 	_c1=$(busy)
 	_b1=$(fwd_bytes)
-	if [ "$1" = on ]; then
+	if [ "$1" != off ]; then
 		kill "$BP"
 		wait "$BP"
 	fi
+	# Counting from conntrack turned accounting on: off again.
+	ip netns exec "$R" sysctl -qw net.netfilter.nf_conntrack_acct=0
 	perl -e 'printf "%.3f %.3f\n", ($ARGV[1] - $ARGV[0]) / $ARGV[4],
 	    ($ARGV[3] - $ARGV[2]) / 1e9' "$_c0" "$_c1" "$_b0" "$_b1" "$HZ"
 }
@@ -127,10 +133,12 @@ round() {
 echo "router mode, ${SECS} s of iperf3 -b $RATE through the router a round:"
 : >"$T/off"
 : >"$T/on"
+: >"$T/ct"
 i=0
 while [ "$i" -lt "$ROUNDS" ]; do
 	round off >>"$T/off"
 	round on >>"$T/on"
+	round ct >>"$T/ct"
 	i=$((i + 1))
 done
 perl -e '
@@ -140,13 +148,17 @@ perl -e '
 	    return ($c, $g) }
 	my ($c0, $g0) = per($ARGV[0]);
 	my ($c1, $g1) = per($ARGV[1]);
-	my ($p0, $p1) = ($c0 / $g0, $c1 / $g1);
+	my ($c2, $g2) = per($ARGV[2]);
+	my ($p0, $p1, $p2) = ($c0 / $g0, $c1 / $g1, $c2 / $g2);
 	printf "  accounting off: %.2f GB forwarded, %.3f CPU s per GB\n",
 	    $g0, $p0;
 	printf "  accounting on:  %.2f GB forwarded, %.3f CPU s per GB\n",
 	    $g1, $p1;
 	printf "  difference: %+.1f %% (machine CPU per GB, on vs off)\n",
-	    100 * ($p1 - $p0) / $p0' "$T/off" "$T/on"
+	    100 * ($p1 - $p0) / $p0;
+	printf "  from conntrack (a flowtable in use): %.2f GB, %.3f CPU s " .
+	    "per GB, %+.1f %% vs off\n", $g2, $p2, 100 * ($p2 - $p0) / $p0
+	' "$T/off" "$T/on" "$T/ct"
 
 # 2. Memory with many hosts.
 rm -f "$T/data"/*
