@@ -51,7 +51,7 @@
 #define LOCALS		512		/* the router's own addresses kept */
 #define CT_ADDRS	65536		/* addresses conntrack may add */
 
-/* A subnet of the LAN interface. */
+/* A network routed to the LAN, or one of the router's own addresses. */
 struct lan_net {
 	int		family;
 	uint8_t		addr[16];
@@ -327,36 +327,21 @@ sysctl_on(const char *procdir, const char *name)
 	return sysctl_is(procdir, name, '1');
 }
 
-/* One address or subnet of sa, with mask ma (NULL: all ones). */
+/* The address of sa, as a network of its own (all mask bits set). */
 static int
-net_of(const struct sockaddr *sa, const struct sockaddr *ma,
-    struct lan_net *n)
+net_of(const struct sockaddr *sa, struct lan_net *n)
 {
-	const uint8_t	*a, *m = NULL;
-	size_t		 len, k;
-
 	memset(n, 0, sizeof(*n));
-	if (sa->sa_family == AF_INET) {
-		a = (const uint8_t *)&((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr;
-		if (ma != NULL)
-			m = (const uint8_t *)&((const struct sockaddr_in *)
-			    (const void *)ma)->sin_addr;
-		len = 4;
-	} else if (sa->sa_family == AF_INET6) {
-		a = ((const struct sockaddr_in6 *)(const void *)sa)->
-		    sin6_addr.s6_addr;
-		if (ma != NULL)
-			m = ((const struct sockaddr_in6 *)(const void *)ma)->
-			    sin6_addr.s6_addr;
-		len = 16;
-	} else
+	if (sa->sa_family == AF_INET)
+		memcpy(n->addr, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, 4);
+	else if (sa->sa_family == AF_INET6)
+		memcpy(n->addr, ((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr.s6_addr, 16);
+	else
 		return -1;
 	n->family = sa->sa_family;
-	for (k = 0; k < len; k++) {
-		n->mask[k] = m != NULL ? m[k] : 0xff;
-		n->addr[k] = a[k] & n->mask[k];
-	}
+	memset(n->mask, 0xff, sizeof(n->mask));
 	return 0;
 }
 
@@ -412,42 +397,32 @@ net_add(struct router *r, int family, const uint8_t *a, int plen)
 static void
 routes_read(struct router *r)
 {
-	char		 path[4096], line[512], ifn[64], d[64], g[64], m[64];
-	char		 d6[64], s6[64], g6[64];
-	uint8_t		 a[16], mk[4];
-	unsigned int	 plen, sp, flags;
+	char		 path[4096], line[512], ifn[64], d6[64];
+	uint8_t		 a[16];
+	unsigned int	 dst, mask, plen;
 	FILE		*f;
-	int		 bits, k;
 
 	r->nnets = 0;
 	if (bw_path(path, sizeof(path), bw_procdir(), "net/route", NULL,
 	    NULL) == 0 && (f = fopen(path, "re")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL) {
-			if (sscanf(line, "%63s %63s %63s %x %*s %*s %*s %63s",
-			    ifn, d, g, &flags, m) != 5 ||
-			    strcmp(ifn, r->iface) != 0 ||
-			    unhex(d, a, 4) == -1 || unhex(m, mk, 4) == -1)
-				continue;
-			/* Little-endian words: bytes backwards. */
-			for (k = 0; k < 2; k++) {
-				uint8_t	t = a[k];
-				a[k] = a[3 - k];
-				a[3 - k] = t;
-				t = mk[k];
-				mk[k] = mk[3 - k];
-				mk[3 - k] = t;
+		/*
+		 * Destination and mask are the network-order words printed
+		 * as host integers: their bytes, copied back, are in order.
+		 */
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "%63s %x %*s %*s %*s %*s %*s %x", ifn,
+			    &dst, &mask) == 3 && strcmp(ifn, r->iface) == 0) {
+				memcpy(a, &dst, 4);
+				net_add(r, AF_INET, a,
+				    __builtin_popcount(mask));
 			}
-			for (bits = 0, k = 0; k < 32; k++)
-				bits += (mk[k / 8] >> (7 - k % 8)) & 1;
-			net_add(r, AF_INET, a, bits);
-		}
 		(void)fclose(f);
 	}
 	if (bw_path(path, sizeof(path), bw_procdir(), "net/ipv6_route", NULL,
 	    NULL) == 0 && (f = fopen(path, "re")) != NULL) {
 		while (fgets(line, sizeof(line), f) != NULL)
-			if (sscanf(line, "%63s %x %63s %x %63s %*s %*s %*s "
-			    "%*s %63s", d6, &plen, s6, &sp, g6, ifn) == 6 &&
+			if (sscanf(line, "%63s %x %*s %*s %*s %*s %*s %*s %*s "
+			    "%63s", d6, &plen, ifn) == 3 &&
 			    strcmp(ifn, r->iface) == 0 &&
 			    unhex(d6, a, 16) == 0)
 				net_add(r, AF_INET6, a, (int)plen);
@@ -474,7 +449,7 @@ nets_read(struct router *r)
 		for (i = ifa; i != NULL; i = i->ifa_next) {
 			if (i->ifa_addr == NULL || (strcmp(i->ifa_name,
 			    r->iface) == 0) != (pass == 0) ||
-			    net_of(i->ifa_addr, NULL, &n) == -1)
+			    net_of(i->ifa_addr, &n) == -1)
 				continue;
 			if (r->nlocals == LOCALS) {
 				log_debug("%s: more than %d local addresses",
@@ -607,6 +582,7 @@ offload_counting(struct router *r)
 		r->ofl_why[0] = '\0';
 		return;
 	}
+	nets_read(r);
 	if (r->ofl == NULL && (r->ofl = ofl_open(lan_addr, r, why,
 	    sizeof(why))) == NULL) {
 		if (r->ctmode)
@@ -706,7 +682,6 @@ check_offload(struct router *r)
 	}
 	(void)strcpy(r->offload, now);
 	r->nocounter = r->test ? 0 : nocounter;
-	nets_read(r);
 	offload_counting(r);
 }
 
